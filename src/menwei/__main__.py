@@ -1,0 +1,3 @@
+from menwei.cli import main
+
+main()

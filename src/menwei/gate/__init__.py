@@ -1,0 +1,1 @@
+"""The gate agent: frames to door decisions, offline, with a durable event outbox."""

@@ -1,0 +1,1 @@
+"""Owners' votes, public notices with display periods, residents' questions, supervisor aggregates."""

@@ -1,0 +1,1 @@
+"""Notices, consent, the template vault, the audit chain, rights requests, retention, compliance."""

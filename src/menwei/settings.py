@@ -1,0 +1,53 @@
+"""One settings object for every role (server, gate, CLI), read from the environment or a file.
+
+Values come from ``MENWEI_*`` environment variables, then from a settings file named by
+``MENWEI_SETTINGS_FILE`` (``KEY=value`` lines, the same names), then from the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "menwei"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Secrets never have defaults outside the demo."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MENWEI_",
+        env_file=os.environ.get("MENWEI_SETTINGS_FILE"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    key_file: Path | None = None
+    model_dir: Path | None = None
+    demo: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database to use: the configured URL, else a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'menwei.db'}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        """Where the key-encryption key lives: outside the database, by design."""
+        return self.key_file or self.data_dir / "keys" / "master.key"
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once. Tests build their own ``Settings`` instead."""
+    return Settings()
