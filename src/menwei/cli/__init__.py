@@ -14,7 +14,7 @@ import typer
 
 app = typer.Typer(
     name="menwei",
-    help="menwei (门卫): privacy-first face-recognition access control for residential communities.",
+    help="menwei (门卫): privacy-first face-recognition access control for communities.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -1,1 +1,1 @@
-"""Owners' votes, public notices with display periods, residents' questions, supervisor aggregates."""
+"""Owners' votes, public notices with display periods, residents' questions, supervision."""

@@ -1,1 +1,1 @@
-"""SQLAlchemy tables, repositories and Alembic migrations (SQLite by default, PostgreSQL deployed)."""
+"""SQLAlchemy tables, repositories and Alembic migrations (SQLite default, PostgreSQL deployed)."""
