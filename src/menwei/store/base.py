@@ -1,0 +1,24 @@
+"""The one SQLAlchemy declarative base and metadata every table of menwei belongs to.
+
+A naming convention makes constraint names identical on SQLite and PostgreSQL, so Alembic
+migrations written once apply to both.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base for all tables; one metadata so one Alembic history covers them all."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
