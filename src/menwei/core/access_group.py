@@ -1,0 +1,64 @@
+"""Access groups: a set of doors open to the group's members on a weekly schedule.
+
+Residents get a default group built from where they live: their own building's doors plus the
+community's common gates and turnstiles, at any hour. Garage barriers are left out of the
+default because parking is a separate service with its own group.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from menwei.core.door import Door
+from menwei.core.schedule import WeeklySchedule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessGroup:
+    """Doors plus the schedule under which the group's members may pass them."""
+
+    id: uuid.UUID
+    community_id: uuid.UUID
+    name: str
+    door_ids: frozenset[uuid.UUID]
+    schedule: WeeklySchedule
+
+    def covers(self, door_id: uuid.UUID) -> bool:
+        return door_id in self.door_ids
+
+    def opens(self, door_id: uuid.UUID, at: datetime) -> bool:
+        return self.covers(door_id) and self.schedule.is_open(at)
+
+
+def resident_door_ids(building_id: uuid.UUID, doors: Iterable[Door]) -> frozenset[uuid.UUID]:
+    """The doors a resident of ``building_id`` may use by default."""
+    return frozenset(
+        door.id
+        for door in doors
+        if door.building_id == building_id
+        or (door.building_id is None and door.kind.is_common_entrance)
+    )
+
+
+def default_residents_group(
+    *,
+    group_id: uuid.UUID,
+    community_id: uuid.UUID,
+    building_id: uuid.UUID,
+    building_name: str,
+    doors: Iterable[Door],
+    timezone: str = "Asia/Shanghai",
+) -> AccessGroup:
+    """The group every resident of a building joins when they move in."""
+    return AccessGroup(
+        id=group_id,
+        community_id=community_id,
+        name=f"{building_name} 住户",
+        door_ids=resident_door_ids(
+            building_id, (d for d in doors if d.community_id == community_id)
+        ),
+        schedule=WeeklySchedule.always(timezone),
+    )

@@ -1,0 +1,78 @@
+"""Doors: community gates, turnstiles, unit doors (单元门) and garage barriers.
+
+A door says which credential kinds its readers take. The R1 invariant lives here: a door that
+accepts faces must accept at least one non-face credential too, so nobody is ever forced to
+give their face to get home. The check runs whenever a ``Door`` is built, so a changed copy
+(``dataclasses.replace`` or ``Door.accepting``) is checked as well.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from menwei.core.anti_passback import AntiPassbackMode
+from menwei.core.credential import NON_FACE_KINDS, CredentialKind
+from menwei.core.direction import Direction
+from menwei.core.errors import FaceOnlyDoor, InvalidConfiguration
+
+
+class DoorKind(StrEnum):
+    GATE = "gate"  # 小区大门
+    TURNSTILE = "turnstile"  # 闸机
+    UNIT_DOOR = "unit_door"  # 单元门
+    GARAGE_BARRIER = "garage_barrier"  # 车库道闸
+
+    @property
+    def is_common_entrance(self) -> bool:
+        """Gates and turnstiles let people into the community as a whole."""
+        return self in (DoorKind.GATE, DoorKind.TURNSTILE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Door:
+    """A door with its readers' accepted credential kinds and anti-passback pairing.
+
+    ``building_id`` is set for a door belonging to one building (its unit door) and ``None``
+    for the community's common doors. Doors that share ``passback_zone`` form an
+    anti-passback pair.
+    """
+
+    id: uuid.UUID
+    community_id: uuid.UUID
+    name: str
+    kind: DoorKind
+    direction: Direction
+    accepts: frozenset[CredentialKind]
+    building_id: uuid.UUID | None = None
+    anti_passback: AntiPassbackMode = AntiPassbackMode.OFF
+    passback_zone: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "accepts", frozenset(CredentialKind(k) for k in self.accepts))
+        validate_door(self)
+
+    def accepts_kind(self, kind: CredentialKind) -> bool:
+        return kind in self.accepts
+
+    def accepting(self, kinds: Iterable[CredentialKind]) -> Door:
+        """A copy of this door taking ``kinds``; refused if it would break R1."""
+        return replace(self, accepts=frozenset(kinds))
+
+
+def validate_door(door: Door) -> None:
+    """Raise if ``door`` breaks a rule; R1 first, because it is the one residents rely on."""
+    if not door.accepts:
+        raise InvalidConfiguration(
+            f"门“{door.name}”必须至少接受一种通行方式（门卡、密码或二维码）。",
+            f"Door '{door.name}' must accept at least one credential (card, PIN or QR pass).",
+        )
+    if CredentialKind.FACE in door.accepts and not (door.accepts & NON_FACE_KINDS):
+        raise FaceOnlyDoor(door.name)
+    if door.anti_passback is not AntiPassbackMode.OFF and not door.passback_zone:
+        raise InvalidConfiguration(
+            f"门“{door.name}”启用了防潜回，请指定与之配对的区域名称。",
+            f"Door '{door.name}' has anti-passback on; give it a pairing zone name.",
+        )
