@@ -1,0 +1,113 @@
+"""The life of a person's face data: stored only with consent, erased with a signed receipt.
+
+``store_template`` is the one way a template enters the system: it checks the consent, seals the
+template under the person's own key, saves the ciphertext and logs it. ``erase_face_data`` is the
+one way out: the data key is destroyed *first* (so that even if a later step fails the data is
+already unusable), then the ciphertexts are deleted, the devices are told to drop theirs, the
+erasure is logged, and a signed receipt is returned for the person to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from menwei.privacy.audit import AuditAction, AuditChain
+from menwei.privacy.consent import ConsentRecord, NoticeVersion, require_consent_to_store
+from menwei.privacy.receipts import issue_receipt
+from menwei.privacy.vault import SealedTemplate, Vault
+
+
+class TemplateRepository(Protocol):
+    """Where sealed templates are kept (the store implements it on the database)."""
+
+    def add(self, sealed: SealedTemplate, *, consent_id: str) -> None: ...
+    def latest_version(self, community_id: str, person_id: str) -> int | None: ...
+    def versions_of(self, community_id: str, person_id: str) -> list[int]: ...
+    def delete_all(self, community_id: str, person_id: str) -> int: ...
+    def devices_holding(self, community_id: str, person_id: str) -> list[str]: ...
+
+
+def store_template(
+    *,
+    vault: Vault,
+    templates: TemplateRepository,
+    audit: AuditChain,
+    consent: ConsentRecord | None,
+    current_notice: NoticeVersion,
+    consented_notice: NoticeVersion | None,
+    template: bytes,
+    at: datetime,
+    actor: str,
+) -> SealedTemplate:
+    """Seal and keep a template, refusing with ``ConsentRequired`` when consent does not cover it.
+
+    The plaintext ``template`` is used only in memory; what is stored is the ciphertext.
+    """
+    granted = require_consent_to_store(consent, current_notice, consented_notice)
+    community_id, person_id = str(granted.community_id), str(granted.person_id)
+    latest = templates.latest_version(community_id, person_id)
+    version = 1 if latest is None else latest + 1
+    sealed = vault.seal(
+        community_id=community_id,
+        person_id=person_id,
+        template_version=version,
+        template=template,
+        at=at,
+    )
+    templates.add(sealed, consent_id=str(granted.id))
+    audit.append(
+        at=at,
+        actor=actor,
+        action=AuditAction.ENROL if latest is None else AuditAction.UPDATE,
+        person_id=granted.person_id,
+        community_id=community_id,
+        detail={"template_version": version, "notice_version": granted.notice_version},
+    )
+    return sealed
+
+
+def erase_face_data(
+    *,
+    vault: Vault,
+    templates: TemplateRepository,
+    audit: AuditChain,
+    signing_key: Ed25519PrivateKey,
+    processor: str,
+    community_id: object,
+    person_id: object,
+    reason: str,
+    actor: str,
+    at: datetime,
+    tell_devices: Callable[[Sequence[str]], None] | None = None,
+) -> dict[str, Any]:
+    """Crypto-shred the person's face data everywhere; return the signed deletion receipt."""
+    community, person = str(community_id), str(person_id)
+    versions = templates.versions_of(community, person)
+    devices = templates.devices_holding(community, person)
+    vault.shred(community, person)
+    templates.delete_all(community, person)
+    if tell_devices is not None and devices:
+        tell_devices(devices)
+    audit.append(
+        at=at,
+        actor=actor,
+        action=AuditAction.ERASURE,
+        person_id=person_id,
+        community_id=community,
+        detail={"reason": reason, "template_versions": versions, "devices_told": devices},
+    )
+    return issue_receipt(
+        signing_key=signing_key,
+        processor=processor,
+        community_id=community,
+        person_id=person,
+        template_versions=versions,
+        devices_told=devices,
+        reason=reason,
+        deleted_at=at,
+        issued_at=at,
+    )

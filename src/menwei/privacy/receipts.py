@@ -1,0 +1,135 @@
+"""Deletion receipts: signed, offline-checkable proof that a person's face data was erased.
+
+A receipt names what was deleted (the template versions, the destroyed data key, the devices
+told to drop their copy), when, why, and who the person is — as a salted SHA-256 of their id,
+with the salt in the receipt. The person, who knows their own id, can recompute the hash; anyone
+else learns nothing and cannot link two receipts of the same person. The processor signs the
+canonical JSON with its Ed25519 key; ``verify_receipt`` needs only the public key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from menwei.privacy.canonical import canonical_json
+from menwei.privacy.errors import InvalidReceipt, KeyFileError
+from menwei.privacy.keys import load_public_key
+
+RECEIPT_FORMAT = "menwei-deletion-receipt/1"
+
+
+def hash_person_id(person_id: object, salt: bytes) -> str:
+    """SHA-256 of ``salt ‖ person id``: what the receipt shows instead of the id."""
+    return hashlib.sha256(salt + str(person_id).encode("utf-8")).hexdigest()
+
+
+def issue_receipt(
+    *,
+    signing_key: Ed25519PrivateKey,
+    processor: str,
+    community_id: object,
+    person_id: object,
+    template_versions: Sequence[int],
+    devices_told: Sequence[str],
+    reason: str,
+    deleted_at: datetime,
+    issued_at: datetime,
+) -> dict[str, Any]:
+    """A signed receipt as a JSON-ready dict (give it to the person; keep a copy)."""
+    salt = secrets.token_bytes(16)
+    public_pem = signing_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    body: dict[str, Any] = {
+        "format": RECEIPT_FORMAT,
+        "receipt_id": str(uuid.uuid4()),
+        "processor": processor,
+        "community_id": str(community_id),
+        "subject": {
+            "salt": base64.b64encode(salt).decode("ascii"),
+            "sha256": hash_person_id(person_id, salt),
+        },
+        "deleted": {
+            "face_template_versions": sorted(int(v) for v in template_versions),
+            "personal_data_key": "destroyed",
+            "devices_told_to_delete": sorted(str(d) for d in devices_told),
+        },
+        "reason": reason,
+        "deleted_at": deleted_at.astimezone(UTC).isoformat(),
+        "issued_at": issued_at.astimezone(UTC).isoformat(),
+        "public_key": public_pem.decode("ascii"),
+    }
+    body["signature"] = base64.b64encode(signing_key.sign(canonical_json(body))).decode()
+    return body
+
+
+def _refuse(zh: str, en: str) -> InvalidReceipt:
+    return InvalidReceipt(f"删除凭证无效：{zh}", f"The deletion receipt is not valid: {en}")
+
+
+def parse_receipt(text: str | bytes) -> dict[str, Any]:
+    """The receipt as a dict, or ``InvalidReceipt`` when it is not a receipt at all."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise _refuse("不是 JSON 文件。", "it is not a JSON file.") from None
+    if not isinstance(data, dict) or data.get("format") != RECEIPT_FORMAT:
+        raise _refuse("不是 menwei 删除凭证。", "it is not a menwei deletion receipt.")
+    return data
+
+
+def verify_receipt(
+    receipt: dict[str, Any], public_key: Ed25519PublicKey | None = None
+) -> dict[str, Any]:
+    """Check the signature; return the receipt. ``InvalidReceipt`` on any alteration.
+
+    With ``public_key`` (the processor's published key) the receipt is checked against it;
+    without, against the key inside the receipt, which proves integrity but not who signed.
+    """
+    body = {k: v for k, v in receipt.items() if k != "signature"}
+    try:
+        signature = base64.b64decode(str(receipt["signature"]), validate=True)
+        embedded = load_public_key(str(receipt["public_key"]).encode("ascii"))
+    except (KeyError, binascii.Error, ValueError, UnicodeEncodeError):
+        raise _refuse("缺少签名或公钥。", "the signature or public key is missing.") from None
+    except KeyFileError:
+        raise _refuse("内嵌公钥已损坏。", "its embedded public key is damaged.") from None
+    key = public_key or embedded
+    if public_key is not None and _raw(public_key) != _raw(embedded):
+        raise _refuse(
+            "它不是由该处理者的密钥签发的。", "it was not issued by this processor's key."
+        )
+    try:
+        key.verify(signature, canonical_json(body))
+    except InvalidSignature:
+        raise _refuse(
+            "内容在签发后被修改过。", "its content was changed after it was signed."
+        ) from None
+    return receipt
+
+
+def receipt_names(receipt: dict[str, Any], person_id: object) -> bool:
+    """Whether the receipt is about ``person_id`` (the person checks it with their own id)."""
+    subject = receipt.get("subject", {})
+    try:
+        salt = base64.b64decode(subject["salt"], validate=True)
+    except (KeyError, binascii.Error, TypeError):
+        return False
+    return hmac.compare_digest(hash_person_id(person_id, salt), str(subject.get("sha256")))
+
+
+def _raw(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
