@@ -1,0 +1,65 @@
+"""What the privacy room's activation gate asks of governance: did the owners approve?
+
+The gate may switch face recognition on for a community only after the owners approved it and
+the notice was displayed long enough (:mod:`menwei.governance.notices`). This module answers the
+first half. The answer is a :class:`ActivationApproval` about the community; it is never a
+resident's consent, and asking it for one raises :class:`VoteIsNotConsent`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from menwei.governance import _checks
+from menwei.governance.errors import VoteIsNotConsent
+from menwei.governance.result import VoteResult
+from menwei.governance.vote import Subject
+
+
+@dataclass(frozen=True)
+class ActivationApproval:
+    """Evidence that the owners of a community approved face recognition."""
+
+    community_id: str
+    proposal_id: str
+    closed_at: datetime
+    result_hash: str
+
+    # The owners decide whether the system may run; each resident still decides for themselves.
+    grants_personal_consent = False
+
+    def consent_for(self, person_id: str) -> NoReturn:
+        """Always refuses: a vote never substitutes for a person's own, separate consent."""
+        raise VoteIsNotConsent()
+
+
+def vote_passed(
+    results: Iterable[VoteResult], *, community_id: str, at: datetime
+) -> ActivationApproval | None:
+    """The approval in force for ``community_id`` at ``at``, or ``None``.
+
+    Only closed votes on face recognition count, and the latest one closed by ``at`` decides: a
+    later vote that fails (for instance a vote to stop) takes the earlier approval away.
+    """
+    _checks.aware("at", at)
+    relevant = [
+        result
+        for result in results
+        if result.community_id == community_id
+        and result.subject == Subject.FACE_RECOGNITION
+        and result.closed_at <= at
+    ]
+    if not relevant:
+        return None
+    latest = max(relevant, key=lambda result: (result.closed_at, result.proposal_id))
+    if not latest.passed:
+        return None
+    return ActivationApproval(
+        community_id=latest.community_id,
+        proposal_id=latest.proposal_id,
+        closed_at=latest.closed_at,
+        result_hash=latest.canonical_hash(),
+    )

@@ -1,0 +1,122 @@
+"""One exception tree for governance; every error carries a stable code and a user-facing message.
+
+The server and CLI translate these at their boundary. Messages are zh-CN first, then English, and
+say what to do next. Nothing here carries a resident's name or contact details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class GovernanceError(Exception):
+    """Base of every governance error. ``code`` is stable and machine-readable."""
+
+    code = "governance_error"
+
+    def __init__(self, message_zh: str, message_en: str, **details: Any) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details = details
+
+    def message(self, locale: str = "zh-CN") -> str:
+        """The message in the reader's language (zh-CN unless English is asked for)."""
+        return self.message_en if locale.lower().startswith("en") else self.message_zh
+
+
+class InvalidInput(GovernanceError):
+    """A value given to governance is malformed: empty text, a negative area, a naive time."""
+
+    code = "invalid_input"
+
+    def __init__(self, field: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(
+            f"“{field}”填写有误：{reason_zh}。请修改后重新提交。",
+            f"'{field}' is not valid: {reason_en}. Please correct it and try again.",
+            field=field,
+        )
+
+
+class VotingNotOpen(GovernanceError):
+    """A ballot arrived before the voting window opened or after it ended."""
+
+    code = "voting_not_open"
+
+    def __init__(self, proposal_id: str) -> None:
+        super().__init__(
+            "现在不在该表决的投票时间内。请在公示的投票期间内投票。",
+            "Voting on this proposal is not open at this time. Please vote within the "
+            "published voting window.",
+            proposal_id=proposal_id,
+        )
+
+
+class VoteClosed(GovernanceError):
+    """The vote has been closed; its ballots and result can no longer change."""
+
+    code = "vote_closed"
+
+    def __init__(self, proposal_id: str) -> None:
+        super().__init__(
+            "该表决已结束，结果已公布，不能再修改。如有异议，请向业主委员会或街道书面提出。",
+            "This vote has closed and its result is published; it can no longer change. "
+            "Raise any objection in writing with the owners' committee or the sub-district office.",
+            proposal_id=proposal_id,
+        )
+
+
+class VoteStillOpen(GovernanceError):
+    """Closing was attempted before the voting window ended."""
+
+    code = "vote_still_open"
+
+    def __init__(self, proposal_id: str) -> None:
+        super().__init__(
+            "投票期间尚未结束，不能提前计票。请在投票截止后再结束表决。",
+            "The voting window has not ended yet, so the vote cannot be counted. Close it after "
+            "the deadline.",
+            proposal_id=proposal_id,
+        )
+
+
+class NotAnOwnerOfUnit(GovernanceError):
+    """A ballot names a unit that is not on the roll, or a voter who does not own that unit."""
+
+    code = "not_an_owner_of_unit"
+
+    def __init__(self, unit_id: str) -> None:
+        super().__init__(
+            "业主名册中没有您对该房屋的业主登记，不能为其投票。如登记有误，请联系业主委员会更正名册。",
+            "The owners' roll does not list you as an owner of this unit, so you cannot vote "
+            "for it. If the roll is wrong, ask the owners' committee to correct it.",
+            unit_id=unit_id,
+        )
+
+
+class VoteIsNotConsent(GovernanceError):
+    """Someone tried to use an owners' vote in place of one person's own consent."""
+
+    code = "vote_is_not_consent"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "业主表决只决定小区是否启用人脸识别，不能代替任何个人的单独同意。"
+            "每位居民须自己阅读告知并单独同意后才能录入人脸。",
+            "An owners' vote only decides whether the community may switch face recognition "
+            "on; it never replaces a person's own consent. Each resident must read the notice "
+            "and consent separately before enrolling.",
+        )
+
+
+class QuestionNotFound(GovernanceError):
+    """An answer refers to a question that does not exist in this community."""
+
+    code = "question_not_found"
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__(
+            "找不到该咨询。请刷新页面后重试。",
+            "That question does not exist. Refresh the page and try again.",
+            question_id=question_id,
+        )

@@ -1,0 +1,115 @@
+"""The fixed result of a closed owners' vote, and its canonical form for the audit chain.
+
+The canonical form is JSON with sorted keys, no spaces, decimals as strings and times in UTC, so
+the same result hashes to the same sha256 on every machine and in every database. The result
+holds figures and digests only: no owner's name or id appears in it, so it can be published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from menwei.governance.errors import VoteIsNotConsent
+from menwei.governance.tally import Choice, Tally
+
+if TYPE_CHECKING:
+    from menwei.governance.roll import OwnerRoll
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """A closed vote's figures. Frozen: assigning to any field raises an error.
+
+    A passed vote lets a community switch face recognition on (the activation gate reads
+    :attr:`passed`); it never stands for any one resident's consent — see :meth:`consent_for`.
+    """
+
+    proposal_id: str
+    community_id: str
+    subject: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    closed_at: datetime
+    tally: Tally
+    roll_digest: str
+    ballots_digest: str
+
+    # A vote decides for the community, never for a person.
+    grants_personal_consent = False
+
+    @property
+    def passed(self) -> bool:
+        return self.tally.passed
+
+    def consent_for(self, person_id: str) -> NoReturn:
+        """Always refuses: each resident consents for themselves, whatever the owners decided."""
+        raise VoteIsNotConsent()
+
+    def canonical(self) -> dict[str, Any]:
+        """The result as plain JSON values, in the form that is hashed."""
+        tally = self.tally
+        return {
+            "proposal_id": self.proposal_id,
+            "community_id": self.community_id,
+            "subject": str(self.subject),
+            "title": self.title,
+            "opens_at": _utc(self.opens_at),
+            "closes_at": _utc(self.closes_at),
+            "closed_at": _utc(self.closed_at),
+            "rule": str(tally.rule),
+            "total_area": str(tally.total_area),
+            "total_heads": tally.total_heads,
+            "participating_area": str(tally.participating_area),
+            "participating_heads": tally.participating_heads,
+            "approving_area": str(tally.approving_area),
+            "approving_heads": tally.approving_heads,
+            "opposing_area": str(tally.opposing_area),
+            "opposing_heads": tally.opposing_heads,
+            "abstaining_area": str(tally.abstaining_area),
+            "abstaining_heads": tally.abstaining_heads,
+            "divided_heads": tally.divided_heads,
+            "turnout_met": tally.turnout_met,
+            "approval_met": tally.approval_met,
+            "passed": tally.passed,
+            "roll_digest": self.roll_digest,
+            "ballots_digest": self.ballots_digest,
+        }
+
+    def canonical_json(self) -> str:
+        return json.dumps(
+            self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+
+    def canonical_hash(self) -> str:
+        """sha256 of the canonical JSON, to append to the audit chain."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _digest(rows: Iterable[list[str]]) -> str:
+    payload = json.dumps(sorted(rows), separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def roll_digest(roll: OwnerRoll) -> str:
+    """Fingerprint of the roll: units, areas and how they group into heads (no owner ids)."""
+    return _digest(
+        [unit.unit_id, str(unit.area), roll.head_of(unit.unit_id)] for unit in roll.units
+    )
+
+
+def ballots_digest(ballots: Iterable[tuple[str, Choice, str, datetime]]) -> str:
+    """Fingerprint of the counted ballots: unit, choice, channel, time (no voter ids)."""
+    return _digest(
+        [unit, str(choice), str(channel), _utc(cast_at)]
+        for unit, choice, channel, cast_at in ballots
+    )

@@ -1,0 +1,388 @@
+"""What a supervisor (社区 / 街道 / 区) sees: figures per community and a district roll-up.
+
+A supervisor oversees many communities and must see how each one runs its face recognition
+without seeing anyone's personal data. The types here therefore hold, by construction, only
+counts, shares, dates, statuses and the names of communities, notices and proposals: no person's
+name, id or per-person row can be put into them. A test walks every field to keep it so.
+
+The inputs are summaries the store computes per community; the functions here are pure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from menwei.governance import _checks
+from menwei.governance.errors import InvalidInput
+from menwei.governance.notices import PublicNotice
+from menwei.governance.result import VoteResult
+
+ONE_PLACE = Decimal("0.1")
+
+
+class AuditStatus(StrEnum):
+    """The outcome of the last verification of a community's audit chain."""
+
+    VERIFIED = "verified"
+    BROKEN = "broken"
+    NOT_VERIFIED = "not_verified"
+
+
+class FilingStatus(StrEnum):
+    """Where the processor stands with filing (备案) at the cyberspace office."""
+
+    NOT_REQUIRED = "not_required"
+    APPROACHING = "approaching"
+    DUE = "due"
+    FILED = "filed"
+    CANCELLED = "cancelled"
+
+
+class Concern(StrEnum):
+    """Something a supervisor should look at in a community."""
+
+    FACE_DOOR_WITHOUT_ALTERNATIVE = "face_door_without_alternative"
+    FACE_ON_WITHOUT_PASSED_VOTE = "face_on_without_passed_vote"
+    FACE_ON_WITHOUT_COMPLETE_NOTICE = "face_on_without_complete_notice"
+    OVERDUE_RIGHTS_REQUESTS = "overdue_rights_requests"
+    OVERDUE_QUESTIONS = "overdue_questions"
+    AUDIT_BROKEN = "audit_broken"
+    AUDIT_NOT_VERIFIED = "audit_not_verified"
+    FILING_DUE = "filing_due"
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """One notice in a community's history, as figures."""
+
+    notice_id: str
+    title: str
+    starts_on: date
+    minimum_days: int
+    displayed_days: int
+    period_complete: bool
+
+    @classmethod
+    def of(cls, notice: PublicNotice, *, as_of: datetime) -> NoticeRecord:
+        days = notice.displayed_days(as_of)
+        return cls(
+            notice.notice_id,
+            notice.title,
+            notice.starts_on,
+            notice.minimum_days,
+            days,
+            days >= notice.minimum_days,
+        )
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """One closed vote in a community's history, as figures (percentages rounded down)."""
+
+    proposal_id: str
+    title: str
+    subject: str
+    rule: str
+    closed_on: date
+    turnout_by_area: Decimal
+    turnout_by_heads: Decimal
+    approval_by_area: Decimal
+    approval_by_heads: Decimal
+    passed: bool
+
+    @classmethod
+    def of(cls, result: VoteResult, *, timezone: str = "Asia/Shanghai") -> VoteRecord:
+        tally = result.tally
+        return cls(
+            result.proposal_id,
+            result.title,
+            str(result.subject),
+            str(tally.rule),
+            result.closed_at.astimezone(ZoneInfo(timezone)).date(),
+            _percent(tally.turnout_by_area()),
+            _percent(tally.turnout_by_heads()),
+            _percent(tally.approval_by_area()),
+            _percent(tally.approval_by_heads()),
+            tally.passed,
+        )
+
+
+@dataclass(frozen=True)
+class CommunitySummary:
+    """Per-community counts the store gathers for the supervisor."""
+
+    community_id: str
+    community_name: str
+    face_on: bool
+    face_on_since: date | None
+    face_doors: int
+    face_doors_with_alternative: int
+    residents: int
+    enrolled: int
+    withdrawals: int
+    open_rights_requests: int
+    overdue_rights_requests: int
+    open_questions: int
+    overdue_questions: int
+    audit_status: AuditStatus
+    audit_verified_at: datetime | None
+    filing_count: int
+    filing_status: FilingStatus
+    notices: tuple[NoticeRecord, ...] = ()
+    votes: tuple[VoteRecord, ...] = ()
+
+    def __post_init__(self) -> None:
+        _checks.identifier("community_id", self.community_id)
+        _checks.text("community_name", self.community_name, max_length=200, multiline=False)
+        for name in (
+            "face_doors",
+            "face_doors_with_alternative",
+            "residents",
+            "enrolled",
+            "withdrawals",
+            "open_rights_requests",
+            "overdue_rights_requests",
+            "open_questions",
+            "overdue_questions",
+            "filing_count",
+        ):
+            _checks.count(name, getattr(self, name))
+        if self.face_doors_with_alternative > self.face_doors:
+            raise InvalidInput(
+                "face_doors_with_alternative", "不能多于人脸门数", "it exceeds face_doors"
+            )
+        if self.enrolled > self.residents:
+            raise InvalidInput("enrolled", "不能多于居民人数", "it exceeds residents")
+        if self.overdue_rights_requests > self.open_rights_requests:
+            raise InvalidInput("overdue_rights_requests", "不能多于未办结数", "it exceeds open")
+        if self.overdue_questions > self.open_questions:
+            raise InvalidInput("overdue_questions", "不能多于未答复数", "it exceeds open")
+        if self.face_on != (self.face_on_since is not None):
+            raise InvalidInput("face_on_since", "启用时才有启用日期", "set it exactly when face_on")
+        object.__setattr__(self, "audit_status", AuditStatus(self.audit_status))
+        object.__setattr__(self, "filing_status", FilingStatus(self.filing_status))
+        object.__setattr__(self, "notices", tuple(self.notices))
+        object.__setattr__(self, "votes", tuple(self.votes))
+
+
+@dataclass(frozen=True)
+class SupervisorRow:
+    """One community's line in the supervisor's table."""
+
+    community_id: str
+    community_name: str
+    face_on: bool
+    face_on_since: date | None
+    face_doors: int
+    alternative_share: Decimal
+    residents: int
+    enrolled: int
+    withdrawals: int
+    face_share: Decimal
+    open_rights_requests: int
+    overdue_rights_requests: int
+    open_questions: int
+    overdue_questions: int
+    audit_status: AuditStatus
+    audit_verified_at: datetime | None
+    filing_count: int
+    filing_status: FilingStatus
+    notices: tuple[NoticeRecord, ...]
+    votes: tuple[VoteRecord, ...]
+    concerns: tuple[Concern, ...]
+
+    @property
+    def every_face_door_has_alternative(self) -> bool:
+        return self.alternative_share == 100
+
+
+def community_row(summary: CommunitySummary) -> SupervisorRow:
+    """The supervisor's row for one community, with the concerns it raises."""
+    concerns: list[Concern] = []
+    if summary.face_doors_with_alternative < summary.face_doors:
+        concerns.append(Concern.FACE_DOOR_WITHOUT_ALTERNATIVE)
+    if summary.face_on and not any(
+        vote.passed and vote.subject == "face_recognition" for vote in summary.votes
+    ):
+        concerns.append(Concern.FACE_ON_WITHOUT_PASSED_VOTE)
+    if summary.face_on and not any(notice.period_complete for notice in summary.notices):
+        concerns.append(Concern.FACE_ON_WITHOUT_COMPLETE_NOTICE)
+    if summary.overdue_rights_requests:
+        concerns.append(Concern.OVERDUE_RIGHTS_REQUESTS)
+    if summary.overdue_questions:
+        concerns.append(Concern.OVERDUE_QUESTIONS)
+    if summary.audit_status is AuditStatus.BROKEN:
+        concerns.append(Concern.AUDIT_BROKEN)
+    elif summary.audit_status is AuditStatus.NOT_VERIFIED:
+        concerns.append(Concern.AUDIT_NOT_VERIFIED)
+    if summary.filing_status is FilingStatus.DUE:
+        concerns.append(Concern.FILING_DUE)
+    return SupervisorRow(
+        community_id=summary.community_id,
+        community_name=summary.community_name,
+        face_on=summary.face_on,
+        face_on_since=summary.face_on_since,
+        face_doors=summary.face_doors,
+        alternative_share=_share(summary.face_doors_with_alternative, summary.face_doors),
+        residents=summary.residents,
+        enrolled=summary.enrolled,
+        withdrawals=summary.withdrawals,
+        face_share=_share(summary.enrolled, summary.residents, empty=Decimal(0)),
+        open_rights_requests=summary.open_rights_requests,
+        overdue_rights_requests=summary.overdue_rights_requests,
+        open_questions=summary.open_questions,
+        overdue_questions=summary.overdue_questions,
+        audit_status=summary.audit_status,
+        audit_verified_at=summary.audit_verified_at,
+        filing_count=summary.filing_count,
+        filing_status=summary.filing_status,
+        notices=summary.notices,
+        votes=summary.votes,
+        concerns=tuple(concerns),
+    )
+
+
+@dataclass(frozen=True)
+class DistrictRollup:
+    """Totals across the communities a supervisor covers."""
+
+    communities: int
+    communities_face_on: int
+    communities_with_concerns: int
+    face_doors: int
+    face_doors_with_alternative: int
+    alternative_share: Decimal
+    residents: int
+    enrolled: int
+    withdrawals: int
+    face_share: Decimal
+    open_rights_requests: int
+    overdue_rights_requests: int
+    open_questions: int
+    overdue_questions: int
+    audits_broken: int
+    audits_not_verified: int
+    filing_count: int
+
+
+def district_rollup(summaries: Iterable[CommunitySummary]) -> DistrictRollup:
+    """Sum the communities; shares are recomputed from the totals, not averaged."""
+    items = list(summaries)
+    rows = [community_row(summary) for summary in items]
+    face_doors = sum(s.face_doors for s in items)
+    with_alternative = sum(s.face_doors_with_alternative for s in items)
+    residents = sum(s.residents for s in items)
+    enrolled = sum(s.enrolled for s in items)
+    return DistrictRollup(
+        communities=len(items),
+        communities_face_on=sum(s.face_on for s in items),
+        communities_with_concerns=sum(bool(row.concerns) for row in rows),
+        face_doors=face_doors,
+        face_doors_with_alternative=with_alternative,
+        alternative_share=_share(with_alternative, face_doors),
+        residents=residents,
+        enrolled=enrolled,
+        withdrawals=sum(s.withdrawals for s in items),
+        face_share=_share(enrolled, residents, empty=Decimal(0)),
+        open_rights_requests=sum(s.open_rights_requests for s in items),
+        overdue_rights_requests=sum(s.overdue_rights_requests for s in items),
+        open_questions=sum(s.open_questions for s in items),
+        overdue_questions=sum(s.overdue_questions for s in items),
+        audits_broken=sum(s.audit_status is AuditStatus.BROKEN for s in items),
+        audits_not_verified=sum(s.audit_status is AuditStatus.NOT_VERIFIED for s in items),
+        filing_count=sum(s.filing_count for s in items),
+    )
+
+
+CSV_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("community_id", "小区编号", "community id"),
+    ("community_name", "小区名称", "community"),
+    ("face_on", "人脸识别已启用", "face recognition on"),
+    ("face_on_since", "启用日期", "on since"),
+    ("face_doors", "人脸门数", "face doors"),
+    ("alternative_share", "有非人脸方式的门占比(%)", "doors with a non-face way in (%)"),
+    ("residents", "居民数", "residents"),
+    ("enrolled", "已录入人数", "enrolled"),
+    ("withdrawals", "撤回人数", "withdrawals"),
+    ("face_share", "使用人脸占比(%)", "using face (%)"),
+    ("open_rights_requests", "未办结权利请求", "open rights requests"),
+    ("overdue_rights_requests", "逾期权利请求", "overdue rights requests"),
+    ("open_questions", "未答复咨询", "open questions"),
+    ("overdue_questions", "逾期咨询", "overdue questions"),
+    ("audit_status", "审计链校验", "audit chain"),
+    ("audit_verified_at", "校验时间", "verified at"),
+    ("filing_count", "备案计数", "filing count"),
+    ("filing_status", "备案状态", "filing status"),
+    ("notices", "公示次数", "notices"),
+    ("notices_complete", "公示期满次数", "notices served in full"),
+    ("votes", "表决次数", "votes"),
+    ("votes_passed", "通过的表决", "votes passed"),
+    ("last_vote", "最近表决", "last vote"),
+    ("concerns", "需关注", "concerns"),
+)
+
+
+def rows_to_csv(rows: Iterable[SupervisorRow], *, locale: str = "zh-CN") -> str:
+    """The supervisor's table as CSV, headers in the reader's language.
+
+    Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
+    """
+    english = locale.lower().startswith("en")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(en if english else zh for _, zh, en in CSV_COLUMNS)
+    for row in rows:
+        last = max(row.votes, key=lambda vote: (vote.closed_on, vote.proposal_id), default=None)
+        cells: dict[str, object] = {
+            name: getattr(row, name) for name, _, _ in CSV_COLUMNS if hasattr(row, name)
+        }
+        cells["notices"] = len(row.notices)
+        cells["notices_complete"] = sum(notice.period_complete for notice in row.notices)
+        cells["votes"] = len(row.votes)
+        cells["votes_passed"] = sum(vote.passed for vote in row.votes)
+        cells["last_vote"] = (
+            ""
+            if last is None
+            else f"{last.closed_on.isoformat()} {'passed' if last.passed else 'failed'}"
+        )
+        cells["concerns"] = " ".join(row.concerns)
+        writer.writerow(_cell(cells[name]) for name, _, _ in CSV_COLUMNS)
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+def _share(part: int, whole: int, *, empty: Decimal = Decimal(100)) -> Decimal:
+    """``part / whole`` in percent to one place, rounded DOWN so 100.0 means truly all.
+
+    With nothing to count, ``empty`` is returned: no face doors means none lacks an alternative.
+    """
+    if whole == 0:
+        return empty.quantize(ONE_PLACE)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_DOWN)
+
+
+def _percent(fraction: Fraction) -> Decimal:
+    """An exact fraction in percent to one place, rounded down."""
+    return (Decimal(fraction.numerator) * 100 / Decimal(fraction.denominator)).quantize(
+        ONE_PLACE, rounding=ROUND_DOWN
+    )

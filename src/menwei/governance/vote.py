@@ -1,0 +1,223 @@
+"""An owners' vote (业主表决): a proposal, its ballots, and closing it into a fixed result.
+
+One ballot per owned unit. An owner votes online, or staff record the owner's paper ballot; the
+staff record names the staff member and keeps no image. Any registered owner of a unit may cast
+its ballot — co-owners share the unit's one ballot, as they count as one owner — and a unit's
+ballot may be changed until the vote closes: the ballot cast last counts. Paper ballots carry the
+time they were signed, which must fall in the voting window; they may be entered after the window
+ends, as long as the vote has not been closed.
+
+Closing counts the ballots (:mod:`menwei.governance.tally`) and returns a :class:`VoteResult`.
+From then on nothing about the vote can change; every attempt raises :class:`VoteClosed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from menwei.governance import _checks
+from menwei.governance.errors import InvalidInput, VoteClosed, VoteStillOpen, VotingNotOpen
+from menwei.governance.result import VoteResult, ballots_digest, roll_digest
+from menwei.governance.roll import OwnerRoll
+from menwei.governance.tally import Choice, VoteRule, count_votes
+
+
+class Subject(StrEnum):
+    """What a proposal decides; the activation gate reads only face-recognition votes."""
+
+    FACE_RECOGNITION = "face_recognition"
+    OTHER = "other"
+
+
+class BallotChannel(StrEnum):
+    """How a ballot reached the count."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A matter put to the owners, with the notice it would adopt and its voting window."""
+
+    proposal_id: str
+    community_id: str
+    title: str
+    full_text: str
+    notice_text: str
+    opens_at: datetime
+    closes_at: datetime
+    rule: VoteRule
+    subject: Subject = Subject.OTHER
+    created_by: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("proposal_id", "community_id"):
+            object.__setattr__(self, name, _checks.identifier(name, getattr(self, name)))
+        object.__setattr__(self, "title", _checks.text("title", self.title, max_length=200))
+        object.__setattr__(
+            self, "full_text", _checks.text("full_text", self.full_text, max_length=50_000)
+        )
+        object.__setattr__(
+            self, "notice_text", _checks.text("notice_text", self.notice_text, max_length=50_000)
+        )
+        _checks.aware("opens_at", self.opens_at)
+        _checks.aware("closes_at", self.closes_at)
+        if self.closes_at <= self.opens_at:
+            raise InvalidInput("closes_at", "截止时间必须晚于开始时间", "it must follow opens_at")
+        try:
+            object.__setattr__(self, "rule", VoteRule(self.rule))
+            object.__setattr__(self, "subject", Subject(self.subject))
+        except ValueError:
+            raise InvalidInput("rule", "表决规则不存在", "no such voting rule") from None
+        if self.created_by:
+            object.__setattr__(
+                self, "created_by", _checks.identifier("created_by", self.created_by)
+            )
+
+    def is_open(self, at: datetime) -> bool:
+        """Whether ``at`` falls in the voting window [opens_at, closes_at)."""
+        return self.opens_at <= _checks.aware("at", at) < self.closes_at
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One unit's vote. ``recorded_by`` is the staff member who entered a paper ballot."""
+
+    unit_id: str
+    voter_id: str
+    choice: Choice
+    channel: BallotChannel
+    cast_at: datetime
+    recorded_at: datetime
+    recorded_by: str | None = None
+
+
+class OwnersVote:
+    """A proposal, the roll it is counted against, and its ballots until it is closed."""
+
+    def __init__(
+        self,
+        proposal: Proposal,
+        roll: OwnerRoll,
+        ballots: tuple[Ballot, ...] = (),
+        result: VoteResult | None = None,
+    ) -> None:
+        self.proposal = proposal
+        self.roll = roll
+        self._ballots: dict[str, Ballot] = {}
+        self._superseded: list[Ballot] = []
+        for ballot in ballots:
+            self._accept(ballot)
+        self._result = result
+
+    @property
+    def result(self) -> VoteResult | None:
+        """The fixed result once the vote is closed; ``None`` while it is open."""
+        return self._result
+
+    @property
+    def closed(self) -> bool:
+        return self._result is not None
+
+    def ballots(self) -> tuple[Ballot, ...]:
+        """The ballot that counts for each unit, ordered by unit."""
+        return tuple(self._ballots[unit] for unit in sorted(self._ballots))
+
+    def superseded(self) -> tuple[Ballot, ...]:
+        """Ballots replaced by a later one for the same unit (kept for the record)."""
+        return tuple(self._superseded)
+
+    def cast_online(self, *, unit_id: str, voter_id: str, choice: Choice, at: datetime) -> Ballot:
+        """An owner votes for one of their units through the portal."""
+        self._refuse_if_closed()
+        if not self.proposal.is_open(at):
+            raise VotingNotOpen(self.proposal.proposal_id)
+        return self._add(unit_id, voter_id, choice, BallotChannel.ONLINE, at, at, None)
+
+    def record_paper_ballot(
+        self,
+        *,
+        unit_id: str,
+        voter_id: str,
+        choice: Choice,
+        signed_at: datetime,
+        staff_id: str,
+        at: datetime,
+    ) -> Ballot:
+        """Staff enter an owner's signed paper ballot; the record names the staff member."""
+        self._refuse_if_closed()
+        staff = _checks.identifier("staff_id", staff_id)
+        _checks.aware("at", at)
+        if not self.proposal.is_open(signed_at):
+            raise VotingNotOpen(self.proposal.proposal_id)
+        if at < signed_at:
+            raise InvalidInput(
+                "signed_at", "签署时间不能晚于录入时间", "it must not be after entry"
+            )
+        return self._add(unit_id, voter_id, choice, BallotChannel.PAPER, signed_at, at, staff)
+
+    def close(self, at: datetime) -> VoteResult:
+        """Count the ballots and fix the result; closing again returns the same result."""
+        if self._result is not None:
+            return self._result
+        if _checks.aware("at", at) < self.proposal.closes_at:
+            raise VoteStillOpen(self.proposal.proposal_id)
+        ballots = self.ballots()
+        tally = count_votes(
+            self.roll, ((ballot.unit_id, ballot.choice) for ballot in ballots), self.proposal.rule
+        )
+        self._result = VoteResult(
+            proposal_id=self.proposal.proposal_id,
+            community_id=self.proposal.community_id,
+            subject=self.proposal.subject,
+            title=self.proposal.title,
+            opens_at=self.proposal.opens_at,
+            closes_at=self.proposal.closes_at,
+            closed_at=at,
+            tally=tally,
+            roll_digest=roll_digest(self.roll),
+            ballots_digest=ballots_digest(
+                (ballot.unit_id, ballot.choice, ballot.channel, ballot.cast_at)
+                for ballot in ballots
+            ),
+        )
+        return self._result
+
+    def _refuse_if_closed(self) -> None:
+        if self._result is not None:
+            raise VoteClosed(self.proposal.proposal_id)
+
+    def _add(
+        self,
+        unit_id: str,
+        voter_id: str,
+        choice: Choice,
+        channel: BallotChannel,
+        cast_at: datetime,
+        recorded_at: datetime,
+        recorded_by: str | None,
+    ) -> Ballot:
+        try:
+            choice = Choice(choice)
+        except ValueError:
+            raise InvalidInput(
+                "choice", "请选择同意、反对或弃权", "choose approve, oppose or abstain"
+            ) from None
+        unit_id = _checks.identifier("unit_id", unit_id)
+        voter_id = _checks.identifier("voter_id", voter_id)
+        self.roll.require_owner(unit_id, voter_id)
+        ballot = Ballot(unit_id, voter_id, choice, channel, cast_at, recorded_at, recorded_by)
+        self._accept(ballot)
+        return ballot
+
+    def _accept(self, ballot: Ballot) -> None:
+        current = self._ballots.get(ballot.unit_id)
+        if current is None or ballot.cast_at >= current.cast_at:
+            if current is not None:
+                self._superseded.append(current)
+            self._ballots[ballot.unit_id] = ballot
+        else:
+            self._superseded.append(ballot)

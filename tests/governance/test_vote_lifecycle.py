@@ -1,0 +1,195 @@
+"""Casting, changing, recording paper ballots, closing, and the fixed result."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import timedelta
+
+import pytest
+
+from menwei.governance import (
+    BallotChannel,
+    Choice,
+    InvalidInput,
+    NotAnOwnerOfUnit,
+    VoteClosed,
+    VoteStillOpen,
+    VotingNotOpen,
+)
+
+
+def test_a_vote_changed_before_closing_counts_only_the_last_choice(
+    equal_roll, vote_on, during, after
+):
+    vote = vote_on(equal_roll)
+    first = vote.cast_online(unit_id="u1", voter_id="o1", choice=Choice.APPROVE, at=during)
+    vote.cast_online(
+        unit_id="u1", voter_id="o1", choice=Choice.OPPOSE, at=during + timedelta(hours=2)
+    )
+    tally = vote.close(after).tally
+    assert tally.approving_heads == 0
+    assert tally.opposing_heads == 1
+    assert vote.superseded() == (first,)
+
+
+def test_a_paper_ballot_signed_earlier_does_not_override_a_later_online_vote(
+    equal_roll, vote_on, during, after
+):
+    vote = vote_on(equal_roll)
+    vote.cast_online(
+        unit_id="u1", voter_id="o1", choice=Choice.OPPOSE, at=during + timedelta(days=2)
+    )
+    vote.record_paper_ballot(
+        unit_id="u1",
+        voter_id="o1",
+        choice=Choice.APPROVE,
+        signed_at=during,
+        staff_id="staff-7",
+        at=during + timedelta(days=3),
+    )
+    (ballot,) = vote.ballots()
+    assert ballot.choice is Choice.OPPOSE
+    assert vote.close(after).tally.opposing_heads == 1
+
+
+def test_a_paper_ballot_names_the_staff_member_who_recorded_it(equal_roll, vote_on, during):
+    vote = vote_on(equal_roll)
+    ballot = vote.record_paper_ballot(
+        unit_id="u2",
+        voter_id="o2",
+        choice=Choice.APPROVE,
+        signed_at=during,
+        staff_id="staff-7",
+        at=during + timedelta(hours=1),
+    )
+    assert ballot.channel is BallotChannel.PAPER
+    assert ballot.recorded_by == "staff-7"
+    assert {field.name for field in dataclasses.fields(ballot)}.isdisjoint({"image", "photo"})
+
+
+def test_paper_ballots_signed_in_time_may_be_entered_after_the_window_until_closing(
+    equal_roll, vote_on, during, after
+):
+    vote = vote_on(equal_roll)
+    vote.record_paper_ballot(
+        unit_id="u3",
+        voter_id="o3",
+        choice=Choice.APPROVE,
+        signed_at=during,
+        staff_id="staff-7",
+        at=after,
+    )
+    assert vote.close(after).tally.approving_heads == 1
+
+
+def test_a_paper_ballot_signed_after_the_window_is_refused(equal_roll, vote_on, after):
+    vote = vote_on(equal_roll)
+    with pytest.raises(VotingNotOpen):
+        vote.record_paper_ballot(
+            unit_id="u3",
+            voter_id="o3",
+            choice=Choice.APPROVE,
+            signed_at=after,
+            staff_id="s",
+            at=after,
+        )
+
+
+def test_voting_before_the_window_opens_or_after_it_ends_is_refused(equal_roll, vote_on, after):
+    vote = vote_on(equal_roll)
+    with pytest.raises(VotingNotOpen):
+        vote.cast_online(
+            unit_id="u1",
+            voter_id="o1",
+            choice=Choice.APPROVE,
+            at=vote.proposal.opens_at - timedelta(seconds=1),
+        )
+    with pytest.raises(VotingNotOpen):
+        vote.cast_online(
+            unit_id="u1", voter_id="o1", choice=Choice.APPROVE, at=vote.proposal.closes_at
+        )
+
+
+def test_only_a_registered_owner_of_the_unit_may_vote_for_it(equal_roll, vote_on, during):
+    vote = vote_on(equal_roll)
+    with pytest.raises(NotAnOwnerOfUnit) as refused:
+        vote.cast_online(unit_id="u1", voter_id="o2", choice=Choice.APPROVE, at=during)
+    assert "名册" in refused.value.message()
+    assert "roll" in refused.value.message("en")
+    with pytest.raises(NotAnOwnerOfUnit):
+        vote.cast_online(unit_id="u9", voter_id="o1", choice=Choice.APPROVE, at=during)
+
+
+@pytest.mark.parametrize("choice", ["yes", "", None, 1])
+def test_a_ballot_with_no_valid_choice_is_refused_with_a_typed_error(
+    equal_roll, vote_on, during, choice
+):
+    vote = vote_on(equal_roll)
+    with pytest.raises(InvalidInput):
+        vote.cast_online(unit_id="u1", voter_id="o1", choice=choice, at=during)
+    assert vote.ballots() == ()
+
+
+def test_counting_before_the_window_ends_is_refused(equal_roll, vote_on, during):
+    vote = vote_on(equal_roll)
+    with pytest.raises(VoteStillOpen):
+        vote.close(during)
+    assert vote.result is None
+
+
+def test_a_closed_vote_cannot_be_changed(equal_roll, vote_on, during, after):
+    vote = vote_on(equal_roll)
+    vote.cast_online(unit_id="u1", voter_id="o1", choice=Choice.APPROVE, at=during)
+    result = vote.close(after)
+    with pytest.raises(VoteClosed) as refused:
+        vote.cast_online(unit_id="u2", voter_id="o2", choice=Choice.OPPOSE, at=during)
+    assert refused.value.code == "vote_closed"
+    with pytest.raises(VoteClosed):
+        vote.record_paper_ballot(
+            unit_id="u2",
+            voter_id="o2",
+            choice=Choice.OPPOSE,
+            signed_at=during,
+            staff_id="s",
+            at=after,
+        )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.tally.approving_heads = 4  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.closed_at = during  # type: ignore[misc]
+    assert vote.close(after + timedelta(days=1)) is result
+    assert result.tally.participating_heads == 1
+
+
+def test_the_result_hash_is_stable_and_changes_with_any_ballot(roll_of, vote_on, during, after):
+    units = (("u1", "88.20", {"a"}), ("u2", "90", {"b"}), ("u3", "75.5", {"c"}))
+
+    def result(choice_u3):
+        vote = vote_on(roll_of(*units))
+        vote.cast_online(unit_id="u1", voter_id="a", choice=Choice.APPROVE, at=during)
+        vote.cast_online(unit_id="u3", voter_id="c", choice=choice_u3, at=during)
+        return vote.close(after)
+
+    first, again, other = result(Choice.APPROVE), result(Choice.APPROVE), result(Choice.ABSTAIN)
+    assert first.canonical_hash() == again.canonical_hash()
+    assert len(first.canonical_hash()) == 64
+    assert first.canonical_hash() != other.canonical_hash()
+    assert first.ballots_digest != other.ballots_digest
+
+
+def test_the_published_result_names_no_owner(roll_of, vote_on, during, after):
+    vote = vote_on(roll_of(("u1", "100", {"owner-zhang"}), ("u2", "100", {"owner-li"})))
+    vote.cast_online(unit_id="u1", voter_id="owner-zhang", choice=Choice.APPROVE, at=during)
+    text = vote.close(after).canonical_json()
+    assert "owner-zhang" not in text
+    assert "owner-li" not in text
+    assert json.loads(text)["approving_area"] == "100"
+
+
+def test_the_result_time_is_hashed_in_utc_whatever_zone_it_was_given_in(equal_roll, vote_on, after):
+    from datetime import UTC
+
+    in_beijing = vote_on(equal_roll).close(after)
+    in_utc = vote_on(equal_roll).close(after.astimezone(UTC))
+    assert in_beijing.canonical_hash() == in_utc.canonical_hash()
