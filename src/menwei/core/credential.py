@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from menwei.core.errors import InvalidConfiguration, InvalidCredential
+from menwei.core.errors import FaceNotAllowedForRole, InvalidConfiguration, InvalidCredential
+from menwei.core.person import Person, Role
 from menwei.core.reason import Reason
 
 
@@ -176,3 +177,9 @@ class FaceCredential:
 
     def consent_withdrawn(self, at: datetime) -> bool:
         return self.consent_withdrawn_at is not None and self.consent_withdrawn_at <= at
+
+
+def check_face_enrolment_allowed(person: Person) -> None:
+    """Visitors come in on QR passes and are never face-enrolled; refuse before any capture."""
+    if person.role is Role.VISITOR:
+        raise FaceNotAllowedForRole()

@@ -51,7 +51,17 @@ class Door:
     passback_zone: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "accepts", frozenset(CredentialKind(k) for k in self.accepts))
+        # A store may hand plain strings back; keep the rules comparing enum members.
+        try:
+            object.__setattr__(self, "kind", DoorKind(self.kind))
+            object.__setattr__(self, "direction", Direction(self.direction))
+            object.__setattr__(self, "anti_passback", AntiPassbackMode(self.anti_passback))
+            object.__setattr__(self, "accepts", frozenset(CredentialKind(k) for k in self.accepts))
+        except ValueError as error:
+            raise InvalidConfiguration(
+                f"门“{self.name}”的设置无法识别：{error}。",
+                f"A setting of door '{self.name}' is not recognised: {error}.",
+            ) from None
         validate_door(self)
 
     def accepts_kind(self, kind: CredentialKind) -> bool:

@@ -42,6 +42,13 @@ class Person:
     phone: str = ""
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "role", Role(self.role))
+        except ValueError:
+            raise InvalidConfiguration(
+                f"未知的身份“{self.role}”，应为业主、家庭成员、租户、工作人员或访客之一。",
+                f"Unknown role '{self.role}': use owner, family_member, tenant, staff or visitor.",
+            ) from None
         if self.guardian_id is not None and self.guardian_id == self.id:
             raise InvalidConfiguration(
                 "一个人不能做自己的监护人，请选择另一位家庭成员。",
