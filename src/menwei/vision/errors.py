@@ -104,3 +104,10 @@ class CalibrationError(VisionError):
 
     code = "calibration"
     default_zh = "阈值校准数据不足，请补充样本。"
+
+
+class DatasetError(VisionError):
+    """An evaluation data set is missing or not in the expected layout."""
+
+    code = "dataset"
+    default_zh = "评测数据缺失或格式不对。"

@@ -1,0 +1,133 @@
+"""Thresholds from scores: what a false-accept target costs in false rejects.
+
+A threshold is never a constant chosen by eye. It is read off two score samples: *genuine*
+(same person) and *impostor* (different people). A score at or above the threshold is a
+match. The false-accept rate (FAR) is the share of impostor scores at or above it; the
+false-reject rate (FRR) is the share of genuine scores below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from menwei.vision.errors import CalibrationError
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A threshold chosen for ``target_far`` and what it does on the samples it came from."""
+
+    threshold: float
+    target_far: float
+    far: float
+    frr: float
+    genuine: int
+    impostor: int
+
+
+def _scores(values: np.ndarray | list[float], name: str) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64).reshape(-1)
+    if array.size == 0:
+        raise CalibrationError(f"No {name} scores were given.", f"缺少{name}分数样本。")
+    if not np.all(np.isfinite(array)):
+        raise CalibrationError(
+            f"The {name} scores contain NaN or infinity.", f"{name}分数中有无效值。"
+        )
+    return array
+
+
+def far_at(impostor: np.ndarray, threshold: float) -> float:
+    """Share of impostor scores that the threshold would accept."""
+    impostor = _scores(impostor, "impostor")
+    return float(np.count_nonzero(impostor >= threshold) / impostor.size)
+
+
+def frr_at(genuine: np.ndarray, threshold: float) -> float:
+    """Share of genuine scores that the threshold would reject."""
+    genuine = _scores(genuine, "genuine")
+    return float(np.count_nonzero(genuine < threshold) / genuine.size)
+
+
+def threshold_for_far(impostor: np.ndarray, target_far: float) -> float:
+    """The lowest threshold whose FAR on ``impostor`` is at most ``target_far``.
+
+    With n impostor scores, FAR can only be resolved down to 1/n; asking for less is refused
+    rather than answered with a threshold the data cannot support.
+    """
+    impostor = np.sort(_scores(impostor, "impostor"))[::-1]
+    if not 0.0 < target_far < 1.0:
+        raise CalibrationError(
+            f"The target false-accept rate must be between 0 and 1, got {target_far}.",
+            "误识率目标必须在 0 到 1 之间。",
+        )
+    if target_far * impostor.size < 1.0:
+        raise CalibrationError(
+            f"{impostor.size} impostor scores cannot resolve a false-accept rate of "
+            f"{target_far:g}; at least {int(np.ceil(1 / target_far))} are needed.",
+            "冒认者样本太少，无法校准到该误识率，请补充样本。",
+        )
+    allowed = int(np.floor(target_far * impostor.size))  # impostors we may accept
+    # Just above the highest impostor score we must reject: accepts exactly ``allowed`` of them.
+    return float(np.nextafter(impostor[allowed], np.inf))
+
+
+def calibrate(
+    genuine: np.ndarray | list[float], impostor: np.ndarray | list[float], target_far: float
+) -> Calibration:
+    """Threshold for ``target_far`` on ``impostor``, with its measured FAR and FRR."""
+    genuine_a = _scores(genuine, "genuine")
+    impostor_a = _scores(impostor, "impostor")
+    threshold = threshold_for_far(impostor_a, target_far)
+    return Calibration(
+        threshold=threshold,
+        target_far=target_far,
+        far=far_at(impostor_a, threshold),
+        frr=frr_at(genuine_a, threshold),
+        genuine=int(genuine_a.size),
+        impostor=int(impostor_a.size),
+    )
+
+
+def roc(genuine: np.ndarray, impostor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(far, tar, thresholds) at every distinct score, thresholds descending."""
+    genuine = _scores(genuine, "genuine")
+    impostor = _scores(impostor, "impostor")
+    thresholds = np.unique(np.concatenate([genuine, impostor]))[::-1]
+    g_sorted = np.sort(genuine)
+    i_sorted = np.sort(impostor)
+    tar = (genuine.size - np.searchsorted(g_sorted, thresholds, side="left")) / genuine.size
+    far = (impostor.size - np.searchsorted(i_sorted, thresholds, side="left")) / impostor.size
+    return far, tar, thresholds
+
+
+def tar_at_far(genuine: np.ndarray, impostor: np.ndarray, target_far: float) -> float:
+    """True-accept rate at the threshold calibrated for ``target_far``."""
+    threshold = threshold_for_far(impostor, target_far)
+    return 1.0 - frr_at(genuine, threshold)
+
+
+def equal_error_rate(genuine: np.ndarray, impostor: np.ndarray) -> tuple[float, float]:
+    """(EER, threshold) where FAR and FRR cross, interpolated between neighbouring thresholds."""
+    far, tar, thresholds = roc(genuine, impostor)
+    frr = 1.0 - tar
+    # thresholds fall along the arrays: FAR rises from 0 while FRR falls to 0
+    index = int(np.argmin(np.abs(far - frr)))
+    return float((far[index] + frr[index]) / 2), float(thresholds[index])
+
+
+def best_accuracy_threshold(genuine: np.ndarray, impostor: np.ndarray) -> float:
+    """The threshold that classifies the most pairs correctly (for the LFW fold protocol)."""
+    far, tar, thresholds = roc(genuine, impostor)
+    genuine_n, impostor_n = len(genuine), len(impostor)
+    correct = tar * genuine_n + (1.0 - far) * impostor_n
+    return float(thresholds[int(np.argmax(correct))])
+
+
+def accuracy_at(genuine: np.ndarray, impostor: np.ndarray, threshold: float) -> float:
+    """Share of pairs classified correctly by ``threshold``."""
+    genuine = np.asarray(genuine)
+    impostor = np.asarray(impostor)
+    correct = np.count_nonzero(genuine >= threshold) + np.count_nonzero(impostor < threshold)
+    return float(correct / (genuine.size + impostor.size))

@@ -1,0 +1,75 @@
+"""The face engine in one object: from a photo or a frame to a checked face and its vector.
+
+Enrolment (``enrol``) and the gate (``probe``) go through the same steps: decode, detect,
+quality gate, align, embed. The images live only in local variables of these methods; what
+leaves is a vector and the quality verdict. Not thread-safe (it owns OpenCV state): one engine
+per thread or process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from menwei.vision.detect import Face, FaceDetector
+from menwei.vision.embed import Embedder
+from menwei.vision.image import as_bgr, decode_image
+from menwei.vision.quality import ENROLMENT, GATE, QualityPolicy, QualityReport, assess
+from menwei.vision.templates import build_template
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one frame gave: the quality verdict, and the vector if the verdict was a pass."""
+
+    quality: QualityReport
+    vector: np.ndarray | None
+
+    @property
+    def face(self) -> Face | None:
+        return self.quality.face
+
+
+def _image(source: bytes | np.ndarray) -> np.ndarray:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return decode_image(bytes(source))
+    return as_bgr(source)
+
+
+class FaceEngine:
+    """Detection, quality, alignment and embedding behind two calls: ``probe`` and ``enrol``."""
+
+    def __init__(
+        self,
+        *,
+        detector: FaceDetector | None = None,
+        embedder: Embedder | None = None,
+        flip: bool = False,
+    ) -> None:
+        self.detector = detector or FaceDetector()
+        self.embedder = embedder or Embedder()
+        self.flip = flip
+
+    def probe(self, frame: bytes | np.ndarray, policy: QualityPolicy = GATE) -> Probe:
+        """Judge one frame; embed the main face only if it passed the quality gate."""
+        image = _image(frame)
+        report = assess(image, self.detector.detect(image), policy)
+        if not report.passed or report.face is None:
+            return Probe(report, None)
+        return Probe(report, self.embedder.embed_face(image, report.face, flip=self.flip))
+
+    def embed_photo(
+        self, photo: bytes | np.ndarray, policy: QualityPolicy = ENROLMENT
+    ) -> np.ndarray:
+        """The vector of the one face in ``photo``, or the typed error saying what to fix."""
+        image = _image(photo)
+        face = assess(image, self.detector.detect(image), policy).raise_if_failed()
+        return self.embedder.embed_face(image, face, flip=self.flip)
+
+    def enrol(
+        self, photos: Sequence[bytes | np.ndarray], policy: QualityPolicy = ENROLMENT
+    ) -> np.ndarray:
+        """A template from 1–5 photos of one person; any unusable photo stops enrolment."""
+        return build_template([self.embed_photo(photo, policy) for photo in photos])

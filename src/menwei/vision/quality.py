@@ -1,0 +1,225 @@
+"""The quality gate: is this frame good enough to enrol from, or to decide at a door?
+
+It answers with machine-readable reasons and short zh-CN / en messages that a phone page can
+show live while the person adjusts ("请正对镜头"). Every measure is cheap (the face region is
+shrunk to 112×112 before anything is computed) and every limit lives in a ``QualityPolicy``,
+so the enrolment page can be stricter than the gate.
+
+Head pose is estimated from the five landmarks alone, with a simple geometric face model: the
+nose tip stands about half an eye distance in front of the eye plane, so turning the head by
+θ shifts it sideways by ``0.5·tan θ`` eye distances. The estimate is rough (±10°) but enough to
+tell "facing the camera" from "looking away".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from menwei.vision.detect import Face
+from menwei.vision.errors import NoFace, PoorQuality, SeveralFaces
+from menwei.vision.image import as_bgr
+
+_REGION = 112
+_NOSE_DEPTH = 0.5
+"""Nose-tip depth in front of the eye plane, in eye distances (for the yaw estimate)."""
+_NOSE_HEIGHT = 0.52
+"""Where the nose tip sits between the eye line (0) and the mouth line (1) on a level face."""
+_PITCH_GAIN = 100.0
+"""Degrees of pitch per unit of shift of the nose between eye and mouth lines."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a frame was not good enough, with what to do about it in both languages."""
+
+    code: str
+    zh: str
+    en: str
+
+
+REASONS: dict[str, Reason] = {
+    reason.code: reason
+    for reason in (
+        Reason("no_face", "没有检测到人脸，请正对镜头", "no face found: look at the camera"),
+        Reason("several_faces", "画面中有多张人脸，请只留一人", "several faces: one person only"),
+        Reason("face_too_small", "请靠近一些", "too far away: come closer"),
+        Reason("face_cut_off", "请把整张脸放进画面", "face cut off: move into the frame"),
+        Reason("blurry", "画面模糊，请保持不动", "blurry: hold still"),
+        Reason("too_dark", "光线太暗", "too dark"),
+        Reason("too_bright", "光线太亮", "too bright"),
+        Reason("low_contrast", "画面对比度太低，请换个光线", "low contrast: change the light"),
+        Reason("turned_sideways", "请正对镜头", "turned sideways: face the camera"),
+        Reason("head_tilted", "请平视镜头", "head tilted up or down: look straight ahead"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class QualityPolicy:
+    """The limits a frame must meet. ``dominance`` is how much larger the main face must be
+    than the next one (by area) for the frame to count as one person."""
+
+    min_eye_distance: float = 40.0
+    min_sharpness: float = 0.15
+    min_brightness: float = 50.0
+    max_brightness: float = 210.0
+    min_contrast: float = 25.0
+    max_yaw: float = 25.0
+    max_pitch: float = 25.0
+    dominance: float = 2.0
+    max_outside: float = 0.1
+
+
+ENROLMENT = QualityPolicy()
+"""Enrolment takes its time: the person can adjust until the photo is good."""
+
+GATE = QualityPolicy(
+    min_eye_distance=28.0,
+    min_sharpness=0.1,
+    min_brightness=40.0,
+    max_brightness=225.0,
+    min_contrast=18.0,
+    max_yaw=35.0,
+    max_pitch=30.0,
+    dominance=1.5,
+    max_outside=0.2,
+)
+"""At a door people keep walking; accept more, but never a frame the model cannot read."""
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What was measured on the main face; shown to installers tuning a camera."""
+
+    eye_distance: float
+    sharpness: float
+    brightness: float
+    contrast: float
+    yaw: float
+    pitch: float
+    roll: float
+    outside: float
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The verdict: the main face (if any), the reasons it failed, and what was measured."""
+
+    face: Face | None
+    reasons: tuple[str, ...]
+    measures: Measures | None = None
+    faces: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+    def messages(self, language: str = "zh-CN") -> list[str]:
+        """One short line per reason, in ``language`` (zh-CN unless it starts with "en")."""
+        english = language.lower().startswith("en")
+        return [REASONS[code].en if english else REASONS[code].zh for code in self.reasons]
+
+    def raise_if_failed(self) -> Face:
+        """The main face, or the typed error a boundary turns into a user message."""
+        if "no_face" in self.reasons:
+            reason = REASONS["no_face"]
+            raise NoFace(reason.en, reason.zh)
+        if "several_faces" in self.reasons:
+            reason = REASONS["several_faces"]
+            raise SeveralFaces(reason.en, reason.zh)
+        if self.reasons or self.face is None:
+            raise PoorQuality(
+                "; ".join(self.messages("en")), self.reasons, "；".join(self.messages("zh-CN"))
+            )
+        return self.face
+
+
+def head_pose(landmarks: np.ndarray) -> tuple[float, float, float]:
+    """(yaw, pitch, roll) in degrees from the five landmarks; 0, 0, 0 is facing the camera.
+
+    Positive yaw: the nose points to the image's right. Positive pitch: the head is lowered.
+    """
+    points = np.asarray(landmarks, dtype=np.float64).reshape(5, 2)
+    right_eye, left_eye, nose, right_mouth, left_mouth = points
+    eye_vector = left_eye - right_eye
+    eye_distance = float(np.hypot(*eye_vector)) or 1e-6
+    roll = math.degrees(math.atan2(eye_vector[1], eye_vector[0]))
+    # Undo the roll so that "sideways" and "up/down" are measured along the face's own axes.
+    cos, sin = eye_vector / eye_distance
+    rotation = np.array([[cos, sin], [-sin, cos]])
+    eye_mid = (right_eye + left_eye) / 2
+    mouth_mid = (right_mouth + left_mouth) / 2
+    nose_local = rotation @ (nose - eye_mid)
+    mouth_local = rotation @ (mouth_mid - eye_mid)
+    yaw = math.degrees(math.atan(nose_local[0] / eye_distance / _NOSE_DEPTH))
+    mouth_drop = mouth_local[1] or 1e-6
+    nose_height = nose_local[1] / mouth_drop
+    pitch = (_NOSE_HEIGHT - nose_height) * _PITCH_GAIN
+    return yaw, pitch, roll
+
+
+def _face_region(grey: np.ndarray, face: Face) -> tuple[np.ndarray, float]:
+    """The face box shrunk to 112×112, and the share of the box that lay outside the frame."""
+    height, width = grey.shape
+    x, y, w, h = face.box
+    x0, y0 = max(0, math.floor(x)), max(0, math.floor(y))
+    x1, y1 = min(width, math.ceil(x + w)), min(height, math.ceil(y + h))
+    inside = max(0, x1 - x0) * max(0, y1 - y0)
+    outside = 1.0 - inside / max(w * h, 1e-6)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return np.zeros((_REGION, _REGION), dtype=np.uint8), 1.0
+    region = cv2.resize(grey[y0:y1, x0:x1], (_REGION, _REGION), interpolation=cv2.INTER_AREA)
+    return region, max(0.0, outside)
+
+
+def measure(image: np.ndarray, face: Face) -> Measures:
+    """Every quality measure of ``face`` in ``image``."""
+    grey = cv2.cvtColor(as_bgr(image), cv2.COLOR_BGR2GRAY)
+    region, outside = _face_region(grey, face)
+    # Edge energy relative to contrast: a dim but sharp face is not "blurry".
+    sharpness = float(cv2.Laplacian(region, cv2.CV_64F).std() / max(float(region.std()), 1.0))
+    yaw, pitch, roll = head_pose(face.landmarks)
+    return Measures(
+        eye_distance=face.eye_distance,
+        sharpness=sharpness,
+        brightness=float(region.mean()),
+        contrast=float(region.std()),
+        yaw=yaw,
+        pitch=pitch,
+        roll=roll,
+        outside=outside,
+    )
+
+
+def assess(
+    image: np.ndarray, faces: list[Face], policy: QualityPolicy = ENROLMENT
+) -> QualityReport:
+    """Judge ``faces`` (as ``FaceDetector.detect`` returned them, most prominent first)."""
+    if not faces:
+        return QualityReport(None, ("no_face",), None, 0)
+    main = faces[0]
+    if len(faces) > 1 and faces[1].area * policy.dominance > main.area:
+        return QualityReport(main, ("several_faces",), None, len(faces))
+    found = measure(image, main)
+    reasons: list[str] = []
+    if found.outside > policy.max_outside:
+        reasons.append("face_cut_off")
+    if found.eye_distance < policy.min_eye_distance:
+        reasons.append("face_too_small")
+    if found.sharpness < policy.min_sharpness:
+        reasons.append("blurry")
+    if found.brightness < policy.min_brightness:
+        reasons.append("too_dark")
+    elif found.brightness > policy.max_brightness:
+        reasons.append("too_bright")
+    elif found.contrast < policy.min_contrast:
+        reasons.append("low_contrast")
+    if abs(found.yaw) > policy.max_yaw:
+        reasons.append("turned_sideways")
+    if abs(found.pitch) > policy.max_pitch:
+        reasons.append("head_tilted")
+    return QualityReport(main, tuple(reasons), found, len(faces))
