@@ -12,6 +12,7 @@ checked against brute force in the tests.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -161,7 +162,9 @@ class AnnGallery:
         self, dim: int = EMBEDDING_DIM, *, connectivity: int = 16, expansion_search: int = 64
     ) -> None:
         try:
-            from usearch.index import Index  # optional extra "ann"
+            # The optional extra "ann". Loaded by name at run time: the engine's required
+            # dependencies stay NumPy and OpenCV, and nothing else is imported unless asked for.
+            index_module = importlib.import_module("usearch.index")
         except ImportError:
             raise GalleryError(
                 "The approximate index needs the optional package usearch "
@@ -169,7 +172,7 @@ class AnnGallery:
                 "近似检索需要安装 usearch。",
             ) from None
         self.dim = dim
-        self._index = Index(
+        self._index = index_module.Index(
             ndim=dim,
             metric="ip",
             dtype="f32",
