@@ -32,7 +32,7 @@ def rolls_and_choices(draw):
     return roll, choices, draw(st.sampled_from(list(VoteRule)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(rolls_and_choices())
 def test_areas_and_heads_of_each_choice_add_up_to_the_participants(case):
     roll, choices, rule = case
@@ -53,7 +53,7 @@ def test_areas_and_heads_of_each_choice_add_up_to_the_participants(case):
     assert tally.participating_heads <= tally.total_heads <= len(roll.units)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(rolls_and_choices(), st.randoms(use_true_random=False))
 def test_the_order_of_ballots_and_of_the_roll_does_not_change_the_tally(case, rng: random.Random):
     roll, choices, rule = case
@@ -66,7 +66,7 @@ def test_the_order_of_ballots_and_of_the_roll_does_not_change_the_tally(case, rn
     )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(rolls_and_choices())
 def test_turning_one_opposing_ballot_into_approval_never_makes_a_vote_fail(case):
     roll, choices, rule = case
@@ -80,7 +80,7 @@ def test_turning_one_opposing_ballot_into_approval_never_makes_a_vote_fail(case)
             assert after.approving_area > before.approving_area
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(rolls_and_choices())
 def test_whatever_passes_the_three_quarter_rule_passes_the_ordinary_rule(case):
     roll, choices, _ = case

@@ -7,6 +7,7 @@ of the wrong type, or carry control characters meant to break a page or a CSV fi
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -40,7 +41,9 @@ def text(field: str, value: object, *, max_length: int, multiline: bool = True) 
 
 
 def identifier(field: str, value: object) -> str:
-    """An opaque record identifier: short single-line text."""
+    """An opaque record identifier: short single-line text, or a UUID given as one."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return text(field, value, max_length=MAX_ID, multiline=False)
 
 

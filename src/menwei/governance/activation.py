@@ -63,3 +63,34 @@ def vote_passed(
         closed_at=latest.closed_at,
         result_hash=latest.canonical_hash(),
     )
+
+
+@dataclass(frozen=True)
+class OwnersVoteStatus:
+    """Whether a community needs an owners' vote before switching face on, and whether it has one.
+
+    Read by the privacy room's activation gate through its ``OwnersVoteHook``.
+    """
+
+    required: bool
+    passed: bool
+    approval: ActivationApproval | None
+
+
+class OwnersVoteGate:
+    """Answers the activation gate's ``vote_status(community_id)`` from closed vote results.
+
+    Whether a vote is required is the community's choice (R16); it is required unless told.
+    """
+
+    def __init__(
+        self, results: Iterable[VoteResult], *, at: datetime, requires_vote: bool = True
+    ) -> None:
+        self._results = tuple(results)
+        self._at = _checks.aware("at", at)
+        self._requires_vote = requires_vote
+
+    def vote_status(self, community_id: object) -> OwnersVoteStatus:
+        community = _checks.identifier("community_id", community_id)
+        approval = vote_passed(self._results, community_id=community, at=self._at)
+        return OwnersVoteStatus(self._requires_vote, approval is not None, approval)

@@ -151,11 +151,19 @@ class PublicNotice:
             return False
         zone = ZoneInfo(self.timezone)
         start = datetime.combine(day, time(0), zone)
-        end = datetime.combine(day + timedelta(days=1), time(0), zone)
+        return self._shown_throughout(
+            start, datetime.combine(day + timedelta(days=1), time(0), zone)
+        )
+
+    def _shown_throughout(self, start: datetime, end: datetime) -> bool:
         for channel in self.required_channels:
-            covering = [p for p in self.postings if p.channel == channel and p.covers(start, end)]
+            covering = {
+                posting.location
+                for posting in self.postings
+                if posting.channel == channel and posting.covers(start, end)
+            }
             if channel is Channel.DOOR_POSTER and self.poster_doors:
-                if not self.poster_doors <= {posting.location for posting in covering}:
+                if not self.poster_doors <= covering:
                     return False
             elif not covering:
                 return False
@@ -175,6 +183,30 @@ class PublicNotice:
             longest = max(longest, run)
             day += timedelta(days=1)
         return longest
+
+    def displayed_since(self, as_of: datetime) -> datetime | None:
+        """Start of the first counted day of the display still running at ``as_of``, or ``None``.
+
+        The answer is a local midnight, so that ``since + N days`` is the moment N full days
+        have been served; it may lie after ``as_of`` when the first counted day is tomorrow (the
+        day of posting does not count). A notice that is not up on every required channel at
+        ``as_of`` has no running display.
+        """
+        zone = ZoneInfo(self.timezone)
+        local = _checks.aware("as_of", as_of).astimezone(zone)
+        if not self._shown_throughout(local, local):
+            return None
+        today = local.date()
+        day = today - timedelta(days=1)
+        while self.displayed_on(day):
+            day -= timedelta(days=1)
+        first_counted = day + timedelta(days=1)
+        if first_counted == today:
+            midnight = datetime.combine(today, time(0), zone)
+            if today < self.starts_on or not self._shown_throughout(midnight, local):
+                first_counted = today + timedelta(days=1)
+        first_counted = max(first_counted, self.starts_on)
+        return datetime.combine(first_counted, time(0), zone)
 
     def displayed_for_at_least(self, days: int, as_of: datetime) -> bool:
         """Whether the notice had been displayed ``days`` consecutive full days by ``as_of``."""
