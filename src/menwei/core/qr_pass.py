@@ -121,9 +121,13 @@ def _decode(token: str) -> bytes:
         raise QrPassRefused(Reason.QR_MALFORMED)
     body = token[len(PREFIX) :].strip().upper()
     try:
-        return base64.b32decode(body + "=" * (-len(body) % 8))
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
     except (binascii.Error, ValueError):
         raise QrPassRefused(Reason.QR_MALFORMED) from None
+    # One pass, one spelling: refuse codes that differ only in base32's unused trailing bits.
+    if base64.b32encode(raw).decode("ascii").rstrip("=") != body:
+        raise QrPassRefused(Reason.QR_MALFORMED)
+    return raw
 
 
 def _parse(payload: bytes) -> QrPass:
