@@ -1,0 +1,70 @@
+"""Engines and sessions from a database URL: SQLite by default, PostgreSQL for deployments.
+
+SQLite gets the settings a small always-on server needs: write-ahead logging so readers never
+block the writer, foreign keys enforced, and a busy timeout instead of immediate "database is
+locked" errors when the gate upload and the admin console write at the same moment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from menwei.store.errors import DatabaseUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``), ready to use.
+
+    For a SQLite file the parent folder is created, so a fresh data directory just works.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(
+                    f"无法创建数据库目录：{error.strerror}。请检查 MENWEI_DATA_DIR 的权限。",
+                    f"Cannot create the database folder: {error.strerror}. "
+                    "Check the permissions of MENWEI_DATA_DIR.",
+                ) from None
+        kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, **kwargs)
+    raise DatabaseUnavailable(
+        f"不支持的数据库：{parsed.get_backend_name()}。请使用 SQLite 或 PostgreSQL。",
+        f"Unsupported database {parsed.get_backend_name()!r}; use SQLite or PostgreSQL.",
+    )
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, so repositories can return them."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def url_for_environment(database_url: str | None, data_dir: Path) -> str:
+    """``MENWEI_DATABASE_URL`` when set, else a SQLite file ``menwei.db`` in the data directory."""
+    return database_url or f"sqlite:///{data_dir / 'menwei.db'}"

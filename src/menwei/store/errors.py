@@ -1,0 +1,57 @@
+"""One exception tree for the store; every error carries a stable code and a user-facing message.
+
+The server and CLI translate these at their boundary. Messages are zh-CN first, then English,
+and say what to do next. Nothing here ever carries a template, a face image or a secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StoreError(Exception):
+    """Base of every store error. ``code`` is stable and machine-readable."""
+
+    code = "store_error"
+
+    def __init__(self, message_zh: str, message_en: str, **details: Any) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details = details
+
+    def message(self, locale: str = "zh-CN") -> str:
+        """The message in the reader's language (zh-CN unless English is asked for)."""
+        return self.message_en if locale.lower().startswith("en") else self.message_zh
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or opened."""
+
+    code = "database_unavailable"
+
+
+class NotFound(StoreError):
+    """A record does not exist, or is outside the caller's scope (the two look the same)."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(
+            f"找不到该{kind}记录（{key}），请检查编号后重试。",
+            f"No {kind} with id {key} was found; check the id and try again.",
+            kind=kind,
+            key=str(key),
+        )
+
+
+class Conflict(StoreError):
+    """A write would break a uniqueness rule, e.g. a card number already issued."""
+
+    code = "conflict"
+
+
+class ImportRejected(StoreError):
+    """A bulk import file has invalid rows; nothing was imported."""
+
+    code = "import_rejected"

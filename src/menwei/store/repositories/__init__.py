@@ -1,0 +1,1 @@
+"""Repositories: explicit conversion between table rows and ``menwei.core`` dataclasses."""

@@ -1,0 +1,276 @@
+"""Access groups with their doors, weekly schedule, holidays and members (``menwei.core``).
+
+A group's schedule is stored as windows per weekday plus holiday windows; the community's
+holiday dates are joined in when a group is read, so a new holiday applies to every schedule.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from menwei.core.access_group import AccessGroup
+from menwei.core.schedule import TimeWindow, WeeklySchedule
+from menwei.store.errors import NotFound
+from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import (
+    AccessGroupDoorRow,
+    AccessGroupMemberRow,
+    AccessGroupRow,
+    CommunityRow,
+    DoorRow,
+    HolidayRow,
+    PersonRow,
+    ScheduleRow,
+    ScheduleWindowRow,
+)
+from menwei.store.tables.access import HOLIDAY
+
+
+class AccessRepository:
+    """Access groups of the communities in the caller's scope."""
+
+    def __init__(self, session: Session, changes: ChangeLog) -> None:
+        self._session = session
+        self._changes = changes
+
+    # holidays ---------------------------------------------------------------------------
+    def set_holidays(self, community_id: uuid.UUID, days: dict[date, str]) -> None:
+        """Replace the community's holiday list (e.g. the year's 法定节假日)."""
+        self._session.execute(delete(HolidayRow).where(HolidayRow.community_id == community_id))
+        for day, name in sorted(days.items()):
+            self._session.add(HolidayRow(community_id=community_id, day=day, name=name))
+        self._session.flush()
+        self._changes.record(community_id, "holidays", community_id, UPSERT)
+
+    def holidays(self, community_id: uuid.UUID) -> dict[date, str]:
+        rows = self._session.execute(
+            select(HolidayRow.day, HolidayRow.name)
+            .where(HolidayRow.community_id == community_id)
+            .order_by(HolidayRow.day)
+        ).all()
+        return {day: name for day, name in rows}
+
+    # groups -----------------------------------------------------------------------------
+    def _schedule(self, schedule_id: uuid.UUID | None, community: CommunityRow) -> WeeklySchedule:
+        schedule = None if schedule_id is None else self._session.get(ScheduleRow, schedule_id)
+        if schedule is None:
+            return WeeklySchedule.always(community.timezone)
+        windows = self._session.scalars(
+            select(ScheduleWindowRow)
+            .where(ScheduleWindowRow.schedule_id == schedule_id)
+            .order_by(ScheduleWindowRow.weekday, ScheduleWindowRow.starts)
+        ).all()
+        weekly: dict[int, tuple[TimeWindow, ...]] = {}
+        on_holidays: tuple[TimeWindow, ...] = ()
+        for window in windows:
+            value = TimeWindow(window.starts, window.ends)
+            if window.weekday == HOLIDAY:
+                on_holidays += (value,)
+            else:
+                weekly[window.weekday] = (*weekly.get(window.weekday, ()), value)
+        holidays = (
+            dict.fromkeys(self.holidays(community.id), on_holidays)
+            if schedule.observes_holidays
+            else {}
+        )
+        return WeeklySchedule(weekly=weekly, holidays=holidays, timezone=community.timezone)
+
+    def _group(self, row: AccessGroupRow) -> AccessGroup:
+        community = self._session.get(CommunityRow, row.community_id)
+        assert community is not None
+        door_ids = self._session.scalars(
+            select(AccessGroupDoorRow.door_id).where(AccessGroupDoorRow.group_id == row.id)
+        ).all()
+        return AccessGroup(
+            id=row.id,
+            community_id=row.community_id,
+            name=row.name,
+            door_ids=frozenset(door_ids),
+            schedule=self._schedule(row.schedule_id, community),
+        )
+
+    def save_group(self, group: AccessGroup, *, is_default: bool = False) -> AccessGroup:
+        """Create or replace a group: its doors and its schedule's weekly and holiday windows.
+
+        Doors from another community are refused: a group never reaches across tenants.
+        """
+        foreign = self._session.scalars(
+            select(DoorRow.id).where(
+                DoorRow.id.in_(sorted(group.door_ids)), DoorRow.community_id != group.community_id
+            )
+        ).first()
+        known = set(
+            self._session.scalars(
+                select(DoorRow.id).where(DoorRow.id.in_(sorted(group.door_ids)))
+            ).all()
+        )
+        missing = next(iter(sorted(group.door_ids - known)), None)
+        if foreign is not None or missing is not None:
+            raise NotFound("door", foreign or missing)
+        row = self._session.get(AccessGroupRow, group.id)
+        if row is None:
+            row = AccessGroupRow(id=group.id, community_id=group.community_id, name=group.name)
+            self._session.add(row)
+        elif row.community_id != group.community_id:
+            raise NotFound("access group", group.id)
+        row.name = group.name
+        row.is_default = is_default
+        if row.schedule_id is not None:
+            self._session.execute(
+                delete(ScheduleWindowRow).where(ScheduleWindowRow.schedule_id == row.schedule_id)
+            )
+        else:
+            schedule = ScheduleRow(community_id=group.community_id, name=f"{group.id}")
+            self._session.add(schedule)
+            self._session.flush()
+            row.schedule_id = schedule.id
+        for weekday, windows in sorted(group.schedule.weekly.items()):
+            for window in windows:
+                self._session.add(
+                    ScheduleWindowRow(
+                        schedule_id=row.schedule_id,
+                        weekday=weekday,
+                        starts=window.start,
+                        ends=window.end,
+                    )
+                )
+        schedule_row = self._session.get(ScheduleRow, row.schedule_id)
+        assert schedule_row is not None
+        schedule_row.observes_holidays = bool(group.schedule.holidays)
+        # one set of holiday windows per schedule; the dates come from the community's list
+        holiday_windows = next(iter(group.schedule.holidays.values()), ())
+        for window in holiday_windows:
+            self._session.add(
+                ScheduleWindowRow(
+                    schedule_id=row.schedule_id,
+                    weekday=HOLIDAY,
+                    starts=window.start,
+                    ends=window.end,
+                )
+            )
+        self._session.execute(
+            delete(AccessGroupDoorRow).where(AccessGroupDoorRow.group_id == group.id)
+        )
+        for door_id in sorted(group.door_ids):
+            self._session.add(AccessGroupDoorRow(group_id=group.id, door_id=door_id))
+        self._session.flush()
+        self._changes.record(group.community_id, "access_group", group.id, UPSERT)
+        return group
+
+    def group(self, group_id: uuid.UUID, scope: CommunityScope) -> AccessGroup:
+        row = self._session.scalar(
+            select(AccessGroupRow).where(
+                AccessGroupRow.id == group_id, scope.clause(AccessGroupRow.community_id)
+            )
+        )
+        if row is None:
+            raise NotFound("access group", group_id)
+        return self._group(row)
+
+    def groups(self, community_id: uuid.UUID, scope: CommunityScope) -> list[AccessGroup]:
+        rows = self._session.scalars(
+            select(AccessGroupRow)
+            .where(
+                AccessGroupRow.community_id == community_id,
+                scope.clause(AccessGroupRow.community_id),
+            )
+            .order_by(AccessGroupRow.name)
+        ).all()
+        return [self._group(row) for row in rows]
+
+    def delete_group(self, group_id: uuid.UUID, scope: CommunityScope) -> None:
+        row = self._session.scalar(
+            select(AccessGroupRow).where(
+                AccessGroupRow.id == group_id, scope.clause(AccessGroupRow.community_id)
+            )
+        )
+        if row is None:
+            raise NotFound("access group", group_id)
+        community_id, schedule_id = row.community_id, row.schedule_id
+        self._session.delete(row)
+        if schedule_id is not None:
+            self._session.execute(delete(ScheduleRow).where(ScheduleRow.id == schedule_id))
+        self._session.flush()
+        self._changes.record(community_id, "access_group", group_id, DELETE)
+
+    # members ----------------------------------------------------------------------------
+    def add_members(
+        self,
+        group_id: uuid.UUID,
+        person_ids: Iterable[uuid.UUID],
+        *,
+        valid_from: datetime | None = None,
+        valid_until: datetime | None = None,
+    ) -> None:
+        group = self._session.get(AccessGroupRow, group_id)
+        if group is None:
+            raise NotFound("access group", group_id)
+        wanted = sorted(set(person_ids))
+        people = set(
+            self._session.scalars(
+                select(PersonRow.id).where(
+                    PersonRow.id.in_(wanted), PersonRow.community_id == group.community_id
+                )
+            ).all()
+        )
+        for person_id in wanted:
+            if person_id not in people:
+                raise NotFound("person", person_id)
+            self._session.merge(
+                AccessGroupMemberRow(
+                    group_id=group_id,
+                    person_id=person_id,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                )
+            )
+        self._session.flush()
+        for person_id in wanted:
+            self._changes.record(group.community_id, "person", person_id, UPSERT)
+
+    def remove_member(self, group_id: uuid.UUID, person_id: uuid.UUID) -> None:
+        group = self._session.get(AccessGroupRow, group_id)
+        if group is None:
+            raise NotFound("access group", group_id)
+        self._session.execute(
+            delete(AccessGroupMemberRow).where(
+                AccessGroupMemberRow.group_id == group_id,
+                AccessGroupMemberRow.person_id == person_id,
+            )
+        )
+        self._changes.record(group.community_id, "person", person_id, UPSERT)
+
+    def groups_of(self, person_id: uuid.UUID, at: datetime) -> list[AccessGroup]:
+        """The groups a person belongs to at ``at`` (what the decision checks)."""
+        rows = self._session.scalars(
+            select(AccessGroupRow)
+            .join(AccessGroupMemberRow, AccessGroupMemberRow.group_id == AccessGroupRow.id)
+            .where(
+                AccessGroupMemberRow.person_id == person_id,
+                or_(
+                    AccessGroupMemberRow.valid_from.is_(None), AccessGroupMemberRow.valid_from <= at
+                ),
+                or_(
+                    AccessGroupMemberRow.valid_until.is_(None),
+                    AccessGroupMemberRow.valid_until > at,
+                ),
+            )
+            .order_by(AccessGroupRow.name)
+        ).all()
+        return [self._group(row) for row in rows]
+
+    def members(self, group_id: uuid.UUID, scope: CommunityScope) -> list[uuid.UUID]:
+        self.group(group_id, scope)
+        return list(
+            self._session.scalars(
+                select(AccessGroupMemberRow.person_id)
+                .where(AccessGroupMemberRow.group_id == group_id)
+                .order_by(AccessGroupMemberRow.person_id)
+            ).all()
+        )

@@ -1,0 +1,285 @@
+"""Cards, PINs, QR passes and face references, converted to and from ``menwei.core``.
+
+Counters that many gates and requests touch at once (a QR pass's uses, a PIN's failures) are
+changed with single conditional ``UPDATE`` statements, so two simultaneous scans of a
+single-use pass can never both succeed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from menwei.core.credential import (
+    Card,
+    CredentialKind,
+    FaceCredential,
+    PassIssuer,
+    PinCredential,
+    QrPass,
+    Validity,
+    normalise_card_uid,
+)
+from menwei.store.errors import Conflict, NotFound
+from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import CredentialDoorRow, CredentialRow, PersonRow
+
+AnyCredential = Card | PinCredential | QrPass | FaceCredential
+
+
+def _validity(row: CredentialRow) -> Validity:
+    return Validity(
+        valid_from=row.valid_from, valid_until=row.valid_until, revoked_at=row.revoked_at
+    )
+
+
+def credential_from_row(row: CredentialRow, door_ids: frozenset[uuid.UUID]) -> AnyCredential:
+    kind = CredentialKind(row.kind)
+    if kind is CredentialKind.CARD:
+        assert row.card_uid is not None
+        return Card(
+            id=row.id,
+            person_id=row.person_id,
+            uid=row.card_uid,
+            validity=_validity(row),
+            facility_code=row.facility_code,
+        )
+    if kind is CredentialKind.PIN:
+        assert row.pin_hash is not None
+        return PinCredential(
+            id=row.id,
+            person_id=row.person_id,
+            pin_hash=row.pin_hash,
+            validity=_validity(row),
+            failed_attempts=row.failed_attempts,
+            locked_until=row.locked_until,
+        )
+    if kind is CredentialKind.QR:
+        assert row.issued_by is not None and row.issuer_kind is not None
+        return QrPass(
+            id=row.id,
+            holder_id=row.person_id,
+            issued_by=row.issued_by,
+            issuer_kind=PassIssuer(row.issuer_kind),
+            door_ids=door_ids,
+            validity=_validity(row),
+            max_uses=row.max_uses or 1,
+        )
+    assert row.template_ref is not None and row.consent_id is not None
+    return FaceCredential(
+        id=row.id,
+        person_id=row.person_id,
+        template_ref=row.template_ref,
+        consent_id=row.consent_id,
+        validity=_validity(row),
+        consent_withdrawn_at=row.consent_withdrawn_at,
+    )
+
+
+def _values(credential: AnyCredential) -> dict[str, Any]:
+    common = {
+        "valid_from": credential.validity.valid_from,
+        "valid_until": credential.validity.valid_until,
+        "revoked_at": credential.validity.revoked_at,
+    }
+    if isinstance(credential, Card):
+        return common | {
+            "kind": "card",
+            "person_id": credential.person_id,
+            "card_uid": credential.uid,
+            "facility_code": credential.facility_code,
+        }
+    if isinstance(credential, PinCredential):
+        return common | {
+            "kind": "pin",
+            "person_id": credential.person_id,
+            "pin_hash": credential.pin_hash,
+            "failed_attempts": credential.failed_attempts,
+            "locked_until": credential.locked_until,
+        }
+    if isinstance(credential, QrPass):
+        return common | {
+            "kind": "qr",
+            "person_id": credential.holder_id,
+            "issued_by": credential.issued_by,
+            "issuer_kind": credential.issuer_kind.value,
+            "max_uses": credential.max_uses,
+        }
+    return common | {
+        "kind": "face",
+        "person_id": credential.person_id,
+        "template_ref": credential.template_ref,
+        "consent_id": credential.consent_id,
+        "consent_withdrawn_at": credential.consent_withdrawn_at,
+    }
+
+
+class CredentialRepository:
+    """Credentials of people in the caller's scope."""
+
+    def __init__(self, session: Session, changes: ChangeLog) -> None:
+        self._session = session
+        self._changes = changes
+
+    def _door_ids(self, credential_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        return frozenset(
+            self._session.scalars(
+                select(CredentialDoorRow.door_id).where(
+                    CredentialDoorRow.credential_id == credential_id
+                )
+            ).all()
+        )
+
+    def _convert(self, row: CredentialRow) -> AnyCredential:
+        doors = self._door_ids(row.id) if row.kind == "qr" else frozenset()
+        return credential_from_row(row, doors)
+
+    def _row(self, credential_id: uuid.UUID, scope: CommunityScope) -> CredentialRow:
+        row = self._session.scalar(
+            select(CredentialRow).where(
+                CredentialRow.id == credential_id, scope.clause(CredentialRow.community_id)
+            )
+        )
+        if row is None:
+            raise NotFound("credential", credential_id)
+        return row
+
+    def save(self, credential: AnyCredential) -> AnyCredential:
+        """Create or update a credential of a person; its community is the person's."""
+        values = _values(credential)
+        person = self._session.get(PersonRow, values["person_id"])
+        if person is None:
+            raise NotFound("person", values["person_id"])
+        row = self._session.get(CredentialRow, credential.id)
+        if row is None:
+            row = CredentialRow(id=credential.id, community_id=person.community_id, **values)
+            self._session.add(row)
+        else:
+            if row.community_id != person.community_id or row.kind != values["kind"]:
+                raise NotFound("credential", credential.id)
+            for name, value in values.items():
+                setattr(row, name, value)
+        if isinstance(credential, QrPass):
+            self._session.execute(
+                delete(CredentialDoorRow).where(CredentialDoorRow.credential_id == credential.id)
+            )
+            for door_id in sorted(credential.door_ids):
+                self._session.add(CredentialDoorRow(credential_id=credential.id, door_id=door_id))
+        try:
+            self._session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "该卡号已发给本小区的另一位住户，请先注销旧卡或核对卡号。",
+                "This card number is already issued in this community; revoke the old card "
+                "or check the number.",
+            ) from None
+        self._changes.record(person.community_id, "credential", credential.id, UPSERT)
+        return credential
+
+    def get(self, credential_id: uuid.UUID, scope: CommunityScope) -> AnyCredential:
+        return self._convert(self._row(credential_id, scope))
+
+    def of_person(self, person_id: uuid.UUID, scope: CommunityScope) -> list[AnyCredential]:
+        rows = self._session.scalars(
+            select(CredentialRow)
+            .where(CredentialRow.person_id == person_id, scope.clause(CredentialRow.community_id))
+            .order_by(CredentialRow.kind, CredentialRow.created_at)
+        ).all()
+        return [self._convert(row) for row in rows]
+
+    def of_community(
+        self, community_id: uuid.UUID, scope: CommunityScope, *, kind: CredentialKind | None = None
+    ) -> list[AnyCredential]:
+        """Every credential of a community (what a gate's local cache is built from)."""
+        query = select(CredentialRow).where(
+            CredentialRow.community_id == community_id, scope.clause(CredentialRow.community_id)
+        )
+        if kind is not None:
+            query = query.where(CredentialRow.kind == kind.value)
+        rows = self._session.scalars(query.order_by(CredentialRow.id)).all()
+        return [self._convert(row) for row in rows]
+
+    def find_card(self, community_id: uuid.UUID, uid: str) -> Card | None:
+        row = self._session.scalar(
+            select(CredentialRow).where(
+                CredentialRow.community_id == community_id,
+                CredentialRow.kind == "card",
+                CredentialRow.card_uid == normalise_card_uid(uid),
+            )
+        )
+        card = None if row is None else self._convert(row)
+        return card if isinstance(card, Card) else None
+
+    def revoke(self, credential_id: uuid.UUID, at: datetime, scope: CommunityScope) -> None:
+        row = self._row(credential_id, scope)
+        if row.revoked_at is None or row.revoked_at > at:
+            row.revoked_at = at
+        self._session.flush()
+        self._changes.record(row.community_id, "credential", credential_id, UPSERT)
+
+    def delete(self, credential_id: uuid.UUID, scope: CommunityScope) -> None:
+        row = self._row(credential_id, scope)
+        community_id = row.community_id
+        self._session.delete(row)
+        self._session.flush()
+        self._changes.record(community_id, "credential", credential_id, DELETE)
+
+    # counters ---------------------------------------------------------------------------
+    def use_qr_pass(self, pass_id: uuid.UUID) -> bool:
+        """Count one use of a QR pass; ``False`` (and nothing changed) when it is used up."""
+        result = self._session.execute(
+            update(CredentialRow)
+            .where(
+                CredentialRow.id == pass_id,
+                CredentialRow.kind == "qr",
+                CredentialRow.use_count < CredentialRow.max_uses,
+            )
+            .values(use_count=CredentialRow.use_count + 1)
+            .returning(CredentialRow.community_id)
+        ).first()
+        if result is None:
+            return False
+        self._changes.record(result[0], "credential", pass_id, UPSERT)
+        return True
+
+    def qr_uses(self, pass_id: uuid.UUID) -> int:
+        return int(
+            self._session.scalar(select(CredentialRow.use_count).where(CredentialRow.id == pass_id))
+            or 0
+        )
+
+    def save_pin_state(self, pin: PinCredential) -> None:
+        """Store a PIN's failure count and lockout after ``menwei.core.pin.after_failure``."""
+        result = self._session.execute(
+            update(CredentialRow)
+            .where(CredentialRow.id == pin.id, CredentialRow.kind == "pin")
+            .values(failed_attempts=pin.failed_attempts, locked_until=pin.locked_until)
+            .returning(CredentialRow.community_id)
+        ).first()
+        if result is None:
+            raise NotFound("credential", pin.id)
+        self._changes.record(result[0], "credential", pin.id, UPSERT)
+
+    def withdraw_face_consent(self, person_id: uuid.UUID, at: datetime) -> list[uuid.UUID]:
+        """Mark every face credential of the person withdrawn at ``at``; returns their ids.
+
+        From this moment no gate admits the person by face, even with a stale template; the
+        privacy room then destroys the person's key and the rows are deleted.
+        """
+        rows = self._session.scalars(
+            select(CredentialRow).where(
+                CredentialRow.person_id == person_id, CredentialRow.kind == "face"
+            )
+        ).all()
+        for row in rows:
+            if row.consent_withdrawn_at is None:
+                row.consent_withdrawn_at = at
+            self._changes.record(row.community_id, "credential", row.id, UPSERT)
+        self._session.flush()
+        return [row.id for row in rows]

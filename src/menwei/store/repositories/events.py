@@ -1,0 +1,259 @@
+"""Access events: idempotent batch insert, filtered and paged reads, streamed CSV export."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from menwei.store.csv_cells import defuse
+from menwei.store.errors import StoreError
+from menwei.store.records import AccessEvent, EventFilter, EventPage
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import EventRow
+
+MAX_PAGE_SIZE = 1000
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "community_id",
+    "door_id",
+    "device_id",
+    "direction",
+    "credential_kind",
+    "person_id",
+    "outcome",
+    "reason_code",
+    "flag",
+)
+_FIELDS = (
+    "idempotency_key",
+    "community_id",
+    "door_id",
+    "device_id",
+    "occurred_at",
+    "direction",
+    "credential_kind",
+    "person_id",
+    "outcome",
+    "reason_code",
+    "flag",
+)
+
+
+class InvalidPageKey(StoreError):
+    """A paging key was not one this server handed out."""
+
+    code = "invalid_page_key"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "分页参数无效，请从第一页重新查询。",
+            "The page key is not valid; start again from the first page.",
+        )
+
+
+def encode_page_key(occurred_at: datetime, event_id: int) -> str:
+    raw = f"{occurred_at.isoformat()}|{event_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_page_key(key: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4)).decode()
+        when, _, number = raw.partition("|")
+        occurred_at = datetime.fromisoformat(when)
+        if occurred_at.utcoffset() is None:
+            raise ValueError(when)
+        return occurred_at, int(number)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidPageKey() from None
+
+
+def _to_event(row: Any) -> AccessEvent:
+    return AccessEvent(
+        id=row.id,
+        idempotency_key=row.idempotency_key,
+        community_id=row.community_id,
+        door_id=row.door_id,
+        device_id=row.device_id,
+        occurred_at=row.occurred_at,
+        direction=row.direction,
+        credential_kind=row.credential_kind,
+        person_id=row.person_id,
+        outcome=row.outcome,
+        reason_code=row.reason_code,
+        flag=row.flag,
+        received_at=row.received_at,
+    )
+
+
+def _conditions(wanted: EventFilter, scope: CommunityScope) -> list[ColumnElement[bool]]:
+    conditions = [scope.clause(EventRow.community_id)]
+    if wanted.community_id is not None:
+        conditions.append(EventRow.community_id == wanted.community_id)
+    if wanted.door_id is not None:
+        conditions.append(EventRow.door_id == wanted.door_id)
+    if wanted.person_id is not None:
+        conditions.append(EventRow.person_id == wanted.person_id)
+    if wanted.outcome is not None:
+        conditions.append(EventRow.outcome == wanted.outcome)
+    if wanted.credential_kind is not None:
+        conditions.append(EventRow.credential_kind == wanted.credential_kind)
+    if wanted.since is not None:
+        conditions.append(EventRow.occurred_at >= wanted.since)
+    if wanted.until is not None:
+        conditions.append(EventRow.occurred_at < wanted.until)
+    return conditions
+
+
+def _before(occurred_at: datetime, event_id: int) -> ColumnElement[bool]:
+    return or_(
+        EventRow.occurred_at < occurred_at,
+        and_(EventRow.occurred_at == occurred_at, EventRow.id < event_id),
+    )
+
+
+class EventRepository:
+    """Events of the communities in the caller's scope, newest first."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_many(self, events: Sequence[AccessEvent]) -> int:
+        """Store events not stored before; returns how many were new.
+
+        One ``INSERT … ON CONFLICT (idempotency_key) DO NOTHING`` for the whole batch, so a
+        batch re-sent after a crash, or overlapping an earlier one, inserts nothing twice.
+        """
+        if not events:
+            return 0
+        rows = [{name: getattr(event, name) for name in _FIELDS} for event in events]
+        connection = self._session.connection()
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(EventRow)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(EventRow.id)
+        )
+        return len(connection.execute(statement, rows).all())
+
+    def add(self, event: AccessEvent) -> bool:
+        """Store one event; ``False`` when it was already stored."""
+        return self.add_many([event]) == 1
+
+    def _select(self, wanted: EventFilter, scope: CommunityScope) -> Select[Any]:
+        return select(EventRow).where(*_conditions(wanted, scope))
+
+    def page(
+        self,
+        wanted: EventFilter,
+        scope: CommunityScope,
+        *,
+        limit: int = 100,
+        after: str | None = None,
+        offset: int | None = None,
+        with_total: bool = False,
+    ) -> EventPage:
+        """One page, newest first: by keyset (``after`` = the previous ``next_key``) or offset."""
+        limit = max(1, min(limit, MAX_PAGE_SIZE))
+        query = self._select(wanted, scope)
+        if after is not None:
+            query = query.where(_before(*decode_page_key(after)))
+        query = query.order_by(EventRow.occurred_at.desc(), EventRow.id.desc()).limit(limit + 1)
+        if offset:
+            query = query.offset(max(0, offset))
+        rows = self._session.scalars(query).all()
+        events = tuple(_to_event(row) for row in rows[:limit])
+        next_key = None
+        if len(rows) > limit:
+            last = events[-1]
+            assert last.id is not None
+            next_key = encode_page_key(last.occurred_at, last.id)
+        total = self.count(wanted, scope) if with_total else None
+        return EventPage(events, next_key, total)
+
+    def count(self, wanted: EventFilter, scope: CommunityScope) -> int:
+        query = select(func.count()).select_from(EventRow).where(*_conditions(wanted, scope))
+        return int(self._session.scalar(query) or 0)
+
+    def count_by_outcome(self, wanted: EventFilter, scope: CommunityScope) -> dict[str, int]:
+        """Aggregates without personal data, e.g. for a supervisor's overview."""
+        query = (
+            select(EventRow.outcome, func.count())
+            .where(*_conditions(wanted, scope))
+            .group_by(EventRow.outcome)
+        )
+        return {outcome: int(n) for outcome, n in self._session.execute(query).all()}
+
+    def by_key(self, idempotency_key: str, scope: CommunityScope) -> AccessEvent | None:
+        row = self._session.scalar(
+            select(EventRow).where(
+                EventRow.idempotency_key == idempotency_key, scope.clause(EventRow.community_id)
+            )
+        )
+        return None if row is None else _to_event(row)
+
+    def delete_before(self, community_id: uuid.UUID, before: datetime) -> int:
+        """Retention: drop a community's events older than ``before``; returns how many."""
+        from sqlalchemy import delete
+
+        result = self._session.execute(
+            delete(EventRow).where(
+                EventRow.community_id == community_id, EventRow.occurred_at < before
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def iter_events(
+    open_session: Callable[[], Session],
+    wanted: EventFilter,
+    scope: CommunityScope,
+    *,
+    chunk: int = 1000,
+) -> Iterator[AccessEvent]:
+    """Every matching event, newest first, read in keyset chunks of short transactions.
+
+    No transaction stays open while a slow client downloads an export.
+    """
+    after: str | None = None
+    while True:
+        with open_session() as session:
+            page = EventRepository(session).page(wanted, scope, limit=chunk, after=after)
+        yield from page.events
+        if page.next_key is None:
+            return
+        after = page.next_key
+
+
+def events_csv(events: Iterable[AccessEvent]) -> Iterator[str]:
+    """CSV text, one chunk per line, header first; safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for event in events:
+        values = [getattr(event, name) for name in CSV_COLUMNS]
+        writer.writerow(
+            [
+                "" if v is None else defuse(v.isoformat() if isinstance(v, datetime) else str(v))
+                for v in values
+            ]
+        )
+        yield flush()

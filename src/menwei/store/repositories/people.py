@@ -1,0 +1,210 @@
+"""People and household memberships, converted to and from ``menwei.core``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from menwei.core.person import HouseholdMembership, Person, Role
+from menwei.store.errors import NotFound
+from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import HouseholdMembershipRow, PersonRow, UnitRow
+
+
+def person_from_row(row: PersonRow) -> Person:
+    return Person(
+        id=row.id,
+        community_id=row.community_id,
+        name=row.name,
+        role=Role(row.role),
+        date_of_birth=row.date_of_birth,
+        guardian_id=row.guardian_id,
+        phone=row.phone,
+    )
+
+
+def _membership(row: HouseholdMembershipRow) -> HouseholdMembership:
+    return HouseholdMembership(
+        id=row.id,
+        person_id=row.person_id,
+        unit_id=row.unit_id,
+        moved_in=row.moved_in,
+        moved_out=row.moved_out,
+    )
+
+
+def _current_on(day: date) -> ColumnElement[bool]:
+    return (HouseholdMembershipRow.moved_in <= day) & or_(
+        HouseholdMembershipRow.moved_out.is_(None), HouseholdMembershipRow.moved_out > day
+    )
+
+
+class PersonRepository:
+    """People of the communities in the caller's scope."""
+
+    def __init__(self, session: Session, changes: ChangeLog) -> None:
+        self._session = session
+        self._changes = changes
+
+    def _row(self, person_id: uuid.UUID, scope: CommunityScope) -> PersonRow:
+        row = self._session.scalar(
+            select(PersonRow).where(PersonRow.id == person_id, scope.clause(PersonRow.community_id))
+        )
+        if row is None:
+            raise NotFound("person", person_id)
+        return row
+
+    def save(self, person: Person) -> Person:
+        """Create or update a person (a guardian must live in the same community)."""
+        if person.guardian_id is not None:
+            self._row(person.guardian_id, CommunityScope.of([person.community_id]))
+        row = self._session.get(PersonRow, person.id)
+        values = {
+            "community_id": person.community_id,
+            "name": person.name,
+            "role": person.role.value,
+            "date_of_birth": person.date_of_birth,
+            "guardian_id": person.guardian_id,
+            "phone": person.phone,
+        }
+        if row is None:
+            self._session.add(PersonRow(id=person.id, **values))
+        else:
+            if row.community_id != person.community_id:
+                raise NotFound("person", person.id)
+            for name, value in values.items():
+                setattr(row, name, value)
+        self._session.flush()
+        self._changes.record(person.community_id, "person", person.id, UPSERT)
+        return person
+
+    def get(self, person_id: uuid.UUID, scope: CommunityScope) -> Person:
+        return person_from_row(self._row(person_id, scope))
+
+    def list(
+        self,
+        scope: CommunityScope,
+        *,
+        community_id: uuid.UUID | None = None,
+        role: Role | None = None,
+        name_contains: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Person]:
+        query = select(PersonRow).where(scope.clause(PersonRow.community_id))
+        if community_id is not None:
+            query = query.where(PersonRow.community_id == community_id)
+        if role is not None:
+            query = query.where(PersonRow.role == role.value)
+        if name_contains:
+            escaped = name_contains.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            query = query.where(PersonRow.name.like(f"%{escaped}%", escape="\\"))
+        rows = self._session.scalars(
+            query.order_by(PersonRow.name, PersonRow.id)
+            .limit(max(1, min(limit, 1000)))
+            .offset(max(0, offset))
+        ).all()
+        return [person_from_row(row) for row in rows]
+
+    def wards_of(self, guardian_id: uuid.UUID, scope: CommunityScope) -> list[Person]:
+        """The children whose consent ``guardian_id`` gives (R4)."""
+        rows = self._session.scalars(
+            select(PersonRow).where(
+                PersonRow.guardian_id == guardian_id, scope.clause(PersonRow.community_id)
+            )
+        ).all()
+        return [person_from_row(row) for row in rows]
+
+    def delete(self, person_id: uuid.UUID, scope: CommunityScope) -> None:
+        """Remove a person with their credentials and memberships; their events keep no name."""
+        row = self._row(person_id, scope)
+        community_id = row.community_id
+        self._session.delete(row)
+        self._session.flush()
+        self._changes.record(community_id, "person", person_id, DELETE)
+
+    # households -------------------------------------------------------------------------
+    def add_membership(self, membership: HouseholdMembership) -> HouseholdMembership:
+        person = self._session.get(PersonRow, membership.person_id)
+        unit_community = self._session.scalar(
+            select(UnitRow.community_id).where(UnitRow.id == membership.unit_id)
+        )
+        if person is None:
+            raise NotFound("person", membership.person_id)
+        if unit_community is None or unit_community != person.community_id:
+            raise NotFound("unit", membership.unit_id)
+        self._session.add(
+            HouseholdMembershipRow(
+                id=membership.id,
+                person_id=membership.person_id,
+                unit_id=membership.unit_id,
+                moved_in=membership.moved_in,
+                moved_out=membership.moved_out,
+            )
+        )
+        self._session.flush()
+        self._changes.record(person.community_id, "person", person.id, UPSERT)
+        return membership
+
+    def move_out(self, membership_id: uuid.UUID, day: date, scope: CommunityScope) -> None:
+        row = self._session.get(HouseholdMembershipRow, membership_id)
+        person = None if row is None else self._session.get(PersonRow, row.person_id)
+        if row is None or person is None or not scope.allows(person.community_id):
+            raise NotFound("household membership", membership_id)
+        # the domain refuses a move-out before the move-in
+        HouseholdMembership(
+            id=row.id,
+            person_id=row.person_id,
+            unit_id=row.unit_id,
+            moved_in=row.moved_in,
+            moved_out=day,
+        )
+        row.moved_out = day
+        self._session.flush()
+        self._changes.record(person.community_id, "person", person.id, UPSERT)
+
+    def memberships_of(
+        self, person_id: uuid.UUID, scope: CommunityScope
+    ) -> list[HouseholdMembership]:
+        self._row(person_id, scope)
+        rows = self._session.scalars(
+            select(HouseholdMembershipRow)
+            .where(HouseholdMembershipRow.person_id == person_id)
+            .order_by(HouseholdMembershipRow.moved_in)
+        ).all()
+        return [_membership(row) for row in rows]
+
+    def household(self, unit_id: uuid.UUID, day: date, scope: CommunityScope) -> list[Person]:
+        """Who lives in ``unit_id`` on ``day``."""
+        rows = self._session.scalars(
+            select(PersonRow)
+            .join(HouseholdMembershipRow, HouseholdMembershipRow.person_id == PersonRow.id)
+            .where(
+                HouseholdMembershipRow.unit_id == unit_id,
+                _current_on(day),
+                scope.clause(PersonRow.community_id),
+            )
+            .order_by(PersonRow.name)
+        ).all()
+        return [person_from_row(row) for row in rows]
+
+    def moved_out_before(self, community_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+        """People whose every household membership ended before ``day`` (retention, R7)."""
+        current = select(HouseholdMembershipRow.person_id).where(
+            or_(
+                HouseholdMembershipRow.moved_out.is_(None),
+                HouseholdMembershipRow.moved_out >= day,
+            )
+        )
+        ended = (
+            select(HouseholdMembershipRow.person_id)
+            .join(PersonRow, PersonRow.id == HouseholdMembershipRow.person_id)
+            .where(PersonRow.community_id == community_id)
+            .where(HouseholdMembershipRow.person_id.not_in(current))
+            .distinct()
+        )
+        return list(self._session.scalars(ended).all())

@@ -1,0 +1,67 @@
+"""The unit of work commits only when told to, and each repository sees only its scope."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from tests.store.builders import make_site
+
+from menwei.core.person import Person, Role
+from menwei.store.errors import NotFound
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+
+def test_leaving_without_commit_rolls_back(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    visitor = Person(
+        id=uuid.uuid4(), community_id=site.community.id, name="李雷", role=Role.VISITOR
+    )
+    with uow:
+        uow.people.save(visitor)
+    with uow, pytest.raises(NotFound):
+        uow.people.get(visitor.id, CommunityScope.all())
+
+
+def test_an_exception_inside_the_block_rolls_back(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    visitor = Person(
+        id=uuid.uuid4(), community_id=site.community.id, name="李雷", role=Role.VISITOR
+    )
+    with pytest.raises(RuntimeError), uow:
+        uow.people.save(visitor)
+        raise RuntimeError("half-way")
+    with uow:
+        assert [p.name for p in uow.people.list(CommunityScope.all())] == ["王芳"]
+
+
+def test_committed_people_come_back_as_domain_objects(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    with uow:
+        assert uow.people.get(site.owner.id, CommunityScope.all()) == site.owner
+
+
+def test_a_person_of_another_community_is_not_found_rather_than_forbidden(
+    uow: UnitOfWork,
+) -> None:
+    mine = make_site(uow, "太阳国际公寓")
+    theirs = make_site(uow, "武陵花园")
+    my_scope = CommunityScope.of([mine.community.id])
+    with uow:
+        with pytest.raises(NotFound):
+            uow.people.get(theirs.owner.id, my_scope)
+        assert [p.id for p in uow.people.list(my_scope)] == [mine.owner.id]
+        assert [d.community_id for d in uow.places.doors(my_scope)] == [mine.community.id] * 2
+
+
+def test_an_empty_scope_sees_nothing(uow: UnitOfWork) -> None:
+    make_site(uow)
+    with uow:
+        assert uow.people.list(CommunityScope.of([])) == []
+        assert uow.places.communities(CommunityScope.of([])) == []
+
+
+def test_a_unit_of_work_cannot_be_entered_twice_at_once(uow: UnitOfWork) -> None:
+    with uow, pytest.raises(RuntimeError), uow:
+        pass
