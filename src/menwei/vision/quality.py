@@ -162,24 +162,39 @@ def head_pose(landmarks: np.ndarray) -> tuple[float, float, float]:
     return yaw, pitch, roll
 
 
-def _face_region(grey: np.ndarray, face: Face) -> tuple[np.ndarray, float]:
-    """The face box shrunk to 112×112, and the share of the box that lay outside the frame."""
+def _face_region(grey: np.ndarray, face: Face) -> np.ndarray:
+    """The face box shrunk to 112×112 (what sharpness, light and contrast are measured on)."""
     height, width = grey.shape
     x, y, w, h = face.box
     x0, y0 = max(0, math.floor(x)), max(0, math.floor(y))
     x1, y1 = min(width, math.ceil(x + w)), min(height, math.ceil(y + h))
-    inside = max(0, x1 - x0) * max(0, y1 - y0)
-    outside = 1.0 - inside / max(w * h, 1e-6)
     if x1 - x0 < 2 or y1 - y0 < 2:
-        return np.zeros((_REGION, _REGION), dtype=np.uint8), 1.0
-    region = cv2.resize(grey[y0:y1, x0:x1], (_REGION, _REGION), interpolation=cv2.INTER_AREA)
-    return region, max(0.0, outside)
+        return np.zeros((_REGION, _REGION), dtype=np.uint8)
+    return cv2.resize(grey[y0:y1, x0:x1], (_REGION, _REGION), interpolation=cv2.INTER_AREA)
+
+
+def outside_share(face: Face, width: int, height: int) -> float:
+    """Share of the whole head's expected extent that lies outside the frame.
+
+    The detector's box shrinks to what is visible, so the extent is rebuilt from the landmarks:
+    a forehead one eye distance above the eyes, a chin 0.8 below the mouth, cheeks 0.7 beside.
+    """
+    points = face.landmarks.astype(np.float64)
+    eyes = max(face.eye_distance, 1.0)
+    left = float(points[:, 0].min()) - 0.7 * eyes
+    right = float(points[:, 0].max()) + 0.7 * eyes
+    top = float(points[:2, 1].min()) - 1.0 * eyes
+    bottom = float(points[3:, 1].max()) + 0.8 * eyes
+    area = (right - left) * (bottom - top)
+    inside_w = max(0.0, min(right, width) - max(left, 0.0))
+    inside_h = max(0.0, min(bottom, height) - max(top, 0.0))
+    return max(0.0, 1.0 - inside_w * inside_h / max(area, 1e-6))
 
 
 def measure(image: np.ndarray, face: Face) -> Measures:
     """Every quality measure of ``face`` in ``image``."""
     grey = cv2.cvtColor(as_bgr(image), cv2.COLOR_BGR2GRAY)
-    region, outside = _face_region(grey, face)
+    region = _face_region(grey, face)
     # Edge energy relative to contrast: a dim but sharp face is not "blurry".
     sharpness = float(cv2.Laplacian(region, cv2.CV_64F).std() / max(float(region.std()), 1.0))
     yaw, pitch, roll = head_pose(face.landmarks)
@@ -191,7 +206,7 @@ def measure(image: np.ndarray, face: Face) -> Measures:
         yaw=yaw,
         pitch=pitch,
         roll=roll,
-        outside=outside,
+        outside=outside_share(face, grey.shape[1], grey.shape[0]),
     )
 
 
