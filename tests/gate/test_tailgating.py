@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from menwei.core import InvalidConfiguration
 from menwei.gate.tailgating import TailgatingWatch
 
 
@@ -67,5 +68,7 @@ def test_an_expired_window_is_reported_by_the_next_observation() -> None:
 
 
 def test_nonsense_configuration_is_refused() -> None:
-    with pytest.raises(ValueError, match="window_s"):
+    with pytest.raises(InvalidConfiguration, match="window"):
         TailgatingWatch(window_s=0)
+    with pytest.raises(InvalidConfiguration, match="at least 1"):
+        TailgatingWatch(min_hits=0)

@@ -4,12 +4,16 @@
 (face, card, PIN or QR) opens a window. Every distinct tracked face seen for at least
 ``min_hits`` frames while a window is open counts as one person crossing. When the window
 closes with more people than authorisations (plus an optional ``tolerance``), the watch
-reports a tailgating incident, which the pipeline turns into an event and an alert.
+reports a tailgating incident (judged by ``core``'s tailgating rule), which the pipeline
+turns into an event and an alert.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from menwei.core import InvalidConfiguration, TailgatingRule, is_tailgating
 
 
 @dataclass(frozen=True)
@@ -38,11 +42,14 @@ class TailgatingWatch:
     """One door's crossing counter. Feed it authorisations and tracked faces; poll it."""
 
     def __init__(self, *, window_s: float = 6.0, min_hits: int = 2, tolerance: int = 0) -> None:
-        if window_s <= 0 or min_hits < 1 or tolerance < 0:
-            raise ValueError("window_s must be > 0, min_hits >= 1 and tolerance >= 0")
+        if min_hits < 1:
+            raise InvalidConfiguration(
+                "尾随检测的最少帧数必须至少为 1。",
+                "The tailgating minimum of frames per person must be at least 1.",
+            )
+        self.rule = TailgatingRule(window=timedelta(seconds=window_s), tolerance=tolerance)
         self.window_s = window_s
         self.min_hits = min_hits
-        self.tolerance = tolerance
         self._window: _Window | None = None
 
     @property
@@ -81,6 +88,6 @@ class TailgatingWatch:
             return None
         crossings = self.crossings()
         self._window = None
-        if crossings > window.authorisations + self.tolerance:
+        if is_tailgating(window.authorisations, crossings, self.rule):
             return TailgatingIncident(window.opened_at, at, window.authorisations, crossings)
         return None

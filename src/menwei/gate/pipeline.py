@@ -1,0 +1,375 @@
+"""The per-frame pipeline of one door, and the way in for cards, PINs and QR passes.
+
+Each frame: QR pass? → detect → track → (for a track not yet decided) quality → liveness →
+embed → search the local gallery → ``core.decide`` with the door's policy → door driver →
+event into the outbox. A card or PIN goes straight to ``core.decide``; a face in the grey
+zone is kept for a few seconds so that the same person's card or PIN completes it (step-up).
+
+Nothing here writes an image anywhere; frames live in local variables only. Events carry the
+decision's reason code, the credential kind, the person's id and the liveness verdict, never
+a score. Every authorised passage opens a tailgating window; tracked faces seen while it is
+open are counted, and more people than authorisations becomes a ``tailgating`` event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from menwei.core import (
+    AccessState,
+    CredentialKind,
+    Decision,
+    Door,
+    Presented,
+    PresentedCard,
+    PresentedFace,
+    PresentedPin,
+    Reason,
+    apply_effects,
+    decide,
+)
+from menwei.gate.credentials import PresentedCredential, QrReader
+from menwei.gate.doors import DoorController
+from menwei.gate.errors import DoorError
+from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked
+from menwei.gate.outbox import Outbox
+from menwei.gate.sources import Frame
+from menwei.gate.tailgating import TailgatingIncident, TailgatingWatch
+from menwei.gate.tracker import FaceTracker, Track
+from menwei.vision.detect import Face, FaceDetector
+from menwei.vision.embed import Embedder
+from menwei.vision.gallery import Searchable
+from menwei.vision.quality import GATE, QualityPolicy, assess
+
+log = logging.getLogger(__name__)
+
+STEP_UP_WINDOW_S = 10.0
+LIVENESS_REFUSED = "liveness_failed"
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*: enough for the person to know it is them, nothing for a passer-by."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[0] + "*"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the kiosk shows after an attempt. No score, and only the person's masked name."""
+
+    allowed: bool
+    reason_code: str
+    message_zh: str
+    message_en: str
+    via: str | None = None
+    masked_name: str = ""
+    at: float = 0.0
+
+
+@dataclass
+class KioskView:
+    """The screen's state: the last outcome and the current quality hints (thread-safe)."""
+
+    outcome: Outcome | None = None
+    hints_zh: list[str] = field(default_factory=list)
+    hints_en: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def show(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.outcome = outcome
+            self.hints_zh, self.hints_en = [], []
+
+    def hint(self, zh: list[str], en: list[str]) -> None:
+        with self.lock:
+            self.hints_zh, self.hints_en = zh, en
+
+
+class StateHolder:
+    """The current ``AccessState`` and door; sync swaps them, decisions apply their effects."""
+
+    def __init__(self, door: Door, state: AccessState) -> None:
+        self._lock = threading.Lock()
+        self.door = door
+        self.state = state
+
+    def replace(self, door: Door, state: AccessState) -> None:
+        with self._lock:
+            self.door, self.state = door, state
+
+    def decide(self, presented: Presented, at: datetime) -> Decision:
+        with self._lock:
+            decision = decide(presented, self.door, at, self.state)
+            if decision.effects:
+                self.state = apply_effects(self.state, decision.effects)
+            return decision
+
+    def name_of(self, decision: Decision) -> str:
+        with self._lock:
+            person = self.state.people.get(decision.person_id) if decision.person_id else None
+        return mask_name(person.name) if person is not None else ""
+
+
+class FaceSteps(Protocol):
+    """Detection and embedding, as ``menwei.vision`` provides them (a seam for tests)."""
+
+    def detect(self, image: np.ndarray) -> list[Face]: ...
+
+    def embed(self, image: np.ndarray, face: Face) -> np.ndarray: ...
+
+
+class VisionSteps:
+    """YuNet detection and SFace embedding from ``menwei.vision`` (one per pipeline thread)."""
+
+    def __init__(self, detector: FaceDetector | None = None, embedder: Embedder | None = None):
+        self.detector = detector or FaceDetector()
+        self.embedder = embedder or Embedder()
+
+    def detect(self, image: np.ndarray) -> list[Face]:
+        return self.detector.detect(image)
+
+    def embed(self, image: np.ndarray, face: Face) -> np.ndarray:
+        return self.embedder.embed_face(image, face)
+
+
+class GatePipeline:
+    """Everything one door does with what it sees and what it is shown."""
+
+    def __init__(
+        self,
+        *,
+        holder: StateHolder,
+        faces: FaceSteps,
+        gallery: Searchable,
+        door: DoorController,
+        outbox: Outbox,
+        tracker: FaceTracker | None = None,
+        tailgating: TailgatingWatch | None = None,
+        qr_reader: QrReader | None = None,
+        liveness: LivenessCheck | None = None,
+        quality: QualityPolicy = GATE,
+        kiosk: KioskView | None = None,
+        device_id: str = "",
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.holder = holder
+        self.faces = faces
+        self.gallery = gallery
+        self.door = door
+        self.outbox = outbox
+        self.tracker = tracker or FaceTracker()
+        self.tailgating = tailgating or TailgatingWatch()
+        self.qr_reader = qr_reader
+        self.liveness = liveness or NotChecked()
+        self.quality = quality
+        self.kiosk = kiosk or KioskView()
+        self.device_id = device_id
+        self._clock = clock
+        self._wall = wall_clock
+        self._gallery_lock = threading.Lock()
+        self._step_up: tuple[PresentedFace, float] | None = None
+
+    # -- frames ---------------------------------------------------------------------------
+
+    def process_frame(self, frame: Frame) -> list[Outcome]:
+        """Run one frame through the pipeline; returns the decisions it led to (often none)."""
+        image = frame.image
+        now = self._clock()
+        outcomes: list[Outcome] = []
+        self._tick_door()
+        if self.qr_reader is not None:
+            credential = self.qr_reader.scan(image)
+            if credential is not None:
+                outcomes.append(self.present(credential))
+        detections = self.faces.detect(image)
+        tracks = self.tracker.update(detections, now)
+        incident = self.tailgating.observe([t.track_id for t in tracks], now)
+        self._report_tailgating(incident)
+        for track in tracks:
+            if self.tracker.needs_decision(track, now):
+                outcome = self._decide_face(image, track, now)
+                if outcome is not None:
+                    outcomes.append(outcome)
+        return outcomes
+
+    def _decide_face(self, image: np.ndarray, track: Track, now: float) -> Outcome | None:
+        face = track.detection
+        assert isinstance(face, Face)
+        report = assess(image, [face], self.quality)
+        if not report.passed:
+            self.kiosk.hint(report.messages("zh-CN"), report.messages("en"))
+            return None  # not decided yet: the next frame of this track may be better
+        self.tracker.mark_decided(track, now)
+        verdict = self.liveness.check(image, face.box)
+        if verdict is LivenessVerdict.ATTACK:
+            outcome = Outcome(
+                False,
+                LIVENESS_REFUSED,
+                "未通过活体检测，请刷卡、输入密码或出示二维码。",
+                "Liveness check failed. Show a card, enter your PIN or show a QR pass.",
+                via=CredentialKind.FACE.value,
+                at=now,
+            )
+            self._record_refusal(outcome, verdict)
+            self.kiosk.show(outcome)
+            return outcome
+        vector = self.faces.embed(image, face)
+        with self._gallery_lock:
+            matches = self.gallery.search(vector, 1) if len(self.gallery) else []
+        del vector
+        presented_face = (
+            PresentedFace(person_id=matches[0].id, score=matches[0].score)  # type: ignore[arg-type]
+            if matches
+            else PresentedFace(person_id=None, score=float("-inf"))
+        )
+        decision = self.holder.decide(Presented(face=presented_face), self._wall())
+        if decision.reason is Reason.STEP_UP_REQUIRED:
+            self._step_up = (presented_face, now)
+        return self._act(decision, verdict, now)
+
+    # -- cards, PINs, QR passes -----------------------------------------------------------
+
+    def present(self, credential: PresentedCredential) -> Outcome:
+        """A card, PIN or QR pass shown at this door (face never required)."""
+        now = self._clock()
+        self._tick_door()
+        face = None
+        if self._step_up is not None and credential.kind in ("card", "pin"):
+            pending, at = self._step_up
+            if now - at <= STEP_UP_WINDOW_S:
+                face = pending
+            self._step_up = None
+        if credential.kind == "card":
+            presented = Presented(card=PresentedCard(credential.value), face=face)
+        elif credential.kind == "pin":
+            presented = Presented(pin=PresentedPin(credential.value), face=face)
+        else:
+            presented = Presented(qr=credential.value)
+        decision = self.holder.decide(presented, self._wall())
+        return self._act(decision, LivenessVerdict.NOT_CHECKED if face else None, now)
+
+    # -- acting on a decision -------------------------------------------------------------
+
+    def _act(self, decision: Decision, liveness: LivenessVerdict | None, now: float) -> Outcome:
+        via = decision.via.value if decision.via is not None else None
+        outcome = Outcome(
+            allowed=decision.allowed,
+            reason_code=decision.reason.value,
+            message_zh=decision.message_zh,
+            message_en=decision.message_en,
+            via=via,
+            masked_name=self.holder.name_of(decision) if decision.allowed else "",
+            at=now,
+        )
+        door_error: DoorError | None = None
+        if decision.allowed:
+            try:
+                self.door.pulse()
+            except DoorError as error:
+                door_error = error
+                log.error("door: %s", error.message)
+            self._report_tailgating(self.tailgating.authorise(now))
+        body: dict[str, Any] = {
+            "door_id": str(decision.door_id),
+            "device_id": self.device_id,
+            "direction": self.holder.door.direction.value,
+            "credential_kind": via,
+            "person_id": str(decision.person_id) if decision.person_id else None,
+            "outcome": "granted" if decision.allowed else "denied",
+            "reason_code": decision.reason.value,
+            "flag": ",".join(sorted(f.value for f in decision.flags)) or None,
+            "liveness": liveness.value if liveness is not None else None,
+        }
+        if door_error is not None:
+            body["door_error"] = door_error.code
+        self.outbox.add("passage", body, occurred_at=decision.at.timestamp())
+        if door_error is not None:
+            outcome = Outcome(
+                False,
+                "door_fault",
+                "门锁故障，请使用对讲或联系物业。",
+                "The door lock did not respond. Use the intercom or call the property office.",
+                via=via,
+                at=now,
+            )
+        self.kiosk.show(outcome)
+        return outcome
+
+    def _record_refusal(self, outcome: Outcome, liveness: LivenessVerdict) -> None:
+        self.outbox.add(
+            "passage",
+            {
+                "door_id": str(self.holder.door.id),
+                "device_id": self.device_id,
+                "direction": self.holder.door.direction.value,
+                "credential_kind": outcome.via,
+                "person_id": None,
+                "outcome": "denied",
+                "reason_code": outcome.reason_code,
+                "flag": None,
+                "liveness": liveness.value,
+            },
+            occurred_at=self._wall().timestamp(),
+        )
+
+    def _report_tailgating(self, incident: TailgatingIncident | None) -> None:
+        if incident is None:
+            return
+        log.warning(
+            "tailgating: %d people crossed on %d authorisations",
+            incident.crossings,
+            incident.authorisations,
+        )
+        self.outbox.add(
+            "tailgating",
+            {
+                "door_id": str(self.holder.door.id),
+                "device_id": self.device_id,
+                "authorisations": incident.authorisations,
+                "crossings": incident.crossings,
+                "flag": "tailgating",
+                "alert": True,
+            },
+            occurred_at=self._wall().timestamp(),
+        )
+
+    def report_held_open(self, seconds: float) -> None:
+        """The door controller's held-open alarm, as an event and an alert."""
+        self.outbox.add(
+            "door_held_open",
+            {
+                "door_id": str(self.holder.door.id),
+                "device_id": self.device_id,
+                "held_open_s": round(seconds, 1),
+                "alert": True,
+            },
+            occurred_at=self._wall().timestamp(),
+        )
+
+    def _tick_door(self) -> None:
+        try:
+            self.door.tick()
+        except DoorError as error:
+            log.error("door: %s", error.message)
+
+    # -- the gallery, for sync ------------------------------------------------------------
+
+    def replace_template(self, person_id: object, template: np.ndarray | None) -> None:
+        """Add, replace (``template``) or drop (``None``) a person's template in memory."""
+        with self._gallery_lock:
+            if template is None:
+                if person_id in self.gallery:
+                    self.gallery.remove(person_id)  # type: ignore[arg-type]
+            else:
+                self.gallery.add(person_id, template, replace=True)  # type: ignore[arg-type]
