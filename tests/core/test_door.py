@@ -75,3 +75,27 @@ def test_anti_passback_without_a_pairing_zone_is_refused() -> None:
 
     with pytest.raises(InvalidConfiguration):
         replace(_door({CARD}), anti_passback=AntiPassbackMode.HARD)
+
+
+def test_settings_read_back_as_text_become_enum_members() -> None:
+    door = Door(
+        id=uuid.uuid4(),
+        community_id=uuid.uuid4(),
+        name="北门",
+        kind="gate",  # type: ignore[arg-type]
+        direction="in",  # type: ignore[arg-type]
+        accepts=frozenset({"card", "face"}),  # type: ignore[arg-type]
+        anti_passback="soft",  # type: ignore[arg-type]
+        passback_zone="north",
+    )
+    from menwei.core.anti_passback import AntiPassbackMode
+
+    assert door.kind is DoorKind.GATE and door.direction is Direction.IN
+    assert door.anti_passback is AntiPassbackMode.SOFT
+    assert door.accepts == {CARD, FACE}
+
+
+def test_an_unknown_door_setting_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(InvalidConfiguration) as caught:
+        replace(_door({CARD}), kind="drawbridge")  # type: ignore[arg-type]
+    assert "drawbridge" in caught.value.message_en
