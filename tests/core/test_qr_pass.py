@@ -24,6 +24,7 @@ from menwei.core import (
     Validity,
     apply_effects,
     decide,
+    issue_qr_pass,
     qr_refusal,
     read_qr_pass,
     sign_qr_pass,
@@ -178,3 +179,40 @@ def test_a_pass_refused_by_anti_passback_is_not_used_up(world: Any) -> None:
     again = decide(Presented(qr=token), world.east_in, START, state)
     assert again.reason is Reason.ANTI_PASSBACK and not again.effects
     assert apply_effects(state, again.effects).qr_uses[qr.id] == 1
+
+
+# --- issuing ----------------------------------------------------------------------------------
+
+
+def _issue(world: Any, issuer: Any, doors: set[uuid.UUID], hours: int = 4) -> QrPass:
+    return issue_qr_pass(
+        pass_id=uuid.uuid4(),
+        issuer=issuer,
+        holder_id=world.visitor.id,
+        door_ids=frozenset(doors),
+        valid_from=START,
+        valid_until=START + timedelta(hours=hours),
+        issuer_door_ids=frozenset({world.east_in.id, world.a_door.id}),
+    )
+
+
+def test_a_resident_issues_a_pass_for_doors_they_may_open(world: Any) -> None:
+    qr = _issue(world, world.alice, {world.east_in.id, world.a_door.id})
+    assert qr.issuer_kind is PassIssuer.RESIDENT and qr.issued_by == world.alice.id
+    assert _issue(world, world.cleaner, {world.east_in.id}).issuer_kind is PassIssuer.STAFF
+
+
+def test_a_resident_cannot_issue_a_pass_for_another_buildings_door(world: Any) -> None:
+    with pytest.raises(InvalidCredential):
+        _issue(world, world.alice, {world.b_door.id})
+
+
+def test_a_visitor_cannot_issue_passes(world: Any) -> None:
+    with pytest.raises(InvalidCredential):
+        _issue(world, world.visitor, {world.east_in.id})
+
+
+def test_a_pass_longer_than_a_week_is_refused(world: Any) -> None:
+    with pytest.raises(InvalidCredential) as caught:
+        _issue(world, world.alice, {world.east_in.id}, hours=24 * 7 + 1)
+    assert "7" in caught.value.message_zh

@@ -34,7 +34,13 @@ from menwei.core.pin import PinLockoutPolicy, check_pin_format, hash_pin, verify
 from menwei.core.place import Building, Community, Processor, ProcessorKind, Unit
 from menwei.core.policy import AccessPolicy, FaceGrade, FacePolicy
 from menwei.core.presented import Presented, PresentedCard, PresentedFace, PresentedPin
-from menwei.core.qr_pass import QrPassRefused, qr_refusal, read_qr_pass, sign_qr_pass
+from menwei.core.qr_pass import (
+    QrPassRefused,
+    issue_qr_pass,
+    qr_refusal,
+    read_qr_pass,
+    sign_qr_pass,
+)
 from menwei.core.reason import Reason
 from menwei.core.schedule import ALL_DAY, TimeWindow, WeeklySchedule
 from menwei.core.state import (
@@ -115,6 +121,7 @@ __all__ = [
     "hash_pin",
     "is_passback",
     "is_tailgating",
+    "issue_qr_pass",
     "normalise_card_uid",
     "qr_refusal",
     "read_qr_pass",

@@ -19,10 +19,11 @@ import hmac
 import struct
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from menwei.core.credential import PassIssuer, QrPass, Validity
 from menwei.core.errors import CoreError, InvalidCredential
+from menwei.core.person import Person, Role
 from menwei.core.reason import Reason
 
 PREFIX = "MW1"
@@ -178,3 +179,49 @@ def qr_refusal(
     if uses_so_far >= qr_pass.max_uses:
         return Reason.QR_USED_UP
     return None
+
+
+def issue_qr_pass(
+    *,
+    pass_id: uuid.UUID,
+    issuer: Person,
+    holder_id: uuid.UUID,
+    door_ids: frozenset[uuid.UUID],
+    valid_from: datetime,
+    valid_until: datetime,
+    issuer_door_ids: frozenset[uuid.UUID],
+    max_uses: int = 1,
+    max_duration: timedelta = timedelta(days=7),
+) -> QrPass:
+    """A new pass from ``issuer``, refused if the issuer could not grant it.
+
+    Only residents and staff issue passes, and only for doors they may open themselves
+    (``issuer_door_ids``): a resident of building 1 cannot let a visitor into building 2.
+    Passes are short-lived (``max_duration``) because a code can be forwarded.
+    """
+    if issuer.role is Role.VISITOR:
+        raise InvalidCredential(
+            "访客不能签发二维码通行证，请由住户或物业工作人员签发。",
+            "Visitors cannot issue QR passes. Ask a resident or the property staff.",
+        )
+    beyond = door_ids - issuer_door_ids
+    if beyond:
+        raise InvalidCredential(
+            "只能为您本人有权通行的门签发二维码通行证。",
+            "You can issue passes only for doors you may open yourself.",
+        )
+    if valid_until - valid_from > max_duration:
+        days = max_duration.total_seconds() / 86400
+        raise InvalidCredential(
+            f"二维码通行证的有效期不能超过 {days:g} 天。",
+            f"A QR pass can be valid for at most {days:g} days.",
+        )
+    return QrPass(
+        id=pass_id,
+        holder_id=holder_id,
+        issued_by=issuer.id,
+        issuer_kind=PassIssuer.STAFF if issuer.role is Role.STAFF else PassIssuer.RESIDENT,
+        door_ids=door_ids,
+        validity=Validity(valid_from=valid_from, valid_until=valid_until),
+        max_uses=max_uses,
+    )
