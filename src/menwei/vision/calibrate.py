@@ -122,7 +122,12 @@ def best_accuracy_threshold(genuine: np.ndarray, impostor: np.ndarray) -> float:
     far, tar, thresholds = roc(genuine, impostor)
     genuine_n, impostor_n = len(genuine), len(impostor)
     correct = tar * genuine_n + (1.0 - far) * impostor_n
-    return float(thresholds[int(np.argmax(correct))])
+    best = int(np.argmax(correct))
+    # Any threshold in (next lower score, best] scores the same here; the midpoint leaves the
+    # widest margin on both sides for the pairs it has not seen.
+    if best + 1 < len(thresholds):
+        return float((thresholds[best] + thresholds[best + 1]) / 2)
+    return float(np.nextafter(thresholds[best], -np.inf))
 
 
 def accuracy_at(genuine: np.ndarray, impostor: np.ndarray, threshold: float) -> float:

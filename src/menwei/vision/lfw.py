@@ -119,7 +119,7 @@ def evaluate(pairs: Sequence[Pair], scores: np.ndarray, failed: int = 0) -> LfwR
     return LfwReport(
         accuracy=float(np.mean(accuracies)),
         accuracy_std=float(np.std(accuracies)),
-        tar_at_far_1e3=calibrate.tar_at_far(genuine, impostor, 1e-3),
+        tar_at_far_1e3=_tar_or_nan(genuine, impostor, 1e-3),
         tar_at_far_1e4=_tar_or_nan(genuine, impostor, 1e-4),
         eer=eer,
         pairs=len(pairs),
