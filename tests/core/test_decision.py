@@ -374,3 +374,11 @@ def test_every_reason_has_a_message_in_both_languages() -> None:
 def test_decisions_are_stable_for_the_same_input(world: Any) -> None:
     at = world.now.astimezone(UTC)
     assert run(world, at=at, card=card("04A21B7C")) == run(world, at=at, card=card("04A21B7C"))
+
+
+def test_a_visitor_is_never_admitted_by_face_even_with_a_stale_template(world: Any) -> None:
+    faces = dict(world.state.faces)
+    faces[world.visitor.id] = replace(faces[world.alice.id], person_id=world.visitor.id)
+    state = replace(world.state, faces=faces)
+    decision = run(world, door=world.east_in, state=state, face=face(world.visitor.id, 0.99))
+    assert not decision.allowed and decision.reason is Reason.FACE_NOT_ENROLLED

@@ -26,6 +26,7 @@ from menwei.core.anti_passback import AntiPassbackMode, is_passback
 from menwei.core.credential import CredentialKind, QrPass, require_aware
 from menwei.core.direction import Direction
 from menwei.core.door import Door
+from menwei.core.person import Role
 from menwei.core.pin import after_failure, after_success, verify_pin
 from menwei.core.policy import FaceGrade
 from menwei.core.presented import Presented, PresentedFace, PresentedPin
@@ -216,7 +217,9 @@ def _grade_face(
     if face.person_id is None or state.policy.face.grade(face.score) is FaceGrade.NO_MATCH:
         return None, Reason.UNKNOWN_FACE
     credential = state.faces.get(face.person_id)
-    if credential is None:
+    person = state.people.get(face.person_id)
+    if credential is None or (person is not None and person.role is Role.VISITOR):
+        # Visitors are never face-enrolled; a stale gallery entry must not let one in.
         return None, Reason.FACE_NOT_ENROLLED
     if credential.consent_withdrawn(at):
         return None, Reason.FACE_CONSENT_WITHDRAWN
