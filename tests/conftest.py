@@ -101,14 +101,15 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 def _empty_all_tables(url: str) -> None:
+    """Delete every row, children first; on tiny tables much faster than ``TRUNCATE``."""
     from menwei.store.engine import make_engine
     from menwei.store.schema import load_metadata
 
-    names = ", ".join(f'"{table.name}"' for table in load_metadata().sorted_tables)
-    engine = make_engine(url)
+    engine = make_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in reversed(load_metadata().sorted_tables):
+                connection.execute(table.delete())
     finally:
         engine.dispose()
 
