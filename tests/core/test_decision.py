@@ -11,6 +11,7 @@ import pytest
 
 from menwei.core import (
     AccessState,
+    CoreError,
     CredentialKind,
     Decision,
     Direction,
@@ -306,8 +307,6 @@ def test_staff_are_refused_outside_their_shift_and_on_holidays(world: Any, at: d
 
 
 def test_decide_refuses_a_time_without_a_zone(world: Any) -> None:
-    from menwei.core import CoreError
-
     with pytest.raises(CoreError):
         run(world, at=datetime(2026, 11, 18, 10), card=card("04A21B7C"))
 
@@ -318,7 +317,7 @@ def test_decide_refuses_a_time_without_a_zone(world: Any) -> None:
 def test_hard_anti_passback_refuses_a_second_entry_until_the_person_leaves(world: Any) -> None:
     first = run(world, door=world.east_in, card=card("04A21B7C"))
     assert first.allowed
-    assert PassageRecorded(world.alice.id, "east", Direction.IN) in first.effects
+    assert PassageRecorded(world.alice.id, "east", Direction.IN, world.now) in first.effects
     state = apply_effects(world.state, first.effects)
     again = run(world, door=world.east_in, state=state, card=card("04A21B7C"))
     assert not again.allowed and again.reason is Reason.ANTI_PASSBACK
@@ -382,3 +381,36 @@ def test_a_visitor_is_never_admitted_by_face_even_with_a_stale_template(world: A
     state = replace(world.state, faces=faces)
     decision = run(world, door=world.east_in, state=state, face=face(world.visitor.id, 0.99))
     assert not decision.allowed and decision.reason is Reason.FACE_NOT_ENROLLED
+
+
+def test_a_remembered_entry_expires_so_nobody_is_locked_out_for_good(world: Any) -> None:
+    first = run(world, door=world.east_in, card=card("04A21B7C"))
+    state = apply_effects(world.state, first.effects)
+    later = world.now + timedelta(hours=12)
+    assert (
+        run(
+            world,
+            door=world.east_in,
+            at=later - timedelta(seconds=1),
+            state=state,
+            card=card("04A21B7C"),
+        ).reason
+        is Reason.ANTI_PASSBACK
+    )
+    assert run(world, door=world.east_in, at=later, state=state, card=card("04A21B7C")).allowed
+
+
+def test_anti_passback_memory_can_be_kept_until_the_person_leaves(world: Any) -> None:
+    from menwei.core import AccessPolicy
+
+    strict = replace(world.state.policy, anti_passback_expiry=None)
+    state = replace(world.state, policy=strict)
+    first = run(world, door=world.east_in, state=state, card=card("04A21B7C"))
+    state = apply_effects(state, first.effects)
+    much_later = world.now + timedelta(days=30)
+    assert (
+        run(world, door=world.east_in, at=much_later, state=state, card=card("04A21B7C")).reason
+        is Reason.ANTI_PASSBACK
+    )
+    with pytest.raises(CoreError):
+        AccessPolicy(face=strict.face, anti_passback_expiry=timedelta(0))

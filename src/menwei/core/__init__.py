@@ -5,7 +5,7 @@ these dataclasses to tables; the gate and the server call ``decide``.
 """
 
 from menwei.core.access_group import AccessGroup, default_residents_group, resident_door_ids
-from menwei.core.anti_passback import AntiPassbackMode, is_passback
+from menwei.core.anti_passback import AntiPassbackMode, LastPassage, is_passback
 from menwei.core.credential import (
     NON_FACE_KINDS,
     Card,
@@ -87,6 +87,7 @@ __all__ = [
     "HouseholdMembership",
     "InvalidConfiguration",
     "InvalidCredential",
+    "LastPassage",
     "PassIssuer",
     "PassageRecorded",
     "Person",

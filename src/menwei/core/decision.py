@@ -167,14 +167,15 @@ def _decide(presented: Presented, door: Door, at: datetime, state: AccessState) 
     if direction is Direction.BOTH and presented.direction is not None:
         direction = presented.direction
     if door.anti_passback is not AntiPassbackMode.OFF and door.passback_zone:
-        if is_passback(state.last_passages, person_id, door.passback_zone, direction):
+        expiry = state.policy.anti_passback_expiry
+        if is_passback(state.last_passages, person_id, door.passback_zone, direction, at, expiry):
             if door.anti_passback is AntiPassbackMode.HARD:
                 raise _Refused(
                     Reason.ANTI_PASSBACK, via=via, person_id=person_id, effects=_pin_only(effects)
                 )
             flags.add(Flag.ANTI_PASSBACK)
         if direction is not Direction.BOTH:
-            effects.append(PassageRecorded(person_id, door.passback_zone, direction))
+            effects.append(PassageRecorded(person_id, door.passback_zone, direction, at))
 
     return Decision(
         allowed=True,

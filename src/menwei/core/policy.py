@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 from menwei.core.errors import InvalidConfiguration
@@ -51,3 +52,13 @@ class FacePolicy:
 class AccessPolicy:
     face: FacePolicy
     pin_lockout: PinLockoutPolicy = field(default_factory=PinLockoutPolicy)
+    # How long a remembered passage counts for anti-passback; None = until the person passes
+    # the other way (see ``menwei.core.anti_passback`` for why it expires by default).
+    anti_passback_expiry: timedelta | None = timedelta(hours=12)
+
+    def __post_init__(self) -> None:
+        if self.anti_passback_expiry is not None and self.anti_passback_expiry <= timedelta(0):
+            raise InvalidConfiguration(
+                "防潜回记录的有效时长必须大于 0，或设为不过期。",
+                "The anti-passback memory must last longer than 0, or never expire.",
+            )

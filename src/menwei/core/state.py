@@ -11,8 +11,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from menwei.core.access_group import AccessGroup
+from menwei.core.anti_passback import LastPassage
 from menwei.core.credential import Card, FaceCredential, PinCredential
 from menwei.core.direction import Direction
 from menwei.core.person import Person
@@ -34,7 +36,7 @@ class AccessState:
     qr_keys: Mapping[int, bytes] = field(default_factory=dict)
     qr_uses: Mapping[uuid.UUID, int] = field(default_factory=dict)
     revoked_qr_passes: frozenset[uuid.UUID] = frozenset()
-    last_passages: Mapping[PassbackKey, Direction] = field(default_factory=dict)
+    last_passages: Mapping[PassbackKey, LastPassage] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -85,6 +87,7 @@ class PassageRecorded:
     person_id: uuid.UUID
     zone: str
     direction: Direction
+    at: datetime
 
 
 Effect = PinUpdated | QrPassUsed | PassageRecorded
@@ -94,7 +97,7 @@ def apply_effects(state: AccessState, effects: Iterable[Effect]) -> AccessState:
     """The snapshot after ``effects``; ``state`` itself is left as it was."""
     pins: dict[uuid.UUID, PinCredential] | None = None
     uses: dict[uuid.UUID, int] | None = None
-    passages: dict[PassbackKey, Direction] | None = None
+    passages: dict[PassbackKey, LastPassage] | None = None
     for effect in effects:
         if isinstance(effect, PinUpdated):
             pins = dict(state.pins) if pins is None else pins
@@ -104,7 +107,7 @@ def apply_effects(state: AccessState, effects: Iterable[Effect]) -> AccessState:
             uses[effect.pass_id] = uses.get(effect.pass_id, 0) + 1
         else:
             passages = dict(state.last_passages) if passages is None else passages
-            passages[(effect.person_id, effect.zone)] = effect.direction
+            passages[(effect.person_id, effect.zone)] = LastPassage(effect.direction, effect.at)
     return replace(
         state,
         pins=state.pins if pins is None else pins,
