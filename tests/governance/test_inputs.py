@@ -87,6 +87,7 @@ def test_a_malformed_proposal_is_refused_with_a_typed_error(changes):
         governance.NotAnOwnerOfUnit("u-1"),
         governance.VoteIsNotConsent(),
         governance.QuestionNotFound("q-1"),
+        governance.RecordAltered("p-1"),
     ],
 )
 def test_every_governance_error_speaks_chinese_by_default_and_english_on_request(error):
@@ -113,6 +114,7 @@ def test_every_exported_error_is_covered_by_the_message_test():
         "NotAnOwnerOfUnit",
         "VoteIsNotConsent",
         "QuestionNotFound",
+        "RecordAltered",
     }
 
 

@@ -120,3 +120,17 @@ class QuestionNotFound(GovernanceError):
             "That question does not exist. Refresh the page and try again.",
             question_id=question_id,
         )
+
+
+class RecordAltered(GovernanceError):
+    """A stored vote result no longer matches its recorded hash: someone changed it."""
+
+    code = "record_altered"
+
+    def __init__(self, proposal_id: str) -> None:
+        super().__init__(
+            "该表决结果的存档与其哈希不一致，可能被改动过。请立即通知监管部门并核对审计记录。",
+            "The stored result of this vote no longer matches its hash and may have been "
+            "altered. Inform the supervisor at once and check the audit log.",
+            proposal_id=proposal_id,
+        )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from menwei.governance.errors import VoteIsNotConsent
-from menwei.governance.tally import Choice, Tally
+from menwei.governance.errors import RecordAltered, VoteIsNotConsent
+from menwei.governance.tally import Choice, Tally, VoteRule
 
 if TYPE_CHECKING:
     from menwei.governance.roll import OwnerRoll
@@ -63,15 +64,15 @@ class VoteResult:
             "closes_at": _utc(self.closes_at),
             "closed_at": _utc(self.closed_at),
             "rule": str(tally.rule),
-            "total_area": str(tally.total_area),
+            "total_area": plain_decimal(tally.total_area),
             "total_heads": tally.total_heads,
-            "participating_area": str(tally.participating_area),
+            "participating_area": plain_decimal(tally.participating_area),
             "participating_heads": tally.participating_heads,
-            "approving_area": str(tally.approving_area),
+            "approving_area": plain_decimal(tally.approving_area),
             "approving_heads": tally.approving_heads,
-            "opposing_area": str(tally.opposing_area),
+            "opposing_area": plain_decimal(tally.opposing_area),
             "opposing_heads": tally.opposing_heads,
-            "abstaining_area": str(tally.abstaining_area),
+            "abstaining_area": plain_decimal(tally.abstaining_area),
             "abstaining_heads": tally.abstaining_heads,
             "divided_heads": tally.divided_heads,
             "turnout_met": tally.turnout_met,
@@ -81,6 +82,41 @@ class VoteResult:
             "ballots_digest": self.ballots_digest,
         }
 
+    @classmethod
+    def from_canonical(cls, data: Mapping[str, Any], *, expected_hash: str) -> VoteResult:
+        """Rebuild a stored result; :class:`RecordAltered` when it does not match its hash."""
+        try:
+            result = cls(
+                proposal_id=data["proposal_id"],
+                community_id=data["community_id"],
+                subject=data["subject"],
+                title=data["title"],
+                opens_at=datetime.fromisoformat(data["opens_at"]),
+                closes_at=datetime.fromisoformat(data["closes_at"]),
+                closed_at=datetime.fromisoformat(data["closed_at"]),
+                tally=Tally(
+                    rule=VoteRule(data["rule"]),
+                    total_area=Decimal(data["total_area"]),
+                    total_heads=data["total_heads"],
+                    participating_area=Decimal(data["participating_area"]),
+                    participating_heads=data["participating_heads"],
+                    approving_area=Decimal(data["approving_area"]),
+                    approving_heads=data["approving_heads"],
+                    opposing_area=Decimal(data["opposing_area"]),
+                    opposing_heads=data["opposing_heads"],
+                    abstaining_area=Decimal(data["abstaining_area"]),
+                    abstaining_heads=data["abstaining_heads"],
+                    divided_heads=data["divided_heads"],
+                ),
+                roll_digest=data["roll_digest"],
+                ballots_digest=data["ballots_digest"],
+            )
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            raise RecordAltered(str(data.get("proposal_id", ""))) from None
+        if result.canonical_hash() != expected_hash or result.canonical() != dict(data):
+            raise RecordAltered(result.proposal_id)
+        return result
+
     def canonical_json(self) -> str:
         return json.dumps(
             self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -89,6 +125,11 @@ class VoteResult:
     def canonical_hash(self) -> str:
         """sha256 of the canonical JSON, to append to the audit chain."""
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def plain_decimal(number: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 88.20 and 88.2000 both read ``88.2``."""
+    return format(number.normalize(), "f")
 
 
 def _utc(moment: datetime) -> str:
@@ -103,7 +144,7 @@ def _digest(rows: Iterable[list[str]]) -> str:
 def roll_digest(roll: OwnerRoll) -> str:
     """Fingerprint of the roll: units, areas and how they group into heads (no owner ids)."""
     return _digest(
-        [unit.unit_id, str(unit.area), roll.head_of(unit.unit_id)] for unit in roll.units
+        [unit.unit_id, plain_decimal(unit.area), roll.head_of(unit.unit_id)] for unit in roll.units
     )
 
 
