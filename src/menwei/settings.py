@@ -13,6 +13,13 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Published on purpose: the demo runs on loopback only, and ``check_secrets`` refuses it elsewhere.
+DEMO_SECRET = "menwei-demo-secret-not-for-production"  # noqa: S105
+
+
+class InsecureSettingsError(ValueError):
+    """A setting is unsafe for a real deployment (a default secret outside the demo)."""
+
 
 def _default_data_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "menwei"
@@ -34,12 +41,39 @@ class Settings(BaseSettings):
     model_dir: Path | None = None
     demo: bool = False
 
+    # Server
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = DEMO_SECRET
+    session_hours: int = 12
+    api_token_days: int = 90
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_ingest_batch: int = 500
+
     @property
     def resolved_database_url(self) -> str:
         """The database to use: the configured URL, else a SQLite file under the data directory."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'menwei.db'}"
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Session cookies need HTTPS everywhere except the demo on loopback."""
+        return not self.demo
+
+    def check_secrets(self) -> None:
+        """Refuse the published demo secret, or a weak one, outside ``menwei demo``."""
+        if self.demo:
+            return
+        if self.secret_key == DEMO_SECRET or len(self.secret_key) < 32:
+            raise InsecureSettingsError(
+                "MENWEI_SECRET_KEY must be set to a random value of at least 32 characters "
+                "outside the demo (for example: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
+            )
 
     @property
     def resolved_key_file(self) -> Path:

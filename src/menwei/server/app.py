@@ -1,0 +1,60 @@
+"""``create_app(settings)``: the FastAPI application, wired from one settings object."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from menwei.server.auth.throttle import LoginThrottle
+from menwei.server.errors import install_error_handlers
+from menwei.server.metrics import MetricsMiddleware, ServerMetrics
+from menwei.settings import Settings
+from menwei.store.engine import make_engine, make_session_factory
+
+log = logging.getLogger("menwei.server")
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+menwei (门卫) access control: communities, people, credentials, doors, events.
+
+Every error is `{"error": {"code", "message", "details"}}`; messages are zh-CN unless the
+request asks for English with `Accept-Language: en`. Sign in with `POST /api/v1/auth/token` and
+send `Authorization: Bearer <token>`.
+"""
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    """The server for ``settings``. Refuses the demo secret outside the demo.
+
+    ``engine`` lets a caller (tests, ``menwei demo``) share an engine it already opened; the
+    database is expected to be migrated already (``menwei serve`` migrates before calling this).
+    """
+    settings.check_secrets()
+    from menwei.server.routers import include_routers
+
+    app = FastAPI(
+        title="menwei",
+        version=_version(),
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.resolved_database_url)
+    app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.metrics = ServerMetrics()
+    app.state.throttle = LoginThrottle(
+        settings.login_max_failures, settings.login_lockout_minutes * 60
+    )
+    install_error_handlers(app)
+    include_routers(app)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    return app
+
+
+def _version() -> str:
+    from menwei import __version__
+
+    return __version__

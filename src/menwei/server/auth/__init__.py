@@ -1,0 +1,1 @@
+"""Who is asking: passwords, tokens, login throttling, and the roles a caller holds."""

@@ -1,0 +1,170 @@
+"""The request's dependencies, as ``Annotated`` aliases: the one place callers are checked.
+
+``Permit("doors:write")`` authenticates the caller and checks the role against ``POLICY``;
+``InCommunity("doors:write")`` does that and then checks that the ``community_id`` in the path is
+within the caller's reach. Handlers receive a ``Caller`` and never look at roles themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from menwei.server.errors import Forbidden, NotFound, Unauthenticated
+from menwei.server.policy import POLICY, Principal, holds
+from menwei.server.services.accounts import principal_for_bearer, principal_for_session
+from menwei.settings import Settings
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+SESSION_COOKIE = "menwei_session"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """A fresh unit of work; the service function opens and commits it."""
+    return UnitOfWork(request.app.state.session_factory)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def authenticate(request: Request) -> Principal:
+    """Who is calling: a bearer token (API, devices) or a session cookie (pages)."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    token = bearer_token(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    principal = None
+    uow = get_uow(request)
+    with uow:
+        if token:
+            principal = principal_for_bearer(uow, token)
+        elif cookie:
+            principal = principal_for_session(uow, cookie)
+    if principal is None:
+        raise Unauthenticated(headers={"WWW-Authenticate": "Bearer"})
+    request.state.principal = principal
+    request.state.locale = principal.locale
+    return principal
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authenticated caller allowed this route, with the scope its reads are limited to."""
+
+    principal: Principal
+    scope: CommunityScope
+    community_id: uuid.UUID | None = None
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.principal.id
+
+
+def scope_of(principal: Principal) -> CommunityScope:
+    from menwei.server.policy import Role
+
+    if principal.role is Role.PLATFORM_ADMIN:
+        return CommunityScope.all()
+    return CommunityScope.of(principal.community_ids)
+
+
+class Permit:
+    """Dependency: the caller holds ``permission`` (403 otherwise). Installation-wide routes."""
+
+    def __init__(self, permission: str) -> None:
+        if permission not in POLICY:
+            raise KeyError(f"permission {permission!r} has no entry in POLICY")
+        self.permission = permission
+
+    def __call__(self, request: Request) -> Caller:
+        principal = authenticate(request)
+        if not holds(principal, self.permission):
+            raise Forbidden()
+        return Caller(principal, scope_of(principal))
+
+
+class InCommunity(Permit):
+    """Dependency: ``Permit`` plus the path's ``community_id`` within the caller's reach.
+
+    A community outside the reach answers 404, exactly as one that does not exist, so staff of
+    one community cannot even learn which other communities exist.
+    """
+
+    def __call__(  # type: ignore[override]
+        self, request: Request, community_id: Annotated[uuid.UUID, Path()]
+    ) -> Caller:
+        caller = super().__call__(request)
+        if not caller.scope.allows(community_id):
+            raise NotFound()
+        return Caller(caller.principal, CommunityScope.of([community_id]), community_id)
+
+
+def permitted(permission: str) -> object:
+    return Annotated[Caller, Depends(Permit(permission))]
+
+
+def in_community(permission: str) -> object:
+    return Annotated[Caller, Depends(InCommunity(permission))]
+
+
+@dataclass(frozen=True, slots=True)
+class RouteEntry:
+    """One route of the app and the permission it demands (``None`` for a public route)."""
+
+    path: str
+    methods: frozenset[str]
+    permission: str | None
+    in_community: bool
+
+
+def _permits(dependant: object) -> list[Permit]:
+    found: list[Permit] = []
+    for sub in getattr(dependant, "dependencies", []) or []:
+        call = getattr(sub, "call", None)
+        if isinstance(call, Permit):
+            found.append(call)
+        found.extend(_permits(sub))
+    return found
+
+
+def route_table(app: object) -> list[RouteEntry]:
+    """Every HTTP route with its permission: what the role x route test matrix runs over."""
+    from fastapi import routing
+
+    routes = app.routes  # type: ignore[attr-defined]
+    iterate = getattr(routing, "iter_route_contexts", None)
+    contexts = list(iterate(routes)) if iterate is not None else list(routes)
+    table = []
+    for route in contexts:
+        methods = getattr(route, "methods", None)
+        path = getattr(route, "path", None)
+        if not methods or path is None:
+            continue
+        permits = _permits(getattr(route, "dependant", None))
+        table.append(
+            RouteEntry(
+                path=path,
+                methods=frozenset(methods) - {"HEAD"},
+                permission=permits[0].permission if permits else None,
+                in_community=any(isinstance(p, InCommunity) for p in permits),
+            )
+        )
+    return table

@@ -1,0 +1,132 @@
+"""Signing in and out: a session cookie for pages, a bearer token for API clients."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from menwei.server.deps import SESSION_COOKIE, Caller, Permit, SettingsDep, UowDep, bearer_token
+from menwei.server.services import accounts
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+me_router = APIRouter(tags=["auth"])
+
+Me = Annotated[Caller, Depends(Permit("me:read"))]
+
+
+class LoginRequest(BaseModel):
+    login: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenRequest(LoginRequest):
+    name: str = Field(default="api", max_length=100)
+
+
+class AccountPublic(BaseModel):
+    id: uuid.UUID
+    login: str
+    role: str
+    display_name: str
+    locale: str
+
+
+class SignedIn(BaseModel):
+    account: AccountPublic
+    expires_at: datetime
+
+
+class TokenIssued(SignedIn):
+    token: str = Field(description="Shown once; only its hash is stored.")
+    token_type: str = "bearer"  # noqa: S105 (the OAuth token type name)
+
+
+class MePublic(BaseModel):
+    kind: str
+    id: uuid.UUID
+    role: str
+    name: str
+    community_ids: list[uuid.UUID]
+    person_id: uuid.UUID | None
+
+
+def _public(account: accounts.UserAccount) -> AccountPublic:
+    return AccountPublic(
+        id=account.id,
+        login=account.login,
+        role=account.role,
+        display_name=account.display_name,
+        locale=account.locale,
+    )
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/login")
+def login(
+    body: LoginRequest, request: Request, response: Response, uow: UowDep, settings: SettingsDep
+) -> SignedIn:
+    """Open a browser session: an HttpOnly, SameSite=Lax cookie (Secure outside the demo)."""
+    issued = accounts.sign_in(
+        uow,
+        request.app.state.throttle,
+        login=body.login,
+        password=body.password,
+        client=_client(request),
+        session_hours=settings.session_hours,
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.secret,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    return SignedIn(account=_public(issued.account), expires_at=issued.expires_at)
+
+
+@router.post("/token")
+def token(body: TokenRequest, request: Request, uow: UowDep, settings: SettingsDep) -> TokenIssued:
+    """Issue a bearer token for an API client; keep it secret, it is not shown again."""
+    issued = accounts.issue_api_token(
+        uow,
+        request.app.state.throttle,
+        login=body.login,
+        password=body.password,
+        client=_client(request),
+        name=body.name,
+        days=settings.api_token_days,
+    )
+    return TokenIssued(
+        account=_public(issued.account), expires_at=issued.expires_at, token=issued.secret
+    )
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, response: Response, uow: UowDep) -> Response:
+    """End this session (or revoke this bearer token). Harmless when not signed in."""
+    accounts.sign_out(uow, cookie=request.cookies.get(SESSION_COOKIE), bearer=bearer_token(request))
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@me_router.get("/me")
+def me(caller: Me) -> MePublic:
+    principal = caller.principal
+    return MePublic(
+        kind=principal.kind,
+        id=principal.id,
+        role=principal.role.value,
+        name=principal.name,
+        community_ids=sorted(principal.community_ids),
+        person_id=principal.person_id,
+    )

@@ -1,0 +1,74 @@
+"""Gate devices of a community: register (token shown once), list, revoke."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.pagination import Page, Paging, page_of, paging
+from menwei.server.services import devices
+from menwei.store.records import Device
+
+router = APIRouter(tags=["devices"])
+
+DevicesRead = Annotated[Caller, Depends(InCommunity("devices:read"))]
+DevicesWrite = Annotated[Caller, Depends(InCommunity("devices:write"))]
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+class DeviceCreate(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    door_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=64)]
+
+
+class DevicePublic(BaseModel):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    name: str
+    door_ids: list[uuid.UUID]
+    created_at: datetime | None
+    last_seen_at: datetime | None
+    revoked_at: datetime | None
+
+
+class DeviceRegistered(DevicePublic):
+    token: str = Field(description="Shown once: configure it on the gate now.")
+
+
+def device_public(d: Device) -> DevicePublic:
+    return DevicePublic(
+        id=d.id,
+        community_id=d.community_id,
+        name=d.name,
+        door_ids=sorted(d.door_ids),
+        created_at=d.created_at,
+        last_seen_at=d.last_seen_at,
+        revoked_at=d.revoked_at,
+    )
+
+
+@router.get("/communities/{community_id}/devices")
+def list_devices(caller: DevicesRead, uow: UowDep, paged: PagingDep) -> Page[DevicePublic]:
+    return page_of(devices.list_devices(uow, caller), paged, device_public)
+
+
+@router.post("/communities/{community_id}/devices", status_code=201)
+def register_device(body: DeviceCreate, caller: DevicesWrite, uow: UowDep) -> DeviceRegistered:
+    registered = devices.register(uow, caller, name=body.name, door_ids=frozenset(body.door_ids))
+    public = device_public(registered.device)
+    return DeviceRegistered(**public.model_dump(), token=registered.token)
+
+
+@router.get("/communities/{community_id}/devices/{device_id}")
+def get_device(device_id: uuid.UUID, caller: DevicesRead, uow: UowDep) -> DevicePublic:
+    return device_public(devices.get_device(uow, caller, device_id))
+
+
+@router.post("/communities/{community_id}/devices/{device_id}/revoke")
+def revoke_device(device_id: uuid.UUID, caller: DevicesWrite, uow: UowDep) -> DevicePublic:
+    return device_public(devices.revoke(uow, caller, device_id))

@@ -1,0 +1,144 @@
+"""Events: filtered pages and CSV export for staff; batched, exactly-once upload for devices."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime, BaseModel, Field
+
+from menwei.core import CredentialKind, Direction
+from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
+from menwei.server.pagination import CursorPage
+from menwei.server.services import events
+from menwei.store.records import AccessEvent, EventFilter
+
+router = APIRouter(tags=["events"])
+
+EventsRead = Annotated[Caller, Depends(InCommunity("events:read"))]
+EventsExport = Annotated[Caller, Depends(InCommunity("events:export"))]
+EventsIngest = Annotated[Caller, Depends(Permit("events:ingest"))]
+
+Outcome = Literal["allow", "deny"]
+
+
+class EventPublic(BaseModel):
+    id: int | None
+    occurred_at: datetime
+    door_id: uuid.UUID
+    device_id: uuid.UUID | None
+    direction: str
+    credential_kind: str
+    person_id: uuid.UUID | None
+    outcome: str
+    reason_code: str
+    flag: str | None
+    received_at: datetime | None
+
+
+class EventReport(BaseModel):
+    idempotency_key: Annotated[str, Field(min_length=8, max_length=100, pattern=r"^[\w.:\-]+$")]
+    door_id: uuid.UUID
+    occurred_at: AwareDatetime
+    direction: Direction
+    credential_kind: CredentialKind | Literal["none"]
+    outcome: Outcome
+    reason_code: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z_]+$")]
+    person_id: uuid.UUID | None = None
+    flag: Annotated[str | None, Field(max_length=40, pattern=r"^[a-z_]+$")] = None
+
+
+class EventBatch(BaseModel):
+    events: Annotated[list[EventReport], Field(min_length=1)]
+
+
+class IngestReceiptPublic(BaseModel):
+    received: int
+    stored: int
+    duplicates: int
+
+
+def event_public(e: AccessEvent) -> EventPublic:
+    return EventPublic(
+        id=e.id,
+        occurred_at=e.occurred_at,
+        door_id=e.door_id,
+        device_id=e.device_id,
+        direction=e.direction,
+        credential_kind=e.credential_kind,
+        person_id=e.person_id,
+        outcome=e.outcome,
+        reason_code=e.reason_code,
+        flag=e.flag,
+        received_at=e.received_at,
+    )
+
+
+class EventQuery(BaseModel):
+    door_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    outcome: Outcome | None = None
+    credential_kind: CredentialKind | None = None
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+
+
+def _filter(caller: Caller, query: EventQuery) -> EventFilter:
+    return EventFilter(
+        community_id=caller.community_id,
+        door_id=query.door_id,
+        person_id=query.person_id,
+        outcome=query.outcome,
+        credential_kind=query.credential_kind.value if query.credential_kind else None,
+        since=query.since,
+        until=query.until,
+    )
+
+
+@router.get("/communities/{community_id}/events")
+def list_events(
+    caller: EventsRead,
+    uow: UowDep,
+    query: Annotated[EventQuery, Query()],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    with_total: bool = False,
+) -> CursorPage[EventPublic]:
+    """Newest first; pass ``next_cursor`` back as ``cursor`` for the next page."""
+    found = events.page(
+        uow, caller, _filter(caller, query), limit=limit, cursor=cursor, with_total=with_total
+    )
+    return CursorPage[EventPublic](
+        items=[event_public(e) for e in found.events],
+        next_cursor=found.next_key,
+        total=found.total,
+    )
+
+
+@router.get("/communities/{community_id}/events.csv")
+def export_events(
+    request: Request, caller: EventsExport, query: Annotated[EventQuery, Query()]
+) -> StreamingResponse:
+    rows = events.export_csv(request.app.state.session_factory, caller, _filter(caller, query))
+    return StreamingResponse(
+        rows,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="events.csv"'},
+    )
+
+
+@router.post("/device/events")
+def ingest_events(
+    batch: EventBatch, request: Request, caller: EventsIngest, uow: UowDep, settings: SettingsDep
+) -> IngestReceiptPublic:
+    """A gate's upload. Re-sending a batch (or part of one) is safe: each event is kept once."""
+    reported = [events.ReportedEvent(**e.model_dump()) for e in batch.events]
+    receipt = events.ingest(
+        uow, caller, reported, request.app.state.metrics, max_batch=settings.max_ingest_batch
+    )
+    return IngestReceiptPublic(
+        received=receipt.received, stored=receipt.stored, duplicates=receipt.duplicates
+    )

@@ -1,0 +1,135 @@
+"""Access groups with their weekly schedules, members, and the community's holiday list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
+
+from menwei.core import AccessGroup
+from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.pagination import Page, Paging, page_of, paging
+from menwei.server.services import groups
+
+router = APIRouter(tags=["access groups"])
+
+GroupsRead = Annotated[Caller, Depends(InCommunity("groups:read"))]
+GroupsWrite = Annotated[Caller, Depends(InCommunity("groups:write"))]
+PagingDep = Annotated[Paging, Depends(paging)]
+
+Window = Annotated[str, Field(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$", examples=["07:00-22:00"])]
+
+
+class GroupSave(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    door_ids: Annotated[list[uuid.UUID], Field(max_length=500)]
+    weekly: dict[Annotated[int, Field(ge=0, le=6)], list[Window]] = Field(
+        description="Windows per weekday, 0 = Monday; a missing day is closed."
+    )
+    holiday_windows: list[Window] | None = Field(
+        default=None, description="Windows on the community's holidays; null keeps weekdays."
+    )
+
+
+class GroupPublic(BaseModel):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    name: str
+    door_ids: list[uuid.UUID]
+    weekly: dict[int, list[str]]
+    timezone: str
+
+
+class Members(BaseModel):
+    person_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=1000)]
+
+
+class Holidays(BaseModel):
+    days: dict[date, Annotated[str, Field(max_length=50)]]
+
+
+def group_public(g: AccessGroup) -> GroupPublic:
+    return GroupPublic(
+        id=g.id,
+        community_id=g.community_id,
+        name=g.name,
+        door_ids=sorted(g.door_ids),
+        weekly={
+            day: [f"{w.start:%H:%M}-{w.end:%H:%M}" for w in windows]
+            for day, windows in sorted(g.schedule.weekly.items())
+        },
+        timezone=g.schedule.timezone,
+    )
+
+
+def _save(body: GroupSave, caller: Caller, uow: UowDep, group_id: uuid.UUID | None) -> AccessGroup:
+    return groups.save_group(
+        uow,
+        caller,
+        group_id=group_id,
+        name=body.name,
+        door_ids=frozenset(body.door_ids),
+        weekly=body.weekly,
+        holiday_windows=body.holiday_windows,
+    )
+
+
+@router.get("/communities/{community_id}/groups")
+def list_groups(caller: GroupsRead, uow: UowDep, paged: PagingDep) -> Page[GroupPublic]:
+    return page_of(groups.list_groups(uow, caller), paged, group_public)
+
+
+@router.post("/communities/{community_id}/groups", status_code=201)
+def add_group(body: GroupSave, caller: GroupsWrite, uow: UowDep) -> GroupPublic:
+    return group_public(_save(body, caller, uow, None))
+
+
+@router.get("/communities/{community_id}/groups/{group_id}")
+def get_group(group_id: uuid.UUID, caller: GroupsRead, uow: UowDep) -> GroupPublic:
+    return group_public(groups.get_group(uow, caller, group_id))
+
+
+@router.put("/communities/{community_id}/groups/{group_id}")
+def replace_group(
+    group_id: uuid.UUID, body: GroupSave, caller: GroupsWrite, uow: UowDep
+) -> GroupPublic:
+    return group_public(_save(body, caller, uow, group_id))
+
+
+@router.delete("/communities/{community_id}/groups/{group_id}", status_code=204)
+def delete_group(group_id: uuid.UUID, caller: GroupsWrite, uow: UowDep) -> Response:
+    groups.delete_group(uow, caller, group_id)
+    return Response(status_code=204)
+
+
+@router.get("/communities/{community_id}/groups/{group_id}/members")
+def list_members(group_id: uuid.UUID, caller: GroupsRead, uow: UowDep) -> list[uuid.UUID]:
+    return groups.members(uow, caller, group_id)
+
+
+@router.post("/communities/{community_id}/groups/{group_id}/members")
+def add_members(
+    group_id: uuid.UUID, body: Members, caller: GroupsWrite, uow: UowDep
+) -> list[uuid.UUID]:
+    return groups.add_members(uow, caller, group_id, body.person_ids)
+
+
+@router.delete("/communities/{community_id}/groups/{group_id}/members/{person_id}", status_code=204)
+def remove_member(
+    group_id: uuid.UUID, person_id: uuid.UUID, caller: GroupsWrite, uow: UowDep
+) -> Response:
+    groups.remove_member(uow, caller, group_id, person_id)
+    return Response(status_code=204)
+
+
+@router.get("/communities/{community_id}/holidays")
+def get_holidays(caller: GroupsRead, uow: UowDep) -> Holidays:
+    return Holidays(days=groups.holidays(uow, caller))
+
+
+@router.put("/communities/{community_id}/holidays")
+def set_holidays(body: Holidays, caller: GroupsWrite, uow: UowDep) -> Holidays:
+    return Holidays(days=groups.set_holidays(uow, caller, body.days))

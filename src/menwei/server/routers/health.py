@@ -1,0 +1,40 @@
+"""Probes and metrics: ``/healthz`` (the process answers), ``/readyz`` (the database answers)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from menwei.server.errors import error_body, request_locale
+from menwei.server.i18n import message
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        locale = request_locale(request)
+        body = error_body(
+            "database_unavailable",
+            message("internal_error", locale),
+            {"database": "unavailable"},
+        )
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ready", "database": "ok"})
+
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    payload, content_type = request.app.state.metrics.exposition()
+    return Response(payload, media_type=content_type)

@@ -1,0 +1,319 @@
+"""Accounts: sign-in, sessions and tokens, and turning a credential into a ``Principal``."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from menwei.server.auth.passwords import (
+    WeakPassword,
+    check_strength,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from menwei.server.auth.throttle import LoginThrottle
+from menwei.server.auth.tokens import (
+    DEVICE_TOKEN_PREFIX,
+    SESSION_PREFIX,
+    USER_TOKEN_PREFIX,
+    new_token,
+    token_hash,
+)
+from menwei.server.errors import Conflict, Forbidden, InvalidRequest, RateLimited, Unauthenticated
+from menwei.server.policy import USER_ROLES, Principal, Role
+from menwei.store.records import ApiToken, LoginSession, UserAccount
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def principal_of(uow: UnitOfWork, account: UserAccount) -> Principal:
+    """The role and reach of an account, resolved once per request."""
+    role = Role(account.role)
+    communities: frozenset[uuid.UUID] = frozenset()
+    if role is Role.PROCESSOR_ADMIN and account.processor_id is not None:
+        communities = uow.places.community_ids_of_processor(account.processor_id)
+    elif role is Role.COMMUNITY_STAFF:
+        communities = account.staff_of
+    elif role is Role.COMMITTEE_MEMBER:
+        communities = account.committee_of
+    elif role is Role.SUPERVISOR:
+        communities = account.supervises
+    elif role is Role.RESIDENT and account.person_id is not None:
+        person = uow.people.get(account.person_id, CommunityScope.all())
+        communities = frozenset({person.community_id})
+    return Principal(
+        kind="user",
+        id=account.id,
+        role=role,
+        name=account.display_name or account.login,
+        processor_id=account.processor_id,
+        community_ids=communities,
+        person_id=account.person_id,
+        locale=account.locale,
+    )
+
+
+def principal_for_bearer(uow: UnitOfWork, token: str) -> Principal | None:
+    """The caller behind an ``Authorization: Bearer`` token, or ``None`` if it opens nothing."""
+    digest = token_hash(token)
+    at = now()
+    if token.startswith(DEVICE_TOKEN_PREFIX):
+        device = uow.devices.by_token_hash(digest)
+        if device is None:
+            return None
+        return Principal(
+            kind="device",
+            id=device.id,
+            role=Role.DEVICE,
+            name=device.name,
+            community_ids=frozenset({device.community_id}),
+            door_ids=device.door_ids,
+        )
+    if not token.startswith(USER_TOKEN_PREFIX):
+        return None
+    record = uow.accounts.token_by_hash(digest)
+    if record is None or not record.usable_at(at):
+        return None
+    account = uow.accounts.get(record.account_id)
+    if account.disabled:
+        return None
+    return principal_of(uow, account)
+
+
+def principal_for_session(uow: UnitOfWork, cookie: str) -> Principal | None:
+    record = uow.accounts.session_by_hash(token_hash(cookie), now())
+    if record is None:
+        return None
+    account = uow.accounts.get(record.account_id)
+    if account.disabled:
+        return None
+    return principal_of(uow, account)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSecret:
+    """A token or session secret, returned to its owner once and never again."""
+
+    secret: str
+    expires_at: datetime
+    account: UserAccount
+
+
+def _authenticate(
+    uow: UnitOfWork, throttle: LoginThrottle, login: str, password: str, client: str
+) -> UserAccount:
+    keys = (f"login:{login.strip().lower()}", f"client:{client}")
+    locked = throttle.locked_for(*keys)
+    if locked > 0:
+        minutes = max(1, round(locked / 60))
+        raise RateLimited(minutes=minutes, headers={"Retry-After": str(int(locked) + 1)})
+    account = uow.accounts.by_login(login.strip())
+    if not verify_password(account.password_hash if account else None, password):
+        throttle.fail(*keys)
+        raise Unauthenticated(code="invalid_credentials")
+    assert account is not None
+    if account.disabled:
+        raise Forbidden(code="account_disabled")
+    throttle.succeed(keys[0])
+    if needs_rehash(account.password_hash):
+        account = uow.accounts.save(replace(account, password_hash=hash_password(password)))
+    uow.accounts.record_login(account.id, now())
+    return account
+
+
+def sign_in(
+    uow: UnitOfWork,
+    throttle: LoginThrottle,
+    *,
+    login: str,
+    password: str,
+    client: str,
+    session_hours: int,
+) -> IssuedSecret:
+    """Check a password and open a browser session; the cookie value is returned once."""
+    with uow:
+        account = _authenticate(uow, throttle, login, password, client)
+        secret = new_token(SESSION_PREFIX)
+        expires = now() + timedelta(hours=session_hours)
+        uow.accounts.add_session(
+            LoginSession(
+                id=uuid.uuid4(),
+                account_id=account.id,
+                token_sha256=token_hash(secret),
+                expires_at=expires,
+            )
+        )
+        uow.commit()
+    return IssuedSecret(secret, expires, account)
+
+
+def issue_api_token(
+    uow: UnitOfWork,
+    throttle: LoginThrottle,
+    *,
+    login: str,
+    password: str,
+    client: str,
+    name: str,
+    days: int,
+) -> IssuedSecret:
+    """Check a password and issue a bearer token for API clients; stored only as a hash."""
+    with uow:
+        account = _authenticate(uow, throttle, login, password, client)
+        secret = new_token(USER_TOKEN_PREFIX)
+        expires = now() + timedelta(days=days)
+        uow.accounts.add_token(
+            ApiToken(
+                id=uuid.uuid4(),
+                account_id=account.id,
+                token_sha256=token_hash(secret),
+                name=name,
+                expires_at=expires,
+            )
+        )
+        uow.commit()
+    return IssuedSecret(secret, expires, account)
+
+
+def sign_out(uow: UnitOfWork, *, cookie: str | None, bearer: str | None) -> None:
+    with uow:
+        if cookie:
+            uow.accounts.end_session(token_hash(cookie))
+        if bearer and bearer.startswith(USER_TOKEN_PREFIX):
+            record = uow.accounts.token_by_hash(token_hash(bearer))
+            if record is not None:
+                uow.accounts.revoke_token(record.id, now())
+        uow.commit()
+
+
+# administration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountSpec:
+    """What an administrator fills in for a new account."""
+
+    login: str
+    password: str
+    role: Role
+    display_name: str = ""
+    locale: str = "zh-CN"
+    processor_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    community_ids: frozenset[uuid.UUID] = frozenset()
+
+
+def _checked_password(password: str) -> str:
+    try:
+        check_strength(password)
+    except WeakPassword as error:
+        raise InvalidRequest(
+            code="weak_password",
+            details={"field": "password", "problem": str(error)},
+            texts={
+                "zh-CN": "密码太弱：至少 10 个字符，且至少包含 4 个不同字符。请换一个密码。",
+                "en": f"The password is too weak: {error}. Please choose another.",
+            },
+        ) from None
+    return hash_password(password)
+
+
+def _may_manage(actor: Principal | None, spec_role: Role, processor_id: uuid.UUID | None) -> None:
+    """Platform admins manage everyone; a processor admin only accounts of their processor."""
+    if actor is None or actor.role is Role.PLATFORM_ADMIN:
+        return
+    if actor.role is Role.PROCESSOR_ADMIN:
+        if spec_role is Role.PLATFORM_ADMIN or processor_id != actor.processor_id:
+            raise Forbidden()
+        return
+    raise Forbidden()
+
+
+def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) -> UserAccount:
+    """Create an account with its community reach; ``actor`` is ``None`` for the CLI."""
+    if spec.role not in USER_ROLES:
+        raise InvalidRequest(reason=f"role {spec.role}")
+    _may_manage(actor, spec.role, spec.processor_id)
+    with uow:
+        if uow.accounts.by_login(spec.login.strip()) is not None:
+            raise Conflict(reason=f"login {spec.login}")
+        scope = CommunityScope.all()
+        if actor is not None and actor.role is Role.PROCESSOR_ADMIN:
+            scope = CommunityScope.of(actor.community_ids)
+        for community_id in spec.community_ids:
+            uow.places.community(community_id, scope)
+        if spec.processor_id is not None:
+            uow.places.processor(spec.processor_id)
+        if spec.person_id is not None:
+            uow.people.get(spec.person_id, scope)
+        relation = {
+            Role.COMMUNITY_STAFF: "staff_of",
+            Role.COMMITTEE_MEMBER: "committee_of",
+            Role.SUPERVISOR: "supervises",
+        }.get(spec.role)
+        reach: dict[str, frozenset[uuid.UUID]] = {}
+        if relation is not None:
+            reach[relation] = spec.community_ids
+        account = UserAccount(
+            id=uuid.uuid4(),
+            login=spec.login.strip(),
+            password_hash=_checked_password(spec.password),
+            role=spec.role.value,
+            display_name=spec.display_name,
+            locale=spec.locale,
+            processor_id=spec.processor_id,
+            person_id=spec.person_id,
+            **reach,
+        )
+        uow.accounts.save(account)
+        uow.commit()
+    return account
+
+
+def list_accounts(uow: UnitOfWork, actor: Principal) -> list[UserAccount]:
+    with uow:
+        if actor.role is Role.PLATFORM_ADMIN:
+            return uow.accounts.list()
+        return uow.accounts.list(processor_id=actor.processor_id)
+
+
+def get_account(uow: UnitOfWork, actor: Principal, account_id: uuid.UUID) -> UserAccount:
+    """An account the actor may manage; others look absent (404), not forbidden."""
+    with uow:
+        account = uow.accounts.get(account_id)
+    if actor.role is not Role.PLATFORM_ADMIN and account.processor_id != actor.processor_id:
+        raise_not_found()
+    return account
+
+
+def raise_not_found() -> None:
+    from menwei.server.errors import NotFound
+
+    raise NotFound()
+
+
+def reset_password(
+    uow: UnitOfWork, actor: Principal | None, account_id: uuid.UUID, password: str
+) -> None:
+    """Set a new password and end every session and token of the account."""
+    password_hash = _checked_password(password)
+    with uow:
+        account = uow.accounts.get(account_id)
+        foreign = actor is not None and actor.processor_id != account.processor_id
+        if foreign and actor is not None and actor.role is not Role.PLATFORM_ADMIN:
+            raise_not_found()
+        uow.accounts.set_password_hash(account_id, password_hash)
+        for token in uow.accounts.tokens_of(account_id):
+            uow.accounts.revoke_token(token.id, now())
+        uow.commit()
+
+
+def account_by_login(uow: UnitOfWork, login: str) -> UserAccount | None:
+    with uow:
+        return uow.accounts.by_login(login.strip())

@@ -1,0 +1,187 @@
+"""Cards, PINs and QR passes. A face credential is never issued here: enrolment owns that."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from menwei.core import (
+    Card,
+    DoorKind,
+    PassIssuer,
+    Person,
+    PinCredential,
+    QrPass,
+    Role,
+    Validity,
+    hash_pin,
+    normalise_card_uid,
+    sign_qr_pass,
+)
+from menwei.server.deps import Caller
+from menwei.server.errors import Forbidden, InvalidRequest, NotFound
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def qr_key(secret_key: str) -> bytes:
+    """The QR signing key, derived from the server secret so both sides can hold it."""
+    return hmac.new(secret_key.encode(), b"menwei qr pass v1", hashlib.sha256).digest()
+
+
+def of_person(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[object]:
+    with uow:
+        uow.people.get(person_id, caller.scope)
+        return list(uow.credentials.of_person(person_id, caller.scope))
+
+
+def issue_card(
+    uow: UnitOfWork,
+    caller: Caller,
+    person_id: uuid.UUID,
+    *,
+    uid: str,
+    facility_code: int | None,
+    valid_from: datetime | None,
+    valid_until: datetime | None,
+) -> Card:
+    card = Card(
+        id=uuid.uuid4(),
+        person_id=person_id,
+        uid=normalise_card_uid(uid),
+        facility_code=facility_code,
+        validity=Validity(valid_from=valid_from or now(), valid_until=valid_until),
+    )
+    with uow:
+        uow.people.get(person_id, caller.scope)
+        uow.credentials.save(card)
+        uow.commit()
+    return card
+
+
+def set_pin(
+    uow: UnitOfWork,
+    caller: Caller,
+    person_id: uuid.UUID,
+    *,
+    pin: str,
+    valid_until: datetime | None,
+) -> PinCredential:
+    """A new PIN replaces the person's previous ones (they are revoked, not deleted)."""
+    credential = PinCredential(
+        id=uuid.uuid4(),
+        person_id=person_id,
+        pin_hash=hash_pin(pin),
+        validity=Validity(valid_from=now(), valid_until=valid_until),
+    )
+    with uow:
+        uow.people.get(person_id, caller.scope)
+        for old in uow.credentials.of_person(person_id, caller.scope):
+            if isinstance(old, PinCredential) and old.validity.revoked_at is None:
+                uow.credentials.revoke(old.id, credential.validity.valid_from, caller.scope)
+        uow.credentials.save(credential)
+        uow.commit()
+    return credential
+
+
+def revoke(uow: UnitOfWork, caller: Caller, credential_id: uuid.UUID) -> object:
+    with uow:
+        uow.credentials.revoke(credential_id, now(), caller.scope)
+        uow.commit()
+        return uow.credentials.get(credential_id, caller.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedPass:
+    qr_pass: QrPass
+    visitor: Person
+    token: str
+
+
+def _resident_doors(uow: UnitOfWork, person: Person, scope: CommunityScope) -> set[uuid.UUID]:
+    """A resident may let a visitor through the common entrances and their own buildings."""
+    today = date.today()
+    buildings = set()
+    for membership in uow.people.memberships_of(person.id, scope):
+        if membership.is_current(today):
+            buildings.add(uow.places.unit(membership.unit_id, scope).building_id)
+    return {
+        door.id
+        for door in uow.places.doors(scope, community_id=person.community_id)
+        if door.kind.is_common_entrance
+        or (door.kind is DoorKind.GARAGE_BARRIER and door.building_id is None)
+        or door.building_id in buildings
+    }
+
+
+def issue_pass(
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    secret_key: str,
+    visitor_name: str,
+    visitor_phone: str,
+    door_ids: frozenset[uuid.UUID],
+    valid_from: datetime | None,
+    valid_until: datetime,
+    max_uses: int,
+) -> IssuedPass:
+    """A signed, time-limited pass for a visitor, by staff or by a resident for their guest.
+
+    The visitor is recorded as a person of role ``visitor``; visitors are never face-enrolled.
+    """
+    principal = caller.principal
+    resident = caller.community_id is None
+    with uow:
+        if resident:
+            if principal.person_id is None:
+                raise Forbidden()
+            host = uow.people.get(principal.person_id, caller.scope)
+            community_id = host.community_id
+            allowed = _resident_doors(uow, host, caller.scope)
+            if not door_ids <= allowed:
+                raise InvalidRequest(
+                    code="door_not_allowed",
+                    details={"field": "door_ids"},
+                    texts={
+                        "zh-CN": "住户只能为访客开放小区大门和自己所住楼栋的门。",
+                        "en": "A resident can open only the common gates and their own "
+                        "building's doors to a visitor.",
+                    },
+                )
+            issued_by, issuer = host.id, PassIssuer.RESIDENT
+        else:
+            assert caller.community_id is not None
+            community_id = caller.community_id
+            found = uow.places.doors_by_id(sorted(door_ids), caller.scope)
+            if {d.id for d in found} != set(door_ids):
+                raise NotFound()
+            issued_by, issuer = principal.id, PassIssuer.STAFF
+        visitor = Person(
+            id=uuid.uuid4(),
+            community_id=community_id,
+            name=visitor_name,
+            role=Role.VISITOR,
+            phone=visitor_phone,
+        )
+        qr_pass = QrPass(
+            id=uuid.uuid4(),
+            holder_id=visitor.id,
+            issued_by=issued_by,
+            issuer_kind=issuer,
+            door_ids=door_ids,
+            validity=Validity(valid_from=valid_from or now(), valid_until=valid_until),
+            max_uses=max_uses,
+        )
+        token = sign_qr_pass(qr_pass, qr_key(secret_key))
+        uow.people.save(visitor)
+        uow.credentials.save(qr_pass)
+        uow.commit()
+    return IssuedPass(qr_pass, visitor, token)

@@ -1,0 +1,55 @@
+"""Gate devices: registered with the doors they serve; the token is shown once, stored hashed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
+from menwei.server.deps import Caller
+from menwei.store.records import Device
+from menwei.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredDevice:
+    device: Device
+    token: str
+
+
+def list_devices(uow: UnitOfWork, caller: Caller) -> list[Device]:
+    with uow:
+        return uow.devices.list(caller.scope, community_id=caller.community_id)
+
+
+def get_device(uow: UnitOfWork, caller: Caller, device_id: uuid.UUID) -> Device:
+    with uow:
+        return uow.devices.get(device_id, caller.scope)
+
+
+def register(
+    uow: UnitOfWork, caller: Caller, *, name: str, door_ids: frozenset[uuid.UUID]
+) -> RegisteredDevice:
+    """A new device for doors of this community; any door elsewhere is 'not found'."""
+    assert caller.community_id is not None
+    token = new_token(DEVICE_TOKEN_PREFIX)
+    device = Device(
+        id=uuid.uuid4(),
+        community_id=caller.community_id,
+        name=name,
+        token_sha256=token_hash(token),
+        door_ids=door_ids,
+    )
+    with uow:
+        uow.places.community(caller.community_id, caller.scope)
+        uow.devices.save(device)
+        uow.commit()
+    return RegisteredDevice(device, token)
+
+
+def revoke(uow: UnitOfWork, caller: Caller, device_id: uuid.UUID) -> Device:
+    with uow:
+        uow.devices.revoke(device_id, datetime.now(UTC), caller.scope)
+        uow.commit()
+        return uow.devices.get(device_id, caller.scope)

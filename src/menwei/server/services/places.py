@@ -1,0 +1,182 @@
+"""Processors, communities, buildings and units, read and written within the caller's reach."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from menwei.core import Building, Community, Processor, ProcessorKind, Unit
+from menwei.server.deps import Caller
+from menwei.server.errors import NotFound
+from menwei.server.policy import Role, reaches_processor
+from menwei.store.records import EventFilter
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+
+def list_processors(uow: UnitOfWork, caller: Caller) -> list[Processor]:
+    with uow:
+        found = uow.places.processors()
+    return [p for p in found if reaches_processor(caller.principal, p.id)]
+
+
+def get_processor(uow: UnitOfWork, caller: Caller, processor_id: uuid.UUID) -> Processor:
+    if not reaches_processor(caller.principal, processor_id):
+        raise NotFound()
+    with uow:
+        return uow.places.processor(processor_id)
+
+
+def add_processor(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    kind: ProcessorKind,
+    contact: str,
+    responsible_person: str,
+    responsible_contact: str,
+) -> Processor:
+    processor = Processor(
+        id=uuid.uuid4(),
+        name=name,
+        kind=kind,
+        contact=contact,
+        responsible_person=responsible_person,
+    )
+    with uow:
+        uow.places.add_processor(processor, responsible_contact=responsible_contact)
+        uow.commit()
+    return processor
+
+
+def list_communities(uow: UnitOfWork, caller: Caller) -> list[Community]:
+    with uow:
+        return uow.places.communities(caller.scope)
+
+
+def get_community(uow: UnitOfWork, caller: Caller) -> Community:
+    assert caller.community_id is not None
+    with uow:
+        return uow.places.community(caller.community_id, caller.scope)
+
+
+def add_community(
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    processor_id: uuid.UUID,
+    name: str,
+    address: str,
+    timezone: str,
+) -> Community:
+    """A processor admin may only open communities for their own processor."""
+    if not reaches_processor(caller.principal, processor_id):
+        raise NotFound()
+    community = Community(
+        id=uuid.uuid4(), processor_id=processor_id, name=name, address=address, timezone=timezone
+    )
+    with uow:
+        uow.places.processor(processor_id)
+        uow.places.add_community(community)
+        uow.commit()
+    return community
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityStats:
+    """Aggregates only: what a supervisor may see. Never a name, never a person."""
+
+    community_id: uuid.UUID
+    buildings: int
+    units: int
+    doors: int
+    face_doors: int
+    face_enabled: bool
+    events_allowed: int
+    events_denied: int
+
+
+def community_stats(uow: UnitOfWork, caller: Caller) -> CommunityStats:
+    assert caller.community_id is not None
+    cid = caller.community_id
+    with uow:
+        uow.places.community(cid, caller.scope)
+        doors = uow.places.doors(caller.scope, community_id=cid)
+        outcomes = uow.events.count_by_outcome(EventFilter(community_id=cid), caller.scope)
+        return CommunityStats(
+            community_id=cid,
+            buildings=len(uow.places.buildings(cid, caller.scope)),
+            units=len(uow.places.units(cid, caller.scope)),
+            doors=len(doors),
+            face_doors=sum(1 for d in doors if "face" in d.accepts),
+            face_enabled=uow.places.face_enabled(cid),
+            events_allowed=outcomes.get("allow", 0),
+            events_denied=outcomes.get("deny", 0),
+        )
+
+
+def list_buildings(uow: UnitOfWork, caller: Caller) -> list[Building]:
+    assert caller.community_id is not None
+    with uow:
+        return uow.places.buildings(caller.community_id, caller.scope)
+
+
+def get_building(uow: UnitOfWork, caller: Caller, building_id: uuid.UUID) -> Building:
+    with uow:
+        building = uow.places.building(building_id, caller.scope)
+    return building
+
+
+def add_building(uow: UnitOfWork, caller: Caller, *, name: str) -> Building:
+    assert caller.community_id is not None
+    building = Building(id=uuid.uuid4(), community_id=caller.community_id, name=name)
+    with uow:
+        uow.places.community(caller.community_id, caller.scope)
+        uow.places.add_building(building)
+        uow.commit()
+    return building
+
+
+def list_units(
+    uow: UnitOfWork, caller: Caller, *, building_id: uuid.UUID | None = None
+) -> list[Unit]:
+    assert caller.community_id is not None
+    with uow:
+        return uow.places.units(caller.community_id, caller.scope, building_id=building_id)
+
+
+def get_unit(uow: UnitOfWork, caller: Caller, unit_id: uuid.UUID) -> Unit:
+    with uow:
+        return uow.places.unit(unit_id, caller.scope)
+
+
+def add_unit(
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    building_id: uuid.UUID,
+    number: str,
+    floor_area_m2: Decimal,
+    entrance: str,
+) -> Unit:
+    unit = Unit(
+        id=uuid.uuid4(),
+        building_id=building_id,
+        number=number,
+        floor_area_m2=floor_area_m2,
+        entrance=entrance,
+    )
+    with uow:
+        uow.places.building(building_id, caller.scope)
+        uow.places.add_unit(unit)
+        uow.commit()
+    return unit
+
+
+def all_scope() -> CommunityScope:
+    return CommunityScope.all()
+
+
+def is_platform(caller: Caller) -> bool:
+    return caller.principal.role is Role.PLATFORM_ADMIN
