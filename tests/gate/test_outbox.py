@@ -101,7 +101,7 @@ class _IdempotentServer:
         self.stalled = threading.Event()
         self.lock = threading.Lock()
 
-    def __call__(self, method: str, path: str, body: bytes):
+    def __call__(self, method: str, path: str, body: bytes, headers: dict[str, str]):
         events = json.loads(body)
         with self.lock:
             self.batches += 1

@@ -198,7 +198,7 @@ class DoorController:
         self.pulse_s = pulse_s
         self.held_open_alarm_s = held_open_alarm_s
         self._sensor = sensor
-        self._on_held_open = on_held_open
+        self.on_held_open = on_held_open
         self._clock = clock
         self._lock = threading.RLock()
         self._release_at: float | None = None
@@ -238,8 +238,8 @@ class DoorController:
             if held >= self.held_open_alarm_s and not self._alarmed:
                 self._alarmed = True
                 log.warning("door held open for %.0f s", held)
-                if self._on_held_open is not None:
-                    self._on_held_open(held)
+                if self.on_held_open is not None:
+                    self.on_held_open(held)
 
     def start(self, interval_s: float = 0.05) -> DoorController:
         def loop() -> None:

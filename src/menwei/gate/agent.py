@@ -1,0 +1,251 @@
+"""One gate agent: local state, pipeline, door, outbox, sync and kiosk, wired together.
+
+Start-up opens the device key and the local state, decrypts the templates into the in-memory
+gallery, and tries one sync; when the server is down, the agent starts from what it has. It
+refuses to start only when it has never synced (it knows no door to serve). Frames are read in
+their own thread; sync runs in another; a card reader on standard input in a third.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from menwei.gate.credentials import CardReader, QrReader
+from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
+from menwei.gate.errors import CredentialInputError, GateError, LocalStateError
+from menwei.gate.kiosk import KioskServer
+from menwei.gate.local_state import Change, LocalState, load_device_key
+from menwei.gate.outbox import Outbox
+from menwei.gate.pipeline import FaceSteps, GatePipeline, KioskView, StateHolder, VisionSteps
+from menwei.gate.records import Snapshot, build_snapshot
+from menwei.gate.sources import FrameReader, open_source
+from menwei.gate.sync import SyncClient, Syncer
+from menwei.gate.tailgating import TailgatingWatch
+from menwei.gate.tracker import FaceTracker
+from menwei.vision.gallery import Gallery
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class GateConfig:
+    """Everything ``menwei gate`` takes on its command line."""
+
+    data_dir: Path
+    source: str
+    server: str | None = None
+    token: str | None = None
+    driver: str = "simulated"
+    door_id: uuid.UUID | None = None
+    device_id: str = ""
+    relay: RelayConfig | None = None
+    gpio_chip: str = "/dev/gpiochip0"
+    gpio_line: int = 17
+    pulse_s: float = 3.0
+    held_open_alarm_s: float = 30.0
+    max_frame_age_s: float = 0.5
+    replay: bool = False
+    sync_interval_s: float = 10.0
+    cooldown_s: float = 10.0
+    tailgating_window_s: float = 6.0
+    tailgating_tolerance: int = 0
+    kiosk_port: int | None = None
+    notice_url: str | None = None
+    qr: bool = True
+
+
+class GateAgent:
+    """Build with a config; ``run`` until the source ends or ``stop`` is set."""
+
+    def __init__(
+        self,
+        config: GateConfig,
+        *,
+        faces: FaceSteps | None = None,
+        driver: DoorDriver | None = None,
+        sync_transport: object | None = None,
+    ) -> None:
+        self.config = config
+        data = config.data_dir
+        self.local = LocalState(data / "state.db", load_device_key(data / "device.key"))
+        self.outbox = Outbox(data / "outbox.db")
+        self.kiosk_view = KioskView()
+        self.syncer: Syncer | None = None
+        if config.server:
+            client = SyncClient(
+                config.server,
+                config.token or "",
+                transport=sync_transport,  # type: ignore[arg-type]
+            )
+            self.syncer = Syncer(client, self.local, self.outbox, self._refresh)
+        self.pipeline: GatePipeline | None = None
+        self._faces = faces
+        self._driver = driver
+        self.stop_event = threading.Event()
+
+    # -- start-up -------------------------------------------------------------------------
+
+    def start(self) -> GatePipeline:
+        """Open the local state, sync once if possible, and build the pipeline."""
+        if self.syncer is not None:
+            report = self.syncer.run_once()
+            for error in report.errors:
+                log.warning("start-up sync: %s", error)
+        snapshot = build_snapshot(self.local.records())
+        if snapshot.state is None:
+            raise LocalStateError(
+                "This gate has no door policy yet and the server could not be reached. "
+                "Check --server and --token, then start again."
+            )
+        door = snapshot.door(self.config.door_id)
+        gallery = Gallery(capacity=max(1024, len(snapshot.templates)))
+        gallery.add_many(snapshot.templates.items())
+        snapshot.templates.clear()
+        driver = self._driver or make_driver(
+            self.config.driver,
+            door_name=door.name,
+            relay=self.config.relay,
+            pulse_s=self.config.pulse_s,
+            gpio_chip=self.config.gpio_chip,
+            gpio_line=self.config.gpio_line,
+        )
+        controller = DoorController(
+            driver,
+            pulse_s=self.config.pulse_s,
+            held_open_alarm_s=self.config.held_open_alarm_s,
+        )
+        self.pipeline = GatePipeline(
+            holder=StateHolder(door, snapshot.state),
+            faces=self._faces or VisionSteps(),
+            gallery=gallery,
+            door=controller,
+            outbox=self.outbox,
+            tracker=FaceTracker(cooldown_s=self.config.cooldown_s),
+            tailgating=TailgatingWatch(
+                window_s=self.config.tailgating_window_s,
+                tolerance=self.config.tailgating_tolerance,
+            ),
+            qr_reader=QrReader() if self.config.qr else None,
+            kiosk=self.kiosk_view,
+            device_id=self.config.device_id,
+        )
+        controller.on_held_open = self.pipeline.report_held_open
+        return self.pipeline
+
+    def _refresh(self, snapshot: Snapshot, changes: list[Change]) -> None:
+        """Sync applied ``changes``: swap in the new state, update the gallery in memory."""
+        pipeline = self.pipeline
+        if pipeline is None or snapshot.state is None:
+            return
+        try:
+            door = snapshot.door(pipeline.holder.door.id)
+        except LocalStateError:
+            log.error("this device no longer serves its door; keeping the last policy")
+            return
+        pipeline.holder.replace(door, snapshot.state)
+        for change in changes:
+            if change.kind != "template":
+                continue
+            person_id = uuid.UUID(change.record_id)
+            pipeline.replace_template(person_id, snapshot.templates.get(person_id))
+        snapshot.templates.clear()
+
+    # -- running --------------------------------------------------------------------------
+
+    def run(self, *, max_frames: int | None = None) -> int:
+        """Process frames until the source ends, ``max_frames`` or ``stop``; returns frames."""
+        pipeline = self.pipeline or self.start()
+        kiosk = None
+        if self.config.kiosk_port is not None:
+            kiosk = KioskServer(
+                self.kiosk_view, port=self.config.kiosk_port, notice_url=self.config.notice_url
+            ).start()
+            log.info("kiosk page at %s", kiosk.url)
+        sync_thread = None
+        if self.syncer is not None:
+            sync_thread = threading.Thread(
+                target=self.syncer.run_forever,
+                args=(self.stop_event, self.config.sync_interval_s),
+                name="menwei-sync",
+                daemon=True,
+            )
+            sync_thread.start()
+        frames = 0
+        reader = FrameReader(
+            open_source(self.config.source),
+            max_age_s=self.config.max_frame_age_s if not self.config.replay else 3600.0,
+            lossless=self.config.replay,
+        )
+        try:
+            with reader:
+                while not self.stop_event.is_set():
+                    frame = reader.take(timeout=0.5)
+                    if frame is None:
+                        if reader.error is not None:
+                            raise reader.error
+                        if reader.ended:
+                            log.info("the source has ended")
+                            break
+                        pipeline._tick_door()
+                        continue
+                    for outcome in pipeline.process_frame(frame):
+                        log.info("decision: %s (%s)", outcome.reason_code, outcome.via or "unknown")
+                    frames += 1
+                    if max_frames is not None and frames >= max_frames:
+                        break
+        finally:
+            self.stop_event.set()
+            if sync_thread is not None:
+                sync_thread.join(timeout=30)
+            if self.syncer is not None:
+                self.syncer.run_once()  # a last upload of what this run decided
+            if kiosk is not None:
+                kiosk.stop()
+            pipeline.door.close()
+        return frames
+
+    def read_cards(self, stream: TextIO = sys.stdin) -> threading.Thread:
+        """Feed a keyboard-wedge card reader's lines (standard input) to the pipeline."""
+
+        def loop() -> None:
+            reader = CardReader()
+            for item in reader.read(stream):
+                if self.stop_event.is_set() or self.pipeline is None:
+                    return
+                if isinstance(item, CredentialInputError):
+                    log.info("card reader: %s", item.message)
+                    continue
+                outcome = self.pipeline.present(item)
+                log.info("decision: %s (card)", outcome.reason_code)
+
+        thread = threading.Thread(target=loop, name="menwei-cards", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self.local.close()
+        self.outbox.close()
+        if self.syncer is not None:
+            self.syncer.client.close()
+
+
+def run_gate(config: GateConfig, *, on_error: Callable[[GateError], None]) -> int:
+    """What the command does: start, run, close; a ``GateError`` goes to ``on_error``."""
+    agent = None
+    try:
+        agent = GateAgent(config)
+        agent.start()
+        return agent.run()
+    except GateError as error:
+        on_error(error)
+        return -1
+    finally:
+        if agent is not None:
+            agent.close()

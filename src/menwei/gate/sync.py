@@ -1,0 +1,225 @@
+"""The device side of sync: pull changes with a cursor, acknowledge them, upload events.
+
+The gate never needs the server to decide; sync only keeps its local state fresh and empties
+its outbox. Every call carries the device token (``Authorization: Bearer …``), which the
+server scopes to the doors of this device.
+
+Endpoints (JSON over HTTPS):
+
+``GET  {server}/api/device/changes?cursor=C&limit=N``
+    → ``{"cursor": "C2", "more": false, "changes": [{"kind": "face", "id": "…",
+    "version": 3, "action": "upsert" | "delete", "payload": {…} | "base64" | null}]}``.
+    Templates come as base64 of 128 little-endian float32; other kinds as the JSON objects
+    described in ``menwei.gate.records``. A withdrawal or erasure is a ``delete`` of the
+    person's ``template`` plus an ``upsert`` of their ``face`` credential with
+    ``consent_withdrawn_at`` set, so even a template not yet dropped never opens the door.
+``POST {server}/api/device/changes/ack`` ``{"cursor": "C2", "applied": [{"kind", "id",
+    "version", "action"}]}``
+    → ``{"ok": true}``. The server records in the audit chain that this device stored or
+    dropped each record ("device X dropped template Y").
+``POST {server}/api/device/events`` ``{"events": [{"idempotency_key", "kind", "occurred_at",
+    "body"}]}``
+    → ``{"acknowledged": ["key", …]}``: keys stored now or before. The server stores each key
+    once, so a batch sent twice (after a crash or a lost answer) is stored once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from menwei.gate.errors import GateError, SyncError
+from menwei.gate.local_state import Change, LocalState
+from menwei.gate.outbox import Outbox, OutboxEvent
+from menwei.gate.records import build_snapshot
+
+log = logging.getLogger(__name__)
+
+CHANGES_PATH = "/api/device/changes"
+ACK_PATH = "/api/device/changes/ack"
+EVENTS_PATH = "/api/device/events"
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """One page of changes, and the cursor to store once they are applied."""
+
+    changes: list[Change]
+    cursor: str
+    more: bool
+
+
+@dataclass
+class SyncReport:
+    """What one sync round did: counts only."""
+
+    applied: int = 0
+    dropped_templates: int = 0
+    events_uploaded: int = 0
+    cursor: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class SyncClient:
+    """HTTP calls to the server's device API, with errors translated to ``SyncError``."""
+
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        timeout_s: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not token:
+            raise SyncError("No device token given: pass --token from the device's admin page.")
+        self._client = httpx.Client(
+            base_url=server.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout_s,
+            transport=transport,
+        )
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise SyncError(
+                f"The server could not be reached ({type(error).__name__}). The gate keeps "
+                "working from its local state and retries."
+            ) from None
+        if response.status_code in (401, 403):
+            raise SyncError(
+                "The server refused this device's token. Ask the administrator for a new one."
+            )
+        if not response.is_success:
+            raise SyncError(f"The server answered HTTP {response.status_code}; retrying later.")
+        try:
+            return response.json()
+        except ValueError:
+            raise SyncError("The server's answer was not JSON; check the --server URL.") from None
+
+    def pull(self, cursor: str | None, limit: int = 500) -> ChangePage:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        data = self._call("GET", CHANGES_PATH, params=params)
+        try:
+            changes = [_change(item) for item in data["changes"]]
+            return ChangePage(changes, str(data["cursor"]), bool(data.get("more", False)))
+        except (KeyError, TypeError, ValueError, binascii.Error) as error:
+            raise SyncError(f"The server sent a malformed change page ({error}).") from None
+
+    def acknowledge(self, cursor: str, applied: Sequence[Change]) -> None:
+        self._call(
+            "POST",
+            ACK_PATH,
+            json={
+                "cursor": cursor,
+                "applied": [
+                    {
+                        "kind": c.kind,
+                        "id": c.record_id,
+                        "version": c.version,
+                        "action": "delete" if c.is_deletion else "upsert",
+                    }
+                    for c in applied
+                ],
+            },
+        )
+
+    def upload(self, events: Sequence[OutboxEvent]) -> list[str]:
+        data = self._call("POST", EVENTS_PATH, json={"events": [e.to_wire() for e in events]})
+        try:
+            return [str(key) for key in data["acknowledged"]]
+        except (KeyError, TypeError) as error:
+            raise SyncError(f"The server's event answer is malformed ({error}).") from None
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _change(item: dict[str, Any]) -> Change:
+    kind, record_id, version = str(item["kind"]), str(item["id"]), int(item["version"])
+    if item["action"] == "delete":
+        return Change(kind, record_id, version, None)
+    if item["action"] != "upsert":
+        raise ValueError(f"unknown action {item['action']!r}")
+    payload = item["payload"]
+    if kind == "template":
+        data = base64.b64decode(payload, validate=True)
+    else:
+        data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    return Change(kind, record_id, version, data)
+
+
+class Syncer:
+    """One sync round: pull and apply all pages, acknowledge, refresh memory, upload events.
+
+    ``on_refresh`` receives the new snapshot after changes were applied (the pipeline swaps
+    its door, state and gallery). A failure stops the round and leaves everything consistent:
+    the cursor moves only together with the changes it covers.
+    """
+
+    def __init__(
+        self,
+        client: SyncClient,
+        state: LocalState,
+        outbox: Outbox,
+        on_refresh: Callable[[Any, list[Change]], None] | None = None,
+        *,
+        batch_size: int = 200,
+    ) -> None:
+        self.client = client
+        self.state = state
+        self.outbox = outbox
+        self.on_refresh = on_refresh
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def pull_changes(self, report: SyncReport) -> None:
+        applied_all: list[Change] = []
+        cursor = self.state.cursor
+        while True:
+            page = self.client.pull(cursor)
+            applied = self.state.apply(page.changes, page.cursor)
+            self.client.acknowledge(page.cursor, applied)
+            applied_all.extend(applied)
+            cursor = page.cursor
+            if not page.more:
+                break
+        report.applied += len(applied_all)
+        report.dropped_templates += sum(
+            1 for c in applied_all if c.kind == "template" and c.is_deletion
+        )
+        report.cursor = cursor
+        if applied_all and self.on_refresh is not None:
+            self.on_refresh(build_snapshot(self.state.records()), applied_all)
+
+    def run_once(self) -> SyncReport:
+        """Pull, then upload; each half runs even when the other fails."""
+        report = SyncReport()
+        with self._lock:
+            for step in (self.pull_changes, self._upload):
+                try:
+                    step(report)
+                except GateError as error:
+                    report.errors.append(error.message)
+                    log.warning("sync: %s", error.message)
+        return report
+
+    def _upload(self, report: SyncReport) -> None:
+        report.events_uploaded += self.outbox.upload(self.client.upload, batch_size=self.batch_size)
+
+    def run_forever(self, stop: threading.Event, interval_s: float = 10.0) -> None:
+        while not stop.is_set():
+            self.run_once()
+            stop.wait(interval_s)

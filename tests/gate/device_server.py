@@ -1,0 +1,179 @@
+"""A small stand-in for the server's device API, speaking the protocol of ``menwei.gate.sync``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+
+from menwei.core import Card, FaceCredential, Person
+
+from .world import World
+
+
+def _validity(v) -> dict[str, Any]:
+    return {
+        "valid_from": v.valid_from.isoformat(),
+        "valid_until": v.valid_until.isoformat() if v.valid_until else None,
+        "revoked_at": v.revoked_at.isoformat() if v.revoked_at else None,
+    }
+
+
+def world_records(world: World) -> list[tuple[str, str, Any]]:
+    """The world as (kind, id, payload) records, the way a server would send them."""
+    door = world.door
+    state = world.state
+    records: list[tuple[str, str, Any]] = [
+        (
+            "door",
+            str(door.id),
+            {
+                "id": str(door.id),
+                "community_id": str(door.community_id),
+                "name": door.name,
+                "kind": door.kind.value,
+                "direction": door.direction.value,
+                "accepts": sorted(k.value for k in door.accepts),
+                "anti_passback": door.anti_passback.value,
+            },
+        ),
+        (
+            "policy",
+            "policy",
+            {
+                "face": {
+                    "confident": state.policy.face.confident,
+                    "possible": state.policy.face.possible,
+                },
+                "pin_lockout": {"max_failures": 5, "lockout_s": 900},
+            },
+        ),
+    ]
+    for person in state.people.values():
+        records.append(("person", str(person.id), person_json(person)))
+    for card in state.cards.values():
+        records.append(("card", str(card.id), card_json(card)))
+    for face in state.faces.values():
+        records.append(("face", str(face.id), face_json(face)))
+    for group in state.groups.values():
+        records.append(
+            (
+                "group",
+                str(group.id),
+                {
+                    "id": str(group.id),
+                    "community_id": str(group.community_id),
+                    "name": group.name,
+                    "door_ids": [str(d) for d in group.door_ids],
+                    "schedule": {
+                        "weekly": {
+                            str(day): [[w.start.isoformat(), w.end.isoformat()] for w in ws]
+                            for day, ws in group.schedule.weekly.items()
+                        },
+                        "timezone": group.schedule.timezone,
+                    },
+                },
+            )
+        )
+    for person_id, groups in state.memberships.items():
+        records.append(
+            (
+                "membership",
+                str(person_id),
+                {"person_id": str(person_id), "group_ids": [str(g) for g in groups]},
+            )
+        )
+    return records
+
+
+def person_json(person: Person) -> dict[str, Any]:
+    return {
+        "id": str(person.id),
+        "community_id": str(person.community_id),
+        "name": person.name,
+        "role": person.role.value,
+    }
+
+
+def card_json(card: Card) -> dict[str, Any]:
+    return {
+        "id": str(card.id),
+        "person_id": str(card.person_id),
+        "uid": card.uid,
+        "facility_code": card.facility_code,
+        "validity": _validity(card.validity),
+    }
+
+
+def face_json(face: FaceCredential) -> dict[str, Any]:
+    return {
+        "id": str(face.id),
+        "person_id": str(face.person_id),
+        "template_ref": face.template_ref,
+        "consent_id": str(face.consent_id),
+        "validity": _validity(face.validity),
+        "consent_withdrawn_at": (
+            face.consent_withdrawn_at.isoformat() if face.consent_withdrawn_at else None
+        ),
+    }
+
+
+class DeviceServer:
+    """Holds a change log and stores events by idempotency key, as the real server must."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.log: list[dict[str, Any]] = []
+        self.acks: list[dict[str, Any]] = []
+        self.events: dict[str, dict[str, Any]] = {}
+        self.received = 0
+        self.lock = threading.Lock()
+        self.page_size = 1000
+
+    def upsert(self, kind: str, record_id: str, payload: Any) -> None:
+        with self.lock:
+            version = len(self.log) + 1
+            self.log.append(
+                {
+                    "kind": kind,
+                    "id": record_id,
+                    "version": version,
+                    "action": "upsert",
+                    "payload": payload,
+                }
+            )
+
+    def delete(self, kind: str, record_id: str) -> None:
+        with self.lock:
+            version = len(self.log) + 1
+            self.log.append({"kind": kind, "id": record_id, "version": version, "action": "delete"})
+
+    def template(self, person_id: object, vector: np.ndarray) -> None:
+        data = np.asarray(vector, dtype="<f4").tobytes()
+        self.upsert("template", str(person_id), base64.b64encode(data).decode())
+
+    def __call__(self, method: str, path: str, body: bytes, headers: dict[str, str]):
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, {"detail": "bad token"}
+        url = urlparse(path)
+        with self.lock:
+            if method == "GET" and url.path == "/api/device/changes":
+                query = parse_qs(url.query)
+                cursor = int(query.get("cursor", ["0"])[0])
+                page = self.log[cursor : cursor + self.page_size]
+                end = cursor + len(page)
+                return 200, {"changes": page, "cursor": str(end), "more": end < len(self.log)}
+            if method == "POST" and url.path == "/api/device/changes/ack":
+                self.acks.append(json.loads(body))
+                return 200, {"ok": True}
+            if method == "POST" and url.path == "/api/device/events":
+                events = json.loads(body)["events"]
+                for event in events:
+                    self.received += 1
+                    self.events.setdefault(event["idempotency_key"], event)
+                return 200, {"acknowledged": [e["idempotency_key"] for e in events]}
+        return 404, {"detail": "not found"}

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from menwei.gate.agent import GateAgent, GateConfig
+from menwei.gate.credentials import PresentedCredential
+from menwei.gate.doors import SimulatedDoor
+from menwei.gate.errors import LocalStateError, SyncError
+from menwei.gate.sources import Frame
+from menwei.gate.sync import SyncClient
+
+from .device_server import DeviceServer, face_json, world_records
+from .local_http import LocalHttpServer, Recorded
+from .test_pipeline import ScriptedFaces, _face, _textured_frame, _unit
+from .world import LI, NOW, ZHANG, make_world
+
+TOKEN = "device-token-east-gate"
+
+
+def _server_with_world() -> DeviceServer:
+    server = DeviceServer(TOKEN)
+    for kind, record_id, payload in world_records(make_world()):
+        server.upsert(kind, record_id, payload)
+    server.template(ZHANG, _unit(1))
+    server.template(LI, _unit(2))
+    return server
+
+
+def _agent(tmp_path: Path, url: str, faces: ScriptedFaces, door: SimulatedDoor) -> GateAgent:
+    config = GateConfig(data_dir=tmp_path / "gate", source=str(tmp_path), server=url, token=TOKEN)
+    return GateAgent(config, faces=faces, driver=door)
+
+
+class Approach:
+    """Feeds frames of one face to the pipeline, far enough apart to be a new approach."""
+
+    def __init__(self, agent: GateAgent, faces: ScriptedFaces) -> None:
+        self.agent, self.faces, self.t, self.n = agent, faces, 1000.0, 0
+        self.image = _textured_frame()
+
+    def of(self, vector: np.ndarray) -> list:
+        assert self.agent.pipeline is not None
+        self.agent.pipeline.tracker.cooldown_s = 0.0
+        self.faces.faces = [_face(200)]
+        self.faces.vectors[_face(200).box] = vector
+        self.t += 100.0
+        self.n += 1
+        self.agent.pipeline._clock = lambda: self.t
+        self.agent.pipeline._wall = lambda: NOW
+        return self.agent.pipeline.process_frame(Frame(self.image, self.t, self.n))
+
+
+def test_a_gate_that_never_synced_and_cannot_reach_the_server_refuses_to_start(
+    tmp_path: Path,
+) -> None:
+    agent = _agent(tmp_path, "http://127.0.0.1:9", ScriptedFaces(), SimulatedDoor())
+    with pytest.raises(LocalStateError, match="no door policy"):
+        agent.start()
+    agent.close()
+
+
+def test_a_withdrawn_person_is_refused_by_face_after_sync_while_their_card_works(
+    tmp_path: Path,
+) -> None:
+    device = _server_with_world()
+    http = LocalHttpServer(Recorded(handler=device))
+    faces, door = ScriptedFaces(), SimulatedDoor()
+    agent = _agent(tmp_path, http.url, faces, door)
+    try:
+        pipeline = agent.start()
+        approach = Approach(agent, faces)
+        assert [o.allowed for o in approach.of(_unit(1))] == [True]
+
+        zhang_face = make_world().state.faces[ZHANG]
+        withdrawn = replace(zhang_face, consent_withdrawn_at=NOW - timedelta(minutes=5))
+        device.upsert("face", str(withdrawn.id), face_json(withdrawn))
+        device.delete("template", str(ZHANG))
+        report = agent.syncer.run_once()
+        assert report.errors == [] and report.dropped_templates == 1
+        assert ZHANG not in pipeline.gallery and LI in pipeline.gallery
+
+        (refused,) = approach.of(_unit(1))
+        assert not refused.allowed
+        card = pipeline.present(PresentedCredential("card", "0012345678", 0.0))
+        assert card.allowed and pipeline.door.unlocked
+
+        acked = [a for ack in device.acks for a in ack["applied"]]
+        assert any(
+            (a["kind"], a["id"], a["action"]) == ("template", str(ZHANG), "delete") for a in acked
+        ), "the server must learn that this device dropped the template"
+        agent.syncer.run_once()
+        outcomes = [e["body"]["outcome"] for e in device.events.values()]
+        assert sorted(outcomes) == ["denied", "granted", "granted"]
+        assert len(agent.outbox) == 0
+    finally:
+        agent.close()
+        http.stop()
+
+
+def test_the_gate_keeps_deciding_while_the_server_is_down_and_delivers_everything_once(
+    tmp_path: Path,
+) -> None:
+    device = _server_with_world()
+    http = LocalHttpServer(Recorded(handler=device))
+    port = http.port
+    faces, door = ScriptedFaces(), SimulatedDoor()
+    agent = _agent(tmp_path, http.url, faces, door)
+    try:
+        pipeline = agent.start()
+        approach = Approach(agent, faces)
+        approach.of(_unit(1))
+        assert agent.syncer.run_once().events_uploaded == 1
+        http.stop()
+
+        granted = [
+            o.allowed for i in range(5) for o in approach.of(_unit(1) if i % 2 else _unit(2))
+        ]
+        granted.append(pipeline.present(PresentedCredential("card", "0012345678", 0.0)).allowed)
+        assert granted == [True] * 6
+        report = agent.syncer.run_once()
+        assert report.errors and "could not be reached" in report.errors[0]
+        assert len(agent.outbox) == 6
+
+        http = LocalHttpServer(Recorded(handler=device), port=port)
+        report = agent.syncer.run_once()
+        assert report.errors == [] and report.events_uploaded == 6
+        assert len(device.events) == 7 and device.received == 7
+        assert len(agent.outbox) == 0
+    finally:
+        agent.close()
+        http.stop()
+
+
+def test_a_refused_token_is_a_clear_sync_error(http_server) -> None:
+    url, recorded = http_server
+    recorded.handler = DeviceServer("another-token")
+    client = SyncClient(url, TOKEN)
+    with pytest.raises(SyncError, match="refused this device's token"):
+        client.pull(None)
+    client.close()
+
+
+def test_a_malformed_change_page_is_a_sync_error_not_a_crash() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"changes": [{"kind": "face"}], "cursor": "1"})
+
+    client = SyncClient("http://server", TOKEN, transport=httpx.MockTransport(handler))
+    with pytest.raises(SyncError, match="malformed"):
+        client.pull(None)
+    client.close()
