@@ -1,0 +1,623 @@
+"""Repositories of the privacy room on the database, converted to and from ``menwei.privacy``.
+
+They implement the privacy room's storage protocols (``AuditLog``, ``TemplateRepository``) and
+keep notices, consents, receipts, rights requests, assessments, incidents and settings. Nothing
+here ever sees a key or a plaintext template: templates arrive already sealed by the vault.
+``PrivacyStore`` gathers them on one session, so a unit of work can expose them together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from menwei.privacy.audit import AuditEntry, Checkpoint
+from menwei.privacy.compliance import BreachIncident, ImpactAssessment
+from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, NoticeVersion, OnNewTerms
+from menwei.privacy.retention import MovedOut, RetentionPolicy
+from menwei.privacy.rights import RequestKind, RequestState, RightsRequest
+from menwei.privacy.vault import SealedTemplate
+from menwei.store.privacy_tables import (
+    AuditCheckpointRow,
+    AuditEntryRow,
+    BreachIncidentRow,
+    ConsentRow,
+    DeletionReceiptRow,
+    FaceTemplateRow,
+    ImpactAssessmentRow,
+    NoticeVersionRow,
+    PrivacySettingsRow,
+    RightsRequestRow,
+    TemplateDeviceRow,
+)
+from menwei.store.tables import CommunityRow, EventRow, HouseholdMembershipRow
+
+
+def _uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+# -- audit chain ------------------------------------------------------------------------------
+
+
+def _entry(row: AuditEntryRow) -> AuditEntry:
+    return AuditEntry(
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        subject=row.subject,
+        community_id=row.community_id,
+        detail=dict(row.detail),
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+    )
+
+
+class SqlAuditLog:
+    """The audit chain's entries and checkpoints; append-only by construction (no update API).
+
+    Two writers racing for the same sequence number collide on the primary key, so the chain
+    never forks; the loser's transaction fails and is retried by its caller.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def last_entry(self) -> AuditEntry | None:
+        row = self._session.scalar(
+            select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
+        )
+        return None if row is None else _entry(row)
+
+    def add_entry(self, entry: AuditEntry) -> None:
+        self._session.add(
+            AuditEntryRow(
+                seq=entry.seq,
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action,
+                subject=entry.subject,
+                community_id=entry.community_id,
+                detail=entry.detail,
+                prev_hash=entry.prev_hash,
+                entry_hash=entry.entry_hash,
+            )
+        )
+        self._session.flush()
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self._session.add(
+            AuditCheckpointRow(
+                seq=checkpoint.seq,
+                entry_hash=checkpoint.entry_hash,
+                at=checkpoint.at,
+                signature=checkpoint.signature,
+            )
+        )
+        self._session.flush()
+
+    def entries(self) -> Iterator[AuditEntry]:
+        rows = self._session.scalars(
+            select(AuditEntryRow).order_by(AuditEntryRow.seq).execution_options(yield_per=2000)
+        )
+        for row in rows:
+            yield _entry(row)
+
+    def checkpoints(self) -> Sequence[Checkpoint]:
+        rows = self._session.scalars(select(AuditCheckpointRow).order_by(AuditCheckpointRow.id))
+        return [Checkpoint(r.seq, r.entry_hash, r.at, r.signature) for r in rows]
+
+    def entries_about(self, subject: str) -> Sequence[AuditEntry]:
+        rows = self._session.scalars(
+            select(AuditEntryRow)
+            .where(AuditEntryRow.subject == subject)
+            .order_by(AuditEntryRow.seq)
+        )
+        return [_entry(r) for r in rows]
+
+
+# -- sealed templates -------------------------------------------------------------------------
+
+
+class SqlTemplateRepository:
+    """Sealed templates and which devices hold a copy."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, sealed: SealedTemplate, *, consent_id: str) -> None:
+        self._session.add(
+            FaceTemplateRow(
+                community_id=_uuid(sealed.community_id),
+                person_id=_uuid(sealed.person_id),
+                template_version=sealed.template_version,
+                consent_id=_uuid(consent_id),
+                sealed_at=sealed.sealed_at,
+                ciphertext=sealed.ciphertext,
+            )
+        )
+        self._session.flush()
+
+    def latest_version(self, community_id: str, person_id: str) -> int | None:
+        return self._session.scalar(
+            select(func.max(FaceTemplateRow.template_version)).where(
+                FaceTemplateRow.community_id == _uuid(community_id),
+                FaceTemplateRow.person_id == _uuid(person_id),
+            )
+        )
+
+    def versions_of(self, community_id: str, person_id: str) -> list[int]:
+        return list(
+            self._session.scalars(
+                select(FaceTemplateRow.template_version)
+                .where(
+                    FaceTemplateRow.community_id == _uuid(community_id),
+                    FaceTemplateRow.person_id == _uuid(person_id),
+                )
+                .order_by(FaceTemplateRow.template_version)
+            )
+        )
+
+    def delete_all(self, community_id: str, person_id: str) -> int:
+        result = self._session.execute(
+            delete(FaceTemplateRow).where(
+                FaceTemplateRow.community_id == _uuid(community_id),
+                FaceTemplateRow.person_id == _uuid(person_id),
+            )
+        )
+        self._session.execute(
+            delete(TemplateDeviceRow).where(TemplateDeviceRow.person_id == _uuid(person_id))
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def devices_holding(self, community_id: str, person_id: str) -> list[str]:
+        rows = self._session.scalars(
+            select(TemplateDeviceRow.device_id)
+            .where(
+                TemplateDeviceRow.community_id == _uuid(community_id),
+                TemplateDeviceRow.person_id == _uuid(person_id),
+            )
+            .order_by(TemplateDeviceRow.device_id)
+        )
+        return [str(d) for d in rows]
+
+    def record_device_copy(
+        self, community_id: object, person_id: object, device_id: object, at: datetime
+    ) -> None:
+        """Remember that a device pulled the person's sealed template (to tell it on erasure)."""
+        key = (_uuid(person_id), _uuid(device_id))
+        row = self._session.get(TemplateDeviceRow, key)
+        if row is None:
+            self._session.add(
+                TemplateDeviceRow(
+                    person_id=key[0],
+                    device_id=key[1],
+                    community_id=_uuid(community_id),
+                    synced_at=at,
+                )
+            )
+        else:
+            row.synced_at = at
+        self._session.flush()
+
+    def latest_for_community(self, community_id: object) -> list[SealedTemplate]:
+        """Each person's newest sealed template in the community: what a gate loads."""
+        newest = (
+            select(
+                FaceTemplateRow.person_id,
+                func.max(FaceTemplateRow.template_version).label("version"),
+            )
+            .where(FaceTemplateRow.community_id == _uuid(community_id))
+            .group_by(FaceTemplateRow.person_id)
+            .subquery()
+        )
+        rows = self._session.scalars(
+            select(FaceTemplateRow).join(
+                newest,
+                (FaceTemplateRow.person_id == newest.c.person_id)
+                & (FaceTemplateRow.template_version == newest.c.version),
+            )
+        )
+        return [
+            SealedTemplate(
+                str(r.community_id),
+                str(r.person_id),
+                r.template_version,
+                r.sealed_at,
+                r.ciphertext,
+            )
+            for r in rows
+        ]
+
+    def people_with_face_data(self, processor_id: object) -> int:
+        """Distinct people with a stored template across all of a processor's communities."""
+        return int(
+            self._session.scalar(
+                select(func.count(func.distinct(FaceTemplateRow.person_id)))
+                .join(CommunityRow, CommunityRow.id == FaceTemplateRow.community_id)
+                .where(CommunityRow.processor_id == _uuid(processor_id))
+            )
+            or 0
+        )
+
+
+# -- notices and consents ---------------------------------------------------------------------
+
+
+def _notice(row: NoticeVersionRow) -> NoticeVersion:
+    return NoticeVersion(
+        community_id=row.community_id,
+        version=row.version,
+        content=NoticeContent(**row.content),
+        published_at=row.published_at,
+        content_hash=row.content_hash,
+    )
+
+
+class NoticeRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, notice: NoticeVersion) -> NoticeVersion:
+        self._session.add(
+            NoticeVersionRow(
+                community_id=notice.community_id,
+                version=notice.version,
+                content=asdict(notice.content),
+                content_hash=notice.content_hash,
+                published_at=notice.published_at,
+            )
+        )
+        self._session.flush()
+        return notice
+
+    def current(self, community_id: uuid.UUID) -> NoticeVersion | None:
+        row = self._session.scalar(
+            select(NoticeVersionRow)
+            .where(NoticeVersionRow.community_id == community_id)
+            .order_by(NoticeVersionRow.version.desc())
+            .limit(1)
+        )
+        return None if row is None else _notice(row)
+
+    def get(self, community_id: uuid.UUID, version: int) -> NoticeVersion | None:
+        row = self._session.scalar(
+            select(NoticeVersionRow).where(
+                NoticeVersionRow.community_id == community_id, NoticeVersionRow.version == version
+            )
+        )
+        return None if row is None else _notice(row)
+
+    def first_published_at(self, community_id: uuid.UUID) -> datetime | None:
+        """When the community's notice was first displayed (the start of the 公示 period)."""
+        return self._session.scalar(
+            select(func.min(NoticeVersionRow.published_at)).where(
+                NoticeVersionRow.community_id == community_id
+            )
+        )
+
+
+def _consent(row: ConsentRow) -> ConsentRecord:
+    return ConsentRecord(
+        id=row.id,
+        person_id=row.person_id,
+        community_id=row.community_id,
+        notice_version=row.notice_version,
+        notice_hash=row.notice_hash,
+        given_at=row.given_at,
+        channel=Channel(row.channel),
+        guardian_id=row.guardian_id,
+        staff_account=row.staff_account,
+        withdrawn_at=row.withdrawn_at,
+        withdrawal_channel=Channel(row.withdrawal_channel) if row.withdrawal_channel else None,
+        withdrawn_by=row.withdrawn_by,
+        written_request=row.written_request,
+    )
+
+
+class ConsentRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, consent: ConsentRecord) -> ConsentRecord:
+        self._session.add(
+            ConsentRow(
+                id=consent.id,
+                person_id=consent.person_id,
+                community_id=consent.community_id,
+                notice_version=consent.notice_version,
+                notice_hash=consent.notice_hash,
+                given_at=consent.given_at,
+                channel=consent.channel.value,
+                guardian_id=consent.guardian_id,
+                staff_account=consent.staff_account,
+            )
+        )
+        self._session.flush()
+        return consent
+
+    def record_withdrawal(self, consent: ConsentRecord) -> None:
+        """Store a withdrawal. A consent is never deleted: it is the record that it existed."""
+        row = self._session.get(ConsentRow, consent.id)
+        if row is None or consent.withdrawn_at is None:
+            return
+        row.withdrawn_at = consent.withdrawn_at
+        row.withdrawal_channel = (
+            consent.withdrawal_channel.value if consent.withdrawal_channel else None
+        )
+        row.withdrawn_by = consent.withdrawn_by
+        row.written_request = consent.written_request
+        self._session.flush()
+
+    def live_for(self, person_id: uuid.UUID) -> ConsentRecord | None:
+        """The person's newest consent that has not been withdrawn."""
+        row = self._session.scalar(
+            select(ConsentRow)
+            .where(ConsentRow.person_id == person_id, ConsentRow.withdrawn_at.is_(None))
+            .order_by(ConsentRow.given_at.desc(), ConsentRow.notice_version.desc())
+            .limit(1)
+        )
+        return None if row is None else _consent(row)
+
+    def for_person(self, person_id: uuid.UUID) -> list[ConsentRecord]:
+        rows = self._session.scalars(
+            select(ConsentRow)
+            .where(ConsentRow.person_id == person_id)
+            .order_by(ConsentRow.given_at)
+        )
+        return [_consent(r) for r in rows]
+
+
+# -- receipts ---------------------------------------------------------------------------------
+
+
+class ReceiptRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, receipt: dict[str, Any], *, subject: str) -> None:
+        self._session.add(
+            DeletionReceiptRow(
+                id=_uuid(receipt["receipt_id"]),
+                community_id=str(receipt["community_id"]),
+                subject=subject,
+                issued_at=datetime.fromisoformat(receipt["issued_at"]),
+                body=receipt,
+            )
+        )
+        self._session.flush()
+
+    def for_subject(self, subject: str) -> list[dict[str, Any]]:
+        rows = self._session.scalars(
+            select(DeletionReceiptRow)
+            .where(DeletionReceiptRow.subject == subject)
+            .order_by(DeletionReceiptRow.issued_at)
+        )
+        return [dict(r.body) for r in rows]
+
+
+# -- rights requests --------------------------------------------------------------------------
+
+
+def _request(row: RightsRequestRow) -> RightsRequest:
+    return RightsRequest(
+        id=row.id,
+        community_id=row.community_id,
+        person_id=row.person_id,
+        kind=RequestKind(row.kind),
+        received_at=row.received_at,
+        due_at=row.due_at,
+        details=row.details,
+        state=RequestState(row.state),
+        closed_at=row.closed_at,
+        handled_by=row.handled_by,
+        refusal_reason=row.refusal_reason,
+    )
+
+
+class RightsRequestRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save(self, request: RightsRequest) -> RightsRequest:
+        row = self._session.get(RightsRequestRow, request.id)
+        if row is None:
+            row = RightsRequestRow(id=request.id)
+            self._session.add(row)
+        row.community_id = request.community_id
+        row.person_id = request.person_id
+        row.kind = request.kind.value
+        row.received_at = request.received_at
+        row.due_at = request.due_at
+        row.details = request.details
+        row.state = request.state.value
+        row.closed_at = request.closed_at
+        row.handled_by = request.handled_by
+        row.refusal_reason = request.refusal_reason
+        self._session.flush()
+        return request
+
+    def get(self, request_id: uuid.UUID) -> RightsRequest | None:
+        row = self._session.get(RightsRequestRow, request_id)
+        return None if row is None else _request(row)
+
+    def open_in(self, community_id: uuid.UUID) -> list[RightsRequest]:
+        rows = self._session.scalars(
+            select(RightsRequestRow)
+            .where(RightsRequestRow.community_id == community_id, RightsRequestRow.state == "open")
+            .order_by(RightsRequestRow.due_at)
+        )
+        return [_request(r) for r in rows]
+
+    def for_person(self, person_id: uuid.UUID) -> list[RightsRequest]:
+        rows = self._session.scalars(
+            select(RightsRequestRow)
+            .where(RightsRequestRow.person_id == person_id)
+            .order_by(RightsRequestRow.received_at)
+        )
+        return [_request(r) for r in rows]
+
+
+# -- assessments, incidents -------------------------------------------------------------------
+
+
+class ComplianceRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_assessment(self, assessment: ImpactAssessment) -> ImpactAssessment:
+        self._session.add(
+            ImpactAssessmentRow(**asdict(assessment), keep_until=assessment.keep_until)
+        )
+        self._session.flush()
+        return assessment
+
+    def latest_assessment(self, community_id: uuid.UUID) -> ImpactAssessment | None:
+        row = self._session.scalar(
+            select(ImpactAssessmentRow)
+            .where(ImpactAssessmentRow.community_id == community_id)
+            .order_by(ImpactAssessmentRow.assessed_at.desc())
+            .limit(1)
+        )
+        if row is None:
+            return None
+        return ImpactAssessment(
+            id=row.id,
+            community_id=row.community_id,
+            assessed_at=row.assessed_at,
+            assessor=row.assessor,
+            purpose_and_method=row.purpose_and_method,
+            impact_and_risks=row.impact_and_risks,
+            safeguards=row.safeguards,
+            alternatives_offered=row.alternatives_offered,
+            conclusion=row.conclusion,
+        )
+
+    def add_incident(self, incident: BreachIncident) -> BreachIncident:
+        self._session.add(BreachIncidentRow(**asdict(incident)))
+        self._session.flush()
+        return incident
+
+    def get_incident(self, incident_id: uuid.UUID) -> BreachIncident | None:
+        row = self._session.get(BreachIncidentRow, incident_id)
+        if row is None:
+            return None
+        return BreachIncident(
+            **{name: getattr(row, name) for name in BreachIncident.__dataclass_fields__}
+        )
+
+
+# -- settings and retention -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivacySettings:
+    """A community's privacy choices, with the defaults of the product."""
+
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
+    request_deadline_days: int = 15
+    display_days: int = 7
+    on_new_terms: OnNewTerms = OnNewTerms.SUSPEND
+    vote_required: bool = True
+
+
+class PrivacySettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, community_id: uuid.UUID) -> PrivacySettings:
+        row = self._session.get(PrivacySettingsRow, community_id)
+        if row is None:
+            return PrivacySettings()
+        return PrivacySettings(
+            retention=RetentionPolicy(moved_out_days=row.moved_out_days, event_days=row.event_days),
+            request_deadline_days=row.request_deadline_days,
+            display_days=row.display_days,
+            on_new_terms=OnNewTerms(row.on_new_terms),
+            vote_required=row.vote_required,
+        )
+
+    def save(self, community_id: uuid.UUID, settings: PrivacySettings) -> None:
+        row = self._session.get(PrivacySettingsRow, community_id)
+        if row is None:
+            row = PrivacySettingsRow(community_id=community_id)
+            self._session.add(row)
+        row.moved_out_days = settings.retention.moved_out_days
+        row.event_days = settings.retention.event_days
+        row.request_deadline_days = settings.request_deadline_days
+        row.display_days = settings.display_days
+        row.on_new_terms = settings.on_new_terms.value
+        row.vote_required = settings.vote_required
+        self._session.flush()
+
+    def community_ids(self) -> list[uuid.UUID]:
+        return list(self._session.scalars(select(CommunityRow.id).order_by(CommunityRow.id)))
+
+
+class RetentionQueries:
+    """What retention needs from the rest of the database: move-outs and old events."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def moved_out_with_face_data(self, community_id: uuid.UUID, today: date) -> list[MovedOut]:
+        """People with a template and no current household membership, with their last move-out."""
+        people = set(
+            self._session.scalars(
+                select(FaceTemplateRow.person_id)
+                .where(FaceTemplateRow.community_id == community_id)
+                .distinct()
+            )
+        )
+        if not people:
+            return []
+        rows = self._session.execute(
+            select(
+                HouseholdMembershipRow.person_id,
+                HouseholdMembershipRow.moved_in,
+                HouseholdMembershipRow.moved_out,
+            ).where(HouseholdMembershipRow.person_id.in_(people))
+        ).all()
+        last_out: dict[uuid.UUID, date] = {}
+        current: set[uuid.UUID] = set()
+        for person_id, moved_in, moved_out in rows:
+            if moved_in <= today and (moved_out is None or moved_out > today):
+                current.add(person_id)
+            elif moved_out is not None and moved_out <= today:
+                last_out[person_id] = max(moved_out, last_out.get(person_id, moved_out))
+        return [
+            MovedOut(person_id, community_id, day)
+            for person_id, day in sorted(last_out.items(), key=lambda kv: kv[1])
+            if person_id not in current
+        ]
+
+    def purge_events(self, community_id: uuid.UUID, before: datetime) -> int:
+        result = self._session.execute(
+            delete(EventRow).where(
+                EventRow.community_id == community_id, EventRow.occurred_at < before
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class PrivacyStore:
+    """Every privacy repository on one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.audit_log = SqlAuditLog(session)
+        self.templates = SqlTemplateRepository(session)
+        self.notices = NoticeRepository(session)
+        self.consents = ConsentRepository(session)
+        self.receipts = ReceiptRepository(session)
+        self.requests = RightsRequestRepository(session)
+        self.compliance = ComplianceRepository(session)
+        self.settings = PrivacySettingsRepository(session)
+        self.retention = RetentionQueries(session)

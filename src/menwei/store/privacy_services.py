@@ -1,0 +1,354 @@
+"""Privacy operations that span the database and the keys outside it, one transaction each.
+
+The server's routes and the ``menwei`` commands call these; each takes a ``UnitOfWork`` and the
+``PrivacyKit`` (keys, key store, vault — everything that lives outside the database), and
+commits once. Order matters on erasure: the person's data key is destroyed in the key store
+*before* the database transaction commits, so a crash in between leaves a ciphertext nobody can
+open — never a readable template that the person was told is gone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from menwei.core.person import Person
+from menwei.privacy.audit import AuditAction, AuditChain, VerifyReport, verify_chain
+from menwei.privacy.consent import Channel, withdraw_consent
+from menwei.privacy.errors import ConsentRequired, NotAllowed
+from menwei.privacy.face_data import erase_face_data, store_template
+from menwei.privacy.keys import ProcessorKeys, load_processor_keys, write_key_file
+from menwei.privacy.keystore import FileKeyStore, KeyStore, key_store_path
+from menwei.privacy.retention import RetentionReport, due_for_erasure, events_cutoff
+from menwei.privacy.rights import access_bundle, render_summary_html
+from menwei.privacy.vault import SealedTemplate, Vault
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+SYSTEM_ACTOR = "system:maintenance"
+
+
+@dataclass
+class PrivacyKit:
+    """What the privacy operations need from outside the database."""
+
+    keys: ProcessorKeys
+    key_store: KeyStore
+    vault: Vault
+    processor_name: str = "menwei"
+    checkpoint_every: int = 1000
+
+    def chain(self, store: PrivacyStore) -> AuditChain:
+        return AuditChain(
+            store.audit_log,
+            signing_key=self.keys.signing_key,
+            pepper=self.keys.subject_pepper,
+            checkpoint_every=self.checkpoint_every,
+        )
+
+
+def open_kit(
+    key_file: Path,
+    *,
+    processor_name: str = "menwei",
+    environ: Mapping[str, str] | None = None,
+    create: bool = True,
+) -> PrivacyKit:
+    """Load (or on first run create) the key file and open the key store beside it."""
+    keys = load_processor_keys(key_file, environ, create=create)
+    store = FileKeyStore(key_store_path(key_file))
+    return PrivacyKit(keys, store, Vault(keys.kek_ring, store), processor_name)
+
+
+def enrol_template(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    person_id: uuid.UUID,
+    community_id: uuid.UUID,
+    template: bytes,
+    at: datetime,
+    actor: str,
+) -> SealedTemplate:
+    """Seal and store a template, or ``ConsentRequired`` with nothing stored."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        consent = store.consents.live_for(person_id)
+        current = store.notices.current(community_id)
+        if current is None:
+            raise ConsentRequired(
+                "本小区尚未发布人脸识别处理规则，不能录入人脸。",
+                "This community has published no processing notice, so no face can be enrolled.",
+            )
+        consented = store.notices.get(community_id, consent.notice_version) if consent else None
+        sealed = store_template(
+            vault=kit.vault,
+            templates=store.templates,
+            audit=kit.chain(store),
+            consent=consent,
+            current_notice=current,
+            consented_notice=consented,
+            template=template,
+            at=at,
+            actor=actor,
+        )
+        uow.commit()
+    return sealed
+
+
+def erase_person(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    person_id: uuid.UUID,
+    community_id: uuid.UUID,
+    reason: str,
+    actor: str,
+    at: datetime,
+    tell_devices: Callable[[Sequence[str]], None] | None = None,
+) -> dict[str, Any]:
+    """Crypto-shred a person's face data, keep and return the signed receipt."""
+    with uow:
+        receipt = _erase(uow, kit, person_id, community_id, reason, actor, at, tell_devices)
+        uow.commit()
+    return receipt
+
+
+def _erase(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    person_id: uuid.UUID,
+    community_id: uuid.UUID,
+    reason: str,
+    actor: str,
+    at: datetime,
+    tell_devices: Callable[[Sequence[str]], None] | None,
+) -> dict[str, Any]:
+    store = PrivacyStore(uow.session)
+    chain = kit.chain(store)
+    uow.credentials.withdraw_face_consent(person_id, at)
+    receipt = erase_face_data(
+        vault=kit.vault,
+        templates=store.templates,
+        audit=chain,
+        signing_key=kit.keys.signing_key,
+        processor=kit.processor_name,
+        community_id=community_id,
+        person_id=person_id,
+        reason=reason,
+        actor=actor,
+        at=at,
+        tell_devices=tell_devices,
+    )
+    store.receipts.add(receipt, subject=chain.subject_of(person_id))
+    return receipt
+
+
+def withdraw_and_erase(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    person: Person,
+    channel: Channel,
+    at: datetime,
+    guardian: Person | None = None,
+    staff_account: str | None = None,
+    written_request: str | None = None,
+    tell_devices: Callable[[Sequence[str]], None] | None = None,
+) -> dict[str, Any]:
+    """One action: withdraw consent, erase the face data, return the receipt.
+
+    Cards, PINs and QR codes are not touched: only face credentials are marked withdrawn.
+    """
+    with uow:
+        store = PrivacyStore(uow.session)
+        consent = store.consents.live_for(person.id)
+        if consent is None:
+            raise NotAllowed("没有可撤回的同意记录。", "There is no consent to withdraw.")
+        withdrawn = withdraw_consent(
+            consent,
+            person,
+            channel=channel,
+            at=at,
+            guardian=guardian,
+            staff_account=staff_account,
+            written_request=written_request,
+        )
+        store.consents.record_withdrawal(withdrawn)
+        actor = withdrawn.withdrawn_by or str(person.id)
+        kit.chain(store).append(
+            at=at,
+            actor=actor,
+            action=AuditAction.WITHDRAWAL,
+            person_id=person.id,
+            community_id=person.community_id,
+            detail={"channel": channel.value, "written_request": bool(written_request)},
+        )
+        receipt = _erase(
+            uow, kit, person.id, person.community_id, "withdrawal", actor, at, tell_devices
+        )
+        uow.commit()
+    return receipt
+
+
+def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[RetentionReport]:
+    """Apply every community's retention rules once; log each run and sign a checkpoint."""
+    reports: list[RetentionReport] = []
+    with uow:
+        store = PrivacyStore(uow.session)
+        communities = store.settings.community_ids()
+    for community_id in communities:
+        with uow:
+            store = PrivacyStore(uow.session)
+            policy = store.settings.get(community_id).retention
+            report = RetentionReport(community_id)
+            moved_out = store.retention.moved_out_with_face_data(community_id, now.date())
+            for person in due_for_erasure(moved_out, policy, now.date()):
+                receipt = _erase(
+                    uow,
+                    kit,
+                    person.person_id,
+                    community_id,
+                    "moved_out",
+                    SYSTEM_ACTOR,
+                    now,
+                    None,
+                )
+                report.erased_people += 1
+                report.receipts.append(receipt["receipt_id"])
+            report.purged_events = store.retention.purge_events(
+                community_id, events_cutoff(policy, now)
+            )
+            kit.chain(store).append(
+                at=now,
+                actor=SYSTEM_ACTOR,
+                action=AuditAction.RETENTION_RUN,
+                community_id=community_id,
+                detail={**report.as_detail(), **asdict(policy)},
+            )
+            uow.commit()
+        reports.append(report)
+    with uow:
+        kit.chain(PrivacyStore(uow.session)).checkpoint(now)
+        uow.commit()
+    return reports
+
+
+def verify_audit(uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:
+    with uow:
+        store = PrivacyStore(uow.session)
+        return verify_chain(
+            store.audit_log.entries(), store.audit_log.checkpoints(), kit.keys.public_key
+        )
+
+
+def rotate_keks(uow: UnitOfWork, kit: PrivacyKit, *, key_file: Path, at: datetime) -> int:
+    """A new KEK: written to the key file first, community keys re-wrapped, old KEK retired.
+
+    Each step leaves a working state: if it stops after the first write, the file holds both
+    KEKs and everything still opens; running it again finishes the job.
+    """
+    rotated = kit.keys.with_new_kek()
+    write_key_file(key_file, rotated)
+    count = kit.vault.rotate_keks(rotated.kek_ring)
+    retired = rotated.retire_old_keks()
+    write_key_file(key_file, retired)
+    kit.keys = retired
+    kit.vault = Vault(retired.kek_ring, kit.key_store)
+    with uow:
+        store = PrivacyStore(uow.session)
+        chain = kit.chain(store)
+        chain.append(
+            at=at,
+            actor=SYSTEM_ACTOR,
+            action=AuditAction.KEY_ROTATION,
+            detail={"community_keys_rewrapped": count, "keks_retired": len(rotated.keks) - 1},
+        )
+        chain.checkpoint(at)
+        uow.commit()
+    return count
+
+
+def export_person(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    person_id: uuid.UUID,
+    at: datetime,
+    actor: str,
+    locale: str = "zh-CN",
+) -> tuple[dict[str, Any], str]:
+    """The person's complete data as a JSON bundle and a readable HTML summary; logged."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        person = uow.people.get(person_id, CommunityScope.all())
+        chain = kit.chain(store)
+        subject = chain.subject_of(person_id)
+        credentials = [
+            {"id": str(c.id), "kind": type(c).__name__}
+            for c in uow.credentials.of_person(person_id, CommunityScope.all())
+        ]
+        versions = store.templates.versions_of(str(person.community_id), str(person_id))
+        bundle = access_bundle(
+            person={
+                "id": str(person.id),
+                "name": person.name,
+                "role": person.role.value,
+                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+                "phone": person.phone,
+                "community_id": str(person.community_id),
+            },
+            generated_at=at,
+            consents=[_jsonable(asdict(c)) for c in store.consents.for_person(person_id)],
+            face_templates=[
+                {
+                    "template_version": v,
+                    "stored_as": "AES-256-GCM ciphertext under your own key",
+                    "devices": store.templates.devices_holding(
+                        str(person.community_id), str(person_id)
+                    ),
+                }
+                for v in versions
+            ],
+            credentials=credentials,
+            audit_entries=[
+                {
+                    "seq": e.seq,
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "detail": e.detail,
+                }
+                for e in store.audit_log.entries_about(subject)
+            ],
+            requests=[_jsonable(asdict(r)) for r in store.requests.for_person(person_id)],
+            receipts=store.receipts.for_subject(subject),
+        )
+        chain.append(
+            at=at,
+            actor=actor,
+            action=AuditAction.EXPORT,
+            person_id=person_id,
+            community_id=person.community_id,
+        )
+        uow.commit()
+    return bundle, render_summary_html(bundle, locale)
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
+        elif isinstance(value, uuid.UUID):
+            out[key] = str(value)
+        elif hasattr(value, "value"):
+            out[key] = value.value
+        else:
+            out[key] = value
+    return out
