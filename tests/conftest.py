@@ -108,8 +108,10 @@ def _empty_all_tables(url: str) -> None:
     engine = make_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.begin() as connection:
+            present = set(sa.inspect(connection).get_table_names())
             for table in reversed(load_metadata().sorted_tables):
-                connection.execute(table.delete())
+                if table.name in present:
+                    connection.execute(table.delete())
     finally:
         engine.dispose()
 
