@@ -4,7 +4,12 @@ Time is always passed in, nothing here reads a clock, a file or a database. The 
 these dataclasses to tables; the gate and the server call ``decide``.
 """
 
-from menwei.core.access_group import AccessGroup, default_residents_group, resident_door_ids
+from menwei.core.access_group import (
+    AccessGroup,
+    default_residents_group,
+    resident_door_ids,
+    resident_group_ids,
+)
 from menwei.core.anti_passback import AntiPassbackMode, LastPassage, is_passback
 from menwei.core.credential import (
     NON_FACE_KINDS,
@@ -127,6 +132,7 @@ __all__ = [
     "qr_refusal",
     "read_qr_pass",
     "resident_door_ids",
+    "resident_group_ids",
     "sign_qr_pass",
     "validate_door",
     "verify_pin",

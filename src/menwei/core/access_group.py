@@ -8,11 +8,13 @@ default because parking is a separate service with its own group.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from menwei.core.door import Door
+from menwei.core.person import HouseholdMembership
+from menwei.core.place import Unit
 from menwei.core.schedule import WeeklySchedule
 
 
@@ -62,3 +64,25 @@ def default_residents_group(
         ),
         schedule=WeeklySchedule.always(timezone),
     )
+
+
+def resident_group_ids(
+    person_id: uuid.UUID,
+    memberships: Iterable[HouseholdMembership],
+    units: Mapping[uuid.UUID, Unit],
+    residents_group_by_building: Mapping[uuid.UUID, uuid.UUID],
+    day: date,
+) -> frozenset[uuid.UUID]:
+    """The default groups ``person_id`` belongs to on ``day``, from where they live then.
+
+    Moving out ends the building's access on the move-out day, without anyone having to
+    remember to revoke it.
+    """
+    groups = set()
+    for stay in memberships:
+        if stay.person_id != person_id or not stay.is_current(day):
+            continue
+        unit = units.get(stay.unit_id)
+        if unit is not None and unit.building_id in residents_group_by_building:
+            groups.add(residents_group_by_building[unit.building_id])
+    return frozenset(groups)
