@@ -414,3 +414,13 @@ def test_anti_passback_memory_can_be_kept_until_the_person_leaves(world: Any) ->
     )
     with pytest.raises(CoreError):
         AccessPolicy(face=strict.face, anti_passback_expiry=timedelta(0))
+
+
+def test_a_right_pin_resets_its_counter_even_when_the_schedule_refuses(world: Any) -> None:
+    wrong = run(world, pin=PresentedPin("999999", world.alice.id))
+    state = apply_effects(world.state, wrong.effects)
+    refused = run(
+        world, door=world.b_door, state=state, pin=PresentedPin(world.alice_pin, world.alice.id)
+    )
+    assert refused.reason is Reason.NOT_AUTHORISED_FOR_DOOR
+    assert apply_effects(state, refused.effects).pins[world.alice.id].failed_attempts == 0

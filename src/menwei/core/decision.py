@@ -149,7 +149,25 @@ def _decide(presented: Presented, door: Door, at: datetime, state: AccessState) 
             raise _Refused(Reason.STEP_UP_REQUIRED, via=CredentialKind.FACE)
         # Only a face was shown, and it identified nobody: say so, name nobody.
         raise _Refused(face_refusal or Reason.UNKNOWN_FACE, via=CredentialKind.FACE)
+    try:
+        return _authorise(presented, door, at, state, strong, weak_face, qr_pass, effects)
+    except _Refused as refusal:
+        # A right PIN still resets its counter when a later rule refuses; a pass is not used.
+        refusal.effects = _pin_only(effects) + refusal.effects
+        raise
 
+
+def _authorise(
+    presented: Presented,
+    door: Door,
+    at: datetime,
+    state: AccessState,
+    strong: dict[CredentialKind, uuid.UUID],
+    weak_face: uuid.UUID | None,
+    qr_pass: QrPass | None,
+    effects: list[Effect],
+) -> Decision:
+    """Once the credentials are checked: one person, their groups, anti-passback."""
     via = next(k for k in _VIA_ORDER if k in strong)
     person_id = strong[via]
     if any(p != person_id for p in strong.values()) or (
@@ -170,9 +188,7 @@ def _decide(presented: Presented, door: Door, at: datetime, state: AccessState) 
         expiry = state.policy.anti_passback_expiry
         if is_passback(state.last_passages, person_id, door.passback_zone, direction, at, expiry):
             if door.anti_passback is AntiPassbackMode.HARD:
-                raise _Refused(
-                    Reason.ANTI_PASSBACK, via=via, person_id=person_id, effects=_pin_only(effects)
-                )
+                raise _Refused(Reason.ANTI_PASSBACK, via=via, person_id=person_id)
             flags.add(Flag.ANTI_PASSBACK)
         if direction is not Direction.BOTH:
             effects.append(PassageRecorded(person_id, door.passback_zone, direction, at))
