@@ -100,6 +100,11 @@ class GateAgent:
                 log.warning("start-up sync: %s", error)
         snapshot = build_snapshot(self.local.records())
         if snapshot.state is None:
+            if self.syncer is None:
+                raise LocalStateError(
+                    "This gate has no door policy yet: start it once with --server and --token "
+                    "so that it can fetch its door."
+                )
             raise LocalStateError(
                 "This gate has no door policy yet and the server could not be reached. "
                 "Check --server and --token, then start again."
