@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from menwei.core.person import Person
 from menwei.privacy.audit import AuditAction, AuditChain, VerifyReport, verify_chain
 from menwei.privacy.consent import Channel, withdraw_consent
@@ -28,6 +30,7 @@ from menwei.privacy.rights import access_bundle, render_summary_html
 from menwei.privacy.vault import SealedTemplate, Vault
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.scope import CommunityScope
+from menwei.store.tables import CommunityRow, ProcessorRow
 from menwei.store.uow import UnitOfWork
 
 SYSTEM_ACTOR = "system:maintenance"
@@ -132,12 +135,17 @@ def _erase(
     store = PrivacyStore(uow.session)
     chain = kit.chain(store)
     uow.credentials.withdraw_face_consent(person_id, at)
+    processor = uow.session.scalar(
+        select(ProcessorRow.name)
+        .join(CommunityRow, CommunityRow.processor_id == ProcessorRow.id)
+        .where(CommunityRow.id == community_id)
+    )
     receipt = erase_face_data(
         vault=kit.vault,
         templates=store.templates,
         audit=chain,
         signing_key=kit.keys.signing_key,
-        processor=kit.processor_name,
+        processor=processor or kit.processor_name,
         community_id=community_id,
         person_id=person_id,
         reason=reason,

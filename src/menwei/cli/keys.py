@@ -1,0 +1,115 @@
+"""``menwei keys``: rotate the key-encryption key or a community key; show the public key.
+
+Also the plumbing every privacy command shares (settings, database, keys, error output): every
+error is a typed one with a zh-CN and an English message; the commands print both and exit with
+status 2 for bad input or configuration, 1 for a failed check, 0 for success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def fail(error: Any, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print a typed error in both languages and exit."""
+    typer.echo(error.message("zh-CN"), err=True)
+    typer.echo(error.message("en"), err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, Any]]:
+    """``(settings, unit of work, privacy kit)`` from the environment; closes what it opened."""
+    from menwei.privacy.errors import PrivacyError
+    from menwei.settings import get_settings
+    from menwei.store.engine import make_engine
+    from menwei.store.errors import StoreError
+    from menwei.store.privacy_services import open_kit
+    from menwei.store.uow import UnitOfWork
+
+    settings = get_settings()
+    try:
+        kit = open_kit(settings.resolved_key_file, processor_name=processor_name)
+    except PrivacyError as error:
+        fail(error)
+    try:
+        engine = make_engine(settings.resolved_database_url)
+    except StoreError as error:
+        kit.key_store.close()
+        fail(error)
+    try:
+        yield settings, UnitOfWork.for_engine(engine), kit
+    finally:
+        engine.dispose()
+        kit.key_store.close()
+
+
+def register(app: typer.Typer) -> None:
+    keys_app = typer.Typer(
+        help="Keys outside the database (密钥). Back up the key folder on its own, never "
+        "with the database; after an erasure, destroy older copies of the key store rather "
+        "than restore them.",
+        no_args_is_help=True,
+    )
+    app.add_typer(keys_app, name="keys")
+
+    @keys_app.command("rotate")
+    def rotate(
+        community: Annotated[
+            str | None,
+            typer.Option("--community", help="Rotate this community's key instead of the KEK."),
+        ] = None,
+    ) -> None:
+        """Replace the KEK (or one community key); nothing stored needs re-encrypting."""
+        import uuid
+        from datetime import UTC, datetime
+
+        from menwei.privacy.audit import AuditAction
+        from menwei.store.privacy_repository import PrivacyStore
+        from menwei.store.privacy_services import rotate_keks
+
+        now = datetime.now(UTC)
+        with privacy_context() as (settings, uow, kit):
+            if community is None:
+                count = rotate_keks(uow, kit, key_file=settings.resolved_key_file, at=now)
+                typer.echo(
+                    f"密钥加密密钥已轮换 / KEK rotated; {count} community key(s) re-wrapped."
+                )
+                return
+            try:
+                community_id = uuid.UUID(community)
+            except ValueError:
+                typer.echo("小区编号格式不正确 / The community id is not a valid id.", err=True)
+                raise typer.Exit(2) from None
+            count = kit.vault.rotate_community_key(str(community_id))
+            with uow:
+                chain = kit.chain(PrivacyStore(uow.session))
+                chain.append(
+                    at=now,
+                    actor="system:keys",
+                    action=AuditAction.KEY_ROTATION,
+                    community_id=community_id,
+                    detail={"data_keys_rewrapped": count},
+                )
+                uow.commit()
+            typer.echo(f"小区密钥已轮换 / Community key rotated; {count} data key(s) re-wrapped.")
+
+    @keys_app.command("public-key")
+    def public_key() -> None:
+        """Print the signing public key (PEM), to publish for checking receipts offline."""
+        from menwei.privacy.errors import PrivacyError
+        from menwei.privacy.keys import load_processor_keys
+        from menwei.settings import get_settings
+
+        try:
+            keys = load_processor_keys(get_settings().resolved_key_file)
+        except PrivacyError as error:
+            fail(error)
+        typer.echo(keys.public_key_pem())

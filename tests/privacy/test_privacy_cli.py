@@ -1,0 +1,160 @@
+"""The privacy commands exit non-zero on a tampered receipt or audit log, and say where."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from menwei.cli import app
+from menwei.privacy.audit import AuditAction
+from menwei.privacy.keys import ProcessorKeys, read_key_file
+from menwei.privacy.receipts import issue_receipt
+from menwei.settings import get_settings
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import open_kit
+
+AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def environment(monkeypatch, tmp_path, database_url):
+    key_file = tmp_path / "keys" / "master.key"
+    monkeypatch.setenv("MENWEI_DATABASE_URL", database_url)
+    monkeypatch.setenv("MENWEI_KEY_FILE", str(key_file))
+    monkeypatch.setenv("MENWEI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MENWEI_KEK", raising=False)
+    get_settings.cache_clear()
+    yield key_file
+    get_settings.cache_clear()
+
+
+def _receipt(keys: ProcessorKeys) -> dict:
+    return issue_receipt(
+        signing_key=keys.signing_key,
+        processor="阳光物业",
+        community_id="c1",
+        person_id="p1",
+        template_versions=[1],
+        devices_told=["gate-1"],
+        reason="withdrawal",
+        deleted_at=AT,
+        issued_at=AT,
+    )
+
+
+def test_receipt_verify_accepts_a_genuine_receipt(runner, tmp_path):
+    keys = ProcessorKeys.generate()
+    path, pem = tmp_path / "receipt.json", tmp_path / "processor.pem"
+    path.write_text(json.dumps(_receipt(keys)), encoding="utf-8")
+    pem.write_text(keys.public_key_pem())
+    result = runner.invoke(app, ["receipt", "verify", str(path), "--public-key", str(pem)])
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output
+    result = runner.invoke(app, ["receipt", "verify", str(path), "--person-id", "p1"])
+    assert result.exit_code == 0, result.output
+
+
+def test_receipt_verify_exits_non_zero_on_a_tampered_receipt(runner, tmp_path):
+    receipt = _receipt(ProcessorKeys.generate())
+    receipt["deleted_at"] = "2030-01-01T00:00:00+00:00"
+    path = tmp_path / "receipt.json"
+    path.write_text(json.dumps(receipt), encoding="utf-8")
+    result = runner.invoke(app, ["receipt", "verify", str(path)])
+    assert result.exit_code == 1
+    assert "changed after it was signed" in result.output
+
+
+def test_receipt_verify_exits_non_zero_for_another_processors_key(runner, tmp_path):
+    path, pem = tmp_path / "receipt.json", tmp_path / "other.pem"
+    path.write_text(json.dumps(_receipt(ProcessorKeys.generate())), encoding="utf-8")
+    pem.write_text(ProcessorKeys.generate().public_key_pem())
+    result = runner.invoke(app, ["receipt", "verify", str(path), "--public-key", str(pem)])
+    assert result.exit_code == 1
+
+
+def test_receipt_verify_explains_a_file_that_is_not_a_receipt(runner, tmp_path):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0garbage")
+    result = runner.invoke(app, ["receipt", "verify", str(path)])
+    assert result.exit_code == 1
+    assert "not a JSON file" in result.output
+    missing = runner.invoke(app, ["receipt", "verify", str(tmp_path / "absent.json")])
+    assert missing.exit_code == 2
+    assert "Traceback" not in missing.output
+
+
+def _log_entries(uow, key_file, n: int = 5) -> None:
+    kit = open_kit(key_file)
+    try:
+        with uow:
+            chain = kit.chain(PrivacyStore(uow.session))
+            for i in range(n):
+                chain.append(
+                    at=AT + timedelta(seconds=i),
+                    actor="staff:li",
+                    action=AuditAction.STAFF_VIEW,
+                    person_id=f"p{i}",
+                )
+            uow.commit()
+    finally:
+        kit.key_store.close()
+
+
+def test_audit_verify_passes_an_intact_log_and_fails_an_edited_one(
+    runner, environment, uow, engine
+):
+    _log_entries(uow, environment)
+    ok = runner.invoke(app, ["audit", "verify"])
+    assert ok.exit_code == 0, ok.output
+    assert "5 entries" in ok.output
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE privacy_audit_entries SET action = 'enrol' WHERE seq = 3")
+        )
+    bad = runner.invoke(app, ["audit", "verify"])
+    assert bad.exit_code == 1
+    assert "entry 3" in bad.output
+
+
+def test_audit_verify_fails_when_an_entry_was_deleted(runner, environment, uow, engine):
+    _log_entries(uow, environment)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM privacy_audit_entries WHERE seq = 2"))
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "[deleted]" in result.output
+
+
+def test_keys_rotate_replaces_the_kek_and_logs_it(runner, environment, uow):
+    _log_entries(uow, environment, n=1)
+    before = read_key_file(environment).keks
+    result = runner.invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    after = read_key_file(environment).keks
+    assert len(after) == 1 and after[0] not in before
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+
+
+def test_keys_public_key_prints_a_pem_key(runner, environment):
+    result = runner.invoke(app, ["keys", "public-key"])
+    assert result.exit_code == 0
+    assert result.output.startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_maintenance_run_logs_each_community(runner, environment, uow):
+    from tests.store.builders import make_site
+
+    make_site(uow)
+    result = runner.invoke(app, ["maintenance", "run"])
+    assert result.exit_code == 0, result.output
+    assert "erased 0 moved-out" in result.output
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
