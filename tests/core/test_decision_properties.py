@@ -33,7 +33,7 @@ def presentations(draw: st.DrawFn, world: Any) -> Presented:
 
 
 SETTINGS = settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 

@@ -70,7 +70,7 @@ def test_the_schedule_is_read_in_the_communitys_time_zone_not_utc() -> None:
         timezones=st.just(UTC), min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)
     )
 )
-@settings(max_examples=300)
+@settings(max_examples=150)
 def test_an_always_schedule_is_open_at_every_instant(at: datetime) -> None:
     assert WeeklySchedule.always().is_open(at)
 
@@ -83,7 +83,7 @@ times = st.times().map(lambda t: t.replace(microsecond=0))
     end=times,
     at=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),
 )
-@settings(max_examples=500)
+@settings(max_examples=200)
 def test_a_daily_window_is_open_exactly_when_local_time_falls_inside_it(
     start: time, end: time, at: datetime
 ) -> None:
