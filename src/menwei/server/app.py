@@ -15,8 +15,6 @@ from menwei.store.engine import make_engine, make_session_factory
 
 log = logging.getLogger("menwei.server")
 
-API_PREFIX = "/api/v1"
-
 DESCRIPTION = """
 menwei (门卫) access control: communities, people, credentials, doors, events.
 

@@ -71,6 +71,7 @@ PUBLIC_PATHS = frozenset(
         "/readyz",
         "/metrics",
         "/api/v1/auth/login",
+        "/api/v1/auth/token",
         "/api/v1/auth/logout",
         "/openapi.json",
         "/docs",

@@ -1,12 +1,17 @@
-"""The API's routers, one module per area, all under ``/api/v1`` except the probes."""
+"""The API's routers, one module per area, all under ``/api/v1`` except the probes.
+
+Each router carries the full prefix itself, so a route's template (what metrics are labelled
+with) is the whole path.
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+API_PREFIX = "/api/v1"
+
 
 def include_routers(app: FastAPI) -> None:
-    from menwei.server.app import API_PREFIX
     from menwei.server.routers import (
         auth,
         credentials,
@@ -22,7 +27,7 @@ def include_routers(app: FastAPI) -> None:
     )
 
     app.include_router(health.router)
-    app.include_router(auth.me_router, prefix=API_PREFIX)
+    app.include_router(auth.me_router)
     for module in (
         auth,
         places,
@@ -35,4 +40,4 @@ def include_routers(app: FastAPI) -> None:
         imports,
         users,
     ):
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router)

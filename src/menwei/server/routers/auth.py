@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from menwei.server.deps import SESSION_COOKIE, Caller, Permit, SettingsDep, UowDep, bearer_token
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import accounts
 
-router = APIRouter(prefix="/auth", tags=["auth"])
-me_router = APIRouter(tags=["auth"])
+router = APIRouter(prefix=API_PREFIX + "/auth", tags=["auth"])
+me_router = APIRouter(prefix=API_PREFIX, tags=["auth"])
 
 Me = Annotated[Caller, Depends(Permit("me:read"))]
 

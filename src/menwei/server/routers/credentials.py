@@ -11,9 +11,10 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from menwei.core import Card, FaceCredential, PinCredential, QrPass
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import credentials
 
-router = APIRouter(tags=["credentials"])
+router = APIRouter(prefix=API_PREFIX, tags=["credentials"])
 
 CredentialsRead = Annotated[Caller, Depends(InCommunity("credentials:read"))]
 CredentialsWrite = Annotated[Caller, Depends(InCommunity("credentials:write"))]

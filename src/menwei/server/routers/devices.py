@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import devices
 from menwei.store.records import Device
 
-router = APIRouter(tags=["devices"])
+router = APIRouter(prefix=API_PREFIX, tags=["devices"])
 
 DevicesRead = Annotated[Caller, Depends(InCommunity("devices:read"))]
 DevicesWrite = Annotated[Caller, Depends(InCommunity("devices:write"))]

@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from menwei.core import AntiPassbackMode, CredentialKind, Direction, Door, DoorKind
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import doors
 
-router = APIRouter(tags=["doors"])
+router = APIRouter(prefix=API_PREFIX, tags=["doors"])
 
 DoorsRead = Annotated[Caller, Depends(InCommunity("doors:read"))]
 DoorsWrite = Annotated[Caller, Depends(InCommunity("doors:write"))]

@@ -13,10 +13,11 @@ from pydantic import AwareDatetime, BaseModel, Field
 from menwei.core import CredentialKind, Direction
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
 from menwei.server.pagination import CursorPage
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import events
 from menwei.store.records import AccessEvent, EventFilter
 
-router = APIRouter(tags=["events"])
+router = APIRouter(prefix=API_PREFIX, tags=["events"])
 
 EventsRead = Annotated[Caller, Depends(InCommunity("events:read"))]
 EventsExport = Annotated[Caller, Depends(InCommunity("events:export"))]

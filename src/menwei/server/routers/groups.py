@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 from menwei.core import AccessGroup
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import groups
 
-router = APIRouter(tags=["access groups"])
+router = APIRouter(prefix=API_PREFIX, tags=["access groups"])
 
 GroupsRead = Annotated[Caller, Depends(InCommunity("groups:read"))]
 GroupsWrite = Annotated[Caller, Depends(InCommunity("groups:write"))]

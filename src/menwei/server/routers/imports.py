@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from menwei.server.deps import Caller, InCommunity, SettingsDep, UowDep
 from menwei.server.errors import PayloadTooLarge
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import imports
 
-router = APIRouter(tags=["imports"])
+router = APIRouter(prefix=API_PREFIX, tags=["imports"])
 
 ImportsWrite = Annotated[Caller, Depends(InCommunity("imports:write"))]
 

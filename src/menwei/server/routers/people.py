@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 from menwei.core import HouseholdMembership, Person, Role
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import MAX_LIMIT
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import people
 
-router = APIRouter(tags=["people"])
+router = APIRouter(prefix=API_PREFIX, tags=["people"])
 
 PeopleRead = Annotated[Caller, Depends(InCommunity("people:read"))]
 PeopleWrite = Annotated[Caller, Depends(InCommunity("people:write"))]

@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 from menwei.core import Building, Community, Processor, ProcessorKind, Unit
 from menwei.server.deps import Caller, InCommunity, Permit, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import places
 
-router = APIRouter(tags=["places"])
+router = APIRouter(prefix=API_PREFIX, tags=["places"])
 
 ProcessorsRead = Annotated[Caller, Depends(Permit("processors:read"))]
 ProcessorsWrite = Annotated[Caller, Depends(Permit("processors:write"))]

@@ -12,10 +12,11 @@ from pydantic import BaseModel, Field
 from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.policy import Role
+from menwei.server.routers import API_PREFIX
 from menwei.server.services import accounts
 from menwei.store.records import UserAccount
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix=API_PREFIX + "/users", tags=["users"])
 
 UsersRead = Annotated[Caller, Depends(Permit("users:read"))]
 UsersWrite = Annotated[Caller, Depends(Permit("users:write"))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
@@ -16,6 +16,13 @@ from menwei.store.uow import UnitOfWork
 class RegisteredDevice:
     device: Device
     token: str
+
+
+def save_device(uow: UnitOfWork, device: Device) -> None:
+    """Write the device row before its doors: the store flushes them in one go, and without an
+    ORM relationship the door links could otherwise be inserted before the device they name."""
+    uow.devices.save(replace(device, door_ids=frozenset()))
+    uow.devices.save(device)
 
 
 def list_devices(uow: UnitOfWork, caller: Caller) -> list[Device]:
@@ -43,7 +50,7 @@ def register(
     )
     with uow:
         uow.places.community(caller.community_id, caller.scope)
-        uow.devices.save(device)
+        save_device(uow, device)
         uow.commit()
     return RegisteredDevice(device, token)
 
