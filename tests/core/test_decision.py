@@ -424,3 +424,14 @@ def test_a_right_pin_resets_its_counter_even_when_the_schedule_refuses(world: An
     )
     assert refused.reason is Reason.NOT_AUTHORISED_FOR_DOOR
     assert apply_effects(state, refused.effects).pins[world.alice.id].failed_attempts == 0
+
+
+@pytest.mark.parametrize("junk", [None, b"04A21B7C", 0x04A21B7C, ["04A21B7C"]])
+def test_a_card_read_that_is_not_text_is_an_unknown_card(world: Any, junk: Any) -> None:
+    assert run(world, card=PresentedCard(junk)).reason is Reason.UNKNOWN_CARD
+
+
+@pytest.mark.parametrize("junk", ["0.99", None, True, b"\x01"])
+def test_a_face_score_that_is_not_a_number_is_an_unknown_face(world: Any, junk: Any) -> None:
+    decision = run(world, face=PresentedFace(world.alice.id, junk))
+    assert decision.reason is Reason.UNKNOWN_FACE and not decision.allowed

@@ -41,6 +41,8 @@ class FacePolicy:
 
     def grade(self, score: float) -> FaceGrade:
         """NaN and other non-scores grade as no match."""
+        if not isinstance(score, int | float) or isinstance(score, bool):
+            return FaceGrade.NO_MATCH
         if score >= self.confident:
             return FaceGrade.CONFIDENT
         if score >= self.possible:

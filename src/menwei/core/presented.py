@@ -21,6 +21,9 @@ class PresentedCard:
 
     @property
     def key(self) -> tuple[str, int | None]:
+        """The lookup key; a reader glitch that is not text matches no card."""
+        if not isinstance(self.uid, str):
+            return ("", self.facility_code)
         return (normalise_card_uid(self.uid), self.facility_code)
 
 
