@@ -242,3 +242,38 @@ def test_a_community_name_that_looks_like_a_formula_is_defused_in_the_csv():
     rows = [community_row(_summary(community_name="=cmd|' /C calc'!A0"))]
     (_, line) = list(csv.reader(io.StringIO(rows_to_csv(rows))))
     assert line[1].startswith("'=")
+
+
+def test_vote_and_notice_records_are_built_from_the_domain_objects(equal_roll, vote_on, during):
+    from datetime import timedelta
+
+    from menwei.governance import Channel, Choice, Posting, PublicNotice
+
+    vote = vote_on(equal_roll)
+    for unit_id, choice in (("u1", Choice.APPROVE), ("u2", Choice.APPROVE), ("u3", Choice.OPPOSE)):
+        vote.cast_online(unit_id=unit_id, voter_id=f"o{unit_id[1]}", choice=choice, at=during)
+    # Closed at 20:00 UTC on 15 March, which is already 16 March in Beijing.
+    closed_at = datetime(2026, 3, 15, 20, 0, tzinfo=ZoneInfo("UTC"))
+    record = VoteRecord.of(vote.close(closed_at))
+    assert record.closed_on == date(2026, 3, 16)
+    assert record.turnout_by_area == Decimal("75.0")
+    assert record.approval_by_heads == Decimal("66.6")
+    assert record.passed
+
+    posted = datetime(2026, 3, 1, 9, tzinfo=BEIJING)
+    notice = PublicNotice(
+        notice_id="n-1",
+        community_id="c-1",
+        title="公示",
+        body="正文",
+        starts_on=date(2026, 3, 1),
+        minimum_days=7,
+        postings=(
+            Posting(Channel.PUBLIC_PAGE, "public-page", posted, "staff-1"),
+            Posting(Channel.DOOR_POSTER, "south-gate", posted, "staff-1"),
+        ),
+    )
+    short = NoticeRecord.of(notice, as_of=posted + timedelta(days=5))
+    served = NoticeRecord.of(notice, as_of=posted + timedelta(days=9))
+    assert (short.displayed_days, short.period_complete) == (4, False)
+    assert (served.displayed_days, served.period_complete) == (8, True)
