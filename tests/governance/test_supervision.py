@@ -277,3 +277,24 @@ def test_vote_and_notice_records_are_built_from_the_domain_objects(equal_roll, v
     served = NoticeRecord.of(notice, as_of=posted + timedelta(days=9))
     assert (short.displayed_days, short.period_complete) == (4, False)
     assert (served.displayed_days, served.period_complete) == (8, True)
+
+
+def test_a_community_that_chose_not_to_require_a_vote_is_not_flagged_for_lacking_one():
+    failed = dataclasses.replace(_summary().votes[0], passed=False)
+    row = community_row(_summary(votes=(failed,), vote_required=False))
+    assert Concern.FACE_ON_WITHOUT_PASSED_VOTE not in row.concerns
+
+
+def test_the_district_roll_up_exports_as_csv_with_every_total():
+    from menwei.governance import rollup_to_csv
+
+    rollup = district_rollup(
+        [_summary(), _summary(community_id="c-2", face_doors_with_alternative=3)]
+    )
+    header, line = list(csv.reader(io.StringIO(rollup_to_csv(rollup, locale="en"))))
+    record = dict(zip(header, line, strict=True))
+    assert record["communities"] == "2"
+    assert record["face doors"] == "8"
+    assert record["doors with a non-face way in (%)"] == "87.5"
+    assert record["communities with concerns"] == "1"
+    assert len(header) == len(dataclasses.fields(DistrictRollup))

@@ -42,6 +42,7 @@ from menwei.governance.supervision import (
     VoteRecord,
     community_row,
     district_rollup,
+    rollup_to_csv,
     rows_to_csv,
 )
 from menwei.governance.tally import Choice, Tally, VoteRule, count_votes
@@ -92,6 +93,7 @@ __all__ = [
     "count_votes",
     "district_rollup",
     "public_listing",
+    "rollup_to_csv",
     "rows_to_csv",
     "vote_passed",
 ]

@@ -138,6 +138,8 @@ class CommunitySummary:
     filing_status: FilingStatus
     notices: tuple[NoticeRecord, ...] = ()
     votes: tuple[VoteRecord, ...] = ()
+    #: Whether the community requires an owners' vote before face recognition (R16: its choice).
+    vote_required: bool = True
 
     def __post_init__(self) -> None:
         _checks.identifier("community_id", self.community_id)
@@ -209,8 +211,10 @@ def community_row(summary: CommunitySummary) -> SupervisorRow:
     concerns: list[Concern] = []
     if summary.face_doors_with_alternative < summary.face_doors:
         concerns.append(Concern.FACE_DOOR_WITHOUT_ALTERNATIVE)
-    if summary.face_on and not any(
-        vote.passed and vote.subject == "face_recognition" for vote in summary.votes
+    if (
+        summary.face_on
+        and summary.vote_required
+        and not any(vote.passed and vote.subject == "face_recognition" for vote in summary.votes)
     ):
         concerns.append(Concern.FACE_ON_WITHOUT_PASSED_VOTE)
     if summary.face_on and not any(notice.period_complete for notice in summary.notices):
@@ -355,6 +359,37 @@ def rows_to_csv(rows: Iterable[SupervisorRow], *, locale: str = "zh-CN") -> str:
         )
         cells["concerns"] = " ".join(row.concerns)
         writer.writerow(_cell(cells[name]) for name, _, _ in CSV_COLUMNS)
+    return out.getvalue()
+
+
+ROLLUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("communities", "小区数", "communities"),
+    ("communities_face_on", "已启用人脸识别的小区", "communities with face on"),
+    ("communities_with_concerns", "需关注的小区", "communities with concerns"),
+    ("face_doors", "人脸门数", "face doors"),
+    ("face_doors_with_alternative", "有非人脸方式的人脸门", "face doors with a non-face way in"),
+    ("alternative_share", "有非人脸方式的门占比(%)", "doors with a non-face way in (%)"),
+    ("residents", "居民数", "residents"),
+    ("enrolled", "已录入人数", "enrolled"),
+    ("withdrawals", "撤回人数", "withdrawals"),
+    ("face_share", "使用人脸占比(%)", "using face (%)"),
+    ("open_rights_requests", "未办结权利请求", "open rights requests"),
+    ("overdue_rights_requests", "逾期权利请求", "overdue rights requests"),
+    ("open_questions", "未答复咨询", "open questions"),
+    ("overdue_questions", "逾期咨询", "overdue questions"),
+    ("audits_broken", "审计链校验失败", "audit chains broken"),
+    ("audits_not_verified", "审计链未校验", "audit chains not verified"),
+    ("filing_count", "备案计数合计", "filing count"),
+)
+
+
+def rollup_to_csv(rollup: DistrictRollup, *, locale: str = "zh-CN") -> str:
+    """The district totals as a one-line CSV table, headers in the reader's language."""
+    english = locale.lower().startswith("en")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(en if english else zh for _, zh, en in ROLLUP_COLUMNS)
+    writer.writerow(_cell(getattr(rollup, name)) for name, _, _ in ROLLUP_COLUMNS)
     return out.getvalue()
 
 
