@@ -77,13 +77,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
 
 
 def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
-    """The locale to answer in: the user's own choice, else the best ``Accept-Language`` match."""
-    if preferred in LOCALES:
-        return preferred  # type: ignore[return-value]
-    if not accept_language:
-        return DEFAULT_LOCALE
+    """The locale to answer in: what this request asks for, else the user's own, else zh-CN."""
     ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")):
+    for position, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
@@ -91,12 +87,15 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        ranked.append((-quality, position, tag.strip().lower()))
+        if tag.strip() and quality > 0:
+            ranked.append((-quality, position, tag.strip().lower()))
     for _, _, tag in sorted(ranked):
         if tag.startswith("zh"):
             return "zh-CN"
         if tag.startswith("en"):
             return "en"
+    if preferred in LOCALES:
+        return preferred  # type: ignore[return-value]
     return DEFAULT_LOCALE
 
 
