@@ -28,7 +28,7 @@ from menwei.core.credential import (
 from menwei.store.errors import Conflict, NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import CredentialDoorRow, CredentialRow, PersonRow
+from menwei.store.tables import CredentialDoorRow, CredentialRow, DoorRow, PersonRow
 
 AnyCredential = Card | PinCredential | QrPass | FaceCredential
 
@@ -165,12 +165,6 @@ class CredentialRepository:
                 raise NotFound("credential", credential.id)
             for name, value in values.items():
                 setattr(row, name, value)
-        if isinstance(credential, QrPass):
-            self._session.execute(
-                delete(CredentialDoorRow).where(CredentialDoorRow.credential_id == credential.id)
-            )
-            for door_id in sorted(credential.door_ids):
-                self._session.add(CredentialDoorRow(credential_id=credential.id, door_id=door_id))
         try:
             self._session.flush()
         except IntegrityError:
@@ -179,8 +173,29 @@ class CredentialRepository:
                 "This card number is already issued in this community; revoke the old card "
                 "or check the number.",
             ) from None
+        if isinstance(credential, QrPass):
+            self._set_doors(credential, person.community_id)
         self._changes.record(person.community_id, "credential", credential.id, UPSERT)
         return credential
+
+    def _set_doors(self, qr: QrPass, community_id: uuid.UUID) -> None:
+        """A pass names doors of its own community only."""
+        known = set(
+            self._session.scalars(
+                select(DoorRow.id).where(
+                    DoorRow.id.in_(sorted(qr.door_ids)), DoorRow.community_id == community_id
+                )
+            ).all()
+        )
+        unknown = sorted(qr.door_ids - known)
+        if unknown:
+            raise NotFound("door", unknown[0])
+        self._session.execute(
+            delete(CredentialDoorRow).where(CredentialDoorRow.credential_id == qr.id)
+        )
+        for door_id in sorted(qr.door_ids):
+            self._session.add(CredentialDoorRow(credential_id=qr.id, door_id=door_id))
+        self._session.flush()
 
     def get(self, credential_id: uuid.UUID, scope: CommunityScope) -> AnyCredential:
         return self._convert(self._row(credential_id, scope))

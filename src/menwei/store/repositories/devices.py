@@ -58,6 +58,7 @@ class DeviceRepository:
                 token_sha256=device.token_sha256,
             )
             self._session.add(row)
+            self._session.flush()
         elif row.community_id != device.community_id:
             raise NotFound("device", device.id)
         row.name = device.name
