@@ -117,6 +117,7 @@ class AccessRepository:
         if row is None:
             row = AccessGroupRow(id=group.id, community_id=group.community_id, name=group.name)
             self._session.add(row)
+            self._session.flush()
         elif row.community_id != group.community_id:
             raise NotFound("access group", group.id)
         row.name = group.name
