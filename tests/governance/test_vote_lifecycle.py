@@ -193,3 +193,46 @@ def test_the_result_time_is_hashed_in_utc_whatever_zone_it_was_given_in(equal_ro
     in_beijing = vote_on(equal_roll).close(after)
     in_utc = vote_on(equal_roll).close(after.astimezone(UTC))
     assert in_beijing.canonical_hash() == in_utc.canonical_hash()
+
+
+def test_the_public_summary_states_both_measures_and_never_rounds_a_share_up(
+    roll_of, vote_on, during, after
+):
+    roll = roll_of(("u1", "100", {"a"}), ("u2", "100", {"b"}), ("u3", "100", {"c"}))
+    vote = vote_on(roll)
+    vote.cast_online(unit_id="u1", voter_id="a", choice=Choice.APPROVE, at=during)
+    vote.cast_online(unit_id="u2", voter_id="b", choice=Choice.OPPOSE, at=during)
+    zh = vote.close(after).summary_lines()
+    en = vote.result.summary_lines("en")
+    assert "66.6%" in zh[0]
+    assert "已达到" in zh[0]
+    assert "50.0%" in zh[1]
+    assert "未达到" in zh[1]
+    assert zh[2] == "表决未通过。"
+    assert "单独同意" in zh[3]
+    assert en[2] == "The proposal did not pass."
+    assert "more than 1/2" in en[1]
+
+
+def test_closing_a_vote_appends_its_result_hash_to_the_privacy_audit_chain(
+    equal_roll, vote_on, during, after
+):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from menwei.privacy.audit import AuditChain, MemoryAuditLog, verify_chain
+
+    vote = vote_on(equal_roll)
+    vote.cast_online(unit_id="u1", voter_id="o1", choice=Choice.APPROVE, at=during)
+    result = vote.close(after)
+    key = Ed25519PrivateKey.generate()
+    chain = AuditChain(MemoryAuditLog(), signing_key=key, pepper=b"p" * 32)
+    action, detail = result.audit_record()
+    entry = chain.append(
+        at=after, actor="staff-1", action=action, community_id=result.community_id, detail=detail
+    )
+    assert entry.detail["result_hash"] == result.canonical_hash()
+    assert entry.subject is None
+    report = verify_chain(chain.log.entries(), chain.log.checkpoints(), key.public_key())
+    assert report.ok
+    assert report.entries == 1
+    assert "o1" not in json.dumps(entry.detail)

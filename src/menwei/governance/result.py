@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from menwei.governance.errors import RecordAltered, VoteIsNotConsent
@@ -117,6 +118,48 @@ class VoteResult:
             raise RecordAltered(result.proposal_id)
         return result
 
+    def audit_record(self) -> tuple[str, dict[str, Any]]:
+        """The action name and detail to append to the audit chain when the vote closes.
+
+        The detail carries the result's hash, so the chain vouches for the published figures.
+        """
+        return AUDIT_ACTION, {
+            "proposal_id": self.proposal_id,
+            "subject": str(self.subject),
+            "rule": str(self.tally.rule),
+            "passed": self.passed,
+            "result_hash": self.canonical_hash(),
+        }
+
+    def summary_lines(self, locale: str = "zh-CN") -> list[str]:
+        """The result in plain words for the public page: turnout and approval, area and heads."""
+        t = self.tally
+        strict = t.rule is VoteRule.ART_278_ITEMS_6_TO_8
+        turnout = (_pct(t.turnout_by_area()), _pct(t.turnout_by_heads()))
+        approval = (_pct(t.approval_by_area()), _pct(t.approval_by_heads()))
+        if locale.lower().startswith("en"):
+            need = "at least 3/4" if strict else "more than 1/2"
+            return [
+                f"{turnout[0]} of the private floor area and {turnout[1]} of the owners took "
+                "part (at least 2/3 of each is needed): "
+                f"{'enough' if t.turnout_met else 'not enough'}.",
+                f"{approval[0]} of the participating area and {approval[1]} of the participating "
+                f"owners approved ({need} of each is needed): "
+                f"{'enough' if t.approval_met else 'not enough'}.",
+                "The proposal passed." if self.passed else "The proposal did not pass.",
+                "This decides for the community only; nobody's face is enrolled without their "
+                "own consent.",
+            ]
+        need = "四分之三以上" if strict else "过半数"
+        return [
+            f"参与表决的专有部分面积占 {turnout[0]}，人数占 {turnout[1]}（均须三分之二以上）："
+            f"{'已达到' if t.turnout_met else '未达到'}。",
+            f"同意的面积占参与表决面积的 {approval[0]}，人数占参与表决人数的 {approval[1]}"
+            f"（均须{need}）：{'已达到' if t.approval_met else '未达到'}。",
+            "表决通过。" if self.passed else "表决未通过。",
+            "表决只决定小区事项；任何人的人脸都须经本人单独同意后才会录入。",
+        ]
+
     def canonical_json(self) -> str:
         return json.dumps(
             self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -125,6 +168,15 @@ class VoteResult:
     def canonical_hash(self) -> str:
         """sha256 of the canonical JSON, to append to the audit chain."""
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+AUDIT_ACTION = "owners_vote_closed"
+
+
+def _pct(share: Fraction) -> str:
+    """A share in percent to one place, rounded down so a threshold is never shown as met early."""
+    tenths = share.numerator * 1000 // share.denominator
+    return f"{tenths // 10}.{tenths % 10}%"
 
 
 def plain_decimal(number: Decimal) -> str:
