@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from menwei.core import Presented, PresentedFace
-from menwei.gate.credentials import PresentedCredential
+from menwei.gate.credentials import PresentedCredential, QrReader
 from menwei.gate.doors import DoorController, SimulatedDoor
 from menwei.gate.liveness import LivenessVerdict
 from menwei.gate.outbox import Outbox
@@ -220,6 +220,44 @@ def test_a_dropped_template_no_longer_matches(tmp_path: Path) -> None:
     rig.pipeline.replace_template(LI, None)
     rig.pipeline.replace_template(uuid.UUID(int=999), None)
     assert LI not in rig.gallery
+
+
+def test_a_qr_pass_held_to_the_camera_opens_the_door_without_a_face(tmp_path: Path) -> None:
+    import io
+    from dataclasses import replace as dc_replace
+    from datetime import timedelta
+
+    import segno
+
+    from menwei.core import PassIssuer, QrPass, Validity, sign_qr_pass
+
+    from .world import SINCE
+
+    rig = Rig(tmp_path)
+    key = bytes(range(32))
+    holder = rig.pipeline.holder
+    holder.state = dc_replace(holder.state, qr_keys={0: key})
+    qr_pass = QrPass(
+        id=uuid.UUID(int=555),
+        holder_id=LI,
+        issued_by=ZHANG,
+        issuer_kind=PassIssuer.RESIDENT,
+        door_ids=frozenset({holder.door.id}),
+        validity=Validity(valid_from=SINCE, valid_until=NOW + timedelta(hours=2)),
+        max_uses=1,
+    )
+    buffer = io.BytesIO()
+    segno.make_qr(sign_qr_pass(qr_pass, key), error="m").save(buffer, kind="png", scale=5)
+    code = cv2.imdecode(np.frombuffer(buffer.getvalue(), np.uint8), cv2.IMREAD_COLOR)
+    image = np.full((480, 640, 3), 230, dtype=np.uint8)
+    image[20 : 20 + code.shape[0], 20 : 20 + code.shape[1]] = code
+    rig.pipeline.qr_reader = QrReader(clock=rig.clock)
+    outcomes = [o for _ in range(3) for o in rig.frame(image)]
+    assert [(o.allowed, o.via) for o in outcomes] == [(True, "qr")]
+    assert rig.events()[0][1]["credential_kind"] == "qr"
+    rig.clock.now += 5
+    again = [o for _ in range(3) for o in rig.frame(image)]
+    assert [(o.allowed, o.reason_code) for o in again] == [(False, "qr_used_up")]
 
 
 def _nuaa(subject: str) -> list[np.ndarray]:

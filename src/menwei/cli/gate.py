@@ -65,6 +65,9 @@ def register(app: typer.Typer) -> None:
         notice_url: Annotated[
             str | None, typer.Option(help="Public notice page shown as a QR code on the screen.")
         ] = None,
+        detect_max_side: Annotated[
+            int, typer.Option(help="Detect on frames scaled to this longest side (speed).")
+        ] = 640,
         cards_from_stdin: Annotated[
             bool, typer.Option(help="Read a keyboard-wedge card reader from standard input.")
         ] = False,
@@ -105,6 +108,7 @@ def register(app: typer.Typer) -> None:
             tailgating_tolerance=tailgating_tolerance,
             kiosk_port=kiosk_port,
             notice_url=notice_url,
+            detect_max_side=detect_max_side,
         )
         agent = None
         try:

@@ -59,6 +59,7 @@ class GateConfig:
     kiosk_port: int | None = None
     notice_url: str | None = None
     qr: bool = True
+    detect_max_side: int = 640
 
 
 class GateAgent:
@@ -128,7 +129,7 @@ class GateAgent:
         )
         self.pipeline = GatePipeline(
             holder=StateHolder(door, snapshot.state),
-            faces=self._faces or VisionSteps(),
+            faces=self._faces or VisionSteps(detect_max_side=self.config.detect_max_side),
             gallery=gallery,
             door=controller,
             outbox=self.outbox,

@@ -1,9 +1,11 @@
 """The per-frame pipeline of one door, and the way in for cards, PINs and QR passes.
 
-Each frame: QR pass? → detect → track → (for a track not yet decided) quality → liveness →
-embed → search the local gallery → ``core.decide`` with the door's policy → door driver →
-event into the outbox. A card or PIN goes straight to ``core.decide``; a face in the grey
-zone is kept for a few seconds so that the same person's card or PIN completes it (step-up).
+Each frame: QR pass (every ``qr_every``-th frame: a pass is held up for a second or more,
+and scanning costs as much as detection) → detect → track → (for a track not yet decided)
+quality → liveness → embed → search the local gallery → ``core.decide`` with the door's
+policy → door driver → event into the outbox. A card or PIN goes straight to
+``core.decide``; a face in the grey zone is kept for a few seconds so that the same person's
+card or PIN completes it (step-up).
 
 Nothing here writes an image anywhere; frames live in local variables only. Events carry the
 decision's reason code, the credential kind, the person's id and the liveness verdict, never
@@ -131,8 +133,14 @@ class FaceSteps(Protocol):
 class VisionSteps:
     """YuNet detection and SFace embedding from ``menwei.vision`` (one per pipeline thread)."""
 
-    def __init__(self, detector: FaceDetector | None = None, embedder: Embedder | None = None):
-        self.detector = detector or FaceDetector()
+    def __init__(
+        self,
+        detector: FaceDetector | None = None,
+        embedder: Embedder | None = None,
+        *,
+        detect_max_side: int = 640,
+    ) -> None:
+        self.detector = detector or FaceDetector(max_side=detect_max_side)
         self.embedder = embedder or Embedder()
 
     def detect(self, image: np.ndarray) -> list[Face]:
@@ -159,6 +167,7 @@ class GatePipeline:
         liveness: LivenessCheck | None = None,
         quality: QualityPolicy = GATE,
         kiosk: KioskView | None = None,
+        qr_every: int = 3,
         device_id: str = "",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -174,7 +183,9 @@ class GatePipeline:
         self.liveness = liveness or NotChecked()
         self.quality = quality
         self.kiosk = kiosk or KioskView()
+        self.qr_every = max(1, qr_every)
         self.device_id = device_id
+        self._frames = 0
         self._clock = clock
         self._wall = wall_clock
         self._gallery_lock = threading.Lock()
@@ -188,7 +199,8 @@ class GatePipeline:
         now = self._clock()
         outcomes: list[Outcome] = []
         self._tick_door()
-        if self.qr_reader is not None:
+        self._frames += 1
+        if self.qr_reader is not None and self._frames % self.qr_every == 0:
             credential = self.qr_reader.scan(image)
             if credential is not None:
                 outcomes.append(self.present(credential))
