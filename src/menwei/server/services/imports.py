@@ -11,9 +11,9 @@ from menwei.store.uow import UnitOfWork
 def import_residents(
     uow: UnitOfWork, caller: Caller, *, filename: str, content: bytes
 ) -> ImportReport:
+    """One invalid row and nothing is written; the error lists every problem by line."""
     assert caller.community_id is not None
-    lowered = filename.lower()
-    if not lowered.endswith((".csv", ".xlsx")):
+    if not filename.lower().endswith((".csv", ".xlsx")):
         raise InvalidRequest(
             code="unsupported_file",
             details={"field": "file"},
@@ -23,12 +23,6 @@ def import_residents(
                 "these formats and upload again.",
             },
         )
-    from menwei.store import importer
+    from menwei.store.resident_import import import_resident_file
 
-    with uow:
-        uow.places.community(caller.community_id, caller.scope)
-        report = importer.import_residents(
-            uow, caller.community_id, content, kind="xlsx" if lowered.endswith(".xlsx") else "csv"
-        )
-        uow.commit()
-    return report
+    return import_resident_file(uow, caller.community_id, content, filename, scope=caller.scope)
