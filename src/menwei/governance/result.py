@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from menwei.governance.errors import RecordAltered, VoteIsNotConsent
-from menwei.governance.tally import Choice, Tally, VoteRule
+from menwei.governance.tally import Choice, Tally, VoteRule, percent_down
 
 if TYPE_CHECKING:
     from menwei.governance.roll import OwnerRoll
@@ -174,9 +174,7 @@ AUDIT_ACTION = "owners_vote_closed"
 
 
 def _pct(share: Fraction) -> str:
-    """A share in percent to one place, rounded down so a threshold is never shown as met early."""
-    tenths = share.numerator * 1000 // share.denominator
-    return f"{tenths // 10}.{tenths % 10}%"
+    return f"{percent_down(share)}%"
 
 
 def plain_decimal(number: Decimal) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -24,8 +24,7 @@ from menwei.governance import _checks
 from menwei.governance.errors import InvalidInput
 from menwei.governance.notices import PublicNotice
 from menwei.governance.result import VoteResult
-
-ONE_PLACE = Decimal("0.1")
+from menwei.governance.tally import percent_down
 
 
 class AuditStatus(StrEnum):
@@ -107,10 +106,10 @@ class VoteRecord:
             str(result.subject),
             str(tally.rule),
             result.closed_at.astimezone(ZoneInfo(timezone)).date(),
-            _percent(tally.turnout_by_area()),
-            _percent(tally.turnout_by_heads()),
-            _percent(tally.approval_by_area()),
-            _percent(tally.approval_by_heads()),
+            percent_down(tally.turnout_by_area()),
+            percent_down(tally.turnout_by_heads()),
+            percent_down(tally.approval_by_area()),
+            percent_down(tally.approval_by_heads()),
             tally.passed,
         )
 
@@ -239,7 +238,7 @@ def community_row(summary: CommunitySummary) -> SupervisorRow:
         residents=summary.residents,
         enrolled=summary.enrolled,
         withdrawals=summary.withdrawals,
-        face_share=_share(summary.enrolled, summary.residents, empty=Decimal(0)),
+        face_share=_share(summary.enrolled, summary.residents, empty=Decimal("0.0")),
         open_rights_requests=summary.open_rights_requests,
         overdue_rights_requests=summary.overdue_rights_requests,
         open_questions=summary.open_questions,
@@ -295,7 +294,7 @@ def district_rollup(summaries: Iterable[CommunitySummary]) -> DistrictRollup:
         residents=residents,
         enrolled=enrolled,
         withdrawals=sum(s.withdrawals for s in items),
-        face_share=_share(enrolled, residents, empty=Decimal(0)),
+        face_share=_share(enrolled, residents, empty=Decimal("0.0")),
         open_rights_requests=sum(s.open_rights_requests for s in items),
         overdue_rights_requests=sum(s.overdue_rights_requests for s in items),
         open_questions=sum(s.open_questions for s in items),
@@ -306,32 +305,68 @@ def district_rollup(summaries: Iterable[CommunitySummary]) -> DistrictRollup:
     )
 
 
-CSV_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("community_id", "小区编号", "community id"),
-    ("community_name", "小区名称", "community"),
-    ("face_on", "人脸识别已启用", "face recognition on"),
-    ("face_on_since", "启用日期", "on since"),
-    ("face_doors", "人脸门数", "face doors"),
-    ("alternative_share", "有非人脸方式的门占比(%)", "doors with a non-face way in (%)"),
-    ("residents", "居民数", "residents"),
-    ("enrolled", "已录入人数", "enrolled"),
-    ("withdrawals", "撤回人数", "withdrawals"),
-    ("face_share", "使用人脸占比(%)", "using face (%)"),
-    ("open_rights_requests", "未办结权利请求", "open rights requests"),
-    ("overdue_rights_requests", "逾期权利请求", "overdue rights requests"),
-    ("open_questions", "未答复咨询", "open questions"),
-    ("overdue_questions", "逾期咨询", "overdue questions"),
-    ("audit_status", "审计链校验", "audit chain"),
-    ("audit_verified_at", "校验时间", "verified at"),
-    ("filing_count", "备案计数", "filing count"),
-    ("filing_status", "备案状态", "filing status"),
-    ("notices", "公示次数", "notices"),
-    ("notices_complete", "公示期满次数", "notices served in full"),
-    ("votes", "表决次数", "votes"),
-    ("votes_passed", "通过的表决", "votes passed"),
-    ("last_vote", "最近表决", "last vote"),
-    ("concerns", "需关注", "concerns"),
+#: Column headings of the CSV exports, zh-CN then en, by field name.
+HEADINGS: dict[str, tuple[str, str]] = {
+    "community_id": ("小区编号", "community id"),
+    "community_name": ("小区名称", "community"),
+    "communities": ("小区数", "communities"),
+    "communities_face_on": ("已启用人脸识别的小区", "communities with face on"),
+    "communities_with_concerns": ("需关注的小区", "communities with concerns"),
+    "face_on": ("人脸识别已启用", "face recognition on"),
+    "face_on_since": ("启用日期", "on since"),
+    "face_doors": ("人脸门数", "face doors"),
+    "face_doors_with_alternative": ("有非人脸方式的人脸门", "face doors with a non-face way in"),
+    "alternative_share": ("有非人脸方式的门占比(%)", "doors with a non-face way in (%)"),
+    "residents": ("居民数", "residents"),
+    "enrolled": ("已录入人数", "enrolled"),
+    "withdrawals": ("撤回人数", "withdrawals"),
+    "face_share": ("使用人脸占比(%)", "using face (%)"),
+    "open_rights_requests": ("未办结权利请求", "open rights requests"),
+    "overdue_rights_requests": ("逾期权利请求", "overdue rights requests"),
+    "open_questions": ("未答复咨询", "open questions"),
+    "overdue_questions": ("逾期咨询", "overdue questions"),
+    "audit_status": ("审计链校验", "audit chain"),
+    "audit_verified_at": ("校验时间", "verified at"),
+    "audits_broken": ("审计链校验失败", "audit chains broken"),
+    "audits_not_verified": ("审计链未校验", "audit chains not verified"),
+    "filing_count": ("备案计数", "filing count"),
+    "filing_status": ("备案状态", "filing status"),
+    "notices": ("公示次数", "notices"),
+    "notices_complete": ("公示期满次数", "notices served in full"),
+    "votes": ("表决次数", "votes"),
+    "votes_passed": ("通过的表决", "votes passed"),
+    "last_vote": ("最近表决", "last vote"),
+    "concerns": ("需关注", "concerns"),
+}
+
+ROW_COLUMNS = (
+    "community_id",
+    "community_name",
+    "face_on",
+    "face_on_since",
+    "face_doors",
+    "alternative_share",
+    "residents",
+    "enrolled",
+    "withdrawals",
+    "face_share",
+    "open_rights_requests",
+    "overdue_rights_requests",
+    "open_questions",
+    "overdue_questions",
+    "audit_status",
+    "audit_verified_at",
+    "filing_count",
+    "filing_status",
+    "notices",
+    "notices_complete",
+    "votes",
+    "votes_passed",
+    "last_vote",
+    "concerns",
 )
+
+ROLLUP_COLUMNS = tuple(field.name for field in fields(DistrictRollup))
 
 
 def rows_to_csv(rows: Iterable[SupervisorRow], *, locale: str = "zh-CN") -> str:
@@ -339,57 +374,37 @@ def rows_to_csv(rows: Iterable[SupervisorRow], *, locale: str = "zh-CN") -> str:
 
     Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
     """
-    english = locale.lower().startswith("en")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(en if english else zh for _, zh, en in CSV_COLUMNS)
-    for row in rows:
-        last = max(row.votes, key=lambda vote: (vote.closed_on, vote.proposal_id), default=None)
-        cells: dict[str, object] = {
-            name: getattr(row, name) for name, _, _ in CSV_COLUMNS if hasattr(row, name)
-        }
-        cells["notices"] = len(row.notices)
-        cells["notices_complete"] = sum(notice.period_complete for notice in row.notices)
-        cells["votes"] = len(row.votes)
-        cells["votes_passed"] = sum(vote.passed for vote in row.votes)
-        cells["last_vote"] = (
-            ""
-            if last is None
-            else f"{last.closed_on.isoformat()} {'passed' if last.passed else 'failed'}"
-        )
-        cells["concerns"] = " ".join(row.concerns)
-        writer.writerow(_cell(cells[name]) for name, _, _ in CSV_COLUMNS)
-    return out.getvalue()
-
-
-ROLLUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("communities", "小区数", "communities"),
-    ("communities_face_on", "已启用人脸识别的小区", "communities with face on"),
-    ("communities_with_concerns", "需关注的小区", "communities with concerns"),
-    ("face_doors", "人脸门数", "face doors"),
-    ("face_doors_with_alternative", "有非人脸方式的人脸门", "face doors with a non-face way in"),
-    ("alternative_share", "有非人脸方式的门占比(%)", "doors with a non-face way in (%)"),
-    ("residents", "居民数", "residents"),
-    ("enrolled", "已录入人数", "enrolled"),
-    ("withdrawals", "撤回人数", "withdrawals"),
-    ("face_share", "使用人脸占比(%)", "using face (%)"),
-    ("open_rights_requests", "未办结权利请求", "open rights requests"),
-    ("overdue_rights_requests", "逾期权利请求", "overdue rights requests"),
-    ("open_questions", "未答复咨询", "open questions"),
-    ("overdue_questions", "逾期咨询", "overdue questions"),
-    ("audits_broken", "审计链校验失败", "audit chains broken"),
-    ("audits_not_verified", "审计链未校验", "audit chains not verified"),
-    ("filing_count", "备案计数合计", "filing count"),
-)
+    return _csv(ROW_COLUMNS, (_row_cells(row) for row in rows), locale)
 
 
 def rollup_to_csv(rollup: DistrictRollup, *, locale: str = "zh-CN") -> str:
     """The district totals as a one-line CSV table, headers in the reader's language."""
-    english = locale.lower().startswith("en")
+    return _csv(ROLLUP_COLUMNS, [{name: getattr(rollup, name) for name in ROLLUP_COLUMNS}], locale)
+
+
+def _row_cells(row: SupervisorRow) -> dict[str, object]:
+    last = max(row.votes, key=lambda vote: (vote.closed_on, vote.proposal_id), default=None)
+    cells: dict[str, object] = {name: getattr(row, name, None) for name in ROW_COLUMNS}
+    cells["notices"] = len(row.notices)
+    cells["notices_complete"] = sum(notice.period_complete for notice in row.notices)
+    cells["votes"] = len(row.votes)
+    cells["votes_passed"] = sum(vote.passed for vote in row.votes)
+    cells["last_vote"] = (
+        ""
+        if last is None
+        else f"{last.closed_on.isoformat()} {'passed' if last.passed else 'failed'}"
+    )
+    cells["concerns"] = " ".join(row.concerns)
+    return cells
+
+
+def _csv(columns: tuple[str, ...], lines: Iterable[dict[str, object]], locale: str) -> str:
+    language = 1 if locale.lower().startswith("en") else 0
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(en if english else zh for _, zh, en in ROLLUP_COLUMNS)
-    writer.writerow(_cell(getattr(rollup, name)) for name, _, _ in ROLLUP_COLUMNS)
+    writer.writerow(HEADINGS[name][language] for name in columns)
+    for line in lines:
+        writer.writerow(_cell(line[name]) for name in columns)
     return out.getvalue()
 
 
@@ -406,18 +421,9 @@ def _cell(value: object) -> str:
     return text
 
 
-def _share(part: int, whole: int, *, empty: Decimal = Decimal(100)) -> Decimal:
-    """``part / whole`` in percent to one place, rounded DOWN so 100.0 means truly all.
+def _share(part: int, whole: int, *, empty: Decimal = Decimal("100.0")) -> Decimal:
+    """``part / whole`` in percent, rounded down; ``empty`` when there is nothing to count.
 
-    With nothing to count, ``empty`` is returned: no face doors means none lacks an alternative.
+    No face doors means none lacks an alternative, hence 100 by default.
     """
-    if whole == 0:
-        return empty.quantize(ONE_PLACE)
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_DOWN)
-
-
-def _percent(fraction: Fraction) -> Decimal:
-    """An exact fraction in percent to one place, rounded down."""
-    return (Decimal(fraction.numerator) * 100 / Decimal(fraction.denominator)).quantize(
-        ONE_PLACE, rounding=ROUND_DOWN
-    )
+    return empty if whole == 0 else percent_down(Fraction(part, whole))

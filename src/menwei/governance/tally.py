@@ -109,6 +109,13 @@ class Tally:
         return Fraction(self.approving_heads, self.participating_heads)
 
 
+def percent_down(share: Fraction) -> Decimal:
+    """A share in percent to one decimal place, rounded DOWN: a threshold or 100 % is shown as
+    reached only when it truly is (2/3 reads 66.6, 999/1000 reads 99.9)."""
+    tenths = share.numerator * 1000 // share.denominator
+    return Decimal(tenths).scaleb(-1)
+
+
 def count_votes(roll: OwnerRoll, choices: Iterable[tuple[str, Choice]], rule: VoteRule) -> Tally:
     """Tally one choice per unit against the roll. A unit listed twice is an error of the caller."""
     area = {choice: Decimal(0) for choice in Choice}
