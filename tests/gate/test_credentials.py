@@ -105,3 +105,11 @@ def test_a_frame_without_a_qr_code_yields_nothing() -> None:
     reader = QrReader()
     assert reader.scan(np.full((240, 320, 3), 127, dtype=np.uint8)) is None
     assert reader.scan(np.zeros((0, 0, 3), dtype=np.uint8)) is None
+
+
+def test_the_gate_package_exports_what_it_lists() -> None:
+    import menwei.gate as gate
+
+    missing = [name for name in gate.__all__ if not hasattr(gate, name)]
+    assert missing == []
+    assert sorted(gate.__all__) == gate.__all__

@@ -199,7 +199,7 @@ class GateAgent:
                         if reader.ended:
                             log.info("the source has ended")
                             break
-                        pipeline._tick_door()
+                        pipeline.tick_door()
                         continue
                     for outcome in pipeline.process_frame(frame):
                         log.info("decision: %s (%s)", outcome.reason_code, outcome.via or "unknown")

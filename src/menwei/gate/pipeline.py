@@ -198,7 +198,7 @@ class GatePipeline:
         image = frame.image
         now = self._clock()
         outcomes: list[Outcome] = []
-        self._tick_door()
+        self.tick_door()
         self._frames += 1
         if self.qr_reader is not None and self._frames % self.qr_every == 0:
             credential = self.qr_reader.scan(image)
@@ -255,7 +255,7 @@ class GatePipeline:
     def present(self, credential: PresentedCredential) -> Outcome:
         """A card, PIN or QR pass shown at this door (face never required)."""
         now = self._clock()
-        self._tick_door()
+        self.tick_door()
         face = None
         if self._step_up is not None and credential.kind in ("card", "pin"):
             pending, at = self._step_up
@@ -369,7 +369,7 @@ class GatePipeline:
             occurred_at=self._wall().timestamp(),
         )
 
-    def _tick_door(self) -> None:
+    def tick_door(self) -> None:
         try:
             self.door.tick()
         except DoorError as error:
