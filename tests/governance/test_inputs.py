@@ -73,8 +73,9 @@ def _proposal(**changes) -> Proposal:
     ],
 )
 def test_a_malformed_proposal_is_refused_with_a_typed_error(changes):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         _proposal(**changes)
+    assert refused.value.details["field"] in changes
 
 
 @pytest.mark.parametrize(

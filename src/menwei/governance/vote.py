@@ -69,9 +69,12 @@ class Proposal:
             raise InvalidInput("closes_at", "截止时间必须晚于开始时间", "it must follow opens_at")
         try:
             object.__setattr__(self, "rule", VoteRule(self.rule))
+        except ValueError:
+            raise InvalidInput("rule", "表决规则不存在", "there is no such voting rule") from None
+        try:
             object.__setattr__(self, "subject", Subject(self.subject))
         except ValueError:
-            raise InvalidInput("rule", "表决规则不存在", "no such voting rule") from None
+            raise InvalidInput("subject", "表决事项类别不存在", "no such subject") from None
         if self.created_by:
             object.__setattr__(
                 self, "created_by", _checks.identifier("created_by", self.created_by)
