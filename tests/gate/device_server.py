@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -122,6 +124,32 @@ def face_json(face: FaceCredential) -> dict[str, Any]:
     }
 
 
+_EVENT_FIELDS = {
+    "idempotency_key",
+    "door_id",
+    "occurred_at",
+    "direction",
+    "credential_kind",
+    "outcome",
+    "reason_code",
+    "person_id",
+    "flag",
+}
+
+
+def _valid(event: dict[str, Any]) -> bool:
+    """The server's event-report rules that a gate could break."""
+    return (
+        set(event) >= _EVENT_FIELDS
+        and event["outcome"] in ("allow", "deny")
+        and re.fullmatch(r"[a-z_]+", event["reason_code"]) is not None
+        and (event["flag"] is None or re.fullmatch(r"[a-z_]+", event["flag"]) is not None)
+        and event["credential_kind"] in ("card", "pin", "qr", "face", "none")
+        and datetime.fromisoformat(event["occurred_at"]).utcoffset() is not None
+        and "score" not in json.dumps(event)
+    )
+
+
 class DeviceServer:
     """Holds a change log and stores events by idempotency key, as the real server must."""
 
@@ -161,19 +189,29 @@ class DeviceServer:
             return 401, {"detail": "bad token"}
         url = urlparse(path)
         with self.lock:
-            if method == "GET" and url.path == "/api/device/changes":
+            if method == "GET" and url.path == "/api/v1/device/changes":
                 query = parse_qs(url.query)
                 cursor = int(query.get("cursor", ["0"])[0])
                 page = self.log[cursor : cursor + self.page_size]
                 end = cursor + len(page)
                 return 200, {"changes": page, "cursor": str(end), "more": end < len(self.log)}
-            if method == "POST" and url.path == "/api/device/changes/ack":
+            if method == "POST" and url.path == "/api/v1/device/changes/ack":
                 self.acks.append(json.loads(body))
                 return 200, {"ok": True}
-            if method == "POST" and url.path == "/api/device/events":
+            if method == "POST" and url.path == "/api/v1/device/events":
                 events = json.loads(body)["events"]
+                if not all(_valid(e) for e in events):
+                    return 422, {"detail": "invalid event"}
+                stored = 0
                 for event in events:
                     self.received += 1
-                    self.events.setdefault(event["idempotency_key"], event)
-                return 200, {"acknowledged": [e["idempotency_key"] for e in events]}
+                    if event["idempotency_key"] not in self.events:
+                        self.events[event["idempotency_key"]] = event
+                        stored += 1
+                received = len(events)
+                return 200, {
+                    "received": received,
+                    "stored": stored,
+                    "duplicates": received - stored,
+                }
         return 404, {"detail": "not found"}

@@ -95,8 +95,8 @@ def test_a_withdrawn_person_is_refused_by_face_after_sync_while_their_card_works
             (a["kind"], a["id"], a["action"]) == ("template", str(ZHANG), "delete") for a in acked
         ), "the server must learn that this device dropped the template"
         agent.syncer.run_once()
-        outcomes = [e["body"]["outcome"] for e in device.events.values()]
-        assert sorted(outcomes) == ["denied", "granted", "granted"]
+        outcomes = [e["outcome"] for e in device.events.values()]
+        assert sorted(outcomes) == ["allow", "allow", "deny"]
         assert len(agent.outbox) == 0
     finally:
         agent.close()
@@ -154,3 +154,22 @@ def test_a_malformed_change_page_is_a_sync_error_not_a_crash() -> None:
     with pytest.raises(SyncError, match="malformed"):
         client.pull(None)
     client.close()
+
+
+def test_alarms_and_refusals_are_uploaded_in_the_servers_event_shape(tmp_path: Path) -> None:
+    from menwei.gate.sync import event_report
+    from menwei.gate.tailgating import TailgatingIncident
+
+    from .device_server import _valid
+    from .test_pipeline import Rig
+
+    rig = Rig(tmp_path)
+    rig.pipeline.report_held_open(42.0)
+    rig.pipeline._report_tailgating(TailgatingIncident(0.0, 6.0, 1, 3))
+    rig.faces.faces = [_face(200)]
+    rig.faces.vectors[_face(200).box] = _unit(3)
+    rig.frame(_textured_frame())
+    reports = [event_report(e) for e in rig.outbox.pending()]
+    assert [r["reason_code"] for r in reports] == ["door_held_open", "tailgating", "unknown_face"]
+    assert all(_valid(r) for r in reports)
+    assert reports[0]["credential_kind"] == "none" and reports[2]["credential_kind"] == "face"

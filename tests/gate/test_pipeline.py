@@ -119,7 +119,7 @@ def test_an_enrolled_face_opens_the_door_once_per_approach(tmp_path: Path) -> No
     assert rig.relay.history == ["open"]
     ((kind, body),) = rig.events()
     assert kind == "passage"
-    assert body["outcome"] == "granted" and body["person_id"] == str(ZHANG)
+    assert body["outcome"] == "allow" and body["person_id"] == str(ZHANG)
     assert body["liveness"] == "not_checked"
     assert not any("score" in key for key in body)
 

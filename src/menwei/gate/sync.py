@@ -6,21 +6,24 @@ server scopes to the doors of this device.
 
 Endpoints (JSON over HTTPS):
 
-``GET  {server}/api/device/changes?cursor=C&limit=N``
+``GET  {server}/api/v1/device/changes?cursor=C&limit=N``
     → ``{"cursor": "C2", "more": false, "changes": [{"kind": "face", "id": "…",
     "version": 3, "action": "upsert" | "delete", "payload": {…} | "base64" | null}]}``.
     Templates come as base64 of 128 little-endian float32; other kinds as the JSON objects
     described in ``menwei.gate.records``. A withdrawal or erasure is a ``delete`` of the
     person's ``template`` plus an ``upsert`` of their ``face`` credential with
     ``consent_withdrawn_at`` set, so even a template not yet dropped never opens the door.
-``POST {server}/api/device/changes/ack`` ``{"cursor": "C2", "applied": [{"kind", "id",
+``POST {server}/api/v1/device/changes/ack`` ``{"cursor": "C2", "applied": [{"kind", "id",
     "version", "action"}]}``
     → ``{"ok": true}``. The server records in the audit chain that this device stored or
     dropped each record ("device X dropped template Y").
-``POST {server}/api/device/events`` ``{"events": [{"idempotency_key", "kind", "occurred_at",
-    "body"}]}``
-    → ``{"acknowledged": ["key", …]}``: keys stored now or before. The server stores each key
-    once, so a batch sent twice (after a crash or a lost answer) is stored once.
+``POST {server}/api/v1/device/events`` ``{"events": [{"idempotency_key", "door_id",
+    "occurred_at", "direction", "credential_kind", "outcome": "allow" | "deny",
+    "reason_code", "person_id", "flag", "liveness"}]}``
+    → ``{"received", "stored", "duplicates"}``: a 200 means every event of the batch is stored
+    (now or before). The server stores each key once, so a batch sent twice (after a crash or
+    a lost answer) is stored once. Tailgating and held-open alarms are events with
+    ``reason_code`` and ``flag`` ``tailgating`` / ``door_held_open``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -43,9 +47,9 @@ from menwei.gate.records import build_snapshot
 
 log = logging.getLogger(__name__)
 
-CHANGES_PATH = "/api/device/changes"
-ACK_PATH = "/api/device/changes/ack"
-EVENTS_PATH = "/api/device/events"
+CHANGES_PATH = "/api/v1/device/changes"
+ACK_PATH = "/api/v1/device/changes/ack"
+EVENTS_PATH = "/api/v1/device/events"
 
 
 @dataclass(frozen=True)
@@ -137,14 +141,35 @@ class SyncClient:
         )
 
     def upload(self, events: Sequence[OutboxEvent]) -> list[str]:
-        data = self._call("POST", EVENTS_PATH, json={"events": [e.to_wire() for e in events]})
+        """Send a batch; the keys the server holds now (all of them, on success)."""
         try:
+            reports = [event_report(e) for e in events]
+        except (KeyError, TypeError, ValueError) as error:
+            raise SyncError(f"An event in the outbox is malformed ({error}).") from None
+        data = self._call("POST", EVENTS_PATH, json={"events": reports})
+        if isinstance(data, dict) and "acknowledged" in data:
             return [str(key) for key in data["acknowledged"]]
-        except (KeyError, TypeError) as error:
-            raise SyncError(f"The server's event answer is malformed ({error}).") from None
+        return [e.idempotency_key for e in events]
 
     def close(self) -> None:
         self._client.close()
+
+
+def event_report(event: OutboxEvent) -> dict[str, Any]:
+    """An outbox event in the server's event-report shape. Never a score, never an image."""
+    body = event.body
+    return {
+        "idempotency_key": event.idempotency_key,
+        "door_id": str(body["door_id"]),
+        "occurred_at": datetime.fromtimestamp(event.occurred_at, UTC).isoformat(),
+        "direction": body.get("direction") or "in",
+        "credential_kind": body.get("credential_kind") or "none",
+        "outcome": body["outcome"],
+        "reason_code": body["reason_code"],
+        "person_id": body.get("person_id"),
+        "flag": body.get("flag"),
+        "liveness": body.get("liveness"),
+    }
 
 
 def _change(item: dict[str, Any]) -> Change:
