@@ -1,0 +1,63 @@
+"""``menwei demo``: a fresh demo community on SQLite, served on loopback, with demo logins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DEMO_DB = "menwei-demo.db"
+
+
+def _fresh_database(data_dir: Path) -> str:
+    """Remove the previous demo database (only the files this command creates)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{data_dir / DEMO_DB}"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        data_dir: Annotated[
+            Path | None,
+            typer.Option(help="Folder for the demo database (default: <data dir>/demo)."),
+        ] = None,
+    ) -> None:
+        """Start the demo: a fresh community (阳光花园), the server, and the demo logins."""
+        import uvicorn
+        from rich.console import Console
+        from rich.table import Table
+
+        from menwei.server import create_app
+        from menwei.server.demo import DEMO_LOGINS, seed_demo
+        from menwei.settings import Settings
+        from menwei.store.engine import make_engine
+        from menwei.store.migrate import upgrade
+        from menwei.store.uow import UnitOfWork
+
+        console = Console()
+        base = Settings()
+        folder = data_dir or base.data_dir / "demo"
+        url = _fresh_database(folder)
+        settings = Settings(demo=True, data_dir=folder, database_url=url, host=host, port=port)
+        with console.status("准备演示小区 / preparing the demo community…"):
+            upgrade(url)
+            engine = make_engine(url)
+            world = seed_demo(UnitOfWork.for_engine(engine))
+        # The simulated gate joins here once the gate agent can run against a server: it gets
+        # world.gate_device_token and the main gate's door id, world.door_ids["南大门"].
+        table = Table(title="演示账号 / demo logins")
+        for column in ("login", "password", "role"):
+            table.add_column(column)
+        for login, password, role in DEMO_LOGINS:
+            table.add_row(login, password, role.value)
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        console.print(f"menwei 演示 / demo: http://{shown_host}:{port}/docs")
+        console.print(f"阳光花园: {world.people} residents, database {folder / DEMO_DB}")
+        console.print(table)
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")

@@ -1,0 +1,70 @@
+"""``menwei import residents FILE --community ID``: the bulk import, with a progress bar."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+import_app = typer.Typer(help="Import data a property office already keeps.", no_args_is_help=True)
+
+
+@import_app.command("residents")
+def residents(
+    file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx sheet.", exists=True)],
+    community: Annotated[uuid.UUID, typer.Option(help="The community to import into.")],
+) -> None:
+    """Import residents and units; one invalid row and nothing is imported."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from menwei.settings import get_settings
+    from menwei.store.engine import make_engine
+    from menwei.store.errors import ImportRejected, StoreError
+    from menwei.store.migrate import upgrade
+    from menwei.store.resident_import import import_resident_file
+    from menwei.store.scope import CommunityScope
+    from menwei.store.uow import UnitOfWork
+
+    console = Console(stderr=True)
+    url = get_settings().resolved_database_url
+    upgrade(url)
+    uow = UnitOfWork.for_engine(make_engine(url))
+    data = file.read_bytes()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = {"validate": "检查 / checking", "import": "导入 / importing"}.get(
+                    stage, stage
+                )
+                tasks[stage] = progress.add_task(label, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            report = import_resident_file(
+                uow, community, data, file.name, scope=CommunityScope.all(), progress=advance
+            )
+        except ImportRejected as error:
+            progress.stop()
+            console.print(f"[red]{error.message_zh}[/red]\n{error.message_en}")
+            for problem in error.details.get("errors", []):
+                console.print(f"  {problem['message_zh']}")
+            raise typer.Exit(1) from None
+        except StoreError as error:
+            progress.stop()
+            console.print(f"[red]{error.message_zh}[/red]\n{error.message_en}")
+            raise typer.Exit(1) from None
+    typer.echo(
+        f"imported: {report.buildings} buildings, {report.units} units, {report.people} people, "
+        f"{report.cards} cards ({report.skipped_existing} already there)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")

@@ -1,0 +1,39 @@
+"""``menwei serve``: migrate the database, then run the server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+        port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    ) -> None:
+        """Run the server (settings from MENWEI_* variables or MENWEI_SETTINGS_FILE)."""
+        import uvicorn
+
+        from menwei.server import create_app
+        from menwei.settings import InsecureSettingsError, get_settings
+        from menwei.store.errors import StoreError
+        from menwei.store.migrate import upgrade
+
+        settings = get_settings()
+        try:
+            settings.check_secrets()
+            upgrade(settings.resolved_database_url)
+        except InsecureSettingsError as error:
+            typer.echo(f"menwei serve: {error}", err=True)
+            raise typer.Exit(2) from None
+        except StoreError as error:
+            typer.echo(f"menwei serve: {error.message_zh}\n{error.message_en}", err=True)
+            raise typer.Exit(2) from None
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+        )
