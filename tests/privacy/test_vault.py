@@ -142,3 +142,16 @@ def test_a_shredded_data_key_leaves_no_copy_of_its_bytes_in_the_key_store_file(t
         vault.shred("c1", "p1")
     assert wrapped not in path.read_bytes()
     assert not list(tmp_path.glob("*-journal"))
+
+
+def test_a_community_key_rotation_that_fails_half_way_changes_nothing(tmp_path, keys):
+    with FileKeyStore(tmp_path / "vault-keys.sqlite3") as store:
+        vault = Vault(keys.kek_ring, store)
+        sealed = [_seal(vault, f"p{i}") for i in range(3)]
+        store.put_data_key("c1", "p9", b"\x00" * 60)  # a damaged entry stops the rotation
+        before = store.get_community_key("c1")
+        with pytest.raises(VaultError):
+            vault.rotate_community_key("c1")
+        assert store.get_community_key("c1") == before
+        fresh = Vault(keys.kek_ring, store)
+        assert all(fresh.unseal(s) == TEMPLATE for s in sealed)

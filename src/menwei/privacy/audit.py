@@ -167,6 +167,10 @@ class AuditChain:
         self._signing_key = signing_key
         self._pepper = pepper
         self.checkpoint_every = checkpoint_every
+        # The entry this chain appended last: saves a query per append within one transaction.
+        # A chain object lives for one transaction; a concurrent writer taking the same
+        # sequence number makes the later commit fail on the primary key, never fork the chain.
+        self._last: AuditEntry | None = None
 
     def subject_of(self, person_id: object) -> str:
         return subject_hash(self._pepper, person_id)
@@ -182,7 +186,7 @@ class AuditChain:
         detail: dict[str, Any] | None = None,
     ) -> AuditEntry:
         """Add one entry after the current last one; sign a checkpoint when one is due."""
-        last = self.log.last_entry()
+        last = self._last if self._last is not None else self.log.last_entry()
         prev = last.entry_hash if last else GENESIS_HASH
         seq = last.seq + 1 if last else 1
         subject = None if person_id is None else self.subject_of(person_id)
@@ -199,6 +203,7 @@ class AuditChain:
         )
         entry = AuditEntry(seq, at, actor, str(action), subject, community, detail, prev, digest)
         self.log.add_entry(entry)
+        self._last = entry
         if seq % self.checkpoint_every == 0:
             self.checkpoint(at)
         return entry

@@ -19,6 +19,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +37,7 @@ class KeyStore(Protocol):
     def delete_data_key(self, community_id: str, person_id: str) -> bool: ...
     def data_keys(self, community_id: str) -> Iterator[tuple[str, bytes]]: ...
     def count_people(self) -> int: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
 
 
 class MemoryKeyStore:
@@ -71,6 +73,16 @@ class MemoryKeyStore:
     def count_people(self) -> int:
         return len(self._data)
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing, like the file store: restored on an exception."""
+        saved = (dict(self._communities), dict(self._data))
+        try:
+            yield
+        except BaseException:
+            self._communities, self._data = saved
+            raise
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS community_keys (
@@ -95,7 +107,7 @@ class FileKeyStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not path.exists():
@@ -174,6 +186,18 @@ class FileKeyStore:
     def count_people(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM data_keys").fetchone()[0])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several writes as one durable step: a rotation never stops half-way on disk."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def __enter__(self) -> FileKeyStore:
         return self

@@ -176,15 +176,16 @@ class Vault:
         ``new_keks`` must still hold the old KEK (it unwraps); afterwards the old one can go.
         """
         count = 0
-        for community_id in self._keys.community_ids():
-            wrapped = self._keys.get_community_key(community_id)
-            if wrapped is None or new_keks.is_current(wrapped):
-                continue
-            key = new_keks.unwrap(wrapped, _aad_community(community_id))
-            self._keys.put_community_key(
-                community_id, new_keks.wrap(key, _aad_community(community_id))
-            )
-            count += 1
+        with self._keys.transaction():
+            for community_id in self._keys.community_ids():
+                wrapped = self._keys.get_community_key(community_id)
+                if wrapped is None or new_keks.is_current(wrapped):
+                    continue
+                key = new_keks.unwrap(wrapped, _aad_community(community_id))
+                self._keys.put_community_key(
+                    community_id, new_keks.wrap(key, _aad_community(community_id))
+                )
+                count += 1
         self._keks = new_keks
         return count
 
@@ -195,15 +196,18 @@ class Vault:
         new_key = AESGCM.generate_key(bit_length=256)
         new = AESGCM(new_key)
         count = 0
-        for person_id, wrapped in list(self._keys.data_keys(community_id)):
-            aad = _aad_data_key(community_id, person_id)
-            key = _open(old, wrapped, aad)
-            nonce = os.urandom(NONCE_BYTES)
-            self._keys.put_data_key(community_id, person_id, nonce + new.encrypt(nonce, key, aad))
-            count += 1
-        self._keys.put_community_key(
-            community_id, self._keks.wrap(new_key, _aad_community(community_id))
-        )
+        with self._keys.transaction():
+            for person_id, wrapped in list(self._keys.data_keys(community_id)):
+                aad = _aad_data_key(community_id, person_id)
+                key = _open(old, wrapped, aad)
+                nonce = os.urandom(NONCE_BYTES)
+                self._keys.put_data_key(
+                    community_id, person_id, nonce + new.encrypt(nonce, key, aad)
+                )
+                count += 1
+            self._keys.put_community_key(
+                community_id, self._keks.wrap(new_key, _aad_community(community_id))
+            )
         self._community_ciphers[community_id] = new
         return count
 
