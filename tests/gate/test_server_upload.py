@@ -1,0 +1,82 @@
+"""The gate's outbox uploaded to the real server's event ingest: each event stored once."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from menwei.gate.outbox import Outbox
+from menwei.gate.sync import SyncClient
+
+from ..server.conftest import make_settings, seed_world
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app behind a real uvicorn server on a free local port."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def _event(door_id, n: int) -> tuple[str, dict]:
+    return (
+        "passage",
+        {
+            "door_id": str(door_id),
+            "direction": "in",
+            "credential_kind": "card" if n % 2 else "face",
+            "person_id": None,
+            "outcome": "deny",
+            "reason_code": "unknown_card" if n % 2 else "unknown_face",
+            "flag": None,
+            "liveness": None if n % 2 else "not_checked",
+        },
+    )
+
+
+def test_gate_events_reach_the_server_once_even_when_a_batch_is_sent_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    from menwei.server.app import create_app
+    from menwei.store.uow import UnitOfWork
+
+    app = create_app(make_settings(database_url, tmp_path))
+    try:
+        world = seed_world(UnitOfWork(app.state.session_factory))
+        with serving(app) as url, httpx.Client(base_url=url) as http:
+            client = SyncClient(url, world.a.device_token)
+            outbox = Outbox(tmp_path / "outbox.db")
+            outbox.add_many([_event(world.a.gate_id, n) for n in range(30)])
+            first = outbox.pending(10)
+            assert client.upload(first) == [e.idempotency_key for e in first]
+            assert outbox.upload(client.upload, batch_size=7) == 30
+            page = http.get(
+                f"/api/v1/communities/{world.a.community_id}/events?with_total=true&limit=5",
+                headers=world.auth("community_staff"),
+            ).json()
+            assert page["total"] == 30
+            client.close()
+    finally:
+        app.state.engine.dispose()
