@@ -201,3 +201,12 @@ def test_a_face_only_door_is_refused_so_declining_face_never_locks_anyone_out():
             direction=Direction.IN,
             accepts=frozenset({CredentialKind.FACE}),
         )
+
+
+def test_the_governance_rooms_vote_gate_fills_the_hook():
+    from menwei.governance.activation import OwnersVoteGate
+
+    no_vote_yet = OwnersVoteGate([], at=NOW)
+    assert [u.code for u in _conditions(votes=no_vote_yet)] == [Unmet.VOTE_NOT_PASSED]
+    not_required = OwnersVoteGate([], at=NOW, requires_vote=False)
+    assert _conditions(votes=not_required) == []

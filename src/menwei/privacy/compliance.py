@@ -102,16 +102,25 @@ class VoteStatus:
     passed: bool
 
 
+class VoteAnswer(Protocol):
+    """What the hook answers; ``VoteStatus`` or any object with these two attributes."""
+
+    @property
+    def required(self) -> bool: ...
+    @property
+    def passed(self) -> bool: ...
+
+
 class OwnersVoteHook(Protocol):
     """Filled by the governance room: whether an owners' vote is required and has passed."""
 
-    def vote_status(self, community_id: uuid.UUID) -> VoteStatus: ...
+    def vote_status(self, community_id: Any) -> VoteAnswer: ...
 
 
 class NoVoteRequired:
     """For communities whose operator has decided no owners' vote is needed."""
 
-    def vote_status(self, community_id: uuid.UUID) -> VoteStatus:
+    def vote_status(self, community_id: Any) -> VoteStatus:
         return VoteStatus(required=False, passed=False)
 
 
