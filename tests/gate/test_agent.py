@@ -33,7 +33,9 @@ def _server_with_world() -> DeviceServer:
 
 
 def _agent(tmp_path: Path, url: str, faces: ScriptedFaces, door: SimulatedDoor) -> GateAgent:
-    config = GateConfig(data_dir=tmp_path / "gate", source=str(tmp_path), server=url, token=TOKEN)
+    config = GateConfig(
+        data_dir=tmp_path / "gate", source=str(tmp_path), server=url, token=TOKEN, liveness="none"
+    )
     return GateAgent(config, faces=faces, driver=door)
 
 

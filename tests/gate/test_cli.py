@@ -101,5 +101,5 @@ def test_menwei_gate_replays_a_folder_and_uploads_its_decisions(tmp_path: Path) 
     bodies = list(device.events.values())
     assert len(bodies) == 1
     assert bodies[0]["outcome"] == "allow" and bodies[0]["person_id"] == str(ZHANG)
-    assert bodies[0]["liveness"] == "not_checked"
+    assert bodies[0]["liveness"] == "pass"
     assert "simulated door" in result.stderr

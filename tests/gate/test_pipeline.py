@@ -201,8 +201,8 @@ def test_a_grey_zone_face_is_completed_by_the_same_persons_card(tmp_path: Path) 
 
 def test_a_presentation_attack_is_refused_and_recorded(tmp_path: Path) -> None:
     class AlwaysAttack:
-        def check(self, image, box):
-            return LivenessVerdict.ATTACK
+        def check(self, image, face):
+            return LivenessVerdict.FAIL
 
     rig = Rig(tmp_path, liveness=AlwaysAttack())
     rig.gallery.add(ZHANG, _unit(1))
@@ -211,7 +211,7 @@ def test_a_presentation_attack_is_refused_and_recorded(tmp_path: Path) -> None:
     (outcome,) = rig.frame(_textured_frame())
     assert not outcome.allowed and outcome.reason_code == "liveness_failed"
     assert rig.relay.history == []
-    assert rig.events()[0][1]["liveness"] == "attack"
+    assert rig.events()[0][1]["liveness"] == "fail"
 
 
 def test_a_dropped_template_no_longer_matches(tmp_path: Path) -> None:
@@ -282,3 +282,24 @@ def test_real_models_open_for_the_enrolled_resident_and_not_for_a_stranger(
     rig.clock.now += 60
     stranger = [o for image in _nuaa("0005")[:6] for o in rig.frame(image)]
     assert stranger and not any(o.allowed for o in stranger)
+
+
+@pytest.mark.skipif(not NUAA.is_dir(), reason="evaluation data ../shared/data/nuaa is absent")
+def test_a_printed_photo_of_the_resident_is_refused_by_the_liveness_check(tmp_path: Path) -> None:
+    from menwei.gate.liveness import FrameCheck
+
+    steps = VisionSteps()
+    rig = Rig(tmp_path, steps=steps, liveness=FrameCheck(aligner=steps.embedder.align))
+    enrol = _nuaa("0001")[0]
+    rig.gallery.add(ZHANG, steps.embed(enrol, steps.detect(enrol)[0]))
+    spoof = NUAA.parent / "spoof" / "0001"
+    photos = [cv2.imread(str(p)) for p in sorted(spoof.glob("*.jpg"))[:40:4]]
+    refused = 0
+    for image in photos:
+        rig.clock.now += 60  # each photo is a new approach
+        for outcome in rig.frame(image):
+            assert outcome.reason_code in ("liveness_failed", "unknown_face")
+            refused += 1
+    assert refused >= 5
+    assert rig.relay.history.count("open") == 0
+    assert {b["liveness"] for _, b in rig.events()} <= {"fail", "pass"}

@@ -68,6 +68,9 @@ def register(app: typer.Typer) -> None:
         detect_max_side: Annotated[
             int, typer.Option(help="Detect on frames scaled to this longest side (speed).")
         ] = 640,
+        liveness: Annotated[
+            str, typer.Option(help="Presentation-attack check: frame, or none (events say so).")
+        ] = "frame",
         cards_from_stdin: Annotated[
             bool, typer.Option(help="Read a keyboard-wedge card reader from standard input.")
         ] = False,
@@ -109,6 +112,7 @@ def register(app: typer.Typer) -> None:
             kiosk_port=kiosk_port,
             notice_url=notice_url,
             detect_max_side=detect_max_side,
+            liveness=liveness,
         )
         agent = None
         try:

@@ -21,6 +21,7 @@ from menwei.gate.credentials import CardReader, QrReader
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
+from menwei.gate.liveness import LivenessCheck, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import FaceSteps, GatePipeline, KioskView, StateHolder, VisionSteps
@@ -60,6 +61,7 @@ class GateConfig:
     notice_url: str | None = None
     qr: bool = True
     detect_max_side: int = 640
+    liveness: str = "frame"
 
 
 class GateAgent:
@@ -72,6 +74,7 @@ class GateAgent:
         faces: FaceSteps | None = None,
         driver: DoorDriver | None = None,
         sync_transport: object | None = None,
+        liveness: LivenessCheck | None = None,
     ) -> None:
         self.config = config
         data = config.data_dir
@@ -89,6 +92,7 @@ class GateAgent:
         self.pipeline: GatePipeline | None = None
         self._faces = faces
         self._driver = driver
+        self._liveness = liveness
         self.stop_event = threading.Event()
 
     # -- start-up -------------------------------------------------------------------------
@@ -127,9 +131,12 @@ class GateAgent:
             pulse_s=self.config.pulse_s,
             held_open_alarm_s=self.config.held_open_alarm_s,
         )
+        faces = self._faces or VisionSteps(detect_max_side=self.config.detect_max_side)
+        aligner = faces.embedder.align if isinstance(faces, VisionSteps) else None
         self.pipeline = GatePipeline(
             holder=StateHolder(door, snapshot.state),
-            faces=self._faces or VisionSteps(detect_max_side=self.config.detect_max_side),
+            faces=faces,
+            liveness=self._liveness or make_liveness(self.config.liveness, aligner=aligner),
             gallery=gallery,
             door=controller,
             outbox=self.outbox,

@@ -223,13 +223,13 @@ class GatePipeline:
             self.kiosk.hint(report.messages("zh-CN"), report.messages("en"))
             return None  # not decided yet: the next frame of this track may be better
         self.tracker.mark_decided(track, now)
-        verdict = self.liveness.check(image, face.box)
-        if verdict is LivenessVerdict.ATTACK:
+        verdict = self.liveness.check(image, face)
+        if verdict is LivenessVerdict.FAIL:
             outcome = Outcome(
                 False,
                 LIVENESS_REFUSED,
-                "未通过活体检测，请刷卡、输入密码或出示二维码。",
-                "Liveness check failed. Show a card, enter your PIN or show a QR pass.",
+                "未通过活体检测：请本人正对镜头，或刷卡、输入密码、出示二维码。",
+                "Liveness check failed: face the camera in person, or use a card, PIN or QR pass.",
                 via=CredentialKind.FACE.value,
                 at=now,
             )
