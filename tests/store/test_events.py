@@ -155,8 +155,9 @@ def test_a_forged_page_key_is_refused_with_a_message(uow: UnitOfWork) -> None:
 
 def test_a_naive_time_is_refused_rather_than_guessed(uow: UnitOfWork) -> None:
     site = make_site(uow)
-    with uow, pytest.raises(sa.exc.StatementError):
+    with uow, pytest.raises(StoreError) as refused:
         uow.events.add(_event(site, 1, occurred_at=T0.replace(tzinfo=None)))
+    assert refused.value.code == "invalid_event"
 
 
 def test_times_come_back_in_utc_with_their_zone(uow: UnitOfWork) -> None:
@@ -208,3 +209,33 @@ def test_outcome_counts_carry_no_personal_data(uow: UnitOfWork) -> None:
         uow.commit()
     with uow:
         assert uow.events.count_by_outcome(EventFilter(), EVERYTHING) == {"allow": 2, "deny": 1}
+
+
+def test_the_batch_path_writes_values_exactly_as_the_orm_does(uow: UnitOfWork) -> None:
+    from menwei.store.tables import EventRow
+
+    site = make_site(uow)
+    on_the_second = T0 + timedelta(seconds=5)  # no microseconds: where text formats differ
+    with uow:
+        uow.events.add(_event(site, 1, occurred_at=on_the_second))
+        uow.session.add(
+            EventRow(
+                idempotency_key="orm",
+                community_id=site.community.id,
+                door_id=site.gate.id,
+                occurred_at=on_the_second,
+                direction="in",
+                credential_kind="card",
+                person_id=site.owner.id,
+                outcome="allow",
+                reason_code="granted",
+            )
+        )
+        uow.commit()
+    with uow:
+        same_time = uow.session.scalars(
+            sa.select(EventRow.idempotency_key).where(EventRow.occurred_at == on_the_second)
+        ).all()
+        same_person = uow.events.count(EventFilter(person_id=site.owner.id), EVERYTHING)
+    assert sorted(same_time) == sorted(["orm", f"{site.community.id}-1"])
+    assert same_person == 2

@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from menwei.store.csv_cells import defuse
 from menwei.store.errors import StoreError
 from menwei.store.records import AccessEvent, EventFilter, EventPage
+from menwei.store.repositories.event_insert import insert_events
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import EventRow
 
@@ -47,6 +47,20 @@ _FIELDS = (
     "reason_code",
     "flag",
 )
+
+
+class InvalidEvent(StoreError):
+    """An uploaded event cannot be stored as it is."""
+
+    code = "invalid_event"
+
+    def __init__(self, idempotency_key: str) -> None:
+        super().__init__(
+            f"事件 {idempotency_key[:100]} 的时间缺少时区，请升级门禁设备软件后重新上传。",
+            f"Event {idempotency_key[:100]} has a time without a time zone; update the gate "
+            "software and upload again.",
+            idempotency_key=idempotency_key[:100],
+        )
 
 
 class InvalidPageKey(StoreError):
@@ -136,15 +150,11 @@ class EventRepository:
         """
         if not events:
             return 0
-        rows = [{name: getattr(event, name) for name in _FIELDS} for event in events]
-        connection = self._session.connection()
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(EventRow)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(EventRow.id)
-        )
-        return len(connection.execute(statement, rows).all())
+        for event in events:
+            if event.occurred_at.utcoffset() is None:
+                raise InvalidEvent(event.idempotency_key)
+        values = [[getattr(event, name) for name in _FIELDS] + [None] for event in events]
+        return len(insert_events(self._session.connection(), values))
 
     def add(self, event: AccessEvent) -> bool:
         """Store one event; ``False`` when it was already stored."""
