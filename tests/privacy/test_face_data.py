@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from tests.privacy.test_consent import COMMUNITY, notice_content
+from tests.privacy.builders import notice_content
 
 from menwei.core.person import Person, Role
 from menwei.privacy.audit import AuditChain, MemoryAuditLog, verify_chain
@@ -19,6 +19,7 @@ from menwei.privacy.receipts import receipt_names, verify_receipt
 from menwei.privacy.vault import SealedTemplate, Vault
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+COMMUNITY = uuid.uuid4()
 
 
 class MemoryTemplates:

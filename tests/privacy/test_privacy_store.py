@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from tests.privacy.test_consent import notice_content
+from tests.privacy.builders import notice_content
 from tests.store.builders import T0, Site, make_site
 
 from menwei.core.credential import Card, CredentialKind, FaceCredential, Validity

@@ -20,13 +20,29 @@ from sqlalchemy import select
 
 from menwei.core.person import Person
 from menwei.privacy.audit import AuditAction, AuditChain, VerifyReport, verify_chain
-from menwei.privacy.consent import Channel, withdraw_consent
-from menwei.privacy.errors import ConsentRequired, NotAllowed
+from menwei.privacy.compliance import NoVoteRequired, OwnersVoteHook, require_activation
+from menwei.privacy.consent import (
+    Channel,
+    ConsentRecord,
+    NoticeContent,
+    NoticeVersion,
+    give_consent,
+    publish_notice,
+    withdraw_consent,
+)
+from menwei.privacy.errors import ConsentRequired, NotAllowed, RequestError
 from menwei.privacy.face_data import erase_face_data, store_template
 from menwei.privacy.keys import ProcessorKeys, load_processor_keys, write_key_file
 from menwei.privacy.keystore import FileKeyStore, KeyStore, key_store_path
 from menwei.privacy.retention import RetentionReport, due_for_erasure, events_cutoff
-from menwei.privacy.rights import access_bundle, render_summary_html
+from menwei.privacy.rights import (
+    RequestKind,
+    RightsRequest,
+    access_bundle,
+    open_request,
+    refuse,
+    render_summary_html,
+)
 from menwei.privacy.vault import SealedTemplate, Vault
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.scope import CommunityScope
@@ -360,3 +376,174 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+# -- notices, consent, requests, compliance: what the server's routes call ---------------------
+
+
+def publish_community_notice(
+    uow: UnitOfWork, *, community_id: uuid.UUID, content: NoticeContent, at: datetime
+) -> NoticeVersion:
+    """Freeze the next notice version of the community (``InvalidNotice`` names what to fix)."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        notice = publish_notice(
+            community_id, content, previous=store.notices.current(community_id), at=at
+        )
+        store.notices.add(notice)
+        uow.commit()
+    return notice
+
+
+def record_consent(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    person_id: uuid.UUID,
+    channel: Channel,
+    at: datetime,
+    guardian_id: uuid.UUID | None = None,
+    staff_account: str | None = None,
+) -> ConsentRecord:
+    """Record a separate consent to the community's current notice, and log it."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        scope = CommunityScope.all()
+        person = uow.people.get(person_id, scope)
+        guardian = uow.people.get(guardian_id, scope) if guardian_id else None
+        notice = store.notices.current(person.community_id)
+        if notice is None:
+            raise ConsentRequired(
+                "本小区尚未发布处理规则，暂不能同意。",
+                "This community has published no processing notice yet; there is nothing to "
+                "consent to.",
+            )
+        consent = give_consent(
+            person, notice, channel=channel, at=at, guardian=guardian, staff_account=staff_account
+        )
+        store.consents.add(consent)
+        actor = (
+            f"staff:{staff_account}"
+            if channel is Channel.STAFF_ASSISTED
+            else str(guardian_id if guardian_id else person_id)
+        )
+        kit.chain(store).append(
+            at=at,
+            actor=actor,
+            action=AuditAction.CONSENT,
+            person_id=person_id,
+            community_id=person.community_id,
+            detail={"notice_version": notice.version, "channel": channel.value},
+        )
+        uow.commit()
+    return consent
+
+
+def record_device_sync(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    community_id: uuid.UUID,
+    device_id: uuid.UUID,
+    person_ids: Sequence[uuid.UUID],
+    at: datetime,
+) -> None:
+    """A device pulled these people's sealed templates: remember it (for erasure) and log it."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        chain = kit.chain(store)
+        for person_id in person_ids:
+            store.templates.record_device_copy(community_id, person_id, device_id, at)
+            chain.append(
+                at=at,
+                actor=f"device:{device_id}",
+                action=AuditAction.SYNC_TO_DEVICE,
+                person_id=person_id,
+                community_id=community_id,
+            )
+        uow.commit()
+
+
+def record_gate_matches(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    passages: Sequence[tuple[uuid.UUID, uuid.UUID, datetime]],
+    actor: str,
+) -> int:
+    """Log face passages ``(community, person, time)`` as one entry per person per day."""
+    with uow:
+        entries = kit.chain(PrivacyStore(uow.session)).record_gate_matches(passages, actor=actor)
+        uow.commit()
+    return len(entries)
+
+
+def open_rights_request(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    person_id: uuid.UUID,
+    kind: RequestKind,
+    at: datetime,
+    details: str = "",
+) -> RightsRequest:
+    """A new request with the community's deadline (15 days unless configured)."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        person = uow.people.get(person_id, CommunityScope.all())
+        request = open_request(
+            community_id=person.community_id,
+            person_id=person_id,
+            kind=kind,
+            at=at,
+            deadline_days=store.settings.get(person.community_id).request_deadline_days,
+            details=details,
+        )
+        store.requests.save(request)
+        kit.chain(store).append(
+            at=at,
+            actor=str(person_id),
+            action=AuditAction.RIGHTS_REQUEST,
+            person_id=person_id,
+            community_id=person.community_id,
+            detail={"kind": kind.value, "request_id": str(request.id)},
+        )
+        uow.commit()
+    return request
+
+
+def refuse_rights_request(
+    uow: UnitOfWork, *, request_id: uuid.UUID, at: datetime, handled_by: str, reason: str
+) -> RightsRequest:
+    """Close a request as refused; the reason is required and shown to the person."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        request = store.requests.get(request_id)
+        if request is None:
+            raise RequestError("找不到该申请。", "No such request.", request_id=str(request_id))
+        closed = refuse(request, at=at, handled_by=handled_by, reason=reason)
+        store.requests.save(closed)
+        uow.commit()
+    return closed
+
+
+def activate_face_recognition(
+    uow: UnitOfWork, *, community_id: uuid.UUID, votes: OwnersVoteHook, at: datetime
+) -> None:
+    """Switch face recognition on, or ``ActivationRefused`` naming every unmet condition."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        settings = store.settings.get(community_id)
+        require_activation(
+            community_id=community_id,
+            notice_displayed_since=store.notices.first_published_at(community_id),
+            assessment=store.compliance.latest_assessment(community_id),
+            votes=votes if settings.vote_required else NoVoteRequired(),
+            now=at,
+            display_days=settings.display_days,
+        )
+        community = uow.session.get(CommunityRow, community_id)
+        if community is None:
+            raise RequestError("找不到该小区。", "No such community.")
+        community.face_enabled = True
+        uow.commit()
