@@ -11,7 +11,7 @@ when ../shared/data/lfw is present) topped up with random unit vectors to ``--te
 real resident being granted and is checked here).
 
 Each frame runs the whole per-frame path of ``GatePipeline.process_frame``: QR scan, YuNet
-detection, tracking, quality, liveness interface, SFace embedding, exact search of the
+detection, tracking, quality, the frame liveness check, SFace embedding, exact search of the
 gallery, ``core.decide``, the door pulse (simulated) and the event into the SQLite outbox
 with its fsync. The tracker is reset before every frame so that every frame ends in a
 decision. The same frames go through face_recognition (dlib HOG + ResNet encoder, the
@@ -52,6 +52,7 @@ from menwei.core import (
 )
 from menwei.gate.credentials import QrReader
 from menwei.gate.doors import DoorController, SimulatedDoor
+from menwei.gate.liveness import FrameCheck
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps
 from menwei.gate.sources import Frame
@@ -148,6 +149,7 @@ def ours(frames, templates: int, lfw: int, steps: VisionSteps, enrol: np.ndarray
             door=DoorController(SimulatedDoor(), pulse_s=0.01),
             outbox=outbox,
             qr_reader=QrReader(),
+            liveness=FrameCheck(aligner=steps.embedder.align),
         )
         samples, granted = [], 0
         for index, image in enumerate(frames):

@@ -11,7 +11,7 @@ import pytest
 from menwei.gate.agent import GateAgent, GateConfig
 from menwei.gate.credentials import PresentedCredential
 from menwei.gate.doors import SimulatedDoor
-from menwei.gate.errors import LocalStateError, SyncError
+from menwei.gate.errors import CredentialInputError, LocalStateError, SyncError
 from menwei.gate.sources import Frame
 from menwei.gate.sync import SyncClient
 
@@ -175,3 +175,29 @@ def test_alarms_and_refusals_are_uploaded_in_the_servers_event_shape(tmp_path: P
     assert [r["reason_code"] for r in reports] == ["door_held_open", "tailgating", "unknown_face"]
     assert all(_valid(r) for r in reports)
     assert reports[0]["credential_kind"] == "none" and reports[2]["credential_kind"] == "face"
+
+
+def test_a_card_read_from_the_readers_input_device_opens_the_door(tmp_path: Path) -> None:
+    import struct
+
+    device = _server_with_world()
+    http = LocalHttpServer(Recorded(handler=device))
+    agent = _agent(tmp_path, http.url, ScriptedFaces(), SimulatedDoor())
+    try:
+        agent.start()
+        codes = {"0": 11, **{str(d): d + 1 for d in range(1, 10)}}
+        raw = b"".join(
+            struct.pack("llHHi", 0, 0, 1, code, 1)
+            for code in [codes[c] for c in "0012345678"] + [28]
+        )
+        events = tmp_path / "event-kbd"
+        events.write_bytes(raw)
+        agent.read_cards(str(events)).join(timeout=10)
+        (body,) = [e.body for e in agent.outbox.pending()]
+        assert (body["credential_kind"], body["outcome"]) == ("card", "allow")
+        assert agent.pipeline is not None and agent.pipeline.door.unlocked
+        with pytest.raises(CredentialInputError, match="could not be opened"):
+            agent.read_cards(str(tmp_path / "missing"))
+    finally:
+        agent.close()
+        http.stop()

@@ -113,3 +113,20 @@ def test_the_gate_package_exports_what_it_lists() -> None:
     missing = [name for name in gate.__all__ if not hasattr(gate, name)]
     assert missing == []
     assert sorted(gate.__all__) == gate.__all__
+
+
+def test_keys_from_a_linux_input_device_become_card_lines() -> None:
+    import struct
+
+    from menwei.gate.credentials import evdev_lines
+
+    def key(code: int, value: int = 1, kind: int = 1) -> bytes:
+        return struct.pack("llHHi", 0, 0, kind, code, value)
+
+    # "1", "2", keypad "0", release events, a sync event, then Enter; then an empty Enter
+    raw = b"".join(
+        [key(2), key(2, 0), key(3), key(82), key(0, 0, kind=0), key(28), key(28), key(11)]
+    )
+    assert list(evdev_lines(io.BytesIO(raw))) == ["120"]
+    reader = CardReader(min_digits=3)
+    assert [c.value for c in reader.read(evdev_lines(io.BytesIO(raw)))] == ["120"]

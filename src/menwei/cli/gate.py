@@ -71,9 +71,12 @@ def register(app: typer.Typer) -> None:
         liveness: Annotated[
             str, typer.Option(help="Presentation-attack check: frame, or none (events say so).")
         ] = "frame",
-        cards_from_stdin: Annotated[
-            bool, typer.Option(help="Read a keyboard-wedge card reader from standard input.")
-        ] = False,
+        card_reader: Annotated[
+            str | None,
+            typer.Option(
+                help="Keyboard-wedge card reader: - (standard input) or its event device."
+            ),
+        ] = None,
     ) -> None:
         """Run the gate agent: frames and cards to door decisions, offline-first."""
         from menwei.gate.agent import GateAgent, GateConfig
@@ -118,8 +121,8 @@ def register(app: typer.Typer) -> None:
         try:
             agent = GateAgent(config)
             agent.start()
-            if cards_from_stdin:
-                agent.read_cards()
+            if card_reader:
+                agent.read_cards(card_reader)
             frames = agent.run()
             typer.echo(f"Processed {frames} frames; {len(agent.outbox)} events wait for upload.")
         except GateError as error:

@@ -12,12 +12,12 @@ import logging
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
-from menwei.gate.credentials import CardReader, QrReader
+from menwei.gate.credentials import CardReader, QrReader, evdev_lines
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
@@ -224,19 +224,36 @@ class GateAgent:
             pipeline.door.close()
         return frames
 
-    def read_cards(self, stream: TextIO = sys.stdin) -> threading.Thread:
-        """Feed a keyboard-wedge card reader's lines (standard input) to the pipeline."""
+    def read_cards(self, source: str = "-") -> threading.Thread:
+        """Feed a keyboard-wedge card reader to the pipeline: ``-`` is standard input, a path
+        is the reader's Linux input device (``/dev/input/by-id/…-event-kbd``)."""
+        handle: BinaryIO | None = None
+        if source == "-":
+            lines: Iterable[str] = sys.stdin
+        else:
+            try:
+                handle = Path(source).open("rb")  # noqa: SIM115 (read until the agent stops)
+            except OSError as error:
+                raise CredentialInputError(
+                    f"The card reader {source} could not be opened ({error.strerror}). Check "
+                    "the device path and that this user may read it (group 'input')."
+                ) from None
+            lines = evdev_lines(handle)
 
         def loop() -> None:
             reader = CardReader()
-            for item in reader.read(stream):
-                if self.stop_event.is_set() or self.pipeline is None:
-                    return
-                if isinstance(item, CredentialInputError):
-                    log.info("card reader: %s", item.message)
-                    continue
-                outcome = self.pipeline.present(item)
-                log.info("decision: %s (card)", outcome.reason_code)
+            try:
+                for item in reader.read(lines):
+                    if self.stop_event.is_set() or self.pipeline is None:
+                        return
+                    if isinstance(item, CredentialInputError):
+                        log.info("card reader: %s", item.message)
+                        continue
+                    outcome = self.pipeline.present(item)
+                    log.info("decision: %s (card)", outcome.reason_code)
+            finally:
+                if handle is not None:
+                    handle.close()
 
         thread = threading.Thread(target=loop, name="menwei-cards", daemon=True)
         thread.start()

@@ -5,17 +5,19 @@ only *reads* them here; whether a card, PIN or pass opens the door is decided by
 
 - A USB card reader of the common kind acts as a keyboard ("keyboard wedge"): it types the
   card number and presses Enter. ``CardReader`` turns such lines into card numbers, ignoring
-  the same card presented again within the debounce time.
+  the same card presented again within the debounce time. The lines come from the console,
+  or straight from the reader's Linux input device (``evdev_lines``).
 - A PIN pad types digits; ``*`` clears, ``#`` or Enter submits; an idle pause clears too.
 - ``QrReader`` decodes QR codes in camera frames with OpenCV's ``QRCodeDetector``.
 """
 
 from __future__ import annotations
 
+import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal, TextIO
+from typing import BinaryIO, Literal, TextIO
 
 import cv2
 import numpy as np
@@ -84,8 +86,10 @@ class CardReader:
             return None
         return PresentedCredential("card", number, self._clock())
 
-    def read(self, stream: TextIO) -> Iterator[PresentedCredential | CredentialInputError]:
-        """Every card in ``stream`` (for example ``sys.stdin`` on the gate's console)."""
+    def read(
+        self, stream: TextIO | Iterable[str]
+    ) -> Iterator[PresentedCredential | CredentialInputError]:
+        """Every card in ``stream``: ``sys.stdin`` on the gate's console, or ``evdev_lines``."""
         for line in stream:
             if not line.strip():
                 continue
@@ -96,6 +100,38 @@ class CardReader:
                 continue
             if credential is not None:
                 yield credential
+
+
+# Linux input events (struct input_event on 64-bit: timeval, type u16, code u16, value s32).
+_INPUT_EVENT = struct.Struct("llHHi")
+_EV_KEY = 1
+_KEY_DOWN = 1
+_DIGIT_KEYS = {
+    **{code: str(digit) for code, digit in zip(range(2, 11), range(1, 10), strict=True)},
+    11: "0",
+    # the numeric keypad
+    71: "7", 72: "8", 73: "9", 75: "4", 76: "5", 77: "6", 79: "1", 80: "2", 81: "3", 82: "0",
+}  # fmt: skip
+_ENTER_KEYS = {28, 96}
+
+
+def evdev_lines(stream: BinaryIO) -> Iterator[str]:
+    """Lines typed on a Linux input device (``/dev/input/event…``), for a reader the desktop
+    does not own: digits are collected until Enter; other keys are ignored."""
+    digits: list[str] = []
+    while True:
+        data = stream.read(_INPUT_EVENT.size)
+        if len(data) < _INPUT_EVENT.size:
+            return
+        _, _, kind, code, value = _INPUT_EVENT.unpack(data)
+        if kind != _EV_KEY or value != _KEY_DOWN:
+            continue
+        if code in _ENTER_KEYS:
+            if digits:
+                yield "".join(digits)
+            digits = []
+        elif code in _DIGIT_KEYS:
+            digits.append(_DIGIT_KEYS[code])
 
 
 class PinPad:
