@@ -6,6 +6,8 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from menwei.privacy.errors import VaultError
 from menwei.privacy.keys import ProcessorKeys
@@ -155,3 +157,17 @@ def test_a_community_key_rotation_that_fails_half_way_changes_nothing(tmp_path, 
         assert store.get_community_key("c1") == before
         fresh = Vault(keys.kek_ring, store)
         assert all(fresh.unseal(s) == TEMPLATE for s in sealed)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(template=st.binary(min_size=0, max_size=2048), data=st.data())
+def test_any_template_round_trips_and_any_single_bit_flip_is_caught(vault, template, data):
+    sealed = _seal(vault, template=template)
+    assert vault.unseal(sealed) == template
+    bit = data.draw(st.integers(min_value=0, max_value=len(sealed.ciphertext) * 8 - 1))
+    damaged = bytearray(sealed.ciphertext)
+    damaged[bit // 8] ^= 1 << (bit % 8)
+    with pytest.raises(VaultError):
+        vault.unseal(SealedTemplate("c1", "p1", 1, NOW, bytes(damaged)))

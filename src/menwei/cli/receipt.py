@@ -56,9 +56,9 @@ def register(app: typer.Typer) -> None:
                 "The signature is valid, but the receipt is not about this person.", err=True
             )
             raise typer.Exit(EXIT_CHECK_FAILED)
-        deleted = receipt["deleted"]
+        deleted = receipt.get("deleted") or {}
         origin = "the processor's published key" if key else "the key inside the receipt"
         typer.echo(f"删除凭证有效 / Receipt is valid (signed by {origin}).")
-        typer.echo(f"  deleted at: {receipt['deleted_at']}  reason: {receipt['reason']}")
-        typer.echo(f"  template versions: {deleted['face_template_versions']}")
-        typer.echo(f"  devices told to delete: {len(deleted['devices_told_to_delete'])}")
+        typer.echo(f"  deleted at: {receipt.get('deleted_at')}  reason: {receipt.get('reason')}")
+        typer.echo(f"  template versions: {deleted.get('face_template_versions')}")
+        typer.echo(f"  devices told to delete: {len(deleted.get('devices_told_to_delete') or [])}")

@@ -10,6 +10,11 @@ database backups: a backup carries ciphertexts only, and once a person's data ke
 this store no copy of it exists anywhere in usable form. The file store is SQLite with
 ``secure_delete`` on, so a deleted key's bytes are overwritten in the file rather than left in a
 free page. ``MemoryKeyStore`` is the fake used in tests.
+
+What remains outside menwei's reach: during the deleting transaction SQLite's rollback journal
+briefly holds the page as it was, and the file system may keep that freed block until it is
+reused. Put the key folder on an encrypted file system (as the key file itself should be) so
+that such remnants are unreadable once the machine is off.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class KeyStore(Protocol):
     def data_keys(self, community_id: str) -> Iterator[tuple[str, bytes]]: ...
     def count_people(self) -> int: ...
     def transaction(self) -> AbstractContextManager[None]: ...
+    def close(self) -> None: ...
 
 
 class MemoryKeyStore:
@@ -72,6 +78,9 @@ class MemoryKeyStore:
 
     def count_people(self) -> int:
         return len(self._data)
+
+    def close(self) -> None:
+        """Nothing to release; present so the fake is a drop-in for the file store."""
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
