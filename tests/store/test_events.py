@@ -239,3 +239,29 @@ def test_the_batch_path_writes_values_exactly_as_the_orm_does(uow: UnitOfWork) -
         same_person = uow.events.count(EventFilter(person_id=site.owner.id), EVERYTHING)
     assert sorted(same_time) == sorted(["orm", f"{site.community.id}-1"])
     assert same_person == 2
+
+
+def test_retention_drops_only_the_old_events_of_one_community(uow: UnitOfWork) -> None:
+    mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
+    with uow:
+        uow.events.add_many([_event(mine, n) for n in range(10)] + [_event(theirs, 1)])
+        uow.commit()
+    with uow:
+        assert uow.events.delete_before(mine.community.id, T0 + timedelta(seconds=4)) == 4
+        uow.commit()
+    with uow:
+        assert uow.events.count(EventFilter(community_id=mine.community.id), EVERYTHING) == 6
+        assert uow.events.count(EventFilter(community_id=theirs.community.id), EVERYTHING) == 1
+
+
+def test_deleting_a_person_keeps_their_events_without_a_name(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    with uow:
+        uow.events.add(_event(site, 1))
+        uow.commit()
+    with uow:
+        uow.people.delete(site.owner.id, EVERYTHING)
+        uow.commit()
+    with uow:
+        (event,) = uow.events.page(EventFilter(), EVERYTHING).events
+    assert event.person_id is None and event.outcome == "allow"

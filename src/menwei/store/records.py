@@ -8,7 +8,7 @@ table rows.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -149,4 +149,3 @@ class ImportReport:
     memberships: int = 0
     cards: int = 0
     skipped_existing: int = 0
-    notes: tuple[str, ...] = field(default_factory=tuple)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from menwei.store.csv_cells import defuse
@@ -214,8 +214,6 @@ class EventRepository:
 
     def delete_before(self, community_id: uuid.UUID, before: datetime) -> int:
         """Retention: drop a community's events older than ``before``; returns how many."""
-        from sqlalchemy import delete
-
         result = self._session.execute(
             delete(EventRow).where(
                 EventRow.community_id == community_id, EventRow.occurred_at < before
