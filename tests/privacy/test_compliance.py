@@ -210,3 +210,23 @@ def test_the_governance_rooms_vote_gate_fills_the_hook():
     assert [u.code for u in _conditions(votes=no_vote_yet)] == [Unmet.VOTE_NOT_PASSED]
     not_required = OwnersVoteGate([], at=NOW, requires_vote=False)
     assert _conditions(votes=not_required) == []
+
+
+def test_the_filing_materials_print_as_a_document_in_either_language():
+    from menwei.privacy.compliance import render_filing_materials
+
+    doc = filing_materials(
+        processor={"name": "阳光物业"},
+        communities=[{"name": "阳光花园"}],
+        people=12,
+        purpose="通行核验",
+        method="本地比对",
+        safeguards=["逐人密钥加密"],
+        notice_text="处理规则全文",
+        assessment=None,
+        generated_at=NOW,
+    )
+    zh, en = render_filing_materials(doc), render_filing_materials(doc, "en")
+    assert "# 人脸识别技术应用备案材料" in zh and "- name: 阳光花园" in zh
+    assert "## Safeguards" in en and "- 逐人密钥加密" in en
+    assert "## Impact assessment\n\n—" in en

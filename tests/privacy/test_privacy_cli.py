@@ -158,3 +158,38 @@ def test_maintenance_run_logs_each_community(runner, environment, uow):
     assert result.exit_code == 0, result.output
     assert "erased 0 moved-out" in result.output
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+
+
+def test_keys_rotate_for_one_community_keeps_its_templates_readable(runner, environment, uow):
+    kit = open_kit(environment)
+    try:
+        sealed = kit.vault.seal(
+            community_id="1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+            person_id="p1",
+            template_version=1,
+            template=b"t" * 512,
+            at=AT,
+        )
+    finally:
+        kit.key_store.close()
+    result = runner.invoke(
+        app, ["keys", "rotate", "--community", "1b4e28ba-2fa1-11d2-883f-0016d3cca427"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 data key(s) re-wrapped" in result.output
+    fresh = open_kit(environment)
+    try:
+        assert fresh.vault.unseal(sealed) == b"t" * 512
+    finally:
+        fresh.key_store.close()
+    bad = runner.invoke(app, ["keys", "rotate", "--community", "not-an-id"])
+    assert bad.exit_code == 2
+
+
+def test_audit_checkpoint_signs_the_newest_entry(runner, environment, uow):
+    assert "empty" in runner.invoke(app, ["audit", "checkpoint"]).output
+    _log_entries(uow, environment, n=3)
+    result = runner.invoke(app, ["audit", "checkpoint"])
+    assert result.exit_code == 0, result.output
+    assert "entry 3" in result.output
+    assert "1 signed checkpoints" in runner.invoke(app, ["audit", "verify"]).output

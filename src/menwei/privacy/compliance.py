@@ -343,3 +343,36 @@ def render_incident_notice(incident: BreachIncident, locale: str = "zh-CN") -> s
 
 def incident_fields() -> list[str]:
     return [f.name for f in fields(BreachIncident)]
+
+
+_FILING_LABELS = {
+    "basic_information": ("处理者基本情况", "Basic information about the processor"),
+    "communities": ("应用场所", "Where it is used"),
+    "purpose": ("处理目的", "Purpose"),
+    "method": ("处理方式", "Method"),
+    "people_with_face_data": ("存储人脸信息的人数", "People with face data stored"),
+    "safeguards": ("安全保护措施", "Safeguards"),
+    "processing_rules": ("处理规则", "Processing rules"),
+    "impact_assessment": ("个人信息保护影响评估", "Impact assessment"),
+}
+
+
+def render_filing_materials(materials: dict[str, Any], locale: str = "zh-CN") -> str:
+    """The filing materials as a plain Markdown document, to print or attach."""
+    en = locale.lower().startswith("en")
+    title = "Filing materials: face recognition" if en else "人脸识别技术应用备案材料"
+    lines = [f"# {title}", "", f"{materials.get('generated_at', '')}", ""]
+    for key, (zh, en_label) in _FILING_LABELS.items():
+        lines += [f"## {en_label if en else zh}", ""]
+        value = materials.get(key)
+        if isinstance(value, dict):
+            lines += [f"- {k}: {v}" for k, v in value.items()]
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    item = ", ".join(f"{k}: {v}" for k, v in item.items())
+                lines.append(f"- {item}")
+        else:
+            lines.append("—" if value is None else str(value))
+        lines.append("")
+    return "\n".join(lines)
