@@ -6,6 +6,7 @@ tokens and session cookies. Lookups go by digest, so the secret itself never rea
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import datetime
 
@@ -129,7 +130,7 @@ class AccountRepository:
         row = self._session.scalar(select(UserAccountRow).where(UserAccountRow.login == login))
         return None if row is None else self._account(row)
 
-    def list(self, *, processor_id: uuid.UUID | None = None) -> list[UserAccount]:
+    def list(self, *, processor_id: uuid.UUID | None = None) -> builtins.list[UserAccount]:
         query = select(UserAccountRow)
         if processor_id is not None:
             query = query.where(UserAccountRow.processor_id == processor_id)
@@ -175,7 +176,7 @@ class AccountRepository:
         )
         return None if row is None else _token(row)
 
-    def tokens_of(self, account_id: uuid.UUID) -> list[ApiToken]:
+    def tokens_of(self, account_id: uuid.UUID) -> builtins.list[ApiToken]:
         rows = self._session.scalars(
             select(ApiTokenRow)
             .where(ApiTokenRow.account_id == account_id)

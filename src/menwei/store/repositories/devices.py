@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import datetime
 
@@ -78,7 +79,9 @@ class DeviceRepository:
             raise NotFound("device", device_id)
         return self._device(row)
 
-    def list(self, scope: CommunityScope, *, community_id: uuid.UUID | None = None) -> list[Device]:
+    def list(
+        self, scope: CommunityScope, *, community_id: uuid.UUID | None = None
+    ) -> builtins.list[Device]:
         query = select(DeviceRow).where(scope.clause(DeviceRow.community_id))
         if community_id is not None:
             query = query.where(DeviceRow.community_id == community_id)

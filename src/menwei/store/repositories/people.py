@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import date
 
@@ -94,7 +95,7 @@ class PersonRepository:
         name_contains: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Person]:
+    ) -> builtins.list[Person]:
         query = select(PersonRow).where(scope.clause(PersonRow.community_id))
         if community_id is not None:
             query = query.where(PersonRow.community_id == community_id)
@@ -110,7 +111,7 @@ class PersonRepository:
         ).all()
         return [person_from_row(row) for row in rows]
 
-    def wards_of(self, guardian_id: uuid.UUID, scope: CommunityScope) -> list[Person]:
+    def wards_of(self, guardian_id: uuid.UUID, scope: CommunityScope) -> builtins.list[Person]:
         """The children whose consent ``guardian_id`` gives (R4)."""
         rows = self._session.scalars(
             select(PersonRow).where(
@@ -169,7 +170,7 @@ class PersonRepository:
 
     def memberships_of(
         self, person_id: uuid.UUID, scope: CommunityScope
-    ) -> list[HouseholdMembership]:
+    ) -> builtins.list[HouseholdMembership]:
         self._row(person_id, scope)
         rows = self._session.scalars(
             select(HouseholdMembershipRow)
@@ -178,7 +179,9 @@ class PersonRepository:
         ).all()
         return [_membership(row) for row in rows]
 
-    def household(self, unit_id: uuid.UUID, day: date, scope: CommunityScope) -> list[Person]:
+    def household(
+        self, unit_id: uuid.UUID, day: date, scope: CommunityScope
+    ) -> builtins.list[Person]:
         """Who lives in ``unit_id`` on ``day``."""
         rows = self._session.scalars(
             select(PersonRow)
@@ -192,7 +195,7 @@ class PersonRepository:
         ).all()
         return [person_from_row(row) for row in rows]
 
-    def moved_out_before(self, community_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+    def moved_out_before(self, community_id: uuid.UUID, day: date) -> builtins.list[uuid.UUID]:
         """People whose every household membership ended before ``day`` (retention, R7)."""
         current = select(HouseholdMembershipRow.person_id).where(
             or_(
