@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from menwei.privacy.audit import AuditEntry, Checkpoint
@@ -37,6 +37,9 @@ from menwei.store.privacy_tables import (
     TemplateDeviceRow,
 )
 from menwei.store.tables import CommunityRow, EventRow, HouseholdMembershipRow
+
+# An arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
+_AUDIT_LOCK = 0x6D656E7765690001
 
 
 def _uuid(value: object) -> uuid.UUID:
@@ -70,7 +73,23 @@ class SqlAuditLog:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def _lock_for_append(self) -> None:
+        """Make concurrent appenders take turns until commit, instead of failing.
+
+        PostgreSQL: a transaction-scoped advisory lock. SQLite: a write statement that touches
+        no row, which still takes the database's write lock, so the last entry read next is
+        the true last one (a read-then-write transaction would otherwise fail on a stale
+        snapshot).
+        """
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK})
+        else:
+            self._session.execute(
+                text("UPDATE privacy_audit_checkpoints SET seq = seq WHERE id = -1")
+            )
+
     def last_entry(self) -> AuditEntry | None:
+        self._lock_for_append()
         row = self._session.scalar(
             select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
         )
