@@ -164,6 +164,36 @@ def ours(frames, templates: int, lfw: int, steps: VisionSteps, enrol: np.ndarray
     return samples[3:]
 
 
+def stages(frames, steps: VisionSteps, gallery_size: int) -> None:
+    """Median per stage over the same frames, to show where the time goes."""
+    from menwei.vision.quality import GATE, assess
+
+    qr = QrReader()
+    check = FrameCheck(aligner=steps.embedder.align)
+    gallery = Gallery(capacity=gallery_size)
+    gallery.add_many((f"d{i}", v) for i, v in enumerate(fill([], gallery_size)))
+    timings: dict[str, list[float]] = {
+        k: [] for k in ("qr scan", "detect", "quality", "liveness", "embed", "search")
+    }
+    for image in frames:
+        marks = [time.perf_counter()]
+        qr.scan(image)
+        marks.append(time.perf_counter())
+        faces = steps.detect(image)
+        marks.append(time.perf_counter())
+        assess(image, faces[:1], GATE)
+        marks.append(time.perf_counter())
+        check.check(image, faces[0])
+        marks.append(time.perf_counter())
+        vector = steps.embed(image, faces[0])
+        marks.append(time.perf_counter())
+        gallery.search(vector, 1)
+        marks.append(time.perf_counter())
+        for bucket, a, b in zip(timings.values(), marks, marks[1:], strict=False):
+            bucket.append((b - a) * 1000)
+    print("stage medians: " + ", ".join(f"{k} {np.median(v):.1f} ms" for k, v in timings.items()))
+
+
 def peer(frames, templates: int, enrol: np.ndarray) -> list[float]:
     import face_recognition
 
@@ -204,6 +234,7 @@ def main() -> None:
     frames = approach([cv2.imread(str(p)) for p in paths[10:40]], args.frames)
     steps = VisionSteps(detect_max_side=args.detect_max_side)
     print(f"detection on frames scaled to {args.detect_max_side} px; QR scan every 3rd frame")
+    stages(frames[:30], steps, args.templates)
     mine = ours(frames, args.templates, args.lfw, steps, enrol)
     print(f"menwei frame to decision, one core: {percentiles(mine)}")
     theirs = peer(frames[: args.peer_frames], args.templates, enrol)
