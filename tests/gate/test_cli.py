@@ -30,6 +30,7 @@ def _menwei(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
     )
 
 
+@pytest.mark.processes
 def test_a_gate_without_a_server_or_state_says_how_to_start(tmp_path: Path) -> None:
     (tmp_path / "frames").mkdir()
     cv2.imencode(".png", np.zeros((8, 8, 3), np.uint8))[1].tofile(
@@ -41,6 +42,7 @@ def test_a_gate_without_a_server_or_state_says_how_to_start(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.processes
 def test_an_unknown_driver_is_refused_with_the_choices(tmp_path: Path) -> None:
     device = DeviceServer(TOKEN)
     for kind, record_id, payload in world_records(make_world()):
