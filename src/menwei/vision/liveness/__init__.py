@@ -9,8 +9,11 @@ with a reason code), never a score:
   as a plane does, and a head's do not.
 - ``Challenge``: at enrolment or a high-security door; a random movement asked for and
   verified from the landmarks, with a time limit.
+
+``LivenessCheck`` combines them per door mode (off, passive, passive_temporal, active).
 """
 
+from menwei.vision.liveness.check import LivenessCheck, LivenessMode
 from menwei.vision.liveness.errors import ChallengeError, LivenessError, PadParametersError
 from menwei.vision.liveness.frame import FrameLiveness
 from menwei.vision.liveness.model import PadModel, load_model
@@ -19,7 +22,9 @@ from menwei.vision.liveness.result import LivenessOutcome, LivenessReason, Liven
 __all__ = [
     "ChallengeError",
     "FrameLiveness",
+    "LivenessCheck",
     "LivenessError",
+    "LivenessMode",
     "LivenessOutcome",
     "LivenessReason",
     "LivenessResult",

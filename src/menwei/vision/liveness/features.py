@@ -80,10 +80,11 @@ def spectrum_bands(grey: np.ndarray) -> np.ndarray:
     Printing and screens add periodic patterns (half-tone dots, moiré) that show as isolated
     peaks at high spatial frequency; their absence, and blur, show as missing high-band energy.
     """
-    values = np.ascontiguousarray(grey, dtype=np.float32)
-    values = values - float(values.mean())
-    spectrum = cv2.dft(values, flags=cv2.DFT_COMPLEX_OUTPUT)
-    power = cv2.magnitude(spectrum[:, :, 0], spectrum[:, :, 1]) ** 2
+    # float64 and NumPy's FFT: the same frame gives the same bits whatever the memory
+    # alignment, which single-precision SIMD paths do not promise (and training must repeat)
+    values = np.asarray(grey, dtype=np.float64)
+    spectrum = np.fft.fft2(values - values.mean())
+    power = spectrum.real**2 + spectrum.imag**2
     bands, high = _band_grid(values.shape[0])
     energy = np.bincount(bands.ravel(), weights=power.ravel(), minlength=len(_FFT_BANDS) + 1)
     shares = energy[: len(_FFT_BANDS)] / (float(energy.sum()) + 1e-6)

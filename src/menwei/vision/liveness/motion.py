@@ -9,7 +9,8 @@ never off the plane, it is flat. If it hardly moved at all, the frames cannot te
 check says ``not_checked`` rather than guess.
 
 Landmark noise sets the floor: YuNet's five points jitter by a few per cent of the eye
-distance, so a head must turn by roughly ten degrees over the approach to be told from paper.
+distance, so a head must turn or tilt by about eleven degrees over the approach to be told
+from paper.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ CHECK_NAME = "motion"
 class MotionRules:
     min_frames: int = 6
     """Fewer frames than this are too few to judge."""
-    depth: float = 0.2
-    """Nose parallax (eye distances, 80th percentile over the frames) that proves depth."""
+    depth: float = 0.15
+    """Nose parallax (eye distances, 80th percentile over the frames) that proves depth.
+
+    A head turned or tilted by about 11 degrees shows 0.15; YuNet's jitter on NUAA's webcam
+    frames stays below 0.1 for nine windows in ten."""
     movement: float = 1.0
     """Whole-face movement (eye distances) after which a flat result counts as an attack.
 

@@ -30,6 +30,7 @@ class LivenessReason(StrEnum):
     CHALLENGE_WRONG_MOVE = "challenge_wrong_move"
     CHALLENGE_TIMED_OUT = "challenge_timed_out"
     FACE_LOST = "face_lost"
+    CHECK_OFF = "check_off"
 
 
 _MESSAGES: dict[LivenessReason, tuple[str, str]] = {
@@ -73,6 +74,10 @@ _MESSAGES: dict[LivenessReason, tuple[str, str]] = {
     LivenessReason.FACE_LOST: (
         "没有持续检测到人脸，请保持脸部在取景框内并重新开始。",
         "Your face left the frame. Keep it in view and start again.",
+    ),
+    LivenessReason.CHECK_OFF: (
+        "此门未启用活体检测。",
+        "Liveness checks are switched off at this door.",
     ),
 }
 
