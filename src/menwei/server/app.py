@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.errors import install_error_handlers
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.throttle = LoginThrottle(
         settings.login_max_failures, settings.login_lockout_minutes * 60
     )
+    app.state.principals = PrincipalCache()
     install_error_handlers(app)
     include_routers(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

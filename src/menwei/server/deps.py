@@ -13,6 +13,8 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from menwei.server.auth.cache import PrincipalCache
+from menwei.server.auth.tokens import token_hash
 from menwei.server.errors import Forbidden, NotFound, Unauthenticated
 from menwei.server.policy import POLICY, Principal, holds
 from menwei.server.services.accounts import principal_for_bearer, principal_for_session
@@ -36,6 +38,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
+def forget_principals(request: Request) -> None:
+    """Call after anything that ends a token or changes an account's reach."""
+    request.app.state.principals.clear()
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -51,15 +58,22 @@ def authenticate(request: Request) -> Principal:
         return cached  # type: ignore[no-any-return]
     token = bearer_token(request)
     cookie = request.cookies.get(SESSION_COOKIE)
-    principal = None
-    uow = get_uow(request)
-    with uow:
-        if token:
-            principal = principal_for_bearer(uow, token)
-        elif cookie:
-            principal = principal_for_session(uow, cookie)
-    if principal is None:
+    secret = token or cookie
+    if not secret:
         raise Unauthenticated(headers={"WWW-Authenticate": "Bearer"})
+    cache: PrincipalCache = request.app.state.principals
+    digest = ("b:" if token else "c:") + token_hash(secret)
+    principal = cache.get(digest)
+    if principal is None:
+        uow = get_uow(request)
+        with uow:
+            if token:
+                principal = principal_for_bearer(uow, token)
+            else:
+                principal = principal_for_session(uow, secret)
+        if principal is None:
+            raise Unauthenticated(headers={"WWW-Authenticate": "Bearer"})
+        cache.put(digest, principal)
     request.state.principal = principal
     request.state.locale = principal.locale
     return principal

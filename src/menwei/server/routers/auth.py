@@ -9,7 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from menwei.server.deps import SESSION_COOKIE, Caller, Permit, SettingsDep, UowDep, bearer_token
+from menwei.server.deps import (
+    SESSION_COOKIE,
+    Caller,
+    Permit,
+    SettingsDep,
+    UowDep,
+    bearer_token,
+    forget_principals,
+)
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import accounts
 
@@ -115,6 +123,7 @@ def token(body: TokenRequest, request: Request, uow: UowDep, settings: SettingsD
 def logout(request: Request, response: Response, uow: UowDep) -> Response:
     """End this session (or revoke this bearer token). Harmless when not signed in."""
     accounts.sign_out(uow, cookie=request.cookies.get(SESSION_COOKIE), bearer=bearer_token(request))
+    forget_principals(request)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import devices
@@ -71,5 +71,9 @@ def get_device(device_id: uuid.UUID, caller: DevicesRead, uow: UowDep) -> Device
 
 
 @router.post("/communities/{community_id}/devices/{device_id}/revoke")
-def revoke_device(device_id: uuid.UUID, caller: DevicesWrite, uow: UowDep) -> DevicePublic:
-    return device_public(devices.revoke(uow, caller, device_id))
+def revoke_device(
+    device_id: uuid.UUID, caller: DevicesWrite, uow: UowDep, request: Request
+) -> DevicePublic:
+    revoked = devices.revoke(uow, caller, device_id)
+    forget_principals(request)
+    return device_public(revoked)

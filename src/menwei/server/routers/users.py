@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from menwei.server.deps import Caller, Permit, UowDep
+from menwei.server.deps import Caller, Permit, UowDep, forget_principals
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
@@ -106,8 +106,9 @@ def get_user(user_id: uuid.UUID, caller: UsersRead, uow: UowDep) -> UserPublic:
 
 @router.post("/{user_id}/password", status_code=204)
 def reset_password(
-    user_id: uuid.UUID, body: PasswordReset, caller: UsersWrite, uow: UowDep
+    user_id: uuid.UUID, body: PasswordReset, caller: UsersWrite, uow: UowDep, request: Request
 ) -> Response:
     """Set a new password; every session and token of the account ends."""
     accounts.reset_password(uow, caller.principal, user_id, body.password)
+    forget_principals(request)
     return Response(status_code=204)
