@@ -28,6 +28,7 @@ from menwei.store.privacy_services import (
     activate_face_recognition,
     enrol_template,
     erase_person,
+    fulfil_deletion_request,
     open_kit,
     open_rights_request,
     publish_community_notice,
@@ -35,6 +36,7 @@ from menwei.store.privacy_services import (
     record_device_sync,
     record_gate_matches,
     refuse_rights_request,
+    templates_for_gates,
     verify_audit,
 )
 from menwei.store.tables import CommunityRow, DeviceRow
@@ -309,3 +311,70 @@ def test_assessments_and_incidents_are_kept_and_read_back(uow, site):
         older = dataclasses.replace(assessment, id=uuid.uuid4(), assessed_at=T0 - timedelta(1))
         store.compliance.add_assessment(older)
         assert store.compliance.latest_assessment(site.community.id) == assessment
+
+
+def _enrolled(uow, kit, site, name="王芳", template=b"\x02" * 512) -> Person:
+    person = _person(uow, site, name=name)
+    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    enrol_template(
+        uow,
+        kit,
+        person_id=person.id,
+        community_id=site.community.id,
+        template=template,
+        at=NOW,
+        actor="self",
+    )
+    return person
+
+
+@pytest.mark.parametrize(
+    ("on_new_terms", "usable"), [(OnNewTerms.OLD_TERMS, True), (OnNewTerms.SUSPEND, False)]
+)
+def test_after_a_material_notice_change_gates_use_old_templates_only_if_the_community_chose_so(
+    uow, kit, site, on_new_terms, usable
+):
+    publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    person = _enrolled(uow, kit, site)
+    with uow:
+        PrivacyStore(uow.session).settings.save(
+            site.community.id, PrivacySettings(on_new_terms=on_new_terms)
+        )
+        uow.commit()
+    assert templates_for_gates(uow, kit, community_id=site.community.id) == {
+        str(person.id): b"\x02" * 512
+    }
+    publish_community_notice(
+        uow, community_id=site.community.id, content=notice_content(retention_days=730), at=NOW
+    )
+    gallery = templates_for_gates(uow, kit, community_id=site.community.id)
+    assert (str(person.id) in gallery) is usable
+    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    assert str(person.id) in templates_for_gates(uow, kit, community_id=site.community.id)
+
+
+def test_a_cosmetic_notice_change_keeps_every_template_in_use(uow, kit, site):
+    publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    person = _enrolled(uow, kit, site)
+    publish_community_notice(
+        uow,
+        community_id=site.community.id,
+        content=notice_content(processor_contact="0571-1234 5678"),
+        at=NOW,
+    )
+    assert str(person.id) in templates_for_gates(uow, kit, community_id=site.community.id)
+
+
+def test_a_deletion_request_is_fulfilled_by_crypto_shredding_with_a_receipt(uow, kit, site):
+    publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    person = _enrolled(uow, kit, site)
+    request = open_rights_request(uow, kit, person_id=person.id, kind=RequestKind.DELETION, at=NOW)
+    receipt = fulfil_deletion_request(uow, kit, request_id=request.id, at=NOW, handled_by="li")
+    assert receipt["reason"] == "deletion_request"
+    assert templates_for_gates(uow, kit, community_id=site.community.id) == {}
+    with uow:
+        store = PrivacyStore(uow.session)
+        assert store.requests.get(request.id).state is RequestState.FULFILLED
+        assert store.consents.live_for(person.id) is None
+    with pytest.raises(RequestError):
+        fulfil_deletion_request(uow, kit, request_id=request.id, at=NOW, handled_by="li")

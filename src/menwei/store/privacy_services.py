@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,10 @@ from menwei.privacy.consent import (
     ConsentRecord,
     NoticeContent,
     NoticeVersion,
+    TemplateStatus,
     give_consent,
     publish_notice,
+    template_status,
     withdraw_consent,
 )
 from menwei.privacy.errors import ConsentRequired, NotAllowed, RequestError
@@ -39,6 +41,7 @@ from menwei.privacy.rights import (
     RequestKind,
     RightsRequest,
     access_bundle,
+    fulfil,
     open_request,
     refuse,
     render_summary_html,
@@ -547,3 +550,76 @@ def activate_face_recognition(
             raise RequestError("找不到该小区。", "No such community.")
         community.face_enabled = True
         uow.commit()
+
+
+def templates_for_gates(
+    uow: UnitOfWork, kit: PrivacyKit, *, community_id: uuid.UUID
+) -> dict[str, bytes]:
+    """Every template the community's gates may use today, opened, by person id.
+
+    A template counts only with a live consent: under the current notice, or under an older
+    one whose terms still cover it, or — when the community chose ``old_terms`` — under the
+    old terms until fresh consent is given. Suspended and withdrawn ones are left out.
+    """
+    with uow:
+        store = PrivacyStore(uow.session)
+        current = store.notices.current(community_id)
+        if current is None:
+            return {}
+        on_new_terms = store.settings.get(community_id).on_new_terms
+        usable = []
+        for sealed in store.templates.latest_for_community(community_id):
+            consent = store.consents.live_for(_uuid_of(sealed.person_id))
+            consented = store.notices.get(community_id, consent.notice_version) if consent else None
+            status = template_status(consent, current, consented, on_new_terms)
+            if status is not TemplateStatus.SUSPENDED:
+                usable.append(sealed)
+    return kit.vault.unseal_many(usable)
+
+
+def fulfil_deletion_request(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    request_id: uuid.UUID,
+    at: datetime,
+    handled_by: str,
+    tell_devices: Callable[[Sequence[str]], None] | None = None,
+) -> dict[str, Any]:
+    """Erase the person's face data for their deletion request, close it, return the receipt."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        request = store.requests.get(request_id)
+        if request is None or request.kind is not RequestKind.DELETION:
+            raise RequestError(
+                "找不到该删除申请。", "No such deletion request.", request_id=str(request_id)
+            )
+        closed = fulfil(request, at=at, handled_by=handled_by)
+        consent = store.consents.live_for(request.person_id)
+        if consent is not None:
+            store.consents.record_withdrawal(
+                replace(
+                    consent,
+                    withdrawn_at=at,
+                    withdrawal_channel=Channel.STAFF_ASSISTED,
+                    withdrawn_by=f"staff:{handled_by}",
+                    written_request=f"rights-request:{request.id}",
+                )
+            )
+        receipt = _erase(
+            uow,
+            kit,
+            request.person_id,
+            request.community_id,
+            "deletion_request",
+            f"staff:{handled_by}",
+            at,
+            tell_devices,
+        )
+        store.requests.save(closed)
+        uow.commit()
+    return receipt
+
+
+def _uuid_of(value: str) -> uuid.UUID:
+    return uuid.UUID(value)
