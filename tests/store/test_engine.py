@@ -64,3 +64,19 @@ def test_the_public_names_are_importable_and_listed() -> None:
     for name in menwei.store.__all__:
         assert getattr(menwei.store, name) is not None
     assert "UnitOfWork" in menwei.store.__all__
+
+
+def test_a_forgotten_engine_closes_its_connections_when_collected(database_url: str) -> None:
+    import gc
+    import warnings
+
+    def use_and_forget() -> None:
+        forgotten = make_engine(database_url)
+        with forgotten.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        use_and_forget()
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

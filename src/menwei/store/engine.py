@@ -7,6 +7,7 @@ locked" errors when the gate upload and the admin console write at the same mome
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,23 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _close_connections_when_collected(engine: Engine) -> Engine:
+    """Close an engine's idle connections when the engine itself is garbage collected.
+
+    A command that builds an engine and forgets ``dispose()`` would otherwise leave its
+    PostgreSQL connections to be torn down by the garbage collector, unclosed and with a
+    ``ResourceWarning``. The finalizer holds the current pool, never the engine.
+    """
+    pools = [engine.pool]
+
+    def follow(disposed: Engine) -> None:
+        pools[0] = disposed.pool
+
+    event.listen(engine, "engine_disposed", follow)
+    weakref.finalize(engine, lambda: pools[0].dispose())
+    return engine
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``), ready to use.
 
@@ -50,10 +68,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
-        return engine
+        return _close_connections_when_collected(engine)
     if parsed.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(parsed, **kwargs)
+        return _close_connections_when_collected(create_engine(parsed, **kwargs))
     raise DatabaseUnavailable(
         f"不支持的数据库：{parsed.get_backend_name()}。请使用 SQLite 或 PostgreSQL。",
         f"Unsupported database {parsed.get_backend_name()!r}; use SQLite or PostgreSQL.",
