@@ -193,3 +193,38 @@ def test_audit_checkpoint_signs_the_newest_entry(runner, environment, uow):
     assert result.exit_code == 0, result.output
     assert "entry 3" in result.output
     assert "1 signed checkpoints" in runner.invoke(app, ["audit", "verify"]).output
+
+
+def test_keys_rotate_with_environment_keys_rewraps_under_the_first_and_writes_no_file(
+    runner, environment, uow, monkeypatch
+):
+    import base64
+
+    made = ProcessorKeys.generate()
+    raw = json.loads(made.to_json())
+    env = {
+        "MENWEI_KEK": raw["keks"][0],
+        "MENWEI_SIGNING_KEY": raw["signing_key"],
+        "MENWEI_SUBJECT_PEPPER": raw["subject_pepper"],
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    kit = open_kit(environment)
+    try:
+        sealed = kit.vault.seal(
+            community_id="c1", person_id="p1", template_version=1, template=b"x" * 512, at=AT
+        )
+    finally:
+        kit.key_store.close()
+    new_kek = base64.b64encode(b"\x05" * 32).decode()
+    monkeypatch.setenv("MENWEI_KEK", f"{new_kek},{raw['keks'][0]}")
+    result = runner.invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "remove the old key" in result.output
+    assert not environment.exists()
+    monkeypatch.setenv("MENWEI_KEK", new_kek)  # the old KEK is gone now
+    fresh = open_kit(environment)
+    try:
+        assert fresh.vault.unseal(sealed) == b"x" * 512
+    finally:
+        fresh.key_store.close()

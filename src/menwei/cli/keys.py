@@ -68,6 +68,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Replace the KEK (or one community key); nothing stored needs re-encrypting."""
+        import os
         import uuid
         from datetime import UTC, datetime
 
@@ -78,7 +79,15 @@ def register(app: typer.Typer) -> None:
         now = datetime.now(UTC)
         with privacy_context() as (settings, uow, kit):
             if community is None:
-                count = rotate_keks(uow, kit, key_file=settings.resolved_key_file, at=now)
+                from_environment = bool(os.environ.get("MENWEI_KEK"))
+                key_file = None if from_environment else settings.resolved_key_file
+                count = rotate_keks(uow, kit, key_file=key_file, at=now)
+                if from_environment:
+                    typer.echo(
+                        "密钥来自环境变量 MENWEI_KEK：已用其中第一个密钥重新封装；确认后请从 "
+                        "MENWEI_KEK 中删除旧密钥。 / Keys come from MENWEI_KEK: re-wrapped under "
+                        "its first key; now remove the old key from MENWEI_KEK."
+                    )
                 typer.echo(
                     f"密钥加密密钥已轮换 / KEK rotated; {count} community key(s) re-wrapped."
                 )

@@ -274,19 +274,27 @@ def verify_audit(uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:
         )
 
 
-def rotate_keks(uow: UnitOfWork, kit: PrivacyKit, *, key_file: Path, at: datetime) -> int:
+def rotate_keks(uow: UnitOfWork, kit: PrivacyKit, *, key_file: Path | None, at: datetime) -> int:
     """A new KEK: written to the key file first, community keys re-wrapped, old KEK retired.
 
     Each step leaves a working state: if it stops after the first write, the file holds both
     KEKs and everything still opens; running it again finishes the job.
+
+    With ``key_file`` ``None`` the keys come from the environment (``MENWEI_KEK``), which menwei
+    cannot rewrite: the operator puts the new KEK first in ``MENWEI_KEK``, keeping the old one
+    after it, runs this to re-wrap under the new one, then removes the old one.
     """
-    rotated = kit.keys.with_new_kek()
-    write_key_file(key_file, rotated)
-    count = kit.vault.rotate_keks(rotated.kek_ring)
-    retired = rotated.retire_old_keks()
-    write_key_file(key_file, retired)
-    kit.keys = retired
-    kit.vault = Vault(retired.kek_ring, kit.key_store)
+    if key_file is None:
+        rotated = kit.keys
+        count = kit.vault.rotate_keks(rotated.kek_ring)
+    else:
+        rotated = kit.keys.with_new_kek()
+        write_key_file(key_file, rotated)
+        count = kit.vault.rotate_keks(rotated.kek_ring)
+        retired = rotated.retire_old_keks()
+        write_key_file(key_file, retired)
+        kit.keys = retired
+        kit.vault = Vault(retired.kek_ring, kit.key_store)
     with uow:
         store = PrivacyStore(uow.session)
         chain = kit.chain(store)
