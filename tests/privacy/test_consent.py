@@ -239,3 +239,15 @@ def test_a_consent_to_another_communitys_notice_does_not_count(notice):
     )
     with pytest.raises(NotAllowed):
         give_consent(stranger, notice, channel=Channel.SELF, at=NOW)
+
+
+def test_an_overlong_notice_field_is_refused_with_a_clear_message():
+    with pytest.raises(InvalidNotice) as refused:
+        publish_notice(COMMUNITY, notice_content(purpose="通行" * 3000), previous=None, at=NOW)
+    assert "too long" in refused.value.message("en")
+
+
+@pytest.mark.parametrize("value", [None, 42, ["list"]])
+def test_a_notice_field_of_the_wrong_type_is_refused(value):
+    with pytest.raises(InvalidNotice):
+        publish_notice(COMMUNITY, notice_content(purpose=value), previous=None, at=NOW)

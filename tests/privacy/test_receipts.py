@@ -112,3 +112,9 @@ def test_a_receipt_without_a_signature_is_refused(receipt):
     del receipt["signature"]
     with pytest.raises(InvalidReceipt):
         verify_receipt(receipt)
+
+
+def test_a_huge_file_is_refused_without_parsing_it():
+    with pytest.raises(InvalidReceipt) as refused:
+        parse_receipt(b"{" * (1024 * 1024))
+    assert "too large" in refused.value.message("en")

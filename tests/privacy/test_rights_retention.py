@@ -118,3 +118,10 @@ def test_events_are_purged_after_180_days_by_default():
 def test_a_retention_period_must_be_a_sensible_number_of_days(days):
     with pytest.raises(InvalidNotice):
         RetentionPolicy(event_days=days)
+
+
+def test_overlong_request_text_and_reasons_are_refused():
+    with pytest.raises(RequestError):
+        _request(RequestKind.CORRECTION, details="x" * 5000)
+    with pytest.raises(RequestError):
+        refuse(_request(), at=NOW, handled_by="li", reason="y" * 5000)

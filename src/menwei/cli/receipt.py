@@ -34,10 +34,16 @@ def register(app: typer.Typer) -> None:
         """Check a deletion receipt's signature; exit 1 if it was altered or is not genuine."""
         from menwei.privacy.errors import PrivacyError
         from menwei.privacy.keys import load_public_key
-        from menwei.privacy.receipts import parse_receipt, receipt_names, verify_receipt
+        from menwei.privacy.receipts import (
+            MAX_RECEIPT_BYTES,
+            parse_receipt,
+            receipt_names,
+            verify_receipt,
+        )
 
         try:
-            text = file.read_bytes()
+            with file.open("rb") as handle:
+                text = handle.read(MAX_RECEIPT_BYTES + 1)
             key = load_public_key(public_key.read_bytes()) if public_key else None
         except OSError as error:
             typer.echo(

@@ -35,6 +35,7 @@ from menwei.privacy.errors import (
 
 LOCALES = ("zh-CN", "en")
 MAX_RETENTION_DAYS = 3650
+MAX_FIELD_CHARS = 4000
 
 # Clauses that would grant unlimited or irrevocable rights over face data: void, so refused.
 _VOID_CLAUSES = re.compile(
@@ -87,6 +88,13 @@ def check_notice(content: NoticeContent) -> None:
             raise InvalidNotice(
                 f"处理规则缺少“{zh}”。请填写后再发布。",
                 f"The notice has no {en}. Fill it in before publishing.",
+                field=name,
+            )
+        if len(value) > MAX_FIELD_CHARS:
+            raise InvalidNotice(
+                f"“{zh}”过长（上限 {MAX_FIELD_CHARS} 字）。处理规则应简明易懂，请精简。",
+                f"The {en} is too long (at most {MAX_FIELD_CHARS} characters). A notice must be "
+                "plain and short; please shorten it.",
                 field=name,
             )
         found = _VOID_CLAUSES.search(value)

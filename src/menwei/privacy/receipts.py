@@ -29,6 +29,7 @@ from menwei.privacy.errors import InvalidReceipt, KeyFileError
 from menwei.privacy.keys import load_public_key
 
 RECEIPT_FORMAT = "menwei-deletion-receipt/1"
+MAX_RECEIPT_BYTES = 64 * 1024
 
 
 def hash_person_id(person_id: object, salt: bytes) -> str:
@@ -82,6 +83,8 @@ def _refuse(zh: str, en: str) -> InvalidReceipt:
 
 def parse_receipt(text: str | bytes) -> dict[str, Any]:
     """The receipt as a dict, or ``InvalidReceipt`` when it is not a receipt at all."""
+    if len(text) > MAX_RECEIPT_BYTES:
+        raise _refuse("文件过大，不是删除凭证。", "the file is far too large to be a receipt.")
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):

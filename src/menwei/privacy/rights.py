@@ -21,6 +21,7 @@ from menwei.privacy.errors import RequestError
 DEFAULT_DEADLINE_DAYS = 15
 BUNDLE_FORMAT = "menwei-personal-data/1"
 MIN_REASON_CHARS = 10
+MAX_TEXT_CHARS = 4000
 
 
 class RequestKind(StrEnum):
@@ -71,6 +72,12 @@ def open_request(
         raise RequestError(
             "答复期限须在 1 到 60 天之间。", "The answer deadline must be 1 to 60 days."
         )
+    if len(details) > MAX_TEXT_CHARS:
+        raise RequestError(
+            f"申请说明过长（上限 {MAX_TEXT_CHARS} 字）。",
+            f"The request text is too long (at most {MAX_TEXT_CHARS} characters).",
+            field="details",
+        )
     if kind is RequestKind.CORRECTION and not details.strip():
         raise RequestError(
             "请写明需要更正的内容。", "Say what should be corrected.", field="details"
@@ -102,6 +109,12 @@ def fulfil(request: RightsRequest, *, at: datetime, handled_by: str) -> RightsRe
 def refuse(request: RightsRequest, *, at: datetime, handled_by: str, reason: str) -> RightsRequest:
     """Close the request as refused; the reason is shown to the person, so it is required."""
     _check_open(request)
+    if len(reason) > MAX_TEXT_CHARS:
+        raise RequestError(
+            f"拒绝理由过长（上限 {MAX_TEXT_CHARS} 字）。",
+            f"The reason is too long (at most {MAX_TEXT_CHARS} characters).",
+            field="reason",
+        )
     if len(reason.strip()) < MIN_REASON_CHARS:
         raise RequestError(
             f"拒绝申请时必须写明理由（至少 {MIN_REASON_CHARS} 个字），理由会告知申请人。",
