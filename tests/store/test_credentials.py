@@ -206,3 +206,30 @@ def test_credentials_of_another_community_are_invisible(uow: UnitOfWork) -> None
         with pytest.raises(NotFound):
             uow.credentials.get(card.id, scope)
         assert uow.credentials.of_person(theirs.owner.id, scope) == []
+
+
+def test_a_community_listing_returns_every_pass_with_its_own_doors(uow: UnitOfWork) -> None:
+    site, other = make_site(uow, "甲"), make_site(uow, "乙")
+    passes = [
+        QrPass(
+            id=uuid.uuid4(),
+            holder_id=site.owner.id,
+            issued_by=site.owner.id,
+            issuer_kind=PassIssuer.STAFF,
+            door_ids=doors,
+            validity=Validity(valid_from=T0, valid_until=T0 + timedelta(days=1)),
+            max_uses=3,
+        )
+        for doors in (frozenset({site.gate.id}), frozenset({site.gate.id, site.unit_door.id}))
+    ]
+    card = Card(
+        id=uuid.uuid4(), person_id=other.owner.id, uid="FF", validity=Validity(valid_from=T0)
+    )
+    with uow:
+        for credential in (*passes, card):
+            uow.credentials.save(credential)
+        uow.commit()
+    with uow:
+        listed = uow.credentials.of_community(site.community.id, EVERYTHING)
+        assert uow.credentials.of_community(site.community.id, CommunityScope.of([])) == []
+    assert sorted(listed, key=lambda c: str(c.id)) == sorted(passes, key=lambda c: str(c.id))

@@ -65,3 +65,12 @@ def test_an_empty_scope_sees_nothing(uow: UnitOfWork) -> None:
 def test_a_unit_of_work_cannot_be_entered_twice_at_once(uow: UnitOfWork) -> None:
     with uow, pytest.raises(RuntimeError), uow:
         pass
+
+
+def test_people_are_counted_inside_the_scope_only(uow: UnitOfWork) -> None:
+    mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
+    with uow:
+        assert uow.people.count(CommunityScope.of([mine.community.id])) == 1
+        assert uow.people.count(CommunityScope.all()) == 2
+        assert uow.people.count(CommunityScope.all(), community_id=theirs.community.id) == 1
+        assert uow.people.count(CommunityScope.all(), role=Role.VISITOR) == 0

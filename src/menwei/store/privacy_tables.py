@@ -73,6 +73,26 @@ class ConsentRow(Base):
     written_request: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
+class ConsentRefusalRow(Base):
+    """A recorded "no" to a notice version, so that nobody asks the person again."""
+
+    __tablename__ = "privacy_consent_refusals"
+    __table_args__ = (
+        CheckConstraint("channel IN ('self', 'staff_assisted', 'guardian')", name="channel"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(EntityId, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    community_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    notice_version: Mapped[int] = mapped_column(Integer)
+    refused_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[str] = mapped_column(String(20))
+
+
 class FaceTemplateRow(Base):
     """A face template as vault ciphertext (AES-256-GCM under the person's own data key)."""
 

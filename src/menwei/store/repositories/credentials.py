@@ -8,6 +8,7 @@ single-use pass can never both succeed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -140,6 +141,19 @@ class CredentialRepository:
         doors = self._door_ids(row.id) if row.kind == "qr" else frozenset()
         return credential_from_row(row, doors)
 
+    def _convert_all(self, rows: Sequence[CredentialRow]) -> list[AnyCredential]:
+        """Many rows with one query for all QR passes' doors, not one query per pass."""
+        passes = [row.id for row in rows if row.kind == "qr"]
+        doors: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for start in range(0, len(passes), 500):
+            for credential_id, door_id in self._session.execute(
+                select(CredentialDoorRow.credential_id, CredentialDoorRow.door_id).where(
+                    CredentialDoorRow.credential_id.in_(passes[start : start + 500])
+                )
+            ).all():
+                doors.setdefault(credential_id, set()).add(door_id)
+        return [credential_from_row(row, frozenset(doors.get(row.id, ()))) for row in rows]
+
     def _row(self, credential_id: uuid.UUID, scope: CommunityScope) -> CredentialRow:
         row = self._session.scalar(
             select(CredentialRow).where(
@@ -206,7 +220,7 @@ class CredentialRepository:
             .where(CredentialRow.person_id == person_id, scope.clause(CredentialRow.community_id))
             .order_by(CredentialRow.kind, CredentialRow.created_at)
         ).all()
-        return [self._convert(row) for row in rows]
+        return self._convert_all(rows)
 
     def of_community(
         self, community_id: uuid.UUID, scope: CommunityScope, *, kind: CredentialKind | None = None
@@ -218,7 +232,7 @@ class CredentialRepository:
         if kind is not None:
             query = query.where(CredentialRow.kind == kind.value)
         rows = self._session.scalars(query.order_by(CredentialRow.id)).all()
-        return [self._convert(row) for row in rows]
+        return self._convert_all(rows)
 
     def find_card(self, community_id: uuid.UUID, uid: str) -> Card | None:
         row = self._session.scalar(

@@ -6,7 +6,7 @@ import builtins
 import uuid
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from menwei.core.person import HouseholdMembership, Person, Role
@@ -110,6 +110,23 @@ class PersonRepository:
             .offset(max(0, offset))
         ).all()
         return [person_from_row(row) for row in rows]
+
+    def count(
+        self,
+        scope: CommunityScope,
+        *,
+        community_id: uuid.UUID | None = None,
+        role: Role | None = None,
+    ) -> int:
+        """How many people a listing would page through (for totals in the API)."""
+        query = (
+            select(func.count()).select_from(PersonRow).where(scope.clause(PersonRow.community_id))
+        )
+        if community_id is not None:
+            query = query.where(PersonRow.community_id == community_id)
+        if role is not None:
+            query = query.where(PersonRow.role == role.value)
+        return int(self._session.scalar(query) or 0)
 
     def wards_of(self, guardian_id: uuid.UUID, scope: CommunityScope) -> builtins.list[Person]:
         """The children whose consent ``guardian_id`` gives (R4)."""

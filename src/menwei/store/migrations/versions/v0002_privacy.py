@@ -343,8 +343,47 @@ def upgrade() -> None:
             batch_op.f("ix_privacy_face_templates_person_id"), ["person_id"], unique=False
         )
 
+    op.create_table(
+        "privacy_consent_refusals",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("community_id", sa.Uuid(), nullable=False),
+        sa.Column("notice_version", sa.Integer(), nullable=False),
+        sa.Column("refused_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.CheckConstraint(
+            "channel IN ('self', 'staff_assisted', 'guardian')",
+            name=op.f("ck_privacy_consent_refusals_channel"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_privacy_consent_refusals_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_privacy_consent_refusals_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_privacy_consent_refusals")),
+    )
+    with op.batch_alter_table("privacy_consent_refusals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_privacy_consent_refusals_community_id"), ["community_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_privacy_consent_refusals_person_id"), ["person_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("privacy_consent_refusals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_privacy_consent_refusals_person_id"))
+        batch_op.drop_index(batch_op.f("ix_privacy_consent_refusals_community_id"))
+
+    op.drop_table("privacy_consent_refusals")
     with op.batch_alter_table("privacy_face_templates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_privacy_face_templates_person_id"))
         batch_op.drop_index(batch_op.f("ix_privacy_face_templates_consent_id"))
