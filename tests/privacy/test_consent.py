@@ -251,3 +251,18 @@ def test_an_overlong_notice_field_is_refused_with_a_clear_message():
 def test_a_notice_field_of_the_wrong_type_is_refused(value):
     with pytest.raises(InvalidNotice):
         publish_notice(COMMUNITY, notice_content(purpose=value), previous=None, at=NOW)
+
+
+def test_after_a_refusal_nobody_asks_again_until_the_terms_change(notice):
+    from menwei.privacy.consent import may_ask_for_consent, refuse_consent
+
+    person = adult()
+    assert may_ask_for_consent(None, notice, None)
+    refusal = refuse_consent(person, notice, channel=Channel.SELF, at=NOW)
+    assert not may_ask_for_consent(refusal, notice, notice)
+    cosmetic = publish_notice(
+        COMMUNITY, notice_content(processor_contact="0571-1"), previous=notice, at=NOW
+    )
+    assert not may_ask_for_consent(refusal, cosmetic, notice)
+    material = publish_notice(COMMUNITY, notice_content(retention_days=90), previous=notice, at=NOW)
+    assert may_ask_for_consent(refusal, material, notice)

@@ -29,12 +29,14 @@ from menwei.store.privacy_services import (
     enrol_template,
     erase_person,
     fulfil_deletion_request,
+    may_prompt_for_consent,
     open_kit,
     open_rights_request,
     publish_community_notice,
     record_consent,
     record_device_sync,
     record_gate_matches,
+    record_refusal,
     refuse_rights_request,
     templates_for_gates,
     verify_audit,
@@ -378,3 +380,13 @@ def test_a_deletion_request_is_fulfilled_by_crypto_shredding_with_a_receipt(uow,
         assert store.consents.live_for(person.id) is None
     with pytest.raises(RequestError):
         fulfil_deletion_request(uow, kit, request_id=request.id, at=NOW, handled_by="li")
+
+
+def test_a_recorded_refusal_stops_prompting_but_not_the_persons_own_consent(uow, kit, site):
+    publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    person = _person(uow, site)
+    assert may_prompt_for_consent(uow, person_id=person.id)
+    record_refusal(uow, person_id=person.id, channel=Channel.SELF, at=NOW)
+    assert not may_prompt_for_consent(uow, person_id=person.id)
+    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    assert not may_prompt_for_consent(uow, person_id=person.id)  # already consented

@@ -308,6 +308,53 @@ def withdraw_consent(
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ConsentRefusal:
+    """A person said no. Recorded so that nobody asks again until the terms change."""
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    community_id: uuid.UUID
+    notice_version: int
+    refused_at: datetime
+    channel: Channel
+
+
+def refuse_consent(
+    person: Person, notice: NoticeVersion, *, channel: Channel, at: datetime
+) -> ConsentRefusal:
+    """Record a "no". It costs the person nothing: cards, PINs and QR codes are unaffected."""
+    if person.community_id != notice.community_id:
+        raise NotAllowed("该处理规则属于另一个小区。", "This notice belongs to another community.")
+    return ConsentRefusal(
+        id=uuid.uuid4(),
+        person_id=person.id,
+        community_id=person.community_id,
+        notice_version=notice.version,
+        refused_at=at,
+        channel=channel,
+    )
+
+
+def may_ask_for_consent(
+    refusal: ConsentRefusal | None,
+    current: NoticeVersion,
+    refused_notice: NoticeVersion | None,
+) -> bool:
+    """Whether staff or the app may prompt the person for consent.
+
+    Not after a refusal, until a new notice changes purpose, method or retention. The person
+    can still consent on their own initiative at any time; this only stops repeated asking.
+    """
+    if refusal is None:
+        return True
+    if refusal.notice_version == current.version:
+        return False
+    if refused_notice is None or refused_notice.version != refusal.notice_version:
+        return False
+    return bool(material_change(refused_notice.content, current.content))
+
+
 def _refuse_no_consent() -> ConsentRequired:
     return ConsentRequired(
         "尚未取得本人（或监护人）对当前处理规则的单独同意，不能保存人脸特征。请先阅读处理规则"

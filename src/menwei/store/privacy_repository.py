@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from menwei.privacy.audit import AuditEntry, Checkpoint
 from menwei.privacy.compliance import BreachIncident, ImpactAssessment
-from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, NoticeVersion, OnNewTerms
+from menwei.privacy.consent import (
+    Channel,
+    ConsentRecord,
+    ConsentRefusal,
+    NoticeContent,
+    NoticeVersion,
+    OnNewTerms,
+)
 from menwei.privacy.retention import MovedOut, RetentionPolicy
 from menwei.privacy.rights import RequestKind, RequestState, RightsRequest
 from menwei.privacy.vault import SealedTemplate
@@ -27,6 +34,7 @@ from menwei.store.privacy_tables import (
     AuditCheckpointRow,
     AuditEntryRow,
     BreachIncidentRow,
+    ConsentRefusalRow,
     ConsentRow,
     DeletionReceiptRow,
     FaceTemplateRow,
@@ -384,6 +392,38 @@ class ConsentRepository:
             .limit(1)
         )
         return None if row is None else _consent(row)
+
+    def add_refusal(self, refusal: ConsentRefusal) -> ConsentRefusal:
+        self._session.add(
+            ConsentRefusalRow(
+                id=refusal.id,
+                person_id=refusal.person_id,
+                community_id=refusal.community_id,
+                notice_version=refusal.notice_version,
+                refused_at=refusal.refused_at,
+                channel=refusal.channel.value,
+            )
+        )
+        self._session.flush()
+        return refusal
+
+    def latest_refusal(self, person_id: uuid.UUID) -> ConsentRefusal | None:
+        row = self._session.scalar(
+            select(ConsentRefusalRow)
+            .where(ConsentRefusalRow.person_id == person_id)
+            .order_by(ConsentRefusalRow.refused_at.desc(), ConsentRefusalRow.notice_version.desc())
+            .limit(1)
+        )
+        if row is None:
+            return None
+        return ConsentRefusal(
+            id=row.id,
+            person_id=row.person_id,
+            community_id=row.community_id,
+            notice_version=row.notice_version,
+            refused_at=row.refused_at,
+            channel=Channel(row.channel),
+        )
 
     def for_person(self, person_id: uuid.UUID) -> list[ConsentRecord]:
         rows = self._session.scalars(

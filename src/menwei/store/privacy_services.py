@@ -24,11 +24,14 @@ from menwei.privacy.compliance import NoVoteRequired, OwnersVoteHook, require_ac
 from menwei.privacy.consent import (
     Channel,
     ConsentRecord,
+    ConsentRefusal,
     NoticeContent,
     NoticeVersion,
     TemplateStatus,
     give_consent,
+    may_ask_for_consent,
     publish_notice,
+    refuse_consent,
     template_status,
     withdraw_consent,
 )
@@ -448,6 +451,38 @@ def record_consent(
         )
         uow.commit()
     return consent
+
+
+def record_refusal(
+    uow: UnitOfWork, *, person_id: uuid.UUID, channel: Channel, at: datetime
+) -> ConsentRefusal:
+    """Record that the person declined; nobody prompts them again until the terms change."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        person = uow.people.get(person_id, CommunityScope.all())
+        notice = store.notices.current(person.community_id)
+        if notice is None:
+            raise ConsentRequired(
+                "本小区尚未发布处理规则。", "This community has published no processing notice."
+            )
+        refusal = store.consents.add_refusal(refuse_consent(person, notice, channel=channel, at=at))
+        uow.commit()
+    return refusal
+
+
+def may_prompt_for_consent(uow: UnitOfWork, *, person_id: uuid.UUID) -> bool:
+    """Whether the app or staff may ask this person for face consent now."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        person = uow.people.get(person_id, CommunityScope.all())
+        current = store.notices.current(person.community_id)
+        if current is None or store.consents.live_for(person_id) is not None:
+            return False
+        refusal = store.consents.latest_refusal(person_id)
+        refused = (
+            store.notices.get(person.community_id, refusal.notice_version) if refusal else None
+        )
+        return may_ask_for_consent(refusal, current, refused)
 
 
 def record_device_sync(
