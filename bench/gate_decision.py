@@ -52,7 +52,7 @@ from menwei.core import (
 )
 from menwei.gate.credentials import QrReader
 from menwei.gate.doors import DoorController, SimulatedDoor
-from menwei.gate.liveness import FrameCheck
+from menwei.gate.liveness import TrackLiveness
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps
 from menwei.gate.sources import Frame
@@ -149,7 +149,7 @@ def ours(frames, templates: int, lfw: int, steps: VisionSteps, enrol: np.ndarray
             door=DoorController(SimulatedDoor(), pulse_s=0.01),
             outbox=outbox,
             qr_reader=QrReader(),
-            liveness=FrameCheck(aligner=steps.embedder.align),
+            liveness=TrackLiveness(aligner=steps.embedder.align),
         )
         samples, granted = [], 0
         for index, image in enumerate(frames):
@@ -169,7 +169,7 @@ def stages(frames, steps: VisionSteps, gallery_size: int) -> None:
     from menwei.vision.quality import GATE, assess
 
     qr = QrReader()
-    check = FrameCheck(aligner=steps.embedder.align)
+    check = TrackLiveness(aligner=steps.embedder.align)
     gallery = Gallery(capacity=gallery_size)
     gallery.add_many((f"d{i}", v) for i, v in enumerate(fill([], gallery_size)))
     timings: dict[str, list[float]] = {
@@ -183,7 +183,7 @@ def stages(frames, steps: VisionSteps, gallery_size: int) -> None:
         marks.append(time.perf_counter())
         assess(image, faces[:1], GATE)
         marks.append(time.perf_counter())
-        check.check(image, faces[0])
+        check.check(0, image, faces[0])
         marks.append(time.perf_counter())
         vector = steps.embed(image, faces[0])
         marks.append(time.perf_counter())

@@ -34,7 +34,7 @@ def _server_with_world() -> DeviceServer:
 
 def _agent(tmp_path: Path, url: str, faces: ScriptedFaces, door: SimulatedDoor) -> GateAgent:
     config = GateConfig(
-        data_dir=tmp_path / "gate", source=str(tmp_path), server=url, token=TOKEN, liveness="none"
+        data_dir=tmp_path / "gate", source=str(tmp_path), server=url, token=TOKEN, liveness="off"
     )
     return GateAgent(config, faces=faces, driver=door)
 

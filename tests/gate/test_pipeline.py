@@ -10,13 +10,14 @@ import pytest
 from menwei.core import Presented, PresentedFace
 from menwei.gate.credentials import PresentedCredential, QrReader
 from menwei.gate.doors import DoorController, SimulatedDoor
-from menwei.gate.liveness import LivenessVerdict
+from menwei.gate.liveness import LivenessVerdict, NotChecked
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps, mask_name
 from menwei.gate.sources import Frame
 from menwei.gate.tailgating import TailgatingWatch
 from menwei.vision.detect import Face
 from menwei.vision.gallery import Gallery
+from menwei.vision.liveness import LivenessReason, LivenessResult
 
 from .world import LI, NOW, ZHANG, make_world
 
@@ -200,9 +201,9 @@ def test_a_grey_zone_face_is_completed_by_the_same_persons_card(tmp_path: Path) 
 
 
 def test_a_presentation_attack_is_refused_and_recorded(tmp_path: Path) -> None:
-    class AlwaysAttack:
-        def check(self, image, face):
-            return LivenessVerdict.FAIL
+    class AlwaysAttack(NotChecked):
+        def check(self, track_id, image, face):
+            return LivenessResult(LivenessVerdict.FAIL, LivenessReason.PRESENTATION_ATTACK, "frame")
 
     rig = Rig(tmp_path, liveness=AlwaysAttack())
     rig.gallery.add(ZHANG, _unit(1))
@@ -286,10 +287,10 @@ def test_real_models_open_for_the_enrolled_resident_and_not_for_a_stranger(
 
 @pytest.mark.skipif(not NUAA.is_dir(), reason="evaluation data ../shared/data/nuaa is absent")
 def test_a_printed_photo_of_the_resident_is_refused_by_the_liveness_check(tmp_path: Path) -> None:
-    from menwei.gate.liveness import FrameCheck
+    from menwei.gate.liveness import TrackLiveness
 
     steps = VisionSteps()
-    rig = Rig(tmp_path, steps=steps, liveness=FrameCheck(aligner=steps.embedder.align))
+    rig = Rig(tmp_path, steps=steps, liveness=TrackLiveness(aligner=steps.embedder.align))
     enrol = _nuaa("0001")[0]
     rig.gallery.add(ZHANG, steps.embed(enrol, steps.detect(enrol)[0]))
     spoof = NUAA.parent / "spoof" / "0001"
@@ -303,3 +304,26 @@ def test_a_printed_photo_of_the_resident_is_refused_by_the_liveness_check(tmp_pa
     assert refused >= 5
     assert rig.relay.history.count("open") == 0
     assert {b["liveness"] for _, b in rig.events()} <= {"fail", "pass"}
+
+
+def test_an_active_door_asks_for_a_movement_and_decides_nothing_until_it_is_made(
+    tmp_path: Path,
+) -> None:
+    from menwei.gate.liveness import TrackLiveness
+    from menwei.vision.liveness import LivenessOutcome
+    from menwei.vision.liveness.challenge import PROMPTS
+
+    class LiveTexture:
+        def assess(self, image, face, aligned=None):
+            return LivenessResult(LivenessOutcome.PASS, LivenessReason.LIVE_TEXTURE, "frame")
+
+    rig = Rig(tmp_path, liveness=TrackLiveness("active", frame=LiveTexture()))
+    rig.gallery.add(ZHANG, _unit(1))
+    rig.faces.faces = [_face(200)]
+    rig.faces.vectors[_face(200).box] = _unit(1)
+    image = _textured_frame()
+    assert [o for _ in range(5) for o in rig.frame(image)] == []
+    assert rig.pipeline.kiosk.hints_zh[0] in {zh for zh, _ in PROMPTS.values()}
+    assert rig.events() == []
+    card = rig.pipeline.present(PresentedCredential("card", "0012345678", rig.clock.now))
+    assert card.allowed

@@ -69,8 +69,12 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(help="Detect on frames scaled to this longest side (speed).")
         ] = 640,
         liveness: Annotated[
-            str, typer.Option(help="Presentation-attack check: frame, or none (events say so).")
-        ] = "frame",
+            str,
+            typer.Option(
+                help="Presentation-attack checks: passive, passive_temporal, active or off "
+                "(every event says which verdict it had)."
+            ),
+        ] = "passive",
         card_reader: Annotated[
             str | None,
             typer.Option(

@@ -27,7 +27,7 @@ from menwei.gate.errors import (
     SourceError,
     SyncError,
 )
-from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked
+from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked, TrackLiveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.outbox import Outbox, OutboxEvent
 from menwei.gate.pipeline import GatePipeline, KioskView, Outcome, StateHolder, mask_name
@@ -76,6 +76,7 @@ __all__ = [
     "TailgatingIncident",
     "TailgatingWatch",
     "Track",
+    "TrackLiveness",
     "load_device_key",
     "make_driver",
     "mask_name",

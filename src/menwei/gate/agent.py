@@ -61,7 +61,7 @@ class GateConfig:
     notice_url: str | None = None
     qr: bool = True
     detect_max_side: int = 640
-    liveness: str = "frame"
+    liveness: str = "passive"
 
 
 class GateAgent:

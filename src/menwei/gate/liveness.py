@@ -1,57 +1,120 @@
 """The liveness step of the pipeline: is the face in front of the camera a live person?
 
-The gate uses the single-frame presentation-attack check of ``menwei.vision.liveness``
-(texture, colour and glare against printed photos and screens) on every face that reaches a
-decision. Its verdict (``pass``, ``fail`` or ``not_checked``) is written into each event, so
-an auditor sees whether a check was made rather than assuming one was. ``NotChecked`` is the
-honest stand-in where an installer has switched the check off (``--liveness none``).
+The door's mode picks the checks of ``menwei.vision.liveness``: ``passive`` (the frame check:
+texture, colour and glare against printed photos and screens), ``passive_temporal`` (the
+frame check plus the motion of the landmarks over the track: a photo moves like a plane),
+``active`` (the frame check plus a random movement asked for on the screen), or ``off``. One
+combined check is kept per tracked face, fed every frame of that track, and asked for its
+verdict when the door must decide. The verdict (``pass``, ``fail`` or ``not_checked``) goes
+into each event, so an auditor sees whether a check was made rather than assuming one was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
+from menwei.gate.errors import GateError
 from menwei.vision.detect import Face
-from menwei.vision.liveness import FrameLiveness, LivenessOutcome
+from menwei.vision.liveness import (
+    FrameLiveness,
+    LivenessMode,
+    LivenessOutcome,
+    LivenessReason,
+    LivenessResult,
+)
+from menwei.vision.liveness import LivenessCheck as DoorLivenessCheck
 
 LivenessVerdict = LivenessOutcome
 """``pass`` / ``fail`` / ``not_checked``: a verdict, never a score."""
 
+MODES = tuple(mode.value for mode in LivenessMode)
+
+Aligner = Callable[[np.ndarray, Face], np.ndarray]
+
 
 class LivenessCheck(Protocol):
-    """Judge ``face`` in ``image``."""
+    """Per-track liveness: fed every frame of a track, asked when the door decides."""
 
-    def check(self, image: np.ndarray, face: Face) -> LivenessVerdict: ...
+    def observe(self, track_id: int, face: Face, at: float) -> None: ...
+
+    def check(self, track_id: int, image: np.ndarray, face: Face) -> LivenessResult: ...
+
+    def prompt(self, track_id: int) -> tuple[str, str] | None:
+        """A movement to ask of this person (zh-CN, en), in ``active`` mode."""
+        ...
+
+    def forget(self, track_id: int) -> None: ...
 
 
 class NotChecked:
-    """The check used when liveness detection is switched off: says so in every event."""
+    """Liveness switched off (``--liveness off``): says so in every event."""
 
-    def check(self, image: np.ndarray, face: Face) -> LivenessVerdict:
-        return LivenessOutcome.NOT_CHECKED
+    def observe(self, track_id: int, face: Face, at: float) -> None:
+        pass
+
+    def check(self, track_id: int, image: np.ndarray, face: Face) -> LivenessResult:
+        return LivenessResult(LivenessOutcome.NOT_CHECKED, LivenessReason.CHECK_OFF, "off")
+
+    def prompt(self, track_id: int) -> tuple[str, str] | None:
+        return None
+
+    def forget(self, track_id: int) -> None:
+        pass
 
 
-class FrameCheck:
-    """The single-frame presentation-attack check of ``menwei.vision.liveness``.
+class TrackLiveness:
+    """One ``menwei.vision.liveness.LivenessCheck`` per tracked face, in the door's mode.
 
-    ``aligner`` lets the check share the pipeline's SFace instance instead of loading another.
+    ``aligner`` lets the frame check share the pipeline's SFace instance instead of loading
+    another model.
     """
 
-    def __init__(self, frame_liveness: FrameLiveness | None = None, *, aligner=None) -> None:  # type: ignore[no-untyped-def]
-        self._check = frame_liveness or FrameLiveness(aligner=aligner)
+    def __init__(
+        self,
+        mode: LivenessMode | str = LivenessMode.PASSIVE,
+        *,
+        frame: FrameLiveness | None = None,
+        aligner: Aligner | None = None,
+    ) -> None:
+        try:
+            self.mode = LivenessMode(mode)
+        except ValueError:
+            raise GateError(
+                f"Unknown liveness mode {mode!r}: choose one of {', '.join(MODES)}."
+            ) from None
+        self._frame = frame
+        if self._frame is None and self.mode is not LivenessMode.OFF:
+            self._frame = FrameLiveness(aligner=aligner)
+        self._checks: dict[int, DoorLivenessCheck] = {}
 
-    def check(self, image: np.ndarray, face: Face) -> LivenessVerdict:
-        return self._check.assess(image, face).outcome
+    def _for(self, track_id: int, at: float) -> DoorLivenessCheck:
+        check = self._checks.get(track_id)
+        if check is None:
+            check = DoorLivenessCheck(self.mode, self._frame, started_at=at)
+            self._checks[track_id] = check
+        return check
+
+    def observe(self, track_id: int, face: Face, at: float) -> None:
+        self._for(track_id, at).observe(face, at)
+
+    def check(self, track_id: int, image: np.ndarray, face: Face) -> LivenessResult:
+        return self._for(track_id, 0.0).assess(image, face)
+
+    def prompt(self, track_id: int) -> tuple[str, str] | None:
+        check = self._checks.get(track_id)
+        if check is None or check.challenge is None or check.challenge.result is not None:
+            return None
+        return check.challenge.prompt("zh-CN"), check.challenge.prompt("en")
+
+    def forget(self, track_id: int) -> None:
+        self._checks.pop(track_id, None)
 
 
-def make_liveness(kind: str, *, aligner=None) -> LivenessCheck:  # type: ignore[no-untyped-def]
-    """The check ``--liveness`` names: ``frame`` (default) or ``none``."""
-    if kind == "frame":
-        return FrameCheck(aligner=aligner)
-    if kind == "none":
+def make_liveness(mode: str, *, aligner: Aligner | None = None) -> LivenessCheck:
+    """The check ``--liveness`` names."""
+    if mode == LivenessMode.OFF.value:
         return NotChecked()
-    from menwei.gate.errors import GateError
-
-    raise GateError(f"Unknown liveness check {kind!r}: choose frame or none.")
+    return TrackLiveness(mode, aligner=aligner)

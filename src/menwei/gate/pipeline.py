@@ -206,6 +206,11 @@ class GatePipeline:
                 outcomes.append(self.present(credential))
         detections = self.faces.detect(image)
         tracks = self.tracker.update(detections, now)
+        for ended in self.tracker.drain_ended():
+            self.liveness.forget(ended.track_id)
+        for track in tracks:
+            if isinstance(track.detection, Face):
+                self.liveness.observe(track.track_id, track.detection, now)
         incident = self.tailgating.observe([t.track_id for t in tracks], now)
         self._report_tailgating(incident)
         for track in tracks:
@@ -222,14 +227,19 @@ class GatePipeline:
         if not report.passed:
             self.kiosk.hint(report.messages("zh-CN"), report.messages("en"))
             return None  # not decided yet: the next frame of this track may be better
+        liveness = self.liveness.check(track.track_id, image, face)
+        prompt = self.liveness.prompt(track.track_id)
+        if prompt is not None and liveness.outcome is LivenessVerdict.NOT_CHECKED:
+            self.kiosk.hint([prompt[0]], [prompt[1]])
+            return None  # an active check waits for the movement it asked for
         self.tracker.mark_decided(track, now)
-        verdict = self.liveness.check(image, face)
+        verdict = liveness.outcome
         if verdict is LivenessVerdict.FAIL:
             outcome = Outcome(
                 False,
                 LIVENESS_REFUSED,
-                "未通过活体检测：请本人正对镜头，或刷卡、输入密码、出示二维码。",
-                "Liveness check failed: face the camera in person, or use a card, PIN or QR pass.",
+                liveness.message("zh-CN"),
+                liveness.message("en"),
                 via=CredentialKind.FACE.value,
                 at=now,
             )
