@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
+from menwei.gate.errors import SyncError
 from menwei.gate.outbox import Outbox
 from menwei.gate.sync import SyncClient
 
@@ -79,4 +81,37 @@ def test_gate_events_reach_the_server_once_even_when_a_batch_is_sent_again(
             assert page["total"] == 30
             client.close()
     finally:
+        app.state.engine.dispose()
+
+
+def test_events_decided_while_the_server_is_down_arrive_once_when_it_returns(
+    database_url: str, tmp_path: Path
+) -> None:
+    from menwei.server.app import create_app
+    from menwei.store.uow import UnitOfWork
+
+    app = create_app(make_settings(database_url, tmp_path))
+    outbox = Outbox(tmp_path / "outbox.db")
+    try:
+        world = seed_world(UnitOfWork(app.state.session_factory))
+        outbox.add_many([_event(world.a.gate_id, n) for n in range(10)])
+        with serving(app) as url:
+            client = SyncClient(url, world.a.device_token)
+            assert outbox.upload(client.upload, batch_size=4) == 10
+        outbox.add_many([_event(world.a.gate_id, n) for n in range(10, 25)])
+        with pytest.raises(SyncError, match="could not be reached"):
+            outbox.upload(client.upload, batch_size=4)
+        client.close()
+        assert len(outbox) == 15
+        with serving(app) as url, httpx.Client(base_url=url) as http:
+            client = SyncClient(url, world.a.device_token)
+            assert outbox.upload(client.upload, batch_size=4) == 15
+            client.close()
+            page = http.get(
+                f"/api/v1/communities/{world.a.community_id}/events?with_total=true&limit=5",
+                headers=world.auth("community_staff"),
+            ).json()
+        assert page["total"] == 25
+    finally:
+        outbox.close()
         app.state.engine.dispose()
