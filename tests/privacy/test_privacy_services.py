@@ -26,8 +26,10 @@ from menwei.privacy.rights import RequestKind, RequestState
 from menwei.store.privacy_repository import PrivacySettings, PrivacyStore
 from menwei.store.privacy_services import (
     activate_face_recognition,
+    audit_entries_for,
     enrol_template,
     erase_person,
+    filing_statuses,
     fulfil_deletion_request,
     may_prompt_for_consent,
     open_kit,
@@ -37,6 +39,7 @@ from menwei.store.privacy_services import (
     record_device_sync,
     record_gate_matches,
     record_refusal,
+    record_staff_view,
     refuse_rights_request,
     templates_for_gates,
     verify_audit,
@@ -390,3 +393,22 @@ def test_a_recorded_refusal_stops_prompting_but_not_the_persons_own_consent(uow,
     assert not may_prompt_for_consent(uow, person_id=person.id)
     record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
     assert not may_prompt_for_consent(uow, person_id=person.id)  # already consented
+
+
+def test_the_filing_counter_warns_per_processor_at_80_percent(uow, kit, site):
+    from menwei.privacy.compliance import FilingLevel
+
+    publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    for i in range(4):
+        _enrolled(uow, kit, site, name=f"住户{i}")
+    assert filing_statuses(uow, threshold=5)[site.processor.id].level is FilingLevel.WARNING
+    assert filing_statuses(uow, threshold=4)[site.processor.id].level is FilingLevel.MUST_FILE
+    assert filing_statuses(uow)[site.processor.id].level is FilingLevel.BELOW
+
+
+def test_a_staff_view_appears_in_the_persons_own_log(uow, kit, site):
+    person = _person(uow, site)
+    record_staff_view(uow, kit, staff_account="wang", person_id=person.id, at=NOW)
+    [entry] = audit_entries_for(uow, kit, person_id=person.id)
+    assert (entry["actor"], entry["action"]) == ("staff:wang", "staff_view")
+    assert audit_entries_for(uow, kit, person_id=_person(uow, site, name="别人").id) == []

@@ -13,13 +13,19 @@ def register(app: typer.Typer) -> None:
 
     @maintenance_app.command("run")
     def run() -> None:
-        """Erase moved-out residents' faces and purge old events, per community; logged."""
+        """Erase moved-out faces, purge old events, warn about filing (备案); all logged."""
         from datetime import UTC, datetime
 
-        from menwei.store.privacy_services import run_maintenance
+        from menwei.privacy.compliance import FilingLevel
+        from menwei.store.privacy_services import filing_statuses, run_maintenance
 
         with privacy_context() as (_settings, uow, kit):
             reports = run_maintenance(uow, kit, now=datetime.now(UTC))
+            filing = filing_statuses(uow)
+        for processor, status in filing.items():
+            if status.level is not FilingLevel.BELOW:
+                typer.echo(f"{processor}: {status.message('zh-CN')}", err=True)
+                typer.echo(f"{processor}: {status.message('en')}", err=True)
         for report in reports:
             typer.echo(
                 f"{report.community_id}: erased {report.erased_people} moved-out "

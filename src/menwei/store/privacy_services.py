@@ -20,7 +20,14 @@ from sqlalchemy import select
 
 from menwei.core.person import Person
 from menwei.privacy.audit import AuditAction, AuditChain, VerifyReport, verify_chain
-from menwei.privacy.compliance import NoVoteRequired, OwnersVoteHook, require_activation
+from menwei.privacy.compliance import (
+    FILING_THRESHOLD,
+    FilingStatus,
+    NoVoteRequired,
+    OwnersVoteHook,
+    filing_status,
+    require_activation,
+)
 from menwei.privacy.consent import (
     Channel,
     ConsentRecord,
@@ -666,3 +673,50 @@ def fulfil_deletion_request(
 
 def _uuid_of(value: str) -> uuid.UUID:
     return uuid.UUID(value)
+
+
+def filing_statuses(
+    uow: UnitOfWork, *, threshold: int = FILING_THRESHOLD
+) -> dict[uuid.UUID, FilingStatus]:
+    """Per processor: distinct people with stored face data, against the filing threshold."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        processors = uow.session.scalars(select(ProcessorRow.id).order_by(ProcessorRow.id))
+        return {
+            processor: filing_status(store.templates.people_with_face_data(processor), threshold)
+            for processor in processors
+        }
+
+
+def record_staff_view(
+    uow: UnitOfWork, kit: PrivacyKit, *, staff_account: str, person_id: uuid.UUID, at: datetime
+) -> None:
+    """A staff member opened a person's face data record: the person will see it in their log."""
+    with uow:
+        person = uow.people.get(person_id, CommunityScope.all())
+        kit.chain(PrivacyStore(uow.session)).append(
+            at=at,
+            actor=f"staff:{staff_account}",
+            action=AuditAction.STAFF_VIEW,
+            person_id=person_id,
+            community_id=person.community_id,
+        )
+        uow.commit()
+
+
+def audit_entries_for(
+    uow: UnitOfWork, kit: PrivacyKit, *, person_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Every audit entry about the person, ready to show them (time, who, what)."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        return [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "detail": e.detail,
+            }
+            for e in kit.chain(store).entries_about(person_id)
+        ]
