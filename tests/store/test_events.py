@@ -265,3 +265,36 @@ def test_deleting_a_person_keeps_their_events_without_a_name(uow: UnitOfWork) ->
     with uow:
         (event,) = uow.events.page(EventFilter(), EVERYTHING).events
     assert event.person_id is None and event.outcome == "allow"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("outcome", "maybe"),
+        ("direction", "sideways"),
+        ("credential_kind", "iris"),
+        ("reason_code", "x" * 51),
+        ("idempotency_key", "k\x00"),
+        ("flag", "f" * 41),
+    ],
+)
+def test_a_malformed_event_is_refused_naming_its_field(
+    uow: UnitOfWork, field: str, value: str
+) -> None:
+    site = make_site(uow)
+    with uow, pytest.raises(StoreError) as refused:
+        uow.events.add_many([_event(site, 1), _event(site, 2, **{field: value})])
+    assert refused.value.code == "invalid_event"
+    assert refused.value.details["field"] == field
+    assert field in refused.value.message("en")
+    with uow:
+        assert uow.events.count(EventFilter(), EVERYTHING) == 0
+
+
+def test_a_batch_naming_an_unknown_door_is_refused_whole(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    with uow, pytest.raises(StoreError) as refused:
+        uow.events.add_many([_event(site, 1), _event(site, 2, door_id=uuid.uuid4())])
+    assert refused.value.code == "unknown_reference"
+    with uow:
+        assert uow.events.count(EventFilter(), EVERYTHING) == 0

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from menwei.store.csv_cells import defuse
@@ -50,16 +51,73 @@ _FIELDS = (
 
 
 class InvalidEvent(StoreError):
-    """An uploaded event cannot be stored as it is."""
+    """An uploaded event cannot be stored as it is; ``field`` names what is wrong."""
 
     code = "invalid_event"
 
-    def __init__(self, idempotency_key: str) -> None:
+    def __init__(self, idempotency_key: str, field: str, problem_zh: str, problem_en: str) -> None:
+        key = _printable(idempotency_key)
         super().__init__(
-            f"事件 {idempotency_key[:100]} 的时间缺少时区，请升级门禁设备软件后重新上传。",
-            f"Event {idempotency_key[:100]} has a time without a time zone; update the gate "
-            "software and upload again.",
-            idempotency_key=idempotency_key[:100],
+            f"事件 {key} 的 {field} {problem_zh}请修正门禁设备的配置或软件后重新上传。",
+            f"Event {key}: {field} {problem_en} Fix the gate's configuration or software and "
+            "upload again.",
+            idempotency_key=key,
+            field=field,
+        )
+
+
+def _printable(text: object) -> str:
+    """Enough of a value to recognise it in a message, without control characters."""
+    return "".join(ch for ch in str(text)[:60] if ch.isprintable())
+
+
+OUTCOMES = frozenset({"allow", "deny"})
+DIRECTIONS = frozenset({"in", "out", "both"})
+CREDENTIAL_KINDS = frozenset({"card", "pin", "qr", "face", "none"})
+_TEXT_LIMITS = {"idempotency_key": 100, "reason_code": 50, "flag": 40}
+
+
+def check_event(event: AccessEvent) -> None:
+    """Refuse what the database would refuse, with a message instead of a constraint error."""
+    key = event.idempotency_key
+    if not isinstance(key, str) or not key or not key.isprintable():
+        raise InvalidEvent(
+            str(key), "idempotency_key", "必须是非空的可打印文本。", "must be printable text."
+        )
+    for name, limit in _TEXT_LIMITS.items():
+        value = getattr(event, name)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InvalidEvent(
+                key,
+                name,
+                f"不能超过 {limit} 个字符。",
+                f"must be text of at most {limit} characters.",
+            )
+    if not event.reason_code:
+        raise InvalidEvent(key, "reason_code", "不能为空。", "must not be empty.")
+    choices = (
+        ("outcome", OUTCOMES, event.outcome),
+        ("direction", DIRECTIONS, event.direction),
+        ("credential_kind", CREDENTIAL_KINDS, event.credential_kind),
+    )
+    for name, allowed, value in choices:
+        if value not in allowed:
+            listed = ", ".join(sorted(allowed))
+            raise InvalidEvent(key, name, f"只能是 {listed} 之一。", f"must be one of {listed}.")
+    if not isinstance(event.occurred_at, datetime) or event.occurred_at.utcoffset() is None:
+        raise InvalidEvent(key, "occurred_at", "缺少时区信息。", "is a time without a time zone.")
+
+
+class UnknownReference(StoreError):
+    """A batch names a community, door, device or person the server does not know."""
+
+    code = "unknown_reference"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "上传的事件引用了不存在的小区、门、设备或人员，整批未保存。请让设备重新同步后再上传。",
+            "The events refer to a community, door, device or person that does not exist; "
+            "the batch was not stored. Let the device sync again, then upload.",
         )
 
 
@@ -151,10 +209,13 @@ class EventRepository:
         if not events:
             return 0
         for event in events:
-            if event.occurred_at.utcoffset() is None:
-                raise InvalidEvent(event.idempotency_key)
+            check_event(event)
         values = [[getattr(event, name) for name in _FIELDS] + [None] for event in events]
-        return len(insert_events(self._session.connection(), values))
+        try:
+            return len(insert_events(self._session.connection(), values))
+        except IntegrityError:
+            # the transaction is spoilt; leaving the unit of work rolls the batch back whole
+            raise UnknownReference() from None
 
     def add(self, event: AccessEvent) -> bool:
         """Store one event; ``False`` when it was already stored."""
