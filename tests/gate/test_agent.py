@@ -198,6 +198,16 @@ def test_a_card_read_from_the_readers_input_device_opens_the_door(tmp_path: Path
         assert agent.pipeline is not None and agent.pipeline.door.unlocked
         with pytest.raises(CredentialInputError, match="could not be opened"):
             agent.read_cards(str(tmp_path / "missing"))
+
+        # a PIN typed on the pad, with nobody named, is refused without saying whose it is
+        pad = tmp_path / "event-pinpad"
+        pad.write_bytes(
+            b"".join(struct.pack("llHHi", 0, 0, 1, c, 1) for c in [codes["2"]] * 6 + [96])
+        )
+        agent.read_pin_pad(str(pad)).join(timeout=10)
+        last = agent.outbox.pending()[-1].body
+        assert (last["credential_kind"], last["outcome"]) == ("pin", "deny")
+        assert last["person_id"] is None
     finally:
         agent.close()
         http.stop()

@@ -68,6 +68,9 @@ def register(app: typer.Typer) -> None:
         detect_max_side: Annotated[
             int, typer.Option(help="Detect on frames scaled to this longest side (speed).")
         ] = 640,
+        pin_pad: Annotated[
+            str | None, typer.Option(help="PIN pad: its Linux input device (event file).")
+        ] = None,
         liveness: Annotated[
             str,
             typer.Option(
@@ -127,6 +130,8 @@ def register(app: typer.Typer) -> None:
             agent.start()
             if card_reader:
                 agent.read_cards(card_reader)
+            if pin_pad:
+                agent.read_pin_pad(pin_pad)
             frames = agent.run()
             typer.echo(f"Processed {frames} frames; {len(agent.outbox)} events wait for upload.")
         except GateError as error:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from menwei.gate.credentials import CardReader, QrReader, evdev_lines
+from menwei.gate.credentials import CardReader, PinPad, QrReader, evdev_keys, evdev_lines
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
@@ -231,13 +231,7 @@ class GateAgent:
         if source == "-":
             lines: Iterable[str] = sys.stdin
         else:
-            try:
-                handle = Path(source).open("rb")  # noqa: SIM115 (read until the agent stops)
-            except OSError as error:
-                raise CredentialInputError(
-                    f"The card reader {source} could not be opened ({error.strerror}). Check "
-                    "the device path and that this user may read it (group 'input')."
-                ) from None
+            handle = _open_input(source, "card reader")
             lines = evdev_lines(handle)
 
         def loop() -> None:
@@ -259,11 +253,49 @@ class GateAgent:
         thread.start()
         return thread
 
+    def read_pin_pad(self, source: str) -> threading.Thread:
+        """Feed a PIN pad (its Linux input device) to the pipeline, key by key.
+
+        A PIN alone names nobody: it completes a face in the grey zone (step-up) or a card.
+        """
+        handle = _open_input(source, "PIN pad")
+
+        def loop() -> None:
+            pad = PinPad()
+            try:
+                for key in evdev_keys(handle):
+                    if self.stop_event.is_set() or self.pipeline is None:
+                        return
+                    try:
+                        credential = pad.press(key)
+                    except CredentialInputError as error:
+                        log.info("PIN pad: %s", error.message)
+                        continue
+                    if credential is not None:
+                        outcome = self.pipeline.present(credential)
+                        log.info("decision: %s (PIN)", outcome.reason_code)
+            finally:
+                handle.close()
+
+        thread = threading.Thread(target=loop, name="menwei-pinpad", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
         self.local.close()
         self.outbox.close()
         if self.syncer is not None:
             self.syncer.client.close()
+
+
+def _open_input(source: str, what: str) -> BinaryIO:
+    try:
+        return Path(source).open("rb")
+    except OSError as error:
+        raise CredentialInputError(
+            f"The {what} {source} could not be opened ({error.strerror}). Check the device "
+            "path and that this user may read it (group 'input')."
+        ) from None
 
 
 def run_gate(config: GateConfig, *, on_error: Callable[[GateError], None]) -> int:

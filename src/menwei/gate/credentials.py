@@ -115,10 +115,12 @@ _DIGIT_KEYS = {
 _ENTER_KEYS = {28, 96}
 
 
-def evdev_lines(stream: BinaryIO) -> Iterator[str]:
-    """Lines typed on a Linux input device (``/dev/input/event…``), for a reader the desktop
-    does not own: digits are collected until Enter; other keys are ignored."""
-    digits: list[str] = []
+_CLEAR_KEYS = {14, 55, 111}  # backspace, keypad *, delete
+
+
+def evdev_keys(stream: BinaryIO) -> Iterator[str]:
+    """Key presses on a Linux input device (``/dev/input/event…``) as PIN-pad keys: digits,
+    ``#`` for Enter and ``*`` for clear; other keys and key releases are ignored."""
     while True:
         data = stream.read(_INPUT_EVENT.size)
         if len(data) < _INPUT_EVENT.size:
@@ -127,11 +129,26 @@ def evdev_lines(stream: BinaryIO) -> Iterator[str]:
         if kind != _EV_KEY or value != _KEY_DOWN:
             continue
         if code in _ENTER_KEYS:
+            yield "#"
+        elif code in _CLEAR_KEYS:
+            yield "*"
+        elif code in _DIGIT_KEYS:
+            yield _DIGIT_KEYS[code]
+
+
+def evdev_lines(stream: BinaryIO) -> Iterator[str]:
+    """Lines typed on a Linux input device, for a card reader the desktop does not own:
+    digits are collected until Enter."""
+    digits: list[str] = []
+    for key in evdev_keys(stream):
+        if key == "#":
             if digits:
                 yield "".join(digits)
             digits = []
-        elif code in _DIGIT_KEYS:
-            digits.append(_DIGIT_KEYS[code])
+        elif key == "*":
+            digits = []
+        else:
+            digits.append(key)
 
 
 class PinPad:
