@@ -40,32 +40,51 @@ class MotionRules:
     A person walking up also moves mostly as a whole; only a clear move (a photo carried or
     shaken) with no depth at all is called flat."""
     max_frames: int = 60
-    """Only the latest frames are kept: one approach, not a day at the door."""
+    """At most this many of the latest frames are kept: one approach, not a day at the door."""
 
 
 @dataclass
 class MotionLiveness:
-    """Feed ``observe(landmarks)`` once per frame of one track, then ``assess()``."""
+    """Feed ``observe(landmarks)`` once per frame of one track, then ``assess()``.
+
+    Each frame is measured against the track's first kept frame as it arrives, so ``assess``
+    costs next to nothing. When the track grows past ``max_frames`` its older half is dropped
+    and the rest re-measured from the new first frame.
+    """
 
     rules: MotionRules = field(default_factory=MotionRules)
     _track: list[np.ndarray] = field(default_factory=list, repr=False)
+    _parallax: list[float] = field(default_factory=list, repr=False)
+    _movement: list[float] = field(default_factory=list, repr=False)
 
     name = CHECK_NAME
 
     def observe(self, landmarks: object) -> None:
         """Add one frame's 5×2 landmarks (``ValueError`` for anything else)."""
-        self._track.append(as_landmarks(landmarks))
+        points = as_landmarks(landmarks)
+        self._track.append(points)
         if len(self._track) > self.rules.max_frames:
-            del self._track[0]
+            del self._track[: len(self._track) - max(self.rules.max_frames // 2, 2)]
+            self._remeasure()
+        elif len(self._track) > 1:
+            self._measure(points)
+
+    def _measure(self, points: np.ndarray) -> None:
+        reference = self._track[0]
+        self._parallax.append(nose_parallax(reference, points))
+        self._movement.append(plane_motion(reference, points))
+
+    def _remeasure(self) -> None:
+        self._parallax.clear()
+        self._movement.clear()
+        for points in self._track[1:]:
+            self._measure(points)
 
     def measures(self) -> tuple[float, float]:
         """(depth, movement) of the frames so far; both 0 for fewer than two frames."""
-        if len(self._track) < 2:
+        if not self._parallax:
             return 0.0, 0.0
-        reference = self._track[0]
-        parallax = [nose_parallax(reference, frame) for frame in self._track[1:]]
-        motion = [plane_motion(reference, frame) for frame in self._track[1:]]
-        return float(np.quantile(parallax, 0.8)), float(max(motion))
+        return float(np.quantile(self._parallax, 0.8)), float(max(self._movement))
 
     def assess(self) -> LivenessResult:
         if len(self._track) < self.rules.min_frames:
@@ -79,6 +98,7 @@ class MotionLiveness:
 
     def reset(self) -> None:
         self._track.clear()
+        self._remeasure()
 
     def _result(self, outcome: LivenessOutcome, reason: LivenessReason) -> LivenessResult:
         return LivenessResult(outcome, reason, self.name)
