@@ -171,3 +171,16 @@ def test_any_template_round_trips_and_any_single_bit_flip_is_caught(vault, templ
     damaged[bit // 8] ^= 1 << (bit % 8)
     with pytest.raises(VaultError):
         vault.unseal(SealedTemplate("c1", "p1", 1, NOW, bytes(damaged)))
+
+
+def test_a_rotation_by_another_process_is_noticed_at_once(tmp_path, keys):
+    path = tmp_path / "vault-keys.sqlite3"
+    with FileKeyStore(path) as store_a, FileKeyStore(path) as store_b:
+        server, maintenance = Vault(keys.kek_ring, store_a), Vault(keys.kek_ring, store_b)
+        first = _seal(server, "p1")  # the server now holds the community key in memory
+        maintenance.rotate_community_key("c1")
+        assert server.unseal(first) == TEMPLATE
+        second = _seal(server, "p2")  # wrapped under the new key, not the cached old one
+        assert server.unseal_many([first, second]) == {"p1": TEMPLATE, "p2": TEMPLATE}
+    with FileKeyStore(path) as store:
+        assert Vault(keys.kek_ring, store).unseal(second) == TEMPLATE

@@ -117,6 +117,7 @@ class FileKeyStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
+        self._depth = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not path.exists():
@@ -198,15 +199,29 @@ class FileKeyStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Several writes as one durable step: a rotation never stops half-way on disk."""
+        """Several writes as one durable step: a rotation never stops half-way on disk.
+
+        Nested use joins the outer transaction, which alone commits or rolls back.
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
             self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
 
     def __enter__(self) -> FileKeyStore:
         return self

@@ -83,26 +83,30 @@ class Vault:
     def __init__(self, keks: KekRing, keys: KeyStore) -> None:
         self._keks = keks
         self._keys = keys
-        self._community_ciphers: dict[str, AESGCM] = {}
+        self._community_ciphers: dict[str, tuple[bytes, AESGCM]] = {}
 
     # community keys -------------------------------------------------------------------------
 
     def _community_cipher(self, community_id: str, *, create: bool) -> AESGCM:
-        cipher = self._community_ciphers.get(community_id)
-        if cipher is not None:
-            return cipher
+        """The community key, unwrapped once and reused while the stored one is unchanged.
+
+        The wrapped key is read from the store every time (one indexed lookup), so a rotation
+        by another process is noticed at once instead of wrapping new keys under a dead one.
+        """
         wrapped = self._keys.get_community_key(community_id)
         if wrapped is None:
             if not create:
                 raise VaultError
             key = AESGCM.generate_key(bit_length=256)
-            self._keys.put_community_key(
-                community_id, self._keks.wrap(key, _aad_community(community_id))
-            )
+            wrapped = self._keks.wrap(key, _aad_community(community_id))
+            self._keys.put_community_key(community_id, wrapped)
+            cipher = AESGCM(key)
         else:
-            key = self._keks.unwrap(wrapped, _aad_community(community_id))
-        cipher = AESGCM(key)
-        self._community_ciphers[community_id] = cipher
+            cached = self._community_ciphers.get(community_id)
+            if cached is not None and cached[0] == wrapped:
+                return cached[1]
+            cipher = AESGCM(self._keks.unwrap(wrapped, _aad_community(community_id)))
+        self._community_ciphers[community_id] = (wrapped, cipher)
         return cipher
 
     # data keys ------------------------------------------------------------------------------
@@ -139,7 +143,8 @@ class Vault:
     ) -> SealedTemplate:
         """Encrypt ``template`` under the person's data key (created on first use)."""
         community_id, person_id = str(community_id), str(person_id)
-        key = self._data_key(community_id, person_id, create=True)
+        with self._keys.transaction():  # read the community key and write the data key at once
+            key = self._data_key(community_id, person_id, create=True)
         header = _HEADER.pack(FORMAT_VERSION, int(at.timestamp()), template_version)
         nonce = os.urandom(NONCE_BYTES)
         body = AESGCM(key).encrypt(nonce, template, _aad_template(community_id, person_id, header))
@@ -157,17 +162,24 @@ class Vault:
         community, then two AES-GCM operations per person.
         """
         out: dict[str, bytes] = {}
-        wrapped_keys: dict[str, dict[str, bytes]] = {}
+        communities: dict[str, tuple[AESGCM | None, dict[str, bytes]]] = {}
         for item in sealed:
-            community = wrapped_keys.get(item.community_id)
-            if community is None:  # one key-store read per community, not per person
-                community = dict(self._keys.data_keys(item.community_id))
-                wrapped_keys[item.community_id] = community
-            wrapped = community.get(item.person_id)
-            if wrapped is None:
+            community = communities.get(item.community_id)
+            if community is None:  # one consistent key-store read per community
+                with self._keys.transaction():
+                    try:
+                        cipher: AESGCM | None = self._community_cipher(
+                            item.community_id, create=False
+                        )
+                    except VaultError:
+                        cipher = None
+                    community = (cipher, dict(self._keys.data_keys(item.community_id)))
+                communities[item.community_id] = community
+            cipher, wrapped_keys = community
+            wrapped = wrapped_keys.get(item.person_id)
+            if cipher is None or wrapped is None:
                 continue
             try:
-                cipher = self._community_cipher(item.community_id, create=False)
                 key = _open(cipher, wrapped, _aad_data_key(item.community_id, item.person_id))
                 out[item.person_id] = _open_template(key, item)
             except VaultError:
@@ -202,11 +214,11 @@ class Vault:
     def rotate_community_key(self, community_id: str) -> int:
         """A fresh community key; every data key of the community re-wrapped under it."""
         community_id = str(community_id)
-        old = self._community_cipher(community_id, create=True)
         new_key = AESGCM.generate_key(bit_length=256)
         new = AESGCM(new_key)
         count = 0
         with self._keys.transaction():
+            old = self._community_cipher(community_id, create=True)
             for person_id, wrapped in list(self._keys.data_keys(community_id)):
                 aad = _aad_data_key(community_id, person_id)
                 key = _open(old, wrapped, aad)
@@ -215,10 +227,9 @@ class Vault:
                     community_id, person_id, nonce + new.encrypt(nonce, key, aad)
                 )
                 count += 1
-            self._keys.put_community_key(
-                community_id, self._keks.wrap(new_key, _aad_community(community_id))
-            )
-        self._community_ciphers[community_id] = new
+            wrapped_new = self._keks.wrap(new_key, _aad_community(community_id))
+            self._keys.put_community_key(community_id, wrapped_new)
+        self._community_ciphers[community_id] = (wrapped_new, new)
         return count
 
 
