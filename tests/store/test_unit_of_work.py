@@ -74,3 +74,16 @@ def test_people_are_counted_inside_the_scope_only(uow: UnitOfWork) -> None:
         assert uow.people.count(CommunityScope.all()) == 2
         assert uow.people.count(CommunityScope.all(), community_id=theirs.community.id) == 1
         assert uow.people.count(CommunityScope.all(), role=Role.VISITOR) == 0
+
+
+def test_an_overlong_name_is_refused_the_same_way_on_every_database(uow: UnitOfWork) -> None:
+    from menwei.store.errors import ValueTooLong
+
+    site = make_site(uow)
+    rambling = Person(
+        id=uuid.uuid4(), community_id=site.community.id, name="很" * 101, role=Role.OWNER
+    )
+    with uow, pytest.raises(ValueTooLong) as refused:
+        uow.people.save(rambling)
+    assert refused.value.details == {"field": "name", "limit": 100}
+    assert "100" in refused.value.message()

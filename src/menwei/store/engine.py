@@ -78,9 +78,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     )
 
 
+def _check_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    from menwei.store.repositories.checks import check_lengths
+
+    for row in (*session.new, *session.dirty):
+        check_lengths(row)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit, so repositories can return them."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    """Sessions that keep loaded values after commit, so repositories can return them.
+
+    Every row is checked before it is flushed (text lengths against their columns), so both
+    dialects refuse bad input the same way, with a ``StoreError`` rather than a driver error.
+    """
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    event.listen(factory, "before_flush", _check_before_flush)
+    return factory
 
 
 def url_for_environment(database_url: str | None, data_dir: Path) -> str:

@@ -55,3 +55,17 @@ class ImportRejected(StoreError):
     """A bulk import file has invalid rows; nothing was imported."""
 
     code = "import_rejected"
+
+
+class ValueTooLong(StoreError):
+    """A text is longer than its column holds; PostgreSQL would refuse it with a bare error."""
+
+    code = "value_too_long"
+
+    def __init__(self, field: str, limit: int) -> None:
+        super().__init__(
+            f"“{field}”过长，最多 {limit} 个字符，请缩短后重试。",
+            f"'{field}' is too long: at most {limit} characters. Shorten it and try again.",
+            field=field,
+            limit=limit,
+        )

@@ -44,7 +44,7 @@ from menwei.privacy.consent import (
 )
 from menwei.privacy.errors import ConsentRequired, NotAllowed, RequestError
 from menwei.privacy.face_data import erase_face_data, store_template
-from menwei.privacy.keys import ProcessorKeys, load_processor_keys, write_key_file
+from menwei.privacy.keys import KekRing, ProcessorKeys, load_processor_keys, write_key_file
 from menwei.privacy.keystore import FileKeyStore, KeyStore, key_store_path
 from menwei.privacy.retention import RetentionReport, due_for_erasure, events_cutoff
 from menwei.privacy.rights import (
@@ -94,7 +94,12 @@ def open_kit(
     """Load (or on first run create) the key file and open the key store beside it."""
     keys = load_processor_keys(key_file, environ, create=create)
     store = FileKeyStore(key_store_path(key_file))
-    return PrivacyKit(keys, store, Vault(keys.kek_ring, store), processor_name)
+
+    def reload_keks() -> KekRing:
+        return load_processor_keys(key_file, environ, create=False).kek_ring
+
+    vault = Vault(keys.kek_ring, store, reload_keks=reload_keks)
+    return PrivacyKit(keys, store, vault, processor_name)
 
 
 def enrol_template(
@@ -304,7 +309,7 @@ def rotate_keks(uow: UnitOfWork, kit: PrivacyKit, *, key_file: Path | None, at: 
         retired = rotated.retire_old_keks()
         write_key_file(key_file, retired)
         kit.keys = retired
-        kit.vault = Vault(retired.kek_ring, kit.key_store)
+        kit.vault.use_keks(retired.kek_ring)
     with uow:
         store = PrivacyStore(uow.session)
         chain = kit.chain(store)
