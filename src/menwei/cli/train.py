@@ -25,7 +25,8 @@ def pad(
         typer.Option("--data", help="Folder with live/ and spoof/, one sub-folder per subject."),
     ] = Path("../shared/data/nuaa"),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write the parameters here (JSON).")
+        Path | None,
+        typer.Option("--out", help="Write the parameters here (default: ./pad_frame_v1.json)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

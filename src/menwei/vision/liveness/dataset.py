@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from menwei.vision.errors import DatasetError, ImageError
-from menwei.vision.liveness.features import FEATURE_COUNT
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 _NUMBERS = re.compile(r"\d+")
@@ -90,20 +89,18 @@ Measure = Callable[[bytes], np.ndarray | None]
 def default_measure() -> Measure:
     """Decode, detect the most prominent face, align, compute features; ``None`` for no face."""
     from menwei.vision.detect import FaceDetector
+    from menwei.vision.embed import Embedder
     from menwei.vision.image import decode_image
-    from menwei.vision.liveness.frame import FrameLiveness
-    from menwei.vision.liveness.model import PadModel
+    from menwei.vision.liveness.features import frame_features
 
-    detector = FaceDetector()
-    empty = np.zeros(FEATURE_COUNT)
-    check = FrameLiveness(PadModel(empty, np.ones(FEATURE_COUNT), empty, 0.0, 0.0))
+    detector, embedder = FaceDetector(), Embedder()
 
     def measure(data: bytes) -> np.ndarray | None:
         image = decode_image(data)
         faces = detector.detect(image)
         if not faces:
             return None
-        return check.features(image, faces[0])
+        return frame_features(image, faces[0].box, embedder.align(image, faces[0]))
 
     return measure
 

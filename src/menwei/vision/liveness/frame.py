@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from menwei.vision.detect import Face
+from menwei.vision.errors import ImageError
 from menwei.vision.image import as_bgr
 from menwei.vision.liveness.features import TIGHT_SIZE, frame_features
 from menwei.vision.liveness.model import PadModel, load_model
@@ -52,8 +53,6 @@ class FrameLiveness:
         image = as_bgr(image)
         crop = self._align(image, face) if aligned is None else as_bgr(aligned)
         if crop.shape[:2] != (TIGHT_SIZE, TIGHT_SIZE):
-            from menwei.vision.errors import ImageError
-
             raise ImageError(
                 f"Expected an aligned {TIGHT_SIZE}×{TIGHT_SIZE} crop, got {crop.shape[1]}×"
                 f"{crop.shape[0]}.",
