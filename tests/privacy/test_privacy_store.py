@@ -456,3 +456,15 @@ def test_a_person_exports_everything_about_them_without_their_template(uow, kit,
     import json
 
     assert template.hex() not in json.dumps(bundle)
+
+
+def test_a_running_process_keeps_working_after_another_rotates_the_kek(uow, kit, site, tmp_path):
+    person = _publish_and_consent(uow, site)
+    sealed = _enrol(uow, kit, site, person, _template())
+    operator = open_kit(tmp_path / "keys" / "master.key", create=False)
+    try:
+        rotate_keks(uow, operator, key_file=tmp_path / "keys" / "master.key", at=NOW)
+    finally:
+        operator.key_store.close()
+    kit.vault._community_ciphers.clear()  # as after a restart of the cache, not of the process
+    assert kit.vault.unseal(sealed) == _template()

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -80,8 +80,13 @@ def sealed_at_of(ciphertext: bytes) -> datetime:
 class Vault:
     """Seal, unseal and shred templates; rotate keys. Holds unwrapped community keys in memory."""
 
-    def __init__(self, keks: KekRing, keys: KeyStore) -> None:
+    def __init__(
+        self, keks: KekRing, keys: KeyStore, *, reload_keks: Callable[[], KekRing] | None = None
+    ) -> None:
         self._keks = keks
+        # Re-reads the KEKs when a community key names one this process has never seen: after
+        # ``menwei keys rotate`` in another process, a running server keeps working.
+        self._reload_keks = reload_keks
         self._keys = keys
         self._community_ciphers: dict[str, tuple[bytes, AESGCM]] = {}
 
@@ -105,9 +110,22 @@ class Vault:
             cached = self._community_ciphers.get(community_id)
             if cached is not None and cached[0] == wrapped:
                 return cached[1]
-            cipher = AESGCM(self._keks.unwrap(wrapped, _aad_community(community_id)))
+            cipher = AESGCM(self._unwrap_community_key(community_id, wrapped))
         self._community_ciphers[community_id] = (wrapped, cipher)
         return cipher
+
+    def use_keks(self, keks: KekRing) -> None:
+        """Switch to another set of KEKs, e.g. once the old one is retired after a rotation."""
+        self._keks = keks
+
+    def _unwrap_community_key(self, community_id: str, wrapped: bytes) -> bytes:
+        try:
+            return self._keks.unwrap(wrapped, _aad_community(community_id))
+        except VaultError:
+            if self._reload_keks is None:
+                raise
+            self._keks = self._reload_keks()
+            return self._keks.unwrap(wrapped, _aad_community(community_id))
 
     # data keys ------------------------------------------------------------------------------
 
