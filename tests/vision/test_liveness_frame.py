@@ -11,7 +11,13 @@ import pytest
 from menwei.vision.detect import Face, FaceDetector
 from menwei.vision.embed import Embedder
 from menwei.vision.errors import ImageError
-from menwei.vision.liveness import FrameLiveness, LivenessOutcome, LivenessReason, load_model
+from menwei.vision.liveness import (
+    FrameLiveness,
+    LivenessError,
+    LivenessOutcome,
+    LivenessReason,
+    load_model,
+)
 from menwei.vision.liveness.features import (
     CONTEXT_SIZE,
     FEATURE_COUNT,
@@ -104,3 +110,14 @@ def test_a_face_too_small_to_judge_is_not_checked(astronaut: np.ndarray, face: F
     result = FrameLiveness().assess(small, tiny)
     assert result.outcome is LivenessOutcome.NOT_CHECKED
     assert result.reason is LivenessReason.FACE_TOO_SMALL
+
+
+def test_a_face_with_broken_coordinates_gets_a_clear_error(
+    astronaut: np.ndarray, face: Face
+) -> None:
+    broken = Face(face.box, np.full((5, 2), np.nan, np.float32), face.score)
+    with pytest.raises(LivenessError, match="landmarks"):
+        FrameLiveness().assess(astronaut, broken)
+    nowhere = Face((float("inf"), 0.0, 10.0, 10.0), face.landmarks, face.score)
+    with pytest.raises(LivenessError, match="box"):
+        FrameLiveness().assess(astronaut, nowhere)

@@ -7,6 +7,7 @@ product (about 2 ms on one core).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -14,6 +15,7 @@ import numpy as np
 from menwei.vision.detect import Face
 from menwei.vision.errors import ImageError
 from menwei.vision.image import as_bgr
+from menwei.vision.liveness.errors import LivenessError
 from menwei.vision.liveness.features import TIGHT_SIZE, frame_features
 from menwei.vision.liveness.model import PadModel, load_model
 from menwei.vision.liveness.result import LivenessOutcome, LivenessReason, LivenessResult
@@ -63,6 +65,17 @@ class FrameLiveness:
     def assess(
         self, image: np.ndarray, face: Face, aligned: np.ndarray | None = None
     ) -> LivenessResult:
+        points = np.asarray(face.landmarks, dtype=np.float64)
+        if points.shape != (5, 2) or not np.all(np.isfinite(points)):
+            raise LivenessError(
+                "The face's landmarks are not five finite points; detect the face again.",
+                "人脸关键点无效，请重新检测人脸。",
+            )
+        if not all(math.isfinite(float(v)) for v in face.box):
+            raise LivenessError(
+                "The face box is not finite; detect the face again.",
+                "人脸位置无效，请重新检测人脸。",
+            )
         if face.eye_distance < MIN_EYE_DISTANCE:
             return LivenessResult(
                 LivenessOutcome.NOT_CHECKED, LivenessReason.FACE_TOO_SMALL, self.name
