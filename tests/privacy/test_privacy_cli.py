@@ -228,3 +228,19 @@ def test_keys_rotate_with_environment_keys_rewraps_under_the_first_and_writes_no
         assert fresh.vault.unseal(sealed) == b"x" * 512
     finally:
         fresh.key_store.close()
+
+
+def test_a_database_without_the_schema_gets_a_clear_message_not_a_traceback(
+    runner, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("MENWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'blank.db'}")
+    monkeypatch.setenv("MENWEI_KEY_FILE", str(tmp_path / "keys" / "master.key"))
+    monkeypatch.delenv("MENWEI_KEK", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["audit", "verify"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "migrated to the current schema" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -27,6 +27,8 @@ def fail(error: Any, code: int = EXIT_BAD_INPUT) -> NoReturn:
 @contextmanager
 def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, Any]]:
     """``(settings, unit of work, privacy kit)`` from the environment; closes what it opened."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from menwei.privacy.errors import PrivacyError
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
@@ -46,6 +48,17 @@ def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, 
         fail(error)
     try:
         yield settings, UnitOfWork.for_engine(engine), kit
+    except SQLAlchemyError as error:
+        typer.echo(
+            f"数据库无法使用（{type(error).__name__}）：请确认数据库已启动并已升级到最新结构。",
+            err=True,
+        )
+        typer.echo(
+            f"The database cannot be used ({type(error).__name__}): check that it is running "
+            "and migrated to the current schema.",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     finally:
         engine.dispose()
         kit.key_store.close()
