@@ -134,3 +134,17 @@ def test_a_random_uuid_community_is_not_found_for_the_platform_admin(client, wor
     response = client.get(path, headers=world.auth("platform_admin"))
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"
+
+
+def test_the_access_log_names_the_route_not_the_ids_or_the_query(client, world, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    caplog.set_level(logging.INFO, logger="menwei.access")
+    client.get(
+        f"/api/v1/communities/{world.a.community_id}/people?name=李娜",
+        headers=world.auth("community_staff"),
+    )
+    lines = [r.getMessage() for r in caplog.records if r.name == "menwei.access"]
+    assert any("/api/v1/communities/{community_id}/people 200" in line for line in lines)
+    assert "李娜" not in caplog.text
+    assert str(world.a.community_id) not in caplog.text

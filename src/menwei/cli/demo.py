@@ -60,4 +60,10 @@ def register(app: typer.Typer) -> None:
         console.print(f"menwei 演示 / demo: http://{shown_host}:{port}/docs")
         console.print(f"阳光花园: {world.people} residents, database {folder / DEMO_DB}")
         console.print(table)
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings, engine=engine),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+        )

@@ -36,4 +36,7 @@ def register(app: typer.Typer) -> None:
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
+            # menwei.access logs each request by route template; uvicorn's own access log would
+            # write full paths and query strings, which can carry residents' names.
+            access_log=False,
         )

@@ -7,11 +7,16 @@ ids cannot blow up the series count or leak into the metrics.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+#: One line per request with the route template only: no ids, no query string (a name search
+#: would otherwise put residents' names in the log), no headers.
+access_log = logging.getLogger("menwei.access")
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -72,5 +77,8 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            self.metrics.requests.labels(template, scope.get("method", ""), status["code"]).inc()
-            self.metrics.latency.labels(template).observe(time.perf_counter() - started)
+            method = scope.get("method", "")
+            took = time.perf_counter() - started
+            self.metrics.requests.labels(template, method, status["code"]).inc()
+            self.metrics.latency.labels(template).observe(took)
+            access_log.info("%s %s %s %.1fms", method, template, status["code"], took * 1000)
