@@ -87,3 +87,18 @@ def test_an_overlong_name_is_refused_the_same_way_on_every_database(uow: UnitOfW
         uow.people.save(rambling)
     assert refused.value.details == {"field": "name", "limit": 100}
     assert "100" in refused.value.message()
+
+
+def test_writing_into_a_community_that_does_not_exist_is_not_found(uow: UnitOfWork) -> None:
+    stray = Person(id=uuid.uuid4(), community_id=uuid.uuid4(), name="无名", role=Role.OWNER)
+    with uow, pytest.raises(NotFound) as refused:
+        uow.people.save(stray)
+    assert refused.value.details["kind"] == "community"
+
+
+def test_a_door_cannot_belong_to_a_building_of_another_community(uow: UnitOfWork) -> None:
+    from dataclasses import replace
+
+    mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
+    with uow, pytest.raises(NotFound):
+        uow.places.save_door(replace(mine.unit_door, building_id=theirs.building.id))

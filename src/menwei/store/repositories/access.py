@@ -17,6 +17,7 @@ from menwei.core.access_group import AccessGroup
 from menwei.core.schedule import TimeWindow, WeeklySchedule
 from menwei.store.errors import NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
+from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import (
     AccessGroupDoorRow,
@@ -42,6 +43,7 @@ class AccessRepository:
     # holidays ---------------------------------------------------------------------------
     def set_holidays(self, community_id: uuid.UUID, days: dict[date, str]) -> None:
         """Replace the community's holiday list (e.g. the year's 法定节假日)."""
+        require(self._session, CommunityRow, community_id, "community")
         self._session.execute(delete(HolidayRow).where(HolidayRow.community_id == community_id))
         for day, name in sorted(days.items()):
             self._session.add(HolidayRow(community_id=community_id, day=day, name=name))
@@ -100,6 +102,7 @@ class AccessRepository:
 
         Doors from another community are refused: a group never reaches across tenants.
         """
+        require(self._session, CommunityRow, group.community_id, "community")
         foreign = self._session.scalars(
             select(DoorRow.id).where(
                 DoorRow.id.in_(sorted(group.door_ids)), DoorRow.community_id != group.community_id

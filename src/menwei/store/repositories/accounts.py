@@ -16,10 +16,14 @@ from sqlalchemy.orm import Session
 
 from menwei.store.errors import Conflict, NotFound
 from menwei.store.records import ApiToken, LoginSession, UserAccount
+from menwei.store.repositories.checks import require
 from menwei.store.tables import (
     AccountCommunityRow,
     ApiTokenRow,
+    CommunityRow,
     LoginSessionRow,
+    PersonRow,
+    ProcessorRow,
     UserAccountRow,
 )
 
@@ -83,6 +87,12 @@ class AccountRepository:
 
     def save(self, account: UserAccount) -> UserAccount:
         """Create or update an account and replace its community scopes."""
+        if account.processor_id is not None:
+            require(self._session, ProcessorRow, account.processor_id, "processor")
+        if account.person_id is not None:
+            require(self._session, PersonRow, account.person_id, "person")
+        for community_id in sorted(account.staff_of | account.committee_of | account.supervises):
+            require(self._session, CommunityRow, community_id, "community")
         row = self._session.get(UserAccountRow, account.id)
         values = {
             "login": account.login,
@@ -158,6 +168,7 @@ class AccountRepository:
 
     # API tokens -------------------------------------------------------------------------
     def add_token(self, token: ApiToken) -> ApiToken:
+        require(self._session, UserAccountRow, token.account_id, "account")
         self._session.add(
             ApiTokenRow(
                 id=token.id,
@@ -198,6 +209,7 @@ class AccountRepository:
 
     # login sessions ---------------------------------------------------------------------
     def add_session(self, login_session: LoginSession) -> LoginSession:
+        require(self._session, UserAccountRow, login_session.account_id, "account")
         self._session.add(
             LoginSessionRow(
                 id=login_session.id,

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import String, inspect
+from sqlalchemy.orm import Session
 
-from menwei.store.errors import ValueTooLong
+from menwei.store.errors import NotFound, ValueTooLong
 
 
 def check_lengths(row: Any) -> None:
@@ -23,3 +24,11 @@ def check_lengths(row: Any) -> None:
         value = getattr(row, column.key, None)
         if isinstance(value, str) and len(value) > limit:
             raise ValueTooLong(column.key, limit)
+
+
+def require(session: Session, row_type: type[Any], key: Any, kind: str) -> Any:
+    """The row with primary key ``key``, or ``NotFound`` naming ``kind`` (never a driver error)."""
+    row = session.get(row_type, key)
+    if row is None:
+        raise NotFound(kind, key)
+    return row

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from menwei.store.errors import NotFound
 from menwei.store.records import Device
+from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import DeviceDoorRow, DeviceRow, DoorRow
+from menwei.store.tables import CommunityRow, DeviceDoorRow, DeviceRow, DoorRow
 
 
 class DeviceRepository:
@@ -39,6 +40,7 @@ class DeviceRepository:
 
     def save(self, device: Device) -> Device:
         """Create or update a device; every door it serves must be in its own community."""
+        require(self._session, CommunityRow, device.community_id, "community")
         doors = set(
             self._session.scalars(
                 select(DoorRow.id).where(

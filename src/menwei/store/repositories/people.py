@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from menwei.core.person import HouseholdMembership, Person, Role
 from menwei.store.errors import NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
+from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import HouseholdMembershipRow, PersonRow, UnitRow
+from menwei.store.tables import CommunityRow, HouseholdMembershipRow, PersonRow, UnitRow
 
 
 def person_from_row(row: PersonRow) -> Person:
@@ -61,6 +62,7 @@ class PersonRepository:
 
     def save(self, person: Person) -> Person:
         """Create or update a person (a guardian must live in the same community)."""
+        require(self._session, CommunityRow, person.community_id, "community")
         if person.guardian_id is not None:
             self._row(person.guardian_id, CommunityScope.of([person.community_id]))
         row = self._session.get(PersonRow, person.id)

@@ -16,6 +16,7 @@ from menwei.core.door import Door, DoorKind
 from menwei.core.place import Building, Community, Processor, ProcessorKind, Unit
 from menwei.store.errors import Conflict, NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
+from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import BuildingRow, CommunityRow, DoorRow, ProcessorRow, UnitRow
 
@@ -125,6 +126,7 @@ class PlaceRepository:
 
     # communities ------------------------------------------------------------------------
     def add_community(self, community: Community) -> Community:
+        require(self._session, ProcessorRow, community.processor_id, "processor")
         self._session.add(
             CommunityRow(
                 id=community.id,
@@ -180,6 +182,7 @@ class PlaceRepository:
 
     # buildings and units ----------------------------------------------------------------
     def add_building(self, building: Building) -> Building:
+        require(self._session, CommunityRow, building.community_id, "community")
         self._session.add(
             BuildingRow(id=building.id, community_id=building.community_id, name=building.name)
         )
@@ -257,6 +260,11 @@ class PlaceRepository:
     # doors ------------------------------------------------------------------------------
     def save_door(self, door: Door) -> Door:
         """Create or update a door. ``Door`` itself has already refused a face-only door (R1)."""
+        require(self._session, CommunityRow, door.community_id, "community")
+        if door.building_id is not None:
+            building = require(self._session, BuildingRow, door.building_id, "building")
+            if building.community_id != door.community_id:
+                raise NotFound("building", door.building_id)
         row = self._session.get(DoorRow, door.id)
         if row is None:
             self._session.add(DoorRow(id=door.id, **_door_values(door)))
