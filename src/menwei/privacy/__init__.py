@@ -3,8 +3,8 @@
 The public names are gathered here; the modules behind them each hold one concern:
 ``consent`` (notices and consent), ``vault`` + ``keystore`` + ``keys`` (envelope encryption and
 crypto-shredding), ``receipts`` (signed deletion receipts), ``audit`` (the hash chain),
-``face_data`` (the only ways a template enters and leaves), ``rights``, ``retention`` and
-``compliance``. Every error is a ``PrivacyError`` with zh-CN and English messages.
+``face_data`` (the only ways a template enters and leaves), ``transport`` (bundles sealed to
+one gate device), ``rights``, ``retention`` and ``compliance``. Every error is a ``PrivacyError`` with zh-CN and English messages.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ from menwei.privacy.rights import (
     refuse,
     render_summary_html,
 )
+from menwei.privacy.transport import DeviceKeyPair, open_for_device, seal_for_device
 from menwei.privacy.vault import SealedTemplate, Vault
 
 __all__ = [
@@ -98,6 +99,7 @@ __all__ = [
     "ConsentRecord",
     "ConsentRefusal",
     "ConsentRequired",
+    "DeviceKeyPair",
     "FileKeyStore",
     "FilingLevel",
     "GuardianRequired",
@@ -149,6 +151,7 @@ __all__ = [
     "load_processor_keys",
     "load_public_key",
     "may_ask_for_consent",
+    "open_for_device",
     "open_request",
     "overdue",
     "parse_receipt",
@@ -162,6 +165,7 @@ __all__ = [
     "render_summary_html",
     "require_activation",
     "require_consent_to_store",
+    "seal_for_device",
     "store_template",
     "subject_hash",
     "template_status",
