@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """APCER and BPCER at the operating point, EER, and APCER at BPCER 1 % and 5 %."""
         import cv2
+        import numpy as np
 
         from menwei.vision.errors import VisionError
         from menwei.vision.liveness.dataset import measure_frames, read_pair
@@ -48,7 +49,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Measuring {len(frames)} frames …", err=True)
             data = measure_frames(frames)
             if parameters is not None:
-                scores = parameters.score(data.features)
+                scores = np.asarray(parameters.score(data.features))
                 result = report(scores[data.live], scores[~data.live], parameters.threshold)
                 protocol = "fixed parameters"
             else:

@@ -55,8 +55,8 @@ def lbp_histogram(channel: np.ndarray, radius: int) -> np.ndarray:
             radius + dy * radius : height - radius + dy * radius,
             radius + dx * radius : width - radius + dx * radius,
         ]
-        ge = cv2.compare(neighbour, centre, cv2.CMP_GE)
-        code = cv2.bitwise_or(code, cv2.bitwise_and(ge, 1 << bit))
+        above = np.asarray(cv2.compare(neighbour, centre, cv2.CMP_GE), dtype=np.uint8)
+        code |= above & np.uint8(1 << bit)
     pattern = cv2.LUT(code, _RIU2)
     counts = cv2.calcHist([pattern], [0], None, [_LBP_BINS], [0, _LBP_BINS]).reshape(-1)
     counts = counts.astype(np.float64)
@@ -68,7 +68,7 @@ def colour_moments(image: np.ndarray) -> np.ndarray:
     pixels = np.ascontiguousarray(image).astype(np.float32)
     pixels *= 1.0 / 255.0
     mean, std = (v.reshape(-1) for v in cv2.meanStdDev(pixels))
-    centred = cv2.subtract(pixels, tuple(float(m) for m in mean) + (0.0,) * (4 - len(mean)))
+    centred = pixels - mean.astype(np.float32)
     third = np.asarray(cv2.mean(cv2.multiply(cv2.multiply(centred, centred), centred)))
     skew = third[: len(mean)] / (std**3 + 1e-6)
     return np.concatenate([mean, std, np.cbrt(skew)]).astype(np.float64)
