@@ -4,7 +4,8 @@ The public names are gathered here; the modules behind them each hold one concer
 ``consent`` (notices and consent), ``vault`` + ``keystore`` + ``keys`` (envelope encryption and
 crypto-shredding), ``receipts`` (signed deletion receipts), ``audit`` (the hash chain),
 ``face_data`` (the only ways a template enters and leaves), ``transport`` (bundles sealed to
-one gate device), ``rights``, ``retention`` and ``compliance``. Every error is a ``PrivacyError`` with zh-CN and English messages.
+one gate device), ``rights``, ``retention`` and ``compliance``. Every error is a
+``PrivacyError`` with zh-CN and English messages.
 """
 
 from __future__ import annotations
