@@ -59,6 +59,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "events:read": _OFFICE,
     "events:export": _OFFICE,
     "events:ingest": frozenset({Role.DEVICE}),
+    "device:sync": frozenset({Role.DEVICE}),
     "imports:write": _OFFICE,
     "users:read": _ADMINS,
     "users:write": _ADMINS,

@@ -15,6 +15,7 @@ def include_routers(app: FastAPI) -> None:
     from menwei.server.routers import (
         auth,
         credentials,
+        device_sync,
         devices,
         doors,
         events,
@@ -36,6 +37,7 @@ def include_routers(app: FastAPI) -> None:
         doors,
         groups,
         devices,
+        device_sync,
         events,
         imports,
         users,

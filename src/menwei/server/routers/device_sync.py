@@ -1,0 +1,74 @@
+"""The gate's side of sync: pull changes with a cursor, then acknowledge what was applied."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from menwei.server.deps import Caller, Permit, SettingsDep, UowDep
+from menwei.server.routers import API_PREFIX
+from menwei.server.services import device_sync
+
+router = APIRouter(prefix=API_PREFIX + "/device", tags=["devices"])
+
+DeviceSync = Annotated[Caller, Depends(Permit("device:sync"))]
+
+Cursor = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+
+
+class ChangePublic(BaseModel):
+    kind: str
+    id: str
+    version: int
+    action: Literal["upsert", "delete"]
+    payload: dict[str, Any] | None
+
+
+class ChangePagePublic(BaseModel):
+    cursor: str
+    more: bool
+    changes: list[ChangePublic]
+
+
+class Applied(BaseModel):
+    kind: Annotated[str, Field(max_length=20)]
+    id: Annotated[str, Field(max_length=64)]
+    version: int
+    action: Literal["upsert", "delete"]
+
+
+class Acknowledgement(BaseModel):
+    cursor: Cursor
+    applied: Annotated[list[Applied], Field(max_length=5000)] = []
+
+
+@router.get("/changes")
+def pull_changes(
+    caller: DeviceSync,
+    uow: UowDep,
+    settings: SettingsDep,
+    cursor: Annotated[str, Query(pattern=r"^[0-9]{1,18}$")] = "0",
+    limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+) -> ChangePagePublic:
+    """Changes of this device's community after ``cursor``, as gate records."""
+    page = device_sync.pull(
+        uow, caller, cursor=int(cursor), limit=limit, secret_key=settings.secret_key
+    )
+    return ChangePagePublic(
+        cursor=str(page.cursor),
+        more=page.more,
+        changes=[
+            ChangePublic(
+                kind=r.kind, id=r.id, version=r.version, action=r.action, payload=r.payload
+            )
+            for r in page.records
+        ],
+    )
+
+
+@router.post("/changes/ack")
+def acknowledge_changes(body: Acknowledgement, caller: DeviceSync, uow: UowDep) -> dict[str, bool]:
+    device_sync.acknowledge(uow, caller, cursor=int(body.cursor))
+    return {"ok": True}

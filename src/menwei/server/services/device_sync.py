@@ -1,0 +1,228 @@
+"""What a gate pulls: the changes of its community since its cursor, as gate records.
+
+The store's change log says only what changed (entity, id, action); the current state is read
+here and shaped as the records ``menwei.gate.records`` parses. A device gets its own doors
+only, every person, card, PIN and face reference of its community (a face record carries the
+vault reference and the consent state, never a vector), every access group with its schedule,
+and, on its first pull, the face policy and the QR verification key. Templates themselves come
+from the privacy vault's own sync, not from here.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from menwei.core import AccessGroup, Card, FaceCredential, Person, PinCredential, Validity
+from menwei.server.deps import Caller
+from menwei.server.errors import Forbidden
+from menwei.server.services.credentials import qr_key
+from menwei.store.errors import NotFound
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    kind: str
+    id: str
+    version: int
+    action: str  # "upsert" or "delete"
+    payload: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePage:
+    records: list[Record]
+    cursor: int
+    more: bool
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _validity(validity: Validity) -> dict[str, Any]:
+    return {
+        "valid_from": _when(validity.valid_from),
+        "valid_until": _when(validity.valid_until),
+        "revoked_at": _when(validity.revoked_at),
+    }
+
+
+def _windows(windows: Any) -> list[list[str]]:
+    return [[f"{w.start:%H:%M}", f"{w.end:%H:%M}"] for w in windows]
+
+
+def group_record(group: AccessGroup) -> dict[str, Any]:
+    schedule = group.schedule
+    return {
+        "id": str(group.id),
+        "community_id": str(group.community_id),
+        "name": group.name,
+        "door_ids": sorted(str(d) for d in group.door_ids),
+        "schedule": {
+            "weekly": {str(day): _windows(w) for day, w in sorted(schedule.weekly.items())},
+            "holidays": {d.isoformat(): _windows(w) for d, w in sorted(schedule.holidays.items())},
+            "timezone": schedule.timezone,
+        },
+    }
+
+
+def person_record(person: Person) -> dict[str, Any]:
+    """Only what a gate shows and decides with: no phone, no date of birth."""
+    return {
+        "id": str(person.id),
+        "community_id": str(person.community_id),
+        "name": person.name,
+        "role": person.role.value,
+    }
+
+
+def credential_record(credential: object) -> tuple[str, dict[str, Any]] | None:
+    if isinstance(credential, Card):
+        return "card", {
+            "id": str(credential.id),
+            "person_id": str(credential.person_id),
+            "uid": credential.uid,
+            "facility_code": credential.facility_code,
+            "validity": _validity(credential.validity),
+        }
+    if isinstance(credential, PinCredential):
+        return "pin", {
+            "id": str(credential.id),
+            "person_id": str(credential.person_id),
+            "pin_hash": credential.pin_hash,
+            "validity": _validity(credential.validity),
+            "failed_attempts": credential.failed_attempts,
+            "locked_until": _when(credential.locked_until),
+        }
+    if isinstance(credential, FaceCredential):
+        return "face", {
+            "id": str(credential.id),
+            "person_id": str(credential.person_id),
+            "template_ref": credential.template_ref,
+            "consent_id": str(credential.consent_id),
+            "validity": _validity(credential.validity),
+            "consent_withdrawn_at": _when(credential.consent_withdrawn_at),
+        }
+    return None  # QR passes are checked by their signature, not from a list
+
+
+def _first_records(secret_key: str) -> list[Record]:
+    from menwei.vision.thresholds import default_thresholds
+
+    thresholds = default_thresholds()
+    return [
+        Record(
+            "policy",
+            "policy",
+            0,
+            "upsert",
+            {
+                "face": {"confident": thresholds.confident, "possible": thresholds.possible},
+                "pin_lockout": {"max_failures": 5, "lockout_s": 900},
+            },
+        ),
+        Record(
+            "qr_key",
+            "0",
+            0,
+            "upsert",
+            {"key_id": 0, "key": base64.b64encode(qr_key(secret_key)).decode("ascii")},
+        ),
+    ]
+
+
+def pull(
+    uow: UnitOfWork, caller: Caller, *, cursor: int, limit: int, secret_key: str
+) -> ChangePage:
+    principal = caller.principal
+    if principal.kind != "device" or len(principal.community_ids) != 1:
+        raise Forbidden()
+    (community_id,) = principal.community_ids
+    scope = CommunityScope.of([community_id])
+    records: dict[tuple[str, str], Record] = {}
+    if cursor == 0:
+        records.update({(r.kind, r.id): r for r in _first_records(secret_key)})
+    now = datetime.now(UTC)
+    with uow:
+        changes = uow.changes.since(community_id, cursor, limit=limit)
+        for change in changes:
+            for record in _records_for(uow, scope, principal.door_ids, change, now):
+                records[(record.kind, record.id)] = record
+    last = changes[-1].seq if changes else cursor
+    return ChangePage(list(records.values()), last, len(changes) >= limit)
+
+
+def _records_for(
+    uow: UnitOfWork,
+    scope: CommunityScope,
+    door_ids: frozenset[uuid.UUID],
+    change: Any,
+    now: datetime,
+) -> list[Record]:
+    seq, entity, key = change.seq, change.entity, str(change.entity_id)
+    deleted = change.action == "delete"
+
+    def gone(*kinds: str) -> list[Record]:
+        return [Record(kind, key, seq, "delete", None) for kind in kinds]
+
+    try:
+        if entity == "door":
+            if uuid.UUID(key) not in door_ids:
+                return []
+            if deleted:
+                return gone("door")
+            door = uow.places.door(uuid.UUID(key), scope)
+            payload = {
+                "id": str(door.id),
+                "community_id": str(door.community_id),
+                "name": door.name,
+                "kind": door.kind.value,
+                "direction": door.direction.value,
+                "accepts": sorted(k.value for k in door.accepts),
+                "building_id": None if door.building_id is None else str(door.building_id),
+                "anti_passback": door.anti_passback.value,
+                "passback_zone": door.passback_zone,
+            }
+            return [Record("door", key, seq, "upsert", payload)]
+        if entity == "person":
+            if deleted:
+                return gone("person", "membership")
+            person = uow.people.get(uuid.UUID(key), scope)
+            groups = [str(g.id) for g in uow.access.groups_of(person.id, now)]
+            return [
+                Record("person", key, seq, "upsert", person_record(person)),
+                Record("membership", key, seq, "upsert", {"person_id": key, "group_ids": groups}),
+            ]
+        if entity == "credential":
+            if deleted:
+                return gone("card", "pin", "face")
+            shaped = credential_record(uow.credentials.get(uuid.UUID(key), scope))
+            return [] if shaped is None else [Record(shaped[0], key, seq, "upsert", shaped[1])]
+        if entity == "access_group":
+            if deleted:
+                return gone("group")
+            group = uow.access.group(uuid.UUID(key), scope)
+            return [Record("group", key, seq, "upsert", group_record(group))]
+        if entity == "holidays":
+            community_id = uuid.UUID(key)
+            return [
+                Record("group", str(g.id), seq, "upsert", group_record(g))
+                for g in uow.access.groups(community_id, scope)
+            ]
+    except NotFound:
+        # Changed, then deleted before this pull: a later change in the log says so.
+        return []
+    return []
+
+
+def acknowledge(uow: UnitOfWork, caller: Caller, *, cursor: int) -> None:
+    """Remember how far the device has applied the log (for the devices page)."""
+    with uow:
+        uow.devices.seen(caller.principal.id, datetime.now(UTC), sync_cursor=cursor)
+        uow.commit()
