@@ -39,6 +39,8 @@ def _rejection(data: bytes, filename: str = "residents.csv") -> ImportRejected:
 
 def test_a_good_sheet_creates_units_people_households_and_cards(uow: UnitOfWork) -> None:
     site = make_site(uow)
+    with uow:
+        cursor = uow.changes.cursor(site.community.id)
     progress: list[tuple[str, int, int]] = []
     report = import_resident_file(
         uow,
@@ -66,6 +68,11 @@ def test_a_good_sheet_creates_units_people_households_and_cards(uow: UnitOfWork)
         }
         card = uow.credentials.find_card(site.community.id, "0a:1b:2c:3d")
         assert card is not None and card.person_id == people["张伟"].id
+        changed = uow.changes.since(site.community.id, cursor, limit=1000)
+        assert {c.entity_id for c in changed if c.entity == "person"} == {
+            str(p.id) for p in people.values() if p.name != "王芳"
+        }
+        assert [c.seq for c in changed] == list(range(cursor + 1, cursor + 1 + len(changed)))
         groups = uow.access.groups_of(people["张伟"].id, T0)
         assert [g.name for g in groups] == ["2 号楼 住户"]
         assert site.gate.id in groups[0].door_ids

@@ -573,16 +573,15 @@ def import_residents(
             for r in rows
             if r.card is not None and r.card in taken_cards
         ]
+        area_of: dict[tuple[str, str, str], Decimal] = {}
+        for r in rows:
+            if r.area is not None:
+                area_of.setdefault((r.building, r.entrance, r.unit), r.area)
         missing_area = [
             CellError(r.line, "area", "新建的户必须填写面积。", "A new unit needs its area.")
             for r in rows
-            if r.area is None
+            if (r.building, r.entrance, r.unit) not in area_of
             and (buildings.get(r.building), r.entrance, r.unit) not in units
-            and not any(
-                o.area is not None
-                and (o.building, o.entrance, o.unit) == (r.building, r.entrance, r.unit)
-                for o in rows
-            )
         ]
         if clashes or missing_area:
             raise _reject(sorted([*clashes, *missing_area], key=lambda e: (e.line, e.column)))
@@ -590,15 +589,16 @@ def import_residents(
         report: dict[str, int] = dict.fromkeys(
             ("buildings", "units", "people", "memberships", "cards", "skipped_existing"), 0
         )
-        new_building_ids: set[uuid.UUID] = set()
         for row in rows:
             if row.building not in buildings:
                 building = Building(id=uuid.uuid4(), community_id=community_id, name=row.building)
                 uow.places.add_building(building)
                 buildings[row.building] = building.id
-                new_building_ids.add(building.id)
                 report["buildings"] += 1
+        # Domain objects first (they validate), then rows written in bulk: a few flushes
+        # for the whole sheet instead of several per resident.
         unit_ids: dict[tuple[str, str, str], uuid.UUID] = {}
+        new_units: list[Unit] = []
         for row in rows:
             key = (row.building, row.entrance, row.unit)
             if key in unit_ids:
@@ -608,21 +608,27 @@ def import_residents(
             if existing is not None:
                 unit_ids[key] = existing.id
                 continue
-            area = next(
-                r.area
-                for r in rows
-                if (r.building, r.entrance, r.unit) == key and r.area is not None
-            )
             unit = Unit(
                 id=uuid.uuid4(),
                 building_id=building_id,
                 number=row.unit,
-                floor_area_m2=area,
+                floor_area_m2=area_of[key],
                 entrance=row.entrance,
             )
-            uow.places.add_unit(unit)
+            new_units.append(unit)
             unit_ids[key] = unit.id
-            report["units"] += 1
+        session.add_all(
+            UnitRow(
+                id=unit.id,
+                community_id=community_id,
+                building_id=unit.building_id,
+                entrance=unit.entrance,
+                number=unit.number,
+                floor_area=unit.floor_area_m2,
+            )
+            for unit in new_units
+        )
+        report["units"] = len(new_units)
         current = {
             (unit_id, name)
             for unit_id, name in session.execute(
@@ -636,6 +642,8 @@ def import_residents(
         }
         people: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
         created: list[tuple[ResidentRow, Person, uuid.UUID]] = []
+        person_rows: dict[uuid.UUID, PersonRow] = {}
+        later_rows: list[HouseholdMembershipRow | CredentialRow] = []
         for done, row in enumerate(rows, start=1):
             unit_id = unit_ids[(row.building, row.entrance, row.unit)]
             if (unit_id, row.name) in current or (unit_id, row.name) in people:
@@ -649,28 +657,51 @@ def import_residents(
                 date_of_birth=row.date_of_birth,
                 phone=row.phone,
             )
-            uow.people.save(person)
             people[(unit_id, row.name)] = person.id
             created.append((row, person, unit_id))
-            report["people"] += 1
-            uow.people.add_membership(
-                HouseholdMembership(
-                    id=uuid.uuid4(), person_id=person.id, unit_id=unit_id, moved_in=row.moved_in
+            person_rows[person.id] = PersonRow(
+                id=person.id,
+                community_id=community_id,
+                name=person.name,
+                role=person.role.value,
+                date_of_birth=person.date_of_birth,
+                phone=person.phone,
+            )
+            membership = HouseholdMembership(
+                id=uuid.uuid4(), person_id=person.id, unit_id=unit_id, moved_in=row.moved_in
+            )
+            later_rows.append(
+                HouseholdMembershipRow(
+                    id=membership.id,
+                    person_id=person.id,
+                    unit_id=unit_id,
+                    moved_in=membership.moved_in,
                 )
             )
-            report["memberships"] += 1
             if row.card is not None:
-                uow.credentials.save(
-                    Card(
-                        id=uuid.uuid4(),
+                card = Card(
+                    id=uuid.uuid4(),
+                    person_id=person.id,
+                    uid=row.card,
+                    validity=Validity(valid_from=at),
+                )
+                later_rows.append(
+                    CredentialRow(
+                        id=card.id,
+                        community_id=community_id,
                         person_id=person.id,
-                        uid=row.card,
-                        validity=Validity(valid_from=at),
+                        kind="card",
+                        card_uid=card.uid,
+                        valid_from=at,
                     )
                 )
                 report["cards"] += 1
-            if progress is not None and (done % 100 == 0 or done == len(rows)):
+            if progress is not None and (done % 200 == 0 or done == len(rows)):
                 progress("import", done, len(rows))
+        report["people"] = report["memberships"] = len(created)
+        session.add_all(person_rows.values())
+        session.flush()  # units and people before what refers to them
+        session.add_all(later_rows)
         for row, person, unit_id in created:
             if row.guardian is None:
                 continue
@@ -685,17 +716,13 @@ def import_residents(
                 )
             if guardian_id is None:
                 raise NotFound("person", row.guardian)
-            uow.people.save(
-                Person(
-                    id=person.id,
-                    community_id=community_id,
-                    name=person.name,
-                    role=person.role,
-                    date_of_birth=person.date_of_birth,
-                    phone=person.phone,
-                    guardian_id=guardian_id,
-                )
-            )
+            person_rows[person.id].guardian_id = guardian_id
+        session.flush()
+        uow.changes.record_batch(
+            community_id,
+            [("person", person.id, "upsert") for _row, person, _unit in created]
+            + [("credential", r.id, "upsert") for r in later_rows if isinstance(r, CredentialRow)],
+        )
         if assign_default_groups and created:
             _join_default_groups(uow, community_id, community.timezone, created, buildings)
         uow.commit()

@@ -216,27 +216,43 @@ class AccessRepository:
         if group is None:
             raise NotFound("access group", group_id)
         wanted = sorted(set(person_ids))
-        people = set(
-            self._session.scalars(
-                select(PersonRow.id).where(
-                    PersonRow.id.in_(wanted), PersonRow.community_id == group.community_id
+        people: set[uuid.UUID] = set()
+        existing: dict[uuid.UUID, AccessGroupMemberRow] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            people.update(
+                self._session.scalars(
+                    select(PersonRow.id).where(
+                        PersonRow.id.in_(chunk), PersonRow.community_id == group.community_id
+                    )
+                ).all()
+            )
+            for member in self._session.scalars(
+                select(AccessGroupMemberRow).where(
+                    AccessGroupMemberRow.group_id == group_id,
+                    AccessGroupMemberRow.person_id.in_(chunk),
                 )
-            ).all()
-        )
+            ):
+                existing[member.person_id] = member
         for person_id in wanted:
             if person_id not in people:
                 raise NotFound("person", person_id)
-            self._session.merge(
-                AccessGroupMemberRow(
-                    group_id=group_id,
-                    person_id=person_id,
-                    valid_from=valid_from,
-                    valid_until=valid_until,
+            member = existing.get(person_id)
+            if member is None:
+                self._session.add(
+                    AccessGroupMemberRow(
+                        group_id=group_id,
+                        person_id=person_id,
+                        valid_from=valid_from,
+                        valid_until=valid_until,
+                    )
                 )
-            )
+            else:
+                member.valid_from, member.valid_until = valid_from, valid_until
         self._session.flush()
-        for person_id in wanted:
-            self._changes.record(group.community_id, "person", person_id, UPSERT)
+        self._changes.record_batch(
+            group.community_id, [("person", person_id, UPSERT) for person_id in wanted]
+        )
 
     def remove_member(self, group_id: uuid.UUID, person_id: uuid.UUID) -> None:
         group = self._session.get(AccessGroupRow, group_id)

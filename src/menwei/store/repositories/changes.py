@@ -88,8 +88,36 @@ class ChangeLog:
         )
         return int(value or 0)
 
-    def record_many(
-        self, community_id: uuid.UUID, entity: str, entity_ids: Sequence[object], action: str
-    ) -> None:
-        for entity_id in entity_ids:
-            self.record(community_id, entity, entity_id, action)
+    def record_batch(
+        self, community_id: uuid.UUID, changes: Sequence[tuple[str, object, str]]
+    ) -> int:
+        """Note many ``(entity, entity_id, action)`` changes with one cursor bump and one insert.
+
+        For bulk work (an import of thousands of residents); returns the new cursor.
+        """
+        if not changes:
+            return self.cursor(community_id)
+        self._next_seq(community_id)  # creates the cursor row if needed, and locks it
+        last = self._session.execute(
+            update(ChangeCursorRow)
+            .where(ChangeCursorRow.community_id == community_id)
+            .values(last_seq=ChangeCursorRow.last_seq + len(changes) - 1)
+            .returning(ChangeCursorRow.last_seq)
+        ).scalar_one()
+        first = int(last) - len(changes) + 1
+        now = utcnow()
+        self._session.execute(
+            insert(ChangeRow),
+            [
+                {
+                    "community_id": community_id,
+                    "seq": first + offset,
+                    "entity": entity,
+                    "entity_id": str(entity_id),
+                    "action": action,
+                    "changed_at": now,
+                }
+                for offset, (entity, entity_id, action) in enumerate(changes)
+            ],
+        )
+        return int(last)
