@@ -9,8 +9,11 @@ Endpoints (JSON over HTTPS):
 ``GET  {server}/api/v1/device/changes?cursor=C&limit=N``
     → ``{"cursor": "C2", "more": false, "changes": [{"kind": "face", "id": "…",
     "version": 3, "action": "upsert" | "delete", "payload": {…} | "base64" | null}]}``.
-    Templates come as base64 of 128 little-endian float32; other kinds as the JSON objects
-    described in ``menwei.gate.records``. A withdrawal or erasure is a ``delete`` of the
+    Templates come as ``{"device_id", "sealed"}``: a bundle sealed to the X25519 public key
+    the gate sends with every pull (header ``X-Menwei-Device-Key``; the key pair lives only in
+    this process's memory), holding the 128 little-endian float32 of the person's template; a
+    plain base64 string is read too, for servers that predate sealing. Other kinds are the JSON
+    objects described in ``menwei.gate.records``. A withdrawal or erasure is a ``delete`` of the
     person's ``template`` plus an ``upsert`` of their ``face`` credential with
     ``consent_withdrawn_at`` set, so even a template not yet dropped never opens the door.
 ``POST {server}/api/v1/device/changes/ack`` ``{"cursor": "C2", "applied": [{"kind", "id",
@@ -44,12 +47,15 @@ from menwei.gate.errors import GateError, SyncError
 from menwei.gate.local_state import Change, LocalState
 from menwei.gate.outbox import Outbox, OutboxEvent
 from menwei.gate.records import build_snapshot
+from menwei.privacy.errors import VaultError
+from menwei.privacy.transport import DeviceKeyPair, open_for_device
 
 log = logging.getLogger(__name__)
 
 CHANGES_PATH = "/api/v1/device/changes"
 ACK_PATH = "/api/v1/device/changes/ack"
 EVENTS_PATH = "/api/v1/device/events"
+DEVICE_KEY_HEADER = "X-Menwei-Device-Key"
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,8 @@ class SyncClient:
             timeout=timeout_s,
             transport=transport,
         )
+        self._transport_key = DeviceKeyPair.generate()
+        self._key_header = base64.b64encode(self._transport_key.public_key).decode("ascii")
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
@@ -115,9 +123,11 @@ class SyncClient:
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        data = self._call("GET", CHANGES_PATH, params=params)
+        data = self._call(
+            "GET", CHANGES_PATH, params=params, headers={DEVICE_KEY_HEADER: self._key_header}
+        )
         try:
-            changes = [_change(item) for item in data["changes"]]
+            changes = [_change(item, self._transport_key.private_key) for item in data["changes"]]
             return ChangePage(changes, str(data["cursor"]), bool(data.get("more", False)))
         except (KeyError, TypeError, ValueError, binascii.Error) as error:
             raise SyncError(f"The server sent a malformed change page ({error}).") from None
@@ -172,18 +182,34 @@ def event_report(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
-def _change(item: dict[str, Any]) -> Change:
+def _change(item: dict[str, Any], transport_key: bytes | None = None) -> Change:
     kind, record_id, version = str(item["kind"]), str(item["id"]), int(item["version"])
     if item["action"] == "delete":
         return Change(kind, record_id, version, None)
     if item["action"] != "upsert":
         raise ValueError(f"unknown action {item['action']!r}")
     payload = item["payload"]
-    if kind == "template":
+    if kind == "template" and isinstance(payload, dict):
+        data = _open_template(payload, record_id, transport_key)
+    elif kind == "template":
         data = base64.b64decode(payload, validate=True)
     else:
         data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     return Change(kind, record_id, version, data)
+
+
+def _open_template(payload: dict[str, Any], person_id: str, transport_key: bytes | None) -> bytes:
+    """The template inside a bundle sealed to this process's transport key, for that person."""
+    if transport_key is None:
+        raise ValueError("a sealed template, but no transport key to open it")
+    bundle = base64.b64decode(payload["sealed"], validate=True)
+    try:
+        _, templates = open_for_device(transport_key, bundle, device_id=str(payload["device_id"]))
+    except VaultError:
+        raise ValueError(f"the sealed template for {person_id} could not be opened") from None
+    if set(templates) != {person_id}:
+        raise ValueError(f"the sealed template for {person_id} holds another person's")
+    return templates[person_id]
 
 
 class Syncer:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, Field
 
 from menwei.server.deps import Caller, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
-from menwei.server.services import device_sync
+from menwei.server.services import device_sync, template_delivery
 
 router = APIRouter(prefix=API_PREFIX + "/device", tags=["devices"])
 
@@ -49,12 +49,31 @@ def pull_changes(
     caller: DeviceSync,
     uow: UowDep,
     settings: SettingsDep,
+    request: Request,
     cursor: Annotated[str, Query(pattern=r"^[0-9]{1,18}$")] = "0",
     limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    device_key: Annotated[
+        str | None, Header(alias=template_delivery.DEVICE_KEY_HEADER, max_length=100)
+    ] = None,
 ) -> ChangePagePublic:
-    """Changes of this device's community after ``cursor``, as gate records."""
+    """Changes of this device's community after ``cursor``, as gate records.
+
+    Face templates come sealed to the X25519 key in the ``X-Menwei-Device-Key`` header.
+    """
+    public_key = template_delivery.device_public_key(device_key)
     page = device_sync.pull(
         uow, caller, cursor=int(cursor), limit=limit, secret_key=settings.secret_key
+    )
+    (community_id,) = caller.principal.community_ids
+    page.records.extend(
+        template_delivery.template_records(
+            uow,
+            lambda: template_delivery.privacy_kit(request.app.state, settings),
+            device_id=caller.principal.id,
+            community_id=community_id,
+            records=page.records,
+            public_key=public_key,
+        )
     )
     return ChangePagePublic(
         cursor=str(page.cursor),
@@ -69,6 +88,16 @@ def pull_changes(
 
 
 @router.post("/changes/ack")
-def acknowledge_changes(body: Acknowledgement, caller: DeviceSync, uow: UowDep) -> dict[str, bool]:
+def acknowledge_changes(
+    body: Acknowledgement, caller: DeviceSync, uow: UowDep, settings: SettingsDep, request: Request
+) -> dict[str, bool]:
     device_sync.acknowledge(uow, caller, cursor=int(body.cursor))
+    (community_id,) = caller.principal.community_ids
+    template_delivery.record_dropped(
+        uow,
+        lambda: template_delivery.privacy_kit(request.app.state, settings),
+        device_id=caller.principal.id,
+        community_id=community_id,
+        person_ids=[a.id for a in body.applied if a.kind == "template" and a.action == "delete"],
+    )
     return {"ok": True}

@@ -50,6 +50,9 @@ class EventReport(BaseModel):
     reason_code: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z_]+$")]
     person_id: uuid.UUID | None = None
     flag: Annotated[str | None, Field(max_length=40, pattern=r"^[a-z_]+$")] = None
+    liveness: Literal["pass", "fail", "not_checked"] | None = Field(
+        default=None, description="The gate's presentation-attack verdict for a face decision."
+    )
 
 
 class EventBatch(BaseModel):

@@ -31,6 +31,7 @@ class ReportedEvent:
     reason_code: str
     person_id: uuid.UUID | None = None
     flag: str | None = None
+    liveness: str | None = None  # checked by the API; the events table has no column for it yet
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,184 @@
+"""Face templates on their way to a gate, sealed to the key the gate presents, and logged.
+
+A gate sends the public half of a fresh X25519 key pair with every pull
+(``X-Menwei-Device-Key``); the key pair lives only in the gate's memory for that run. Each
+template a page carries is sealed to that key with ``privacy.transport.seal_for_device`` and
+bound to the device id, so neither a proxy nor the server's own logs ever hold a plaintext
+vector. A gate that presents no key gets no templates (it still gets every removal).
+
+The page's ``face`` records decide which templates travel: a face credential that is live and
+whose template the privacy vault may hand to gates today brings a ``template`` upsert (id =
+person id); a withdrawn, revoked or erased one brings a ``template`` delete. Each delivery
+appends ``sync_to_device`` to the audit chain and remembers the device as a holder, so an
+erasure receipt names it. When the gate acknowledges a delete, the chain records that this
+device dropped that template.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from menwei.privacy.audit import AuditAction
+from menwei.privacy.transport import seal_for_device
+from menwei.server.errors import InvalidRequest
+from menwei.server.services.device_sync import Record
+from menwei.settings import Settings
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import (
+    PrivacyKit,
+    open_kit,
+    record_device_sync,
+    templates_for_gates,
+)
+from menwei.store.uow import UnitOfWork
+
+DEVICE_KEY_HEADER = "X-Menwei-Device-Key"
+_PUBLIC_KEY_BYTES = 32
+_kit_lock = threading.Lock()
+
+
+def device_public_key(header: str | None) -> bytes | None:
+    """The gate's transport key from its header, or ``InvalidRequest`` naming the header."""
+    if header is None or header == "":
+        return None
+    try:
+        key = base64.b64decode(header, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != _PUBLIC_KEY_BYTES:
+        raise InvalidRequest(
+            reason=f"{DEVICE_KEY_HEADER} must be the base64 of a 32-byte X25519 public key"
+        )
+    return key
+
+
+def privacy_kit(state: Any, settings: Settings) -> PrivacyKit:
+    """The server's privacy kit (``app.state.privacy_kit``), opened on first use."""
+    kit = getattr(state, "privacy_kit", None)
+    if kit is None:
+        with _kit_lock:
+            kit = getattr(state, "privacy_kit", None)
+            if kit is None:
+                kit = open_kit(settings.resolved_key_file)
+                state.privacy_kit = kit
+    return kit  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class _FaceState:
+    person_id: str
+    seq: int
+    live: bool
+
+
+def _faces(records: Iterable[Record]) -> dict[str, _FaceState]:
+    """The last word of the page on each person's face credentials."""
+    faces: dict[str, _FaceState] = {}
+    for record in records:
+        if record.kind == "person" and record.action == "delete":
+            faces[record.id] = _FaceState(record.id, record.version, live=False)
+        if record.kind != "face" or record.action != "upsert" or record.payload is None:
+            continue
+        payload = record.payload
+        validity = payload.get("validity") or {}
+        live = payload.get("consent_withdrawn_at") is None and validity.get("revoked_at") is None
+        person_id = str(payload["person_id"])
+        known = faces.get(person_id)
+        # A person may hold several face credentials: one live credential is enough.
+        faces[person_id] = _FaceState(person_id, record.version, live or bool(known and known.live))
+    return faces
+
+
+def template_records(
+    uow: UnitOfWork,
+    kit_source: Any,
+    *,
+    device_id: uuid.UUID,
+    community_id: uuid.UUID,
+    records: Sequence[Record],
+    public_key: bytes | None,
+    now: datetime | None = None,
+) -> list[Record]:
+    """The ``template`` records that go with this page, sealed to ``public_key``.
+
+    ``kit_source`` is called for the privacy kit only when a template must be opened or logged.
+    """
+    faces = _faces(records)
+    if not faces:
+        return []
+    at = now or datetime.now(UTC)
+    wanted = [f for f in faces.values() if f.live]
+    opened: dict[str, bytes] = {}
+    if wanted and public_key is not None:
+        kit: PrivacyKit = kit_source()
+        usable = templates_for_gates(uow, kit, community_id=community_id)
+        opened = {f.person_id: usable[f.person_id] for f in wanted if f.person_id in usable}
+    out: list[Record] = []
+    for face in faces.values():
+        template = opened.get(face.person_id)
+        if template is None:
+            if face.live and public_key is None:
+                continue  # a gate without a transport key keeps what it has
+            out.append(Record("template", face.person_id, face.seq, "delete", None))
+            continue
+        bundle = seal_for_device(
+            public_key,  # type: ignore[arg-type]
+            {face.person_id: template},
+            device_id=str(device_id),
+            at=at,
+        )
+        payload = {"device_id": str(device_id), "sealed": base64.b64encode(bundle).decode()}
+        out.append(Record("template", face.person_id, face.seq, "upsert", payload))
+    delivered = [uuid.UUID(r.id) for r in out if r.action == "upsert"]
+    if delivered:
+        record_device_sync(
+            uow,
+            kit_source(),
+            community_id=community_id,
+            device_id=device_id,
+            person_ids=delivered,
+            at=at,
+        )
+    return out
+
+
+def record_dropped(
+    uow: UnitOfWork,
+    kit_source: Any,
+    *,
+    device_id: uuid.UUID,
+    community_id: uuid.UUID,
+    person_ids: Sequence[str],
+    now: datetime | None = None,
+) -> int:
+    """Log "device X dropped template Y" for each acknowledged template delete."""
+    people = []
+    for value in person_ids:
+        try:
+            people.append(uuid.UUID(value))
+        except ValueError:
+            continue  # not a person id: nothing this server sent
+    if not people:
+        return 0
+    at = now or datetime.now(UTC)
+    kit: PrivacyKit = kit_source()
+    with uow:
+        chain = kit.chain(PrivacyStore(uow.session))
+        for person_id in people:
+            chain.append(
+                at=at,
+                actor=f"device:{device_id}",
+                action=AuditAction.SYNC_TO_DEVICE,
+                person_id=person_id,
+                community_id=community_id,
+                detail={"applied": "delete", "device_id": str(device_id)},
+            )
+        uow.commit()
+    return len(people)

@@ -1,0 +1,134 @@
+"""Templates travel to a gate sealed to the key it presents; removals and drops are logged."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from tests.privacy.builders import notice_content
+
+from menwei.core import FaceCredential, Validity
+from menwei.gate.sync import _change
+from menwei.privacy.consent import Channel
+from menwei.privacy.transport import DeviceKeyPair
+from menwei.server.services.template_delivery import DEVICE_KEY_HEADER, privacy_kit
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import (
+    enrol_template,
+    publish_community_notice,
+    record_consent,
+    withdraw_and_erase,
+)
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+PULL = "/api/v1/device/changes"
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def _template(seed: int) -> bytes:
+    vector = np.random.default_rng(seed).standard_normal(128).astype("<f4")
+    return (vector / np.linalg.norm(vector)).astype("<f4").tobytes()
+
+
+@pytest.fixture
+def enrolled(app, settings, world):  # type: ignore[no-untyped-def]
+    """World A's resident with a consent, a sealed template and a live face credential."""
+    uow = UnitOfWork(app.state.session_factory)
+    kit = privacy_kit(app.state, settings)
+    community_id, person_id = world.a.community_id, world.a.resident_id
+    publish_community_notice(uow, community_id=community_id, content=notice_content(), at=T0)
+    consent = record_consent(uow, kit, person_id=person_id, channel=Channel.SELF, at=T0)
+    template = _template(7)
+    sealed = enrol_template(
+        uow,
+        kit,
+        person_id=person_id,
+        community_id=community_id,
+        template=template,
+        at=T0,
+        actor=str(person_id),
+    )
+    with uow:
+        uow.credentials.save(
+            FaceCredential(
+                id=uuid.uuid4(),
+                person_id=person_id,
+                template_ref=f"{person_id}/v{sealed.template_version}",
+                consent_id=consent.id,
+                validity=Validity(valid_from=T0),
+            )
+        )
+        uow.commit()
+    return uow, kit, template
+
+
+def _key_header(pair: DeviceKeyPair) -> dict[str, str]:
+    return {DEVICE_KEY_HEADER: base64.b64encode(pair.public_key).decode()}
+
+
+def _actions(uow: UnitOfWork, kit, person_id: uuid.UUID) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with uow:
+        entries = kit.chain(PrivacyStore(uow.session)).entries_about(person_id)
+    return [(e.action, e.actor) for e in entries]
+
+
+def test_a_template_reaches_the_gate_sealed_and_the_delivery_is_logged(client, world, enrolled):  # type: ignore[no-untyped-def]
+    uow, kit, template = enrolled
+    pair = DeviceKeyPair.generate()
+    headers = world.auth("device_a") | _key_header(pair)
+    page = client.get(PULL, headers=headers).json()
+    [record] = [c for c in page["changes"] if c["kind"] == "template"]
+    assert record["id"] == str(world.a.resident_id) and record["action"] == "upsert"
+    assert set(record["payload"]) == {"device_id", "sealed"}
+    assert base64.b64encode(template).decode() not in str(page)  # never plaintext on the wire
+    opened = _change(record, pair.private_key)
+    assert opened.payload == template
+    with pytest.raises(ValueError, match="could not be opened"):
+        _change(record, DeviceKeyPair.generate().private_key)
+    device = f"device:{world.a.device_id}"
+    assert ("sync_to_device", device) in _actions(uow, kit, world.a.resident_id)
+    with uow:
+        holders = PrivacyStore(uow.session).templates.devices_holding(
+            str(world.a.community_id), str(world.a.resident_id)
+        )
+    assert holders == [str(world.a.device_id)]
+
+
+def test_a_gate_without_a_transport_key_gets_no_template(client, world, enrolled) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(PULL, headers=world.auth("device_a")).json()
+    assert [c for c in page["changes"] if c["kind"] == "template"] == []
+    assert any(c["kind"] == "face" for c in page["changes"])
+
+
+def test_a_malformed_transport_key_is_refused_naming_the_header(client, world) -> None:  # type: ignore[no-untyped-def]
+    headers = world.auth("device_a") | {DEVICE_KEY_HEADER: "bm90IGEga2V5"}
+    response = client.get(PULL, headers=headers)
+    assert response.status_code == 422
+    assert DEVICE_KEY_HEADER in str(response.json()["error"])
+
+
+def test_a_withdrawal_is_a_template_delete_and_the_drop_is_logged(client, world, enrolled):  # type: ignore[no-untyped-def]
+    uow, kit, _ = enrolled
+    headers = world.auth("device_a") | _key_header(DeviceKeyPair.generate())
+    first = client.get(PULL, headers=headers).json()
+    with uow:
+        person = uow.people.get(world.a.resident_id, CommunityScope.all())
+    receipt = withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=T0)
+    assert str(world.a.device_id) in str(receipt)  # the receipt names the device told to drop it
+    later = client.get(f"{PULL}?cursor={first['cursor']}", headers=headers).json()
+    face = next(c for c in later["changes"] if c["kind"] == "face")
+    assert face["payload"]["consent_withdrawn_at"] is not None
+    template = next(c for c in later["changes"] if c["kind"] == "template")
+    assert (template["id"], template["action"]) == (str(world.a.resident_id), "delete")
+    applied = [{"kind": "template", "id": template["id"], "version": 1, "action": "delete"}]
+    ack = client.post(
+        f"{PULL}/ack", json={"cursor": later["cursor"], "applied": applied}, headers=headers
+    )
+    assert ack.json() == {"ok": True}
+    device = f"device:{world.a.device_id}"
+    actions = _actions(uow, kit, world.a.resident_id)
+    assert actions.count(("sync_to_device", device)) == 2  # delivered, then dropped
