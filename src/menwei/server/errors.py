@@ -109,6 +109,9 @@ _DOMAIN_STATUS = {
     "face_only_door": 409,
     "database_unavailable": 503,
     "import_rejected": 422,
+    "consent_required": 409,
+    "activation_refused": 409,
+    "guardian_required": 403,
 }
 
 

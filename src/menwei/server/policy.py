@@ -63,6 +63,16 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "imports:write": _OFFICE,
     "users:read": _ADMINS,
     "users:write": _ADMINS,
+    "notices:write": _OFFICE,
+    "consent:read": _OFFICE | {Role.RESIDENT},
+    "consent:write": _OFFICE | {Role.RESIDENT},
+    "face:enrol": _OFFICE | {Role.RESIDENT},
+    "face:read": _OFFICE,
+    "me:privacy": frozenset({Role.RESIDENT}),
+    "requests:read": _OFFICE,
+    "requests:resolve": _OFFICE,
+    "compliance:read": _OFFICE,
+    "compliance:write": _OFFICE,
 }
 
 #: Routes anyone may call: probes, metrics, the login itself and the API description.
@@ -78,6 +88,8 @@ PUBLIC_PATHS = frozenset(
         "/docs",
         "/docs/oauth2-redirect",
         "/redoc",
+        "/api/v1/communities/{community_id}/notice",
+        "/api/v1/communities/{community_id}/notice/history",
     }
 )
 

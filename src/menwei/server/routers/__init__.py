@@ -29,6 +29,7 @@ def include_routers(app: FastAPI) -> None:
 
     app.include_router(health.router)
     app.include_router(auth.me_router)
+    _include_privacy(app)
     for module in (
         auth,
         places,
@@ -42,4 +43,12 @@ def include_routers(app: FastAPI) -> None:
         imports,
         users,
     ):
+        app.include_router(module.router)
+
+
+def _include_privacy(app: FastAPI) -> None:
+    """Notices, consent, enrolment, the resident's own data, rights requests, compliance."""
+    from menwei.server.routers import compliance, consent, enrolment, my_data, rights
+
+    for module in (consent, enrolment, my_data, rights, compliance):
         app.include_router(module.router)

@@ -1,0 +1,90 @@
+"""Compliance for the property office and processor admins: the activation gate, the impact
+assessment, switching face recognition on or off, the filing counter and breach notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import AwareDatetime, BaseModel, Field
+
+from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.errors import request_locale
+from menwei.server.routers import API_PREFIX
+from menwei.server.services import compliance
+
+PREFIX = API_PREFIX + "/communities/{community_id}/compliance"
+router = APIRouter(prefix=PREFIX, tags=["compliance"])
+
+ComplianceRead = Annotated[Caller, Depends(InCommunity("compliance:read"))]
+ComplianceWrite = Annotated[Caller, Depends(InCommunity("compliance:write"))]
+
+Answer = Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class Assessment(BaseModel):
+    """The built-in impact assessment form (PIPL Art 55–56); ``GET …/assessment-form`` words it."""
+
+    purpose_and_method: Answer
+    impact_and_risks: Answer
+    safeguards: Answer
+    alternatives_offered: Answer
+    conclusion: Answer
+
+
+class Switch(BaseModel):
+    enabled: bool
+
+
+class Incident(BaseModel):
+    """A personal-information incident; the notice carries exactly the PIPL Art 57 items."""
+
+    occurred_at: AwareDatetime | None = None
+    discovered_at: AwareDatetime | None = None
+    people_affected: Annotated[int, Field(ge=0)]
+    information_types: Answer
+    cause: Answer
+    possible_harm: Answer
+    remedial_measures: Answer
+    what_you_can_do: Answer
+    contact: Answer
+
+
+@router.get("")
+def gate_status(caller: ComplianceRead, request: Request, uow: UowDep) -> dict[str, Any]:
+    """Is face recognition on, and which conditions still stand in the way (each named)."""
+    return compliance.status(uow, caller, compliance.owners_votes(request))
+
+
+@router.get("/assessment-form")
+def assessment_form(caller: ComplianceRead, request: Request) -> list[dict[str, str]]:
+    return compliance.form(request_locale(request))
+
+
+@router.post("/assessment", status_code=201)
+def record_assessment(body: Assessment, caller: ComplianceWrite, uow: UowDep) -> dict[str, Any]:
+    return compliance.record_assessment(uow, caller, body.model_dump())
+
+
+@router.post("/face-recognition")
+def switch(body: Switch, caller: ComplianceWrite, request: Request, uow: UowDep) -> dict[str, Any]:
+    """Switch on (refused, naming every unmet condition) or off (always allowed)."""
+    return compliance.switch(uow, caller, compliance.owners_votes(request), enabled=body.enabled)
+
+
+@router.get("/filing")
+def filing(caller: ComplianceRead, request: Request, uow: UowDep) -> dict[str, Any]:
+    """People with face data against the 100,000 filing threshold, and the filing materials."""
+    return compliance.filing(uow, caller, locale=request_locale(request))
+
+
+@router.post("/incidents", status_code=201)
+def record_incident(
+    body: Incident, caller: ComplianceWrite, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    fields: dict[str, Any] = body.model_dump()
+    discovered: datetime | None = fields.pop("discovered_at")
+    if discovered is not None:
+        fields["discovered_at"] = discovered
+    return compliance.record_incident(uow, caller, fields, locale=request_locale(request))

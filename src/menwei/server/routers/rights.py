@@ -1,0 +1,60 @@
+"""Rights requests: residents open them, staff see the deadlines and resolve or refuse."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from menwei.privacy.rights import RequestKind
+from menwei.server.deps import Caller, InCommunity, Permit, UowDep
+from menwei.server.routers import API_PREFIX
+from menwei.server.services import privacy, rights
+
+router = APIRouter(prefix=API_PREFIX, tags=["rights requests"])
+
+Me = Annotated[Caller, Depends(Permit("me:privacy"))]
+RequestsRead = Annotated[Caller, Depends(InCommunity("requests:read"))]
+RequestsResolve = Annotated[Caller, Depends(InCommunity("requests:resolve"))]
+
+
+class NewRequest(BaseModel):
+    kind: RequestKind
+    details: Annotated[str, Field(max_length=2000)] = ""
+
+
+class Refusal(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+@router.post("/me/requests", status_code=201)
+def open_request(body: NewRequest, caller: Me, request: Request, uow: UowDep) -> dict[str, Any]:
+    kit = privacy.privacy_kit(request)
+    return rights.open_mine(uow, kit, caller, kind=body.kind, details=body.details)
+
+
+@router.get("/me/requests")
+def my_requests(caller: Me, uow: UowDep) -> list[dict[str, Any]]:
+    return rights.mine(uow, caller)
+
+
+@router.get("/communities/{community_id}/requests")
+def open_requests(caller: RequestsRead, uow: UowDep) -> list[dict[str, Any]]:
+    return rights.open_in_community(uow, caller)
+
+
+@router.post("/communities/{community_id}/requests/{request_id}/fulfil")
+def fulfil(
+    request_id: uuid.UUID, caller: RequestsResolve, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    return rights.resolve(uow, privacy.privacy_kit(request), caller, request_id)
+
+
+@router.post("/communities/{community_id}/requests/{request_id}/refuse")
+def refuse(
+    request_id: uuid.UUID, body: Refusal, caller: RequestsResolve, uow: UowDep
+) -> dict[str, Any]:
+    """Refusing needs a reason: the person reads it."""
+    return rights.refuse(uow, caller, request_id, reason=body.reason)

@@ -1,0 +1,326 @@
+"""Notices, consent, withdrawal and a person's own data, as the API's routes need them.
+
+The privacy operations themselves (one transaction each, audit entries included) live in
+``menwei.store.privacy_services``; this module decides *who* may ask for them. A resident acts
+for themself, or as the linked guardian of a child; staff act for anyone in their community and
+are named in the record. A person outside the caller's reach answers 404, as one that does not
+exist.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+
+from menwei.core import Person
+from menwei.core import Role as PersonRole
+from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, NoticeVersion
+from menwei.server.deps import Caller
+from menwei.server.errors import NotFound
+from menwei.server.policy import Role
+from menwei.store import privacy_services as ops
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+_KIT_LOCK = threading.Lock()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def privacy_kit(request: Request) -> PrivacyKit:
+    """The app's one ``PrivacyKit``, opened on first use from the settings' key file.
+
+    Opening lazily keeps an app that never touches face data (route listings, probes) from
+    creating a key file; the keys themselves always stay outside the database.
+    """
+    state = request.app.state
+    kit: PrivacyKit | None = getattr(state, "privacy_kit", None)
+    if kit is None:
+        with _KIT_LOCK:
+            kit = getattr(state, "privacy_kit", None)
+            if kit is None:
+                kit = ops.open_kit(state.settings.resolved_key_file)
+                state.privacy_kit = kit
+    return kit
+
+
+def staff_account(caller: Caller) -> str:
+    """How a staff member is named in consent and audit records: login name and account id."""
+    name = caller.principal.name or "staff"
+    return f"{name}({caller.principal.id})"
+
+
+def actor_of(caller: Caller) -> str:
+    if caller.principal.role is Role.RESIDENT and caller.principal.person_id is not None:
+        return str(caller.principal.person_id)
+    return f"staff:{staff_account(caller)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """Whom a request is about, and in which capacity the caller acts for them."""
+
+    person: Person
+    channel: Channel
+    guardian_id: uuid.UUID | None = None
+    staff: str | None = None
+
+
+def acting_for(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
+    """The caller's capacity towards ``person_id``, or 404 when the person is out of reach."""
+    with uow:
+        person = uow.people.get(person_id, caller.scope)
+    if caller.community_id is not None and person.community_id != caller.community_id:
+        raise NotFound()
+    principal = caller.principal
+    if principal.role is Role.RESIDENT:
+        if principal.person_id == person.id:
+            return Acting(person, Channel.SELF)
+        if principal.person_id is not None and person.guardian_id == principal.person_id:
+            return Acting(person, Channel.GUARDIAN, guardian_id=principal.person_id)
+        raise NotFound()
+    return Acting(person, Channel.STAFF_ASSISTED, staff=staff_account(caller))
+
+
+def own_person_id(caller: Caller) -> uuid.UUID:
+    """The resident's own person record (a resident account without one has no data here)."""
+    if caller.principal.person_id is None:
+        raise NotFound()
+    return caller.principal.person_id
+
+
+# -- notices ----------------------------------------------------------------------------------
+
+DEFAULT_NOTICE: dict[str, Any] = {
+    "purpose": "小区出入口及单元门的通行身份核验（门禁）。",
+    "method": "在门口设备上现场比对人脸特征；不保存照片，特征加密保存，仅用于本小区门禁。",
+    "retention_days": 1095,
+    "moved_out_days": 30,
+    "alternatives": "不同意人脸识别的，可继续使用门禁卡、密码或二维码通行，不受任何影响。",
+    "how_to_withdraw": "在手机页面“我的数据”中一键撤回，或到物业服务中心书面申请。",
+    "how_to_access": "在手机页面“我的数据”中查看和下载，或到物业服务中心申请。",
+    "how_to_delete": "撤回同意即删除人脸数据，并出具删除凭证；也可提交删除申请。",
+}
+
+
+def publish_notice(
+    uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, at: datetime
+) -> NoticeVersion:
+    """The next notice version from the shipped defaults, the community's records and ``fields``.
+
+    The processor's name, contact and responsible person come from the records, so the notice
+    cannot contradict them; everything else may be worded by the community.
+    """
+    assert caller.community_id is not None
+    with uow:
+        community = uow.places.community(caller.community_id, caller.scope)
+        processor = uow.places.processor(community.processor_id)
+    values = {**DEFAULT_NOTICE, **{k: v for k, v in fields.items() if v is not None}}
+    content = NoticeContent(
+        community_name=community.name,
+        processor_name=processor.name,
+        processor_contact=processor.contact,
+        responsible_person=processor.responsible_person,
+        **values,
+    )
+    return ops.publish_community_notice(
+        uow, community_id=caller.community_id, content=content, at=at
+    )
+
+
+def notices(uow: UnitOfWork, community_id: uuid.UUID) -> list[NoticeVersion]:
+    """Every published version, newest first (public: the notice is displayed to everyone)."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        current = store.notices.current(community_id)
+        if current is None:
+            return []
+        found = [store.notices.get(community_id, v) for v in range(current.version, 0, -1)]
+    return [n for n in found if n is not None]
+
+
+def notice_public(notice: NoticeVersion, locale: str) -> dict[str, Any]:
+    return {
+        "community_id": str(notice.community_id),
+        "version": notice.version,
+        "published_at": notice.published_at.isoformat(),
+        "content_hash": notice.content_hash,
+        "content": asdict(notice.content),
+        "text": notice.render(locale),
+    }
+
+
+# -- consent ----------------------------------------------------------------------------------
+
+
+def consent_public(consent: ConsentRecord) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in asdict(consent).items():
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
+        elif isinstance(value, uuid.UUID):
+            out[key] = str(value)
+        elif isinstance(value, Channel):
+            out[key] = value.value
+        else:
+            out[key] = value
+    out["live"] = consent.is_live
+    return out
+
+
+def answer_consent(
+    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, person_id: uuid.UUID, *, give: bool
+) -> dict[str, Any]:
+    """Record a yes (consent) or a no (refusal) to the current notice, in the caller's capacity."""
+    acting = acting_for(uow, caller, person_id)
+    at = now()
+    if not give:
+        refusal = ops.record_refusal(uow, person_id=person_id, channel=acting.channel, at=at)
+        return {
+            "answer": "refused",
+            "person_id": str(person_id),
+            "notice_version": refusal.notice_version,
+            "at": refusal.refused_at.isoformat(),
+            "channel": refusal.channel.value,
+        }
+    consent = ops.record_consent(
+        uow,
+        kit,
+        person_id=person_id,
+        channel=acting.channel,
+        at=at,
+        guardian_id=acting.guardian_id,
+        staff_account=acting.staff,
+    )
+    return {"answer": "given", **consent_public(consent)}
+
+
+def consents_of(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    acting_for(uow, caller, person_id)
+    with uow:
+        found = PrivacyStore(uow.session).consents.for_person(person_id)
+    return [consent_public(c) for c in found]
+
+
+def withdraw(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    caller: Caller,
+    person_id: uuid.UUID,
+    *,
+    written_request: str | None,
+) -> dict[str, Any]:
+    """Withdraw consent and crypto-shred the template; the signed deletion receipt comes back.
+
+    The person's face credentials are marked withdrawn in the same transaction, which is what
+    the gates' change feed carries: every gate drops the template on its next pull. Cards, PINs
+    and QR passes are not touched.
+    """
+    acting = acting_for(uow, caller, person_id)
+    guardian = None
+    if acting.guardian_id is not None:
+        with uow:
+            guardian = uow.people.get(acting.guardian_id, CommunityScope.all())
+    return ops.withdraw_and_erase(
+        uow,
+        kit,
+        person=acting.person,
+        channel=acting.channel,
+        at=now(),
+        guardian=guardian,
+        staff_account=acting.staff,
+        written_request=written_request,
+    )
+
+
+# -- what is held -----------------------------------------------------------------------------
+
+
+def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
+    """Whether a template is held, since when, and under which notice version — never the data."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        person = uow.people.get(person_id, CommunityScope.all())
+        community, person_key = str(person.community_id), str(person_id)
+        versions = store.templates.versions_of(community, person_key)
+        consent = store.consents.live_for(person_id)
+        sealed_at = None
+        for sealed in store.templates.latest_for_community(person.community_id):
+            if sealed.person_id == person_key:
+                sealed_at = sealed.sealed_at.isoformat()
+        devices = store.templates.devices_holding(community, person_key)
+    return {
+        "person_id": person_key,
+        "template_held": bool(versions),
+        "template_versions": versions,
+        "enrolled_at": sealed_at,
+        "notice_version": consent.notice_version if consent else None,
+        "consent_live": consent is not None,
+        "devices_holding": len(devices),
+        "stored_as": "AES-256-GCM" if versions else None,
+    }
+
+
+def staff_view(
+    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, person_id: uuid.UUID
+) -> dict[str, Any]:
+    """A staff member looks at a person's face data record: logged, so the person sees it."""
+    acting_for(uow, caller, person_id)
+    ops.record_staff_view(
+        uow, kit, staff_account=staff_account(caller), person_id=person_id, at=now()
+    )
+    return face_data_held(uow, person_id)
+
+
+def my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
+    person_id = own_person_id(caller)
+    held = face_data_held(uow, person_id)
+    with uow:
+        credentials = [
+            {
+                "id": str(c.id),
+                "kind": type(c).__name__,
+                "withdrawn": getattr(c, "consent_withdrawn_at", None) is not None,
+            }
+            for c in uow.credentials.of_person(person_id, CommunityScope.all())
+        ]
+        consents = PrivacyStore(uow.session).consents.for_person(person_id)
+    return {
+        "face_data": held,
+        "consents": [consent_public(c) for c in consents],
+        "credentials": credentials,
+    }
+
+
+def may_be_face_enrolled(person: Person) -> bool:
+    """Visitors never are: their passes are QR codes, and nobody asks them for a face."""
+    return person.role is not PersonRole.VISITOR
+
+
+def my_audit(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> list[dict[str, Any]]:
+    """Every audit entry about the resident: who did what with their face data, and when."""
+    return ops.audit_entries_for(uow, kit, person_id=own_person_id(caller))
+
+
+def my_export(
+    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, *, locale: str
+) -> tuple[dict[str, Any], str]:
+    """The resident's complete data (JSON and a readable HTML page); the export is logged."""
+    person_id = own_person_id(caller)
+    return ops.export_person(
+        uow, kit, person_id=person_id, at=now(), actor=str(person_id), locale=locale
+    )
+
+
+def erase_mine(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> dict[str, Any]:
+    """Withdraw and erase in one action from the resident's own page."""
+    return withdraw(uow, kit, caller, own_person_id(caller), written_request=None)

@@ -1,0 +1,357 @@
+"""Face enrolment over the API with a real face: consent first, photos never kept, erasure proven.
+
+The photo is the public-domain portrait in ``tests/data``; the other inputs (no face, two
+faces, a corrupt file, a decompression bomb) are built from it in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import uuid
+import zlib
+from datetime import date
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from menwei.cli import app as cli
+from menwei.core import Person, Role
+from menwei.store.uow import UnitOfWork
+
+from .conftest import World
+
+PHOTO = Path(__file__).resolve().parents[1] / "data" / "astronaut.jpg"
+API = "/api/v1"
+
+
+def photo() -> bytes:
+    return PHOTO.read_bytes()
+
+
+def encode(image: np.ndarray, ext: str = ".jpg") -> bytes:
+    ok, data = cv2.imencode(ext, image)
+    assert ok
+    return data.tobytes()
+
+
+def two_faces() -> bytes:
+    image = cv2.imdecode(np.frombuffer(photo(), np.uint8), cv2.IMREAD_COLOR)
+    return encode(np.hstack([image, image]))
+
+
+def no_face() -> bytes:
+    return encode(np.full((480, 480, 3), 128, dtype=np.uint8))
+
+
+def png_bomb() -> bytes:
+    """A small, valid PNG whose header claims 30000 × 30000 pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def files(*photos: bytes) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("images", (f"p{i}.jpg", p, "image/jpeg")) for i, p in enumerate(photos)]
+
+
+def publish(client, world: World, who: str = "community_staff") -> dict:  # type: ignore[no-untyped-def]
+    response = client.post(
+        f"{API}/communities/{world.a.community_id}/notices",
+        json={"responsible_contact": "0571-88888888", "supervisor": "杭州市网信办"},
+        headers=world.auth(who),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def consent(client, world: World, person_id: uuid.UUID, who: str = "resident"):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"{API}/communities/{world.a.community_id}/people/{person_id}/consent",
+        json={"give": True},
+        headers=world.auth(who),
+    )
+
+
+def enrol(client, world: World, person_id: uuid.UUID, *photos: bytes, who: str = "resident"):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"{API}/communities/{world.a.community_id}/people/{person_id}/face",
+        files=files(*photos),
+        headers=world.auth(who),
+    )
+
+
+def held(client, world: World) -> dict:  # type: ignore[no-untyped-def]
+    response = client.get(f"{API}/me/privacy", headers=world.auth("resident"))
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_resident_consents_enrols_sees_the_audit_withdraws_and_keeps_their_card(
+    client, world: World, app, tmp_path: Path
+) -> None:
+    a, me = world.a, world.a.resident_id
+    publish(client, world)
+    card = client.post(
+        f"{API}/communities/{a.community_id}/people/{me}/cards",
+        json={"uid": "04:A2:19:7F"},
+        headers=world.auth("community_staff"),
+    )
+    assert card.status_code == 201, card.text
+    assert consent(client, world, me).status_code == 201
+
+    enrolled = enrol(client, world, me, photo())
+    assert enrolled.status_code == 201, enrolled.text
+    assert enrolled.json()["template_version"] == 1
+    assert enrolled.json()["notice_version"] == 1
+    state = held(client, world)
+    assert state["face_data"]["template_held"] is True
+    assert state["face_data"]["notice_version"] == 1
+    assert {c["kind"] for c in state["credentials"]} == {"Card", "FaceCredential"}
+
+    viewed = client.get(
+        f"{API}/communities/{a.community_id}/people/{me}/face",
+        headers=world.auth("community_staff"),
+    )
+    assert viewed.status_code == 200, viewed.text
+    assert "template" not in json.dumps(viewed.json()).replace("template_", "")
+    actions = [
+        e["action"]
+        for e in client.get(f"{API}/me/privacy/audit", headers=world.auth("resident")).json()
+    ]
+    assert actions[:3] == ["consent", "enrol", "staff_view"]
+
+    erased = client.post(f"{API}/me/privacy/erase", headers=world.auth("resident"))
+    assert erased.status_code == 200, erased.text
+    assert "attachment" in erased.headers["content-disposition"]
+    receipt_file, pem = tmp_path / "receipt.json", tmp_path / "processor.pem"
+    receipt_file.write_bytes(erased.content)
+    pem.write_text(app.state.privacy_kit.keys.public_key_pem())
+    verified = CliRunner().invoke(
+        cli,
+        ["receipt", "verify", str(receipt_file), "--public-key", str(pem), "--person-id", str(me)],
+    )
+    assert verified.exit_code == 0, verified.output
+
+    state = held(client, world)
+    assert state["face_data"]["template_held"] is False
+    assert state["face_data"]["consent_live"] is False
+    kinds = {c["kind"]: c for c in state["credentials"]}
+    assert kinds["FaceCredential"]["withdrawn"] is True
+    cards = client.get(
+        f"{API}/communities/{a.community_id}/people/{me}/credentials",
+        headers=world.auth("community_staff"),
+    ).json()
+    card_now = next(c for c in cards if c["id"] == card.json()["id"])
+    assert card_now["revoked_at"] is None
+    actions = [
+        e["action"]
+        for e in client.get(f"{API}/me/privacy/audit", headers=world.auth("resident")).json()
+    ]
+    assert {"withdrawal", "erasure"} <= set(actions)
+
+
+def test_enrolment_without_consent_is_refused_with_409_and_stores_nothing(
+    client, world: World
+) -> None:
+    publish(client, world)
+    response = enrol(client, world, world.a.resident_id, photo())
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["code"] == "consent_required"
+    assert (
+        "no consent, no template"
+        in client.post(
+            f"{API}/communities/{world.a.community_id}/people/{world.a.resident_id}/face",
+            files=files(photo()),
+            headers={**world.auth("resident"), "Accept-Language": "en"},
+        ).json()["error"]["message"]
+    )
+    assert held(client, world)["face_data"]["template_held"] is False
+
+
+def test_enrolment_before_any_notice_is_refused_with_409(client, world: World) -> None:
+    response = enrol(client, world, world.a.resident_id, photo())
+    assert response.status_code == 409, response.text
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (no_face, "no_face"),
+        (two_faces, "several_faces"),
+        (lambda: photo()[:2000], "image_corrupt"),
+        (png_bomb, "image_too_large"),
+        (lambda: b"", "image_empty"),
+    ],
+    ids=["no face", "several faces", "corrupt", "huge", "empty"],
+)
+def test_an_unusable_photo_is_refused_with_422_and_the_stored_template_survives(
+    client, world: World, make, code: str
+) -> None:
+    me = world.a.resident_id
+    publish(client, world)
+    assert consent(client, world, me).status_code == 201
+    assert enrol(client, world, me, photo()).status_code == 201
+    response = enrol(client, world, me, make())
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "face_refused"
+    assert error["details"]["code"] == code
+    assert error["details"]["reasons"][0]["code"]
+    assert error["message"].startswith("第 1 张照片")
+    state = held(client, world)["face_data"]
+    assert state["template_held"] is True
+    assert state["template_versions"] == [1]
+
+
+def test_more_than_five_photos_are_refused(client, world: World) -> None:
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    response = enrol(client, world, me, *[photo()] * 6)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "photo_count"
+
+
+def test_a_visitor_is_never_face_enrolled(client, world: World, app) -> None:
+    visitor = Person(
+        id=uuid.uuid4(), community_id=world.a.community_id, name="访客", role=Role.VISITOR
+    )
+    with UnitOfWork(app.state.session_factory) as uow:
+        uow.people.save(visitor)
+        uow.commit()
+    publish(client, world)
+    response = enrol(client, world, visitor.id, photo(), who="community_staff")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "visitor_not_enrolled"
+
+
+def test_staff_assisted_enrolment_records_the_staff_member(client, world: World) -> None:
+    me = world.a.resident_id
+    publish(client, world)
+    assert consent(client, world, me, who="community_staff").status_code == 201
+    assert enrol(client, world, me, photo(), who="community_staff").status_code == 201
+    entries = client.get(f"{API}/me/privacy/audit", headers=world.auth("resident")).json()
+    enrol_entry = next(e for e in entries if e["action"] == "enrol")
+    assert enrol_entry["actor"].startswith("staff:community_staff")
+
+
+def test_staff_of_another_community_cannot_enrol_or_view_its_residents(
+    client, world: World
+) -> None:
+    publish(client, world)
+    consent(client, world, world.a.resident_id)
+    response = client.post(
+        f"{API}/communities/{world.a.community_id}/people/{world.a.resident_id}/face",
+        files=files(photo()),
+        headers=world.auth("staff_b"),
+    )
+    assert response.status_code == 404
+    response = client.post(
+        f"{API}/communities/{world.b.community_id}/people/{world.a.resident_id}/face",
+        files=files(photo()),
+        headers=world.auth("staff_b"),
+    )
+    assert response.status_code == 404
+
+
+def test_the_quality_check_answers_reasons_only(client, world: World) -> None:
+    url = f"{API}/communities/{world.a.community_id}/face/quality"
+    good = client.post(url, files={"image": ("f.jpg", photo())}, headers=world.auth("resident"))
+    assert good.status_code == 200, good.text
+    assert good.json() == {"passed": True, "reasons": []}
+    dark = cv2.imdecode(np.frombuffer(photo(), np.uint8), cv2.IMREAD_COLOR) // 12
+    bad = client.post(
+        url, files={"image": ("f.jpg", encode(dark))}, headers=world.auth("resident")
+    ).json()
+    assert bad["passed"] is False
+    assert bad["reasons"] and set(bad["reasons"][0]) == {"code", "zh", "en"}
+    corrupt = client.post(
+        url, files={"image": ("f.jpg", b"not an image")}, headers=world.auth("resident")
+    ).json()
+    assert corrupt["reasons"][0]["code"] == "image_corrupt"
+
+
+def _every_stored_byte(url: str, data_dir: Path) -> list[bytes]:
+    """Every file under the data directory (the SQLite file with it), and every row's values."""
+    blobs = [p.read_bytes() for p in data_dir.rglob("*") if p.is_file()]
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        base = Path(parsed.database)
+        blobs += [p.read_bytes() for p in base.parent.glob(base.name + "*") if p.is_file()]
+    engine = sa.create_engine(url)
+    try:
+        metadata = sa.MetaData()
+        metadata.reflect(engine)
+        with engine.connect() as connection:
+            for table in metadata.sorted_tables:
+                for row in connection.execute(table.select()):
+                    for value in row:
+                        if isinstance(value, bytes | memoryview):
+                            blobs.append(bytes(value))
+                        elif value is not None:
+                            blobs.append(str(value).encode("utf-8", "replace"))
+    finally:
+        engine.dispose()
+    return blobs
+
+
+def test_after_enrolment_no_image_and_no_plaintext_template_is_stored_anywhere(
+    client, world: World, settings, database_url: str
+) -> None:
+    from menwei.vision import Embedder, FaceDetector, build_template, decode_image
+    from menwei.vision.quality import ENROLMENT, assess
+
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    assert enrol(client, world, me, photo()).status_code == 201
+
+    image = decode_image(photo())
+    face = assess(image, FaceDetector().detect(image), ENROLMENT).raise_if_failed()
+    template = build_template([Embedder().embed_face(image, face)]).astype(np.float32).tobytes()
+    blobs = _every_stored_byte(database_url, Path(settings.data_dir))
+    assert blobs
+    for blob in blobs:
+        assert b"\xff\xd8\xff" not in blob, "a JPEG signature is stored"
+        assert b"\x89PNG" not in blob, "a PNG signature is stored"
+        assert template[:64] not in blob, "plaintext template bytes are stored"
+        assert template[-64:] not in blob, "plaintext template bytes are stored"
+
+
+def test_a_guardian_enrols_their_child_but_staff_cannot_consent_for_a_minor(
+    client, world: World, app
+) -> None:
+    child = Person(
+        id=uuid.uuid4(),
+        community_id=world.a.community_id,
+        name="李小明",
+        role=Role.FAMILY_MEMBER,
+        date_of_birth=date(2019, 3, 1),
+        guardian_id=world.a.resident_id,
+    )
+    with UnitOfWork(app.state.session_factory) as uow:
+        uow.people.save(child)
+        uow.commit()
+    publish(client, world)
+    refused = consent(client, world, child.id, who="community_staff")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"]["code"] == "guardian_required"
+    given = consent(client, world, child.id, who="resident")
+    assert given.status_code == 201, given.text
+    assert given.json()["channel"] == "guardian"
+    assert given.json()["guardian_id"] == str(world.a.resident_id)
