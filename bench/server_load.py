@@ -94,11 +94,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--postgres", help="PostgreSQL server URL; default: SQLite")
+    parser.add_argument(
+        "--server-nice", type=int, default=0, help="niceness of the server process (root: < 0)"
+    )
     args = parser.parse_args()
     backend = "PostgreSQL" if args.postgres else "SQLite"
     with database(args.postgres) as url:
         world = seed(url, people=200)
-        with running_server(url) as server:
+        with running_server(url, niceness=args.server_nice) as server:
             _preload_events(server.base, world, 5_000)
             cpu_before = cpu_seconds(server.pid)
             latencies = run(server.base, world, args.rate, args.seconds, args.threads)
@@ -110,7 +113,7 @@ def main() -> None:
         f"{backend}: {len(ms)} requests at {args.rate:.0f}/s for {args.seconds:.0f} s: "
         f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms; "
         f"server CPU {cpu * 1000 / len(ms):.1f} ms per request; "
-        f"machine load average {os.getloadavg()[0]:.1f}"
+        f"machine load average {os.getloadavg()[0]:.1f}; server niceness {args.server_nice}"
     )
 
 
