@@ -718,6 +718,8 @@ def import_residents(
                 raise NotFound("person", row.guardian)
             person_rows[person.id].guardian_id = guardian_id
         session.flush()
+        # tens of thousands of written rows need not stay tracked for what follows
+        session.expunge_all()
         uow.changes.record_batch(
             community_id,
             [("person", person.id, "upsert") for _row, person, _unit in created]

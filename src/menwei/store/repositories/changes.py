@@ -29,6 +29,8 @@ class ChangeLog:
             .where(ChangeCursorRow.community_id == community_id)
             .values(last_seq=ChangeCursorRow.last_seq + 1)
             .returning(ChangeCursorRow.last_seq)
+            # cursor rows are never loaded as objects: skip scanning the session for them
+            .execution_options(synchronize_session=False)
         )
         seq = self._session.execute(bump).scalar()
         if seq is not None:
@@ -103,6 +105,7 @@ class ChangeLog:
             .where(ChangeCursorRow.community_id == community_id)
             .values(last_seq=ChangeCursorRow.last_seq + len(changes) - 1)
             .returning(ChangeCursorRow.last_seq)
+            .execution_options(synchronize_session=False)
         ).scalar_one()
         first = int(last) - len(changes) + 1
         now = utcnow()
