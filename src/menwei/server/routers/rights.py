@@ -26,7 +26,7 @@ class NewRequest(BaseModel):
 
 
 class Refusal(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(max_length=2000)]
 
 
 @router.post("/me/requests", status_code=201)
