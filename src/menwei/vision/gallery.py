@@ -22,9 +22,12 @@ import numpy as np
 from menwei.vision.embed import EMBEDDING_DIM
 from menwei.vision.errors import GalleryError
 
-ANN_MIN_SIZE = 200_000
-"""From this many templates on, ``make_gallery`` prefers the approximate index (measured:
-exact search passes 10 ms near this size on one core; see BENCHMARKS.md)."""
+ANN_MIN_SIZE = 250_000
+"""From this many templates on, ``make_gallery`` prefers the approximate index. Measured on one
+core (bench/vision_search.py, BENCHMARKS.md): exact search takes about 0.2 ms at 10k and 11 ms
+at 100k, growing linearly, so it stays inside a 25 ms budget up to about a quarter million
+templates; HNSW answers in under 1 ms there but misses a few percent of best matches, which
+exact search never does."""
 
 
 @dataclass(frozen=True)
