@@ -355,3 +355,75 @@ def test_a_guardian_enrols_their_child_but_staff_cannot_consent_for_a_minor(
     assert given.status_code == 201, given.text
     assert given.json()["channel"] == "guardian"
     assert given.json()["guardian_id"] == str(world.a.resident_id)
+
+
+def test_a_presentation_attack_verdict_refuses_enrolment_without_exposing_a_score(
+    client, world: World, monkeypatch
+) -> None:
+    from menwei.server.services import enrolment as service
+    from menwei.vision.liveness import LivenessOutcome, LivenessReason, LivenessResult
+
+    detector, embedder, _ = service._engine()
+
+    class SaysAttack:
+        def assess(self, image, face):  # type: ignore[no-untyped-def]
+            return LivenessResult(LivenessOutcome.FAIL, LivenessReason.PRESENTATION_ATTACK, "frame")
+
+    monkeypatch.setattr(service, "_engine", lambda: (detector, embedder, SaysAttack()))
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    response = enrol(client, world, me, photo())
+    assert response.status_code == 422, response.text
+    details = response.json()["error"]["details"]
+    assert details["code"] == "liveness"
+    assert details["reasons"][0]["code"] == "presentation_attack"
+    assert "score" not in response.text
+    assert held(client, world)["face_data"]["template_held"] is False
+
+
+def test_enrolling_again_adds_a_template_version_on_the_same_face_credential(
+    client, world: World
+) -> None:
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    first = enrol(client, world, me, photo()).json()
+    flipped = encode(cv2.flip(cv2.imdecode(np.frombuffer(photo(), np.uint8), cv2.IMREAD_COLOR), 1))
+    second = enrol(client, world, me, photo(), flipped)
+    assert second.status_code == 201, second.text
+    assert second.json()["template_version"] == 2
+    assert second.json()["credential_id"] == first["credential_id"]
+    entries = client.get(f"{API}/me/privacy/audit", headers=world.auth("resident")).json()
+    assert [e["action"] for e in entries].count("update") == 1
+
+
+def test_a_guardian_withdraws_for_their_child_and_gets_the_receipt(
+    client, world: World, app
+) -> None:
+    child = Person(
+        id=uuid.uuid4(),
+        community_id=world.a.community_id,
+        name="李小红",
+        role=Role.FAMILY_MEMBER,
+        date_of_birth=date(2018, 6, 1),
+        guardian_id=world.a.resident_id,
+    )
+    with UnitOfWork(app.state.session_factory) as uow:
+        uow.people.save(child)
+        uow.commit()
+    publish(client, world)
+    assert consent(client, world, child.id).status_code == 201
+    assert enrol(client, world, child.id, photo()).status_code == 201
+    withdrawn = client.post(
+        f"{API}/communities/{world.a.community_id}/people/{child.id}/consent/withdraw",
+        json={},
+        headers=world.auth("resident"),
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["deleted"]["face_template_versions"] == [1]
+    consents = client.get(
+        f"{API}/communities/{world.a.community_id}/people/{child.id}/consents",
+        headers=world.auth("resident"),
+    ).json()
+    assert consents[0]["withdrawal_channel"] == "guardian"

@@ -9,7 +9,6 @@ exist.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -23,13 +22,12 @@ from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, Notice
 from menwei.server.deps import Caller
 from menwei.server.errors import NotFound
 from menwei.server.policy import Role
+from menwei.server.services import template_delivery
 from menwei.store import privacy_services as ops
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
-
-_KIT_LOCK = threading.Lock()
 
 
 def now() -> datetime:
@@ -37,20 +35,12 @@ def now() -> datetime:
 
 
 def privacy_kit(request: Request) -> PrivacyKit:
-    """The app's one ``PrivacyKit``, opened on first use from the settings' key file.
+    """The app's one ``PrivacyKit`` (shared with template delivery), opened on first use.
 
     Opening lazily keeps an app that never touches face data (route listings, probes) from
     creating a key file; the keys themselves always stay outside the database.
     """
-    state = request.app.state
-    kit: PrivacyKit | None = getattr(state, "privacy_kit", None)
-    if kit is None:
-        with _KIT_LOCK:
-            kit = getattr(state, "privacy_kit", None)
-            if kit is None:
-                kit = ops.open_kit(state.settings.resolved_key_file)
-                state.privacy_kit = kit
-    return kit
+    return template_delivery.privacy_kit(request.app.state, request.app.state.settings)
 
 
 def staff_account(caller: Caller) -> str:
