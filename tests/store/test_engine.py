@@ -12,7 +12,9 @@ from menwei.store.engine import make_engine, url_for_environment
 from menwei.store.errors import DatabaseUnavailable
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+def test_sqlite_runs_with_wal_synced_commits_foreign_keys_and_a_busy_timeout(
+    tmp_path: Path,
+) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'deep' / 'er' / 'menwei.db'}")
     try:
         with engine.connect() as connection:
@@ -20,6 +22,7 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) ->
             assert pragma("PRAGMA journal_mode").scalar() == "wal"
             assert pragma("PRAGMA foreign_keys").scalar() == 1
             assert pragma("PRAGMA busy_timeout").scalar() >= 5000
+            assert pragma("PRAGMA synchronous").scalar() == 2  # FULL: commits reach the disk
     finally:
         engine.dispose()
     assert (tmp_path / "deep" / "er" / "menwei.db").exists()

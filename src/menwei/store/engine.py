@@ -1,8 +1,9 @@
 """Engines and sessions from a database URL: SQLite by default, PostgreSQL for deployments.
 
 SQLite gets the settings a small always-on server needs: write-ahead logging so readers never
-block the writer, foreign keys enforced, and a busy timeout instead of immediate "database is
-locked" errors when the gate upload and the admin console write at the same moment.
+block the writer, commits synced to disk (an acknowledged event upload must survive a power
+cut), foreign keys enforced, and a busy timeout instead of immediate "database is locked"
+errors when the gate upload and the admin console write at the same moment.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit survives a power cut too. A gate deletes events from its outbox once
+        # the server has acknowledged them, so an acknowledged commit must never roll back.
+        cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
 
