@@ -427,3 +427,36 @@ def test_a_guardian_withdraws_for_their_child_and_gets_the_receipt(
         headers=world.auth("resident"),
     ).json()
     assert consents[0]["withdrawal_channel"] == "guardian"
+
+
+def test_a_gate_receives_the_api_enrolled_template_and_is_told_to_drop_it_on_withdrawal(
+    client, world: World
+) -> None:
+    import base64
+
+    from menwei.gate.sync import _change
+    from menwei.privacy.transport import DeviceKeyPair
+    from menwei.server.services.template_delivery import DEVICE_KEY_HEADER
+
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    assert enrol(client, world, me, photo()).status_code == 201
+    pair = DeviceKeyPair.generate()
+    headers = world.auth("device_a") | {
+        DEVICE_KEY_HEADER: base64.b64encode(pair.public_key).decode()
+    }
+    first = client.get(f"{API}/device/changes", headers=headers).json()
+    [record] = [c for c in first["changes"] if c["kind"] == "template"]
+    assert record["id"] == str(me) and record["action"] == "upsert"
+    vector = np.frombuffer(_change(record, pair.private_key).payload, dtype=np.float32)
+    assert vector.shape == (128,)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+
+    receipt = client.post(f"{API}/me/privacy/erase", headers=world.auth("resident")).json()
+    assert receipt["deleted"]["devices_told_to_delete"] == [str(world.a.device_id)]
+    later = client.get(f"{API}/device/changes?cursor={first['cursor']}", headers=headers).json()
+    drop = next(c for c in later["changes"] if c["kind"] == "template")
+    assert (drop["id"], drop["action"]) == (str(me), "delete")
+    face = next(c for c in later["changes"] if c["kind"] == "face")
+    assert face["payload"]["consent_withdrawn_at"] is not None
