@@ -47,6 +47,11 @@ def test_enrolment_takes_one_to_five_photos() -> None:
         build_template([np.ones(64)])
 
 
+def test_the_engine_refuses_six_photos_before_embedding_any(engine: FaceEngine) -> None:
+    with pytest.raises(TemplateError, match="1 to 5"):
+        engine.enrol([b"not even decoded"] * 6)
+
+
 def test_unusable_enrolment_photos_give_the_error_that_says_what_to_fix(
     engine: FaceEngine, astronaut: np.ndarray
 ) -> None:

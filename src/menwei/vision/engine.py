@@ -15,9 +15,10 @@ import numpy as np
 
 from menwei.vision.detect import Face, FaceDetector
 from menwei.vision.embed import Embedder
+from menwei.vision.errors import TemplateError
 from menwei.vision.image import as_bgr, decode_image
 from menwei.vision.quality import ENROLMENT, GATE, QualityPolicy, QualityReport, assess
-from menwei.vision.templates import build_template
+from menwei.vision.templates import MAX_IMAGES, build_template
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,9 @@ class FaceEngine:
         self, photos: Sequence[bytes | np.ndarray], policy: QualityPolicy = ENROLMENT
     ) -> np.ndarray:
         """A template from 1–5 photos of one person; any unusable photo stops enrolment."""
+        if not 1 <= len(photos) <= MAX_IMAGES:
+            raise TemplateError(
+                f"Enrolment needs 1 to {MAX_IMAGES} photos, got {len(photos)}.",
+                f"录入需要 1 到 {MAX_IMAGES} 张照片。",
+            )
         return build_template([self.embed_photo(photo, policy) for photo in photos])
