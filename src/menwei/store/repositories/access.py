@@ -246,8 +246,8 @@ class AccessRepository:
         for person_id in wanted:
             if person_id not in people:
                 raise NotFound("person", person_id)
-            member = existing.get(person_id)
-            if member is None:
+            current = existing.get(person_id)
+            if current is None:
                 self._session.add(
                     AccessGroupMemberRow(
                         group_id=group_id,
@@ -257,7 +257,7 @@ class AccessRepository:
                     )
                 )
             else:
-                member.valid_from, member.valid_until = valid_from, valid_until
+                current.valid_from, current.valid_until = valid_from, valid_until
         self._session.flush()
         self._changes.record_batch(
             group.community_id, [("person", person_id, UPSERT) for person_id in wanted]

@@ -1,0 +1,540 @@
+"""Reading and checking the resident sheet a property office keeps (CSV or Excel ``.xlsx``).
+
+Headers may be Chinese or English (楼栋 / building, 户号 / unit, 面积 / area …). Every row is
+checked and every problem reported by line and column; cells are treated as hostile: a formula
+(``=cmd|…``), control characters or an overlong value is an error on that cell, never
+something passed on. Nothing here touches the database; ``resident_import`` writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from menwei.core.credential import normalise_card_uid
+from menwei.core.person import Role
+from menwei.store.csv_cells import has_control_characters, looks_like_formula
+from menwei.store.errors import ImportRejected
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
+
+#: canonical column -> accepted headers (compared after lower-casing and removing spaces)
+HEADERS: Mapping[str, tuple[str, ...]] = {
+    "building": ("楼栋", "楼号", "楼栋号", "栋", "building", "buildingname"),
+    "entrance": ("单元", "单元号", "entrance", "stairway"),
+    "unit": ("户号", "房号", "门牌号", "房间号", "单元/户号", "室", "unit", "room", "unitnumber"),
+    "area": ("面积", "建筑面积", "面积(㎡)", "面积(m²)", "面积（㎡）", "area", "floorarea"),
+    "name": ("姓名", "名字", "name", "fullname"),
+    "role": ("身份", "角色", "身份/角色", "关系", "role", "relationship"),
+    "date_of_birth": ("出生日期", "生日", "dateofbirth", "birthdate", "dob", "birthday"),
+    "phone": ("手机", "手机号", "手机号码", "电话", "联系电话", "phone", "mobile", "tel"),
+    "card": ("卡号", "门禁卡号", "ic卡号", "card", "cardnumber", "carduid"),
+    "moved_in": ("入住日期", "入住时间", "movedin", "moveindate", "movein"),
+    "guardian": ("监护人", "guardian"),
+}
+REQUIRED = ("building", "unit", "name", "role")
+COLUMN_LABELS: Mapping[str, tuple[str, str]] = {
+    "building": ("楼栋", "building"),
+    "entrance": ("单元", "entrance"),
+    "unit": ("户号", "unit"),
+    "area": ("面积", "area"),
+    "name": ("姓名", "name"),
+    "role": ("身份", "role"),
+    "date_of_birth": ("出生日期", "date of birth"),
+    "phone": ("手机", "phone"),
+    "card": ("卡号", "card"),
+    "moved_in": ("入住日期", "moved in"),
+    "guardian": ("监护人", "guardian"),
+}
+MAX_LENGTH = {
+    "building": 50,
+    "entrance": 20,
+    "unit": 30,
+    "area": 20,
+    "name": 50,
+    "role": 20,
+    "date_of_birth": 20,
+    "phone": 20,
+    "card": 32,
+    "moved_in": 20,
+    "guardian": 50,
+}
+ROLES: Mapping[str, Role] = {
+    "业主": Role.OWNER,
+    "房主": Role.OWNER,
+    "户主": Role.OWNER,
+    "owner": Role.OWNER,
+    "家属": Role.FAMILY_MEMBER,
+    "家庭成员": Role.FAMILY_MEMBER,
+    "家人": Role.FAMILY_MEMBER,
+    "familymember": Role.FAMILY_MEMBER,
+    "family": Role.FAMILY_MEMBER,
+    "family_member": Role.FAMILY_MEMBER,
+    "租户": Role.TENANT,
+    "租客": Role.TENANT,
+    "tenant": Role.TENANT,
+    "工作人员": Role.STAFF,
+    "物业人员": Role.STAFF,
+    "员工": Role.STAFF,
+    "staff": Role.STAFF,
+}
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """One problem: the sheet's line number (header = 1), the column, and what to do."""
+
+    line: int
+    column: str
+    message_zh: str
+    message_en: str
+
+    def message(self, locale: str = "zh-CN") -> str:
+        label_zh, label_en = COLUMN_LABELS.get(self.column, (self.column, self.column))
+        if locale.lower().startswith("en"):
+            return f"line {self.line}, column '{label_en}': {self.message_en}"
+        return f"第 {self.line} 行“{label_zh}”列：{self.message_zh}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentRow:
+    """A validated row, ready to import."""
+
+    line: int
+    building: str
+    entrance: str
+    unit: str
+    area: Decimal | None
+    name: str
+    role: Role
+    date_of_birth: date | None
+    phone: str
+    card: str | None
+    moved_in: date
+    guardian: str | None
+
+
+@dataclass
+class _Checked:
+    rows: list[ResidentRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+
+def reject(errors: Sequence[CellError]) -> ImportRejected:
+    shown = errors[:200]
+    return ImportRejected(
+        f"导入文件有 {len(errors)} 处错误，未导入任何数据。请按提示修改后重新上传。",
+        f"The file has {len(errors)} error(s); nothing was imported. "
+        "Fix them as listed and upload again.",
+        errors=[
+            {
+                "line": e.line,
+                "column": e.column,
+                "message_zh": e.message("zh-CN"),
+                "message_en": e.message("en"),
+            }
+            for e in shown
+        ],
+        error_count=len(errors),
+    )
+
+
+def _file_error(zh: str, en: str) -> ImportRejected:
+    return ImportRejected(zh, en, errors=[], error_count=1)
+
+
+# reading ------------------------------------------------------------------------------
+def _normalise_header(text: str) -> str:
+    return re.sub(r"[\s_\-]", "", text).lower()
+
+
+def _header_map(header: Sequence[object]) -> tuple[dict[int, str], list[str]]:
+    lookup = {
+        _normalise_header(alias): key for key, aliases in HEADERS.items() for alias in aliases
+    }
+    mapping: dict[int, str] = {}
+    for index, cell in enumerate(header):
+        key = lookup.get(_normalise_header(str(cell or "")))
+        if key is not None and key not in mapping.values():
+            mapping[index] = key
+    missing = [key for key in REQUIRED if key not in mapping.values()]
+    return mapping, missing
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_error(
+        "无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 Excel (.xlsx) 文件。",
+        "Cannot read the file's text encoding; save it as UTF-8 CSV or as Excel (.xlsx).",
+    )
+
+
+def _csv_rows(data: bytes) -> Iterator[list[object]]:
+    text = _decode_csv(data)
+    if "\x00" in text:
+        raise _file_error(
+            "文件中含有空字符，不是有效的 CSV 文件。", "The file contains NUL bytes; it is not CSV."
+        )
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as error:
+        raise _file_error(
+            f"CSV 格式有误（{error}），请检查引号是否成对。",
+            f"The CSV is malformed ({error}); check that quotes are balanced.",
+        ) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise _file_error(
+            "无法打开 Excel 文件，请确认是 .xlsx 格式（不支持旧版 .xls）。",
+            "Cannot open the Excel file; it must be .xlsx (old .xls is not supported).",
+        ) from None
+    if unpacked > MAX_XLSX_UNCOMPRESSED:
+        raise _file_error(
+            "Excel 文件解压后过大，请拆分后分批导入。",
+            "The Excel file is too large once unpacked; split it and import in parts.",
+        )
+    try:
+        # formulas are read as their text ("=…"), so they are refused, never evaluated
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise _file_error(
+            "无法读取 Excel 文件，文件可能已损坏。请重新导出后再试。",
+            "Cannot read the Excel file; it may be damaged. Export it again and retry.",
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield list(values)
+    finally:
+        workbook.close()
+
+
+def read_sheet(data: bytes, filename: str) -> list[list[object]]:
+    """The sheet's rows (header first) from CSV or ``.xlsx`` bytes, within the size limits."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _file_error(
+            f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分后分批导入。",
+            f"The file is over {MAX_FILE_BYTES // (1024 * 1024)} MB; split it and import in parts.",
+        )
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        source: Iterable[list[object]] = _xlsx_rows(data)
+    elif lower.endswith((".csv", ".txt")):
+        source = _csv_rows(data)
+    else:
+        raise _file_error(
+            "只支持 CSV 和 Excel (.xlsx) 文件。", "Only CSV and Excel (.xlsx) files are supported."
+        )
+    rows: list[list[object]] = []
+    for row in source:
+        if len(rows) > MAX_ROWS:
+            raise _file_error(
+                f"文件超过 {MAX_ROWS} 行，请拆分后分批导入。",
+                f"The file has more than {MAX_ROWS} rows; split it and import in parts.",
+            )
+        rows.append(row)
+    return rows
+
+
+# validating ---------------------------------------------------------------------------
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _parse_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _cell_text(value)
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class _RowChecker:
+    def __init__(self, line: int, cells: Mapping[str, object], errors: list[CellError]) -> None:
+        self.line = line
+        self.cells = cells
+        self.errors = errors
+
+    def fail(self, column: str, zh: str, en: str) -> None:
+        self.errors.append(CellError(self.line, column, zh, en))
+
+    def text(self, column: str) -> str:
+        raw = self.cells.get(column)
+        if isinstance(raw, (date, datetime)) and column in ("date_of_birth", "moved_in"):
+            return raw.isoformat()
+        text = _cell_text(raw)
+        if looks_like_formula(text) and not (column == "phone" and text.startswith("+")):
+            self.fail(
+                column,
+                "单元格内容像公式，出于安全原因不能导入，请改为纯文本。",
+                "The cell looks like a spreadsheet formula and is refused for safety; "
+                "enter plain text.",
+            )
+            return ""
+        if has_control_characters(text):
+            self.fail(
+                column,
+                "含有不可见的控制字符，请删除后重试。",
+                "Contains invisible control characters; remove them and retry.",
+            )
+            return ""
+        if len(text) > MAX_LENGTH[column]:
+            self.fail(
+                column,
+                f"内容过长（最多 {MAX_LENGTH[column]} 个字符）。",
+                f"Too long (at most {MAX_LENGTH[column]} characters).",
+            )
+            return ""
+        return text
+
+    def required(self, column: str) -> str:
+        text = self.text(column)
+        if not text and not any(e.line == self.line and e.column == column for e in self.errors):
+            self.fail(column, "不能为空。", "Must not be empty.")
+        return text
+
+
+def _check_row(line: int, cells: Mapping[str, object], today: date, checked: _Checked) -> None:
+    errors_before = len(checked.errors)
+    row = _RowChecker(line, cells, checked.errors)
+    building = row.required("building")
+    entrance = row.text("entrance")
+    unit = row.required("unit")
+    name = row.required("name")
+    role_text = row.required("role")
+    role = ROLES.get(_normalise_header(role_text)) if role_text else None
+    if role_text and role is None:
+        row.fail(
+            "role",
+            f"无法识别身份“{role_text}”，请填写 业主、家属、租户 或 工作人员。",
+            f"Unknown role '{role_text}'; use owner, family member, tenant or staff.",
+        )
+    area: Decimal | None = None
+    area_text = row.text("area").removesuffix("㎡").removesuffix("m²").strip()
+    if area_text:
+        try:
+            area = Decimal(area_text)
+        except InvalidOperation:
+            area = None
+        if area is None or not area.is_finite() or area <= 0 or area >= Decimal("100000"):
+            row.fail(
+                "area",
+                "面积必须是大于 0 的数字（平方米），例如 89.5。",
+                "The area must be a number of m² above 0, e.g. 89.5.",
+            )
+            area = None
+        elif area.as_tuple().exponent < -2:  # type: ignore[operator]
+            row.fail("area", "面积最多保留两位小数。", "The area may have at most 2 decimals.")
+            area = None
+    date_of_birth = None
+    if row.text("date_of_birth"):
+        date_of_birth = _parse_date(cells.get("date_of_birth"))
+        if date_of_birth is None:
+            row.fail(
+                "date_of_birth",
+                "无法识别日期，请按 2012-05-01 的格式填写。",
+                "Cannot read the date; write it like 2012-05-01.",
+            )
+        elif not date(1900, 1, 1) <= date_of_birth <= today:
+            row.fail(
+                "date_of_birth",
+                "出生日期不在合理范围内，请核对。",
+                "The date of birth is out of range; please check it.",
+            )
+            date_of_birth = None
+    phone = row.text("phone")
+    if phone:
+        digits = re.sub(r"[ \-]", "", phone)
+        if not _PHONE.match(phone) or (len(digits) == 11 and not _MOBILE.match(digits)):
+            row.fail(
+                "phone",
+                "手机号格式不正确，请填写 11 位手机号或带区号的电话。",
+                "The phone number is not valid; give an 11-digit mobile or a number with "
+                "area code.",
+            )
+        phone = digits
+    card: str | None = None
+    card_text = row.text("card")
+    if card_text:
+        card = normalise_card_uid(card_text)
+        if not card or not card.isascii() or len(card) > 32:
+            row.fail(
+                "card",
+                "卡号只能由数字和字母组成。",
+                "A card number may contain only digits and letters.",
+            )
+            card = None
+    moved_in = today
+    if row.text("moved_in"):
+        parsed = _parse_date(cells.get("moved_in"))
+        if parsed is None:
+            row.fail(
+                "moved_in",
+                "无法识别入住日期，请按 2020-09-01 的格式填写。",
+                "Cannot read the move-in date; write it like 2020-09-01.",
+            )
+        else:
+            moved_in = parsed
+    guardian = row.text("guardian") or None
+    if len(checked.errors) == errors_before and role is not None:
+        checked.rows.append(
+            ResidentRow(
+                line=line,
+                building=building,
+                entrance=entrance,
+                unit=unit,
+                area=area,
+                name=name,
+                role=role,
+                date_of_birth=date_of_birth,
+                phone=phone,
+                card=card,
+                moved_in=moved_in,
+                guardian=guardian,
+            )
+        )
+
+
+def _check_across_rows(checked: _Checked) -> None:
+    cards: dict[str, int] = {}
+    areas: dict[tuple[str, str, str], tuple[Decimal, int]] = {}
+    residents: dict[tuple[str, str, str], set[str]] = {}
+    for row in checked.rows:
+        key = (row.building, row.entrance, row.unit)
+        residents.setdefault(key, set()).add(row.name)
+        if row.card is not None:
+            if row.card in cards:
+                checked.errors.append(
+                    CellError(
+                        row.line,
+                        "card",
+                        f"卡号与第 {cards[row.card]} 行重复。",
+                        f"The card number repeats line {cards[row.card]}.",
+                    )
+                )
+            cards.setdefault(row.card, row.line)
+        if row.area is not None:
+            first = areas.setdefault(key, (row.area, row.line))
+            if first[0] != row.area:
+                checked.errors.append(
+                    CellError(
+                        row.line,
+                        "area",
+                        f"同一户的面积与第 {first[1]} 行不一致。",
+                        f"The area differs from line {first[1]} for the same unit.",
+                    )
+                )
+    for row in checked.rows:
+        key = (row.building, row.entrance, row.unit)
+        if row.guardian is not None and (
+            row.guardian == row.name or row.guardian not in residents[key]
+        ):
+            checked.errors.append(
+                CellError(
+                    row.line,
+                    "guardian",
+                    "监护人必须是同一户中的另一位住户（填写其姓名）。",
+                    "The guardian must be another resident of the same unit (give their name).",
+                )
+            )
+
+
+def validate_sheet(
+    sheet: Sequence[Sequence[object]], *, today: date, progress: Progress | None = None
+) -> list[ResidentRow]:
+    """Every row checked; raises ``ImportRejected`` listing every problem if any row is bad."""
+    if not sheet:
+        raise _file_error("文件是空的。", "The file is empty.")
+    mapping, missing = _header_map(sheet[0])
+    if missing:
+        names_zh = "、".join(COLUMN_LABELS[m][0] for m in missing)
+        names_en = ", ".join(COLUMN_LABELS[m][1] for m in missing)
+        raise _file_error(
+            f"表头缺少必需的列：{names_zh}。第一行应是列名，如 楼栋、户号、姓名、身份。",
+            f"The header lacks required columns: {names_en}. The first row must name the "
+            "columns, e.g. building, unit, name, role.",
+        )
+    checked = _Checked()
+    body = sheet[1:]
+    for offset, values in enumerate(body):
+        line = offset + 2
+        if all(_cell_text(v) == "" for v in values):
+            continue
+        cells = {key: values[i] if i < len(values) else None for i, key in mapping.items()}
+        _check_row(line, cells, today, checked)
+        if progress is not None and (offset % 200 == 0 or offset == len(body) - 1):
+            progress("validate", offset + 1, len(body))
+    if not checked.rows and not checked.errors:
+        raise _file_error("文件中没有数据行。", "The file has no data rows.")
+    _check_across_rows(checked)
+    if checked.errors:
+        raise reject(sorted(checked.errors, key=lambda e: (e.line, e.column)))
+    return checked.rows
+
+
+def template_rows() -> list[list[str]]:
+    """The header and an example row, for offices starting a sheet from scratch."""
+    return [
+        [
+            "楼栋",
+            "单元",
+            "户号",
+            "面积",
+            "姓名",
+            "身份",
+            "出生日期",
+            "手机",
+            "卡号",
+            "入住日期",
+            "监护人",
+        ],
+        [
+            "1 号楼",
+            "2",
+            "301",
+            "89.50",
+            "王芳",
+            "业主",
+            "1980-04-02",
+            "13800000000",
+            "04A21B9C",
+            "2020-09-01",
+            "",
+        ],
+    ]
