@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="Folder for the demo database (default: <data dir>/demo)."),
         ] = None,
+        gate: Annotated[
+            bool, typer.Option(help="Run a simulated gate at the main gate against the server.")
+        ] = True,
     ) -> None:
         """Start the demo: a fresh community (阳光花园), the server, and the demo logins."""
         import uvicorn
@@ -49,8 +52,7 @@ def register(app: typer.Typer) -> None:
             upgrade(url)
             engine = make_engine(url)
             world = seed_demo(UnitOfWork.for_engine(engine))
-        # The simulated gate joins here once the gate agent can run against a server: it gets
-        # world.gate_device_token and the main gate's door id, world.door_ids["南大门"].
+        demo_gate = _start_gate(folder, port, world.gate_device_token) if gate else None
         table = Table(title="演示账号 / demo logins")
         for column in ("login", "password", "role"):
             table.add_column(column)
@@ -60,10 +62,30 @@ def register(app: typer.Typer) -> None:
         console.print(f"menwei 演示 / demo: http://{shown_host}:{port}/docs")
         console.print(f"阳光花园: {world.people} residents, database {folder / DEMO_DB}")
         console.print(table)
-        uvicorn.run(
-            create_app(settings, engine=engine),
-            host=host,
-            port=port,
-            log_level="info",
-            access_log=False,
-        )
+        if demo_gate is not None:
+            console.print(
+                "模拟闸机 / simulated gate: 南大门, simulated door, a card every few seconds"
+            )
+        try:
+            uvicorn.run(
+                create_app(settings, engine=engine),
+                host=host,
+                port=port,
+                log_level="info",
+                access_log=False,
+            )
+        finally:
+            if demo_gate is not None:
+                demo_gate.stop()
+
+
+def _start_gate(folder: Path, port: int, token: str) -> Any:
+    """The simulated gate: the real gate agent in this process, syncing with the server."""
+    import shutil
+
+    from menwei.gate.demo import DemoGate, DemoGateConfig
+
+    gate_dir = folder / "gate"
+    shutil.rmtree(gate_dir, ignore_errors=True)  # a fresh database needs a fresh gate
+    config = DemoGateConfig(server=f"http://127.0.0.1:{port}", token=token, data_dir=gate_dir)
+    return DemoGate(config).start()
