@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -97,3 +99,23 @@ def test_downgrading_to_nothing_removes_every_table(empty_database_url: str) -> 
 def _uuid_param(connection: sa.Connection, value: uuid.UUID) -> object:
     """How a UUID is written by hand: native on PostgreSQL, 32 hex characters on SQLite."""
     return value if connection.dialect.name == "postgresql" else value.hex
+
+
+def test_a_drafted_revision_against_a_current_database_finds_nothing_to_do(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The models and the history agree, so a draft would contain no operations."""
+    import shutil
+
+    import menwei.store.migrate as migrate
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts)
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    upgrade(empty_database_url)
+    head = heads()[0]
+    migrate.draft_revision(empty_database_url, "nothing", "9999_nothing")
+    (drafted,) = (scripts / "versions").glob("9999_nothing*.py")
+    text = drafted.read_text(encoding="utf-8")
+    assert f"Revises: {head}" in text
+    assert "op." not in text

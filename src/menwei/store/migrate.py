@@ -2,6 +2,11 @@
 
 The Alembic configuration is built in code from the packaged ``migrations`` folder, so an
 installed menwei migrates its database without an ``alembic.ini`` or a source checkout.
+
+Adding a table or column: change the models, then ``draft_revision(url, message, rev_id)``
+against a database upgraded to head; it writes a new revision chained after the current head.
+Review it (replace model types such as ``UtcDateTime`` by plain ``sa.DateTime(timezone=True)``
+so the history never imports code that may change), and keep exactly one head.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ def upgrade(target: str | Engine | Connection, revision: str = "head") -> None:
 def downgrade(target: str | Engine | Connection, revision: str) -> None:
     """Undo migrations down to ``revision``; for operators rolling back a release."""
     command.downgrade(alembic_config(target), revision)
+
+
+def draft_revision(url: str, message: str, rev_id: str) -> None:
+    """Autogenerate a revision from the difference between ``url``'s schema and the models."""
+    command.revision(alembic_config(url), message=message, autogenerate=True, rev_id=rev_id)
 
 
 def heads() -> tuple[str, ...]:
