@@ -460,3 +460,62 @@ def test_a_gate_receives_the_api_enrolled_template_and_is_told_to_drop_it_on_wit
     assert (drop["id"], drop["action"]) == (str(me), "delete")
     face = next(c for c in later["changes"] if c["kind"] == "face")
     assert face["payload"]["consent_withdrawn_at"] is not None
+
+
+def test_a_photo_over_a_megabyte_is_never_spooled_to_disk(
+    client, world: World, monkeypatch
+) -> None:
+    import tempfile
+
+    import starlette.formparsers
+
+    spooled: list[tempfile.SpooledTemporaryFile[bytes]] = []
+
+    class Recording(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            spooled.append(self)
+
+    monkeypatch.setattr(starlette.formparsers, "SpooledTemporaryFile", Recording)
+    image = cv2.imdecode(np.frombuffer(photo(), np.uint8), cv2.IMREAD_COLOR)
+    big = encode(cv2.resize(image, (1024, 1024)), ".png")
+    assert len(big) > 1_100_000
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    response = enrol(client, world, me, big)
+    assert response.status_code == 201, response.text
+    assert spooled, "the upload did not go through the form parser"
+    assert not any(f._rolled for f in spooled), "a photo went to a temporary file"  # type: ignore[attr-defined]
+
+
+def test_an_upload_over_the_limits_is_refused_with_413(client, world: World, monkeypatch) -> None:
+    from menwei.server.services import photo_uploads
+
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    monkeypatch.setattr(photo_uploads, "MAX_PHOTO_BYTES", 10_000)
+    response = enrol(client, world, me, photo())
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["details"] == {"photo": 1}
+    monkeypatch.setattr(photo_uploads, "MAX_BODY_BYTES", 20_000)
+    response = enrol(client, world, me, photo())
+    assert response.status_code == 413, response.text
+    assert held(client, world)["face_data"]["template_held"] is False
+
+
+def test_enrolment_without_a_multipart_upload_names_the_field(client, world: World) -> None:
+    response = client.post(
+        f"{API}/communities/{world.a.community_id}/people/{world.a.resident_id}/face",
+        json={"images": "not a photo"},
+        headers=world.auth("resident"),
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"]["fields"][0]["field"] == "images"
+    response = client.post(
+        f"{API}/communities/{world.a.community_id}/people/{world.a.resident_id}/face",
+        files={"other": ("a.jpg", photo())},
+        headers=world.auth("resident"),
+    )
+    assert response.status_code == 422

@@ -1,7 +1,8 @@
 """Face enrolment: 1–5 photos for a person, and a one-frame check for the phone page's hints.
 
-Photos arrive as multipart uploads, are read into memory, and are dropped when the request
-ends; only the sealed template is kept. The quality check answers reason codes only.
+Photos arrive as multipart uploads, are read into memory (never spooled to disk), and are
+dropped when the request ends; only the sealed template is kept. The quality check answers
+reason codes only.
 """
 
 from __future__ import annotations
@@ -10,31 +11,48 @@ import uuid
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import enrolment, privacy
+from menwei.server.services.photo_uploads import read_photos
 
 router = APIRouter(prefix=API_PREFIX, tags=["enrolment"])
 
 FaceEnrol = Annotated[Caller, Depends(InCommunity("face:enrol"))]
 FaceRead = Annotated[Caller, Depends(InCommunity("face:read"))]
 
-Photos = Annotated[list[UploadFile], File(description="1 to 5 photos of the person, alone")]
-Photo = Annotated[UploadFile, File(description="one camera frame")]
+
+def _multipart(field: str, description: str, *, many: bool) -> dict[str, Any]:
+    """The request body as OpenAPI describes it; the upload itself is read in memory."""
+    binary = {"type": "string", "format": "binary"}
+    schema = {"type": "array", "items": binary, "maxItems": 5} if many else binary
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": [field],
+                        "properties": {field: {**schema, "description": description}},
+                    }
+                }
+            },
+        }
+    }
 
 
-async def _read(upload: UploadFile) -> bytes:
-    """At most one byte past the limit is read, so a huge upload is refused without buffering."""
-    return await upload.read(enrolment.MAX_UPLOAD_BYTES + 1)
-
-
-@router.post("/communities/{community_id}/people/{person_id}/face", status_code=201)
+@router.post(
+    "/communities/{community_id}/people/{person_id}/face",
+    status_code=201,
+    openapi_extra=_multipart("images", "1 to 5 photos of the person, alone", many=True),
+)
 async def enrol(
-    person_id: uuid.UUID, images: Photos, caller: FaceEnrol, request: Request, uow: UowDep
+    person_id: uuid.UUID, caller: FaceEnrol, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    photos = [await _read(image) for image in images[: enrolment.MAX_PHOTOS + 1]]
+    photos = await read_photos(request, "images")
     kit = privacy.privacy_kit(request)
     done = await anyio.to_thread.run_sync(
         lambda: enrolment.enrol(uow, kit, caller, person_id, photos, actor=privacy.actor_of(caller))
@@ -56,8 +74,11 @@ def face_record(
     return privacy.staff_view(uow, privacy.privacy_kit(request), caller, person_id)
 
 
-@router.post("/communities/{community_id}/face/quality")
-async def check_quality(image: Photo, caller: FaceEnrol) -> dict[str, Any]:
+@router.post(
+    "/communities/{community_id}/face/quality",
+    openapi_extra=_multipart("image", "one camera frame", many=False),
+)
+async def check_quality(caller: FaceEnrol, request: Request) -> dict[str, Any]:
     """Is this frame good enough to enrol from? Only the verdict and reasons come back."""
-    photo = await _read(image)
-    return await anyio.to_thread.run_sync(enrolment.check_frame, photo)
+    photos = await read_photos(request, "image")
+    return await anyio.to_thread.run_sync(enrolment.check_frame, photos[0])

@@ -21,16 +21,13 @@ from menwei.core import FaceCredential, Validity
 from menwei.privacy.errors import ConsentRequired
 from menwei.server.deps import Caller
 from menwei.server.errors import ApiError, Conflict
+from menwei.server.services.photo_uploads import MAX_PHOTOS
 from menwei.server.services.privacy import acting_for, may_be_face_enrolled, now
 from menwei.store import privacy_services as ops
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
-
-MAX_PHOTOS = 5
-MAX_UPLOAD_BYTES = 10_000_000
-"""Per photo, checked before decoding; the engine also refuses too many pixels from the header."""
 
 
 class FaceRefused(ApiError):
@@ -43,11 +40,6 @@ class FaceRefused(ApiError):
 class TooManyPhotos(ApiError):
     status = 422
     code = "photo_count"
-
-
-class PhotoTooLarge(ApiError):
-    status = 413
-    code = "payload_too_large"
 
 
 _local = threading.local()
@@ -95,17 +87,6 @@ def check_size(photos: Sequence[bytes]) -> None:
             },
             details={"count": len(photos)},
         )
-    for index, photo in enumerate(photos):
-        if len(photo) > MAX_UPLOAD_BYTES:
-            raise PhotoTooLarge(
-                texts={
-                    "zh-CN": f"第 {index + 1} 张照片超过 {MAX_UPLOAD_BYTES // 1_000_000} MB，"
-                    "请换一张较小的照片。",
-                    "en": f"Photo {index + 1} is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB; "
-                    "send a smaller one.",
-                },
-                details={"photo": index + 1},
-            )
 
 
 def _vector(index: int, photo: bytes) -> np.ndarray:
@@ -256,8 +237,6 @@ def check_frame(photo: bytes) -> dict[str, Any]:
     """The live hint for the phone page: passed or not, and the reasons — nothing else."""
     from menwei.vision import ENROLMENT, ImageError, assess, decode_image
 
-    if len(photo) > MAX_UPLOAD_BYTES:
-        check_size([photo])
     detector, _, _ = _engine()
     try:
         image = decode_image(photo)

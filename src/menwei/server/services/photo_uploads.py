@@ -1,0 +1,107 @@
+"""Photos from a multipart upload, read into memory and never spooled to disk.
+
+Starlette's form parser keeps each uploaded file in a ``SpooledTemporaryFile`` that moves to
+a temporary file on disk past 1 MB, which would put a face image on disk. Here the whole body
+is capped first (413 beyond it) and the parser's spool limit is set above that cap, so every
+photo stays in memory and is gone when the request ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from menwei.server.errors import ApiError, InvalidRequest
+
+MAX_PHOTOS = 5
+MAX_PHOTO_BYTES = 10_000_000
+"""Per photo; the engine also refuses too many pixels from the image header."""
+MAX_BODY_BYTES = (MAX_PHOTOS + 1) * MAX_PHOTO_BYTES
+"""The whole request: room for one photo too many, so that a sixth is refused by count."""
+
+
+class PhotoTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+def too_large(what: str = "body", photo: int | None = None) -> PhotoTooLarge:
+    limit = MAX_PHOTO_BYTES // 1_000_000
+    if photo is not None:
+        return PhotoTooLarge(
+            texts={
+                "zh-CN": f"第 {photo} 张照片超过 {limit} MB，请换一张较小的照片。",
+                "en": f"Photo {photo} is larger than {limit} MB; send a smaller one.",
+            },
+            details={"photo": photo},
+        )
+    return PhotoTooLarge(
+        texts={
+            "zh-CN": f"上传内容太大：最多 {MAX_PHOTOS} 张照片，每张不超过 {limit} MB。",
+            "en": f"The upload is too large: at most {MAX_PHOTOS} photos of {limit} MB each.",
+        },
+        details={"part": what},
+    )
+
+
+class _InMemoryParser(MultiPartParser):
+    spool_max_size = MAX_BODY_BYTES + 1
+
+
+async def _capped(request: Request) -> AsyncGenerator[bytes, None]:
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > MAX_BODY_BYTES:
+            raise too_large()
+        yield chunk
+
+
+def _not_multipart(field: str) -> InvalidRequest:
+    return InvalidRequest(
+        code="validation_error",
+        texts={
+            "zh-CN": f"请以 multipart/form-data 上传照片，字段名为 {field}。",
+            "en": f"Send the photos as multipart/form-data in the field {field!r}.",
+        },
+        details={"fields": [{"field": field, "problem": "missing", "type": "missing"}]},
+    )
+
+
+async def read_photos(request: Request, field: str) -> list[bytes]:
+    """The files of ``field``, in order, as bytes held only in memory."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise _not_multipart(field)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large()
+    parser = _InMemoryParser(
+        request.headers, _capped(request), max_files=MAX_PHOTOS + 1, max_fields=16
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise InvalidRequest(
+            code="invalid_upload",
+            texts={
+                "zh-CN": f"上传内容无法解析，请最多上传 {MAX_PHOTOS} 张照片后重试。",
+                "en": f"The upload could not be read ({error.message}). Send at most "
+                f"{MAX_PHOTOS} photos and try again.",
+            },
+        ) from None
+    photos: list[bytes] = []
+    try:
+        for name, value in form.multi_items():
+            if name == field and isinstance(value, UploadFile):
+                photos.append(await value.read())
+    finally:
+        await form.close()
+    if not photos:
+        raise _not_multipart(field)
+    for index, photo in enumerate(photos):
+        if len(photo) > MAX_PHOTO_BYTES:
+            raise too_large(photo=index + 1)
+    return photos
