@@ -333,3 +333,36 @@ def test_the_filing_counter_and_materials_and_a_breach_notice(client, world: Wor
         "contact",
     }
     assert "个人信息安全事件告知" in incident.json()["text"]
+
+
+def test_the_transparency_summary_is_public_and_names_the_processor(client, world: World) -> None:
+    url = f"{API}/communities/{world.a.community_id}/transparency"
+    before = client.get(url).json()
+    assert before["notice_version"] is None
+    assert before["face_recognition_enabled"] is False
+    publish(client, world)
+    after = client.get(url).json()
+    assert after["processor"]["name"] == "阳光物业服务有限公司"
+    assert after["processor"]["responsible_person"] == "王芳"
+    assert after["processor"]["responsible_contact"] == "0571-88888888"
+    assert after["notice_version"] == 1
+    assert after["filing_level"] == "below"
+    assert client.get(f"{API}/communities/{uuid.uuid4()}/transparency").status_code == 404
+
+
+def test_after_a_refusal_the_resident_is_not_asked_again_until_the_terms_change(
+    client, world: World
+) -> None:
+    def may_ask() -> bool:
+        state = client.get(f"{API}/me/privacy", headers=world.auth("resident")).json()
+        return state["may_ask_for_consent"]  # type: ignore[no-any-return]
+
+    assert may_ask() is False  # nothing published, nothing to ask
+    publish(client, world)
+    assert may_ask() is True
+    client.post(
+        consent_url(world) + "/consent", json={"give": False}, headers=world.auth("resident")
+    )
+    assert may_ask() is False
+    publish(client, world, retention_days=400)
+    assert may_ask() is True

@@ -90,6 +90,7 @@ PUBLIC_PATHS = frozenset(
         "/redoc",
         "/api/v1/communities/{community_id}/notice",
         "/api/v1/communities/{community_id}/notice/history",
+        "/api/v1/communities/{community_id}/transparency",
     }
 )
 

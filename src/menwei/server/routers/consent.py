@@ -74,6 +74,12 @@ def current_notice(community_id: uuid.UUID, request: Request, uow: UowDep) -> di
     return privacy.notice_public(found[0], request_locale(request))
 
 
+@router.get("/communities/{community_id}/transparency")
+def transparency(community_id: uuid.UUID, uow: UowDep) -> dict[str, Any]:
+    """For the public page: who processes face data here, whether it is on, the filing level."""
+    return privacy.public_summary(uow, community_id)
+
+
 @router.get("/communities/{community_id}/notice/history")
 def notice_history(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """Every published version, newest first. Public."""

@@ -285,6 +285,7 @@ def my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
         ]
         consents = PrivacyStore(uow.session).consents.for_person(person_id)
     return {
+        "may_ask_for_consent": ops.may_prompt_for_consent(uow, person_id=person_id),
         "face_data": held,
         "consents": [consent_public(c) for c in consents],
         "credentials": credentials,
@@ -314,3 +315,39 @@ def my_export(
 def erase_mine(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> dict[str, Any]:
     """Withdraw and erase in one action from the resident's own page."""
     return withdraw(uow, kit, caller, own_person_id(caller), written_request=None)
+
+
+def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
+    """What anyone may know about a community's face recognition, without signing in.
+
+    The processor and its responsible person, whether face recognition is on, the notice in
+    force, and the filing level of the processor (a level, not a head count).
+    """
+    from menwei.privacy.compliance import filing_status
+    from menwei.store.tables import CommunityRow
+
+    with uow:
+        community = uow.places.community(community_id, CommunityScope.all())
+        processor = uow.places.processor(community.processor_id)
+        row = uow.session.get(CommunityRow, community_id)
+        enabled = bool(row is not None and row.face_enabled)
+        store = PrivacyStore(uow.session)
+        notice = store.notices.current(community_id)
+        people = store.templates.people_with_face_data(processor.id)
+    return {
+        "community": {"id": str(community.id), "name": community.name},
+        "processor": {
+            "name": processor.name,
+            "contact": processor.contact,
+            "responsible_person": processor.responsible_person,
+            "responsible_contact": notice.content.responsible_contact if notice else None,
+        },
+        "face_recognition_enabled": enabled,
+        "notice_version": notice.version if notice else None,
+        "notice_published_at": notice.published_at.isoformat() if notice else None,
+        "alternatives": notice.content.alternatives if notice else DEFAULT_NOTICE["alternatives"],
+        "how_to_withdraw": (
+            notice.content.how_to_withdraw if notice else DEFAULT_NOTICE["how_to_withdraw"]
+        ),
+        "filing_level": filing_status(people).level.value,
+    }
