@@ -298,3 +298,10 @@ def test_a_batch_naming_an_unknown_door_is_refused_whole(uow: UnitOfWork) -> Non
     assert refused.value.code == "unknown_reference"
     with uow:
         assert uow.events.count(EventFilter(), EVERYTHING) == 0
+
+
+def test_an_event_cannot_put_a_door_of_one_community_into_another(uow: UnitOfWork) -> None:
+    mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
+    with uow, pytest.raises(StoreError) as refused:
+        uow.events.add(_event(mine, 1, door_id=theirs.gate.id))
+    assert refused.value.code == "unknown_reference"

@@ -19,7 +19,7 @@ from menwei.store.errors import StoreError
 from menwei.store.records import AccessEvent, EventFilter, EventPage
 from menwei.store.repositories.event_insert import insert_events
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import EventRow
+from menwei.store.tables import DoorRow, EventRow
 
 MAX_PAGE_SIZE = 1000
 CSV_COLUMNS = (
@@ -210,12 +210,26 @@ class EventRepository:
             return 0
         for event in events:
             check_event(event)
+        self._check_doors_belong_to_their_communities(events)
         values = [[getattr(event, name) for name in _FIELDS] + [None] for event in events]
         try:
             return len(insert_events(self._session.connection(), values))
         except IntegrityError:
             # the transaction is spoilt; leaving the unit of work rolls the batch back whole
             raise UnknownReference() from None
+
+    def _check_doors_belong_to_their_communities(self, events: Sequence[AccessEvent]) -> None:
+        """An event of community A at a door of community B would leak across tenants."""
+        claimed = {(event.door_id, event.community_id) for event in events}
+        doors = dict(
+            self._session.execute(
+                select(DoorRow.id, DoorRow.community_id).where(
+                    DoorRow.id.in_(sorted({door_id for door_id, _ in claimed}))
+                )
+            ).all()
+        )
+        if any(doors.get(door_id) != community_id for door_id, community_id in claimed):
+            raise UnknownReference()
 
     def add(self, event: AccessEvent) -> bool:
         """Store one event; ``False`` when it was already stored."""
