@@ -366,3 +366,33 @@ def test_after_a_refusal_the_resident_is_not_asked_again_until_the_terms_change(
     assert may_ask() is False
     publish(client, world, retention_days=400)
     assert may_ask() is True
+
+
+def test_an_unreadable_key_file_answers_503_with_a_message_and_stores_nothing(
+    database_url: str, tmp_path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from menwei.server import create_app
+
+    from .conftest import make_settings, seed_world
+
+    key_file = tmp_path / "keys" / "master.key"
+    key_file.parent.mkdir()
+    key_file.write_text("not a key file")
+    key_file.chmod(0o600)
+    app = create_app(make_settings(database_url, tmp_path, key_file=key_file))
+    try:
+        world = seed_world(UnitOfWork(app.state.session_factory))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            publish(client, world)
+            response = client.post(
+                consent_url(world) + "/consent", json={"give": True}, headers=world.auth("resident")
+            )
+            assert response.status_code == 503, response.text
+            assert response.json()["error"]["code"] == "key_file_error"
+            assert "not a key file" not in response.text
+            listed = client.get(consent_url(world) + "/consents", headers=world.auth("resident"))
+            assert listed.json() == []
+    finally:
+        app.state.engine.dispose()

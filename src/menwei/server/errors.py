@@ -112,6 +112,7 @@ _DOMAIN_STATUS = {
     "consent_required": 409,
     "activation_refused": 409,
     "guardian_required": 403,
+    "key_file_error": 503,
 }
 
 
