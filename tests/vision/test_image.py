@@ -116,3 +116,16 @@ def test_every_image_error_speaks_chinese_by_default() -> None:
     assert raised.value.text() == raised.value.message_zh
     assert raised.value.text("en") == raised.value.message
     assert "图片" in raised.value.text()
+
+
+def _jpeg_header_only(width: int, height: int) -> bytes:
+    """SOI, an APP0 segment, then a baseline SOF0 claiming the size; no scan data."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0
+
+
+def test_a_jpeg_claiming_a_hundred_megapixels_is_refused_from_its_frame_header() -> None:
+    assert image_size(_jpeg_header_only(12_000, 9_000)) == (12_000, 9_000)
+    with pytest.raises(ImageTooLarge, match="108 megapixels"):
+        decode_image(_jpeg_header_only(12_000, 9_000))
