@@ -9,9 +9,11 @@ written anywhere; errors carry reason codes and messages, never pixels or vector
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,19 +44,35 @@ class TooManyPhotos(ApiError):
     code = "photo_count"
 
 
-_local = threading.local()
+ENGINES = min(4, os.cpu_count() or 1)
+"""At most this many face engines at once: each holds its models (tens of MB) and a core."""
+
+_idle: list[Any] = []
+_idle_lock = threading.Lock()
+_slots = threading.BoundedSemaphore(ENGINES)
 
 
-def _engine() -> Any:
-    """One detector, embedder and liveness check per worker thread (OpenCV state is not shared)."""
-    engine = getattr(_local, "engine", None)
-    if engine is None:
-        from menwei.vision import Embedder, FaceDetector
-        from menwei.vision.liveness import FrameLiveness
+def _build_engine() -> Any:
+    """A detector, an embedder and the single-frame liveness check (not thread-safe: OpenCV)."""
+    from menwei.vision import Embedder, FaceDetector
+    from menwei.vision.liveness import FrameLiveness
 
-        engine = (FaceDetector(), Embedder(), FrameLiveness())
-        _local.engine = engine
-    return engine
+    return (FaceDetector(), Embedder(), FrameLiveness())
+
+
+@contextmanager
+def _engine() -> Iterator[Any]:
+    """Borrow one engine for one request; a request waits while all of them are busy."""
+    with _slots:
+        with _idle_lock:
+            engine = _idle.pop() if _idle else None
+        if engine is None:
+            engine = _build_engine()
+        try:
+            yield engine
+        finally:
+            with _idle_lock:
+                _idle.append(engine)
 
 
 def _reasons(codes: Sequence[str]) -> list[dict[str, str]]:
@@ -89,12 +107,12 @@ def check_size(photos: Sequence[bytes]) -> None:
         )
 
 
-def _vector(index: int, photo: bytes) -> np.ndarray:
+def _vector(engine: Any, index: int, photo: bytes) -> np.ndarray:
     """One photo to one embedding, or ``FaceRefused`` saying what to fix."""
     from menwei.vision import ENROLMENT, VisionError, assess, decode_image
     from menwei.vision.liveness import LivenessError
 
-    detector, embedder, liveness = _engine()
+    detector, embedder, liveness = engine
     try:
         image = decode_image(photo)
         report = assess(image, detector.detect(image), ENROLMENT)
@@ -132,7 +150,8 @@ def _vector(index: int, photo: bytes) -> np.ndarray:
 def _template(photos: Sequence[bytes]) -> bytes:
     from menwei.vision import TemplateError, build_template
 
-    vectors = [_vector(i, photo) for i, photo in enumerate(photos)]
+    with _engine() as engine:
+        vectors = [_vector(engine, i, photo) for i, photo in enumerate(photos)]
     try:
         template = build_template(vectors)
     except TemplateError as error:
@@ -237,11 +256,11 @@ def check_frame(photo: bytes) -> dict[str, Any]:
     """The live hint for the phone page: passed or not, and the reasons — nothing else."""
     from menwei.vision import ENROLMENT, ImageError, assess, decode_image
 
-    detector, _, _ = _engine()
     try:
         image = decode_image(photo)
     except ImageError as error:
         reason = {"code": error.code, "zh": error.message_zh, "en": error.message}
         return {"passed": False, "reasons": [reason]}
-    report = assess(image, detector.detect(image), ENROLMENT)
+    with _engine() as (detector, _, _):
+        report = assess(image, detector.detect(image), ENROLMENT)
     return {"passed": report.passed, "reasons": _reasons(report.reasons)}
