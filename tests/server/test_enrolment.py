@@ -520,3 +520,20 @@ def test_enrolment_without_a_multipart_upload_names_the_field(client, world: Wor
         headers=world.auth("resident"),
     )
     assert response.status_code == 422
+
+
+def test_a_new_notice_that_changes_retention_needs_fresh_consent_before_enrolment(
+    client, world: World
+) -> None:
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    response = client.post(
+        f"{API}/communities/{world.a.community_id}/notices",
+        json={"responsible_contact": "0571-1", "supervisor": "网信办", "retention_days": 400},
+        headers=world.auth("community_staff"),
+    )
+    assert response.status_code == 201
+    assert enrol(client, world, me, photo()).status_code == 409
+    assert consent(client, world, me).status_code == 201
+    assert enrol(client, world, me, photo()).json()["notice_version"] == 2

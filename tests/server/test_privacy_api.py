@@ -266,8 +266,9 @@ def test_activation_is_refused_naming_each_unmet_condition(client, world: World,
     }
     publish(client, world)
     assert client.post(base + "/assessment", json=ASSESSMENT, headers=staff).status_code == 201
-    unmet = {u["code"] for u in client.get(base, headers=staff).json()["unmet"]}
-    assert unmet == {"notice_too_recent", "vote_not_passed"}
+    status = client.get(base, headers=staff).json()
+    assert {u["code"] for u in status["unmet"]} == {"notice_too_recent", "vote_not_passed"}
+    assert status["assessment"]["assessor"].startswith("community_staff(")
 
     with UnitOfWork(app.state.session_factory) as uow:
         from menwei.store.privacy_repository import PrivacyStore
@@ -396,3 +397,21 @@ def test_an_unreadable_key_file_answers_503_with_a_message_and_stores_nothing(
             assert listed.json() == []
     finally:
         app.state.engine.dispose()
+
+
+def test_roles_without_the_permission_are_refused_with_403(client, world: World) -> None:
+    a = world.a
+    people = f"{API}/communities/{a.community_id}/people/{a.resident_id}"
+    calls = [
+        ("committee_member", "post", people + "/consent"),
+        ("committee_member", "get", people + "/face"),
+        ("supervisor", "get", people + "/consents"),
+        ("resident", "get", people + "/face"),
+        ("resident", "get", f"{API}/communities/{a.community_id}/compliance"),
+        ("community_staff", "get", f"{API}/me/privacy"),
+        ("supervisor", "get", f"{API}/me/privacy/audit"),
+        ("device_a", "post", f"{API}/communities/{a.community_id}/notices"),
+    ]
+    for who, method, url in calls:
+        response = client.request(method.upper(), url, json={}, headers=world.auth(who))
+        assert response.status_code == 403, (who, url, response.text)

@@ -65,10 +65,11 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook) -> dict[str, 
         face_enabled = bool(row is not None and row.face_enabled)
         store = PrivacyStore(uow.session)
         settings = store.settings.get(community_id)
+        assessment = store.compliance.latest_assessment(community_id)
         unmet = activation_conditions(
             community_id=community_id,
             notice_displayed_since=store.notices.first_published_at(community_id),
-            assessment=store.compliance.latest_assessment(community_id),
+            assessment=assessment,
             votes=votes if settings.vote_required else NoVoteRequired(),
             now=at,
             display_days=settings.display_days,
@@ -78,6 +79,14 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook) -> dict[str, 
         "face_enabled": face_enabled,
         "may_activate": not unmet,
         "unmet": [{"code": u.code.value, "zh": u.message_zh, "en": u.message_en} for u in unmet],
+        "assessment": None
+        if assessment is None
+        else {
+            "id": str(assessment.id),
+            "assessed_at": assessment.assessed_at.isoformat(),
+            "assessor": assessment.assessor,
+            "keep_until": assessment.keep_until.isoformat(),
+        },
         "display_days": settings.display_days,
         "vote_required": settings.vote_required,
     }
