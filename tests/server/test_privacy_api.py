@@ -415,3 +415,51 @@ def test_roles_without_the_permission_are_refused_with_403(client, world: World)
     for who, method, url in calls:
         response = client.request(method.upper(), url, json={}, headers=world.auth(who))
         assert response.status_code == 403, (who, url, response.text)
+
+
+def test_a_passed_owners_vote_on_record_meets_the_vote_condition(client, world: World, app) -> None:
+    from datetime import date
+
+    from menwei.governance import Choice, OwnersVote, Proposal, Subject, VoteRule
+    from menwei.store.governance_repository import GovernanceRepository
+    from menwei.store.scope import CommunityScope
+
+    base = f"{API}/communities/{world.a.community_id}/compliance"
+    staff = world.auth("community_staff")
+
+    def unmet() -> set[str]:
+        return {u["code"] for u in client.get(base, headers=staff).json()["unmet"]}
+
+    assert "vote_not_passed" in unmet()
+    opens = datetime.now(UTC) - timedelta(days=30)
+    scope = CommunityScope.of([world.a.community_id])
+    with UnitOfWork(app.state.session_factory) as uow:
+        repository = GovernanceRepository(uow.session)
+        roll = repository.roll_for_community(world.a.community_id, date.today())
+        vote = OwnersVote(
+            Proposal(
+                proposal_id=str(uuid.uuid4()),
+                community_id=str(world.a.community_id),
+                title="在本小区启用人脸识别门禁",
+                full_text="提议在南门启用人脸识别，门禁卡继续有效。",
+                notice_text="人脸信息处理告知（第 1 版）",
+                opens_at=opens,
+                closes_at=opens + timedelta(days=14),
+                rule=VoteRule.ORDINARY,
+                subject=Subject.FACE_RECOGNITION,
+            ),
+            roll,
+        )
+        repository.add_vote(vote)
+        ballot = vote.cast_online(
+            unit_id=str(world.a.unit_id),
+            voter_id=str(world.a.resident_id),
+            choice=Choice.APPROVE,
+            at=opens + timedelta(days=1),
+        )
+        repository.add_ballot(vote.proposal.proposal_id, ballot, scope)
+        result = vote.close(opens + timedelta(days=15))
+        assert result.passed
+        repository.save_result(result, scope)
+        uow.commit()
+    assert "vote_not_passed" not in unmet()

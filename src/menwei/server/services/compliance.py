@@ -1,9 +1,9 @@
 """The compliance desk of a community: activation gate, impact assessment, filing, incidents.
 
 Face recognition is off until the gate's conditions hold; the status names each unmet one.
-Whether the owners voted comes through an ``OwnersVoteHook`` (``app.state.owners_votes``): until
-ballots are recorded by the server, a community that requires a vote has none that passed, and
-says so.
+Whether the owners voted is read from the closed votes on record (``menwei.governance``), unless
+the app was given another ``OwnersVoteHook`` as ``app.state.owners_votes``; a community that
+does not require a vote is not asked.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 
 from fastapi import Request
 
+from menwei.governance.activation import OwnersVoteGate
 from menwei.privacy.compliance import (
     BreachIncident,
     ImpactAssessment,
     NoVoteRequired,
     OwnersVoteHook,
-    VoteStatus,
     activation_conditions,
     assessment_form,
     check_assessment,
@@ -33,21 +33,24 @@ from menwei.privacy.compliance import (
 from menwei.server.deps import Caller
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
 from menwei.store import privacy_services as ops
+from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
 
 
-class NoBallotOnRecord:
-    """The vote hook until ballots are stored: required where configured, never yet passed."""
-
-    def vote_status(self, community_id: Any) -> VoteStatus:
-        return VoteStatus(required=True, passed=False)
+def owners_votes(request: Request) -> OwnersVoteHook | None:
+    """A hook the app was given (``app.state.owners_votes``), else ``None``: read the ballots."""
+    return getattr(request.app.state, "owners_votes", None)
 
 
-def owners_votes(request: Request) -> OwnersVoteHook:
-    hook: OwnersVoteHook | None = getattr(request.app.state, "owners_votes", None)
-    return hook if hook is not None else NoBallotOnRecord()
+def _recorded_votes(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> OwnersVoteHook:
+    """The community's closed owners' votes as the activation gate reads them (call in a uow)."""
+    results = GovernanceRepository(uow.session).results(
+        CommunityScope.of([community_id]), community_id
+    )
+    return OwnersVoteGate(results, at=at)
 
 
 def _community(caller: Caller) -> uuid.UUID:
@@ -55,7 +58,7 @@ def _community(caller: Caller) -> uuid.UUID:
     return caller.community_id
 
 
-def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook) -> dict[str, Any]:
+def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dict[str, Any]:
     """Whether face recognition is on, and every condition still unmet, in both languages."""
     community_id = _community(caller)
     at = now()
@@ -66,6 +69,8 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook) -> dict[str, 
         store = PrivacyStore(uow.session)
         settings = store.settings.get(community_id)
         assessment = store.compliance.latest_assessment(community_id)
+        if votes is None:
+            votes = _recorded_votes(uow, community_id, at)
         unmet = activation_conditions(
             community_id=community_id,
             notice_displayed_since=store.notices.first_published_at(community_id),
@@ -93,14 +98,16 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook) -> dict[str, 
 
 
 def switch(
-    uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook, *, enabled: bool
+    uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None, *, enabled: bool
 ) -> dict[str, Any]:
     """On only through the gate (``ActivationRefused`` names what is missing); off at any time."""
     community_id = _community(caller)
+    at = now()
     with uow:
         uow.places.community(community_id, caller.scope)
+        recorded = votes if votes is not None else _recorded_votes(uow, community_id, at)
     if enabled:
-        ops.activate_face_recognition(uow, community_id=community_id, votes=votes, at=now())
+        ops.activate_face_recognition(uow, community_id=community_id, votes=recorded, at=at)
     else:
         with uow:
             row = uow.session.get(CommunityRow, community_id)
