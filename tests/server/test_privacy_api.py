@@ -341,6 +341,7 @@ def test_the_transparency_summary_is_public_and_names_the_processor(client, worl
     before = client.get(url).json()
     assert before["notice_version"] is None
     assert before["face_recognition_enabled"] is False
+    assert before["owners_vote"] is None
     publish(client, world)
     after = client.get(url).json()
     assert after["processor"]["name"] == "阳光物业服务有限公司"
@@ -463,3 +464,6 @@ def test_a_passed_owners_vote_on_record_meets_the_vote_condition(client, world: 
         repository.save_result(result, scope)
         uow.commit()
     assert "vote_not_passed" not in unmet()
+    public = client.get(f"{API}/communities/{world.a.community_id}/transparency").json()
+    assert public["owners_vote"]["passed"] is True
+    assert public["owners_vote"]["result_hash"] == result.canonical_hash()

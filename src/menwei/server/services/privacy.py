@@ -24,6 +24,7 @@ from menwei.server.errors import NotFound
 from menwei.server.policy import Role
 from menwei.server.services import template_delivery
 from menwei.store import privacy_services as ops
+from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit
 from menwei.store.scope import CommunityScope
@@ -321,7 +322,8 @@ def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
     """What anyone may know about a community's face recognition, without signing in.
 
     The processor and its responsible person, whether face recognition is on, the notice in
-    force, and the filing level of the processor (a level, not a head count).
+    force, the filing level of the processor (a level, not a head count) and the latest closed
+    owners' vote.
     """
     from menwei.privacy.compliance import filing_status
     from menwei.store.tables import CommunityRow
@@ -334,6 +336,10 @@ def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
         store = PrivacyStore(uow.session)
         notice = store.notices.current(community_id)
         people = store.templates.people_with_face_data(processor.id)
+        results = GovernanceRepository(uow.session).results(
+            CommunityScope.of([community_id]), community_id
+        )
+    latest = results[-1] if results else None
     return {
         "community": {"id": str(community.id), "name": community.name},
         "processor": {
@@ -350,4 +356,12 @@ def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
             notice.content.how_to_withdraw if notice else DEFAULT_NOTICE["how_to_withdraw"]
         ),
         "filing_level": filing_status(people).level.value,
+        "owners_vote": None
+        if latest is None
+        else {
+            "title": latest.title,
+            "closed_at": latest.closed_at.isoformat(),
+            "passed": latest.passed,
+            "result_hash": latest.canonical_hash(),
+        },
     }
