@@ -12,6 +12,7 @@ the test writes a frame into it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -292,9 +293,15 @@ class Gate:
         return out
 
     def kill(self) -> None:
+        """Kill the process if it still runs, and close its pipes."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait(timeout=10)
+        self._reader.join(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
 def _frames(folder: Path, *, faces_before: int, hold: bool, faces_after: int = 0) -> Path | None:
@@ -417,3 +424,39 @@ def test_after_a_withdrawal_the_gate_refuses_the_face_but_takes_the_card(
     assert sorted(after) == [("card", "allow", "granted"), ("face", "deny", "unknown_face")]
     refused = next(e for e in events[1:] if e["credential_kind"] == "face")
     assert refused["person_id"] is None
+
+
+def test_a_gate_killed_while_it_uploads_loses_and_repeats_nothing(
+    site: Site, tmp_path: Path
+) -> None:
+    pipe = _frames(tmp_path / "frames", faces_before=6, hold=True)
+    assert pipe is not None
+    first = Gate(site, tmp_path / "frames", tmp_path / "gate")
+    try:
+        _wait_for("the face decision to reach the server", lambda: len(site.events()) == 1)
+        site.stop()
+        for uid in CARDS:
+            first.card(uid)
+        _wait_for("two card decisions offline", lambda: len(first.decisions("card")) == 2)
+        site.start()
+        time.sleep(0.3)  # the gate's next sync rounds (every 0.5 s) are uploading now
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(timeout=10)
+    finally:
+        first.kill()
+    (tmp_path / "empty").mkdir()
+    cv2.imencode(".png", np.zeros((240, 320, 3), np.uint8))[1].tofile(
+        str(tmp_path / "empty" / "000.png")
+    )
+    second = Gate(site, tmp_path / "empty", tmp_path / "gate")
+    try:
+        out = second.finish()
+    finally:
+        second.kill()
+    assert "0 events wait for upload." in out
+    events = site.events()
+    assert sorted((e["credential_kind"], e["outcome"]) for e in events) == [
+        ("card", "allow"),
+        ("card", "allow"),
+        ("face", "allow"),
+    ]
