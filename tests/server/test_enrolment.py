@@ -537,3 +537,24 @@ def test_a_new_notice_that_changes_retention_needs_fresh_consent_before_enrolmen
     assert enrol(client, world, me, photo()).status_code == 409
     assert consent(client, world, me).status_code == 201
     assert enrol(client, world, me, photo()).json()["notice_version"] == 2
+
+
+def test_a_missing_model_file_answers_503_with_what_to_do(
+    client, world: World, monkeypatch
+) -> None:
+    from menwei.server.services import enrolment as service
+    from menwei.vision import ModelFileError
+
+    def broken() -> None:
+        raise ModelFileError("face_detection_yunet.onnx is missing", "模型文件缺失")
+
+    monkeypatch.setattr(service, "_idle", [])
+    monkeypatch.setattr(service, "_build_engine", broken)
+    me = world.a.resident_id
+    publish(client, world)
+    consent(client, world, me)
+    response = enrol(client, world, me, photo())
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "face_engine_unavailable"
+    assert "yunet" not in response.text
+    assert held(client, world)["face_data"]["template_held"] is False

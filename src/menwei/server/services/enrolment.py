@@ -60,6 +60,29 @@ def _build_engine() -> Any:
     return (FaceDetector(), Embedder(), FrameLiveness())
 
 
+class EngineUnavailable(ApiError):
+    status = 503
+    code = "face_engine_unavailable"
+
+
+def _usable_engine() -> Any:
+    """A new engine, or 503 when a model file is missing or altered (the operator must act)."""
+    from menwei.vision import VisionError
+    from menwei.vision.liveness import LivenessError
+
+    try:
+        return _build_engine()
+    except (VisionError, LivenessError) as error:
+        raise EngineUnavailable(
+            texts={
+                "zh-CN": "人脸识别暂不可用：模型文件缺失或已被改动。请联系物业重新安装后再试。",
+                "en": "Face enrolment is unavailable: a model file is missing or altered. Ask "
+                "the property office to reinstall menwei, then try again.",
+            },
+            details={"cause": getattr(error, "code", type(error).__name__)},
+        ) from None
+
+
 @contextmanager
 def _engine() -> Iterator[Any]:
     """Borrow one engine for one request; a request waits while all of them are busy."""
@@ -67,7 +90,7 @@ def _engine() -> Iterator[Any]:
         with _idle_lock:
             engine = _idle.pop() if _idle else None
         if engine is None:
-            engine = _build_engine()
+            engine = _usable_engine()
         try:
             yield engine
         finally:
