@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from menwei.store.engine import make_session_factory
+from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.repositories.access import AccessRepository
 from menwei.store.repositories.accounts import AccountRepository
 from menwei.store.repositories.changes import ChangeLog
@@ -35,6 +36,7 @@ class UnitOfWork:
     devices: DeviceRepository
     events: EventRepository
     changes: ChangeLog
+    privacy: PrivacyStore
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -60,6 +62,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.session)
         self.devices = DeviceRepository(self.session)
         self.events = EventRepository(self.session)
+        self.privacy = PrivacyStore(self.session)
         self._open = True
         return self
 
