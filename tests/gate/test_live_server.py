@@ -1,4 +1,4 @@
-"""``menwei gate`` against a live ``menwei serve``: two real processes, one SQLite database.
+"""``menwei gate`` against a live ``menwei serve``: two real processes and the test database.
 
 The server's database is seeded in this process (a community, a resident with two cards, an
 access group, a consented and enrolled face from ``tests/data/astronaut.jpg`` through the real
@@ -38,7 +38,6 @@ from tests.server.conftest import SECRET, World, seed_world
 from menwei.core import FaceCredential, Validity
 from menwei.privacy.consent import Channel
 from menwei.store.engine import make_engine
-from menwei.store.migrate import upgrade
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import (
     enrol_template,
@@ -80,6 +79,7 @@ class Site:
     """The seeded database, its key file, and the server process serving it."""
 
     root: Path
+    database_url: str
     world: World
     port: int = field(default_factory=_free_port)
     server: subprocess.Popen[str] | None = None
@@ -87,10 +87,6 @@ class Site:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite:///{self.root / 'menwei.db'}"
 
     @property
     def key_file(self) -> Path:
@@ -150,12 +146,14 @@ class Site:
 
     def audit_actions(self, person_id: uuid.UUID) -> list[tuple[str, str]]:
         kit = open_kit(self.key_file, create=False)
+        engine = make_engine(self.database_url)
         try:
-            uow = UnitOfWork.for_engine(make_engine(self.database_url))
+            uow = UnitOfWork.for_engine(engine)
             with uow:
                 entries = kit.chain(PrivacyStore(uow.session)).entries_about(person_id)
         finally:
             kit.key_store.close()
+            engine.dispose()
         return [(e.action, e.actor) for e in entries]
 
 
@@ -167,11 +165,10 @@ def _embedding(image: np.ndarray) -> bytes:
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
-def _seed(root: Path) -> World:
+def _seed(root: Path, database_url: str) -> World:
     """A community with a resident who may use the gate by face and by either of two cards."""
-    database_url = f"sqlite:///{root / 'menwei.db'}"
-    upgrade(database_url)
-    uow = UnitOfWork.for_engine(make_engine(database_url))
+    engine = make_engine(database_url)
+    uow = UnitOfWork.for_engine(engine)
     world = seed_world(uow)
     kit = open_kit(root / "keys" / "master.key")
     try:
@@ -201,6 +198,7 @@ def _seed(root: Path) -> World:
             uow.commit()
     finally:
         kit.key_store.close()
+        engine.dispose()
     return world
 
 
@@ -222,8 +220,9 @@ def _grant_gate(site: Site) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    site = Site(tmp_path, _seed(tmp_path))
+def site(tmp_path: Path, database_url: str) -> Iterator[Site]:
+    """The test database (SQLite, or PostgreSQL under ``scripts/test``), seeded and served."""
+    site = Site(tmp_path, database_url, _seed(tmp_path, database_url))
     site.start()
     _grant_gate(site)
     try:
@@ -384,13 +383,15 @@ def _withdraw(site: Site) -> None:
         site.api("POST", f"/people/{resident}/consent/withdraw", json={"written_request": "W-1"})
         return
     kit = open_kit(site.key_file, create=False)  # the server has no withdrawal route yet
+    engine = make_engine(site.database_url)
     try:
-        uow = UnitOfWork.for_engine(make_engine(site.database_url))
+        uow = UnitOfWork.for_engine(engine)
         with uow:
             person = uow.people.get(resident, CommunityScope.all())
         withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=datetime.now(UTC))
     finally:
         kit.key_store.close()
+        engine.dispose()
 
 
 def test_after_a_withdrawal_the_gate_refuses_the_face_but_takes_the_card(
