@@ -162,7 +162,7 @@ class AnnGallery:
     """
 
     def __init__(
-        self, dim: int = EMBEDDING_DIM, *, connectivity: int = 16, expansion_search: int = 64
+        self, dim: int = EMBEDDING_DIM, *, connectivity: int = 16, expansion_search: int = 128
     ) -> None:
         try:
             # The optional extra "ann". Loaded by name at run time: the engine's required
