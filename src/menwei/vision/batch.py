@@ -8,6 +8,7 @@ are read, embedded and dropped; nothing is written anywhere. Only the vectors co
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -98,7 +99,12 @@ def embed_files(
         _init_worker(options)
         return [_embed_file(Path(path)) for path in paths]
     chunk = max(1, min(64, len(paths) // (workers * 8)))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(options,)) as pool:
+    # Spawned, not forked: the parent may already run OpenCV's thread pool, and forking a
+    # process with threads can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(options,)
+    ) as pool:
         return list(pool.map(_embed_file, [Path(p) for p in paths], chunksize=chunk))
 
 
