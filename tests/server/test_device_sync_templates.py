@@ -14,12 +14,17 @@ from menwei.core import FaceCredential, Validity
 from menwei.gate.sync import _change
 from menwei.privacy.consent import Channel
 from menwei.privacy.transport import DeviceKeyPair
-from menwei.server.services.template_delivery import DEVICE_KEY_HEADER, privacy_kit
+from menwei.server.services.template_delivery import (
+    DEVICE_KEY_HEADER,
+    privacy_kit,
+    usable_templates,
+)
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import (
     enrol_template,
     publish_community_notice,
     record_consent,
+    templates_for_gates,
     withdraw_and_erase,
 )
 from menwei.store.scope import CommunityScope
@@ -132,3 +137,15 @@ def test_a_withdrawal_is_a_template_delete_and_the_drop_is_logged(client, world,
     device = f"device:{world.a.device_id}"
     actions = _actions(uow, kit, world.a.resident_id)
     assert actions.count(("sync_to_device", device)) == 2  # delivered, then dropped
+
+
+def test_the_few_templates_a_page_needs_follow_the_vaults_own_rule(app, world, enrolled):  # type: ignore[no-untyped-def]
+    uow, kit, template = enrolled
+    community_id, person_id = world.a.community_id, str(world.a.resident_id)
+    assert usable_templates(uow, kit, community_id, {person_id}) == {person_id: template}
+    assert usable_templates(uow, kit, community_id, set()) == {}
+    later = T0.replace(month=6)
+    new_terms = notice_content(purpose="小区出入口通行核验及访客登记", retention_days=200)
+    publish_community_notice(uow, community_id=community_id, content=new_terms, at=later)
+    expected = templates_for_gates(uow, kit, community_id=community_id)
+    assert usable_templates(uow, kit, community_id, {person_id}) == expected
