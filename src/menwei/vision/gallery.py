@@ -157,8 +157,9 @@ class Gallery:
 class AnnGallery:
     """The same interface over a ``usearch`` HNSW index, for galleries of hundreds of thousands.
 
-    Approximate: a true best match can be missed (rarely; measured in the benchmark). Scores
-    of the results are exact cosine similarities, recomputed from the stored vectors.
+    Approximate: a true best match can be missed (rarely; measured in the benchmark). The
+    scores it returns are exact: the index stores float32 unit vectors and reports their inner
+    product with the probe, which is the cosine similarity.
     """
 
     def __init__(
