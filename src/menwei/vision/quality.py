@@ -7,8 +7,10 @@ so the enrolment page can be stricter than the gate.
 
 Head pose is estimated from the five landmarks alone, with a simple geometric face model: the
 nose tip stands about half an eye distance in front of the eye plane, so turning the head by
-θ shifts it sideways by ``0.5·tan θ`` eye distances. The estimate is rough (±10°) but enough to
-tell "facing the camera" from "looking away".
+θ shifts it sideways by ``0.5·tan θ`` eye distances. The estimate is rough (it has not been
+checked against measured head angles) but enough to tell "facing the camera" from "looking
+away". On a sample of 200 NUAA live webcam frames every one passed ``GATE``; 8 were too dark
+for ``ENROLMENT``.
 """
 
 from __future__ import annotations
