@@ -44,9 +44,7 @@ from menwei.store.privacy_services import (
     open_kit,
     publish_community_notice,
     record_consent,
-    withdraw_and_erase,
 )
-from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
 pytestmark = [
@@ -374,24 +372,21 @@ def test_events_decided_while_the_server_is_down_arrive_once_after_it_returns(
     assert len({(e["occurred_at"], e["credential_kind"]) for e in events}) == 3
 
 
-def _withdraw(site: Site) -> None:
-    """Withdraw the resident's consent through the API where the route exists."""
-    path = "/api/v1/communities/{community_id}/people/{person_id}/consent/withdraw"
-    schema = httpx.get(f"{site.url}/openapi.json", timeout=10).json()
+def _withdraw(site: Site) -> str:
+    """The resident withdraws at the property office: staff record it through the API.
+
+    Returns the deletion receipt as text.
+    """
     resident = site.world.a.resident_id
-    if path in schema["paths"]:
-        site.api("POST", f"/people/{resident}/consent/withdraw", json={"written_request": "W-1"})
-        return
-    kit = open_kit(site.key_file, create=False)  # the server has no withdrawal route yet
-    engine = make_engine(site.database_url)
-    try:
-        uow = UnitOfWork.for_engine(engine)
-        with uow:
-            person = uow.people.get(resident, CommunityScope.all())
-        withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=datetime.now(UTC))
-    finally:
-        kit.key_store.close()
-        engine.dispose()
+    response = httpx.post(
+        f"{site.url}/api/v1/communities/{site.world.a.community_id}/people/{resident}"
+        "/consent/withdraw",
+        json={"written_request": "W-1"},
+        headers=site.staff(),
+        timeout=20,
+    )
+    assert response.is_success, response.text
+    return response.text
 
 
 def test_after_a_withdrawal_the_gate_refuses_the_face_but_takes_the_card(
@@ -404,7 +399,8 @@ def test_after_a_withdrawal_the_gate_refuses_the_face_but_takes_the_card(
     gate = Gate(site, tmp_path / "frames", tmp_path / "gate")
     try:
         _wait_for("the face decision to reach the server", lambda: len(site.events()) == 1)
-        _withdraw(site)
+        receipt = _withdraw(site)
+        assert str(site.world.a.device_id) in receipt  # the gate that held the template is named
         _wait_for(
             "the gate to acknowledge dropping the template",
             lambda: site.audit_actions(resident).count(("sync_to_device", device)) == 2,
