@@ -149,3 +149,19 @@ def test_the_few_templates_a_page_needs_follow_the_vaults_own_rule(app, world, e
     publish_community_notice(uow, community_id=community_id, content=new_terms, at=later)
     expected = templates_for_gates(uow, kit, community_id=community_id)
     assert usable_templates(uow, kit, community_id, {person_id}) == expected
+
+
+def test_a_device_cannot_log_drops_for_another_communitys_people(app, settings, client, world):  # type: ignore[no-untyped-def]
+    uow = UnitOfWork(app.state.session_factory)
+    kit = privacy_kit(app.state, settings)
+    applied = [
+        {"kind": "template", "id": str(person), "version": 1, "action": "delete"}
+        for person in (world.b.resident_id, world.a.resident_id)
+    ]
+    ack = client.post(
+        f"{PULL}/ack", json={"cursor": "1", "applied": applied}, headers=world.auth("device_a")
+    )
+    assert ack.json() == {"ok": True}
+    assert _actions(uow, kit, world.b.resident_id) == []
+    device = f"device:{world.a.device_id}"
+    assert _actions(uow, kit, world.a.resident_id) == [("sync_to_device", device)]

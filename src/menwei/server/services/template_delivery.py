@@ -34,6 +34,7 @@ from menwei.privacy.vault import SealedTemplate
 from menwei.server.errors import InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.settings import Settings
+from menwei.store.errors import NotFound
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import (
     PrivacyKit,
@@ -41,6 +42,7 @@ from menwei.store.privacy_services import (
     record_device_sync,
 )
 from menwei.store.privacy_tables import FaceTemplateRow
+from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
 DEVICE_KEY_HEADER = "X-Menwei-Device-Key"
@@ -196,6 +198,14 @@ def template_records(
     return out
 
 
+def _in_scope(uow: UnitOfWork, person_id: uuid.UUID, scope: CommunityScope) -> bool:
+    try:
+        uow.people.get(person_id, scope)
+    except NotFound:
+        return False
+    return True
+
+
 def record_dropped(
     uow: UnitOfWork,
     kit_source: Any,
@@ -215,6 +225,12 @@ def record_dropped(
     if not people:
         return 0
     at = now or datetime.now(UTC)
+    with uow:
+        # Only people of the device's own community: a device never writes about others.
+        scope = CommunityScope.of([community_id])
+        people = [p for p in people if _in_scope(uow, p, scope)]
+    if not people:
+        return 0
     kit: PrivacyKit = kit_source()
     with uow:
         chain = kit.chain(PrivacyStore(uow.session))
