@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -150,3 +151,25 @@ def test_a_device_is_found_by_token_until_it_is_revoked(uow: UnitOfWork) -> None
         assert uow.devices.by_token_hash(_digest("mwd_2")) is None
         with pytest.raises(NotFound):
             uow.devices.get(device.id, CommunityScope.of([uuid.uuid4()]))
+
+
+def test_one_save_writes_a_new_device_and_its_doors_and_a_second_replaces_the_doors(
+    uow: UnitOfWork,
+) -> None:
+    site = make_site(uow)
+    device = Device(
+        id=uuid.uuid4(),
+        community_id=site.community.id,
+        name="单元门读头",
+        token_sha256=_digest("mwd_3"),
+        door_ids=frozenset({site.gate.id, site.unit_door.id}),
+    )
+    with uow:
+        uow.devices.save(device)
+        uow.commit()
+    with uow:
+        assert uow.devices.get(device.id, CommunityScope.all()).door_ids == device.door_ids
+        uow.devices.save(replace(device, door_ids=frozenset({site.unit_door.id})))
+        uow.commit()
+    with uow:
+        assert uow.devices.get(device.id, CommunityScope.all()).door_ids == {site.unit_door.id}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
@@ -19,9 +19,7 @@ class RegisteredDevice:
 
 
 def save_device(uow: UnitOfWork, device: Device) -> None:
-    """Write the device row before its doors: the store flushes them in one go, and without an
-    ORM relationship the door links could otherwise be inserted before the device they name."""
-    uow.devices.save(replace(device, door_ids=frozenset()))
+    """Create or update a device with the doors it serves, in the caller's transaction."""
     uow.devices.save(device)
 
 
