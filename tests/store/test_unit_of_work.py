@@ -102,3 +102,15 @@ def test_a_door_cannot_belong_to_a_building_of_another_community(uow: UnitOfWork
     mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
     with uow, pytest.raises(NotFound):
         uow.places.save_door(replace(mine.unit_door, building_id=theirs.building.id))
+
+
+def test_a_name_filter_counts_exactly_the_people_it_would_list(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    scope = CommunityScope.all()
+    with uow:
+        owner = uow.people.list(scope)[0]
+        assert uow.people.count(scope, name_contains=owner.name[:1]) == 1
+        assert uow.people.count(scope, name_contains="%") == len(
+            uow.people.list(scope, name_contains="%")
+        )
+        assert uow.people.count(scope, community_id=site.community.id, name_contains="无此人") == 0

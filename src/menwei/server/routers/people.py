@@ -57,6 +57,7 @@ class PeoplePage(BaseModel):
     limit: int
     offset: int
     has_more: bool
+    total: int
 
 
 class MoveIn(BaseModel):
@@ -110,8 +111,13 @@ def list_people(
     found, more = people.list_people(
         uow, caller, role=role, name_contains=name, limit=limit, offset=offset
     )
+    total = people.count_people(uow, caller, role=role, name_contains=name)
     return PeoplePage(
-        items=[person_public(p) for p in found], limit=limit, offset=offset, has_more=more
+        items=[person_public(p) for p in found],
+        limit=limit,
+        offset=offset,
+        has_more=more,
+        total=total,
     )
 
 

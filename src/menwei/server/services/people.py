@@ -33,6 +33,16 @@ def list_people(
     return found[:limit], len(found) > limit
 
 
+def count_people(
+    uow: UnitOfWork, caller: Caller, *, role: Role | None, name_contains: str | None
+) -> int:
+    """How many people the listing with these filters pages through, within the caller's scope."""
+    with uow:
+        return uow.people.count(
+            caller.scope, community_id=caller.community_id, role=role, name_contains=name_contains
+        )
+
+
 def get_person(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Person:
     with uow:
         return uow.people.get(person_id, caller.scope)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import builtins
 import uuid
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from menwei.core.person import HouseholdMembership, Person, Role
@@ -43,6 +44,26 @@ def _current_on(day: date) -> ColumnElement[bool]:
     return (HouseholdMembershipRow.moved_in <= day) & or_(
         HouseholdMembershipRow.moved_out.is_(None), HouseholdMembershipRow.moved_out > day
     )
+
+
+def _filtered(
+    query: Select[Any],
+    scope: CommunityScope,
+    *,
+    community_id: uuid.UUID | None,
+    role: Role | None,
+    name: str | None,
+) -> Select[Any]:
+    """The same filters for a page and for its total, so the two can never disagree."""
+    query = query.where(scope.clause(PersonRow.community_id))
+    if community_id is not None:
+        query = query.where(PersonRow.community_id == community_id)
+    if role is not None:
+        query = query.where(PersonRow.role == role.value)
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+        query = query.where(PersonRow.name.like(f"%{escaped}%", escape="\\"))
+    return query
 
 
 class PersonRepository:
@@ -98,14 +119,9 @@ class PersonRepository:
         limit: int = 100,
         offset: int = 0,
     ) -> builtins.list[Person]:
-        query = select(PersonRow).where(scope.clause(PersonRow.community_id))
-        if community_id is not None:
-            query = query.where(PersonRow.community_id == community_id)
-        if role is not None:
-            query = query.where(PersonRow.role == role.value)
-        if name_contains:
-            escaped = name_contains.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-            query = query.where(PersonRow.name.like(f"%{escaped}%", escape="\\"))
+        query = _filtered(
+            select(PersonRow), scope, community_id=community_id, role=role, name=name_contains
+        )
         rows = self._session.scalars(
             query.order_by(PersonRow.name, PersonRow.id)
             .limit(max(1, min(limit, 1000)))
@@ -119,15 +135,16 @@ class PersonRepository:
         *,
         community_id: uuid.UUID | None = None,
         role: Role | None = None,
+        name_contains: str | None = None,
     ) -> int:
-        """How many people a listing would page through (for totals in the API)."""
-        query = (
-            select(func.count()).select_from(PersonRow).where(scope.clause(PersonRow.community_id))
+        """How many people a listing with the same filters would page through (API totals)."""
+        query = _filtered(
+            select(func.count()).select_from(PersonRow),
+            scope,
+            community_id=community_id,
+            role=role,
+            name=name_contains,
         )
-        if community_id is not None:
-            query = query.where(PersonRow.community_id == community_id)
-        if role is not None:
-            query = query.where(PersonRow.role == role.value)
         return int(self._session.scalar(query) or 0)
 
     def wards_of(self, guardian_id: uuid.UUID, scope: CommunityScope) -> builtins.list[Person]:
