@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from menwei.core.errors import CoreError
+from menwei.governance.errors import GovernanceError
 from menwei.server.i18n import message, negotiate
 from menwei.store.errors import StoreError
 
@@ -113,6 +114,11 @@ _DOMAIN_STATUS = {
     "activation_refused": 409,
     "guardian_required": 403,
     "key_file_error": 503,
+    "vote_closed": 409,
+    "vote_still_open": 409,
+    "voting_not_open": 409,
+    "not_an_owner_of_unit": 403,
+    "question_not_found": 404,
 }
 
 
@@ -191,7 +197,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CoreError)
     @app.exception_handler(StoreError)
-    async def _domain(request: Request, error: CoreError | StoreError) -> JSONResponse:
+    @app.exception_handler(GovernanceError)
+    async def _domain(
+        request: Request, error: CoreError | StoreError | GovernanceError
+    ) -> JSONResponse:
         return _domain_response(request, error)
 
     @app.exception_handler(Exception)

@@ -73,6 +73,18 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "requests:resolve": _OFFICE,
     "compliance:read": _OFFICE,
     "compliance:write": _OFFICE,
+    # governance: the supervisor reads aggregates only (``supervision:read``), never these records
+    "votes:read": _READERS | {Role.RESIDENT},
+    "votes:write": _READERS,
+    "votes:cast": frozenset({Role.RESIDENT}),
+    "ballots:read": _OFFICE,
+    "ballots:record": _OFFICE,
+    "public_notices:read": _READERS,
+    "public_notices:write": _READERS,
+    "questions:ask": frozenset({Role.RESIDENT}),
+    "questions:read": _READERS,
+    "questions:answer": _READERS,
+    "supervision:read": frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
 }
 
 #: Routes anyone may call: probes, metrics, the login itself and the API description.
@@ -91,6 +103,8 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/communities/{community_id}/notice",
         "/api/v1/communities/{community_id}/notice/history",
         "/api/v1/communities/{community_id}/transparency",
+        "/api/v1/communities/{community_id}/votes/public",
+        "/api/v1/communities/{community_id}/questions/public",
     }
 )
 

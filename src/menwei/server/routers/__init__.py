@@ -52,3 +52,12 @@ def _include_privacy(app: FastAPI) -> None:
 
     for module in (consent, enrolment, my_data, rights, compliance):
         app.include_router(module.router)
+    _include_governance(app)
+
+
+def _include_governance(app: FastAPI) -> None:
+    """Owners' votes, public notices, residents' questions and the supervisor's aggregates."""
+    from menwei.server.routers import governance, supervision
+
+    for module in (governance, supervision):
+        app.include_router(module.router)

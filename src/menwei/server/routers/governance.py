@@ -1,0 +1,252 @@
+"""Owners' votes, public notices (公示) and residents' questions (咨询) of one community.
+
+Who may do what is in ``policy.POLICY``: staff or committee members publish and close votes,
+owners vote for their own units, the office enters paper ballots and alone sees who voted what.
+The results and the public Q&A are public (``…/votes/public``, ``…/questions/public``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import AwareDatetime, BaseModel, Field
+
+from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.errors import request_locale
+from menwei.server.routers import API_PREFIX
+from menwei.server.services import governance as service
+
+PREFIX = API_PREFIX + "/communities/{community_id}"
+router = APIRouter(prefix=PREFIX, tags=["governance"])
+
+VotesRead = Annotated[Caller, Depends(InCommunity("votes:read"))]
+VotesWrite = Annotated[Caller, Depends(InCommunity("votes:write"))]
+VotesCast = Annotated[Caller, Depends(InCommunity("votes:cast"))]
+BallotsRead = Annotated[Caller, Depends(InCommunity("ballots:read"))]
+BallotsRecord = Annotated[Caller, Depends(InCommunity("ballots:record"))]
+NoticesRead = Annotated[Caller, Depends(InCommunity("public_notices:read"))]
+NoticesWrite = Annotated[Caller, Depends(InCommunity("public_notices:write"))]
+QuestionsAsk = Annotated[Caller, Depends(InCommunity("questions:ask"))]
+QuestionsRead = Annotated[Caller, Depends(InCommunity("questions:read"))]
+QuestionsAnswer = Annotated[Caller, Depends(InCommunity("questions:answer"))]
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=50_000)]
+Choice = Literal["approve", "oppose", "abstain"]
+UnitId = Annotated[str, Field(min_length=1, max_length=64)]
+ChannelName = Literal["public_page", "door_poster", "kiosk_screen"]
+
+
+class NewProposal(BaseModel):
+    title: Title
+    full_text: LongText
+    notice_text: LongText
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    rule: Literal["ordinary", "art278_items_6_to_8"]
+    subject: Literal["face_recognition", "other"] = "face_recognition"
+
+
+class OnlineBallot(BaseModel):
+    unit_id: UnitId
+    choice: Choice
+
+
+class PaperBallot(BaseModel):
+    unit_id: UnitId
+    voter_id: UnitId
+    choice: Choice
+    signed_at: AwareDatetime
+
+
+class NewNotice(BaseModel):
+    title: Title
+    body: LongText
+    starts_on: date
+    minimum_days: Annotated[int, Field(ge=1, le=366)]
+    required_channels: Annotated[list[ChannelName], Field(min_length=1, max_length=3)] = [
+        "public_page",
+        "door_poster",
+    ]
+    poster_doors: Annotated[list[uuid.UUID], Field(max_length=500)] = []
+
+
+class NewPosting(BaseModel):
+    channel: ChannelName
+    location: UnitId
+    posted_at: AwareDatetime | None = None
+
+
+class TakeDown(BaseModel):
+    channel: ChannelName
+    location: UnitId
+    at: AwareDatetime | None = None
+
+
+class NewQuestion(BaseModel):
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    public: bool = True
+
+
+class NewAnswer(BaseModel):
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    speaking_for: Title
+
+
+# -- owners' votes ------------------------------------------------------------------------------
+
+
+@router.post("/votes", status_code=201)
+def create_proposal(body: NewProposal, caller: VotesWrite, uow: UowDep) -> dict[str, Any]:
+    """Publish a proposal; the owners' roll is frozen as of its opening day."""
+    return service.create_proposal(uow, caller, body.model_dump())
+
+
+@router.get("/votes")
+def list_proposals(caller: VotesRead, uow: UowDep) -> list[dict[str, Any]]:
+    return service.proposals(uow, caller)
+
+
+@router.get("/votes/public")
+def public_results(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+    """Closed votes with turnout and approval by area and by owners; open to anyone."""
+    return service.public_results(uow, community_id, request_locale(request))
+
+
+@router.get("/votes/{proposal_id}")
+def get_proposal(proposal_id: uuid.UUID, caller: VotesRead, uow: UowDep) -> dict[str, Any]:
+    return service.proposal(uow, caller, proposal_id)
+
+
+@router.get("/votes/{proposal_id}/my-units")
+def my_units(proposal_id: uuid.UUID, caller: VotesCast, uow: UowDep) -> list[dict[str, Any]]:
+    """The calling owner's units on the roll, with the choice counted for each so far."""
+    return service.my_units(uow, caller, proposal_id)
+
+
+@router.put("/votes/{proposal_id}/my-ballot")
+def cast(
+    proposal_id: uuid.UUID, body: OnlineBallot, caller: VotesCast, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """Vote for one owned unit; voting again before the close replaces the earlier choice."""
+    return service.cast(
+        uow,
+        caller,
+        proposal_id,
+        unit_id=body.unit_id,
+        choice=body.choice,
+        at=service.clock(request)(),
+    )
+
+
+@router.post("/votes/{proposal_id}/paper-ballots", status_code=201)
+def record_paper(
+    proposal_id: uuid.UUID, body: PaperBallot, caller: BallotsRecord, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """Enter an owner's signed paper ballot (no image is kept); names the staff member."""
+    return service.record_paper(
+        uow,
+        caller,
+        proposal_id,
+        unit_id=body.unit_id,
+        voter_id=body.voter_id,
+        choice=body.choice,
+        signed_at=body.signed_at,
+        at=service.clock(request)(),
+    )
+
+
+@router.get("/votes/{proposal_id}/ballots")
+def ballots(proposal_id: uuid.UUID, caller: BallotsRead, uow: UowDep) -> dict[str, Any]:
+    return service.ballots(uow, caller, proposal_id)
+
+
+@router.post("/votes/{proposal_id}/close")
+def close(
+    proposal_id: uuid.UUID, caller: VotesWrite, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """Count and fix the result (after the window ends); recorded in the audit chain."""
+    return service.close(uow, caller, request, proposal_id, at=service.clock(request)())
+
+
+# -- public notices (公示) -----------------------------------------------------------------------
+
+
+@router.post("/public-notices", status_code=201)
+def create_notice(body: NewNotice, caller: NoticesWrite, uow: UowDep) -> dict[str, Any]:
+    return service.create_notice(uow, caller, body.model_dump())
+
+
+@router.get("/public-notices")
+def list_notices(caller: NoticesRead, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+    """Notices with the days each has been displayed and whether its period is complete."""
+    return service.notices(uow, caller, as_of=service.clock(request)())
+
+
+@router.post("/public-notices/{notice_id}/postings", status_code=201)
+def add_posting(
+    notice_id: uuid.UUID, body: NewPosting, caller: NoticesWrite, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    at = service.clock(request)()
+    return service.add_posting(
+        uow,
+        caller,
+        notice_id,
+        channel=body.channel,
+        location=body.location,
+        posted_at=body.posted_at or at,
+        as_of=at,
+    )
+
+
+@router.post("/public-notices/{notice_id}/take-down")
+def take_down(
+    notice_id: uuid.UUID, body: TakeDown, caller: NoticesWrite, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    return service.take_down(
+        uow,
+        caller,
+        notice_id,
+        channel=body.channel,
+        location=body.location,
+        at=body.at or service.clock(request)(),
+    )
+
+
+# -- residents' questions (咨询) -----------------------------------------------------------------
+
+
+@router.post("/questions", status_code=201)
+def ask(body: NewQuestion, caller: QuestionsAsk, request: Request, uow: UowDep) -> dict[str, Any]:
+    return service.ask(uow, caller, text=body.text, public=body.public, at=service.clock(request)())
+
+
+@router.get("/questions")
+def list_questions(caller: QuestionsRead, request: Request, uow: UowDep) -> dict[str, Any]:
+    """Every question, private ones included, with open and overdue counts."""
+    return service.questions(uow, caller, at=service.clock(request)())
+
+
+@router.get("/questions/public")
+def public_questions(
+    community_id: uuid.UUID, request: Request, uow: UowDep
+) -> list[dict[str, Any]]:
+    """Public questions and their answers, without who asked; open to anyone."""
+    return service.public_questions(uow, community_id, at=service.clock(request)())
+
+
+@router.post("/questions/{question_id}/answers", status_code=201)
+def answer(
+    question_id: uuid.UUID, body: NewAnswer, caller: QuestionsAnswer, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    return service.answer(
+        uow,
+        caller,
+        question_id,
+        text=body.text,
+        speaking_for=body.speaking_for,
+        at=service.clock(request)(),
+    )

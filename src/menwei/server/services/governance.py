@@ -1,0 +1,484 @@
+"""Owners' votes, public notices and residents' questions, as the API offers them.
+
+The rules live in :mod:`menwei.governance`; this module loads and stores through
+:class:`~menwei.store.governance_repository.GovernanceRepository`, names the caller in every
+record, and shapes the answers. Areas and shares leave as strings so no float ever rounds them.
+A closed vote's result is appended to the audit chain in the same transaction that fixes it, so
+the published figures and the chain cannot disagree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+
+from menwei.governance import (
+    Answer,
+    AnswererRole,
+    Channel,
+    Choice,
+    OwnersVote,
+    Posting,
+    Proposal,
+    PublicNotice,
+    Question,
+    Subject,
+    Visibility,
+    VoteResult,
+    VoteRule,
+    count_questions,
+    public_listing,
+)
+from menwei.governance.result import plain_decimal
+from menwei.governance.tally import percent_down
+from menwei.server.deps import Caller
+from menwei.server.errors import Forbidden
+from menwei.server.policy import Role
+from menwei.server.services.privacy import actor_of, privacy_kit
+from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+Clock = Callable[[], datetime]
+
+
+def clock(request: Request) -> Clock:
+    """The app's clock (``app.state.clock`` when given, so windows can be tested), else UTC now."""
+    given = getattr(request.app.state, "clock", None)
+    return given if given is not None else (lambda: datetime.now(UTC))
+
+
+def _community(caller: Caller) -> uuid.UUID:
+    assert caller.community_id is not None
+    return caller.community_id
+
+
+def _account(caller: Caller) -> str:
+    """How an account is named in governance records: its id, which the account table resolves."""
+    return str(caller.principal.id)
+
+
+# -- owners' votes ------------------------------------------------------------------------------
+
+
+def create_proposal(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> dict[str, Any]:
+    """Publish a proposal with the owners' roll frozen as of its opening day."""
+    community_id = _community(caller)
+    proposal = Proposal(
+        proposal_id=str(uuid.uuid4()),
+        community_id=str(community_id),
+        title=fields["title"],
+        full_text=fields["full_text"],
+        notice_text=fields["notice_text"],
+        opens_at=fields["opens_at"],
+        closes_at=fields["closes_at"],
+        rule=VoteRule(fields["rule"]),
+        subject=Subject(fields["subject"]),
+        created_by=_account(caller),
+    )
+    with uow:
+        uow.places.community(community_id, caller.scope)
+        repo = GovernanceRepository(uow.session)
+        roll = repo.roll_for_community(community_id, proposal.opens_at.date())
+        repo.add_vote(OwnersVote(proposal, roll))
+        uow.commit()
+        vote = repo.get_vote(proposal.proposal_id, caller.scope)
+    return proposal_view(vote)
+
+
+def proposals(uow: UnitOfWork, caller: Caller) -> list[dict[str, Any]]:
+    """Every proposal of the community, newest first, with its result once closed."""
+    community_id = _community(caller)
+    from sqlalchemy import select
+
+    from menwei.store.governance_tables import ProposalRow
+
+    with uow:
+        ids = uow.session.scalars(
+            select(ProposalRow.id)
+            .where(ProposalRow.community_id == community_id)
+            .order_by(ProposalRow.opens_at.desc(), ProposalRow.id)
+        ).all()
+        repo = GovernanceRepository(uow.session)
+        return [proposal_view(repo.get_vote(i, caller.scope)) for i in ids]
+
+
+def proposal(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+    return proposal_view(vote)
+
+
+def proposal_view(vote: OwnersVote) -> dict[str, Any]:
+    """A proposal and its counts so far: figures only, never who voted what."""
+    p = vote.proposal
+    return {
+        "id": p.proposal_id,
+        "community_id": p.community_id,
+        "title": p.title,
+        "full_text": p.full_text,
+        "notice_text": p.notice_text,
+        "opens_at": p.opens_at.isoformat(),
+        "closes_at": p.closes_at.isoformat(),
+        "rule": str(p.rule),
+        "subject": str(p.subject),
+        "units_on_roll": len(vote.roll.units),
+        "total_area": plain_decimal(vote.roll.total_area),
+        "total_owners": vote.roll.total_heads,
+        "ballots_received": len(vote.ballots()),
+        "closed": vote.result is not None,
+        "result": None if vote.result is None else result_view(vote.result),
+    }
+
+
+def result_view(result: VoteResult, locale: str = "zh-CN") -> dict[str, Any]:
+    """The fixed result: exact areas and shares (percent rounded down) as strings."""
+    t = result.tally
+    return result.canonical() | {
+        "turnout_by_area_percent": str(percent_down(t.turnout_by_area())),
+        "turnout_by_owners_percent": str(percent_down(t.turnout_by_heads())),
+        "approval_by_area_percent": str(percent_down(t.approval_by_area())),
+        "approval_by_owners_percent": str(percent_down(t.approval_by_heads())),
+        "result_hash": result.canonical_hash(),
+        "summary": result.summary_lines(locale),
+    }
+
+
+def my_units(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The units the calling owner may vote for, with the choice currently counted for each."""
+    voter = _voter(caller)
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+    counted = {ballot.unit_id: ballot for ballot in vote.ballots()}
+    return [
+        {
+            "unit_id": unit.unit_id,
+            "area": plain_decimal(unit.area),
+            "choice": str(counted[unit.unit_id].choice) if unit.unit_id in counted else None,
+        }
+        for unit in vote.roll.units
+        if voter in unit.owner_ids
+    ]
+
+
+def cast(
+    uow: UnitOfWork,
+    caller: Caller,
+    proposal_id: uuid.UUID,
+    *,
+    unit_id: str,
+    choice: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """An owner votes online for one of their units; a later vote replaces an earlier one."""
+    voter = _voter(caller)
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        vote = repo.get_vote(proposal_id, caller.scope)
+        ballot = vote.cast_online(unit_id=unit_id, voter_id=voter, choice=Choice(choice), at=at)
+        repo.add_ballot(proposal_id, ballot, caller.scope)
+        uow.commit()
+    return {"unit_id": ballot.unit_id, "choice": str(ballot.choice), "cast_at": at.isoformat()}
+
+
+def record_paper(
+    uow: UnitOfWork,
+    caller: Caller,
+    proposal_id: uuid.UUID,
+    *,
+    unit_id: str,
+    voter_id: str,
+    choice: str,
+    signed_at: datetime,
+    at: datetime,
+) -> dict[str, Any]:
+    """Staff enter a signed paper ballot; the record names the staff member who entered it."""
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        vote = repo.get_vote(proposal_id, caller.scope)
+        ballot = vote.record_paper_ballot(
+            unit_id=unit_id,
+            voter_id=voter_id,
+            choice=Choice(choice),
+            signed_at=signed_at,
+            staff_id=_account(caller),
+            at=at,
+        )
+        repo.add_ballot(proposal_id, ballot, caller.scope)
+        uow.commit()
+    return ballot_view(ballot)
+
+
+def ballots(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
+    """The ballots that count and those replaced, for the office's record (personal data)."""
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+    return {
+        "counted": [ballot_view(b) for b in vote.ballots()],
+        "superseded": [ballot_view(b) for b in vote.superseded()],
+    }
+
+
+def ballot_view(ballot: Any) -> dict[str, Any]:
+    return {
+        "unit_id": ballot.unit_id,
+        "voter_id": ballot.voter_id,
+        "choice": str(ballot.choice),
+        "channel": str(ballot.channel),
+        "cast_at": ballot.cast_at.isoformat(),
+        "recorded_at": ballot.recorded_at.isoformat(),
+        "recorded_by": ballot.recorded_by,
+    }
+
+
+def close(
+    uow: UnitOfWork, caller: Caller, request: Request, proposal_id: uuid.UUID, *, at: datetime
+) -> dict[str, Any]:
+    """Count and fix the result, and append it to the audit chain, in one transaction."""
+    kit = privacy_kit(request)
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        vote = repo.get_vote(proposal_id, caller.scope)
+        if vote.result is not None:
+            from menwei.governance import VoteClosed
+
+            raise VoteClosed(vote.proposal.proposal_id)
+        result = vote.close(at)
+        repo.save_result(result, caller.scope)
+        action, detail = result.audit_record()
+        kit.chain(PrivacyStore(uow.session)).append(
+            at=at,
+            actor=actor_of(caller),
+            action=action,
+            community_id=result.community_id,
+            detail=detail,
+        )
+        uow.commit()
+    return result_view(result, request.state.locale or "zh-CN")
+
+
+def public_results(uow: UnitOfWork, community_id: uuid.UUID, locale: str) -> list[dict[str, Any]]:
+    """Every closed vote of the community as the public page shows it, newest first."""
+    with uow:
+        uow.places.community(community_id, CommunityScope.all())
+        results = GovernanceRepository(uow.session).results(
+            CommunityScope.of([community_id]), community_id
+        )
+    return [result_view(result, locale) for result in reversed(results)]
+
+
+def _voter(caller: Caller) -> str:
+    person_id = caller.principal.person_id
+    if caller.principal.role is not Role.RESIDENT or person_id is None:
+        raise Forbidden()
+    return str(person_id)
+
+
+# -- public notices (公示) -----------------------------------------------------------------------
+
+
+def create_notice(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> dict[str, Any]:
+    community_id = _community(caller)
+    notice = PublicNotice(
+        notice_id=str(uuid.uuid4()),
+        community_id=str(community_id),
+        title=fields["title"],
+        body=fields["body"],
+        starts_on=fields["starts_on"],
+        minimum_days=fields["minimum_days"],
+        required_channels=frozenset(Channel(c) for c in fields["required_channels"]),
+        poster_doors=frozenset(str(door) for door in fields["poster_doors"]),
+    )
+    with uow:
+        uow.places.community(community_id, caller.scope)
+        for door in notice.poster_doors:
+            door_row = uow.places.door(uuid.UUID(door), caller.scope)
+            if door_row.community_id != community_id:
+                from menwei.store.errors import NotFound
+
+                raise NotFound("door", door)
+        GovernanceRepository(uow.session).add_notice(notice)
+        uow.commit()
+    return notice_view(notice, as_of=datetime.now(UTC))
+
+
+def notices(uow: UnitOfWork, caller: Caller, *, as_of: datetime) -> list[dict[str, Any]]:
+    with uow:
+        found = GovernanceRepository(uow.session).notices(caller.scope, _community(caller))
+    return [notice_view(n, as_of=as_of) for n in found]
+
+
+def add_posting(
+    uow: UnitOfWork,
+    caller: Caller,
+    notice_id: uuid.UUID,
+    *,
+    channel: str,
+    location: str,
+    posted_at: datetime,
+    as_of: datetime,
+) -> dict[str, Any]:
+    """Record where and when the notice was put up (the page, a door's poster, a kiosk)."""
+    posting = Posting(Channel(channel), location, posted_at, _account(caller))
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        repo.add_posting(notice_id, posting, caller.scope)
+        uow.commit()
+        notice = repo.get_notice(notice_id, caller.scope)
+    return notice_view(notice, as_of=as_of)
+
+
+def take_down(
+    uow: UnitOfWork,
+    caller: Caller,
+    notice_id: uuid.UUID,
+    *,
+    channel: str,
+    location: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """End one placement of the notice."""
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        repo.record_taken_down(notice_id, Channel(channel), location, at, caller.scope)
+        uow.commit()
+        notice = repo.get_notice(notice_id, caller.scope)
+    return notice_view(notice, as_of=at)
+
+
+def notice_view(notice: PublicNotice, *, as_of: datetime) -> dict[str, Any]:
+    since = notice.displayed_since(as_of)
+    return {
+        "id": notice.notice_id,
+        "title": notice.title,
+        "body": notice.body,
+        "starts_on": notice.starts_on.isoformat(),
+        "minimum_days": notice.minimum_days,
+        "required_channels": sorted(str(c) for c in notice.required_channels),
+        "poster_doors": sorted(notice.poster_doors),
+        "displayed_days": notice.displayed_days(as_of),
+        "displayed_since": None if since is None else since.isoformat(),
+        "period_complete": notice.period_complete(as_of),
+        "postings": [
+            {
+                "channel": str(p.channel),
+                "location": p.location,
+                "posted_at": p.posted_at.isoformat(),
+                "taken_down_at": None if p.taken_down_at is None else p.taken_down_at.isoformat(),
+            }
+            for p in notice.postings
+        ],
+    }
+
+
+# -- residents' questions (咨询) -----------------------------------------------------------------
+
+
+def ask(
+    uow: UnitOfWork, caller: Caller, *, text: str, public: bool, at: datetime
+) -> dict[str, Any]:
+    asker = _voter(caller)
+    question = Question.ask(
+        question_id=str(uuid.uuid4()),
+        community_id=str(_community(caller)),
+        asked_by=asker,
+        text=text,
+        visibility=Visibility.PUBLIC if public else Visibility.PRIVATE,
+        at=at,
+    )
+    with uow:
+        GovernanceRepository(uow.session).add_question(question)
+        uow.commit()
+    return question_view(question, at=at)
+
+
+def questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> dict[str, Any]:
+    """Every question of the community, private ones included, for those who answer them."""
+    with uow:
+        found = GovernanceRepository(uow.session).questions(caller.scope, _community(caller))
+    counts = count_questions(found, at=at)
+    return {
+        "open": counts.open,
+        "overdue": counts.overdue,
+        "questions": [question_view(q, at=at) for q in reversed(found)],
+    }
+
+
+#: An account's role decides in whose capacity it answers; the office answers as staff.
+_ANSWERER = {Role.COMMITTEE_MEMBER: AnswererRole.COMMITTEE}
+
+
+def answer(
+    uow: UnitOfWork,
+    caller: Caller,
+    question_id: uuid.UUID,
+    *,
+    text: str,
+    speaking_for: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """Answer in the name of the body the caller speaks for (shown publicly with the answer)."""
+    given = Answer(
+        answered_by=_account(caller),
+        role=_ANSWERER.get(caller.principal.role, AnswererRole.STAFF),
+        speaking_for=speaking_for,
+        text=text,
+        answered_at=at,
+    )
+    with uow:
+        question = GovernanceRepository(uow.session).add_answer(question_id, given, caller.scope)
+        uow.commit()
+    return question_view(question, at=at)
+
+
+def question_view(question: Question, *, at: datetime) -> dict[str, Any]:
+    return {
+        "id": question.question_id,
+        "asked_by": question.asked_by,
+        "text": question.text,
+        "visibility": str(question.visibility),
+        "asked_at": question.asked_at.isoformat(),
+        "answer_due_at": question.answer_due_at.isoformat(),
+        "overdue": question.is_overdue(at),
+        "answers": [
+            {
+                "role": str(a.role),
+                "speaking_for": a.speaking_for,
+                "text": a.text,
+                "answered_at": a.answered_at.isoformat(),
+            }
+            for a in question.answers
+        ],
+    }
+
+
+def public_questions(uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime) -> list[Any]:
+    """The community's public Q&A, without who asked."""
+    with uow:
+        uow.places.community(community_id, CommunityScope.all())
+        found = GovernanceRepository(uow.session).questions(
+            CommunityScope.of([community_id]), community_id
+        )
+    return [
+        {
+            "id": q.question_id,
+            "text": q.text,
+            "asked_on": q.asked_on.isoformat(),
+            "overdue": q.overdue,
+            "answers": [
+                {
+                    "role": str(a.role),
+                    "speaking_for": a.speaking_for,
+                    "text": a.text,
+                    "answered_on": a.answered_on.isoformat(),
+                }
+                for a in q.answers
+            ],
+        }
+        for q in public_listing(found, community_id=str(community_id), at=at)
+    ]
