@@ -22,6 +22,10 @@ def _event(door_id: uuid.UUID, n: int, **fields: object) -> dict[str, object]:
     }
 
 
+def _second(event: dict[str, str]) -> int:
+    return datetime.fromisoformat(event["occurred_at"]).second
+
+
 def test_each_liveness_verdict_is_accepted_from_a_gate(client, world) -> None:  # type: ignore[no-untyped-def]
     batch = {
         "events": [
@@ -31,6 +35,16 @@ def test_each_liveness_verdict_is_accepted_from_a_gate(client, world) -> None:  
     }
     response = client.post(INGEST, json=batch, headers=world.auth("device_a"))
     assert response.json() == {"received": 4, "stored": 4, "duplicates": 0}
+    staff = world.auth("community_staff")
+    events = f"/api/v1/communities/{world.a.community_id}/events"
+    page = client.get(events, headers=staff).json()
+    kept = {_second(e): e["liveness"] for e in page["items"]}
+    assert kept == {0: "pass", 1: "fail", 2: "not_checked", 3: None}
+    failed = client.get(f"{events}?liveness=fail", headers=staff).json()["items"]
+    assert [_second(e) for e in failed] == [1]
+    exported = client.get(f"{events}.csv?liveness=not_checked", headers=staff).text.splitlines()
+    assert exported[0].split(",")[-1] == "liveness"
+    assert [line.split(",")[-1] for line in exported[1:]] == ["not_checked"]
 
 
 def test_an_unknown_liveness_verdict_is_refused_naming_the_field(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -173,3 +173,47 @@ def test_one_save_writes_a_new_device_and_its_doors_and_a_second_replaces_the_do
         uow.commit()
     with uow:
         assert uow.devices.get(device.id, CommunityScope.all()).door_ids == {site.unit_door.id}
+
+
+def test_the_first_transport_key_is_pinned_and_a_later_one_does_not_replace_it(
+    uow: UnitOfWork,
+) -> None:
+    site = make_site(uow)
+    device = Device(
+        id=uuid.uuid4(),
+        community_id=site.community.id,
+        name="南门闸机",
+        token_sha256=_digest("mwd_4"),
+        door_ids=frozenset({site.gate.id}),
+    )
+    first, second = "A" * 43 + "=", "B" * 43 + "="
+    with uow:
+        uow.devices.save(device)
+        assert uow.devices.pin_transport_key(device.id, first) == first
+        uow.commit()
+    with uow:
+        assert uow.devices.pin_transport_key(device.id, second) == first
+        uow.commit()
+    with uow:
+        assert uow.devices.get(device.id, CommunityScope.all()).transport_public_key == first
+        assert uow.devices.pin_transport_key(uuid.uuid4(), second) is None
+
+
+def test_a_device_registered_with_its_key_keeps_it_through_later_saves(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    key = "C" * 43 + "="
+    device = Device(
+        id=uuid.uuid4(),
+        community_id=site.community.id,
+        name="车库道闸",
+        token_sha256=_digest("mwd_5"),
+        door_ids=frozenset({site.gate.id}),
+        transport_public_key=key,
+    )
+    with uow:
+        uow.devices.save(device)
+        uow.devices.save(replace(device, name="车库道闸 2"))
+        uow.commit()
+    with uow:
+        assert uow.devices.by_token_hash(_digest("mwd_5")).transport_public_key == key  # type: ignore[union-attr]
+        assert uow.devices.pin_transport_key(device.id, "D" * 43 + "=") == key

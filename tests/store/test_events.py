@@ -276,6 +276,7 @@ def test_deleting_a_person_keeps_their_events_without_a_name(uow: UnitOfWork) ->
         ("reason_code", "x" * 51),
         ("idempotency_key", "k\x00"),
         ("flag", "f" * 41),
+        ("liveness", "probably"),
     ],
 )
 def test_a_malformed_event_is_refused_naming_its_field(
@@ -305,3 +306,47 @@ def test_an_event_cannot_put_a_door_of_one_community_into_another(uow: UnitOfWor
     with uow, pytest.raises(StoreError) as refused:
         uow.events.add(_event(mine, 1, door_id=theirs.gate.id))
     assert refused.value.code == "unknown_reference"
+
+
+def test_the_liveness_verdict_is_kept_filtered_and_exported(uow: UnitOfWork) -> None:
+    site = make_site(uow)
+    face = {"credential_kind": "face"}
+    with uow:
+        uow.events.add_many(
+            [
+                _event(site, 1, liveness="pass", **face),
+                _event(site, 2, liveness="fail", outcome="deny", reason_code="spoof", **face),
+                _event(site, 3, liveness="not_checked", **face),
+                _event(site, 4),
+            ]
+        )
+        uow.commit()
+    with uow:
+        failed = uow.events.page(EventFilter(liveness="fail"), EVERYTHING).events
+        assert [(e.idempotency_key, e.reason_code) for e in failed] == [
+            (f"{site.community.id}-2", "spoof")
+        ]
+        by_key = {
+            e.idempotency_key: e.liveness for e in uow.events.page(EventFilter(), EVERYTHING).events
+        }
+    assert by_key[f"{site.community.id}-4"] is None
+    assert by_key[f"{site.community.id}-3"] == "not_checked"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                "".join(events_csv(iter_events(uow.session_factory, EventFilter(), EVERYTHING)))
+            )
+        )
+    )
+    assert [row["liveness"] for row in rows] == ["", "not_checked", "fail", "pass"]
+
+
+def test_the_database_itself_refuses_an_unknown_liveness_verdict(uow: UnitOfWork) -> None:
+    """The check constraint holds even for a writer that bypasses the repository's checks."""
+    site = make_site(uow)
+    with uow:
+        uow.events.add(_event(site, 1))
+        uow.commit()
+    with uow, pytest.raises(sa.exc.IntegrityError):
+        uow.session.execute(sa.text("UPDATE events SET liveness = 'maybe'"))
+        uow.session.flush()

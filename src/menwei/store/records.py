@@ -76,6 +76,7 @@ class Device:
     last_seen_at: datetime | None = None
     sync_cursor: int = 0
     revoked_at: datetime | None = None
+    transport_public_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +98,7 @@ class AccessEvent:
     person_id: uuid.UUID | None = None
     device_id: uuid.UUID | None = None
     flag: str | None = None
+    liveness: str | None = None
     id: int | None = None
     received_at: datetime | None = None
 
@@ -110,6 +112,7 @@ class EventFilter:
     person_id: uuid.UUID | None = None
     outcome: str | None = None
     credential_kind: str | None = None
+    liveness: str | None = None
     since: datetime | None = None
     until: datetime | None = None
 

@@ -24,6 +24,7 @@ EventsExport = Annotated[Caller, Depends(InCommunity("events:export"))]
 EventsIngest = Annotated[Caller, Depends(Permit("events:ingest"))]
 
 Outcome = Literal["allow", "deny"]
+Liveness = Literal["pass", "fail", "not_checked"]
 
 
 class EventPublic(BaseModel):
@@ -37,6 +38,7 @@ class EventPublic(BaseModel):
     outcome: str
     reason_code: str
     flag: str | None
+    liveness: str | None
     received_at: datetime | None
 
 
@@ -50,7 +52,7 @@ class EventReport(BaseModel):
     reason_code: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z_]+$")]
     person_id: uuid.UUID | None = None
     flag: Annotated[str | None, Field(max_length=40, pattern=r"^[a-z_]+$")] = None
-    liveness: Literal["pass", "fail", "not_checked"] | None = Field(
+    liveness: Liveness | None = Field(
         default=None, description="The gate's presentation-attack verdict for a face decision."
     )
 
@@ -77,6 +79,7 @@ def event_public(e: AccessEvent) -> EventPublic:
         outcome=e.outcome,
         reason_code=e.reason_code,
         flag=e.flag,
+        liveness=e.liveness,
         received_at=e.received_at,
     )
 
@@ -86,6 +89,7 @@ class EventQuery(BaseModel):
     person_id: uuid.UUID | None = None
     outcome: Outcome | None = None
     credential_kind: CredentialKind | None = None
+    liveness: Liveness | None = None
     since: AwareDatetime | None = None
     until: AwareDatetime | None = None
 
@@ -97,6 +101,7 @@ def _filter(caller: Caller, query: EventQuery) -> EventFilter:
         person_id=query.person_id,
         outcome=query.outcome,
         credential_kind=query.credential_kind.value if query.credential_kind else None,
+        liveness=query.liveness,
         since=query.since,
         until=query.until,
     )

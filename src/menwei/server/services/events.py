@@ -31,7 +31,7 @@ class ReportedEvent:
     reason_code: str
     person_id: uuid.UUID | None = None
     flag: str | None = None
-    liveness: str | None = None  # checked by the API; the events table has no column for it yet
+    liveness: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +79,7 @@ def ingest(
             reason_code=e.reason_code,
             person_id=e.person_id,
             flag=e.flag,
+            liveness=e.liveness,
         )
         for e in reported
     ]

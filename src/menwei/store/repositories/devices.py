@@ -36,6 +36,7 @@ class DeviceRepository:
             last_seen_at=row.last_seen_at,
             sync_cursor=row.sync_cursor,
             revoked_at=row.revoked_at,
+            transport_public_key=row.transport_public_key,
         )
 
     def save(self, device: Device) -> Device:
@@ -67,6 +68,7 @@ class DeviceRepository:
         row.name = device.name
         row.token_sha256 = device.token_sha256
         row.revoked_at = device.revoked_at
+        row.transport_public_key = device.transport_public_key
         self._session.execute(delete(DeviceDoorRow).where(DeviceDoorRow.device_id == device.id))
         for door_id in sorted(device.door_ids):
             self._session.add(DeviceDoorRow(device_id=device.id, door_id=door_id))
@@ -104,6 +106,21 @@ class DeviceRepository:
         if sync_cursor is not None:
             values["sync_cursor"] = sync_cursor
         self._session.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(values))
+
+    def pin_transport_key(self, device_id: uuid.UUID, public_key: str) -> str | None:
+        """Pin ``public_key`` unless a key is pinned already; the device's key from now on.
+
+        One conditional update, so two first pulls racing with different keys pin exactly one.
+        ``None`` when the device does not exist.
+        """
+        self._session.execute(
+            update(DeviceRow)
+            .where(DeviceRow.id == device_id, DeviceRow.transport_public_key.is_(None))
+            .values(transport_public_key=public_key)
+        )
+        return self._session.scalar(
+            select(DeviceRow.transport_public_key).where(DeviceRow.id == device_id)
+        )
 
     def revoke(self, device_id: uuid.UUID, at: datetime, scope: CommunityScope) -> None:
         row = self._session.scalar(

@@ -32,6 +32,7 @@ COLUMNS = (
     "outcome",
     "reason_code",
     "flag",
+    "liveness",
     "received_at",
 )
 _PG_ARRAY_TYPES = (
@@ -46,9 +47,10 @@ _PG_ARRAY_TYPES = (
     "varchar[]",
     "varchar[]",
     "varchar[]",
+    "varchar[]",
     "timestamptz[]",
 )
-#: rows per SQLite statement: 12 x 400 parameters stays far below SQLite's limit of 32,766
+#: rows per SQLite statement: 13 x 400 parameters stays far below SQLite's limit of 32,766
 SQLITE_ROWS_PER_STATEMENT = 400
 
 Processor = Callable[[Any], Any] | None

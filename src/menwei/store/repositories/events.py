@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "outcome",
     "reason_code",
     "flag",
+    "liveness",
 )
 _FIELDS = (
     "idempotency_key",
@@ -47,6 +48,7 @@ _FIELDS = (
     "outcome",
     "reason_code",
     "flag",
+    "liveness",
 )
 
 
@@ -74,6 +76,7 @@ def _printable(text: object) -> str:
 OUTCOMES = frozenset({"allow", "deny"})
 DIRECTIONS = frozenset({"in", "out", "both"})
 CREDENTIAL_KINDS = frozenset({"card", "pin", "qr", "face", "none"})
+LIVENESS_VERDICTS = frozenset({"pass", "fail", "not_checked"})
 _TEXT_LIMITS = {"idempotency_key": 100, "reason_code": 50, "flag": 40}
 
 
@@ -104,6 +107,11 @@ def check_event(event: AccessEvent) -> None:
         if value not in allowed:
             listed = ", ".join(sorted(allowed))
             raise InvalidEvent(key, name, f"只能是 {listed} 之一。", f"must be one of {listed}.")
+    if event.liveness is not None and event.liveness not in LIVENESS_VERDICTS:
+        listed = ", ".join(sorted(LIVENESS_VERDICTS))
+        raise InvalidEvent(
+            key, "liveness", f"只能是 {listed} 之一或留空。", f"must be one of {listed}, or empty."
+        )
     if not isinstance(event.occurred_at, datetime) or event.occurred_at.utcoffset() is None:
         raise InvalidEvent(key, "occurred_at", "缺少时区信息。", "is a time without a time zone.")
 
@@ -164,6 +172,7 @@ def _to_event(row: Any) -> AccessEvent:
         outcome=row.outcome,
         reason_code=row.reason_code,
         flag=row.flag,
+        liveness=row.liveness,
         received_at=row.received_at,
     )
 
@@ -180,6 +189,8 @@ def _conditions(wanted: EventFilter, scope: CommunityScope) -> list[ColumnElemen
         conditions.append(EventRow.outcome == wanted.outcome)
     if wanted.credential_kind is not None:
         conditions.append(EventRow.credential_kind == wanted.credential_kind)
+    if wanted.liveness is not None:
+        conditions.append(EventRow.liveness == wanted.liveness)
     if wanted.since is not None:
         conditions.append(EventRow.occurred_at >= wanted.since)
     if wanted.until is not None:

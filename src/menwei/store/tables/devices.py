@@ -27,6 +27,9 @@ class DeviceRow(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     sync_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: base64 X25519 key templates are sealed to, pinned at registration or on the first pull,
+    #: so a stolen token alone cannot have templates sealed to a key of the thief's choosing
+    transport_public_key: Mapped[str | None] = mapped_column(String(44), nullable=True)
 
 
 class DeviceDoorRow(Base):

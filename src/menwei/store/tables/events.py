@@ -22,6 +22,7 @@ class EventRow(Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("outcome IN ('allow', 'deny')", name="outcome"),
+        CheckConstraint("liveness IN ('pass', 'fail', 'not_checked')", name="liveness"),
         Index("ix_events_community_time", "community_id", "occurred_at", "id"),
     )
 
@@ -46,6 +47,8 @@ class EventRow(Base):
     reason_code: Mapped[str] = mapped_column(String(50))
     #: something staff should look at although the door opened, e.g. a soft anti-passback
     flag: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: the gate's presentation-attack verdict on a face; ``None`` where no face was presented
+    liveness: Mapped[str | None] = mapped_column(String(12), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
