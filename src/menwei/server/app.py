@@ -50,6 +50,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.principals = PrincipalCache()
     install_error_handlers(app)
     include_routers(app)
+    from menwei.server.web import include_pages
+
+    include_pages(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app
 

@@ -105,6 +105,12 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/communities/{community_id}/transparency",
         "/api/v1/communities/{community_id}/votes/public",
         "/api/v1/communities/{community_id}/questions/public",
+        "/api/v1/communities/{community_id}/public-notices/public",
+        "/signin",
+        "/signout",
+        "/lang/{locale}",
+        "/c/{community_id}",
+        "/c/{community_id}/poster/{door_id}",
     }
 )
 

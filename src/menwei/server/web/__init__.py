@@ -1,0 +1,25 @@
+"""The web pages: the public page and poster of a community, and the resident portal.
+
+Pages live under ``/`` (the JSON API under ``/api/v1``); they reuse the API's services and the
+one policy table, and add what browsers need: translated templates, CSRF tokens on every form,
+and security headers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def include_pages(app: FastAPI) -> None:
+    from menwei.server.web import portal, public
+    from menwei.server.web.headers import PageHeadersMiddleware
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(public.router)
+    app.include_router(portal.router)
+    app.add_middleware(PageHeadersMiddleware)

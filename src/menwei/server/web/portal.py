@@ -1,0 +1,156 @@
+"""The resident portal: sign in, read the notice, answer the consent question, see my data.
+
+Consent is its own step, after the notice, with "agree" and "disagree" of equal weight;
+disagreeing leads straight to the card, PIN and QR options and is never asked again.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from menwei.server.deps import (
+    SESSION_COOKIE,
+    Caller,
+    Permit,
+    SettingsDep,
+    UowDep,
+    forget_principals,
+)
+from menwei.server.errors import ApiError
+from menwei.server.services import accounts, privacy
+from menwei.server.web.csrf import CSRF_FIELD, check_csrf
+from menwei.server.web.templating import page_locale, render
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+Resident = Annotated[Caller, Depends(Permit("me:privacy"))]
+CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
+
+
+def _community_id(caller: Caller) -> Any:
+    ids = sorted(caller.principal.community_ids)
+    return ids[0] if ids else None
+
+
+@router.get("/signin")
+def signin_form(request: Request) -> Response:
+    return render(request, "signin.html")
+
+
+@router.post("/signin")
+def signin(
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    csrf: CsrfField,
+    login: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Check the password, open a session, and go to the resident's own page."""
+    check_csrf(request, csrf)
+    try:
+        issued = accounts.sign_in(
+            uow,
+            request.app.state.throttle,
+            login=login,
+            password=password,
+            client=request.client.host if request.client else "unknown",
+            session_hours=settings.session_hours,
+        )
+    except ApiError as error:
+        text = error.render(page_locale(request))
+        return render(request, "signin.html", status_code=error.status, error=text, login=login)
+    response = RedirectResponse("/my", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.secret,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, uow: UowDep, csrf: CsrfField) -> Response:
+    check_csrf(request, csrf)
+    accounts.sign_out(uow, cookie=request.cookies.get(SESSION_COOKIE), bearer=None)
+    forget_principals(request)
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/my")
+def my_home(caller: Resident, request: Request, uow: UowDep) -> Response:
+    """The community's notice first; the consent question comes on its own page after it."""
+    community_id = _community_id(caller)
+    found = privacy.notices(uow, community_id) if community_id else []
+    notice = privacy.notice_public(found[0], page_locale(request)) if found else None
+    held = privacy.my_data(uow, caller)
+    return render(request, "my_home.html", caller=caller, notice=notice, held=held)
+
+
+@router.get("/my/consent")
+def consent_question(caller: Resident, request: Request) -> Response:
+    return render(request, "consent.html", caller=caller)
+
+
+@router.post("/my/consent")
+def consent_answer(
+    caller: Resident,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    answer: Annotated[str, Form(pattern="^(agree|disagree)$")],
+) -> Response:
+    """Record the resident's own answer; "disagree" goes straight to the other ways in."""
+    check_csrf(request, csrf)
+    give = answer == "agree"
+    privacy.answer_consent(
+        uow, privacy.privacy_kit(request), caller, privacy.own_person_id(caller), give=give
+    )
+    return RedirectResponse("/my/data" if give else "/my/alternatives", status_code=303)
+
+
+@router.get("/my/alternatives")
+def alternatives(caller: Resident, request: Request, uow: UowDep) -> Response:
+    """Card, PIN and QR: the ways in that never need a face."""
+    community_id = _community_id(caller)
+    summary = privacy.public_summary(uow, community_id) if community_id else None
+    held = privacy.my_data(uow, caller)
+    return render(request, "alternatives.html", summary=summary, held=held)
+
+
+@router.get("/my/data")
+def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
+    """What is held about me, every audit entry about me, my consents and credentials."""
+    kit = privacy.privacy_kit(request)
+    held = privacy.my_data(uow, caller)
+    audit = privacy.my_audit(uow, kit, caller)
+    return render(request, "my_data.html", held=held, audit=audit)
+
+
+@router.post("/my/erase")
+def erase(caller: Resident, request: Request, uow: UowDep, csrf: CsrfField) -> Response:
+    """Withdraw and erase; the signed receipt is shown and offered as a file to keep."""
+    check_csrf(request, csrf)
+    receipt = privacy.erase_mine(uow, privacy.privacy_kit(request), caller)
+    body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
+    encoded = base64.b64encode(body.encode("utf-8")).decode("ascii")
+    name = f"deletion-receipt-{receipt.get('receipt_id', 'menwei')}.json"
+    return render(
+        request,
+        "receipt.html",
+        receipt=receipt,
+        receipt_text=body,
+        receipt_b64=encoded,
+        receipt_name=name,
+    )

@@ -1,0 +1,65 @@
+"""Pages anyone may open without signing in: a community's public page, a door's poster, and
+the language switch."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from menwei.server.deps import UowDep
+from menwei.server.errors import NotFound
+from menwei.server.i18n import LOCALES
+from menwei.server.services import privacy
+from menwei.server.web.templating import LANG_COOKIE, page_locale, render
+from menwei.store.scope import CommunityScope
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@router.get("/lang/{locale}")
+def switch_language(locale: str, request: Request, next: str = Query("/")) -> Response:
+    """Remember the visitor's language and go back; only local paths are followed."""
+    if locale not in LOCALES:
+        raise NotFound()
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="lax",
+        secure=request.app.state.settings.cookie_secure,
+        path="/",
+    )
+    return response
+
+
+def _public_page_data(uow: UowDep, community_id: uuid.UUID, locale: str) -> dict[str, Any]:
+    summary = privacy.public_summary(uow, community_id)
+    history = [privacy.notice_public(n, locale) for n in privacy.notices(uow, community_id)]
+    return {"summary": summary, "current": history[0] if history else None, "history": history}
+
+
+@router.get("/c/{community_id}")
+def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Response:
+    """What the system is, who runs it, the notice and its history, the filing, the vote."""
+    data = _public_page_data(uow, community_id, page_locale(request))
+    return render(request, "public.html", **data)
+
+
+@router.get("/c/{community_id}/poster/{door_id}")
+def door_poster(
+    community_id: uuid.UUID, door_id: uuid.UUID, request: Request, uow: UowDep
+) -> Response:
+    """An A4 poster for one door, with a QR code to the public page, to post at the gate."""
+    import segno
+
+    with uow:
+        door = uow.places.door(door_id, CommunityScope.of([community_id]))
+    data = _public_page_data(uow, community_id, page_locale(request))
+    url = str(request.url_for("community_page", community_id=community_id))
+    qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
+    return render(request, "poster.html", door=door, public_url=url, qr_svg=qr, **data)

@@ -1,0 +1,68 @@
+"""Jinja2 templates translated with gettext catalogs: zh-CN by default, English on request.
+
+The language is the visitor's choice (the ``menwei_lang`` cookie set by the switch link), else
+``Accept-Language``, else zh-CN. Every visible string in a template goes through ``_()``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.support import NullTranslations, Translations
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from menwei.server.i18n import LOCALES, negotiate
+
+TEMPLATES = Path(__file__).parent / "templates"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+LANG_COOKIE = "menwei_lang"
+DOMAIN = "menwei"
+
+
+def page_locale(request: Request) -> str:
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LOCALES:
+        return chosen  # type: ignore[return-value]
+    return negotiate(request.headers.get("accept-language"), getattr(request.state, "locale", None))
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog for ``locale`` (``zh-CN`` -> ``zh_CN``)."""
+    return Translations.load(str(LOCALE_DIR), [locale.replace("-", "_")], DOMAIN)
+
+
+@cache
+def environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``name`` in the request's language, with the CSRF token every form needs."""
+    from menwei.server.web.csrf import csrf_token, ensure_nonce
+
+    locale = page_locale(request)
+    nonce = ensure_nonce(request)
+    context.setdefault("csrf_token", csrf_token(request, nonce))
+    context["locale"] = locale
+    context["html_lang"] = "zh-CN" if locale == "zh-CN" else "en"
+    context["other_locale"] = "en" if locale == "zh-CN" else "zh-CN"
+    context["request_path"] = request.url.path
+    html = environment(locale).get_template(name).render(**context)
+    response = HTMLResponse(html, status_code=status_code)
+    from menwei.server.web.csrf import set_nonce_cookie
+
+    set_nonce_cookie(request, response, nonce)
+    return response

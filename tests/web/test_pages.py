@@ -1,0 +1,145 @@
+"""The pages over HTTP: language, CSRF, security headers, the public page, poster and portal."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from menwei.server.web.csrf import CSRF_COOKIE
+
+from .conftest import Site
+
+HTML = {"accept": "text/html"}
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, login: str = "resident", password: str = "demo-resident-2024"):  # type: ignore[no-untyped-def]
+    form = client.get("/signin")
+    return client.post(
+        "/signin",
+        data={"csrf_token": csrf_of(form.text), "login": login, "password": password},
+        follow_redirects=False,
+    )
+
+
+def test_pages_speak_chinese_by_default_and_english_when_asked(client: TestClient) -> None:
+    assert "登录" in client.get("/signin").text
+    assert "Sign in" in client.get("/signin", headers={"accept-language": "en-GB,en"}).text
+    switched = client.get("/lang/en?next=/signin")
+    assert "Sign in" in switched.text and '<html lang="en">' in switched.text
+
+
+def test_the_language_switch_never_sends_the_visitor_to_another_site(client: TestClient) -> None:
+    response = client.get("/lang/en?next=//evil.example/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+def test_pages_carry_security_headers_and_allow_the_camera_nowhere_else(
+    client: TestClient,
+) -> None:
+    headers = client.get("/signin").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "'unsafe-inline'" not in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert "camera=()" in headers["permissions-policy"]
+
+
+def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient) -> None:
+    client.get("/signin")
+    response = client.post(
+        "/signin",
+        data={"csrf_token": "forged.token", "login": "resident", "password": "demo-resident-2024"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "csrf_rejected"
+    assert "menwei_session" not in client.cookies
+
+
+def test_a_csrf_token_from_before_sign_in_is_worthless_after_it(client: TestClient) -> None:
+    before = csrf_of(client.get("/signin").text)
+    assert sign_in(client).status_code == 303
+    response = client.post("/my/erase", data={"csrf_token": before})
+    assert response.status_code == 400
+
+
+def test_a_wrong_password_shows_the_form_again_with_a_plain_message(client: TestClient) -> None:
+    response = sign_in(client, password="wrong")
+    assert response.status_code == 401
+    assert "用户名或密码不正确" in response.text
+    assert 'role="alert"' in response.text
+
+
+def test_a_browser_without_a_session_is_sent_to_sign_in(client: TestClient) -> None:
+    response = client.get("/my", headers=HTML, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin"
+
+
+def test_the_public_page_names_the_processor_and_the_notice_without_login(
+    client: TestClient, site: Site
+) -> None:
+    url = f"/c/{site.world.community_id}"
+    before = client.get(url)
+    assert before.status_code == 200
+    assert "杭州安居物业服务有限公司" in before.text and "陈国平" in before.text
+    assert "尚未公布处理规则" in before.text
+    site.publish_notice()
+    site.publish_notice()
+    after = client.get(url).text
+    assert "第 2 版" in after and "历史版本" in after
+    assert "门禁卡、密码或二维码" in after
+
+
+def test_the_poster_of_a_door_has_a_qr_code_to_the_public_page(
+    client: TestClient, site: Site
+) -> None:
+    gate = site.world.door_ids["南大门"]
+    response = client.get(f"/c/{site.world.community_id}/poster/{gate}")
+    assert response.status_code == 200
+    assert "<svg" in response.text and "南大门" in response.text
+    assert f"/c/{site.world.community_id}</span>" in response.text
+
+
+def test_the_poster_of_an_unknown_door_is_not_found(client: TestClient, site: Site) -> None:
+    garage = site.world.door_ids["地下车库道闸"]
+    assert client.get(f"/c/{site.world.community_id}/poster/{garage}").status_code == 200
+    other = "00000000-0000-4000-8000-000000000000"
+    assert client.get(f"/c/{site.world.community_id}/poster/{other}").status_code == 404
+
+
+def test_a_resident_who_disagrees_goes_straight_to_card_pin_and_qr(
+    client: TestClient, site: Site
+) -> None:
+    site.publish_notice()
+    assert sign_in(client).headers["location"] == "/my"
+    home = client.get("/my")
+    assert "我已阅读处理规则" in home.text
+    question = client.get("/my/consent")
+    assert "同意" in question.text and "不同意" in question.text
+    answered = client.post(
+        "/my/consent",
+        data={"csrf_token": csrf_of(question.text), "answer": "disagree"},
+        follow_redirects=False,
+    )
+    assert answered.headers["location"] == "/my/alternatives"
+    assert "不用人脸也能通行" in client.get("/my/alternatives").text
+    assert "我已阅读处理规则" not in client.get("/my").text, "asked again after refusing"
+
+
+def test_only_residents_reach_the_portal(client: TestClient) -> None:
+    assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
+    assert client.get("/my").status_code == 403
+
+
+def test_csrf_cookie_is_http_only_and_strict(client: TestClient) -> None:
+    response = client.get("/signin")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(CSRF_COOKIE) and "HttpOnly" in cookie and "SameSite=strict" in cookie
