@@ -186,6 +186,12 @@ def list_notices(caller: NoticesRead, request: Request, uow: UowDep) -> list[dic
     return service.notices(uow, caller, as_of=service.clock(request)())
 
 
+@router.get("/public-notices/public")
+def public_notices(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+    """Every notice with where it was posted and how long it has been up; open to anyone."""
+    return service.public_notices(uow, community_id, as_of=service.clock(request)())
+
+
 @router.post("/public-notices/{notice_id}/postings", status_code=201)
 def add_posting(
     notice_id: uuid.UUID, body: NewPosting, caller: NoticesWrite, request: Request, uow: UowDep

@@ -313,6 +313,16 @@ def notices(uow: UnitOfWork, caller: Caller, *, as_of: datetime) -> list[dict[st
     return [notice_view(n, as_of=as_of) for n in found]
 
 
+def public_notices(uow: UnitOfWork, community_id: uuid.UUID, *, as_of: datetime) -> list[Any]:
+    """The community's notices as the public page shows them (a notice is public by nature)."""
+    with uow:
+        uow.places.community(community_id, CommunityScope.all())
+        found = GovernanceRepository(uow.session).notices(
+            CommunityScope.of([community_id]), community_id
+        )
+    return [notice_view(n, as_of=as_of) for n in found]
+
+
 def add_posting(
     uow: UnitOfWork,
     caller: Caller,
