@@ -106,7 +106,6 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/communities/{community_id}/votes/public",
         "/api/v1/communities/{community_id}/questions/public",
         "/api/v1/communities/{community_id}/public-notices/public",
-        "/api/v1/communities/{community_id}/public-notices/public",
         "/signin",
         "/signout",
         "/lang/{locale}",
