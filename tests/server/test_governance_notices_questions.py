@@ -229,3 +229,23 @@ def test_answering_a_question_of_another_community_finds_nothing(
     )
 
     assert response.status_code == 404
+
+
+def test_the_activation_gate_reads_the_display_from_the_notices_actually_posted(
+    app, client: TestClient, world: World, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    from menwei.server.services.governance import notice_displayed_since
+    from menwei.store.uow import UnitOfWork
+
+    notice = _new_notice(client, world)["id"]
+    _post(client, world, notice, "public_page", "public_page")
+    at = START + timedelta(days=5)
+    with UnitOfWork(app.state.session_factory) as uow:
+        before_poster = notice_displayed_since(uow, world.a.community_id, at=at)
+    _post(client, world, notice, "door_poster", str(world.a.gate_id))
+    with UnitOfWork(app.state.session_factory) as uow:
+        since = notice_displayed_since(uow, world.a.community_id, at=at)
+
+    assert before_poster is None
+    # Up on every channel from 09:00 on 1 March: the first full day counted is 2 March.
+    assert since is not None and since.date().isoformat() == "2026-03-02"

@@ -323,6 +323,22 @@ def public_notices(uow: UnitOfWork, community_id: uuid.UUID, *, as_of: datetime)
     return [notice_view(n, as_of=as_of) for n in found]
 
 
+def notice_displayed_since(
+    uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime
+) -> datetime | None:
+    """Since when the community's notices have been on display without a break, for the
+    activation gate: the earliest start of a display still running at ``at`` (call in a uow).
+
+    ``None`` when no notice is up on every channel it requires: a notice that was taken down, or
+    that never reached the door posters, does not count as displayed.
+    """
+    found = GovernanceRepository(uow.session).notices(
+        CommunityScope.of([community_id]), community_id
+    )
+    running = [since for n in found if (since := n.displayed_since(at)) is not None]
+    return min(running, default=None)
+
+
 def add_posting(
     uow: UnitOfWork,
     caller: Caller,
