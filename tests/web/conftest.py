@@ -24,6 +24,15 @@ class Site:
     world: DemoWorld
     data_dir: Path
 
+    def people(self) -> list:  # type: ignore[type-arg]
+        from menwei.store.scope import CommunityScope
+
+        uow = UnitOfWork(self.app.state.session_factory)  # type: ignore[attr-defined]
+        with uow:
+            return uow.people.list(  # type: ignore[no-any-return]
+                CommunityScope.all(), community_id=self.world.community_id, limit=1000
+            )
+
     def publish_notice(self) -> None:
         """The property office publishes the community's notice through the API."""
         with TestClient(self.app, base_url="https://testserver") as staff:  # type: ignore[arg-type]

@@ -143,3 +143,68 @@ def test_csrf_cookie_is_http_only_and_strict(client: TestClient) -> None:
     response = client.get("/signin")
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(CSRF_COOKIE) and "HttpOnly" in cookie and "SameSite=strict" in cookie
+
+
+def issue_invitation(site: Site, person_id: str, login: str = "wang.fang") -> dict:  # type: ignore[type-arg]
+    with TestClient(site.app, base_url="https://testserver") as staff:  # type: ignore[arg-type]
+        staff.post("/api/v1/auth/login", json={"login": "staff", "password": "demo-staff-2024"})
+        response = staff.post(
+            f"/api/v1/communities/{site.world.community_id}/people/{person_id}/invitation",
+            json={"login": login},
+        )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def redeem(client: TestClient, login: str, code: str, password: str = "my own 2024 pass"):  # type: ignore[no-untyped-def]
+    form = client.get("/invite")
+    return client.post(
+        "/invite",
+        data={"csrf_token": csrf_of(form.text), "login": login, "code": code, "password": password},
+        follow_redirects=False,
+    )
+
+
+def a_resident_without_account(site: Site) -> str:
+    return str(site.people()[-1].id)
+
+
+def test_an_invitation_code_opens_the_first_sign_in_once(client: TestClient, site: Site) -> None:
+    invited = issue_invitation(site, a_resident_without_account(site))
+    code = invited["code"].lower().replace("-", " ")  # typed loosely on a phone
+    first = redeem(client, "wang.fang", code)
+    assert first.status_code == 303 and first.headers["location"] == "/my"
+    assert client.get("/my").status_code == 200
+    client.cookies.clear()
+    again = redeem(client, "wang.fang", invited["code"], "another 2024 pass")
+    assert again.status_code == 401
+    assert "邀请码" in again.text
+    assert sign_in(client, "wang.fang", "my own 2024 pass").status_code == 303
+
+
+def test_a_new_invitation_voids_the_earlier_code(client: TestClient, site: Site) -> None:
+    person = a_resident_without_account(site)
+    earlier = issue_invitation(site, person)
+    later = issue_invitation(site, person)
+    assert redeem(client, "wang.fang", earlier["code"]).status_code == 401
+    assert redeem(client, "wang.fang", later["code"]).status_code == 303
+
+
+def test_an_invitation_with_a_weak_password_is_refused_and_stays_usable(
+    client: TestClient, site: Site
+) -> None:
+    invited = issue_invitation(site, a_resident_without_account(site))
+    weak = redeem(client, "wang.fang", invited["code"], "short")
+    assert weak.status_code == 422 and "密码太弱" in weak.text
+    assert redeem(client, "wang.fang", invited["code"]).status_code == 303
+
+
+def test_an_invitation_code_is_stored_only_as_a_hash(client: TestClient, site: Site) -> None:
+    import sqlalchemy as sa
+
+    invited = issue_invitation(site, a_resident_without_account(site))
+    with site.app.state.engine.connect() as connection:  # type: ignore[attr-defined]
+        stored = connection.execute(sa.text("SELECT token_sha256 FROM api_tokens")).scalars()
+        values = list(stored)
+    bare = invited["code"].replace("-", "")
+    assert values and all(bare not in v and invited["code"] not in v for v in values)

@@ -73,6 +73,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "requests:resolve": _OFFICE,
     "compliance:read": _OFFICE,
     "compliance:write": _OFFICE,
+    "invitations:issue": _OFFICE,
     # governance: the supervisor reads aggregates only (``supervision:read``), never these records
     "votes:read": _READERS | {Role.RESIDENT},
     "votes:write": _READERS,
@@ -108,6 +109,7 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/communities/{community_id}/public-notices/public",
         "/signin",
         "/signout",
+        "/invite",
         "/lang/{locale}",
         "/c/{community_id}",
         "/c/{community_id}/poster/{door_id}",

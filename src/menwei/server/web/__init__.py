@@ -16,10 +16,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def include_pages(app: FastAPI) -> None:
-    from menwei.server.web import portal, public
+    from menwei.server.web import invitations, portal, public
     from menwei.server.web.headers import PageHeadersMiddleware
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(portal.router)
+    app.include_router(invitations.router)
     app.add_middleware(PageHeadersMiddleware)

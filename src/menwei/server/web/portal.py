@@ -78,6 +78,41 @@ def signin(
     return response
 
 
+@router.get("/invite")
+def invitation_form(request: Request) -> Response:
+    return render(request, "invite.html")
+
+
+@router.post("/invite")
+def invitation(
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    csrf: CsrfField,
+    login: Annotated[str, Form(max_length=100)],
+    code: Annotated[str, Form(max_length=40)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """First sign-in: the office's one-time code and a password of the resident's choosing."""
+    from menwei.server.web import invitations
+
+    check_csrf(request, csrf)
+    client = request.client.host if request.client else "unknown"
+    try:
+        invitations.redeem(
+            uow,
+            request.app.state.throttle,
+            login=login,
+            code=code,
+            password=password,
+            client=client,
+        )
+    except ApiError as error:
+        text = error.render(page_locale(request))
+        return render(request, "invite.html", status_code=error.status, error=text, login=login)
+    return signin(request, uow, settings, csrf, login, password)
+
+
 @router.post("/signout")
 def signout(request: Request, uow: UowDep, csrf: CsrfField) -> Response:
     check_csrf(request, csrf)
