@@ -386,3 +386,76 @@ def test_a_proposal_that_closes_before_it_opens_is_refused_with_the_field_named(
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
     assert "closes_at" in response.text
+
+
+def test_a_face_recognition_vote_passed_through_the_api_meets_the_activation_gate(
+    client: TestClient, world: World, roll: Roll, clock: Clock
+) -> None:
+    status = f"/api/v1/communities/{world.a.community_id}/compliance"
+
+    def unmet() -> set[str]:
+        response = client.get(status, headers=world.auth("community_staff"))
+        assert response.status_code == 200, response.text
+        return {u["code"] for u in response.json()["unmet"]}
+
+    proposal = _propose(client, world, "ordinary")
+    for unit in roll.resident_units:
+        _vote(client, world, proposal, unit, "approve")
+    signed = OPENS + timedelta(hours=12)
+    _paper_ok(client, world, proposal, roll.single, roll.single_owner, "approve", signed)
+    assert "vote_not_passed" in unmet()
+    clock.now = CLOSES
+
+    assert _close(client, world, proposal).json()["passed"] is True
+    assert "vote_not_passed" not in unmet()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"unit_id": "x", "choice": "maybe"}, "choice"),
+        ({"unit_id": "", "choice": "approve"}, "unit_id"),
+        ({"unit_id": "x" * 10_000, "choice": "approve"}, "unit_id"),
+        ({"choice": "approve"}, "unit_id"),
+    ],
+)
+def test_a_malformed_ballot_is_refused_with_the_field_named_and_nothing_counted(
+    client: TestClient, world: World, roll: Roll, clock: Clock, body: dict, field: str
+) -> None:  # type: ignore[type-arg]
+    proposal = _propose(client, world, "ordinary")
+
+    response = client.put(
+        f"/api/v1/communities/{world.a.community_id}/votes/{proposal}/my-ballot",
+        json=body,
+        headers=world.auth("resident"),
+    )
+    shown = client.get(
+        f"/api/v1/communities/{world.a.community_id}/votes/{proposal}",
+        headers=world.auth("resident"),
+    ).json()
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+    assert field in response.json()["error"]["message"]
+    assert shown["ballots_received"] == 0
+
+
+def test_a_resident_cannot_read_the_ballots_or_enter_paper_ones(
+    client: TestClient, world: World, roll: Roll, clock: Clock
+) -> None:
+    proposal = _propose(client, world, "ordinary")
+    base = f"/api/v1/communities/{world.a.community_id}/votes/{proposal}"
+
+    read = client.get(f"{base}/ballots", headers=world.auth("resident"))
+    paper = client.post(
+        f"{base}/paper-ballots",
+        json={
+            "unit_id": roll.single,
+            "voter_id": roll.single_owner,
+            "choice": "oppose",
+            "signed_at": OPENS.isoformat(),
+        },
+        headers=world.auth("resident"),
+    )
+
+    assert (read.status_code, paper.status_code) == (403, 403)
