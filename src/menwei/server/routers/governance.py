@@ -176,8 +176,11 @@ def close(
 
 
 @router.post("/public-notices", status_code=201)
-def create_notice(body: NewNotice, caller: NoticesWrite, uow: UowDep) -> dict[str, Any]:
-    return service.create_notice(uow, caller, body.model_dump())
+def create_notice(
+    body: NewNotice, caller: NoticesWrite, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """Open a notice: its start date, minimum display period and where it must be shown."""
+    return service.create_notice(uow, caller, body.model_dump(), as_of=service.clock(request)())
 
 
 @router.get("/public-notices")

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy import select
 
 from menwei.governance import (
     Answer,
@@ -28,6 +29,7 @@ from menwei.governance import (
     Question,
     Subject,
     Visibility,
+    VoteClosed,
     VoteResult,
     VoteRule,
     count_questions,
@@ -36,10 +38,12 @@ from menwei.governance import (
 from menwei.governance.result import plain_decimal
 from menwei.governance.tally import percent_down
 from menwei.server.deps import Caller
-from menwei.server.errors import Forbidden
+from menwei.server.errors import Forbidden, request_locale
 from menwei.server.policy import Role
 from menwei.server.services.privacy import actor_of, privacy_kit
+from menwei.store.errors import NotFound
 from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.governance_tables import ProposalRow
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -94,10 +98,6 @@ def create_proposal(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> 
 def proposals(uow: UnitOfWork, caller: Caller) -> list[dict[str, Any]]:
     """Every proposal of the community, newest first, with its result once closed."""
     community_id = _community(caller)
-    from sqlalchemy import select
-
-    from menwei.store.governance_tables import ProposalRow
-
     with uow:
         ids = uow.session.scalars(
             select(ProposalRow.id)
@@ -245,8 +245,6 @@ def close(
         repo = GovernanceRepository(uow.session)
         vote = repo.get_vote(proposal_id, caller.scope)
         if vote.result is not None:
-            from menwei.governance import VoteClosed
-
             raise VoteClosed(vote.proposal.proposal_id)
         result = vote.close(at)
         repo.save_result(result, caller.scope)
@@ -259,7 +257,7 @@ def close(
             detail=detail,
         )
         uow.commit()
-    return result_view(result, request.state.locale or "zh-CN")
+    return result_view(result, request_locale(request))
 
 
 def public_results(uow: UnitOfWork, community_id: uuid.UUID, locale: str) -> list[dict[str, Any]]:
@@ -282,7 +280,9 @@ def _voter(caller: Caller) -> str:
 # -- public notices (公示) -----------------------------------------------------------------------
 
 
-def create_notice(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> dict[str, Any]:
+def create_notice(
+    uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, as_of: datetime
+) -> dict[str, Any]:
     community_id = _community(caller)
     notice = PublicNotice(
         notice_id=str(uuid.uuid4()),
@@ -299,12 +299,10 @@ def create_notice(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> di
         for door in notice.poster_doors:
             door_row = uow.places.door(uuid.UUID(door), caller.scope)
             if door_row.community_id != community_id:
-                from menwei.store.errors import NotFound
-
                 raise NotFound("door", door)
         GovernanceRepository(uow.session).add_notice(notice)
         uow.commit()
-    return notice_view(notice, as_of=datetime.now(UTC))
+    return notice_view(notice, as_of=as_of)
 
 
 def notices(uow: UnitOfWork, caller: Caller, *, as_of: datetime) -> list[dict[str, Any]]:
