@@ -459,3 +459,23 @@ def test_a_resident_cannot_read_the_ballots_or_enter_paper_ones(
     )
 
     assert (read.status_code, paper.status_code) == (403, 403)
+
+
+def test_the_supervisor_sees_the_closed_vote_as_figures_without_any_ballot(
+    client: TestClient, world: World, roll: Roll, clock: Clock
+) -> None:
+    proposal = _propose(client, world, "ordinary")
+    for unit in roll.resident_units:
+        _vote(client, world, proposal, unit, "approve")
+    _paper_ok(client, world, proposal, roll.single, roll.single_owner, "approve", OPENS)
+    clock.now = CLOSES
+    _close(client, world, proposal)
+
+    response = client.get("/api/v1/supervision/communities", headers=world.auth("supervisor"))
+
+    [vote] = response.json()[0]["votes"]
+    assert vote["proposal_id"] == proposal
+    assert (vote["turnout_by_area"], vote["turnout_by_heads"]) == ("66.6", "66.6")
+    assert vote["passed"] is True
+    for owner in (str(world.a.resident_id), roll.single_owner):
+        assert owner not in response.text
