@@ -3,6 +3,7 @@ answered in the open, private ones kept private, late ones flagged."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -249,3 +250,38 @@ def test_the_activation_gate_reads_the_display_from_the_notices_actually_posted(
     assert before_poster is None
     # Up on every channel from 09:00 on 1 March: the first full day counted is 2 March.
     assert since is not None and since.date().isoformat() == "2026-03-02"
+
+
+def test_a_resident_reads_the_answer_to_their_private_question_and_only_their_own(
+    app, client: TestClient, world: World, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    from menwei.governance import Question, Visibility
+    from menwei.store.governance_repository import GovernanceRepository
+    from menwei.store.uow import UnitOfWork
+
+    private = _ask(client, world, "我家老人不会用手机，可以只刷卡吗？", public=False)
+    with UnitOfWork(app.state.session_factory) as uow:
+        GovernanceRepository(uow.session).add_question(
+            Question.ask(
+                question_id=str(uuid.uuid4()),
+                community_id=str(world.a.community_id),
+                asked_by="someone-else",
+                text="别人的私密问题",
+                visibility=Visibility.PRIVATE,
+                at=START,
+            )
+        )
+        uow.commit()
+    client.post(
+        f"{_questions(world)}/{private}/answers",
+        json={"text": "可以，刷卡和人工核验一直保留。", "speaking_for": "阳光物业服务中心"},
+        headers=world.auth("community_staff"),
+    )
+
+    mine = client.get(f"{_questions(world)}/mine", headers=world.auth("resident"))
+
+    assert mine.status_code == 200
+    [shown] = mine.json()
+    assert shown["id"] == private
+    assert shown["answers"][0]["text"] == "可以，刷卡和人工核验一直保留。"
+    assert "别人的私密问题" not in mine.text

@@ -239,6 +239,12 @@ def list_questions(caller: QuestionsRead, request: Request, uow: UowDep) -> dict
     return service.questions(uow, caller, at=service.clock(request)())
 
 
+@router.get("/questions/mine")
+def my_questions(caller: QuestionsAsk, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+    """The resident's own questions and their answers, the private ones included."""
+    return service.my_questions(uow, caller, at=service.clock(request)())
+
+
 @router.get("/questions/public")
 def public_questions(
     community_id: uuid.UUID, request: Request, uow: UowDep

@@ -433,6 +433,14 @@ def questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> dict[str, Any
     }
 
 
+def my_questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> list[dict[str, Any]]:
+    """The calling resident's own questions, private ones included, with their answers."""
+    asker = _voter(caller)
+    with uow:
+        found = GovernanceRepository(uow.session).questions(caller.scope, _community(caller))
+    return [question_view(q, at=at) for q in reversed(found) if q.asked_by == asker]
+
+
 #: An account's role decides in whose capacity it answers; the office answers as staff.
 _ANSWERER = {Role.COMMITTEE_MEMBER: AnswererRole.COMMITTEE}
 
