@@ -6,13 +6,15 @@ import base64
 import json
 import re
 import threading
-from datetime import datetime
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
 from menwei.core import Card, FaceCredential, Person
+from menwei.privacy.transport import seal_for_device
 
 from .world import World
 
@@ -150,11 +152,23 @@ def _valid(event: dict[str, Any]) -> bool:
     )
 
 
+def _header(headers: dict[str, str], name: str) -> str | None:
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+
+
 class DeviceServer:
-    """Holds a change log and stores events by idempotency key, as the real server must."""
+    """Holds a change log and stores events by idempotency key, as the real server must.
+
+    Like the real server it seals each template to the transport key of the pull, pins the
+    first key it sees, and refuses a pull with another key (409).
+    """
 
     def __init__(self, token: str) -> None:
         self.token = token
+        self.device_id = str(uuid.uuid4())
+        self.pinned_key: str | None = None
+        self.templates: dict[int, bytes] = {}
         self.log: list[dict[str, Any]] = []
         self.acks: list[dict[str, Any]] = []
         self.events: dict[str, dict[str, Any]] = {}
@@ -181,8 +195,24 @@ class DeviceServer:
             self.log.append({"kind": kind, "id": record_id, "version": version, "action": "delete"})
 
     def template(self, person_id: object, vector: np.ndarray) -> None:
-        data = np.asarray(vector, dtype="<f4").tobytes()
-        self.upsert("template", str(person_id), base64.b64encode(data).decode())
+        """A template change; its bytes are sealed to the puller's key when it is pulled."""
+        self.upsert("template", str(person_id), None)
+        with self.lock:
+            self.templates[len(self.log)] = np.asarray(vector, dtype="<f4").tobytes()
+
+    def _sealed(self, change: dict[str, Any], public_key: bytes | None) -> dict[str, Any] | None:
+        if change["kind"] != "template" or change["action"] != "upsert":
+            return change
+        if public_key is None:
+            return None  # a gate without a transport key gets no templates
+        bundle = seal_for_device(
+            public_key,
+            {change["id"]: self.templates[change["version"]]},
+            device_id=self.device_id,
+            at=datetime.now(UTC),
+        )
+        payload = {"device_id": self.device_id, "sealed": base64.b64encode(bundle).decode()}
+        return change | {"payload": payload}
 
     def __call__(self, method: str, path: str, body: bytes, headers: dict[str, str]):
         if headers.get("Authorization") != f"Bearer {self.token}":
@@ -190,11 +220,18 @@ class DeviceServer:
         url = urlparse(path)
         with self.lock:
             if method == "GET" and url.path == "/api/v1/device/changes":
+                key = _header(headers, "X-Menwei-Device-Key")
+                if key is not None:
+                    self.pinned_key = self.pinned_key or key
+                    if key != self.pinned_key:
+                        return 409, {"error": {"code": "device_key_mismatch"}}
+                public_key = None if key is None else base64.b64decode(key)
                 query = parse_qs(url.query)
                 cursor = int(query.get("cursor", ["0"])[0])
                 page = self.log[cursor : cursor + self.page_size]
                 end = cursor + len(page)
-                return 200, {"changes": page, "cursor": str(end), "more": end < len(self.log)}
+                changes = [c for c in (self._sealed(c, public_key) for c in page) if c]
+                return 200, {"changes": changes, "cursor": str(end), "more": end < len(self.log)}
             if method == "POST" and url.path == "/api/v1/device/changes/ack":
                 self.acks.append(json.loads(body))
                 return 200, {"ok": True}

@@ -165,3 +165,27 @@ def test_a_device_cannot_log_drops_for_another_communitys_people(app, settings, 
     assert _actions(uow, kit, world.b.resident_id) == []
     device = f"device:{world.a.device_id}"
     assert _actions(uow, kit, world.a.resident_id) == [("sync_to_device", device)]
+
+
+def test_a_stolen_token_with_a_new_key_gets_no_template_and_a_clear_refusal(
+    client, world, enrolled
+):  # type: ignore[no-untyped-def]
+    _, _, template = enrolled
+    own = world.auth("device_a") | _key_header(DeviceKeyPair.generate())
+    assert client.get(PULL, headers=own).status_code == 200
+    thief = world.auth("device_a") | _key_header(DeviceKeyPair.generate())
+    refused = client.get(PULL, headers=thief)
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "device_key_mismatch"
+    assert base64.b64encode(template).decode() not in refused.text
+    english = client.get(PULL, headers=thief | {"Accept-Language": "en"}).json()["error"]
+    assert "register it again" in english["message"]
+    again = client.get(PULL, headers=own)  # the genuine device keeps syncing
+    assert [c["kind"] for c in again.json()["changes"]].count("template") == 1
+
+
+def test_the_first_pull_pins_the_key_only_for_its_own_device(client, world, enrolled):  # type: ignore[no-untyped-def]
+    client.get(PULL, headers=world.auth("device_a") | _key_header(DeviceKeyPair.generate()))
+    other = world.auth("device_b") | _key_header(DeviceKeyPair.generate())
+    assert client.get(PULL, headers=other).status_code == 200

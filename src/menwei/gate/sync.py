@@ -10,9 +10,11 @@ Endpoints (JSON over HTTPS):
     → ``{"cursor": "C2", "more": false, "changes": [{"kind": "face", "id": "…",
     "version": 3, "action": "upsert" | "delete", "payload": {…} | "base64" | null}]}``.
     Templates come as ``{"device_id", "sealed"}``: a bundle sealed to the X25519 public key
-    the gate sends with every pull (header ``X-Menwei-Device-Key``; the key pair lives only in
-    this process's memory), holding the 128 little-endian float32 of the person's template; a
-    plain base64 string is read too, for servers that predate sealing. Other kinds are the JSON
+    the gate sends with every pull (header ``X-Menwei-Device-Key``), holding the 128
+    little-endian float32 of the person's template; a template in any other form is refused.
+    The server pins the first key a device presents, so the key pair is kept next to the local
+    state (``transport.key``, mode 0600) and survives restarts; a server answering 409 holds
+    another key, and the device must be registered again. Other kinds are the JSON
     objects described in ``menwei.gate.records``. A withdrawal or erasure is a ``delete`` of the
     person's ``template`` plus an ``upsert`` of their ``face`` credential with
     ``consent_withdrawn_at`` set, so even a template not yet dropped never opens the door.
@@ -33,15 +35,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
+import os
+import stat
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from menwei.gate.errors import GateError, SyncError
 from menwei.gate.local_state import Change, LocalState
@@ -56,6 +64,40 @@ CHANGES_PATH = "/api/v1/device/changes"
 ACK_PATH = "/api/v1/device/changes/ack"
 EVENTS_PATH = "/api/v1/device/events"
 DEVICE_KEY_HEADER = "X-Menwei-Device-Key"
+TRANSPORT_KEY_FILE = "transport.key"
+
+
+def load_transport_key(path: Path) -> DeviceKeyPair:
+    """The gate's lasting X25519 transport key pair from ``path``, created on first start.
+
+    The server seals templates only to the key it pinned on this device's first pull, so a
+    gate that lost this file must be registered again; it is therefore never overwritten.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private = DeviceKeyPair.generate().private_key
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(base64.b64encode(private).decode() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+    try:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise SyncError(
+                f"The transport key file {path} can be read by others ({oct(mode & 0o777)}). "
+                f"Run: chmod 600 {path}"
+            )
+        private = base64.b64decode(path.read_text(encoding="ascii").strip(), validate=True)
+        public = X25519PrivateKey.from_private_bytes(private).public_key()
+    except (OSError, UnicodeDecodeError, binascii.Error, ValueError) as error:
+        raise SyncError(
+            f"The transport key file {path} could not be read ({type(error).__name__}). "
+            "Restore it from the installer's backup, or register the device again."
+        ) from None
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return DeviceKeyPair(private, raw)
 
 
 @dataclass(frozen=True)
@@ -88,6 +130,7 @@ class SyncClient:
         *,
         timeout_s: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        transport_key: DeviceKeyPair | None = None,
     ) -> None:
         if not token:
             raise SyncError("No device token given: pass --token from the device's admin page.")
@@ -97,8 +140,15 @@ class SyncClient:
             timeout=timeout_s,
             transport=transport,
         )
-        self._transport_key = DeviceKeyPair.generate()
-        self._key_header = base64.b64encode(self._transport_key.public_key).decode("ascii")
+        self.use_transport_key(transport_key or DeviceKeyPair.generate())
+        #: whether the key was handed in (lasting) rather than made up for this process only
+        self.has_lasting_key = transport_key is not None
+
+    def use_transport_key(self, key: DeviceKeyPair) -> None:
+        """Send ``key`` with every pull from now on, and open templates with it."""
+        self._transport_key = key
+        self._key_header = base64.b64encode(key.public_key).decode("ascii")
+        self.has_lasting_key = True
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
@@ -111,6 +161,12 @@ class SyncClient:
         if response.status_code in (401, 403):
             raise SyncError(
                 "The server refused this device's token. Ask the administrator for a new one."
+            )
+        if response.status_code == 409 and path == CHANGES_PATH:
+            raise SyncError(
+                "The server holds another transport key for this device and sends it no "
+                "templates. If the gate was replaced or reinstalled, register it again and "
+                "start it with the new token."
             )
         if not response.is_success:
             raise SyncError(f"The server answered HTTP {response.status_code}; retrying later.")
@@ -189,10 +245,10 @@ def _change(item: dict[str, Any], transport_key: bytes | None = None) -> Change:
     if item["action"] != "upsert":
         raise ValueError(f"unknown action {item['action']!r}")
     payload = item["payload"]
-    if kind == "template" and isinstance(payload, dict):
+    if kind == "template":
+        if not isinstance(payload, dict):
+            raise ValueError(f"the template for {record_id} did not come sealed")
         data = _open_template(payload, record_id, transport_key)
-    elif kind == "template":
-        data = base64.b64decode(payload, validate=True)
     else:
         data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     return Change(kind, record_id, version, data)
@@ -235,6 +291,9 @@ class Syncer:
         self.on_refresh = on_refresh
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        if not client.has_lasting_key:
+            # the server pins the first key; keep it beside the local state across restarts
+            client.use_transport_key(load_transport_key(state.path.parent / TRANSPORT_KEY_FILE))
 
     def pull_changes(self, report: SyncReport) -> None:
         applied_all: list[Change] = []

@@ -58,9 +58,12 @@ def pull_changes(
 ) -> ChangePagePublic:
     """Changes of this device's community after ``cursor``, as gate records.
 
-    Face templates come sealed to the X25519 key in the ``X-Menwei-Device-Key`` header.
+    Face templates come sealed to the X25519 key in the ``X-Menwei-Device-Key`` header; the
+    first key a device presents is pinned, and a pull with any other key is refused (409).
     """
     public_key = template_delivery.device_public_key(device_key)
+    if public_key is not None:
+        template_delivery.pin_device_key(uow, caller.principal.id, public_key)
     page = device_sync.pull(
         uow, caller, cursor=int(cursor), limit=limit, secret_key=settings.secret_key
     )

@@ -31,7 +31,7 @@ from menwei.privacy.audit import AuditAction
 from menwei.privacy.consent import TemplateStatus, template_status
 from menwei.privacy.transport import seal_for_device
 from menwei.privacy.vault import SealedTemplate
-from menwei.server.errors import InvalidRequest
+from menwei.server.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.settings import Settings
 from menwei.store.errors import NotFound
@@ -63,6 +63,30 @@ def device_public_key(header: str | None) -> bytes | None:
             reason=f"{DEVICE_KEY_HEADER} must be the base64 of a 32-byte X25519 public key"
         )
     return key
+
+
+def pin_device_key(uow: UnitOfWork, device_id: uuid.UUID, public_key: bytes) -> None:
+    """Hold the device to the first transport key it presented (or the one it registered).
+
+    Templates are only ever sealed to the pinned key, so someone who copied a device's token
+    but not its private key cannot have templates sealed to a key of their own: the pull is
+    refused (409) and the device must be registered again.
+    """
+    presented = base64.b64encode(public_key).decode("ascii")
+    with uow:
+        pinned = uow.devices.pin_transport_key(device_id, presented)
+        uow.commit()
+    if pinned != presented:
+        raise Conflict(
+            code="device_key_mismatch",
+            texts={
+                "zh-CN": "此设备出示的传输密钥与登记的不同，服务器不会向它发送人脸模板。"
+                "如果设备已更换或重装，请在管理页面重新登记设备并使用新的令牌。",
+                "en": "This device presented a transport key other than the one on record, so "
+                "no face templates are sent to it. If the device was replaced or reinstalled, "
+                "register it again on the admin page and use the new token.",
+            },
+        )
 
 
 def privacy_kit(state: Any, settings: Settings) -> PrivacyKit:
