@@ -110,9 +110,14 @@ class DeviceRepository:
     def pin_transport_key(self, device_id: uuid.UUID, public_key: str) -> str | None:
         """Pin ``public_key`` unless a key is pinned already; the device's key from now on.
 
-        One conditional update, so two first pulls racing with different keys pin exactly one.
-        ``None`` when the device does not exist.
+        A conditional update, so two first pulls racing with different keys pin exactly one;
+        once a key is pinned, a pull only reads it. ``None`` when the device does not exist.
         """
+        pinned = self._session.scalar(
+            select(DeviceRow.transport_public_key).where(DeviceRow.id == device_id)
+        )
+        if pinned is not None:
+            return pinned
         self._session.execute(
             update(DeviceRow)
             .where(DeviceRow.id == device_id, DeviceRow.transport_public_key.is_(None))
