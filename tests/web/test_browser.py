@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from menwei.store.uow import UnitOfWork
+
 from .conftest import Site, make_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,22 +54,56 @@ def served(database_url: str, tmp_path: Path, cheap_passwords: None) -> Iterator
     site.app.state.engine.dispose()  # type: ignore[attr-defined]
 
 
+ASTRONAUT = Path(__file__).resolve().parents[1] / "data" / "astronaut.jpg"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def fake_camera_file(target: Path) -> Path:
+    """Two seconds of 640x480 video of the astronaut portrait, for Chromium's fake camera."""
+    import cv2
+    import numpy as np
+
+    portrait = cv2.imread(str(ASTRONAUT))
+    frame = np.full((480, 640, 3), 128, dtype=np.uint8)
+    head_and_shoulders = portrait[0:320, 60:380]  # close enough for the eye-distance limit
+    frame[10:470, 90:550] = cv2.resize(head_and_shoulders, (460, 460))
+    yuv = cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes()
+    with target.open("wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(20):
+            out.write(b"FRAME\n" + yuv)
+    return target
+
+
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[object]:
+def camera_args(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    """No camera unless a test asks for the fake one (``indirect`` parameter ``"fake"``)."""
+    if getattr(request, "param", None) != "fake":
+        return []
+    video = fake_camera_file(tmp_path / "astronaut.y4m")
+    return [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+
+
+@pytest.fixture
+def page(tmp_path: Path, camera_args: list[str]) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
             executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=ARGS + camera_args,
             viewport=PHONE,
             locale="zh-CN",
             accept_downloads=True,
@@ -144,4 +180,63 @@ def test_the_public_page_and_the_poster_fit_a_360_px_phone(served: tuple[Site, s
     page.emulate_media(media="screen")
     page.get_by_role("link", name="English").click()
     assert "Face recognition at this door" in page.content()
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "camera_args",
+    [pytest.param("fake", id="fake-camera")],
+    indirect=True,
+)
+def test_a_resident_consents_enrols_with_the_camera_downloads_and_withdraws(
+    served: tuple[Site, str], page, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from menwei.cli import app
+
+    site, base = served
+    site.publish_notice()
+    page.goto(f"{base}/signin")
+    page.get_by_label("用户名").fill("resident")
+    page.get_by_label("密码").fill("demo-resident-2024")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/my")
+    page.get_by_role("link", name="我已阅读处理规则，继续").click()
+    page.get_by_role("button", name="同意", exact=True).click()
+    page.wait_for_url(f"{base}/my/enrol")
+    page.get_by_role("button", name="打开摄像头").click()
+    try:
+        page.wait_for_url(f"{base}/my/data", timeout=60_000)
+    except Exception as stuck:
+        shot(page, "enrol-stuck")
+        hint = page.locator("#hint").inner_text()
+        raise AssertionError(f"enrolment did not finish; the hint says {hint!r}") from stuck
+    assert "系统保存有您的人脸特征" in page.content()
+    assert page.locator("table tbody tr").count() >= 1, "no audit entry about the enrolment"
+    shot(page, "my-data")
+
+    with page.expect_download() as exported:
+        page.get_by_role("link", name="下载我的数据").click()
+    bundle = json.loads(Path(exported.value.path()).read_text(encoding="utf-8"))
+    assert bundle
+
+    page.get_by_role("button", name="撤回同意并删除我的人脸数据").click()
+    assert "您的人脸数据已删除" in page.content()
+    shot(page, "receipt")
+    with page.expect_download() as kept:
+        page.get_by_role("link", name="下载删除凭证").click()
+    receipt = tmp_path / "receipt.json"
+    receipt.write_bytes(Path(kept.value.path()).read_bytes())
+    uow = UnitOfWork(site.app.state.session_factory)  # type: ignore[attr-defined]
+    with uow:
+        account = uow.accounts.by_login("resident")
+    assert account is not None and account.person_id is not None
+    verify = ["receipt", "verify", str(receipt), "--person-id", str(account.person_id)]
+    result = CliRunner().invoke(app, verify)
+    assert result.exit_code == 0, result.output
+    assert "Receipt is valid" in result.output
+    assert "没有保存您的人脸特征" in page.goto(f"{base}/my/data").text()  # type: ignore[union-attr]
     assert page.problems == []  # type: ignore[attr-defined]

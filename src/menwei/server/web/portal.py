@@ -152,7 +152,21 @@ def consent_answer(
     privacy.answer_consent(
         uow, privacy.privacy_kit(request), caller, privacy.own_person_id(caller), give=give
     )
-    return RedirectResponse("/my/data" if give else "/my/alternatives", status_code=303)
+    return RedirectResponse("/my/enrol" if give else "/my/alternatives", status_code=303)
+
+
+@router.get("/my/enrol")
+def enrol_page(caller: Resident, request: Request, uow: UowDep) -> Response:
+    """The camera page; only after the resident's own live consent."""
+    held = privacy.my_data(uow, caller)
+    if not held["face_data"]["consent_live"]:
+        return RedirectResponse("/my", status_code=303)
+    return render(
+        request,
+        "enrol.html",
+        community_id=_community_id(caller),
+        person_id=privacy.own_person_id(caller),
+    )
 
 
 @router.get("/my/alternatives")
