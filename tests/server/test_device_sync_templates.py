@@ -189,3 +189,30 @@ def test_the_first_pull_pins_the_key_only_for_its_own_device(client, world, enro
     client.get(PULL, headers=world.auth("device_a") | _key_header(DeviceKeyPair.generate()))
     other = world.auth("device_b") | _key_header(DeviceKeyPair.generate())
     assert client.get(PULL, headers=other).status_code == 200
+
+
+def test_a_key_given_at_registration_is_the_only_one_even_on_the_first_pull(app, client, world):  # type: ignore[no-untyped-def]
+    from menwei.server.deps import Caller
+    from menwei.server.policy import Principal, Role
+    from menwei.server.services.devices import register
+
+    community = world.a.community_id
+    staff = Principal(
+        kind="user",
+        id=uuid.uuid4(),
+        role=Role.COMMUNITY_STAFF,
+        community_ids=frozenset({community}),
+    )
+    caller = Caller(staff, CommunityScope.of([community]), community)
+    own = DeviceKeyPair.generate()
+    registered = register(
+        UnitOfWork(app.state.session_factory),
+        caller,
+        name="北门闸机",
+        door_ids=frozenset({world.a.gate_id}),
+        transport_public_key=own.public_key,
+    )
+    token = {"Authorization": f"Bearer {registered.token}"}
+    other = client.get(PULL, headers=token | _key_header(DeviceKeyPair.generate()))
+    assert other.status_code == 409
+    assert client.get(PULL, headers=token | _key_header(own)).status_code == 200

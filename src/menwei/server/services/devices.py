@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,9 +35,18 @@ def get_device(uow: UnitOfWork, caller: Caller, device_id: uuid.UUID) -> Device:
 
 
 def register(
-    uow: UnitOfWork, caller: Caller, *, name: str, door_ids: frozenset[uuid.UUID]
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    name: str,
+    door_ids: frozenset[uuid.UUID],
+    transport_public_key: bytes | None = None,
 ) -> RegisteredDevice:
-    """A new device for doors of this community; any door elsewhere is 'not found'."""
+    """A new device for doors of this community; any door elsewhere is 'not found'.
+
+    A ``transport_public_key`` given here (the installer read it off the gate) is pinned from
+    the start, so not even the first pull can bring another key.
+    """
     assert caller.community_id is not None
     token = new_token(DEVICE_TOKEN_PREFIX)
     device = Device(
@@ -45,6 +55,11 @@ def register(
         name=name,
         token_sha256=token_hash(token),
         door_ids=door_ids,
+        transport_public_key=(
+            None
+            if transport_public_key is None
+            else base64.b64encode(transport_public_key).decode("ascii")
+        ),
     )
     with uow:
         uow.places.community(caller.community_id, caller.scope)
