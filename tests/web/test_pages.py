@@ -208,3 +208,27 @@ def test_an_invitation_code_is_stored_only_as_a_hash(client: TestClient, site: S
         values = list(stored)
     bare = invited["code"].replace("-", "")
     assert values and all(bare not in v and invited["code"] not in v for v in values)
+
+
+def test_a_resident_issues_a_one_time_qr_pass_for_a_guest(client: TestClient) -> None:
+    assert sign_in(client).status_code == 303
+    form = client.get("/my/passes")
+    assert form.status_code == 200
+    doors = re.findall(r'name="door_ids" value="([^"]+)"', form.text)
+    assert doors, "no door offered for a guest"
+    issued = client.post(
+        "/my/passes",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "visitor_name": "张阿姨",
+            "hours": "24",
+            "door_ids": doors[:1],
+        },
+    )
+    assert issued.status_code == 200, issued.text
+    assert "张阿姨 的通行证" in issued.text and "<svg" in issued.text
+
+
+def test_staff_cannot_issue_a_guest_pass_from_the_resident_portal(client: TestClient) -> None:
+    assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
+    assert client.get("/my/passes").status_code == 403

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -29,6 +31,8 @@ from menwei.server.web.templating import page_locale, render
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 Resident = Annotated[Caller, Depends(Permit("me:privacy"))]
+Host = Annotated[Caller, Depends(Permit("me:passes"))]
+PASS_HOURS = (4, 24, 72)
 CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
 
 
@@ -202,4 +206,63 @@ def erase(caller: Resident, request: Request, uow: UowDep, csrf: CsrfField) -> R
         receipt_text=body,
         receipt_b64=encoded,
         receipt_name=name,
+    )
+
+
+def _pass_doors(uow: UowDep, caller: Caller) -> list[Any]:
+    """The doors a resident may open to a guest, as the pass service decides them."""
+    from menwei.server.services.credentials import _resident_doors
+
+    person_id = privacy.own_person_id(caller)
+    with uow:
+        host = uow.people.get(person_id, caller.scope)
+        allowed = _resident_doors(uow, host, caller.scope)
+        doors = uow.places.doors(caller.scope, community_id=host.community_id)
+    return [d for d in doors if d.id in allowed]
+
+
+@router.get("/my/passes")
+def passes_form(caller: Host, request: Request, uow: UowDep) -> Response:
+    return render(request, "passes.html", doors=_pass_doors(uow, caller), hours=PASS_HOURS)
+
+
+@router.post("/my/passes")
+def issue_pass(
+    caller: Host,
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    csrf: CsrfField,
+    visitor_name: Annotated[str, Form(min_length=1, max_length=100)],
+    hours: Annotated[int, Form()],
+    door_ids: Annotated[list[uuid.UUID], Form(min_length=1, max_length=32)],
+    visitor_phone: Annotated[str, Form(max_length=30, pattern=r"^[0-9+\- ]*$")] = "",
+) -> Response:
+    """A QR pass for a guest, shown as a code to send or show; it opens only the chosen doors."""
+    import segno
+
+    from menwei.server.services import credentials
+
+    check_csrf(request, csrf)
+    if hours not in PASS_HOURS:
+        hours = PASS_HOURS[0]
+    issued = credentials.issue_pass(
+        uow,
+        caller,
+        secret_key=settings.secret_key,
+        visitor_name=visitor_name.strip(),
+        visitor_phone=visitor_phone,
+        door_ids=frozenset(door_ids),
+        valid_from=None,
+        valid_until=datetime.now(UTC) + timedelta(hours=hours),
+        max_uses=1,
+    )
+    qr = segno.make(issued.token, error="m").svg_inline(scale=5, omitsize=True)
+    until = issued.qr_pass.validity.valid_until
+    return render(
+        request,
+        "pass_issued.html",
+        visitor=issued.visitor.name,
+        qr_svg=qr,
+        valid_until=until.strftime("%Y-%m-%d %H:%M") if until else "",
     )
