@@ -127,6 +127,7 @@ def test_the_approximate_index_finds_the_same_best_match_and_forgets_removed_ids
     assert approximate.search(vectors[2], k=2)[0].score == pytest.approx(1.0, abs=1e-4)
 
 
-def test_make_gallery_chooses_the_exact_index_for_a_community() -> None:
+def test_make_gallery_keeps_exact_search_up_to_a_million_templates() -> None:
     assert isinstance(make_gallery(5_000), Gallery)
-    assert isinstance(make_gallery(1_000_000), AnnGallery)
+    assert isinstance(make_gallery(1_000_000), Gallery)
+    assert isinstance(make_gallery(5_000_000), AnnGallery)

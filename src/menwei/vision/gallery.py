@@ -22,12 +22,12 @@ import numpy as np
 from menwei.vision.embed import EMBEDDING_DIM
 from menwei.vision.errors import GalleryError
 
-ANN_MIN_SIZE = 250_000
+ANN_MIN_SIZE = 2_000_000
 """From this many templates on, ``make_gallery`` prefers the approximate index. Measured on one
-core (bench/vision_search.py, BENCHMARKS.md): exact search takes about 0.2 ms at 10k and 11 ms
-at 100k, growing linearly, so it stays inside a 25 ms budget up to about a quarter million
-templates; HNSW answers in under 1 ms there but misses a few percent of best matches, which
-exact search never does."""
+core (bench/vision_search.py, BENCHMARKS.md): exact search takes about 0.2 ms at 10k and 40–47
+ms p50 at 1M, inside the 50 ms budget; HNSW answers 1M in 1.9 ms but found the true best match
+for only 69 % of noisy random probes there (99.7 % at 100k). Exact search never misses, so it
+is the default up to the largest size measured; ``AnnGallery`` is there for larger ones."""
 
 
 @dataclass(frozen=True)
