@@ -25,7 +25,8 @@ ALLOWED_ROOMS: dict[str, set[str]] = {
 }
 # third-party packages a pure room may use
 ALLOWED_THIRD_PARTY: dict[str, set[str] | None] = {
-    "vision": {"numpy", "cv2"},
+    # usearch: the optional approximate index ("ann" extra), imported only when asked for.
+    "vision": {"numpy", "cv2", "usearch"},
     "core": set(),
     "privacy": {"cryptography"},
     "governance": set(),

@@ -12,7 +12,6 @@ checked against brute force in the tests.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -166,9 +165,9 @@ class AnnGallery:
         self, dim: int = EMBEDDING_DIM, *, connectivity: int = 16, expansion_search: int = 128
     ) -> None:
         try:
-            # The optional extra "ann". Loaded by name at run time: the engine's required
-            # dependencies stay NumPy and OpenCV, and nothing else is imported unless asked for.
-            index_module = importlib.import_module("usearch.index")
+            # The optional extra "ann", imported only when an approximate index is asked for:
+            # the engine's required dependencies stay NumPy and OpenCV.
+            from usearch.index import Index
         except ImportError:
             raise GalleryError(
                 "The approximate index needs the optional package usearch "
@@ -176,7 +175,7 @@ class AnnGallery:
                 "近似检索需要安装 usearch。",
             ) from None
         self.dim = dim
-        self._index = index_module.Index(
+        self._index = Index(
             ndim=dim,
             metric="ip",
             dtype="f32",
