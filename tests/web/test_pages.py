@@ -232,3 +232,35 @@ def test_a_resident_issues_a_one_time_qr_pass_for_a_guest(client: TestClient) ->
 def test_staff_cannot_issue_a_guest_pass_from_the_resident_portal(client: TestClient) -> None:
     assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
     assert client.get("/my/passes").status_code == 403
+
+
+def test_assisted_consent_is_the_residents_answer_and_names_the_staff_member(
+    client: TestClient, site: Site
+) -> None:
+    site.publish_notice()
+    person = site.people()[-1]
+    assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
+    base = f"/office/c/{site.world.community_id}/people/{person.id}"
+    question = client.get(f"{base}/consent")
+    assert question.status_code == 200 and person.name in question.text
+    answered = client.post(
+        f"{base}/consent",
+        data={"csrf_token": csrf_of(question.text), "answer": "agree"},
+        follow_redirects=False,
+    )
+    assert answered.headers["location"] == f"{base}/enrol"
+    camera = client.get(f"{base}/enrol")
+    assert "camera=(self)" in camera.headers["permissions-policy"]
+    consents = client.get(
+        f"/api/v1/communities/{site.world.community_id}/people/{person.id}/consents"
+    ).json()
+    assert consents[0]["channel"] == "staff_assisted"
+    assert consents[0]["staff_account"].startswith("staff(")
+
+
+def test_staff_of_the_office_cannot_assist_someone_of_another_community(
+    client: TestClient, site: Site
+) -> None:
+    assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
+    other = "00000000-0000-4000-8000-000000000001"
+    assert client.get(f"/office/c/{other}/people/{other}/consent").status_code == 404

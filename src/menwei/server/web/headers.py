@@ -6,6 +6,8 @@ allowed only on the enrolment page. The API keeps its JSON answers untouched.
 
 from __future__ import annotations
 
+import re
+
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,7 +17,7 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
-CAMERA_PAGES = frozenset({"/my/enrol"})
+CAMERA_PAGES = re.compile(r"^(/my/enrol|/office/c/[0-9a-f-]+/people/[0-9a-f-]+/enrol)$")
 
 
 def _is_page(path: str) -> bool:
@@ -31,7 +33,7 @@ class PageHeadersMiddleware(BaseHTTPMiddleware):
         wants_html = "text/html" in request.headers.get("accept", "")
         if response.status_code == 401 and wants_html and request.method == "GET":
             response = RedirectResponse("/signin", status_code=303)
-        camera = "camera=(self)" if path in CAMERA_PAGES else "camera=()"
+        camera = "camera=(self)" if CAMERA_PAGES.match(path) else "camera=()"
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
