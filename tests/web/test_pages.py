@@ -264,3 +264,32 @@ def test_staff_of_the_office_cannot_assist_someone_of_another_community(
     assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
     other = "00000000-0000-4000-8000-000000000001"
     assert client.get(f"/office/c/{other}/people/{other}/consent").status_code == 404
+
+
+def test_the_office_hands_out_an_invitation_code_that_the_resident_redeems(
+    client: TestClient, site: Site
+) -> None:
+    person = site.people()[-1]
+    assert sign_in(client, "staff", "demo-staff-2024").status_code == 303
+    url = f"/office/c/{site.world.community_id}/people/{person.id}/invitation"
+    form = client.get(url)
+    shown = client.post(url, data={"csrf_token": csrf_of(form.text), "login": "zhao.lei"})
+    assert shown.status_code == 200
+    code = re.search(r'<dd class="code">([A-Z0-9-]+)</dd>', shown.text)
+    assert code, "the code is not shown"
+    client.cookies.clear()
+    assert redeem(client, "zhao.lei", code.group(1)).headers["location"] == "/my"
+
+
+def test_a_browser_gets_a_page_with_the_plain_message_when_a_form_is_refused(
+    client: TestClient,
+) -> None:
+    client.get("/signin")
+    response = client.post(
+        "/signin",
+        data={"csrf_token": "forged.token", "login": "resident", "password": "x"},
+        headers=HTML,
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "表单已过期或来源不明" in response.text and 'role="alert"' in response.text

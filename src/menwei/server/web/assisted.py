@@ -21,6 +21,7 @@ PREFIX = "/office/c/{community_id}/people/{person_id}"
 router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
 
 ConsentHelp = Annotated[Caller, Depends(InCommunity("consent:write"))]
+Inviting = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 EnrolHelp = Annotated[Caller, Depends(InCommunity("face:enrol"))]
 CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
 
@@ -86,3 +87,40 @@ def assisted_enrol(
 @router.get("/enrolled")
 def assisted_done(person_id: uuid.UUID, caller: EnrolHelp, request: Request) -> Response:
     return render(request, "assisted_done.html")
+
+
+@router.get("/invitation")
+def invitation_form(
+    person_id: uuid.UUID, caller: Inviting, request: Request, uow: UowDep
+) -> Response:
+    """The office prepares a resident's first sign-in: a user name and a one-time code."""
+    acting = privacy.acting_for(uow, caller, person_id)
+    base = _base(acting.person.community_id, person_id)
+    return render(
+        request, "office_invitation.html", person=acting.person, action=base + "/invitation"
+    )
+
+
+@router.post("/invitation")
+def invitation_issue(
+    person_id: uuid.UUID,
+    caller: Inviting,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    login: Annotated[str, Form(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")],
+) -> Response:
+    """The code is shown once, to hand over on paper; issuing again voids the earlier one."""
+    from menwei.server.web import invitations
+
+    check_csrf(request, csrf)
+    issued = invitations.issue(uow, caller, person_id, login)
+    acting = privacy.acting_for(uow, caller, person_id)
+    return render(
+        request,
+        "office_invitation.html",
+        person=acting.person,
+        issued=issued,
+        valid_until=issued.expires_at.strftime("%Y-%m-%d %H:%M"),
+        action=_base(acting.person.community_id, person_id) + "/invitation",
+    )

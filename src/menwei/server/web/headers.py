@@ -33,6 +33,8 @@ class PageHeadersMiddleware(BaseHTTPMiddleware):
         wants_html = "text/html" in request.headers.get("accept", "")
         if response.status_code == 401 and wants_html and request.method == "GET":
             response = RedirectResponse("/signin", status_code=303)
+        if response.status_code >= 400 and wants_html and _is_json(response):
+            response = await _error_page(request, response)
         camera = "camera=(self)" if CAMERA_PAGES.match(path) else "camera=()"
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -41,3 +43,21 @@ class PageHeadersMiddleware(BaseHTTPMiddleware):
         response.headers["Permissions-Policy"] = f"{camera}, microphone=(), geolocation=()"
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _is_json(response: Response) -> bool:
+    return response.headers.get("content-type", "").startswith("application/json")
+
+
+async def _error_page(request: Request, response: Response) -> Response:
+    """The API's translated error message, as a page a person can act on."""
+    import json
+
+    from menwei.server.web.templating import render
+
+    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+    try:
+        text = json.loads(body)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        text = ""
+    return render(request, "error.html", status_code=response.status_code, message=text)  # type: ignore[arg-type]
