@@ -166,7 +166,7 @@ def test_the_public_page_and_the_poster_fit_a_360_px_phone(served: tuple[Site, s
     site, base = served
     site.publish_notice()
     page.goto(f"{base}/c/{site.world.community_id}")
-    assert page.get_by_role("heading", name="阳光花园").is_visible()
+    assert page.get_by_role("heading", name="阳光花园", exact=True).is_visible()
     assert fits_the_phone(page)
     shot(page, "public-page")
     gate = site.world.door_ids["南大门"]

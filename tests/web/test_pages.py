@@ -293,3 +293,12 @@ def test_a_browser_gets_a_page_with_the_plain_message_when_a_form_is_refused(
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert "表单已过期或来源不明" in response.text and 'role="alert"' in response.text
+
+
+def test_a_notice_is_shown_with_its_headings_and_nothing_in_it_becomes_markup() -> None:
+    from menwei.server.web.templating import notice_html
+
+    html = str(notice_html("# 规则\n**处理者：** <script>alert(1)</script>\n\n## 目的"))
+    assert "<h3>规则</h3>" in html and "<h4>目的</h4>" in html
+    assert "<strong>处理者：</strong>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -6,6 +6,7 @@ The language is the visitor's choice (the ``menwei_lang`` cookie set by the swit
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from babel.support import NullTranslations, Translations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from menwei.server.i18n import LOCALES, negotiate
 
@@ -46,7 +48,25 @@ def environment(locale: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["notice"] = notice_html
     return env
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def notice_html(text: str) -> Markup:
+    """A notice's plain Markdown (headings, bold, paragraphs) as HTML; everything is escaped
+    first, so nothing in a notice can inject markup."""
+    out: list[str] = []
+    for line in str(text).splitlines():
+        level = len(line) - len(line.lstrip("#"))
+        body = _BOLD.sub(r"<strong>\1</strong>", str(escape(line[level:].strip())))
+        if 0 < level <= 3:
+            out.append(f"<h{level + 2}>{body}</h{level + 2}>")
+        elif body:
+            out.append(f"<p>{body}</p>")
+    return Markup("\n".join(out))  # noqa: S704 (every piece was escaped above)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
