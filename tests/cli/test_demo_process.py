@@ -66,6 +66,11 @@ def test_the_demo_starts_and_answers_with_a_documented_login(tmp_path: Path) -> 
             f"{base}/api/v1/communities/{community_id}/people?limit=500", headers=headers
         ).json()
         assert 80 <= len(people["items"]) <= 130
+        # The pages a newcomer opens from the printed addresses.
+        public = httpx.get(f"{base}/c/{community_id}")
+        assert public.status_code == 200
+        assert "阳光花园" in public.text
+        assert httpx.get(f"{base}/signin").status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -75,3 +80,4 @@ def test_the_demo_starts_and_answers_with_a_documented_login(tmp_path: Path) -> 
             output, _ = process.communicate()
     assert "demo-staff-2024" in output
     assert f"http://127.0.0.1:{port}" in output
+    assert f"http://127.0.0.1:{port}/c/{community_id}" in output

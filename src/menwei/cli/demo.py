@@ -59,7 +59,13 @@ def register(app: typer.Typer) -> None:
         for login, password, role in DEMO_LOGINS:
             table.add_row(login, password, role.value)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
-        console.print(f"menwei 演示 / demo: http://{shown_host}:{port}/docs")
+        site = f"http://{shown_host}:{port}"
+        gate_door = next(iter(world.door_ids.values()))
+        console.print(f"menwei 演示 / demo: {site}")
+        console.print(f"  公示页 / public page: {site}/c/{world.community_id}")
+        console.print(f"  门口海报 / door poster: {site}/c/{world.community_id}/poster/{gate_door}")
+        console.print(f"  居民 / residents: {site}/signin  (resident / demo-resident-2024)")
+        console.print(f"  接口 / API: {site}/docs")
         console.print(f"阳光花园: {world.people} residents, database {folder / DEMO_DB}")
         console.print(table)
         if demo_gate is not None:
