@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
 
         from menwei.server import create_app
         from menwei.server.demo import DEMO_LOGINS, seed_demo
+        from menwei.server.heap import freeze_startup_heap
         from menwei.settings import Settings
         from menwei.store.engine import make_engine
         from menwei.store.migrate import upgrade
@@ -72,9 +73,11 @@ def register(app: typer.Typer) -> None:
             console.print(
                 "模拟闸机 / simulated gate: 南大门, simulated door, a card every few seconds"
             )
+        server_app = create_app(settings, engine=engine)
+        freeze_startup_heap()
         try:
             uvicorn.run(
-                create_app(settings, engine=engine),
+                server_app,
                 host=host,
                 port=port,
                 log_level="info",

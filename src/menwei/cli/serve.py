@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from menwei.server import create_app
+        from menwei.server.heap import freeze_startup_heap
         from menwei.settings import InsecureSettingsError, get_settings
         from menwei.store.errors import StoreError
         from menwei.store.migrate import upgrade
@@ -31,8 +32,10 @@ def register(app: typer.Typer) -> None:
         except StoreError as error:
             typer.echo(f"menwei serve: {error.message_zh}\n{error.message_en}", err=True)
             raise typer.Exit(2) from None
+        server_app = create_app(settings)
+        freeze_startup_heap()
         uvicorn.run(
-            create_app(settings),
+            server_app,
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
