@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from menwei.gate.errors import LocalStateError
+from menwei.gate.sqlite_file import open_durable
 from menwei.privacy.errors import PrivacyError, VaultError
 from menwei.privacy.keys import KEY_BYTES, KekRing
 
@@ -119,11 +120,7 @@ class LocalState:
         self._ring = device_key
         self._lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA secure_delete=ON")
+            self._db = open_durable(path, "secure_delete=ON")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as error:
             raise LocalStateError(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from menwei.gate.errors import OutboxError
+from menwei.gate.sqlite_file import open_durable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -66,11 +67,7 @@ class Outbox:
         self._clock = clock
         self._lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db = open_durable(path, "busy_timeout=5000")
             self._db.execute(SCHEMA)
         except sqlite3.DatabaseError as error:
             raise OutboxError(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from menwei.store.csv_cells import defuse
 from menwei.store.errors import StoreError
 from menwei.store.records import AccessEvent, EventFilter, EventPage
-from menwei.store.repositories.event_insert import insert_events
+from menwei.store.repositories.event_insert import COLUMNS, insert_events
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import DoorRow, EventRow
 
@@ -36,20 +36,8 @@ CSV_COLUMNS = (
     "flag",
     "liveness",
 )
-_FIELDS = (
-    "idempotency_key",
-    "community_id",
-    "door_id",
-    "device_id",
-    "occurred_at",
-    "direction",
-    "credential_kind",
-    "person_id",
-    "outcome",
-    "reason_code",
-    "flag",
-    "liveness",
-)
+#: the event's own fields, in the insert's column order; ``received_at`` is stamped by the store
+_FIELDS = tuple(name for name in COLUMNS if name != "received_at")
 
 
 class InvalidEvent(StoreError):
