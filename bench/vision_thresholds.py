@@ -2,9 +2,10 @@
 
     nice -n 10 .venv/bin/python bench/vision_thresholds.py [--write]
 
-Every image of both sets is embedded exactly as the gate does it (YuNet at native size up to
-640 px, SFace, no flip). Impostor scores are *all* pairs of images of different people: about
-29.6 million on LFW and 277,000 on NUAA. Genuine scores are all pairs of images of the same person.
+Every image of both sets is embedded exactly as the gate does it (``FaceDetector``'s two-step
+search, SFace, no flip; LFW's 250-px photos get one native-size pass). Impostor scores are
+*all* pairs of images of different people: about 29.6 million on LFW and 277,000 on NUAA.
+Genuine scores are all pairs of images of the same person.
 
 The rule, for a gallery of ``GALLERY`` people (a stranger is compared with every template, so the
 chance that some template reaches a threshold is about GALLERY × the per-comparison FAR):
@@ -108,8 +109,9 @@ def choose(
             "command": "nice -n 10 .venv/bin/python bench/vision_thresholds.py --write",
             "date": datetime.now(UTC).date().isoformat(),
             "embedding": (
-                "YuNet 2023mar (native size up to 640 px, score >= 0.6, face nearest the "
-                "centre) + SFace 2021dec, no flip"
+                "YuNet 2023mar (frames over 320 px: a 320-px coarse pass, then each face again "
+                "on a native-size crop; smaller frames: one native pass; score >= 0.6, face "
+                "nearest the centre) + SFace 2021dec, no flip"
             ),
             "rule": (
                 f"confident: LFW all-pairs FAR <= {CONFIDENT_FAR:g} and NUAA live impostor max "

@@ -79,5 +79,7 @@ def test_a_mirrored_face_mirrors_its_box_and_swaps_its_eyes(
     face = detector.detect(astronaut)[0]
     mirrored = face.flipped(512)
     seen = detector.detect(np.ascontiguousarray(astronaut[:, ::-1]))[0]
-    assert abs(mirrored.box[0] - seen.box[0]) < 5
-    assert np.abs(mirrored.landmarks - seen.landmarks).max() < 6
+    # YuNet's own jitter between the two images is up to ~7 px (0.15 eye distances); a wrong
+    # mapping (eyes not swapped, box not mirrored) is off by a whole eye distance (~47 px).
+    assert abs(mirrored.box[0] - seen.box[0]) < 8
+    assert np.abs(mirrored.landmarks - seen.landmarks).max() < 8

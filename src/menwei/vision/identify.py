@@ -94,7 +94,7 @@ def search_all(
     probe_vectors, probe_owner = [], []
     distractor_vectors = []
     for name, files in identities.items():
-        usable = [vectors[p] for p in files if vectors.get(p) is not None]
+        usable = [v for v in (vectors.get(p) for p in files) if v is not None]
         if len(files) >= 2 and usable:
             gallery_names.append(name)
             gallery_vectors.append(usable[0])

@@ -164,15 +164,17 @@ def head_pose(landmarks: np.ndarray) -> tuple[float, float, float]:
     return yaw, pitch, roll
 
 
-def _face_region(grey: np.ndarray, face: Face) -> np.ndarray:
-    """The face box shrunk to 112×112 (what sharpness, light and contrast are measured on)."""
-    height, width = grey.shape
+def _face_region(image: np.ndarray, face: Face) -> np.ndarray:
+    """The face box in grey, shrunk to 112×112 (what sharpness, light and contrast are
+    measured on). Only the box is converted to grey: the rest of the frame is never read."""
+    height, width = image.shape[:2]
     x, y, w, h = face.box
     x0, y0 = max(0, math.floor(x)), max(0, math.floor(y))
     x1, y1 = min(width, math.ceil(x + w)), min(height, math.ceil(y + h))
     if x1 - x0 < 2 or y1 - y0 < 2:
         return np.zeros((_REGION, _REGION), dtype=np.uint8)
-    return cv2.resize(grey[y0:y1, x0:x1], (_REGION, _REGION), interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    return cv2.resize(grey, (_REGION, _REGION), interpolation=cv2.INTER_AREA)
 
 
 def outside_share(face: Face, width: int, height: int) -> float:
@@ -195,8 +197,8 @@ def outside_share(face: Face, width: int, height: int) -> float:
 
 def measure(image: np.ndarray, face: Face) -> Measures:
     """Every quality measure of ``face`` in ``image``."""
-    grey = cv2.cvtColor(as_bgr(image), cv2.COLOR_BGR2GRAY)
-    region = _face_region(grey, face)
+    image = as_bgr(image)
+    region = _face_region(image, face)
     # Edge energy relative to contrast: a dim but sharp face is not "blurry".
     sharpness = float(cv2.Laplacian(region, cv2.CV_64F).std() / max(float(region.std()), 1.0))
     yaw, pitch, roll = head_pose(face.landmarks)
@@ -208,7 +210,7 @@ def measure(image: np.ndarray, face: Face) -> Measures:
         yaw=yaw,
         pitch=pitch,
         roll=roll,
-        outside=outside_share(face, grey.shape[1], grey.shape[0]),
+        outside=outside_share(face, image.shape[1], image.shape[0]),
     )
 
 
