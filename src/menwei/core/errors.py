@@ -7,20 +7,34 @@ secret, a template or an image.
 
 from __future__ import annotations
 
+from typing import Any
 
-class CoreError(Exception):
-    """Base of every domain error. ``code`` is stable and machine-readable."""
 
-    code = "core_error"
+class BilingualError(Exception):
+    """What every layer's error tree (core, privacy, store, governance) is built on: a stable
+    ``code``, a message in zh-CN and in English, and optional details without secrets.
 
-    def __init__(self, message_zh: str, message_en: str) -> None:
+    Each layer keeps its own base class (``CoreError``, ``StoreError`` …) so callers can still
+    catch one layer's errors without catching another's.
+    """
+
+    code = "error"
+
+    def __init__(self, message_zh: str, message_en: str, **details: Any) -> None:
         super().__init__(message_en)
         self.message_zh = message_zh
         self.message_en = message_en
+        self.details = details
 
     def message(self, locale: str = "zh-CN") -> str:
         """The user-facing text in ``locale`` (zh-CN unless it asks for English)."""
         return self.message_en if locale.lower().startswith("en") else self.message_zh
+
+
+class CoreError(BilingualError):
+    """Base of every domain error. ``code`` is stable and machine-readable."""
+
+    code = "core_error"
 
 
 class InvalidConfiguration(CoreError):

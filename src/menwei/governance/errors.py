@@ -6,23 +6,13 @@ say what to do next. Nothing here carries a resident's name or contact details.
 
 from __future__ import annotations
 
-from typing import Any
+from menwei.core.errors import BilingualError
 
 
-class GovernanceError(Exception):
+class GovernanceError(BilingualError):
     """Base of every governance error. ``code`` is stable and machine-readable."""
 
     code = "governance_error"
-
-    def __init__(self, message_zh: str, message_en: str, **details: Any) -> None:
-        super().__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.details = details
-
-    def message(self, locale: str = "zh-CN") -> str:
-        """The message in the reader's language (zh-CN unless English is asked for)."""
-        return self.message_en if locale.lower().startswith("en") else self.message_zh
 
 
 class InvalidInput(GovernanceError):

@@ -16,10 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from menwei.core.errors import CoreError
-from menwei.governance.errors import GovernanceError
+from menwei.core.errors import BilingualError
 from menwei.server.i18n import message, negotiate
-from menwei.store.errors import StoreError
 
 log = logging.getLogger("menwei.server")
 
@@ -122,19 +120,14 @@ _DOMAIN_STATUS = {
 }
 
 
-def _is_domain_error(error: Exception) -> bool:
-    return hasattr(error, "message_zh") and hasattr(error, "message_en") and hasattr(error, "code")
-
-
 def domain_status(error: Exception) -> int:
     return _DOMAIN_STATUS.get(getattr(error, "code", ""), 422)
 
 
-def _domain_response(request: Request, error: Any) -> JSONResponse:
+def _domain_response(request: Request, error: BilingualError) -> JSONResponse:
     """A rule of the domain (core, store, privacy, governance) refused the request."""
-    locale = request_locale(request)
-    text = error.message_en if locale == "en" else error.message_zh
-    details = getattr(error, "details", None)
+    text = error.message(request_locale(request))
+    details = error.details
     if not isinstance(details, dict | list):
         details = {}
     return JSONResponse(error_body(error.code, text, details), status_code=domain_status(error))
@@ -195,19 +188,15 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=getattr(error, "headers", None),
         )
 
-    @app.exception_handler(CoreError)
-    @app.exception_handler(StoreError)
-    @app.exception_handler(GovernanceError)
-    async def _domain(
-        request: Request, error: CoreError | StoreError | GovernanceError
-    ) -> JSONResponse:
+    # One handler for all four rooms' errors: each is answered here, in the one error shape,
+    # so none reaches the catch-all below (which Starlette re-raises after answering).
+    @app.exception_handler(BilingualError)
+    async def _domain(request: Request, error: BilingualError) -> JSONResponse:
         return _domain_response(request, error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         # The type and the route only: exception text may quote input, tokens or personal data.
-        if _is_domain_error(error):
-            return _domain_response(request, error)
         log.error(
             "unexpected %s on %s %s",
             type(error).__name__,
