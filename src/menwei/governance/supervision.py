@@ -139,6 +139,8 @@ class CommunitySummary:
     votes: tuple[VoteRecord, ...] = ()
     #: Whether the community requires an owners' vote before face recognition (R16: its choice).
     vote_required: bool = True
+    #: The day face recognition was last switched off, while it stays off (``None`` if never on).
+    face_off_since: date | None = None
 
     def __post_init__(self) -> None:
         _checks.identifier("community_id", self.community_id)
@@ -168,6 +170,8 @@ class CommunitySummary:
             raise InvalidInput("overdue_questions", "不能多于未答复数", "it exceeds open")
         if self.face_on != (self.face_on_since is not None):
             raise InvalidInput("face_on_since", "启用时才有启用日期", "set it exactly when face_on")
+        if self.face_on and self.face_off_since is not None:
+            raise InvalidInput("face_off_since", "关闭时才有关闭日期", "set it only when off")
         object.__setattr__(self, "audit_status", AuditStatus(self.audit_status))
         object.__setattr__(self, "filing_status", FilingStatus(self.filing_status))
         object.__setattr__(self, "notices", tuple(self.notices))
@@ -199,6 +203,7 @@ class SupervisorRow:
     notices: tuple[NoticeRecord, ...]
     votes: tuple[VoteRecord, ...]
     concerns: tuple[Concern, ...]
+    face_off_since: date | None = None
 
     @property
     def every_face_door_has_alternative(self) -> bool:
@@ -250,6 +255,7 @@ def community_row(summary: CommunitySummary) -> SupervisorRow:
         notices=summary.notices,
         votes=summary.votes,
         concerns=tuple(concerns),
+        face_off_since=summary.face_off_since,
     )
 
 
@@ -314,6 +320,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "communities_with_concerns": ("需关注的小区", "communities with concerns"),
     "face_on": ("人脸识别已启用", "face recognition on"),
     "face_on_since": ("启用日期", "on since"),
+    "face_off_since": ("关闭日期", "off since"),
     "face_doors": ("人脸门数", "face doors"),
     "face_doors_with_alternative": ("有非人脸方式的人脸门", "face doors with a non-face way in"),
     "alternative_share": ("有非人脸方式的门占比(%)", "doors with a non-face way in (%)"),
@@ -344,6 +351,7 @@ ROW_COLUMNS = (
     "community_name",
     "face_on",
     "face_on_since",
+    "face_off_since",
     "face_doors",
     "alternative_share",
     "residents",

@@ -230,6 +230,14 @@ def give_consent(
         raise NotAllowed("该处理规则属于另一个小区。", "This notice belongs to another community.")
     minor = person.is_under_14(at.date())
     if minor:
+        if person.date_of_birth is None and channel is not Channel.GUARDIAN:
+            raise GuardianRequired(
+                "此人未登记出生日期，无法确认是否已满 14 周岁。请先在住户资料中填写出生日期，"
+                "再请本人同意；未满 14 周岁的须由登记的监护人同意。",
+                "This person has no date of birth on record, so we cannot tell whether they are "
+                "14 or over. Record the date of birth in their resident record first; a child "
+                "under 14 needs their linked guardian's consent.",
+            )
         if channel is not Channel.GUARDIAN or guardian is None:
             raise GuardianRequired(
                 "未满 14 周岁（或未登记出生日期）的人，须由其登记的监护人同意。",

@@ -610,26 +610,44 @@ def activate_face_recognition(
 def templates_for_gates(
     uow: UnitOfWork, kit: PrivacyKit, *, community_id: uuid.UUID
 ) -> dict[str, bytes]:
-    """Every template the community's gates may use today, opened, by person id.
+    """Every template the community's gates may use today, opened, by person id."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        usable = usable_for_gates(
+            store, community_id, store.templates.latest_for_community(community_id)
+        )
+    return kit.vault.unseal_many(usable)
+
+
+def usable_for_gates(
+    store: PrivacyStore, community_id: uuid.UUID, latest: Sequence[SealedTemplate]
+) -> list[SealedTemplate]:
+    """Those of ``latest`` (each person's newest template) the community's gates may use today.
 
     A template counts only with a live consent: under the current notice, or under an older
     one whose terms still cover it, or — when the community chose ``old_terms`` — under the
-    old terms until fresh consent is given. Suspended and withdrawn ones are left out.
+    old terms until fresh consent is given. Suspended and withdrawn ones are left out. The
+    consents are read in one batch and each notice version once, however many people.
     """
-    with uow:
-        store = PrivacyStore(uow.session)
-        current = store.notices.current(community_id)
-        if current is None:
-            return {}
-        on_new_terms = store.settings.get(community_id).on_new_terms
-        usable = []
-        for sealed in store.templates.latest_for_community(community_id):
-            consent = store.consents.live_for(_uuid_of(sealed.person_id))
-            consented = store.notices.get(community_id, consent.notice_version) if consent else None
-            status = template_status(consent, current, consented, on_new_terms)
-            if status is not TemplateStatus.SUSPENDED:
-                usable.append(sealed)
-    return kit.vault.unseal_many(usable)
+    current = store.notices.current(community_id)
+    if current is None:
+        return []
+    on_new_terms = store.settings.get(community_id).on_new_terms
+    consents = store.consents.live_for_many([_uuid_of(s.person_id) for s in latest])
+    notices: dict[int, NoticeVersion | None] = {}  # most consented to the same few versions
+    usable = []
+    for sealed in latest:
+        consent = consents.get(_uuid_of(sealed.person_id))
+        consented = None
+        if consent is not None:
+            version = consent.notice_version
+            if version not in notices:
+                notices[version] = store.notices.get(community_id, version)
+            consented = notices[version]
+        status = template_status(consent, current, consented, on_new_terms)
+        if status is not TemplateStatus.SUSPENDED:
+            usable.append(sealed)
+    return usable
 
 
 def fulfil_deletion_request(

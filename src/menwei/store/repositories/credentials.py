@@ -214,6 +214,24 @@ class CredentialRepository:
     def get(self, credential_id: uuid.UUID, scope: CommunityScope) -> AnyCredential:
         return self._convert(self._row(credential_id, scope))
 
+    def get_many(
+        self, credential_ids: Sequence[uuid.UUID], scope: CommunityScope
+    ) -> dict[uuid.UUID, AnyCredential]:
+        """The credentials of ``credential_ids`` within ``scope``, a few queries for any number;
+        ids not found (or outside the scope) are simply absent."""
+        wanted = sorted(set(credential_ids))
+        rows: list[CredentialRow] = []
+        for start in range(0, len(wanted), 500):
+            rows.extend(
+                self._session.scalars(
+                    select(CredentialRow).where(
+                        CredentialRow.id.in_(wanted[start : start + 500]),
+                        scope.clause(CredentialRow.community_id),
+                    )
+                ).all()
+            )
+        return {credential.id: credential for credential in self._convert_all(rows)}
+
     def of_person(self, person_id: uuid.UUID, scope: CommunityScope) -> list[AnyCredential]:
         rows = self._session.scalars(
             select(CredentialRow)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -277,6 +277,48 @@ class EventRepository:
             .group_by(EventRow.outcome)
         )
         return {outcome: int(n) for outcome, n in self._session.execute(query).all()}
+
+    def count_in_windows(
+        self, wanted: EventFilter, scope: CommunityScope, edges: Sequence[datetime]
+    ) -> dict[tuple[int, str, str], int]:
+        """Counts per (window, credential kind, outcome), window ``i`` from ``edges[i]`` to
+        ``edges[i + 1]``: e.g. the 24 hours of a day in the community's own time zone.
+
+        Aggregated in SQL with one ``CASE`` over the edges, so it reads the same on SQLite and
+        PostgreSQL whatever the time zone; events outside the edges are not counted.
+        """
+        if len(edges) < 2:
+            return {}
+        window = case(
+            *(
+                (EventRow.occurred_at < edge, index - 1)
+                for index, edge in enumerate(edges)
+                if index
+            ),
+            else_=-1,
+        )
+        # Labelled in a subquery and grouped outside it: PostgreSQL binds the edges as
+        # parameters, and would not see a repeated CASE in GROUP BY as the same expression.
+        labelled = (
+            select(
+                window.label("slot"),
+                EventRow.credential_kind.label("kind"),
+                EventRow.outcome.label("outcome"),
+            )
+            .where(
+                *_conditions(wanted, scope),
+                EventRow.occurred_at >= edges[0],
+                EventRow.occurred_at < edges[-1],
+            )
+            .subquery()
+        )
+        query = select(labelled.c.slot, labelled.c.kind, labelled.c.outcome, func.count()).group_by(
+            labelled.c.slot, labelled.c.kind, labelled.c.outcome
+        )
+        return {
+            (int(index), kind, outcome): int(n)
+            for index, kind, outcome, n in self._session.execute(query).all()
+        }
 
     def by_key(self, idempotency_key: str, scope: CommunityScope) -> AccessEvent | None:
         row = self._session.scalar(

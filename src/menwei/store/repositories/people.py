@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,9 @@ from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, HouseholdMembershipRow, PersonRow, UnitRow
+
+#: ids per ``IN (…)`` list, well below every driver's limit on bound parameters
+_CHUNK = 500
 
 
 def person_from_row(row: PersonRow) -> Person:
@@ -146,6 +150,40 @@ class PersonRepository:
             name=name_contains,
         )
         return int(self._session.scalar(query) or 0)
+
+    def get_many(
+        self, person_ids: Iterable[uuid.UUID], scope: CommunityScope
+    ) -> dict[uuid.UUID, Person]:
+        """The people of ``person_ids`` within ``scope``, a few queries for any number; ids not
+        found (or outside the scope) are simply absent."""
+        wanted = sorted(set(person_ids))
+        found: dict[uuid.UUID, Person] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self._session.scalars(
+                select(PersonRow).where(
+                    PersonRow.id.in_(wanted[start : start + _CHUNK]),
+                    scope.clause(PersonRow.community_id),
+                )
+            ).all()
+            found.update((row.id, person_from_row(row)) for row in rows)
+        return found
+
+    def communities_of(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        """The community of each person that exists (a query per 500 ids); unknown ids are left out.
+
+        Unscoped on purpose: callers use it to check a claim (a device naming a person) against
+        their own community, never to show anything.
+        """
+        wanted = sorted(set(person_ids))
+        found: dict[uuid.UUID, uuid.UUID] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self._session.execute(
+                select(PersonRow.id, PersonRow.community_id).where(
+                    PersonRow.id.in_(wanted[start : start + _CHUNK])
+                )
+            ).all()
+            found.update((person_id, community_id) for person_id, community_id in rows)
+        return found
 
     def wards_of(self, guardian_id: uuid.UUID, scope: CommunityScope) -> builtins.list[Person]:
         """The children whose consent ``guardian_id`` gives (R4)."""
