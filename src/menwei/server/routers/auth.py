@@ -20,6 +20,7 @@ from menwei.server.deps import (
 )
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import accounts
+from menwei.server.web import csrf
 
 router = APIRouter(prefix=API_PREFIX + "/auth", tags=["auth"])
 me_router = APIRouter(prefix=API_PREFIX, tags=["auth"])
@@ -47,6 +48,13 @@ class AccountPublic(BaseModel):
 class SignedIn(BaseModel):
     account: AccountPublic
     expires_at: datetime
+
+
+class SessionOpened(SignedIn):
+    csrf_token: str = Field(
+        description="Send in the X-CSRF-Token header with every change made with this session's "
+        "cookie."
+    )
 
 
 class TokenIssued(SignedIn):
@@ -80,7 +88,7 @@ def _client(request: Request) -> str:
 @router.post("/login")
 def login(
     body: LoginRequest, request: Request, response: Response, uow: UowDep, settings: SettingsDep
-) -> SignedIn:
+) -> SessionOpened:
     """Open a browser session: an HttpOnly, SameSite=Lax cookie (Secure outside the demo)."""
     issued = accounts.sign_in(
         uow,
@@ -99,7 +107,13 @@ def login(
         secure=settings.cookie_secure,
         path="/",
     )
-    return SignedIn(account=_public(issued.account), expires_at=issued.expires_at)
+    nonce = csrf.ensure_nonce(request)
+    csrf.set_nonce_cookie(request, response, nonce)
+    return SessionOpened(
+        account=_public(issued.account),
+        expires_at=issued.expires_at,
+        csrf_token=csrf.csrf_token(request, nonce, session=issued.secret),
+    )
 
 
 @router.post("/token")

@@ -34,7 +34,12 @@
   function post(url, field, blobs) {
     var form = new FormData();
     blobs.forEach(function (blob, i) { form.append(field, blob, "frame" + i + ".jpg"); });
-    return fetch(url, { method: "POST", body: form, credentials: "same-origin" });
+    return fetch(url, {
+      method: "POST",
+      body: form,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": root.dataset.csrfToken }
+    });
   }
 
   function enrol() {
