@@ -1,10 +1,12 @@
 """What a gate's sync costs the server when face templates travel, sealed to the gate's key.
 
 One community of ``--people`` residents, each with a consent, a template in the vault and a
-live face credential. A device pulls everything (pages of 500), then, after one withdrawal,
-pulls again: the figures are the server's time per pull, in process (no network), including
-opening the templates from the vault, sealing each one to the device's X25519 key and writing
-the audit entries. Templates here are random unit vectors: only their number matters.
+live face credential. A device pulls everything (pages of 500), once without a transport key
+(the gate records alone: people, memberships, credentials) and once with one, then, after one
+withdrawal, pulls again: the figures are the server's time per pull, in process (no network),
+including opening the templates from the vault, sealing each one to the device's X25519 key
+and writing the audit entries. Templates here are random unit vectors: only their number
+matters.
 
     .venv/bin/python bench/device_sync.py [--people 1000] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
@@ -147,6 +149,10 @@ def main() -> None:
         key = base64.b64encode(DeviceKeyPair.generate().public_key).decode()
         headers = {"Authorization": f"Bearer {world.device_token}", DEVICE_KEY_HEADER: key}
         with TestClient(app) as client:
+            # Without a transport key no template travels: this is the cost of the records alone.
+            records_only = {"Authorization": headers["Authorization"]}
+            _, _, seconds = _pull_all(client, records_only, "0")
+            print(f"first sync without templates (no device key): {seconds:.2f} s")
             cursor, templates, seconds = _pull_all(client, headers, "0")
             print(f"first sync: {templates} sealed templates in {seconds:.2f} s")
             with uow:

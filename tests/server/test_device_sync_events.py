@@ -34,7 +34,7 @@ def test_each_liveness_verdict_is_accepted_from_a_gate(client, world) -> None:  
         ]
     }
     response = client.post(INGEST, json=batch, headers=world.auth("device_a"))
-    assert response.json() == {"received": 4, "stored": 4, "duplicates": 0}
+    assert response.json() == {"received": 4, "stored": 4, "duplicates": 0, "refused": []}
     staff = world.auth("community_staff")
     events = f"/api/v1/communities/{world.a.community_id}/events"
     page = client.get(events, headers=staff).json()

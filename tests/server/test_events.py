@@ -28,9 +28,9 @@ def test_a_batch_is_stored_once_even_when_sent_twice(client, world) -> None:  # 
     batch = {"events": [_event(world.a.gate_id, n) for n in range(100)]}
     first = client.post(INGEST, json=batch, headers=world.auth("device_a"))
     assert first.status_code == 200, first.text
-    assert first.json() == {"received": 100, "stored": 100, "duplicates": 0}
+    assert first.json() == {"received": 100, "stored": 100, "duplicates": 0, "refused": []}
     again = client.post(INGEST, json=batch, headers=world.auth("device_a"))
-    assert again.json() == {"received": 100, "stored": 0, "duplicates": 100}
+    assert again.json() == {"received": 100, "stored": 0, "duplicates": 100, "refused": []}
     page = client.get(
         f"/api/v1/communities/{world.a.community_id}/events?with_total=true&limit=10",
         headers=world.auth("community_staff"),
@@ -51,7 +51,7 @@ def test_an_overlapping_retry_stores_only_the_new_events_and_counts_them_once(
         json={"events": [_event(world.a.gate_id, n) for n in range(5, 15)]},
         headers=world.auth("device_a"),
     )
-    assert overlap.json() == {"received": 10, "stored": 5, "duplicates": 5}
+    assert overlap.json() == {"received": 10, "stored": 5, "duplicates": 5, "refused": []}
     metrics = client.get("/metrics").text
     allowed = sum(1 for n in range(15) if n % 3)
     assert f'menwei_decisions_total{{outcome="allow"}} {float(allowed)}' in metrics

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from menwei.core import CredentialKind, Direction
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
+from menwei.server.errors import request_locale
 from menwei.server.pagination import CursorPage
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import events
@@ -61,10 +62,19 @@ class EventBatch(BaseModel):
     events: Annotated[list[EventReport], Field(min_length=1)]
 
 
+class RefusedEventPublic(BaseModel):
+    idempotency_key: str
+    code: str
+    message: str
+
+
 class IngestReceiptPublic(BaseModel):
     received: int
     stored: int
     duplicates: int
+    refused: list[RefusedEventPublic] = Field(
+        default=[], description="Events not stored, each with the reason; the rest are stored."
+    )
 
 
 def event_public(e: AccessEvent) -> EventPublic:
@@ -148,6 +158,17 @@ def ingest_events(
     receipt = events.ingest(
         uow, caller, reported, request.app.state.metrics, max_batch=settings.max_ingest_batch
     )
+    english = request_locale(request) == "en"
     return IngestReceiptPublic(
-        received=receipt.received, stored=receipt.stored, duplicates=receipt.duplicates
+        received=receipt.received,
+        stored=receipt.stored,
+        duplicates=receipt.duplicates,
+        refused=[
+            RefusedEventPublic(
+                idempotency_key=r.idempotency_key,
+                code=r.code,
+                message=r.message_en if english else r.message_zh,
+            )
+            for r in receipt.refused
+        ],
     )

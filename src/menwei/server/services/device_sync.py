@@ -14,7 +14,7 @@ import base64
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from menwei.core import AccessGroup, Card, FaceCredential, Person, PinCredential, Validity
 from menwei.server.deps import Caller
@@ -24,13 +24,15 @@ from menwei.store.errors import NotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
+Action = Literal["upsert", "delete"]
+
 
 @dataclass(frozen=True, slots=True)
 class Record:
     kind: str
     id: str
     version: int
-    action: str  # "upsert" or "delete"
+    action: Action
     payload: dict[str, Any] | None
 
 
@@ -151,11 +153,36 @@ def pull(
     now = datetime.now(UTC)
     with uow:
         changes = uow.changes.since(community_id, cursor, limit=limit)
+        known = _prefetch(uow, scope, changes, now)
         for change in changes:
-            for record in _records_for(uow, scope, principal.door_ids, change, now):
+            for record in _records_for(uow, scope, principal.door_ids, change, known):
                 records[(record.kind, record.id)] = record
     last = changes[-1].seq if changes else cursor
     return ChangePage(list(records.values()), last, len(changes) >= limit)
+
+
+@dataclass(frozen=True, slots=True)
+class _Current:
+    """The current state of the people and credentials a page of changes names, read with a
+    few queries for the whole page instead of one or more per change."""
+
+    people: dict[uuid.UUID, Person]
+    group_ids: dict[uuid.UUID, list[uuid.UUID]]
+    credentials: dict[uuid.UUID, object]
+
+
+def _prefetch(uow: UnitOfWork, scope: CommunityScope, changes: Any, now: datetime) -> _Current:
+    def named(entity: str) -> set[uuid.UUID]:
+        return {
+            uuid.UUID(c.entity_id) for c in changes if c.entity == entity and c.action != "delete"
+        }
+
+    people = uow.people.get_many(named("person"), scope)
+    return _Current(
+        people=people,
+        group_ids=uow.access.group_ids_of(people, now),
+        credentials=dict(uow.credentials.get_many(sorted(named("credential")), scope)),
+    )
 
 
 def _records_for(
@@ -163,7 +190,7 @@ def _records_for(
     scope: CommunityScope,
     door_ids: frozenset[uuid.UUID],
     change: Any,
-    now: datetime,
+    known: _Current,
 ) -> list[Record]:
     seq, entity, key = change.seq, change.entity, str(change.entity_id)
     deleted = change.action == "delete"
@@ -193,8 +220,10 @@ def _records_for(
         if entity == "person":
             if deleted:
                 return gone("person", "membership")
-            person = uow.people.get(uuid.UUID(key), scope)
-            groups = [str(g.id) for g in uow.access.groups_of(person.id, now)]
+            person = known.people.get(uuid.UUID(key))
+            if person is None:
+                return []  # changed, then deleted before this pull: a later change says so
+            groups = [str(g) for g in known.group_ids.get(person.id, [])]
             return [
                 Record("person", key, seq, "upsert", person_record(person)),
                 Record("membership", key, seq, "upsert", {"person_id": key, "group_ids": groups}),
@@ -202,7 +231,8 @@ def _records_for(
         if entity == "credential":
             if deleted:
                 return gone("card", "pin", "face")
-            shaped = credential_record(uow.credentials.get(uuid.UUID(key), scope))
+            credential = known.credentials.get(uuid.UUID(key))
+            shaped = None if credential is None else credential_record(credential)
             return [] if shaped is None else [Record(shaped[0], key, seq, "upsert", shaped[1])]
         if entity == "access_group":
             if deleted:

@@ -73,3 +73,43 @@ def revoke(uow: UnitOfWork, caller: Caller, device_id: uuid.UUID) -> Device:
         uow.devices.revoke(device_id, datetime.now(UTC), caller.scope)
         uow.commit()
         return uow.devices.get(device_id, caller.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """What the office can tell about a gate's copy: how many face templates it was sent and
+    when last; whether its transport key is pinned. Never the templates themselves."""
+
+    templates: int
+    templates_synced_at: datetime | None
+    key_pinned: bool
+
+
+def sync_states(
+    uow: UnitOfWork, caller: Caller, listed: list[Device]
+) -> dict[uuid.UUID, SyncState]:
+    """The sync state of each device in ``listed`` (devices the caller has already read)."""
+    from sqlalchemy import func, select
+
+    from menwei.store.privacy_tables import TemplateDeviceRow
+
+    ids = [device.id for device in listed]
+    with uow:
+        rows = uow.session.execute(
+            select(
+                TemplateDeviceRow.device_id,
+                func.count(),
+                func.max(TemplateDeviceRow.synced_at),
+            )
+            .where(TemplateDeviceRow.device_id.in_(ids))
+            .group_by(TemplateDeviceRow.device_id)
+        ).all()
+    held = {device_id: (count, latest) for device_id, count, latest in rows}
+    return {
+        device.id: SyncState(
+            templates=int(held.get(device.id, (0, None))[0]),
+            templates_synced_at=held.get(device.id, (0, None))[1],
+            key_pinned=device.transport_public_key is not None,
+        )
+        for device in listed
+    }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,13 +36,70 @@ class ReportedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class RefusedEvent:
+    """One event of a batch that was not stored, and why (the others are stored regardless)."""
+
+    idempotency_key: str
+    code: str
+    message_zh: str
+    message_en: str
+
+
+def person_not_in_community(key: str) -> RefusedEvent:
+    return RefusedEvent(
+        key,
+        "person_not_in_community",
+        "该记录中的人员不属于本设备所在的小区，此条未保存；其他记录已保存。",
+        "The person named in this event is not of this device's community; this event was not "
+        "stored, the others were.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class IngestReceipt:
     received: int
     stored: int
+    refused: tuple[RefusedEvent, ...] = ()
 
     @property
     def duplicates(self) -> int:
-        return self.received - self.stored
+        return self.received - self.stored - len(self.refused)
+
+
+def _admitted(
+    uow: UnitOfWork,
+    reported: Sequence[ReportedEvent],
+    community_id: uuid.UUID,
+    device_id: uuid.UUID,
+) -> tuple[tuple[RefusedEvent, ...], list[AccessEvent]]:
+    """The events refused for naming a person of another community, and the rest as stored
+    events (a person who no longer exists is left out of the event, not the event itself)."""
+    communities = uow.people.communities_of(e.person_id for e in reported if e.person_id)
+    refused = tuple(
+        person_not_in_community(e.idempotency_key)
+        for e in reported
+        if e.person_id in communities and communities[e.person_id] != community_id
+    )
+    turned_away = {r.idempotency_key for r in refused}
+    events = [
+        AccessEvent(
+            idempotency_key=e.idempotency_key,
+            community_id=community_id,
+            door_id=e.door_id,
+            device_id=device_id,
+            occurred_at=e.occurred_at,
+            direction=e.direction,
+            credential_kind=e.credential_kind,
+            outcome=e.outcome,
+            reason_code=e.reason_code,
+            person_id=e.person_id if e.person_id in communities else None,
+            flag=e.flag,
+            liveness=e.liveness,
+        )
+        for e in reported
+        if e.idempotency_key not in turned_away
+    ]
+    return refused, events
 
 
 def ingest(
@@ -55,7 +113,10 @@ def ingest(
     """Store a device's batch exactly once: a re-sent or overlapping batch stores nothing twice.
 
     Every event must be for one of the device's own doors; one foreign door refuses the whole
-    batch, so a stolen token of one gate cannot write history for another.
+    batch, so a stolen token of one gate cannot write history for another. An event naming a
+    person of another community is refused on its own and named in the receipt; one naming a
+    person who no longer exists (erased after the gate saw them) is kept without the name, as
+    deleting a person leaves their stored events.
     """
     if len(reported) > max_batch:
         raise InvalidRequest(reason=f"batch of {len(reported)} events; at most {max_batch}")
@@ -66,24 +127,8 @@ def ingest(
     if foreign:
         raise Forbidden(code="device_door_forbidden", details={"door_ids": foreign})
     (community_id,) = principal.community_ids
-    events = [
-        AccessEvent(
-            idempotency_key=e.idempotency_key,
-            community_id=community_id,
-            door_id=e.door_id,
-            device_id=principal.id,
-            occurred_at=e.occurred_at,
-            direction=e.direction,
-            credential_kind=e.credential_kind,
-            outcome=e.outcome,
-            reason_code=e.reason_code,
-            person_id=e.person_id,
-            flag=e.flag,
-            liveness=e.liveness,
-        )
-        for e in reported
-    ]
     with uow:
+        refused, events = _admitted(uow, reported, community_id, principal.id)
         stored = uow.events.add_many(events)
         if 0 < stored < len(events):
             # An overlapping retry: find which ones were new so the metrics count each once.
@@ -99,7 +144,7 @@ def ingest(
     for event in fresh:
         metrics.decisions.labels(event.outcome).inc()
     metrics.events_ingested.inc(stored)
-    return IngestReceipt(len(events), stored)
+    return IngestReceipt(len(reported), stored, refused)
 
 
 def page(
@@ -122,3 +167,51 @@ def export_csv(
 ) -> Iterator[str]:
     """The matching events as CSV, read in short transactions while the client downloads."""
     return events_csv(iter_events(session_factory, wanted, caller.scope))
+
+
+#: The credential kinds a passage chart shows, in the order the office reads them.
+CHART_KINDS = ("card", "pin", "qr", "face")
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """One day's passages in the community's time zone: per hour and per credential kind,
+    each as (allowed, refused)."""
+
+    day: date
+    hours: tuple[tuple[int, int], ...]
+    kinds: dict[str, tuple[int, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(a + d for a, d in self.hours)
+
+
+def day_edges(day: date, zone: ZoneInfo) -> list[datetime]:
+    """The 25 instants bounding the 24 local hours of ``day`` (UTC-aware)."""
+    start = datetime.combine(day, time(), zone)
+    return [(start + timedelta(hours=h)).astimezone(UTC) for h in range(25)]
+
+
+def day_counts(uow: UnitOfWork, caller: Caller, wanted: EventFilter, day: date) -> DayCounts:
+    """The chart figures for ``day``: the filter's other fields apply, its time range does not."""
+    assert caller.community_id is not None
+    with uow:
+        community = uow.places.community(caller.community_id, caller.scope)
+        counted = uow.events.count_in_windows(
+            replace(wanted, since=None, until=None),
+            caller.scope,
+            day_edges(day, ZoneInfo(community.timezone)),
+        )
+    hours = [[0, 0] for _ in range(24)]
+    kinds = {kind: [0, 0] for kind in CHART_KINDS}
+    for (hour, kind, outcome), n in counted.items():
+        column = 0 if outcome == "allow" else 1
+        if 0 <= hour < 24:
+            hours[hour][column] += n
+        kinds.setdefault(kind, [0, 0])[column] += n
+    return DayCounts(
+        day=day,
+        hours=tuple((a, d) for a, d in hours),
+        kinds={kind: (a, d) for kind, (a, d) in kinds.items()},
+    )

@@ -28,21 +28,19 @@ from typing import Any
 from sqlalchemy import select
 
 from menwei.privacy.audit import AuditAction
-from menwei.privacy.consent import TemplateStatus, template_status
 from menwei.privacy.transport import seal_for_device
 from menwei.privacy.vault import SealedTemplate
 from menwei.server.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.settings import Settings
-from menwei.store.errors import NotFound
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import (
     PrivacyKit,
     open_kit,
     record_device_sync,
+    usable_for_gates,
 )
 from menwei.store.privacy_tables import FaceTemplateRow
-from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
 DEVICE_KEY_HEADER = "X-Menwei-Device-Key"
@@ -156,17 +154,8 @@ def usable_templates(
     """
     with uow:
         store = PrivacyStore(uow.session)
-        current = store.notices.current(community_id)
-        if current is None:
-            return {}
-        on_new_terms = store.settings.get(community_id).on_new_terms
-        usable = []
-        for sealed in _latest_of(uow, community_id, person_ids):
-            consent = store.consents.live_for(uuid.UUID(sealed.person_id))
-            consented = store.notices.get(community_id, consent.notice_version) if consent else None
-            status = template_status(consent, current, consented, on_new_terms)
-            if status is not TemplateStatus.SUSPENDED:
-                usable.append(sealed)
+        latest = _latest_of(uow, community_id, person_ids)
+        usable = usable_for_gates(store, community_id, latest)
     return kit.vault.unseal_many(usable)
 
 
@@ -222,14 +211,6 @@ def template_records(
     return out
 
 
-def _in_scope(uow: UnitOfWork, person_id: uuid.UUID, scope: CommunityScope) -> bool:
-    try:
-        uow.people.get(person_id, scope)
-    except NotFound:
-        return False
-    return True
-
-
 def record_dropped(
     uow: UnitOfWork,
     kit_source: Any,
@@ -251,8 +232,8 @@ def record_dropped(
     at = now or datetime.now(UTC)
     with uow:
         # Only people of the device's own community: a device never writes about others.
-        scope = CommunityScope.of([community_id])
-        people = [p for p in people if _in_scope(uow, p, scope)]
+        communities = uow.people.communities_of(people)
+        people = [p for p in people if communities.get(p) == community_id]
     if not people:
         return 0
     kit: PrivacyKit = kit_source()
