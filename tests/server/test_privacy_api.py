@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
-
-from menwei.store.privacy_tables import NoticeVersionRow
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World
+from .test_supervision_activation import put_up_public_notice
 
 API = "/api/v1"
 
@@ -255,20 +253,29 @@ def test_activation_is_refused_naming_each_unmet_condition(client, world: World,
     staff = world.auth("community_staff")
     status = client.get(base, headers=staff).json()
     assert status["face_enabled"] is False
-    assert {u["code"] for u in status["unmet"]} == {"no_notice", "no_assessment", "vote_not_passed"}
+    assert {u["code"] for u in status["unmet"]} == {
+        "no_notice",
+        "no_public_notice",
+        "no_assessment",
+        "vote_not_passed",
+    }
     refused = client.post(base + "/face-recognition", json={"enabled": True}, headers=staff)
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "activation_refused"
     assert set(refused.json()["error"]["details"]["unmet"]) == {
         "no_notice",
+        "no_public_notice",
         "no_assessment",
         "vote_not_passed",
     }
     publish(client, world)
     assert client.post(base + "/assessment", json=ASSESSMENT, headers=staff).status_code == 201
     status = client.get(base, headers=staff).json()
-    assert {u["code"] for u in status["unmet"]} == {"notice_too_recent", "vote_not_passed"}
+    assert {u["code"] for u in status["unmet"]} == {"no_public_notice", "vote_not_passed"}
     assert status["assessment"]["assessor"].startswith("community_staff(")
+    put_up_public_notice(app, world.a.community_id, posted_days_ago=3, minimum_days=7)
+    status = client.get(base, headers=staff).json()
+    assert {u["code"] for u in status["unmet"]} == {"notice_too_recent", "vote_not_passed"}
 
     with UnitOfWork(app.state.session_factory) as uow:
         from menwei.store.privacy_repository import PrivacyStore
@@ -278,12 +285,8 @@ def test_activation_is_refused_naming_each_unmet_condition(client, world: World,
             world.a.community_id,
             type(store.settings.get(world.a.community_id))(vote_required=False),
         )
-        uow.session.execute(
-            update(NoticeVersionRow)
-            .where(NoticeVersionRow.community_id == world.a.community_id)
-            .values(published_at=datetime.now(UTC) - timedelta(days=8))
-        )
         uow.commit()
+    put_up_public_notice(app, world.a.community_id, posted_days_ago=9, minimum_days=7)
     switched = client.post(base + "/face-recognition", json={"enabled": True}, headers=staff)
     assert switched.status_code == 200, switched.text
     assert switched.json()["face_enabled"] is True

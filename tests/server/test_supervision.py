@@ -15,8 +15,15 @@ from menwei.server.policy import POLICY, PUBLIC_PATHS, Role
 
 from .conftest import World
 
-#: What a supervisor may call: their own account, community facts, and the aggregates.
-AGGREGATE_PERMISSIONS = {"me:read", "communities:read", "communities:stats", "supervision:read"}
+#: What a supervisor may call: their own account, community facts, the aggregates, and answering
+#: public questions (which never show private ones or who asked).
+AGGREGATE_PERMISSIONS = {
+    "me:read",
+    "communities:read",
+    "communities:stats",
+    "supervision:read",
+    "questions:answer_public",
+}
 
 #: Routes that return records about people (or that people made), which must answer 403.
 PERSONAL = (

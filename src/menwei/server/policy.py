@@ -86,6 +86,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "questions:read": _READERS,
     "questions:answer": _READERS,
     "supervision:read": frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
+    # an official answers public questions of supervised communities; never sees private ones
+    "questions:answer_public": frozenset({Role.SUPERVISOR}),
+    "supervisors:write": frozenset({Role.PLATFORM_ADMIN}),  # label a supervisor's level
 }
 
 #: Routes anyone may call: probes, metrics, the login itself and the API description.

@@ -13,6 +13,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import compliance
+from menwei.server.services.privacy import privacy_kit
 
 PREFIX = API_PREFIX + "/communities/{community_id}/compliance"
 router = APIRouter(prefix=PREFIX, tags=["compliance"])
@@ -70,7 +71,13 @@ def record_assessment(body: Assessment, caller: ComplianceWrite, uow: UowDep) ->
 @router.post("/face-recognition")
 def switch(body: Switch, caller: ComplianceWrite, request: Request, uow: UowDep) -> dict[str, Any]:
     """Switch on (refused, naming every unmet condition) or off (always allowed)."""
-    return compliance.switch(uow, caller, compliance.owners_votes(request), enabled=body.enabled)
+    return compliance.switch(
+        uow,
+        caller,
+        compliance.owners_votes(request),
+        enabled=body.enabled,
+        kit=privacy_kit(request),
+    )
 
 
 @router.get("/filing")

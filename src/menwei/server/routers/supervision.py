@@ -3,10 +3,12 @@ roll-up and both as CSV. Aggregates only: no route here returns a person or a re
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import uuid
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from menwei.governance import community_row, district_rollup, rollup_to_csv, rows_to_csv
 from menwei.server.deps import Caller, Permit, UowDep
@@ -18,6 +20,21 @@ from menwei.server.services.privacy import privacy_kit
 router = APIRouter(prefix=API_PREFIX + "/supervision", tags=["supervision"])
 
 SupervisionRead = Annotated[Caller, Depends(Permit("supervision:read"))]
+OfficialAnswer = Annotated[Caller, Depends(Permit("questions:answer_public"))]
+LevelWrite = Annotated[Caller, Depends(Permit("supervisors:write"))]
+
+
+class Level(BaseModel):
+    """社区 / 街道 / 区; ``null`` removes the label."""
+
+    level: Literal["community", "subdistrict", "district"] | None
+
+
+class PublicAnswer(BaseModel):
+    """An official's answer; ``speaking_for`` is the office named with it (e.g. 某某街道办事处)."""
+
+    text: Annotated[str, Field(min_length=1, max_length=10_000)]
+    speaking_for: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
@@ -47,6 +64,40 @@ def rollup(caller: SupervisionRead, request: Request, uow: UowDep) -> dict[str, 
 def rollup_csv(caller: SupervisionRead, request: Request, uow: UowDep) -> Response:
     totals = district_rollup(_summaries(caller, request, uow))
     return _csv(rollup_to_csv(totals, locale=request_locale(request)), "rollup.csv")
+
+
+@router.get("/questions")
+def public_questions(caller: OfficialAnswer, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+    """Public questions of the supervised communities, unanswered first; never who asked."""
+    at = governance.clock(request)()
+    return governance_supervision.public_questions(uow, caller, at=at)
+
+
+@router.post("/questions/{question_id}/answers", status_code=201)
+def answer_public_question(
+    question_id: uuid.UUID,
+    body: PublicAnswer,
+    caller: OfficialAnswer,
+    request: Request,
+    uow: UowDep,
+) -> dict[str, Any]:
+    """Answer a public question as an official office; private questions are not found."""
+    return governance_supervision.answer_public_question(
+        uow,
+        caller,
+        question_id,
+        text=body.text,
+        speaking_for=body.speaking_for,
+        at=governance.clock(request)(),
+    )
+
+
+@router.put("/accounts/{account_id}/level")
+def set_level(
+    account_id: uuid.UUID, body: Level, caller: LevelWrite, uow: UowDep
+) -> dict[str, Any]:
+    """Label a supervisor account with the level it speaks at (a label, not a permission)."""
+    return governance_supervision.set_level(uow, account_id, body.level)
 
 
 def _csv(text: str, filename: str) -> Response:

@@ -235,6 +235,12 @@ def _may_manage(actor: Principal | None, spec_role: Role, processor_id: uuid.UUI
     raise Forbidden()
 
 
+def _reach(spec: AccountSpec, role: Role) -> frozenset[uuid.UUID]:
+    """The communities the new account reaches through ``role``'s relation (staff of, committee
+    of, supervises), or none when it holds another role."""
+    return spec.community_ids if spec.role is role else frozenset()
+
+
 def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) -> UserAccount:
     """Create an account with its community reach; ``actor`` is ``None`` for the CLI."""
     if spec.role not in USER_ROLES:
@@ -252,14 +258,6 @@ def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) 
             uow.places.processor(spec.processor_id)
         if spec.person_id is not None:
             uow.people.get(spec.person_id, scope)
-        relation = {
-            Role.COMMUNITY_STAFF: "staff_of",
-            Role.COMMITTEE_MEMBER: "committee_of",
-            Role.SUPERVISOR: "supervises",
-        }.get(spec.role)
-        reach: dict[str, frozenset[uuid.UUID]] = {}
-        if relation is not None:
-            reach[relation] = spec.community_ids
         account = UserAccount(
             id=uuid.uuid4(),
             login=spec.login.strip(),
@@ -269,7 +267,9 @@ def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) 
             locale=spec.locale,
             processor_id=spec.processor_id,
             person_id=spec.person_id,
-            **reach,
+            staff_of=_reach(spec, Role.COMMUNITY_STAFF),
+            committee_of=_reach(spec, Role.COMMITTEE_MEMBER),
+            supervises=_reach(spec, Role.SUPERVISOR),
         )
         uow.accounts.save(account)
         uow.commit()

@@ -1,6 +1,10 @@
 """The compliance desk of a community: activation gate, impact assessment, filing, incidents.
 
-Face recognition is off until the gate's conditions hold; the status names each unmet one.
+Face recognition is off until the gate's conditions hold; the status names each unmet one. The
+processing notice must be published, and a public notice (公示) must have been on display on
+every channel it requires for its minimum period (and no less than the community's own display
+days), as the posting records show. Every switch, on or off, is kept with its time and account
+(``face_recognition_switches``) and written to the audit chain.
 Whether the owners voted is read from the closed votes on record (``menwei.governance``), unless
 the app was given another ``OwnersVoteHook`` as ``app.state.owners_votes``; a community that
 does not require a vote is not asked.
@@ -9,9 +13,10 @@ does not require a vote is not asked.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 
@@ -21,6 +26,7 @@ from menwei.privacy.compliance import (
     ImpactAssessment,
     NoVoteRequired,
     OwnersVoteHook,
+    Unmet,
     activation_conditions,
     assessment_form,
     check_assessment,
@@ -30,11 +36,13 @@ from menwei.privacy.compliance import (
     render_filing_materials,
     render_incident_notice,
 )
+from menwei.privacy.errors import ActivationRefused
 from menwei.server.deps import Caller
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
-from menwei.store import privacy_services as ops
 from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
@@ -58,6 +66,108 @@ def _community(caller: Caller) -> uuid.UUID:
     return caller.community_id
 
 
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition still unmet, with its code and a plain message in both languages."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayedNotice:
+    """The public notice closest to serving its display period, as the gate reads it."""
+
+    title: str
+    since: datetime
+    required_days: int
+    ready_at: datetime
+    timezone: str
+
+    def days_served(self, at: datetime) -> int:
+        return max(0, (at - self.since).days)
+
+    def ready_on(self) -> str:
+        return f"{self.ready_at.astimezone(ZoneInfo(self.timezone)):%Y-%m-%d}"
+
+
+def displayed_notice(
+    uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime, floor_days: int
+) -> DisplayedNotice | None:
+    """Of the public notices on display at ``at`` on every channel they require, the one that
+    completes its period first; ``None`` when none is up (call inside a uow).
+
+    A notice's period is its own minimum display days, never less than ``floor_days``.
+    """
+    found = GovernanceRepository(uow.session).notices(
+        CommunityScope.of([community_id]), community_id
+    )
+    running = []
+    for notice in found:
+        since = notice.displayed_since(at)
+        if since is None:
+            continue
+        days = max(notice.minimum_days, floor_days)
+        ready = since + timedelta(days=days)
+        running.append(DisplayedNotice(notice.title, since, days, ready, notice.timezone))
+    return min(running, key=lambda shown: shown.ready_at, default=None)
+
+
+def _notice_conditions(shown: DisplayedNotice | None, at: datetime) -> list[Condition]:
+    if shown is None:
+        return [
+            Condition(
+                "no_public_notice",
+                "目前没有按要求张贴中的公示。请发布公示，在公示页面和各门口张贴，并逐一登记张贴记录。",
+                "No public notice is on display on every channel it requires. Publish one, put "
+                "it up on the page and at the doors, and record each posting.",
+            )
+        ]
+    if at < shown.ready_at:
+        served = shown.days_served(at)
+        return [
+            Condition(
+                Unmet.NOTICE_TOO_RECENT.value,
+                f"公示「{shown.title}」已公示 {served} 天，须满 {shown.required_days} 天；"
+                f"最早可于 {shown.ready_on()} 开启人脸识别。",
+                f"The public notice “{shown.title}” has been displayed for {served} days of "
+                f"the {shown.required_days} required; face recognition can be switched on from "
+                f"{shown.ready_on()}.",
+            )
+        ]
+    return []
+
+
+def activation_unmet(
+    uow: UnitOfWork, community_id: uuid.UUID, votes: OwnersVoteHook, at: datetime
+) -> list[Condition]:
+    """Every condition standing between the community and face recognition (call in a uow).
+
+    The processing notice must be published (``no_notice``); its display is read from the
+    public notices and their posting records, not from its publication date.
+    """
+    store = PrivacyStore(uow.session)
+    settings = store.settings.get(community_id)
+    published = store.notices.first_published_at(community_id)
+    privacy_side = activation_conditions(
+        community_id=community_id,
+        notice_displayed_since=None if published is None else min(published, at),
+        assessment=store.compliance.latest_assessment(community_id),
+        votes=votes if settings.vote_required else NoVoteRequired(),
+        now=at,
+        display_days=0,  # the display period is the public notice's, checked below
+    )
+    shown = displayed_notice(uow, community_id, at=at, floor_days=settings.display_days)
+    conditions = [Condition(u.code.value, u.message_zh, u.message_en) for u in privacy_side]
+    no_notice = [c for c in conditions if c.code == Unmet.NO_NOTICE.value]
+    others = [c for c in conditions if c.code not in _NOTICE_CODES]
+    return no_notice + _notice_conditions(shown, at) + others
+
+
+_NOTICE_CODES = frozenset({Unmet.NO_NOTICE.value, Unmet.NOTICE_TOO_RECENT.value})
+
+
 def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dict[str, Any]:
     """Whether face recognition is on, and every condition still unmet, in both languages."""
     community_id = _community(caller)
@@ -71,19 +181,14 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dic
         assessment = store.compliance.latest_assessment(community_id)
         if votes is None:
             votes = _recorded_votes(uow, community_id, at)
-        unmet = activation_conditions(
-            community_id=community_id,
-            notice_displayed_since=store.notices.first_published_at(community_id),
-            assessment=assessment,
-            votes=votes if settings.vote_required else NoVoteRequired(),
-            now=at,
-            display_days=settings.display_days,
-        )
+        unmet = activation_unmet(uow, community_id, votes, at)
+        shown = displayed_notice(uow, community_id, at=at, floor_days=settings.display_days)
+        switched = FaceSwitches(uow.session).latest(community_id)
     return {
         "community_id": str(community_id),
         "face_enabled": face_enabled,
         "may_activate": not unmet,
-        "unmet": [{"code": u.code.value, "zh": u.message_zh, "en": u.message_en} for u in unmet],
+        "unmet": [{"code": u.code, "zh": u.zh, "en": u.en} for u in unmet],
         "assessment": None
         if assessment is None
         else {
@@ -94,27 +199,66 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dic
         },
         "display_days": settings.display_days,
         "vote_required": settings.vote_required,
+        "switched_at": None if switched is None else switched.switched_at.isoformat(),
+        "public_notice": None
+        if shown is None
+        else {
+            "title": shown.title,
+            "displayed_since": shown.since.isoformat(),
+            "days_served": shown.days_served(at),
+            "required_days": shown.required_days,
+            "ready_at": shown.ready_at.isoformat(),
+        },
     }
 
 
 def switch(
-    uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None, *, enabled: bool
+    uow: UnitOfWork,
+    caller: Caller,
+    votes: OwnersVoteHook | None,
+    *,
+    enabled: bool,
+    kit: PrivacyKit | None = None,
 ) -> dict[str, Any]:
-    """On only through the gate (``ActivationRefused`` names what is missing); off at any time."""
+    """On only through the gate (``ActivationRefused`` names what is missing); off at any time.
+
+    The switch is kept with its time and account, and, given the ``kit``, written to the audit
+    chain; switching to the state already in force records nothing.
+    """
     community_id = _community(caller)
     at = now()
     with uow:
         uow.places.community(community_id, caller.scope)
-        recorded = votes if votes is not None else _recorded_votes(uow, community_id, at)
-    if enabled:
-        ops.activate_face_recognition(uow, community_id=community_id, votes=recorded, at=at)
-    else:
-        with uow:
-            row = uow.session.get(CommunityRow, community_id)
-            assert row is not None
-            row.face_enabled = False
-            uow.commit()
+        if enabled:
+            recorded = votes if votes is not None else _recorded_votes(uow, community_id, at)
+            unmet = activation_unmet(uow, community_id, recorded, at)
+            if unmet:
+                raise ActivationRefused(
+                    "暂不能开启人脸识别：" + "；".join(u.zh for u in unmet),
+                    "Face recognition cannot be switched on yet: " + " ".join(u.en for u in unmet),
+                    unmet=[u.code for u in unmet],
+                )
+        row = uow.session.get(CommunityRow, community_id)
+        assert row is not None
+        if bool(row.face_enabled) != enabled:
+            row.face_enabled = enabled
+            by = staff_account(caller)
+            FaceSwitches(uow.session).record(community_id, enabled=enabled, at=at, by=by)
+            if kit is not None:
+                kit.chain(PrivacyStore(uow.session)).append(
+                    at=at,
+                    actor=f"staff:{by}",
+                    action=FACE_ON if enabled else FACE_OFF,
+                    community_id=community_id,
+                    detail={"enabled": enabled},
+                )
+        uow.commit()
     return status(uow, caller, votes)
+
+
+#: Audit actions of the switch (community-wide: no person is the subject).
+FACE_ON = "face_recognition_on"
+FACE_OFF = "face_recognition_off"
 
 
 def form(locale: str) -> list[dict[str, str]]:

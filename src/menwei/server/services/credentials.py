@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from menwei.core import (
     Card,
+    CredentialKind,
     DoorKind,
     PassIssuer,
     Person,
@@ -40,6 +41,28 @@ def of_person(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[obj
     with uow:
         uow.people.get(person_id, caller.scope)
         return list(uow.credentials.of_person(person_id, caller.scope))
+
+
+def in_community(
+    uow: UnitOfWork, caller: Caller, *, kind: CredentialKind | None = None
+) -> list[tuple[object, Person | None]]:
+    """Every credential of the caller's community with its holder, for the office's list."""
+    assert caller.community_id is not None
+    with uow:
+        found = uow.credentials.of_community(caller.community_id, caller.scope, kind=kind)
+        holders = {
+            person.id: person
+            for person in uow.people.list(
+                caller.scope, community_id=caller.community_id, limit=1_000_000
+            )
+        }
+    return [(credential, holders.get(_holder_id(credential))) for credential in found]
+
+
+def _holder_id(credential: object) -> uuid.UUID:
+    if isinstance(credential, QrPass):
+        return credential.holder_id
+    return credential.person_id  # type: ignore[attr-defined,no-any-return]
 
 
 def issue_card(
@@ -105,7 +128,7 @@ class IssuedPass:
     token: str
 
 
-def _resident_doors(uow: UnitOfWork, person: Person, scope: CommunityScope) -> set[uuid.UUID]:
+def resident_doors(uow: UnitOfWork, person: Person, scope: CommunityScope) -> set[uuid.UUID]:
     """A resident may let a visitor through the common entrances and their own buildings."""
     today = date.today()
     buildings = set()
@@ -145,7 +168,7 @@ def issue_pass(
                 raise Forbidden()
             host = uow.people.get(principal.person_id, caller.scope)
             community_id = host.community_id
-            allowed = _resident_doors(uow, host, caller.scope)
+            allowed = resident_doors(uow, host, caller.scope)
             if not door_ids <= allowed:
                 raise InvalidRequest(
                     code="door_not_allowed",

@@ -10,7 +10,7 @@ the published figures and the chain cannot disagree.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from menwei.governance import (
     VoteResult,
     VoteRule,
     count_questions,
+    count_votes,
     public_listing,
 )
 from menwei.governance.result import plain_decimal
@@ -514,3 +515,95 @@ def public_questions(uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime) 
         }
         for q in public_listing(found, community_id=str(community_id), at=at)
     ]
+
+
+# -- what the pages add: names and labels for people, live figures -------------------------------
+
+
+def live_counts(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
+    """The count so far of an open vote, as figures only: who voted what never leaves here."""
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+    tally = count_votes(
+        vote.roll, ((b.unit_id, b.choice) for b in vote.ballots()), vote.proposal.rule
+    )
+    return {
+        "participating_area": plain_decimal(tally.participating_area),
+        "total_area": plain_decimal(tally.total_area),
+        "participating_heads": tally.participating_heads,
+        "total_heads": tally.total_heads,
+        "turnout_by_area_percent": str(percent_down(tally.turnout_by_area())),
+        "turnout_by_owners_percent": str(percent_down(tally.turnout_by_heads())),
+        "approval_by_area_percent": str(percent_down(tally.approval_by_area())),
+        "approval_by_owners_percent": str(percent_down(tally.approval_by_heads())),
+        "turnout_met": tally.turnout_met,
+        "approval_met": tally.approval_met,
+    }
+
+
+def unit_labels(uow: UnitOfWork, caller: Caller) -> dict[str, str]:
+    """Each unit of the community as people name it ("1号楼 1单元 301"), keyed by its id."""
+    community_id = _community(caller)
+    with uow:
+        buildings = {b.id: b.name for b in uow.places.buildings(community_id, caller.scope)}
+        units = uow.places.units(community_id, caller.scope)
+    labels = {}
+    for unit in units:
+        entrance = f" {unit.entrance}单元" if unit.entrance else ""
+        labels[str(unit.id)] = f"{buildings.get(unit.building_id, '')}{entrance} {unit.number}"
+    return labels
+
+
+def paper_ballot_roll(
+    uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """The roll as the office needs it to enter a paper ballot: each unit with its owners' names."""
+    labels = unit_labels(uow, caller)
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+        names: dict[str, str] = {}
+        for unit in vote.roll.units:
+            for owner in unit.owner_ids:
+                if owner in names:
+                    continue
+                try:
+                    names[owner] = uow.people.get(uuid.UUID(owner), caller.scope).name
+                except (ValueError, NotFound):
+                    names[owner] = ""
+    return [
+        {
+            "unit_id": unit.unit_id,
+            "label": labels.get(unit.unit_id, unit.unit_id),
+            "owners": [{"id": o, "name": names[o]} for o in sorted(unit.owner_ids)],
+        }
+        for unit in vote.roll.units
+    ]
+
+
+def account_names(uow: UnitOfWork, account_ids: Iterable[str]) -> dict[str, str]:
+    """How records that name an account (a paper ballot, a posting) show it: its display name."""
+    names: dict[str, str] = {}
+    with uow:
+        for account_id in set(account_ids):
+            try:
+                account = uow.accounts.get(uuid.UUID(account_id))
+            except (ValueError, NotFound):
+                continue
+            names[account_id] = account.display_name or account.login
+    return names
+
+
+def notice_recorders(uow: UnitOfWork, caller: Caller) -> dict[str, list[str]]:
+    """Who recorded each posting of each notice, in the order ``notice_view`` lists them."""
+    with uow:
+        found = GovernanceRepository(uow.session).notices(caller.scope, _community(caller))
+    return {n.notice_id: [p.recorded_by for p in n.postings] for n in found}
+
+
+def result_of(
+    uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID, locale: str
+) -> dict[str, Any] | None:
+    """A closed vote's fixed result in the reader's language; ``None`` while it is open."""
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+    return None if vote.result is None else result_view(vote.result, locale)

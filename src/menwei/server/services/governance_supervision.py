@@ -13,28 +13,41 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
 
 from menwei.governance import (
+    Answer,
+    AnswererRole,
     AuditStatus,
     CommunitySummary,
     FilingStatus,
     NoticeRecord,
+    QuestionNotFound,
+    Visibility,
     VoteRecord,
     community_row,
     count_questions,
     district_rollup,
+    public_listing,
 )
+from menwei.governance.questions import PublicQuestion
 from menwei.privacy.compliance import FilingLevel, filing_status
 from menwei.server.deps import Caller
+from menwei.server.errors import Conflict
+from menwei.server.policy import Role
 from menwei.store import privacy_services as ops
+from menwei.store.errors import NotFound as StoreNotFound
 from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.governance_supervisor_levels import SupervisorLevel, SupervisorLevels
+from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit
 from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import CommunityRow, DoorRow, PersonRow
+from menwei.store.tables import CommunityRow, DoorRow, PersonRow, UserAccountRow
 from menwei.store.uow import UnitOfWork
 
 _FILING = {
@@ -46,18 +59,38 @@ FACE = "face"
 
 
 def summaries(
-    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, *, at: datetime
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    caller: Caller,
+    *,
+    at: datetime,
+    community_id: uuid.UUID | None = None,
 ) -> list[CommunitySummary]:
-    """One summary per community the caller supervises, by name."""
+    """One summary per community the caller supervises (only ``community_id`` when given)."""
     report = ops.verify_audit(uow, kit)  # one chain for the installation: verified once
     audit = AuditStatus.VERIFIED if report.ok else AuditStatus.BROKEN
     with uow:
-        rows = uow.session.scalars(
-            select(CommunityRow)
-            .where(caller.scope.clause(CommunityRow.id))
-            .order_by(CommunityRow.name, CommunityRow.id)
-        ).all()
-        return [_summary(uow, row, audit, at) for row in rows]
+        return [
+            _summary(uow, row, audit, at)
+            for row in _supervised(uow, caller)
+            if community_id is None or row.id == community_id
+        ]
+
+
+def switch_history(
+    uow: UnitOfWork, caller: Caller, community_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """When face recognition was switched on and off, newest first: days only, no accounts."""
+    with uow:
+        community = uow.session.get(
+            CommunityRow, uow.places.community(community_id, caller.scope).id
+        )
+        assert community is not None
+        history = FaceSwitches(uow.session).history(community_id)
+        return [
+            {"enabled": s.enabled, "on": _local_day(s.switched_at, community).isoformat()}
+            for s in reversed(history)
+        ]
 
 
 def _summary(
@@ -91,7 +124,8 @@ def _summary(
         community_id=str(community_id),
         community_name=community.name,
         face_on=bool(community.face_enabled),
-        face_on_since=_face_on_since(store, community) if community.face_enabled else None,
+        face_on_since=_face_on_since(session, store, community) if community.face_enabled else None,
+        face_off_since=None if community.face_enabled else _face_off_since(session, community),
         face_doors=len(face_doors),
         face_doors_with_alternative=sum(
             any(kind != FACE for kind in d.accepted_kinds) for d in face_doors
@@ -115,14 +149,139 @@ def _summary(
     )
 
 
-def _face_on_since(store: PrivacyStore, community: CommunityRow) -> date:
-    """The day face recognition could first have been on: its processing notice's publication.
+def _face_on_since(session: Session, store: PrivacyStore, community: CommunityRow) -> date:
+    """The local day face recognition was last switched on.
 
-    The switch itself keeps no date yet, so the notice (which the gate requires first) stands in;
-    a community with no notice on record shows the day it was registered.
+    A community switched on before switches were recorded shows its processing notice's
+    publication (which the gate required first), else the day it was registered.
     """
+    switched = FaceSwitches(session).latest(community.id)
+    if switched is not None and switched.enabled:
+        return _local_day(switched.switched_at, community)
     published = store.notices.first_published_at(community.id)
-    return (published or community.created_at).date()
+    return _local_day(published or community.created_at, community)
+
+
+def _face_off_since(session: Session, community: CommunityRow) -> date | None:
+    """The local day face recognition was last switched off; ``None`` if it was never on."""
+    switched = FaceSwitches(session).latest(community.id)
+    if switched is None or switched.enabled:
+        return None
+    return _local_day(switched.switched_at, community)
+
+
+def _local_day(at: datetime, community: CommunityRow) -> date:
+    return at.astimezone(ZoneInfo(community.timezone or "Asia/Shanghai")).date()
+
+
+def public_questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> list[dict[str, Any]]:
+    """The public questions of every supervised community, for an official to answer.
+
+    Private questions never appear, and no entry says who asked: the official sees what the
+    public page shows, plus which community it came from. Unanswered ones come first.
+    """
+    found: list[dict[str, Any]] = []
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        for community in _supervised(uow, caller):
+            listing = public_listing(
+                repo.questions(caller.scope, community.id),
+                community_id=str(community.id),
+                at=at,
+                timezone=community.timezone or "Asia/Shanghai",
+            )
+            found.extend(_public_view(q, community) for q in listing)
+    found.sort(key=lambda q: (bool(q["answers"]), not q["overdue"], q["asked_on"]))
+    return found
+
+
+def answer_public_question(
+    uow: UnitOfWork,
+    caller: Caller,
+    question_id: uuid.UUID,
+    *,
+    text: str,
+    speaking_for: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """Answer a public question of a supervised community, as an official office.
+
+    The answer names the account (kept, not shown) and the body it speaks for (shown with the
+    answer). A private question, or one outside the caller's communities, is not found.
+    """
+    given = Answer(
+        answered_by=str(caller.principal.id),
+        role=AnswererRole.OFFICIAL,
+        speaking_for=speaking_for,
+        text=text,
+        answered_at=at,
+    )
+    with uow:
+        repo = GovernanceRepository(uow.session)
+        question = repo.get_question(question_id, caller.scope)
+        if question.visibility is not Visibility.PUBLIC:
+            raise QuestionNotFound(str(question_id))
+        repo.add_answer(question_id, given, caller.scope)
+        uow.commit()
+    return {"id": str(question_id), "answered_at": at.isoformat(), "speaking_for": speaking_for}
+
+
+def _supervised(uow: UnitOfWork, caller: Caller) -> list[CommunityRow]:
+    return list(
+        uow.session.scalars(
+            select(CommunityRow)
+            .where(caller.scope.clause(CommunityRow.id))
+            .order_by(CommunityRow.name, CommunityRow.id)
+        ).all()
+    )
+
+
+def _public_view(question: PublicQuestion, community: CommunityRow) -> dict[str, Any]:
+    return {
+        "id": question.question_id,
+        "community_id": str(community.id),
+        "community_name": community.name,
+        "text": question.text,
+        "asked_on": question.asked_on.isoformat(),
+        "overdue": question.overdue,
+        "answers": [
+            {
+                "role": str(a.role),
+                "speaking_for": a.speaking_for,
+                "text": a.text,
+                "answered_on": a.answered_on.isoformat(),
+            }
+            for a in question.answers
+        ],
+    }
+
+
+def level_of(uow: UnitOfWork, account_id: uuid.UUID) -> str | None:
+    """The level (community / subdistrict / district) a supervisor account speaks at, if set."""
+    with uow:
+        level = SupervisorLevels(uow.session).get(account_id)
+    return None if level is None else level.value
+
+
+def set_level(uow: UnitOfWork, account_id: uuid.UUID, level: str | None) -> dict[str, Any]:
+    """Label a supervisor account with its level; ``None`` removes the label."""
+    with uow:
+        account = uow.session.get(UserAccountRow, account_id)
+        if account is None:
+            raise StoreNotFound("account", account_id)
+        if account.role != Role.SUPERVISOR:
+            raise Conflict(
+                texts={
+                    "zh-CN": "只有监管账号才能设置层级（社区、街道或区）。",
+                    "en": "Only a supervisor account has a level (community, sub-district or "
+                    "district).",
+                }
+            )
+        SupervisorLevels(uow.session).set(
+            account_id, None if level is None else SupervisorLevel(level)
+        )
+        uow.commit()
+    return {"account_id": str(account_id), "level": level}
 
 
 def community_rows(summaries_: list[CommunitySummary]) -> list[dict[str, Any]]:

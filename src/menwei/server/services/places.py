@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from menwei.core import Building, Community, Processor, ProcessorKind, Unit
+from menwei.core import Building, Community, Person, Processor, ProcessorKind, Unit
 from menwei.server.deps import Caller
 from menwei.server.errors import NotFound
 from menwei.server.policy import Role, reaches_processor
@@ -180,3 +182,64 @@ def all_scope() -> CommunityScope:
 
 def is_platform(caller: Caller) -> bool:
     return caller.principal.role is Role.PLATFORM_ADMIN
+
+
+# -- the office's view of units and who lives in them ----------------------------------------
+
+
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts ``2`` before ``10`` and ``301`` before ``1001``, as people count."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
+
+
+def unit_labels(uow: UnitOfWork, caller: Caller) -> dict[uuid.UUID, str]:
+    """Every unit of the community named as the office says it (``1 号楼 2-301``), in order."""
+    from menwei.server.services.people import unit_label
+
+    assert caller.community_id is not None
+    with uow:
+        names = {b.id: b.name for b in uow.places.buildings(caller.community_id, caller.scope)}
+        units = uow.places.units(caller.community_id, caller.scope)
+    ordered = sorted(
+        units,
+        key=lambda u: (
+            natural(names.get(u.building_id, "")),
+            natural(u.entrance),
+            natural(u.number),
+        ),
+    )
+    return {u.id: unit_label(names.get(u.building_id, ""), u.entrance, u.number) for u in ordered}
+
+
+def households(
+    uow: UnitOfWork, caller: Caller, unit_ids: list[uuid.UUID], day: date
+) -> dict[uuid.UUID, list[Person]]:
+    """Who lives in each of ``unit_ids`` on ``day``: one query for the lot."""
+    from sqlalchemy import or_, select
+
+    from menwei.store.repositories.people import person_from_row
+    from menwei.store.tables import HouseholdMembershipRow, PersonRow
+
+    found: dict[uuid.UUID, list[Person]] = {unit_id: [] for unit_id in unit_ids}
+    if not unit_ids:
+        return found
+    with uow:
+        rows = uow.session.execute(
+            select(HouseholdMembershipRow.unit_id, PersonRow)
+            .join(PersonRow, PersonRow.id == HouseholdMembershipRow.person_id)
+            .where(
+                HouseholdMembershipRow.unit_id.in_(unit_ids),
+                HouseholdMembershipRow.moved_in <= day,
+                or_(
+                    HouseholdMembershipRow.moved_out.is_(None),
+                    HouseholdMembershipRow.moved_out > day,
+                ),
+                caller.scope.clause(PersonRow.community_id),
+            )
+            .order_by(PersonRow.name)
+        ).all()
+        for unit_id, row in rows:
+            found[unit_id].append(person_from_row(row))
+    return found
