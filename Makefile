@@ -1,4 +1,4 @@
-.PHONY: demo test setup lint
+.PHONY: demo test setup lint catalogs
 
 setup:
 	scripts/bootstrap
@@ -11,3 +11,7 @@ test:
 
 lint: setup
 	.venv/bin/ruff check src tests bench && .venv/bin/ruff format --check src tests bench
+
+# Compile every page catalog (one .po per area and language) after editing it.
+catalogs:
+	.venv/bin/pybabel compile -d src/menwei/server/locale -D "$$(ls src/menwei/server/locale/zh_CN/LC_MESSAGES/*.po | xargs -n1 basename | sed 's/\.po$$//' | tr '\n' ' ')"

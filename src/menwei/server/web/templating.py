@@ -25,6 +25,16 @@ LANG_COOKIE = "menwei_lang"
 DOMAIN = "menwei"
 
 
+def catalog_domains(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """Every catalog domain: ``menwei`` first, then one per area of pages (``console``, …).
+
+    Each area keeps its own ``.po`` file so that its strings are edited and reviewed together;
+    a page sees all of them merged.
+    """
+    found = {path.stem for path in locale_dir.glob("*/LC_MESSAGES/*.po")}
+    return (DOMAIN, *sorted(found - {DOMAIN}))
+
+
 def page_locale(request: Request) -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
@@ -34,8 +44,14 @@ def page_locale(request: Request) -> str:
 
 @cache
 def translations(locale: str) -> NullTranslations:
-    """The compiled catalog for ``locale`` (``zh-CN`` -> ``zh_CN``)."""
-    return Translations.load(str(LOCALE_DIR), [locale.replace("-", "_")], DOMAIN)
+    """The compiled catalogs for ``locale`` (``zh-CN`` -> ``zh_CN``), every domain merged."""
+    folder = locale.replace("-", "_")
+    merged = Translations.load(str(LOCALE_DIR), [folder], DOMAIN)
+    for domain in catalog_domains()[1:]:
+        part = Translations.load(str(LOCALE_DIR), [folder], domain)
+        if isinstance(merged, Translations) and isinstance(part, Translations):
+            merged.merge(part)
+    return merged
 
 
 @cache
