@@ -1,0 +1,208 @@
+"""The office's compliance page: the conditions that gate face recognition, each with ✓ or ✗ and
+what to do next; the on/off switch; the filing counter; the impact assessment form.
+
+The conditions are read from ``services.compliance.status`` and shown generically: the known
+ones get a plain name and a next step, and any condition the service adds later is still shown,
+with the service's own message, so nothing unmet can be hidden by this page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from menwei.privacy.errors import PrivacyError
+from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.services import compliance, privacy
+from menwei.server.services import doors as door_service
+from menwei.server.web.console import community_zone, navigation, render_console
+from menwei.server.web.csrf import check_csrf
+from menwei.server.web.forms import CsrfField
+from menwei.server.web.templating import page_locale
+from menwei.store.uow import UnitOfWork
+
+PREFIX = "/office/c/{community_id}/compliance"
+router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
+
+ComplianceRead = Annotated[Caller, Depends(InCommunity("compliance:read"))]
+ComplianceWrite = Annotated[Caller, Depends(InCommunity("compliance:write"))]
+Answer = Annotated[str, Form(max_length=5000)]
+DONE = ("on", "off", "assessment")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One condition as the page shows it: ``key`` picks its name and next step in the
+    template; ``why`` is the service's own message when unmet."""
+
+    key: str
+    ok: bool
+    why: str = ""
+
+
+#: Which of the service's unmet codes fail which condition of the page.
+_KNOWN = {
+    "no_notice": "notice",
+    "no_public_notice": "display",
+    "notice_too_recent": "display",
+    "no_assessment": "assessment",
+    "vote_not_passed": "vote",
+}
+
+
+def checks(
+    found: dict[str, Any], face_doors_without_alternative: list[str], locale: str
+) -> list[Check]:
+    """Every condition with ✓ or ✗, in the order the office works through them."""
+    why: dict[str, list[str]] = {}
+    extra = []
+    for unmet in found["unmet"]:
+        text = unmet["en"] if locale == "en" else unmet["zh"]
+        key = _KNOWN.get(unmet["code"])
+        if key is None:
+            extra.append(Check(f"other:{unmet['code']}", False, text))
+        else:
+            why.setdefault(key, []).append(text)
+    shown = [
+        Check(key, key not in why, " ".join(why.get(key, [])))
+        for key in ("notice", "display", "assessment")
+    ]
+    if found.get("vote_required", True):
+        shown.append(Check("vote", "vote" not in why, " ".join(why.get("vote", []))))
+    else:
+        shown.append(Check("vote_not_required", True))
+    shown.append(Check("alternatives", not face_doors_without_alternative))
+    return shown + extra
+
+
+def _doors_without_alternative(uow: UnitOfWork, caller: Caller) -> list[str]:
+    """Doors that take a face and nothing else: a resident without consent could not pass."""
+    return [
+        door.name
+        for door in door_service.list_doors(uow, caller)
+        if "face" in door.accepts and not set(door.accepts) - {"face"}
+    ]
+
+
+def _local(stamp: str | None, zone: ZoneInfo) -> str:
+    if not stamp:
+        return ""
+    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d")
+
+
+def _page(
+    request: Request,
+    caller: Caller,
+    uow: UnitOfWork,
+    *,
+    done: str = "",
+    problem: str = "",
+    answers: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    locale = page_locale(request)
+    found = compliance.status(uow, caller, compliance.owners_votes(request))
+    without = _doors_without_alternative(uow, caller)
+    zone = community_zone(uow, caller)
+    filing = compliance.filing(uow, caller, locale=locale)
+    notice = found.get("public_notice")
+    console = f"/office/c/{caller.community_id}"
+    served = {entry["href"] for entry in navigation(request, caller.principal, caller.community_id)}
+    go_to = {
+        key: console + suffix
+        for key, suffix in (("display", "/public-notices"), ("vote", "/votes"))
+        if console + suffix in served
+    }
+    return render_console(
+        request,
+        caller,
+        uow,
+        "compliance_page.html",
+        status_code=status_code,
+        status=found,
+        checks=checks(found, without, locale),
+        without_alternative=without,
+        switched_on=_local(found.get("switched_at"), zone),
+        assessed_on=_local((found.get("assessment") or {}).get("assessed_at"), zone),
+        keep_until=_local((found.get("assessment") or {}).get("keep_until"), zone),
+        notice_ready=_local(notice.get("ready_at"), zone) if notice else "",
+        filing=filing,
+        questions=compliance.form(locale),
+        answers=answers or {},
+        done=done if done in DONE else "",
+        problem=problem,
+        base=f"/office/c/{caller.community_id}/compliance",
+        go_to=go_to,
+    )
+
+
+@router.get("")
+def compliance_page(
+    caller: ComplianceRead, request: Request, uow: UowDep, done: str = ""
+) -> Response:
+    """Where the community stands: what still blocks face recognition, and what to do next."""
+    return _page(request, caller, uow, done=done[:20])
+
+
+def _back(caller: Caller, done: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"/office/c/{caller.community_id}/compliance?done={done}", status_code=303
+    )
+
+
+@router.post("/face-recognition")
+def switch_face_recognition(
+    caller: ComplianceWrite,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    enabled: Annotated[str, Form(pattern="^(on|off)$")],
+) -> Response:
+    """On only when every condition holds (else the plain reasons); off at any time."""
+    check_csrf(request, csrf)
+    try:
+        compliance.switch(
+            uow,
+            caller,
+            compliance.owners_votes(request),
+            enabled=enabled == "on",
+            kit=privacy.privacy_kit(request),
+        )
+    except PrivacyError as refused:
+        problem = refused.message(page_locale(request))
+        return _page(request, caller, uow, problem=problem, status_code=409)
+    return _back(caller, enabled)
+
+
+@router.post("/assessment")
+def record_assessment(
+    caller: ComplianceWrite,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    purpose_and_method: Answer = "",
+    impact_and_risks: Answer = "",
+    safeguards: Answer = "",
+    alternatives_offered: Answer = "",
+    conclusion: Answer = "",
+) -> Response:
+    """Keep the completed assessment (three years at least); a missing answer is named."""
+    check_csrf(request, csrf)
+    answers = {
+        "purpose_and_method": purpose_and_method.strip(),
+        "impact_and_risks": impact_and_risks.strip(),
+        "safeguards": safeguards.strip(),
+        "alternatives_offered": alternatives_offered.strip(),
+        "conclusion": conclusion.strip(),
+    }
+    try:
+        compliance.record_assessment(uow, caller, answers)
+    except PrivacyError as refused:
+        problem = refused.message(page_locale(request))
+        return _page(request, caller, uow, problem=problem, answers=answers, status_code=422)
+    return _back(caller, "assessment")

@@ -1,0 +1,121 @@
+"""The office's page for residents' questions (咨询): unanswered first, overdue ones flagged,
+and an answer form under each. A public question's answers appear on the community page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from menwei.governance import GovernanceError
+from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.policy import Role
+from menwei.server.services import governance as service
+from menwei.server.web.console import render_console
+from menwei.server.web.console_votes import local_text
+from menwei.server.web.csrf import check_csrf
+from menwei.server.web.forms import CsrfField, translated
+from menwei.server.web.templating import page_locale
+
+PREFIX = "/office/c/{community_id}/questions"
+router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
+
+QuestionsRead = Annotated[Caller, Depends(InCommunity("questions:read"))]
+QuestionsAnswer = Annotated[Caller, Depends(InCommunity("questions:answer"))]
+
+#: Whom an answer speaks for by default (a msgid); the answerer may change it.
+SPEAKING_FOR = {
+    Role.COMMITTEE_MEMBER: "Owners' committee",
+}
+DEFAULT_SPEAKING_FOR = "Property service centre"
+EMPTY_ANSWER = "Write the answer before sending it."
+NO_SPEAKER = "Say on whose behalf you answer, for example the owners' committee."
+
+
+def _base(caller: Caller) -> str:
+    return f"/office/c/{caller.community_id}/questions"
+
+
+def _page(
+    request: Request,
+    caller: Caller,
+    uow: UowDep,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+) -> Response:
+    now = service.clock(request)()
+    found = service.questions(uow, caller, at=now)
+    items = found["questions"]
+    for item in items:
+        item["asked"] = local_text(item["asked_at"])
+        item["due"] = local_text(item["answer_due_at"])
+        for answer in item["answers"]:
+            answer["when"] = local_text(answer["answered_at"])
+    # Unanswered first (overdue at the very top), then the rest, newest first within each.
+    items.sort(
+        key=lambda q: (
+            bool(q["answers"]),
+            not q["overdue"],
+            -datetime.fromisoformat(q["asked_at"]).timestamp(),
+        )
+    )
+    speaking_for = translated(
+        request, SPEAKING_FOR.get(caller.principal.role, DEFAULT_SPEAKING_FOR)
+    )
+    return render_console(
+        request,
+        caller,
+        uow,
+        "questions_list.html",
+        status_code=status_code,
+        questions=items,
+        open_count=found["open"],
+        overdue_count=found["overdue"],
+        base=_base(caller),
+        error=error,
+        speaking_for=speaking_for,
+    )
+
+
+@router.get("")
+def questions_list(caller: QuestionsRead, request: Request, uow: UowDep) -> Response:
+    """Every question, private ones included; unanswered and overdue ones first."""
+    return _page(request, caller, uow)
+
+
+@router.post("/{question_id}/answers")
+def questions_answer(
+    question_id: uuid.UUID,
+    caller: QuestionsAnswer,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    text: Annotated[str, Form(max_length=30_000)] = "",
+    speaking_for: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """Answer in the name of the body the answerer speaks for; shown with the answer."""
+    check_csrf(request, csrf)
+    if not text.strip():
+        return _page(request, caller, uow, status_code=422, error=translated(request, EMPTY_ANSWER))
+    if not speaking_for.strip():
+        return _page(request, caller, uow, status_code=422, error=translated(request, NO_SPEAKER))
+    try:
+        service.answer(
+            uow,
+            caller,
+            question_id,
+            text=text,
+            speaking_for=speaking_for,
+            at=service.clock(request)(),
+        )
+    except GovernanceError as refused:
+        if refused.code == "question_not_found":
+            raise
+        message = refused.message(page_locale(request))
+        return _page(request, caller, uow, status_code=422, error=message)
+    return RedirectResponse(f"{_base(caller)}#q-{question_id}", status_code=303)
