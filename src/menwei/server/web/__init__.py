@@ -16,7 +16,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def include_pages(app: FastAPI) -> None:
-    from menwei.server.web import assisted, invitations, portal, public
+    from menwei.server.web import assisted, console, invitations, portal, public
     from menwei.server.web.headers import PageHeadersMiddleware
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -24,4 +24,30 @@ def include_pages(app: FastAPI) -> None:
     app.include_router(portal.router)
     app.include_router(invitations.router)
     app.include_router(assisted.router)
+    app.include_router(console.router)
+    from menwei.server.web import supervision_pages
+
+    app.include_router(supervision_pages.router)
+    from menwei.server.web import console_import, console_people
+
+    app.include_router(console_people.router)
+    app.include_router(console_import.router)
+    from menwei.server.web import governance_pages
+
+    governance_pages.include(app)
+    from menwei.server.web import console_events
+
+    app.include_router(console_events.router)
+    from menwei.server.web import console_overview
+
+    app.include_router(console_overview.router)
+    from menwei.server.web import console_requests
+
+    app.include_router(console_requests.router)
+    from menwei.server.web import console_compliance
+
+    app.include_router(console_compliance.router)
+    from menwei.server.web import console_access
+
+    app.include_router(console_access.router)
     app.add_middleware(PageHeadersMiddleware)

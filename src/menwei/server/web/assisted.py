@@ -14,7 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import privacy
-from menwei.server.web.csrf import CSRF_FIELD, check_csrf
+from menwei.server.web.csrf import check_csrf
+from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
 PREFIX = "/office/c/{community_id}/people/{person_id}"
@@ -23,7 +24,6 @@ router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
 ConsentHelp = Annotated[Caller, Depends(InCommunity("consent:write"))]
 Inviting = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 EnrolHelp = Annotated[Caller, Depends(InCommunity("face:enrol"))]
-CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
 
 
 def _base(community_id: uuid.UUID, person_id: uuid.UUID) -> str:

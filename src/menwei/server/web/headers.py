@@ -60,4 +60,20 @@ async def _error_page(request: Request, response: Response) -> Response:
         text = json.loads(body)["error"]["message"]
     except (ValueError, KeyError, TypeError):
         text = ""
-    return render(request, "error.html", status_code=response.status_code, message=text)  # type: ignore[arg-type]
+    return render(
+        request,
+        "error.html",
+        status_code=response.status_code,  # type: ignore[arg-type]
+        message=text,
+        back=_back_link(request.url.path),
+    )
+
+
+def _back_link(path: str) -> str:
+    """Where the error page's way back leads: the area of the site the refused page belongs to."""
+    for area in ("/office", "/supervision"):
+        if path == area or path.startswith(area + "/"):
+            return area
+    if path.startswith("/c/"):
+        return "/".join(path.split("/")[:3])
+    return "/my"

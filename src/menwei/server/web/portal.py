@@ -25,7 +25,9 @@ from menwei.server.deps import (
 )
 from menwei.server.errors import ApiError
 from menwei.server.services import accounts, privacy
-from menwei.server.web.csrf import CSRF_FIELD, check_csrf
+from menwei.server.web.console import landing_path
+from menwei.server.web.csrf import check_csrf
+from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -33,7 +35,6 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 Resident = Annotated[Caller, Depends(Permit("me:privacy"))]
 Host = Annotated[Caller, Depends(Permit("me:passes"))]
 PASS_HOURS = (4, 24, 72)
-CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
 
 
 def _community_id(caller: Caller) -> Any:
@@ -69,7 +70,7 @@ def signin(
     except ApiError as error:
         text = error.render(page_locale(request))
         return render(request, "signin.html", status_code=error.status, error=text, login=login)
-    response = RedirectResponse("/my", status_code=303)
+    response = RedirectResponse(landing_path(issued.account.role), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         issued.secret,
@@ -211,12 +212,12 @@ def erase(caller: Resident, request: Request, uow: UowDep, csrf: CsrfField) -> R
 
 def _pass_doors(uow: UowDep, caller: Caller) -> list[Any]:
     """The doors a resident may open to a guest, as the pass service decides them."""
-    from menwei.server.services.credentials import _resident_doors
+    from menwei.server.services.credentials import resident_doors
 
     person_id = privacy.own_person_id(caller)
     with uow:
         host = uow.people.get(person_id, caller.scope)
-        allowed = _resident_doors(uow, host, caller.scope)
+        allowed = resident_doors(uow, host, caller.scope)
         doors = uow.places.doors(caller.scope, community_id=host.community_id)
     return [d for d in doors if d.id in allowed]
 

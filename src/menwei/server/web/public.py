@@ -43,10 +43,35 @@ def _public_page_data(uow: UowDep, community_id: uuid.UUID, locale: str) -> dict
     return {"summary": summary, "current": history[0] if history else None, "history": history}
 
 
+def _governance_data(
+    uow: UowDep, community_id: uuid.UUID, request: Request, locale: str
+) -> dict[str, Any]:
+    """The latest vote's figures, the public notices (current and past) and the public Q&A."""
+    from menwei.server.services import governance
+    from menwei.server.web.console_votes import local_text
+
+    now = governance.clock(request)()
+    results = governance.public_results(uow, community_id, locale)
+    notices = governance.public_notices(uow, community_id, as_of=now)
+    for notice in notices:
+        postings = notice["postings"]
+        notice["taken_down"] = bool(postings) and all(p["taken_down_at"] for p in postings)
+        notice["first_posted"] = local_text(min((p["posted_at"] for p in postings), default=None))
+    return {
+        "vote_result": results[0] if results else None,
+        "current_notices": [n for n in notices if not n["taken_down"]],
+        "past_notices": [n for n in notices if n["taken_down"]],
+        "public_questions": governance.public_questions(uow, community_id, at=now),
+    }
+
+
 @router.get("/c/{community_id}")
 def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Response:
-    """What the system is, who runs it, the notice and its history, the filing, the vote."""
-    data = _public_page_data(uow, community_id, page_locale(request))
+    """What the system is, who runs it, the notice and its history, the filing, the vote,
+    the public notices and the residents' public questions with their answers."""
+    locale = page_locale(request)
+    data = _public_page_data(uow, community_id, locale)
+    data |= _governance_data(uow, community_id, request, locale)
     return render(request, "public.html", **data)
 
 
