@@ -40,6 +40,7 @@ class Site:
                 f"{API}/auth/login", json={"login": "staff", "password": "demo-staff-2024"}
             )
             assert signed_in.status_code == 200, signed_in.text
+            staff.headers["X-CSRF-Token"] = signed_in.json()["csrf_token"]
             published = staff.post(
                 f"{API}/communities/{self.world.community_id}/notices",
                 json={"responsible_contact": "0571-88888888", "supervisor": "杭州市网信办"},
@@ -77,3 +78,6 @@ def site(database_url: str, tmp_path: Path, cheap_passwords: None) -> Iterator[S
 def client(site: Site) -> Iterator[TestClient]:
     with TestClient(site.app, base_url="https://testserver") as test_client:  # type: ignore[arg-type]
         yield test_client
+
+
+from .browser import camera_args, page, served  # noqa: E402, F401  (fixtures for browser tests)

@@ -9,23 +9,7 @@ from fastapi.testclient import TestClient
 from menwei.server.web.csrf import CSRF_COOKIE
 
 from .conftest import Site
-
-HTML = {"accept": "text/html"}
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, login: str = "resident", password: str = "demo-resident-2024"):  # type: ignore[no-untyped-def]
-    form = client.get("/signin")
-    return client.post(
-        "/signin",
-        data={"csrf_token": csrf_of(form.text), "login": login, "password": password},
-        follow_redirects=False,
-    )
+from .forms import HTML, csrf_of, sign_in
 
 
 def test_pages_speak_chinese_by_default_and_english_when_asked(client: TestClient) -> None:
@@ -147,7 +131,10 @@ def test_csrf_cookie_is_http_only_and_strict(client: TestClient) -> None:
 
 def issue_invitation(site: Site, person_id: str, login: str = "wang.fang") -> dict:  # type: ignore[type-arg]
     with TestClient(site.app, base_url="https://testserver") as staff:  # type: ignore[arg-type]
-        staff.post("/api/v1/auth/login", json={"login": "staff", "password": "demo-staff-2024"})
+        signed_in = staff.post(
+            "/api/v1/auth/login", json={"login": "staff", "password": "demo-staff-2024"}
+        )
+        staff.headers["X-CSRF-Token"] = signed_in.json()["csrf_token"]
         response = staff.post(
             f"/api/v1/communities/{site.world.community_id}/people/{person_id}/invitation",
             json={"login": login},

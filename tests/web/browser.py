@@ -1,0 +1,126 @@
+"""Real headless Chromium for page tests: the app served on a loopback port, a phone-sized tab
+(optionally with a fake camera), and screenshots under ``test-artifacts/web``.
+
+A browser test module sets ``pytestmark = BROWSER`` and asks for the ``served`` and ``page``
+fixtures (``tests/web/conftest.py`` makes them visible).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import Site, make_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+PHONE = {"width": 360, "height": 740}
+
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(database_url: str, tmp_path: Path, cheap_passwords: None) -> Iterator[tuple[Site, str]]:
+    """The app behind uvicorn on a free loopback port, in a thread."""
+    import uvicorn
+
+    site = make_site(database_url, tmp_path / "data")
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")  # type: ignore[arg-type]
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield site, f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    site.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+ASTRONAUT = Path(__file__).resolve().parents[1] / "data" / "astronaut.jpg"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def fake_camera_file(target: Path) -> Path:
+    """Two seconds of 640x480 video of the astronaut portrait, for Chromium's fake camera."""
+    import cv2
+    import numpy as np
+
+    portrait = cv2.imread(str(ASTRONAUT))
+    frame = np.full((480, 640, 3), 128, dtype=np.uint8)
+    head_and_shoulders = portrait[0:320, 60:380]  # close enough for the eye-distance limit
+    frame[10:470, 90:550] = cv2.resize(head_and_shoulders, (460, 460))
+    yuv = cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes()
+    with target.open("wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(20):
+            out.write(b"FRAME\n" + yuv)
+    return target
+
+
+@pytest.fixture
+def camera_args(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    """No camera unless a test asks for the fake one (``indirect`` parameter ``"fake"``)."""
+    if getattr(request, "param", None) != "fake":
+        return []
+    video = fake_camera_file(tmp_path / "astronaut.y4m")
+    return [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+
+
+@pytest.fixture
+def page(tmp_path: Path, camera_args: list[str]) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            args=ARGS + camera_args,
+            viewport=PHONE,
+            locale="zh-CN",
+            accept_downloads=True,
+        )
+        tab = context.new_page()
+        problems: list[str] = []
+        tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        tab.problems = problems  # type: ignore[attr-defined]
+        yield tab
+        context.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def fits_the_phone(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
