@@ -18,7 +18,7 @@ def residents(
 ) -> None:
     """Import residents and units; one invalid row and nothing is imported."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
@@ -36,7 +36,7 @@ def residents(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

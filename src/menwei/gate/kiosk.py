@@ -139,7 +139,8 @@ class KioskServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        name = host.decode("ascii") if isinstance(host, bytes) else host
+        return f"http://{name}:{port}/"
 
     def start(self) -> KioskServer:
         self._thread.start()

@@ -191,12 +191,12 @@ class LocalState:
         """
         with self._lock:
             if kind is None:
-                rows = self._db.execute("SELECT kind, record_id, version, sealed FROM record")
+                cursor = self._db.execute("SELECT kind, record_id, version, sealed FROM record")
             else:
-                rows = self._db.execute(
+                cursor = self._db.execute(
                     "SELECT kind, record_id, version, sealed FROM record WHERE kind = ?", (kind,)
                 )
-            rows = rows.fetchall()
+            rows = cursor.fetchall()
         for row_kind, record_id, version, sealed in rows:
             try:
                 payload = self._ring.unwrap(sealed, _context(row_kind, record_id, version))
