@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from menwei.gate.outbox import Outbox
+from menwei.gate.outbox import Outbox, UploadReceipt
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
         def send(batch):
             response = client.post(url, json=[e.to_wire() for e in batch])
             response.raise_for_status()
-            return response.json()["acknowledged"]
+            return UploadReceipt(response.json()["acknowledged"])
 
         outbox.upload(send, batch_size=25)
     print("done", flush=True)

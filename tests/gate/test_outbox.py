@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from menwei.gate.errors import OutboxError
-from menwei.gate.outbox import Outbox
+from menwei.gate.outbox import Outbox, UploadReceipt
 
 CHILD = Path(__file__).with_name("outbox_child.py")
 
@@ -32,7 +32,7 @@ def test_an_event_stays_until_the_server_acknowledges_it(tmp_path: Path) -> None
     outbox.add_many([("passage", {"n": n}) for n in range(10)])
 
     def server_keeps_only_the_first_three(batch):
-        return [e.idempotency_key for e in batch[:3]]
+        return UploadReceipt([e.idempotency_key for e in batch[:3]])
 
     assert outbox.upload(server_keeps_only_the_first_three, batch_size=5) == 3
     assert [e.body["n"] for e in outbox.pending()] == [3, 4, 5, 6, 7, 8, 9]
@@ -53,7 +53,7 @@ def test_a_failed_upload_loses_nothing(tmp_path: Path) -> None:
 def test_acknowledging_keys_the_outbox_never_sent_removes_nothing(tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "outbox.db")
     outbox.add("passage", {"n": 1})
-    assert outbox.upload(lambda batch: ["forged-key"]) == 0
+    assert outbox.upload(lambda batch: UploadReceipt(["forged-key"], {"forged-too": "x"})) == 0
     assert len(outbox) == 1
 
 
@@ -83,7 +83,7 @@ def test_the_outbox_holds_fifty_thousand_events_without_loss(tmp_path: Path) -> 
 
     def server(batch):
         seen.extend(e.body["n"] for e in batch)
-        return [e.idempotency_key for e in batch]
+        return UploadReceipt([e.idempotency_key for e in batch])
 
     assert outbox.upload(server, batch_size=1_000) == total
     assert seen == list(range(total))

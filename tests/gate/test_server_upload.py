@@ -72,7 +72,7 @@ def test_gate_events_reach_the_server_once_even_when_a_batch_is_sent_again(
             outbox = Outbox(tmp_path / "outbox.db")
             outbox.add_many([_event(world.a.gate_id, n) for n in range(30)])
             first = outbox.pending(10)
-            assert client.upload(first) == [e.idempotency_key for e in first]
+            assert client.upload(first).acknowledged == [e.idempotency_key for e in first]
             assert outbox.upload(client.upload, batch_size=7) == 30
             page = http.get(
                 f"/api/v1/communities/{world.a.community_id}/events?with_total=true&limit=5",
@@ -112,6 +112,42 @@ def test_events_decided_while_the_server_is_down_arrive_once_when_it_returns(
                 headers=world.auth("community_staff"),
             ).json()
         assert page["total"] == 25
+    finally:
+        outbox.close()
+        app.state.engine.dispose()
+
+
+def test_an_event_naming_a_foreign_person_is_kept_aside_and_the_following_ones_arrive(
+    database_url: str, tmp_path: Path
+) -> None:
+    from menwei.server.app import create_app
+    from menwei.store.uow import UnitOfWork
+
+    app = create_app(make_settings(database_url, tmp_path))
+    outbox = Outbox(tmp_path / "outbox.db")
+    try:
+        world = seed_world(UnitOfWork(app.state.session_factory))
+        foreign = [
+            ("passage", {**body, "person_id": str(world.b.resident_id)})
+            for _, body in (_event(world.a.gate_id, n) for n in range(5))
+        ]
+        outbox.add_many(foreign)
+        outbox.add_many([_event(world.a.gate_id, n) for n in range(5, 12)])
+        with serving(app) as url, httpx.Client(base_url=url) as http:
+            client = SyncClient(url, world.a.device_token)
+            assert outbox.upload(client.upload, batch_size=3) == 7
+            assert outbox.upload(client.upload, batch_size=3) == 0
+            client.close()
+            page = http.get(
+                f"/api/v1/communities/{world.a.community_id}/events?with_total=true&limit=5",
+                headers=world.auth("community_staff"),
+            ).json()
+        assert page["total"] == 7
+        assert len(outbox) == 0
+        kept = outbox.refused()
+        assert len(kept) == 5
+        assert {r.reason_code for r in kept} == {"person_not_in_community"}
+        assert {r.body["person_id"] for r in kept} == {str(world.b.resident_id)}
     finally:
         outbox.close()
         app.state.engine.dispose()

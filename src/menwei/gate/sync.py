@@ -25,9 +25,11 @@ Endpoints (JSON over HTTPS):
 ``POST {server}/api/v1/device/events`` ``{"events": [{"idempotency_key", "door_id",
     "occurred_at", "direction", "credential_kind", "outcome": "allow" | "deny",
     "reason_code", "person_id", "flag", "liveness"}]}``
-    → ``{"received", "stored", "duplicates"}``: a 200 means every event of the batch is stored
-    (now or before). The server stores each key once, so a batch sent twice (after a crash or
-    a lost answer) is stored once. Tailgating and held-open alarms are events with
+    → ``{"received", "stored", "duplicates", "refused": [{"idempotency_key", "code",
+    "message"}]}``: a 200 means every event of the batch is stored (now or before) except the
+    refused ones, which the server will never store (a person of another community); the
+    outbox keeps those aside. The server stores each key once, so a batch sent twice (after a
+    crash or a lost answer) is stored once. Tailgating and held-open alarms are events with
     ``reason_code`` and ``flag`` ``tailgating`` / ``door_held_open``.
 """
 
@@ -53,7 +55,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from menwei.gate.errors import GateError, SyncError
 from menwei.gate.local_state import Change, LocalState
-from menwei.gate.outbox import Outbox, OutboxEvent
+from menwei.gate.outbox import Outbox, OutboxEvent, UploadReceipt
 from menwei.gate.records import build_snapshot
 from menwei.privacy.errors import VaultError
 from menwei.privacy.transport import DeviceKeyPair, open_for_device
@@ -116,6 +118,8 @@ class SyncReport:
     applied: int = 0
     dropped_templates: int = 0
     events_uploaded: int = 0
+    #: refused events kept aside in the outbox (all of them, not only this round's)
+    events_refused: int = 0
     cursor: str | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -206,16 +210,24 @@ class SyncClient:
             },
         )
 
-    def upload(self, events: Sequence[OutboxEvent]) -> list[str]:
-        """Send a batch; the keys the server holds now (all of them, on success)."""
+    def upload(self, events: Sequence[OutboxEvent]) -> UploadReceipt:
+        """Send a batch; the keys the server holds now, and those it refused with its code."""
         try:
             reports = [event_report(e) for e in events]
         except (KeyError, TypeError, ValueError) as error:
             raise SyncError(f"An event in the outbox is malformed ({error}).") from None
         data = self._call("POST", EVENTS_PATH, json={"events": reports})
-        if isinstance(data, dict) and "acknowledged" in data:
-            return [str(key) for key in data["acknowledged"]]
-        return [e.idempotency_key for e in events]
+        try:
+            refused = {str(r["idempotency_key"]): str(r["code"]) for r in data.get("refused") or []}
+            if "acknowledged" in data:
+                acknowledged = [str(key) for key in data["acknowledged"]]
+            else:
+                acknowledged = [
+                    e.idempotency_key for e in events if e.idempotency_key not in refused
+                ]
+        except (AttributeError, KeyError, TypeError) as error:
+            raise SyncError(f"The server sent a malformed event receipt ({error}).") from None
+        return UploadReceipt(acknowledged, refused)
 
     def close(self) -> None:
         self._client.close()
@@ -327,7 +339,16 @@ class Syncer:
         return report
 
     def _upload(self, report: SyncReport) -> None:
-        report.events_uploaded += self.outbox.upload(self.client.upload, batch_size=self.batch_size)
+        before = self.outbox.refused_tally()
+        try:
+            report.events_uploaded += self.outbox.upload(
+                self.client.upload, batch_size=self.batch_size
+            )
+        finally:
+            tally = self.outbox.refused_tally()
+            report.events_refused = tally.total
+            if tally.total > before.total:
+                log.warning("sync: %s", tally.notice())
 
     def run_forever(self, stop: threading.Event, interval_s: float = 10.0) -> None:
         while not stop.is_set():
