@@ -1,22 +1,48 @@
-"""``menwei gate``: run the door agent for one door or turnstile."""
+"""``menwei gate``: run the door agent for one door or turnstile; ``menwei gate refused``
+lists the events the server refused, kept aside in the outbox."""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+if TYPE_CHECKING:
+    from menwei.gate.outbox import RefusedEvent
+
+# The event fields shown to the installer: what the audit needs, nothing else an event might
+# ever carry by mistake (events hold no templates, images or scores by construction).
+SHOWN_FIELDS = (
+    "door_id",
+    "direction",
+    "credential_kind",
+    "person_id",
+    "outcome",
+    "reason_code",
+    "flag",
+    "liveness",
+)
+
 
 def register(app: typer.Typer) -> None:
-    @app.command("gate")
+    gate_app = typer.Typer(
+        help="Run the door agent (门禁终端) with --source …; `menwei gate refused` lists the "
+        "events the server refused."
+    )
+    app.add_typer(gate_app, name="gate")
+
+    @gate_app.callback(invoke_without_command=True)
     def gate(
+        ctx: typer.Context,
         source: Annotated[
-            str,
+            str | None,
             typer.Option(help="Camera index (0), RTSP/HTTP URL, video file or image folder."),
-        ],
+        ] = None,
         server: Annotated[
             str | None, typer.Option(help="The menwei server, e.g. https://menwei.example.org")
         ] = None,
@@ -86,6 +112,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run the gate agent: frames and cards to door decisions, offline-first."""
+        if ctx.invoked_subcommand is not None:
+            return
+        if source is None:
+            typer.echo("Missing option '--source': a camera, URL, video file or folder.", err=True)
+            raise typer.Exit(2)
         from menwei.gate.agent import GateAgent, GateConfig
         from menwei.gate.doors import RelayConfig
         from menwei.gate.errors import GateError
@@ -134,6 +165,9 @@ def register(app: typer.Typer) -> None:
                 agent.read_pin_pad(pin_pad)
             frames = agent.run()
             typer.echo(f"Processed {frames} frames; {len(agent.outbox)} events wait for upload.")
+            notice = agent.outbox.refused_tally().notice()
+            if notice:
+                typer.echo(notice)
         except GateError as error:
             typer.echo(error.message, err=True)
             raise typer.Exit(1) from None
@@ -145,3 +179,67 @@ def register(app: typer.Typer) -> None:
         finally:
             if agent is not None:
                 agent.close()
+
+    @gate_app.command("refused")
+    def refused(
+        data_dir: Annotated[
+            Path | None, typer.Option(help="The gate's folder (as given to menwei gate).")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 100,
+    ) -> None:
+        """List the events the server refused for good (newest first); they are never re-sent."""
+        from menwei.gate.errors import GateError
+        from menwei.gate.outbox import Outbox
+        from menwei.settings import get_settings
+
+        path = (data_dir or get_settings().data_dir / "gate") / "outbox.db"
+        if not path.is_file():
+            typer.echo(f"No outbox at {path}. Check --data-dir.", err=True)
+            raise typer.Exit(1)
+        try:
+            outbox = Outbox(path)
+        except GateError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(1) from None
+        try:
+            tally = outbox.refused_tally()
+            events = outbox.refused(limit)
+        finally:
+            outbox.close()
+        if as_json:
+            shown = [_refused_json(e) for e in events]
+            document = {"kept": tally.kept, "dropped": tally.dropped, "events": shown}
+            typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            return
+        if not tally.total:
+            typer.echo("The server has refused no events from this gate.")
+            return
+        typer.echo(tally.notice())
+        for event in events:
+            typer.echo(
+                f"{_iso(event.occurred_at)}  {event.kind}  {event.body.get('reason_code', '-')}"
+                f"  refused: {event.reason_code}  door {event.body.get('door_id', '-')}"
+                f"  person {event.body.get('person_id') or '-'}"
+            )
+        if len(events) < tally.kept:
+            typer.echo(f"… {tally.kept - len(events)} older ones; use --limit to see more.")
+        typer.echo(
+            "These events are never sent again. Each names a person who is not of this gate's "
+            "community: check that the gate is registered to the right community."
+        )
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
+
+
+def _refused_json(event: RefusedEvent) -> dict[str, Any]:
+    return {
+        "idempotency_key": event.idempotency_key,
+        "kind": event.kind,
+        "occurred_at": _iso(event.occurred_at),
+        "refused_at": _iso(event.refused_at),
+        "refusal_code": event.reason_code,
+        "event": {name: event.body[name] for name in SHOWN_FIELDS if name in event.body},
+    }

@@ -103,6 +103,9 @@ class GateAgent:
             report = self.syncer.run_once()
             for error in report.errors:
                 log.warning("start-up sync: %s", error)
+        notice = self.outbox.refused_tally().notice()
+        if notice is not None:
+            log.warning("outbox: %s", notice)
         snapshot = build_snapshot(self.local.records())
         if snapshot.state is None:
             if self.syncer is None:
