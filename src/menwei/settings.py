@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     max_upload_bytes: int = 10 * 1024 * 1024
     max_ingest_batch: int = 500
+    #: how old the supervisor pages' audit chain verdict may grow before the whole chain is
+    #: verified again (between full verifications only newly written entries are checked)
+    audit_full_verify_minutes: int = Field(default=10, ge=1)
 
     @property
     def resolved_database_url(self) -> str:

@@ -15,11 +15,13 @@ from menwei.privacy.audit import (
     AuditChain,
     AuditEntry,
     AuditLog,
+    ChainPosition,
     Checkpoint,
     MemoryAuditLog,
     VerifyReport,
     subject_hash,
     verify_chain,
+    verify_chain_after,
 )
 from menwei.privacy.compliance import (
     BreachIncident,
@@ -95,6 +97,7 @@ __all__ = [
     "AuditEntry",
     "AuditLog",
     "BreachIncident",
+    "ChainPosition",
     "Channel",
     "Checkpoint",
     "ConsentRecord",
@@ -171,6 +174,7 @@ __all__ = [
     "subject_hash",
     "template_status",
     "verify_chain",
+    "verify_chain_after",
     "verify_receipt",
     "withdraw_consent",
 ]

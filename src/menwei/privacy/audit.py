@@ -122,6 +122,8 @@ class AuditLog(Protocol):
     def add_entry(self, entry: AuditEntry) -> None: ...
     def add_checkpoint(self, checkpoint: Checkpoint) -> None: ...
     def entries(self) -> Iterable[AuditEntry]: ...
+    def entries_after(self, seq: int) -> Iterable[AuditEntry]: ...
+    def entry_at(self, seq: int) -> AuditEntry | None: ...
     def checkpoints(self) -> Sequence[Checkpoint]: ...
     def entries_about(self, subject: str) -> Sequence[AuditEntry]: ...
 
@@ -144,6 +146,12 @@ class MemoryAuditLog:
 
     def entries(self) -> Iterable[AuditEntry]:
         return sorted(self.rows, key=lambda e: e.seq)
+
+    def entries_after(self, seq: int) -> Iterable[AuditEntry]:
+        return [e for e in self.entries() if e.seq > seq]
+
+    def entry_at(self, seq: int) -> AuditEntry | None:
+        return next((e for e in self.rows if e.seq == seq), None)
 
     def checkpoints(self) -> Sequence[Checkpoint]:
         return list(self.signed)
@@ -262,15 +270,44 @@ class ChainProblem:
     explanation: str
 
 
+@dataclass(frozen=True)
+class ChainPosition:
+    """How far a verification reached: the last entry it checked and the checkpoints it saw.
+
+    ``checkpoints_digest`` fingerprints the signed checkpoints verified so far, so a later,
+    incremental verification can tell that none of them changed since.
+    """
+
+    seq: int
+    entry_hash: str
+    checkpoints: int
+    checkpoints_digest: str
+
+
+GENESIS_POSITION = ChainPosition(0, GENESIS_HASH, 0, hashlib.sha256(b"").hexdigest())
+
+
 @dataclass
 class VerifyReport:
     entries: int = 0
     checkpoints: int = 0
     problems: list[ChainProblem] = field(default_factory=list)
+    #: where the verification stopped; meaningful only when ``ok``
+    position: ChainPosition = GENESIS_POSITION
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def checkpoints_digest(checkpoints: Sequence[Checkpoint]) -> str:
+    """A fingerprint of the signed checkpoints, in the order they were written."""
+    digest = hashlib.sha256()
+    for point in checkpoints:
+        digest.update(
+            canonical_json([point.seq, point.entry_hash, _iso(point.at), point.signature])
+        )
+    return digest.hexdigest()
 
 
 def verify_chain(
@@ -281,9 +318,85 @@ def verify_chain(
     """Check every link and every signed checkpoint; report each problem with its place."""
     rows = sorted(entries, key=lambda e: e.seq)
     report = VerifyReport(entries=len(rows), checkpoints=len(checkpoints))
+    _check_links(rows, GENESIS_POSITION, report)
+    _check_checkpoints(checkpoints, {e.seq: e for e in rows}, public_key, report)
+    report.position = _reached(rows, GENESIS_POSITION, checkpoints)
+    return report
+
+
+def verify_chain_after(
+    position: ChainPosition,
+    anchor: AuditEntry | None,
+    entries: Iterable[AuditEntry],
+    checkpoints: Sequence[Checkpoint],
+    public_key: Ed25519PublicKey,
+) -> VerifyReport | None:
+    """Check only what was written after ``position``, an earlier verification's end.
+
+    ``anchor`` is the stored entry at ``position.seq`` and ``entries`` those after it; the
+    first of them must link to the anchor's hash. The checkpoints verified then must be
+    unchanged, and each new one must name an entry from the anchor on. Returns ``None`` when
+    the checkpoints changed in any other way: only a full verification can judge that.
+    Tampering with entries before the anchor is not seen here; that is what the periodic full
+    verification is for.
+    """
+    old, new = checkpoints[: position.checkpoints], checkpoints[position.checkpoints :]
+    if len(old) < position.checkpoints or checkpoints_digest(old) != position.checkpoints_digest:
+        return None
+    if any(point.seq < position.seq for point in new):
+        return None
+    rows = sorted(entries, key=lambda e: e.seq)
+    report = VerifyReport(entries=len(rows), checkpoints=len(new))
+    if position.seq and (
+        anchor is None
+        or anchor.entry_hash != position.entry_hash
+        or _digest_of(anchor) != anchor.entry_hash
+    ):
+        report.problems.append(
+            ChainProblem(
+                position.seq,
+                "edited" if anchor is not None else "deleted",
+                f"entry {position.seq} differs from when it was last verified",
+            )
+        )
+        return report
+    _check_links(rows, position, report)
+    known = {e.seq: e for e in rows}
+    if anchor is not None:
+        known[anchor.seq] = anchor
+    _check_checkpoints(new, known, public_key, report)
+    report.position = _reached(rows, position, checkpoints)
+    return report
+
+
+def _reached(
+    rows: Sequence[AuditEntry], start: ChainPosition, checkpoints: Sequence[Checkpoint]
+) -> ChainPosition:
+    last = rows[-1] if rows else None
+    return ChainPosition(
+        last.seq if last else start.seq,
+        last.entry_hash if last else start.entry_hash,
+        len(checkpoints),
+        checkpoints_digest(checkpoints),
+    )
+
+
+def _digest_of(entry: AuditEntry) -> str:
+    return entry_digest(
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        subject=entry.subject,
+        community_id=entry.community_id,
+        detail=entry.detail,
+        prev_hash=entry.prev_hash,
+    )
+
+
+def _check_links(rows: Sequence[AuditEntry], start: ChainPosition, report: VerifyReport) -> None:
+    """Each entry's recomputed hash, sequence number and link to the one before ``rows[0]``."""
     stored = {e.entry_hash: e.seq for e in rows}
-    by_seq = {e.seq: e for e in rows}
-    prev_hash, prev_seq = GENESIS_HASH, 0
+    prev_hash, prev_seq = start.entry_hash, start.seq
     for entry in rows:
         if entry.seq != prev_seq + 1:
             first, last = prev_seq + 1, entry.seq - 1
@@ -291,16 +404,7 @@ def verify_chain(
             report.problems.append(
                 ChainProblem(first, "deleted", f"{span} missing before entry {entry.seq}")
             )
-        recomputed = entry_digest(
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            subject=entry.subject,
-            community_id=entry.community_id,
-            detail=entry.detail,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.entry_hash:
+        if _digest_of(entry) != entry.entry_hash:
             report.problems.append(
                 ChainProblem(entry.seq, "edited", f"entry {entry.seq} was changed after writing")
             )
@@ -324,6 +428,15 @@ def verify_chain(
                     )
                 )
         prev_hash, prev_seq = entry.entry_hash, entry.seq
+
+
+def _check_checkpoints(
+    checkpoints: Sequence[Checkpoint],
+    by_seq: dict[int, AuditEntry],
+    public_key: Ed25519PublicKey,
+    report: VerifyReport,
+) -> None:
+    """Each checkpoint's signature, and that the entry it names still has the signed hash."""
     for point in checkpoints:
         message = checkpoint_message(point.seq, point.entry_hash, point.at)
         try:
@@ -350,4 +463,3 @@ def verify_chain(
                     f"entry {point.seq} differs from the signed checkpoint: history rewritten",
                 )
             )
-    return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -11,6 +12,7 @@ from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.errors import install_error_handlers
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
+from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.settings import Settings
 from menwei.store.engine import make_engine, make_session_factory
 
@@ -48,6 +50,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         settings.login_max_failures, settings.login_lockout_minutes * 60
     )
     app.state.principals = PrincipalCache()
+    app.state.audit_verdicts = AuditVerdicts(
+        max_age=timedelta(minutes=settings.audit_full_verify_minutes)
+    )
     install_error_handlers(app)
     include_routers(app)
     from menwei.server.web import include_pages

@@ -137,6 +137,21 @@ class SqlAuditLog:
         for row in rows:
             yield _entry(row)
 
+    def entries_after(self, seq: int) -> Iterator[AuditEntry]:
+        """The entries written after entry ``seq``, in order (what an incremental check reads)."""
+        rows = self._session.scalars(
+            select(AuditEntryRow)
+            .where(AuditEntryRow.seq > seq)
+            .order_by(AuditEntryRow.seq)
+            .execution_options(yield_per=2000)
+        )
+        for row in rows:
+            yield _entry(row)
+
+    def entry_at(self, seq: int) -> AuditEntry | None:
+        row = self._session.get(AuditEntryRow, seq)
+        return None if row is None else _entry(row)
+
     def checkpoints(self) -> Sequence[Checkpoint]:
         rows = self._session.scalars(select(AuditCheckpointRow).order_by(AuditCheckpointRow.id))
         return [Checkpoint(r.seq, r.entry_hash, r.at, r.signature) for r in rows]

@@ -19,7 +19,14 @@ from typing import Any
 from sqlalchemy import select
 
 from menwei.core.person import Person
-from menwei.privacy.audit import AuditAction, AuditChain, VerifyReport, verify_chain
+from menwei.privacy.audit import (
+    AuditAction,
+    AuditChain,
+    ChainPosition,
+    VerifyReport,
+    verify_chain,
+    verify_chain_after,
+)
 from menwei.privacy.compliance import (
     FILING_THRESHOLD,
     FilingStatus,
@@ -111,6 +118,7 @@ def enrol_template(
     template: bytes,
     at: datetime,
     actor: str,
+    liveness: Mapping[str, Any] | None = None,
 ) -> SealedTemplate:
     """Seal and store a template, or ``ConsentRequired`` with nothing stored."""
     with uow:
@@ -133,6 +141,7 @@ def enrol_template(
             template=template,
             at=at,
             actor=actor,
+            liveness=liveness,
         )
         uow.commit()
     return sealed
@@ -286,6 +295,24 @@ def verify_audit(uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:
         store = PrivacyStore(uow.session)
         return verify_chain(
             store.audit_log.entries(), store.audit_log.checkpoints(), kit.keys.public_key
+        )
+
+
+def verify_audit_after(
+    uow: UnitOfWork, kit: PrivacyKit, position: ChainPosition
+) -> VerifyReport | None:
+    """Verify only the entries and checkpoints written after an earlier verification's end.
+
+    ``None`` when the signed checkpoints changed in a way only ``verify_audit`` can judge.
+    """
+    with uow:
+        log = PrivacyStore(uow.session).audit_log
+        return verify_chain_after(
+            position,
+            log.entry_at(position.seq) if position.seq else None,
+            log.entries_after(position.seq),
+            log.checkpoints(),
+            kit.keys.public_key,
         )
 
 

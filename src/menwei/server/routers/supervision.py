@@ -39,7 +39,9 @@ class PublicAnswer(BaseModel):
 
 def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
     at = governance.clock(request)()
-    return governance_supervision.summaries(uow, privacy_kit(request), caller, at=at)
+    return governance_supervision.summaries(
+        uow, privacy_kit(request), caller, at=at, verdicts=request.app.state.audit_verdicts
+    )
 
 
 @router.get("/communities")

@@ -38,7 +38,7 @@ from menwei.privacy.compliance import FilingLevel, filing_status
 from menwei.server.deps import Caller
 from menwei.server.errors import Conflict
 from menwei.server.policy import Role
-from menwei.store import privacy_services as ops
+from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.store.errors import NotFound as StoreNotFound
 from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.governance_supervisor_levels import SupervisorLevel, SupervisorLevels
@@ -65,13 +65,19 @@ def summaries(
     *,
     at: datetime,
     community_id: uuid.UUID | None = None,
+    verdicts: AuditVerdicts | None = None,
 ) -> list[CommunitySummary]:
-    """One summary per community the caller supervises (only ``community_id`` when given)."""
-    report = ops.verify_audit(uow, kit)  # one chain for the installation: verified once
-    audit = AuditStatus.VERIFIED if report.ok else AuditStatus.BROKEN
+    """One summary per community the caller supervises (only ``community_id`` when given).
+
+    The audit chain is one for the installation. With ``verdicts`` (the app's) only what was
+    written since the last check is verified, and the whole chain when that verdict is too old;
+    without, the whole chain is verified now.
+    """
+    verdict = (verdicts or AuditVerdicts()).current(uow, kit, now=at)
+    audit = AuditStatus.VERIFIED if verdict.ok else AuditStatus.BROKEN
     with uow:
         return [
-            _summary(uow, row, audit, at)
+            _summary(uow, row, audit, verdict.fully_verified_at, at)
             for row in _supervised(uow, caller)
             if community_id is None or row.id == community_id
         ]
@@ -94,7 +100,11 @@ def switch_history(
 
 
 def _summary(
-    uow: UnitOfWork, community: CommunityRow, audit: AuditStatus, at: datetime
+    uow: UnitOfWork,
+    community: CommunityRow,
+    audit: AuditStatus,
+    audit_verified_at: datetime,
+    at: datetime,
 ) -> CommunitySummary:
     community_id = community.id
     session = uow.session
@@ -138,7 +148,7 @@ def _summary(
         open_questions=questions.open,
         overdue_questions=questions.overdue,
         audit_status=audit,
-        audit_verified_at=at,
+        audit_verified_at=audit_verified_at,
         filing_count=people,
         filing_status=_FILING[filing_status(people).level],
         notices=tuple(NoticeRecord.of(n, as_of=at) for n in repo.notices(scope, community_id)),

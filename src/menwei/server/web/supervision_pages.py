@@ -9,7 +9,9 @@ shares, dates and statuses, never a person. Supervisors have their own frame
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,6 +34,7 @@ SupervisingOne = Annotated[Caller, Depends(InCommunity("supervision:read"))]
 Answering = Annotated[Caller, Depends(Permit("questions:answer_public"))]
 
 ANSWER_PERMISSION = "questions:answer_public"
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def _frame(request: Request, caller: Caller, uow: UowDep) -> dict[str, Any]:
@@ -55,7 +58,12 @@ def _summaries(
 ) -> list[CommunitySummary]:
     at = governance.clock(request)()
     return governance_supervision.summaries(
-        uow, privacy_kit(request), caller, at=at, community_id=community_id
+        uow,
+        privacy_kit(request),
+        caller,
+        at=at,
+        community_id=community_id,
+        verdicts=request.app.state.audit_verdicts,
     )
 
 
@@ -143,4 +151,10 @@ def _row_view(summary: CommunitySummary) -> dict[str, Any]:
         "votes": votes,
         "face_share": float(row.face_share),
         "overdue": row.overdue_rights_requests + row.overdue_questions,
+        "audit_verified": _beijing_minute(summary.audit_verified_at),
     }
+
+
+def _beijing_minute(moment: datetime | None) -> str:
+    """When the audit chain was last verified in full, to the minute, in China time."""
+    return "" if moment is None else moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,61 @@
+"""The supervisor's pages say whether the audit chain verified and when it was last verified
+from its first entry, and show a break in newly written entries on the next load."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from menwei.privacy.audit import AuditAction
+from menwei.server.services.template_delivery import privacy_kit
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_tables import AuditEntryRow
+from menwei.store.uow import UnitOfWork
+
+from .conftest import Site
+from .forms import HTML, sign_in
+
+NOW = datetime(2026, 6, 1, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
+
+
+def test_the_pages_show_the_verdict_and_the_time_of_the_last_full_verification(
+    client: TestClient, site: Site
+) -> None:
+    site.app.state.clock = lambda: NOW  # type: ignore[attr-defined]
+    sign_in(client, "jianguan")
+    community = f"/supervision/c/{site.world.community_id}"
+
+    page = client.get(community, headers=HTML)
+    rollup = client.get("/supervision", headers=HTML)
+
+    assert page.status_code == 200 and rollup.status_code == 200
+    assert "已校验，完整" in page.text
+    assert "审计链已于 2026-06-01 09:30（北京时间）完整核验" in page.text
+    assert "已于 2026-06-01 09:30 完整核验" in rollup.text
+
+
+def test_a_changed_new_entry_shows_as_broken_on_the_next_load(
+    client: TestClient, site: Site
+) -> None:
+    app = site.app
+    app.state.clock = lambda: NOW  # type: ignore[attr-defined]
+    sign_in(client, "jianguan")
+    community = f"/supervision/c/{site.world.community_id}"
+    assert "已校验，完整" in client.get(community, headers=HTML).text
+    kit = privacy_kit(app.state, app.state.settings)  # type: ignore[attr-defined]
+    with UnitOfWork(app.state.session_factory) as uow:  # type: ignore[attr-defined]
+        entry = kit.chain(PrivacyStore(uow.session)).append(
+            at=NOW, actor="staff(x)", action=AuditAction.STAFF_VIEW
+        )
+        uow.session.flush()
+        uow.session.execute(
+            sa.update(AuditEntryRow).where(AuditEntryRow.seq == entry.seq).values(actor="x")
+        )
+        uow.commit()
+
+    page = client.get(community, headers=HTML)
+
+    assert "未通过，请立即核查" in page.text
+    assert "完整核验" not in page.text
