@@ -87,10 +87,38 @@ def consent(client, world: World, person_id: uuid.UUID, who: str = "resident"): 
     )
 
 
+def movement(client, world: World, person_id: uuid.UUID, who: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The id of a passed turn-left challenge, made with a synthetic head turn; ``None`` when
+    no challenge can be issued (no consent, a visitor: the enrolment then says why)."""
+    from menwei.server.services.enrolment_challenges import EnrolmentChallenges
+    from menwei.vision.liveness.challenge import ChallengeKind
+
+    from ..faces_motion import turn_left_frames
+
+    client.app.state.enrolment_challenges = EnrolmentChallenges(kinds=(ChallengeKind.TURN_LEFT,))
+    base = f"{API}/communities/{world.a.community_id}/people/{person_id}/face/challenge"
+    issued = client.post(base, headers=world.auth(who))
+    if issued.status_code != 201:
+        return None
+    challenge_id: str = issued.json()["id"]
+    for frame in turn_left_frames():
+        answer = client.post(
+            f"{base}/{challenge_id}/frames",
+            files=[("image", ("frame.jpg", frame, "image/jpeg"))],
+            headers=world.auth(who),
+        )
+        if answer.status_code != 200 or answer.json()["status"] != "pending":
+            break  # the enrolment itself then says what is wrong
+    return challenge_id
+
+
 def enrol(client, world: World, person_id: uuid.UUID, *photos: bytes, who: str = "resident"):  # type: ignore[no-untyped-def]
+    """Enrol through the API; a resident first makes the movement, as the phone page does."""
+    challenge = movement(client, world, person_id, who) if who == "resident" else None
     return client.post(
         f"{API}/communities/{world.a.community_id}/people/{person_id}/face",
         files=files(*photos),
+        data={"challenge": challenge} if challenge else None,
         headers=world.auth(who),
     )
 
@@ -374,7 +402,8 @@ def test_a_presentation_attack_verdict_refuses_enrolment_without_exposing_a_scor
     me = world.a.resident_id
     publish(client, world)
     consent(client, world, me)
-    response = enrol(client, world, me, photo())
+    # the office enrols: a resident's movement check would already fail on this verdict
+    response = enrol(client, world, me, photo(), who="community_staff")
     assert response.status_code == 422, response.text
     details = response.json()["error"]["details"]
     assert details["code"] == "liveness"
@@ -553,7 +582,7 @@ def test_a_missing_model_file_answers_503_with_what_to_do(
     me = world.a.resident_id
     publish(client, world)
     consent(client, world, me)
-    response = enrol(client, world, me, photo())
+    response = enrol(client, world, me, photo(), who="community_staff")
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "face_engine_unavailable"
     assert "yunet" not in response.text

@@ -54,10 +54,15 @@ def test_printed_photo_attacks_are_refused_at_enrolment_and_nothing_is_stored(
 
 
 def test_a_live_webcam_frame_of_a_nuaa_subject_enrols(client, world: World) -> None:
+    """The office enrols here: a resident would first make the movement, which the portrait
+    used for it can do but NUAA's stills, of other people, cannot."""
     me = world.a.resident_id
     publish(client, world)
     assert consent(client, world, me).status_code == 201
 
-    outcomes = [enrol(client, world, me, frame).status_code for frame in _frames("live", 6)]
+    outcomes = [
+        enrol(client, world, me, frame, who="community_staff").status_code
+        for frame in _frames("live", 6)
+    ]
     assert 201 in outcomes, outcomes
     assert held(client, world)["face_data"]["template_held"] is True

@@ -9,7 +9,7 @@ erasure is logged, and a signed receipt is returned for the person to keep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -42,10 +42,13 @@ def store_template(
     template: bytes,
     at: datetime,
     actor: str,
+    liveness: Mapping[str, Any] | None = None,
 ) -> SealedTemplate:
     """Seal and keep a template, refusing with ``ConsentRequired`` when consent does not cover it.
 
     The plaintext ``template`` is used only in memory; what is stored is the ciphertext.
+    ``liveness`` says which liveness checks the photos went through (names and verdicts only,
+    never images or scores), for the audit entry.
     """
     granted = require_consent_to_store(consent, current_notice, consented_notice)
     community_id, person_id = str(granted.community_id), str(granted.person_id)
@@ -65,7 +68,11 @@ def store_template(
         action=AuditAction.ENROL if latest is None else AuditAction.UPDATE,
         person_id=granted.person_id,
         community_id=community_id,
-        detail={"template_version": version, "notice_version": granted.notice_version},
+        detail={
+            "template_version": version,
+            "notice_version": granted.notice_version,
+            **({"liveness": dict(liveness)} if liveness else {}),
+        },
     )
     return sealed
 

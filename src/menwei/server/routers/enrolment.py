@@ -2,11 +2,13 @@
 
 Photos arrive as multipart uploads, are read into memory (never spooled to disk), and are
 dropped when the request ends; only the sealed template is kept. The quality check answers
-reason codes only.
+reason codes only. The movement check (``face/challenge``) is issued, fed one frame at a time,
+and named by the enrolment in its ``challenge`` form field.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Annotated, Any
 
@@ -16,12 +18,26 @@ from fastapi import APIRouter, Depends, Request
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import enrolment, privacy
-from menwei.server.services.photo_uploads import read_photos
+from menwei.server.services.enrolment_challenges import EnrolmentChallenges
+from menwei.server.services.photo_uploads import read_photos, read_upload
 
 router = APIRouter(prefix=API_PREFIX, tags=["enrolment"])
 
 FaceEnrol = Annotated[Caller, Depends(InCommunity("face:enrol"))]
 FaceRead = Annotated[Caller, Depends(InCommunity("face:read"))]
+
+
+_registry_lock = threading.Lock()
+
+
+def challenges_of(request: Request) -> EnrolmentChallenges:
+    """The app's open movement checks, made on first use (a test may set its own first)."""
+    state = request.app.state
+    with _registry_lock:
+        registry = getattr(state, "enrolment_challenges", None)
+        if registry is None:
+            registry = state.enrolment_challenges = EnrolmentChallenges()
+    return registry  # type: ignore[no-any-return]
 
 
 def _multipart(field: str, description: str, *, many: bool) -> dict[str, Any]:
@@ -52,10 +68,23 @@ def _multipart(field: str, description: str, *, many: bool) -> dict[str, Any]:
 async def enrol(
     person_id: uuid.UUID, caller: FaceEnrol, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    photos = await read_photos(request, "images")
+    """Enrol from the photos; ``challenge`` (a form field) names a passed movement check,
+    required when residents enrol themselves or their child."""
+    photos, fields = await read_upload(request, "images")
+    challenge_id = fields.get("challenge", "").strip() or None
     kit = privacy.privacy_kit(request)
+    registry = challenges_of(request)
     done = await anyio.to_thread.run_sync(
-        lambda: enrolment.enrol(uow, kit, caller, person_id, photos, actor=privacy.actor_of(caller))
+        lambda: enrolment.enrol(
+            uow,
+            kit,
+            caller,
+            person_id,
+            photos,
+            actor=privacy.actor_of(caller),
+            challenges=registry,
+            challenge_id=challenge_id,
+        )
     )
     return {
         "person_id": str(done.person_id),
@@ -82,3 +111,26 @@ async def check_quality(caller: FaceEnrol, request: Request) -> dict[str, Any]:
     """Is this frame good enough to enrol from? Only the verdict and reasons come back."""
     photos = await read_photos(request, "image")
     return await anyio.to_thread.run_sync(enrolment.check_frame, photos[0])
+
+
+@router.post("/communities/{community_id}/people/{person_id}/face/challenge", status_code=201)
+def issue_challenge(
+    person_id: uuid.UUID, caller: FaceEnrol, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """A random movement to make within ``time_limit`` seconds: id, kind and prompt (zh, en)."""
+    return enrolment.issue_challenge(uow, caller, person_id, challenges_of(request))
+
+
+@router.post(
+    "/communities/{community_id}/people/{person_id}/face/challenge/{challenge_id}/frames",
+    openapi_extra=_multipart("image", "one camera frame, not mirrored", many=False),
+)
+async def challenge_frame(
+    person_id: uuid.UUID, challenge_id: str, caller: FaceEnrol, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """One frame of the movement: ``pending``, ``passed`` or ``failed``, with the reason."""
+    photos = await read_photos(request, "image")
+    registry = challenges_of(request)
+    return await anyio.to_thread.run_sync(
+        lambda: enrolment.challenge_frame(uow, caller, person_id, challenge_id, photos[0], registry)
+    )

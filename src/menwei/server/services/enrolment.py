@@ -5,6 +5,11 @@ then each photo is decoded, passed through the enrolment quality gate and the si
 liveness check, and embedded; the template is sealed under the person's own key and the audit
 entry written in one transaction. The photos live only in local variables and are never
 written anywhere; errors carry reason codes and messages, never pixels or vectors.
+
+A resident enrolling themselves (or their child) first makes a random movement in front of the
+camera (``enrolment_challenges``); the enrolment names that challenge, and its photos must show
+the face that moved. Staff enrolling in person vouch for the person instead, so for them the
+movement is optional.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ from typing import Any
 import numpy as np
 
 from menwei.core import FaceCredential, Validity
+from menwei.privacy.consent import Channel
 from menwei.privacy.errors import ConsentRequired
 from menwei.server.deps import Caller
 from menwei.server.errors import ApiError, Conflict
+from menwei.server.services.enrolment_challenges import (
+    ChallengeUsed,
+    EnrolmentChallenge,
+    EnrolmentChallenges,
+)
 from menwei.server.services.photo_uploads import MAX_PHOTOS
 from menwei.server.services.privacy import acting_for, may_be_face_enrolled, now
 from menwei.store import privacy_services as ops
@@ -170,11 +181,72 @@ def _vector(engine: Any, index: int, photo: bytes) -> np.ndarray:
         raise _refused(index, error, ()) from None
 
 
-def _template(photos: Sequence[bytes]) -> bytes:
+class ChallengeRequired(ApiError):
+    status = 403
+    code = "challenge_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            texts={
+                "zh-CN": "自助录入人脸前需要先完成动作验证。请重新开始，并按提示转头或点头。",
+                "en": "Enrolling your own face needs the movement check first. Start again and "
+                "turn or nod as the prompt asks.",
+            }
+        )
+
+
+class NotTheSamePerson(ApiError):
+    status = 422
+    code = "challenge_face_mismatch"
+
+    def __init__(self) -> None:
+        super().__init__(
+            texts={
+                "zh-CN": "照片中的人与做动作验证的人不是同一人。"
+                "请本人重新开始，按提示做动作后再拍照。",
+                "en": "The photos do not show the person who made the movement. Start again "
+                "and let the person being enrolled make the movement and take the photos.",
+            }
+        )
+
+
+class FrameRefused(ApiError):
+    """One camera frame of a challenge could not be judged; the challenge itself goes on."""
+
+    status = 422
+    code = "frame_refused"
+
+
+def same_person_score(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two unit-length embeddings."""
+    return float(np.dot(a, b))
+
+
+def verification_threshold() -> float:
+    """The score at which the face alone opens a door; the photos must reach it against the
+    face that moved. Photos and movement are seconds apart on one camera, so a genuine
+    person clears it easily, while another face almost never does (see ``thresholds.json``)."""
+    from menwei.vision import default_thresholds
+
+    return default_thresholds().confident
+
+
+def _check_same_person(vectors: Sequence[np.ndarray], challenge: EnrolmentChallenge) -> None:
+    reference = challenge.reference_vector()
+    threshold = verification_threshold()
+    if reference is None or any(
+        same_person_score(np.asarray(v), reference) < threshold for v in vectors
+    ):
+        raise NotTheSamePerson()
+
+
+def _template(photos: Sequence[bytes], challenge: EnrolmentChallenge | None = None) -> bytes:
     from menwei.vision import TemplateError, build_template
 
     with _engine() as engine:
         vectors = [_vector(engine, i, photo) for i, photo in enumerate(photos)]
+    if challenge is not None:
+        _check_same_person(vectors, challenge)
     try:
         template = build_template(vectors)
     except TemplateError as error:
@@ -210,16 +282,8 @@ def _require_consent(uow: UnitOfWork, person_id: uuid.UUID, community_id: uuid.U
         )
 
 
-def enrol(
-    uow: UnitOfWork,
-    kit: PrivacyKit,
-    caller: Caller,
-    person_id: uuid.UUID,
-    photos: Sequence[bytes],
-    *,
-    actor: str,
-) -> Enrolled:
-    """Consent, then photos to a sealed template, then the face credential the gates sync."""
+def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Any:
+    """Whom the caller may enrol, consent checked before any photo or frame is looked at."""
     acting = acting_for(uow, caller, person_id)
     if not may_be_face_enrolled(acting.person):
         raise Conflict(
@@ -230,8 +294,49 @@ def enrol(
             },
         )
     _require_consent(uow, person_id, acting.person.community_id)
+    return acting
+
+
+def _liveness_record(challenge: EnrolmentChallenge | None) -> dict[str, Any]:
+    """Which liveness checks the enrolment went through, for the audit entry: names only."""
+    record: dict[str, Any] = {"frame": "pass"}
+    if challenge is None:
+        record["challenge"] = "not_asked"
+    else:
+        record["challenge"] = {"kind": challenge.challenge.kind.value, "passed": True}
+    return record
+
+
+def enrol(
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    caller: Caller,
+    person_id: uuid.UUID,
+    photos: Sequence[bytes],
+    *,
+    actor: str,
+    challenges: EnrolmentChallenges | None = None,
+    challenge_id: str | None = None,
+) -> Enrolled:
+    """Consent, then photos to a sealed template, then the face credential the gates sync.
+
+    A resident (for themselves or their child) must name a passed ``challenge_id``; staff may.
+    """
+    acting = _enrollable(uow, caller, person_id)
     check_size(photos)
-    template = _template(photos)
+    challenge = None
+    if challenge_id:
+        if challenges is None:
+            raise ChallengeRequired()
+        challenge = challenges.consume(
+            challenge_id,
+            community_id=acting.person.community_id,
+            person_id=person_id,
+            caller_id=caller.id,
+        )
+    elif acting.channel is not Channel.STAFF_ASSISTED:
+        raise ChallengeRequired()
+    template = _template(photos, challenge)
     at = now()
     sealed = ops.enrol_template(
         uow,
@@ -241,6 +346,7 @@ def enrol(
         template=template,
         at=at,
         actor=actor,
+        liveness=_liveness_record(challenge),
     )
     del template
     with uow:
@@ -287,3 +393,103 @@ def check_frame(photo: bytes) -> dict[str, Any]:
     with _engine() as (detector, _, _):
         report = assess(image, detector.detect(image), ENROLMENT)
     return {"passed": report.passed, "reasons": _reasons(report.reasons)}
+
+
+# -- the movement check of phone enrolment ---------------------------------------------------
+
+
+def issue_challenge(
+    uow: UnitOfWork, caller: Caller, person_id: uuid.UUID, challenges: EnrolmentChallenges
+) -> dict[str, Any]:
+    """A new movement to make, for a person the caller may enrol (consent checked first)."""
+    acting = _enrollable(uow, caller, person_id)
+    entry = challenges.issue(acting.person.community_id, person_id, caller.id)
+    return {
+        "id": entry.id,
+        "kind": entry.challenge.kind.value,
+        "prompt": entry.prompt(),
+        "time_limit": entry.challenge.rules.time_limit,
+    }
+
+
+def _frame_refused(code: str, zh: str, en: str) -> FrameRefused:
+    return FrameRefused(
+        texts={"zh-CN": zh, "en": en}, details={"reasons": [{"code": code, "zh": zh, "en": en}]}
+    )
+
+
+def challenge_frame(
+    uow: UnitOfWork,
+    caller: Caller,
+    person_id: uuid.UUID,
+    challenge_id: str,
+    photo: bytes,
+    challenges: EnrolmentChallenges,
+) -> dict[str, Any]:
+    """Judge one camera frame of a challenge; answer its status, prompt and reason, no score.
+
+    The frame's time is its arrival here, on the server's monotonic clock: the phone's clock is
+    not trusted. The frame is dropped when this returns.
+    """
+    at = challenges.clock()
+    acting = _enrollable(uow, caller, person_id)
+    entry = challenges.get(
+        challenge_id,
+        community_id=acting.person.community_id,
+        person_id=person_id,
+        caller_id=caller.id,
+    )
+    with entry.lock:
+        if entry.used:
+            raise ChallengeUsed()
+        if entry.status == "pending":
+            _judge_frame(entry, photo, at)
+        return entry.answer()
+
+
+def _judge_frame(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
+    from menwei.vision import ImageError, decode_image, default_thresholds
+
+    try:
+        image = decode_image(photo)
+    except ImageError as error:
+        raise _frame_refused(error.code, error.message_zh, error.message) from None
+    with _engine() as (detector, embedder, liveness):
+        faces = detector.detect(image)
+        if len(faces) != 1:
+            entry.challenge.observe(None, at)
+            if entry.status != "pending":
+                return
+            if not faces:
+                raise _frame_refused(
+                    "no_face",
+                    "看不到人脸，请把脸放在取景框中间。",
+                    "No face is seen; keep your face in the middle of the frame.",
+                )
+            raise _frame_refused(
+                "several_faces",
+                "画面中有多张人脸，请只让本人出现在镜头前。",
+                "Several faces are seen; only the person enrolling should face the camera.",
+            )
+        face = faces[0]
+        vector = np.asarray(embedder.embed_face(image, face))
+        verdict = liveness.assess(image, face)
+    if entry.previous is not None and (
+        same_person_score(vector, entry.previous) < default_thresholds().possible
+    ):
+        entry.fail(
+            "face_changed",
+            "画面中的人变了，请本人重新开始，并按提示做动作。",
+            "The face changed during the movement. Start again; only the person enrolling "
+            "should make the movement.",
+        )
+        return
+    entry.previous = vector
+    if verdict.failed:
+        entry.passive_failures += 1
+        if entry.passive_failures >= 2:  # one blurred frame of a turning head is forgiven
+            entry.fail(verdict.reason.value, verdict.message("zh-CN"), verdict.message("en"))
+            return
+    if len(entry.reference) < entry.challenge.rules.baseline_frames:
+        entry.reference.append(vector)
+    entry.challenge.observe(face.landmarks, at)

@@ -73,6 +73,12 @@ def _not_multipart(field: str) -> InvalidRequest:
 
 async def read_photos(request: Request, field: str) -> list[bytes]:
     """The files of ``field``, in order, as bytes held only in memory."""
+    photos, _ = await read_upload(request, field)
+    return photos
+
+
+async def read_upload(request: Request, field: str) -> tuple[list[bytes], dict[str, str]]:
+    """The files of ``field`` in memory, and the upload's plain text fields (last one wins)."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise _not_multipart(field)
     declared = request.headers.get("content-length", "")
@@ -93,10 +99,13 @@ async def read_photos(request: Request, field: str) -> list[bytes]:
             },
         ) from None
     photos: list[bytes] = []
+    fields: dict[str, str] = {}
     try:
         for name, value in form.multi_items():
             if name == field and isinstance(value, UploadFile):
                 photos.append(await value.read())
+            elif isinstance(value, str):
+                fields[name] = value
     finally:
         await form.close()
     if not photos:
@@ -104,4 +113,4 @@ async def read_photos(request: Request, field: str) -> list[bytes]:
     for index, photo in enumerate(photos):
         if len(photo) > MAX_PHOTO_BYTES:
             raise too_large(photo=index + 1)
-    return photos
+    return photos, fields
