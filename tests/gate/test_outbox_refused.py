@@ -53,7 +53,7 @@ def test_a_refused_event_leaves_the_queue_and_is_kept_aside(tmp_path: Path) -> N
     assert (kept.kind, kept.occurred_at, kept.reason_code) == ("passage", 42.0, FOREIGN)
     assert kept.body["n"] == 1 and kept.refused_at == 1_700_000_000.0
     assert outbox.refused_tally().kept == 1
-    assert "1 events were refused" in (outbox.refused_tally().notice() or "")
+    assert "1 event was refused" in (outbox.refused_tally().notice() or "")
 
 
 def test_a_hundred_and_fifty_refused_events_at_the_head_do_not_block_later_ones(
@@ -225,3 +225,35 @@ def test_menwei_gate_refused_says_so_when_nothing_was_refused_or_there_is_no_out
     Outbox(tmp_path / "outbox.db").close()
     empty = CliRunner().invoke(app, ["gate", "refused", "--data-dir", str(tmp_path)])
     assert empty.exit_code == 0 and "refused no events" in empty.output
+
+
+def test_a_sync_round_reports_the_refused_events_and_tells_the_installer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from menwei.gate.local_state import LocalState, load_device_key
+    from menwei.gate.sync import CHANGES_PATH, Syncer
+
+    outbox = Outbox(tmp_path / "outbox.db")
+    outbox.add_many([_gate_event(n) for n in range(4)])
+    foreign = outbox.pending()[0].idempotency_key
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.url.path == CHANGES_PATH:
+            return httpx.Response(200, json={"changes": [], "cursor": "0", "more": False})
+        if request.url.path == EVENTS_PATH:
+            refused = [{"idempotency_key": foreign, "code": FOREIGN, "message": "not stored"}]
+            return httpx.Response(200, json={"received": 4, "stored": 3, "refused": refused})
+        return httpx.Response(200, json={"ok": True})
+
+    client = SyncClient("http://server", "token", transport=httpx.MockTransport(server))
+    state = LocalState(tmp_path / "state.db", load_device_key(tmp_path / "device.key"))
+    syncer = Syncer(client, state, outbox, batch_size=2)
+    with caplog.at_level("WARNING"):
+        report = syncer.run_once()
+    assert (report.events_uploaded, report.events_refused, report.errors) == (3, 1, [])
+    assert "1 event was refused by the server" in caplog.text
+    assert "menwei gate refused" in caplog.text
+    assert len(outbox) == 0
+    client.close()
+    state.close()
+    outbox.close()

@@ -123,9 +123,10 @@ class RefusedTally:
         """What the installer should know and do, or None when nothing was refused."""
         if not self.total:
             return None
+        events = "1 event was" if self.total == 1 else f"{self.total} events were"
         text = (
-            f"{self.total} events were refused by the server (a person from another "
-            "community); see `menwei gate refused`."
+            f"{events} refused by the server (a person from another community); "
+            "see `menwei gate refused`."
         )
         if self.dropped:
             text += f" The oldest {self.dropped} are no longer kept."
