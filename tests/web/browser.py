@@ -55,7 +55,6 @@ def served(database_url: str, tmp_path: Path, cheap_passwords: None) -> Iterator
     site.app.state.engine.dispose()  # type: ignore[attr-defined]
 
 
-ASTRONAUT = Path(__file__).resolve().parents[1] / "data" / "astronaut.jpg"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -66,29 +65,43 @@ ARGS = [
 ]
 
 
-def fake_camera_file(target: Path) -> Path:
-    """Two seconds of 640x480 video of the astronaut portrait, for Chromium's fake camera."""
-    import cv2
-    import numpy as np
+CAMERA_FPS = 5
+STILL_SECONDS = 8
+"""Frontal seconds before the turn: the page's quality loop (three good frames) and the
+challenge's resting frames fit in them, so the movement comes after the challenge is issued."""
+TURNED_SECONDS = 4
 
-    portrait = cv2.imread(str(ASTRONAUT))
-    frame = np.full((480, 640, 3), 128, dtype=np.uint8)
-    head_and_shoulders = portrait[0:320, 60:380]  # close enough for the eye-distance limit
-    frame[10:470, 90:550] = cv2.resize(head_and_shoulders, (460, 460))
-    yuv = cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes()
+
+def fake_camera_file(target: Path, *, turning: bool = True) -> Path:
+    """640x480 video of the astronaut portrait for Chromium's fake camera (which loops it).
+
+    ``turning``: after ``STILL_SECONDS`` facing the camera the head turns to its own left and
+    stays turned (a synthetic turn, see ``tests/faces_motion.py``); otherwise a still photo.
+    """
+    import cv2
+
+    from ..faces_motion import camera_frame, head_turn, landmarks_of
+
+    frame = camera_frame()
+    frames = [frame] * (STILL_SECONDS * CAMERA_FPS)
+    if turning:
+        turn = head_turn(frame, landmarks_of(frame), towards=0.9, still=0, steps=3)
+        frames += turn + [turn[-1]] * (TURNED_SECONDS * CAMERA_FPS)
     with target.open("wb") as out:
-        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
-        for _ in range(20):
-            out.write(b"FRAME\n" + yuv)
+        out.write(f"YUV4MPEG2 W640 H480 F{CAMERA_FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        for image in frames:
+            out.write(b"FRAME\n" + cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420).tobytes())
     return target
 
 
 @pytest.fixture
 def camera_args(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
-    """No camera unless a test asks for the fake one (``indirect`` parameter ``"fake"``)."""
-    if getattr(request, "param", None) != "fake":
+    """No camera unless a test asks for a fake one (``indirect`` parameter ``"fake"``: a head
+    that turns to its left after a while; ``"still"``: a still photo)."""
+    kind = getattr(request, "param", None)
+    if kind not in ("fake", "still"):
         return []
-    video = fake_camera_file(tmp_path / "astronaut.y4m")
+    video = fake_camera_file(tmp_path / "astronaut.y4m", turning=kind == "fake")
     return [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",

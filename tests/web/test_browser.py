@@ -77,9 +77,48 @@ def test_the_public_page_and_the_poster_fit_a_360_px_phone(served: tuple[Site, s
     assert page.problems == []  # type: ignore[attr-defined]
 
 
+def _asks_to_turn_left(site: Site) -> None:
+    """The movement is drawn at random; here it is fixed to the one the fake camera makes."""
+    from menwei.server.services.enrolment_challenges import EnrolmentChallenges
+    from menwei.vision.liveness.challenge import ChallengeKind
+
+    site.app.state.enrolment_challenges = EnrolmentChallenges(  # type: ignore[attr-defined]
+        kinds=(ChallengeKind.TURN_LEFT,)
+    )
+
+
+def _consent_and_open_the_camera(page, site: Site, base: str) -> None:  # type: ignore[no-untyped-def]
+    site.publish_notice()
+    page.goto(f"{base}/signin")
+    page.get_by_label("用户名").fill("resident")
+    page.get_by_label("密码").fill("demo-resident-2024")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/my")
+    page.get_by_role("link", name="我已阅读处理规则，继续").click()
+    page.get_by_role("button", name="同意", exact=True).click()
+    page.wait_for_url(f"{base}/my/enrol")
+    # the page records every hint it shows, so the prompt can be checked after it has gone
+    page.evaluate(
+        """() => {
+            window.hintsSeen = [];
+            const hint = document.getElementById('hint');
+            new MutationObserver(() => window.hintsSeen.push(hint.textContent))
+                .observe(hint, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    page.get_by_role("button", name="打开摄像头").click()
+
+
+def _was_prompted(page) -> bool:  # type: ignore[no-untyped-def]
+    if page.url.endswith("/my/data"):
+        return True  # the page has gone; the enrolment itself needed the passed movement
+    seen = page.evaluate("window.hintsSeen || []")
+    return "请慢慢向左转头。" in seen
+
+
 @pytest.mark.parametrize(
     "camera_args",
-    [pytest.param("fake", id="fake-camera")],
+    [pytest.param("fake", id="fake-camera-turning-left")],
     indirect=True,
 )
 def test_a_resident_consents_enrols_with_the_camera_downloads_and_withdraws(
@@ -92,22 +131,27 @@ def test_a_resident_consents_enrols_with_the_camera_downloads_and_withdraws(
     from menwei.cli import app
 
     site, base = served
-    site.publish_notice()
-    page.goto(f"{base}/signin")
-    page.get_by_label("用户名").fill("resident")
-    page.get_by_label("密码").fill("demo-resident-2024")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/my")
-    page.get_by_role("link", name="我已阅读处理规则，继续").click()
-    page.get_by_role("button", name="同意", exact=True).click()
-    page.wait_for_url(f"{base}/my/enrol")
-    page.get_by_role("button", name="打开摄像头").click()
-    try:
-        page.wait_for_url(f"{base}/my/data", timeout=60_000)
-    except Exception as stuck:
-        shot(page, "enrol-stuck")
-        hint = page.locator("#hint").inner_text()
-        raise AssertionError(f"enrolment did not finish; the hint says {hint!r}") from stuck
+    _asks_to_turn_left(site)
+    _consent_and_open_the_camera(page, site, base)
+    prompted = False
+    for _attempt in range(3):  # the fake camera loops: a late start may catch the turn early
+        try:
+            page.wait_for_function(
+                "() => location.pathname === '/my/data'"
+                " || !document.getElementById('again').hidden",
+                timeout=60_000,
+                polling=100,
+            )
+        except Exception as stuck:
+            shot(page, "enrol-stuck")
+            hint = page.locator("#hint").inner_text()
+            raise AssertionError(f"enrolment did not finish; the hint says {hint!r}") from stuck
+        prompted = prompted or _was_prompted(page)
+        if page.url == f"{base}/my/data":
+            break
+        page.get_by_role("button", name="再试一次").click()
+    page.wait_for_url(f"{base}/my/data")
+    assert prompted, "the turn-left prompt was never shown"
     assert "系统保存有您的人脸特征" in page.content()
     assert page.locator("table tbody tr").count() >= 1, "no audit entry about the enrolment"
     shot(page, "my-data")
@@ -134,3 +178,27 @@ def test_a_resident_consents_enrols_with_the_camera_downloads_and_withdraws(
     assert "Receipt is valid" in result.output
     assert "没有保存您的人脸特征" in page.goto(f"{base}/my/data").text()  # type: ignore[union-attr]
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "camera_args",
+    [pytest.param("still", id="fake-camera-still-photo")],
+    indirect=True,
+)
+def test_a_still_photo_in_front_of_the_camera_cannot_make_the_movement(
+    served: tuple[Site, str], page
+) -> None:  # type: ignore[no-untyped-def]
+    site, base = served
+    _asks_to_turn_left(site)
+    _consent_and_open_the_camera(page, site, base)
+    page.wait_for_function(
+        "() => (window.hintsSeen || []).includes('请慢慢向左转头。')", timeout=60_000, polling=100
+    )
+    again = page.get_by_role("button", name="再试一次")
+    again.wait_for(state="visible", timeout=60_000)
+    assert page.url == f"{base}/my/enrol"
+    hint = page.locator("#hint").inner_text()
+    assert "重新开始" in hint or "再试一次" in hint, hint
+    shot(page, "enrol-movement-failed")
+    assert fits_the_phone(page)
+    assert "没有保存您的人脸特征" in page.goto(f"{base}/my/data").text()  # type: ignore[union-attr]

@@ -1,5 +1,9 @@
-// Enrolment with the phone camera: frames go to the quality check for live hints; when three
-// frames in a row are good they are sent once for enrolment. Nothing is kept in the browser.
+// Enrolment with the phone camera, in two steps. First frames go to the quality check for live
+// hints until three in a row are good. Then the server asks for a random movement (turn or
+// nod); its prompt is shown large and frames go to the movement check every 350 ms until it
+// is passed, failed or timed out. The three good frames are then sent once for enrolment,
+// naming the passed check. Frames are drawn from the camera unmirrored, as the server expects,
+// and none is kept in the browser after its request.
 "use strict";
 (function () {
   var root = document.getElementById("enrol");
@@ -7,16 +11,28 @@
   var video = document.getElementById("camera");
   var hint = document.getElementById("hint");
   var start = document.getElementById("start");
+  var again = document.getElementById("again");
   var english = document.documentElement.lang === "en";
+  var MOVEMENT_INTERVAL = 350;
   var good = [];
   var busy = false;
   var timer = null;
   var stream = null;
+  var challenge = null;
 
-  function say(text) { hint.textContent = text; }
+  function say(text, large) {
+    hint.textContent = text;
+    hint.classList.toggle("prompt", !!large);
+  }
+
+  function text(pair) { return pair ? (english ? pair.en : pair.zh) : root.dataset.failed; }
+
+  function stopTimer() {
+    if (timer) { clearInterval(timer); timer = null; }
+  }
 
   function stopCamera() {
-    if (timer) { clearInterval(timer); timer = null; }
+    stopTimer();
     if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; }
     video.srcObject = null;
   }
@@ -31,9 +47,10 @@
     });
   }
 
-  function post(url, field, blobs) {
+  function post(url, field, blobs, fields) {
     var form = new FormData();
     blobs.forEach(function (blob, i) { form.append(field, blob, "frame" + i + ".jpg"); });
+    Object.keys(fields || {}).forEach(function (name) { form.append(name, fields[name]); });
     return fetch(url, {
       method: "POST",
       body: form,
@@ -42,17 +59,71 @@
     });
   }
 
+  function errorText(response) {
+    return response.json().then(function (body) {
+      return body.error ? body.error.message : root.dataset.failed;
+    }, function () { return root.dataset.failed; });
+  }
+
+  function offerAgain(message) {
+    stopCamera();
+    good = [];
+    challenge = null;
+    say(message);
+    again.hidden = false;
+  }
+
   function enrol() {
+    var photos = good;
+    var id = challenge.id;
+    good = [];
+    challenge = null;
     stopCamera();
     say(root.dataset.saving);
-    post(root.dataset.enrolUrl, "images", good).then(function (response) {
-      good = [];
+    post(root.dataset.enrolUrl, "images", photos, { challenge: id }).then(function (response) {
       if (response.ok) { window.location.assign(root.dataset.doneUrl); return; }
-      return response.json().then(function (body) {
-        say(body.error ? body.error.message : root.dataset.failed);
-        start.hidden = false;
+      return errorText(response).then(offerAgain);
+    }).catch(function () { offerAgain(root.dataset.failed); });
+  }
+
+  function move() {
+    if (busy || !challenge || !video.videoWidth) { return; }
+    busy = true;
+    var url = root.dataset.challengeUrl + "/" + encodeURIComponent(challenge.id) + "/frames";
+    frame().then(function (blob) {
+      return post(url, "image", [blob]).then(function (response) {
+        if (response.status === 422) {  // this frame could not be judged: say why, go on
+          return response.json().then(function (body) {
+            var reason = body.error && body.error.details && body.error.details.reasons;
+            say(reason && reason[0] ? text(reason[0]) : text(challenge.prompt), true);
+          });
+        }
+        if (!response.ok) { return errorText(response).then(offerAgain); }
+        return response.json().then(function (answer) {
+          if (!challenge) { return; }
+          if (answer.status === "passed") { enrol(); }
+          else if (answer.status === "failed") { offerAgain(text(answer.reason)); }
+          else { say(text(answer.prompt), true); }
+        });
       });
-    }).catch(function () { say(root.dataset.failed); start.hidden = false; });
+    }).catch(function () { say(root.dataset.failed); }).finally(function () { busy = false; });
+  }
+
+  function askForMovement() {
+    stopTimer();
+    say(root.dataset.nextMovement);
+    post(root.dataset.challengeUrl, "none", [], {}).then(function (response) {
+      if (!response.ok) { return errorText(response).then(offerAgain); }
+      return response.json().then(function (issued) {
+        challenge = issued;
+        say(text(issued.prompt), true);
+        timer = setInterval(move, MOVEMENT_INTERVAL);
+        // no answer in time (a frame lost, the page in the background): start again
+        setTimeout(function () {
+          if (challenge === issued) { offerAgain(root.dataset.movementFailed); }
+        }, (issued.time_limit + 5) * 1000);
+      });
+    }).catch(function () { offerAgain(root.dataset.failed); });
   }
 
   function check() {
@@ -62,21 +133,22 @@
       return post(root.dataset.qualityUrl, "image", [blob]).then(function (response) {
         return response.json();
       }).then(function (verdict) {
+        if (!timer || challenge) { return; }
         if (verdict.passed) {
           good.push(blob);
           say(root.dataset.holdStill);
-          if (good.length >= 3) { enrol(); }
+          if (good.length >= 3) { askForMovement(); }
         } else {
           good = [];
           var reason = verdict.reasons && verdict.reasons[0];
-          say(reason ? (english ? reason.en : reason.zh) : root.dataset.failed);
+          say(reason ? text(reason) : root.dataset.failed);
         }
       });
     }).catch(function () { say(root.dataset.failed); }).finally(function () { busy = false; });
   }
 
-  start.addEventListener("click", function () {
-    start.hidden = true;
+  function begin(button) {
+    button.hidden = true;
     say(root.dataset.starting);
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false })
       .then(function (media) {
@@ -85,7 +157,10 @@
         return video.play();
       })
       .then(function () { timer = setInterval(check, 700); })
-      .catch(function () { say(root.dataset.noCamera); start.hidden = false; });
-  });
+      .catch(function () { say(root.dataset.noCamera); button.hidden = false; });
+  }
+
+  start.addEventListener("click", function () { begin(start); });
+  again.addEventListener("click", function () { begin(again); });
   window.addEventListener("pagehide", stopCamera);
 })();
