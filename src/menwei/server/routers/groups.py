@@ -41,6 +41,10 @@ class GroupPublic(BaseModel):
     name: str
     door_ids: list[uuid.UUID]
     weekly: dict[int, list[str]]
+    holidays: dict[date, list[str]] = Field(
+        description="The community's holidays this group observes, with its windows on each "
+        "(an empty list: closed); empty when the group keeps its weekday hours."
+    )
     timezone: str
 
 
@@ -61,6 +65,10 @@ def group_public(g: AccessGroup) -> GroupPublic:
         weekly={
             day: [f"{w.start:%H:%M}-{w.end:%H:%M}" for w in windows]
             for day, windows in sorted(g.schedule.weekly.items())
+        },
+        holidays={
+            day: [f"{w.start:%H:%M}-{w.end:%H:%M}" for w in windows]
+            for day, windows in sorted(g.schedule.holidays.items())
         },
         timezone=g.schedule.timezone,
     )

@@ -15,16 +15,15 @@ def _schedule(
     uow: UnitOfWork,
     community_id: uuid.UUID,
     weekly: Mapping[int, Iterable[str]],
-    holiday_windows: Iterable[str] | None,
+    on_holidays: tuple[TimeWindow, ...] | None,
     timezone: str,
 ) -> WeeklySchedule:
     windows = {
         day: tuple(TimeWindow.parse(text) for text in texts) for day, texts in weekly.items()
     }
     holidays: dict[date, tuple[TimeWindow, ...]] = {}
-    if holiday_windows is not None:
-        on_holidays = tuple(TimeWindow.parse(text) for text in holiday_windows)
-        holidays = {day: on_holidays for day in uow.access.holidays(community_id)}
+    if on_holidays is not None:
+        holidays = dict.fromkeys(uow.access.holidays(community_id), on_holidays)
     return WeeklySchedule(weekly=windows, holidays=holidays, timezone=timezone)
 
 
@@ -55,14 +54,19 @@ def save_group(
         community = uow.places.community(caller.community_id, caller.scope)
         if group_id is not None:
             uow.access.group(group_id, caller.scope)
+        on_holidays = (
+            None
+            if holiday_windows is None
+            else tuple(TimeWindow.parse(text) for text in holiday_windows)
+        )
         group = AccessGroup(
             id=group_id or uuid.uuid4(),
             community_id=community.id,
             name=name,
             door_ids=door_ids,
-            schedule=_schedule(uow, community.id, weekly, holiday_windows, community.timezone),
+            schedule=_schedule(uow, community.id, weekly, on_holidays, community.timezone),
         )
-        uow.access.save_group(group)
+        uow.access.save_group(group, holiday_windows=on_holidays)
         uow.commit()
     return group
 
@@ -104,7 +108,16 @@ def holidays(uow: UnitOfWork, caller: Caller) -> dict[date, str]:
         return uow.access.holidays(caller.community_id)
 
 
+def holiday_windows(
+    uow: UnitOfWork, caller: Caller, group_id: uuid.UUID
+) -> tuple[TimeWindow, ...] | None:
+    """The group's own holiday windows (``()`` = closed); ``None`` keeps weekday hours."""
+    with uow:
+        return uow.access.holiday_windows(group_id, caller.scope)
+
+
 def set_holidays(uow: UnitOfWork, caller: Caller, days: dict[date, str]) -> dict[date, str]:
+    """Replace the holiday list; every group with holiday hours takes the new dates with it."""
     assert caller.community_id is not None
     with uow:
         uow.places.community(caller.community_id, caller.scope)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from menwei.core import AccessGroup, Person
+from menwei.core import AccessGroup, Person, TimeWindow
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import doors, groups, people
@@ -48,7 +48,10 @@ DONE = {
     "deleted": message("The access group was deleted."),
     "member_added": message("The person was added to the group."),
     "member_removed": message("The person was removed from the group."),
-    "holidays": message("The holidays were saved. Save each group again to apply new dates."),
+    "holidays": message(
+        "The holidays were saved. Groups that are closed or have their own hours on holidays "
+        "use the new dates, at the gates after their next sync."
+    ),
 }
 
 
@@ -90,7 +93,15 @@ def _runs(week: list[str]) -> list[tuple[int, int, str]]:
     return runs
 
 
-def _typed(group: AccessGroup | None) -> dict[str, Any]:
+def _typed_of(uow: UowDep, caller: Caller, group: AccessGroup) -> dict[str, Any]:
+    return _typed(group, groups.holiday_windows(uow, caller, group.id))
+
+
+def _typed(
+    group: AccessGroup | None, on_holidays: tuple[TimeWindow, ...] | None = None
+) -> dict[str, Any]:
+    """The form's fields for ``group``; the holiday mode comes from the group's own holiday
+    windows, which are known even while the community has no holiday dates."""
     if group is None:
         return {
             "name": "",
@@ -99,14 +110,13 @@ def _typed(group: AccessGroup | None) -> dict[str, Any]:
             "holiday_mode": "weekdays",
             "holiday_hours": "",
         }
-    held = list(group.schedule.holidays.values())
-    mode = "weekdays" if not held else ("hours" if held[0] else "closed")
+    mode = "weekdays" if on_holidays is None else ("hours" if on_holidays else "closed")
     return {
         "name": group.name,
         "doors": {str(d) for d in group.door_ids},
         "days": _week(group),
         "holiday_mode": mode,
-        "holiday_hours": show_windows(held[0]) if held else "",
+        "holiday_hours": show_windows(on_holidays) if on_holidays else "",
     }
 
 
@@ -195,7 +205,7 @@ def edit_group(
     group = _group_or_none(uow, caller, group_id)
     if group is None:
         return _absent(request, caller, uow)
-    return _form(request, caller, uow, group=group, typed=_typed(group), done=done)
+    return _form(request, caller, uow, group=group, typed=_typed_of(uow, caller, group), done=done)
 
 
 @dataclass
@@ -312,8 +322,8 @@ def delete_group(
         groups.delete_group(uow, caller, group.id)
     except REFUSALS as error:
         text = refusal_text(request, error)
-        return _form(request, caller, uow, group=group, typed=_typed(group), refusal=text,
-                     status_code=409)  # fmt: skip
+        return _form(request, caller, uow, group=group, typed=_typed_of(uow, caller, group),
+                     refusal=text, status_code=409)  # fmt: skip
     return RedirectResponse(f"{_base(caller)}?done=deleted", status_code=303)
 
 
@@ -328,7 +338,7 @@ def add_member(
         return _absent(request, caller, uow)
     person_id = parse_uuid(person)
     if person_id is None or person_id not in _people(uow, caller):
-        return _form(request, caller, uow, group=group, typed=_typed(group),
+        return _form(request, caller, uow, group=group, typed=_typed_of(uow, caller, group),
                      problems={"person": (NOT_FOUND, {})}, status_code=422)  # fmt: skip
     groups.add_members(uow, caller, group.id, [person_id])
     return RedirectResponse(f"{_base(caller)}/{group.id}?done=member_added", status_code=303)

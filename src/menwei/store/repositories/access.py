@@ -1,7 +1,8 @@
 """Access groups with their doors, weekly schedule, holidays and members (``menwei.core``).
 
 A group's schedule is stored as windows per weekday plus holiday windows; the community's
-holiday dates are joined in when a group is read, so a new holiday applies to every schedule.
+holiday dates are joined in when a group is read, so a new holiday list applies to every
+schedule that observes holidays, and those groups are recorded as changed for the gates.
 """
 
 from __future__ import annotations
@@ -45,8 +46,14 @@ class AccessRepository:
         self._changes = changes
 
     # holidays ---------------------------------------------------------------------------
-    def set_holidays(self, community_id: uuid.UUID, days: dict[date, str]) -> None:
-        """Replace the community's holiday list (e.g. the year's 法定节假日)."""
+    def set_holidays(self, community_id: uuid.UUID, days: dict[date, str]) -> list[uuid.UUID]:
+        """Replace the community's holiday list (e.g. the year's 法定节假日).
+
+        Every group that observes holidays (closed, or its own hours) takes the new dates at
+        once: schedules keep only their holiday windows, and the dates are joined in when a
+        group is read. Each such group is recorded as changed, as saving it would, so gates
+        receive its schedule again; returns their ids.
+        """
         require(self._session, CommunityRow, community_id, "community")
         self._session.execute(
             delete(HolidayRow).where(HolidayRow.community_id == community_id),
@@ -55,7 +62,23 @@ class AccessRepository:
         for day, name in sorted(days.items()):
             self._session.add(HolidayRow(community_id=community_id, day=day, name=name))
         self._session.flush()
+        observing = list(
+            self._session.scalars(
+                select(AccessGroupRow.id)
+                .join(ScheduleRow, ScheduleRow.id == AccessGroupRow.schedule_id)
+                .where(
+                    AccessGroupRow.community_id == community_id,
+                    ScheduleRow.observes_holidays.is_(True),
+                )
+                .order_by(AccessGroupRow.id)
+            ).all()
+        )
         self._changes.record(community_id, "holidays", community_id, UPSERT)
+        if observing:
+            self._changes.record_batch(
+                community_id, [("access_group", group_id, UPSERT) for group_id in observing]
+            )
+        return observing
 
     def holidays(self, community_id: uuid.UUID) -> dict[date, str]:
         rows = self._session.execute(
@@ -104,10 +127,19 @@ class AccessRepository:
             schedule=self._schedule(row.schedule_id, community),
         )
 
-    def save_group(self, group: AccessGroup, *, is_default: bool = False) -> AccessGroup:
+    def save_group(
+        self,
+        group: AccessGroup,
+        *,
+        is_default: bool = False,
+        holiday_windows: tuple[TimeWindow, ...] | None = None,
+    ) -> AccessGroup:
         """Create or replace a group: its doors and its schedule's weekly and holiday windows.
 
-        Doors from another community are refused: a group never reaches across tenants.
+        ``holiday_windows`` (``()`` = closed) makes the group observe the community's holidays
+        even while the list has no dates yet, so dates added later apply to it; without it, the
+        group observes holidays when its schedule holds any. Doors from another community are
+        refused: a group never reaches across tenants.
         """
         require(self._session, CommunityRow, group.community_id, "community")
         foreign = self._session.scalars(
@@ -154,9 +186,12 @@ class AccessRepository:
                 )
         schedule_row = self._session.get(ScheduleRow, row.schedule_id)
         assert schedule_row is not None
-        schedule_row.observes_holidays = bool(group.schedule.holidays)
+        schedule_row.observes_holidays = holiday_windows is not None or bool(
+            group.schedule.holidays
+        )
         # one set of holiday windows per schedule; the dates come from the community's list
-        holiday_windows = next(iter(group.schedule.holidays.values()), ())
+        if holiday_windows is None:
+            holiday_windows = next(iter(group.schedule.holidays.values()), ())
         for window in holiday_windows:
             self._session.add(
                 ScheduleWindowRow(
@@ -175,6 +210,35 @@ class AccessRepository:
         self._session.flush()
         self._changes.record(group.community_id, "access_group", group.id, UPSERT)
         return group
+
+    def holiday_windows(
+        self, group_id: uuid.UUID, scope: CommunityScope
+    ) -> tuple[TimeWindow, ...] | None:
+        """The group's windows on holidays (``()`` = closed), or ``None``: weekday hours apply.
+
+        Unlike the schedule's dated holidays, this is known even while the community's holiday
+        list is empty.
+        """
+        row = self._session.scalar(
+            select(AccessGroupRow).where(
+                AccessGroupRow.id == group_id, scope.clause(AccessGroupRow.community_id)
+            )
+        )
+        if row is None:
+            raise NotFound("access group", group_id)
+        schedule = (
+            None if row.schedule_id is None else self._session.get(ScheduleRow, row.schedule_id)
+        )
+        if schedule is None or not schedule.observes_holidays:
+            return None
+        windows = self._session.scalars(
+            select(ScheduleWindowRow)
+            .where(
+                ScheduleWindowRow.schedule_id == schedule.id, ScheduleWindowRow.weekday == HOLIDAY
+            )
+            .order_by(ScheduleWindowRow.starts)
+        ).all()
+        return tuple(TimeWindow(w.starts, w.ends) for w in windows)
 
     def group(self, group_id: uuid.UUID, scope: CommunityScope) -> AccessGroup:
         row = self._session.scalar(
