@@ -20,7 +20,7 @@ import base64
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -83,7 +83,8 @@ class Checkpoint:
 
 
 def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+    utc = at if at.tzinfo is UTC else at.astimezone(UTC)  # the store reads times back in UTC
+    return utc.isoformat(timespec="microseconds")
 
 
 def entry_digest(
@@ -124,6 +125,7 @@ class AuditLog(Protocol):
     def entries(self) -> Iterable[AuditEntry]: ...
     def entries_after(self, seq: int) -> Iterable[AuditEntry]: ...
     def entry_at(self, seq: int) -> AuditEntry | None: ...
+    def seqs_of_hashes(self, hashes: Collection[str]) -> Mapping[str, int]: ...
     def checkpoints(self) -> Sequence[Checkpoint]: ...
     def entries_about(self, subject: str) -> Sequence[AuditEntry]: ...
 
@@ -152,6 +154,9 @@ class MemoryAuditLog:
 
     def entry_at(self, seq: int) -> AuditEntry | None:
         return next((e for e in self.rows if e.seq == seq), None)
+
+    def seqs_of_hashes(self, hashes: Collection[str]) -> Mapping[str, int]:
+        return {e.entry_hash: e.seq for e in self.entries() if e.entry_hash in hashes}
 
     def checkpoints(self) -> Sequence[Checkpoint]:
         return list(self.signed)
@@ -310,17 +315,32 @@ def checkpoints_digest(checkpoints: Sequence[Checkpoint]) -> str:
     return digest.hexdigest()
 
 
+#: Where a link's hash is found in the whole log: ``{hash: seq}`` for the hashes asked about
+#: that some entry has (the store answers it with one indexed query).
+HashLocator = Callable[[Collection[str]], Mapping[str, int]]
+
+
 def verify_chain(
     entries: Iterable[AuditEntry],
     checkpoints: Sequence[Checkpoint],
     public_key: Ed25519PublicKey,
+    *,
+    locate: HashLocator | None = None,
 ) -> VerifyReport:
-    """Check every link and every signed checkpoint; report each problem with its place."""
-    rows = sorted(entries, key=lambda e: e.seq)
-    report = VerifyReport(entries=len(rows), checkpoints=len(checkpoints))
-    _check_links(rows, GENESIS_POSITION, report)
-    _check_checkpoints(checkpoints, {e.seq: e for e in rows}, public_key, report)
-    report.position = _reached(rows, GENESIS_POSITION, checkpoints)
+    """Check every link and every signed checkpoint; report each problem with its place.
+
+    With ``locate`` the entries are read once, in the order given (which must be by ``seq``),
+    and never held together: memory stays flat however long the chain. A link to the wrong
+    hash is then looked up with ``locate`` to tell a reordered entry from a deleted one.
+    Without it, the entries are sorted in memory and looked up there.
+    """
+    if locate is None:
+        rows = sorted(entries, key=lambda e: e.seq)
+        entries, locate = rows, _locator(rows)
+    report = VerifyReport(checkpoints=len(checkpoints))
+    walk = _check_links(entries, GENESIS_POSITION, report, locate, {p.seq for p in checkpoints})
+    _check_checkpoints(checkpoints, walk.kept, public_key, report)
+    report.position = _reached(walk.last, GENESIS_POSITION, checkpoints)
     return report
 
 
@@ -346,12 +366,13 @@ def verify_chain_after(
     if any(point.seq < position.seq for point in new):
         return None
     rows = sorted(entries, key=lambda e: e.seq)
-    report = VerifyReport(entries=len(rows), checkpoints=len(new))
+    report = VerifyReport(checkpoints=len(new))
     if position.seq and (
         anchor is None
         or anchor.entry_hash != position.entry_hash
         or _digest_of(anchor) != anchor.entry_hash
     ):
+        report.entries = len(rows)
         report.problems.append(
             ChainProblem(
                 position.seq,
@@ -360,19 +381,28 @@ def verify_chain_after(
             )
         )
         return report
-    _check_links(rows, position, report)
-    known = {e.seq: e for e in rows}
+    walk = _check_links(rows, position, report, _locator(rows), {p.seq for p in new})
+    known = walk.kept
     if anchor is not None:
         known[anchor.seq] = anchor
     _check_checkpoints(new, known, public_key, report)
-    report.position = _reached(rows, position, checkpoints)
+    report.position = _reached(walk.last, position, checkpoints)
     return report
 
 
+def _locator(rows: Sequence[AuditEntry]) -> HashLocator:
+    """``locate`` over entries already in memory."""
+    stored = {e.entry_hash: e.seq for e in rows}
+
+    def locate(hashes: Collection[str]) -> Mapping[str, int]:
+        return {h: stored[h] for h in hashes if h in stored}
+
+    return locate
+
+
 def _reached(
-    rows: Sequence[AuditEntry], start: ChainPosition, checkpoints: Sequence[Checkpoint]
+    last: AuditEntry | None, start: ChainPosition, checkpoints: Sequence[Checkpoint]
 ) -> ChainPosition:
-    last = rows[-1] if rows else None
     return ChainPosition(
         last.seq if last else start.seq,
         last.entry_hash if last else start.entry_hash,
@@ -393,41 +423,80 @@ def _digest_of(entry: AuditEntry) -> str:
     )
 
 
-def _check_links(rows: Sequence[AuditEntry], start: ChainPosition, report: VerifyReport) -> None:
-    """Each entry's recomputed hash, sequence number and link to the one before ``rows[0]``."""
-    stored = {e.entry_hash: e.seq for e in rows}
+@dataclass(frozen=True, slots=True)
+class _Unlinked:
+    """An entry whose link names another hash than the entry before it: reordered or deleted,
+    which only the place of that hash in the whole log can tell."""
+
+    seq: int
+    prev_hash: str
+    prev_seq: int
+    follows: bool  # no gap in the sequence before it
+
+    def problem(self, found: Mapping[str, int]) -> ChainProblem | None:
+        elsewhere = found.get(self.prev_hash)
+        if elsewhere is not None and elsewhere != self.prev_seq:
+            return ChainProblem(
+                self.seq,
+                "reordered",
+                f"entry {self.seq} belongs after entry {elsewhere}, not after "
+                f"entry {self.prev_seq}",
+            )
+        if self.follows:
+            return ChainProblem(
+                self.seq, "deleted", f"the entry that came before entry {self.seq} is missing"
+            )
+        return None
+
+
+@dataclass
+class _Walk:
+    """What one pass over the entries leaves for the checks after it."""
+
+    last: AuditEntry | None = None
+    #: the entries whose ``seq`` was asked to be kept (those the checkpoints name)
+    kept: dict[int, AuditEntry] = field(default_factory=dict)
+
+
+def _check_links(
+    rows: Iterable[AuditEntry],
+    start: ChainPosition,
+    report: VerifyReport,
+    locate: HashLocator,
+    keep: Container[int],
+) -> _Walk:
+    """Each entry's recomputed hash, sequence number and link to the one before ``rows[0]``.
+
+    One pass in order; only the entries named in ``keep`` and the wrong links are held.
+    """
+    walk = _Walk()
+    found: list[ChainProblem | _Unlinked] = []
     prev_hash, prev_seq = start.entry_hash, start.seq
+    count = 0
     for entry in rows:
+        count += 1
+        if entry.seq in keep:
+            walk.kept[entry.seq] = entry
         if entry.seq != prev_seq + 1:
             first, last = prev_seq + 1, entry.seq - 1
             span = f"entry {first} is" if first == last else f"entries {first}-{last} are"
-            report.problems.append(
-                ChainProblem(first, "deleted", f"{span} missing before entry {entry.seq}")
-            )
+            found.append(ChainProblem(first, "deleted", f"{span} missing before entry {entry.seq}"))
         if _digest_of(entry) != entry.entry_hash:
-            report.problems.append(
+            found.append(
                 ChainProblem(entry.seq, "edited", f"entry {entry.seq} was changed after writing")
             )
         elif entry.prev_hash != prev_hash:
-            elsewhere = stored.get(entry.prev_hash)
-            if elsewhere is not None and elsewhere != prev_seq:
-                report.problems.append(
-                    ChainProblem(
-                        entry.seq,
-                        "reordered",
-                        f"entry {entry.seq} belongs after entry {elsewhere}, not after "
-                        f"entry {prev_seq}",
-                    )
-                )
-            elif entry.seq == prev_seq + 1:
-                report.problems.append(
-                    ChainProblem(
-                        entry.seq,
-                        "deleted",
-                        f"the entry that came before entry {entry.seq} is missing",
-                    )
-                )
+            found.append(_Unlinked(entry.seq, entry.prev_hash, prev_seq, entry.seq == prev_seq + 1))
         prev_hash, prev_seq = entry.entry_hash, entry.seq
+        walk.last = entry
+    report.entries = count
+    unlinked = [f for f in found if isinstance(f, _Unlinked)]
+    places = locate({u.prev_hash for u in unlinked}) if unlinked else {}
+    for item in found:
+        problem = item.problem(places) if isinstance(item, _Unlinked) else item
+        if problem is not None:
+            report.problems.append(problem)
+    return walk
 
 
 def _check_checkpoints(

@@ -9,7 +9,7 @@ here ever sees a key or a plaintext template: templates arrive already sealed by
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -55,6 +55,26 @@ def _uuid(value: object) -> uuid.UUID:
 
 
 # -- audit chain ------------------------------------------------------------------------------
+
+
+_ENTRIES = AuditEntryRow.__table__
+#: in the order of ``AuditEntry``'s fields
+_ENTRY_COLUMNS = tuple(
+    _ENTRIES.c[name]
+    for name in (
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "subject",
+        "community_id",
+        "detail",
+        "prev_hash",
+        "entry_hash",
+    )
+)
+#: rows fetched per round trip when the chain is streamed
+_PAGE = 5000
 
 
 def _entry(row: AuditEntryRow) -> AuditEntry:
@@ -131,26 +151,50 @@ class SqlAuditLog:
         self._session.flush()
 
     def entries(self) -> Iterator[AuditEntry]:
-        rows = self._session.scalars(
-            select(AuditEntryRow).order_by(AuditEntryRow.seq).execution_options(yield_per=2000)
-        )
-        for row in rows:
-            yield _entry(row)
+        """Every entry in order, streamed in pages: what a full verification reads."""
+        return self.entries_after(0)
 
     def entries_after(self, seq: int) -> Iterator[AuditEntry]:
-        """The entries written after entry ``seq``, in order (what an incremental check reads)."""
-        rows = self._session.scalars(
-            select(AuditEntryRow)
-            .where(AuditEntryRow.seq > seq)
-            .order_by(AuditEntryRow.seq)
-            .execution_options(yield_per=2000)
+        """The entries written after entry ``seq``, in order, streamed in pages.
+
+        Plain rows rather than ORM objects (no identity map, no per-row instrumentation): a
+        full verification reads every entry once, and memory must not grow with the chain.
+        """
+        table = _ENTRIES
+        result = self._session.execute(
+            select(*_ENTRY_COLUMNS)
+            .where(table.c.seq > seq)
+            .order_by(table.c.seq)
+            .execution_options(yield_per=_PAGE)
         )
-        for row in rows:
-            yield _entry(row)
+        try:
+            for row in result:
+                yield AuditEntry(*row)
+        finally:
+            result.close()
 
     def entry_at(self, seq: int) -> AuditEntry | None:
-        row = self._session.get(AuditEntryRow, seq)
-        return None if row is None else _entry(row)
+        row = self._session.execute(
+            select(*_ENTRY_COLUMNS).where(_ENTRIES.c.seq == seq)
+        ).one_or_none()
+        return None if row is None else AuditEntry(*row)
+
+    def seqs_of_hashes(self, hashes: Collection[str]) -> dict[str, int]:
+        """Which entries have these hashes: where a link that names the wrong one points."""
+        found: dict[str, int] = {}
+        wanted = sorted(hashes)
+        for start in range(0, len(wanted), 500):
+            rows = self._session.execute(
+                select(_ENTRIES.c.entry_hash, _ENTRIES.c.seq).where(
+                    _ENTRIES.c.entry_hash.in_(wanted[start : start + 500])
+                )
+            )
+            found.update({entry_hash: seq for entry_hash, seq in rows})
+        return found
+
+    def last_seq(self) -> int:
+        """The newest entry's sequence number (0 for none): the chain's length, cheaply."""
+        return self._session.scalar(select(func.max(_ENTRIES.c.seq))) or 0
 
     def checkpoints(self) -> Sequence[Checkpoint]:
         rows = self._session.scalars(select(AuditCheckpointRow).order_by(AuditCheckpointRow.id))

@@ -291,11 +291,18 @@ def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[
 
 
 def verify_audit(uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:
+    """Verify the whole chain, streaming its entries: time linear, memory flat in its length."""
     with uow:
-        store = PrivacyStore(uow.session)
+        log = PrivacyStore(uow.session).audit_log
         return verify_chain(
-            store.audit_log.entries(), store.audit_log.checkpoints(), kit.keys.public_key
+            log.entries(), log.checkpoints(), kit.keys.public_key, locate=log.seqs_of_hashes
         )
+
+
+def audit_length(uow: UnitOfWork) -> int:
+    """How many entries the chain holds (its newest sequence number), from the index alone."""
+    with uow:
+        return PrivacyStore(uow.session).audit_log.last_seq()
 
 
 def verify_audit_after(
