@@ -255,13 +255,14 @@ def test_a_challenge_expires_after_two_minutes(client, world: World, app) -> Non
 
 
 def test_bad_frames_get_a_clear_4xx_and_the_challenge_goes_on(client, world: World, app) -> None:
-    from .test_enrolment import no_face, two_faces
+    from .test_enrolment import no_face, png_bomb, two_faces
 
     clock = _registry(app, ChallengeKind.TURN_LEFT)
     _ready(client, world)
     issued = _issue(client, world).json()
     for image, code in [
         (b"not a picture", "image_corrupt"),
+        (png_bomb(), "image_too_large"),
         (no_face(), "no_face"),
         (two_faces(), "several_faces"),
     ]:
@@ -337,3 +338,59 @@ def test_frames_the_passive_check_calls_an_attack_fail_the_challenge(
     answers = _play(client, world, clock, issued["id"], _turn_left())
     assert [a["status"] for a in answers] == ["pending", "failed"]
     assert answers[-1]["reason"]["code"] == "presentation_attack"
+
+
+class _Posed:
+    """An engine whose detector reports the next synthetic head pose for every frame."""
+
+    def __init__(self, yaws: list[float]) -> None:
+        from menwei.vision.detect import Face
+
+        from ..vision.test_liveness_geometry import head_landmarks
+
+        self.faces = [
+            Face((200.0, 120.0, 240.0, 280.0), head_landmarks(yaw).astype(np.float32), 0.9)
+            for yaw in yaws
+        ]
+
+    def detect(self, image):  # type: ignore[no-untyped-def]
+        return [self.faces.pop(0)]
+
+    def embed_face(self, image, face):  # type: ignore[no-untyped-def]
+        return np.eye(128, dtype=np.float32)[0]
+
+    def assess(self, image, face):  # type: ignore[no-untyped-def]
+        from menwei.vision.liveness import LivenessOutcome, LivenessReason, LivenessResult
+
+        return LivenessResult(LivenessOutcome.PASS, LivenessReason.LIVE_TEXTURE, "frame")
+
+
+@pytest.mark.parametrize(
+    ("kind", "turn_to", "status"),
+    [
+        (ChallengeKind.TURN_LEFT, 30.0, "passed"),  # the person's own left: nose to picture right
+        (ChallengeKind.TURN_LEFT, -30.0, "failed"),
+        (ChallengeKind.TURN_RIGHT, -30.0, "passed"),
+        (ChallengeKind.TURN_RIGHT, 30.0, "failed"),
+    ],
+)
+def test_synthetic_head_poses_are_read_as_an_unmirrored_camera_sees_them(
+    client,
+    world: World,
+    app,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: ChallengeKind,
+    turn_to: float,
+    status: str,
+) -> None:
+    from .test_enrolment import no_face
+
+    yaws = [0.0, 0.0, 0.0] + [float(y) for y in np.linspace(0, turn_to, 8)[1:]]
+    posed = _Posed(yaws)
+    monkeypatch.setattr(enrolment, "_idle", [])
+    monkeypatch.setattr(enrolment, "_build_engine", lambda: (posed, posed, posed))
+    clock = _registry(app, kind)
+    _ready(client, world)
+    issued = _issue(client, world).json()
+    answers = _play(client, world, clock, issued["id"], [no_face()] * len(yaws))
+    assert answers[-1]["status"] == status, answers

@@ -448,12 +448,18 @@ def challenge_frame(
 
 
 def _judge_frame(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
-    from menwei.vision import ImageError, decode_image, default_thresholds
+    from menwei.vision import VisionError
 
     try:
-        image = decode_image(photo)
-    except ImageError as error:
+        _judge_image(entry, photo, at)
+    except VisionError as error:  # an image or landmarks the engine cannot use: say so
         raise _frame_refused(error.code, error.message_zh, error.message) from None
+
+
+def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
+    from menwei.vision import decode_image, default_thresholds
+
+    image = decode_image(photo)
     with _engine() as (detector, embedder, liveness):
         faces = detector.detect(image)
         if len(faces) != 1:
