@@ -35,7 +35,7 @@ from menwei.server.services.enrolment_challenges import (
     EnrolmentChallenges,
 )
 from menwei.server.services.photo_uploads import MAX_PHOTOS
-from menwei.server.services.privacy import acting_for, may_be_face_enrolled, now
+from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
 from menwei.store import privacy_services as ops
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit
@@ -282,7 +282,7 @@ def _require_consent(uow: UnitOfWork, person_id: uuid.UUID, community_id: uuid.U
         )
 
 
-def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Any:
+def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
     """Whom the caller may enrol, consent checked before any photo or frame is looked at."""
     acting = acting_for(uow, caller, person_id)
     if not may_be_face_enrolled(acting.person):
@@ -336,7 +336,11 @@ def enrol(
         )
     elif acting.channel is not Channel.STAFF_ASSISTED:
         raise ChallengeRequired()
-    template = _template(photos, challenge)
+    try:
+        template = _template(photos, challenge)
+    finally:
+        if challenge is not None:
+            challenge.forget_face()  # used once: its embeddings have no further purpose
     at = now()
     sealed = ops.enrol_template(
         uow,

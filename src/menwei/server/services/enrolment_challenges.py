@@ -180,6 +180,11 @@ class EnrolmentChallenge:
     def answer(self) -> dict[str, Any]:
         return {"status": self.status, "prompt": self.prompt(), "reason": self.reason()}
 
+    def forget_face(self) -> None:
+        """Drop the embeddings kept for the enrolment's comparison."""
+        self.reference.clear()
+        self.previous = None
+
     def reference_vector(self) -> np.ndarray | None:
         if not self.reference:
             return None
