@@ -83,10 +83,14 @@ def test_tampering_with_an_old_entry_is_found_by_the_next_full_verification(
 
     tamper(app, last - 3)
     clock.advance(minutes=10)
+    served = audit_of(client, world)  # the stale load starts the full run, does not wait
+    assert app.state.audit_verdicts.wait(timeout=30)
+    clock.advance(minutes=1)
     found = audit_of(client, world)
     clock.advance(minutes=1)
     still = audit_of(client, world)
 
+    assert served == {"status": "verified", "fully_verified_at": T0.isoformat()}
     assert found == {
         "status": "broken",
         "fully_verified_at": (T0 + timedelta(minutes=10)).isoformat(),
@@ -122,10 +126,14 @@ def test_a_broken_verdict_stays_broken_until_a_full_verification_passes(
     clock.advance(minutes=1)
     assert audit_of(client, world)["status"] == "broken"
     clock.advance(minutes=10)
+    assert audit_of(client, world)["status"] == "broken"  # served while the full run starts
+    full_run_at = clock.now
+    assert app.state.audit_verdicts.wait(timeout=30)
+    clock.advance(seconds=5)
 
     assert audit_of(client, world) == {
         "status": "verified",
-        "fully_verified_at": clock.now.isoformat(),
+        "fully_verified_at": full_run_at.isoformat(),
     }
 
 

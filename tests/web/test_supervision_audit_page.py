@@ -3,14 +3,18 @@ from its first entry, and show a break in newly written entries on the next load
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from menwei.privacy.audit import AuditAction
+from menwei.privacy.audit import AuditAction, VerifyReport
+from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import verify_audit
 from menwei.store.privacy_tables import AuditEntryRow
 from menwei.store.uow import UnitOfWork
 
@@ -59,3 +63,36 @@ def test_a_changed_new_entry_shows_as_broken_on_the_next_load(
 
     assert "未通过，请立即核查" in page.text
     assert "完整核验" not in page.text
+
+
+def test_the_pages_say_when_a_full_verification_is_running(client: TestClient, site: Site) -> None:
+    app = site.app
+    now = [NOW]
+    app.state.clock = lambda: now[0]  # type: ignore[attr-defined]
+    released = threading.Event()
+
+    def held(uow: UnitOfWork, kit: Any) -> VerifyReport:
+        assert released.wait(timeout=30)
+        return verify_audit(uow, kit)
+
+    verdicts = AuditVerdicts(max_age=timedelta(minutes=10), inline_below=0, verify_full=held)
+    app.state.audit_verdicts = verdicts  # type: ignore[attr-defined]
+    sign_in(client, "jianguan")
+    community = f"/supervision/c/{site.world.community_id}"
+
+    first = client.get(community, headers=HTML).text
+    released.set()
+    assert verdicts.wait(timeout=30)
+    verified = client.get(community, headers=HTML).text
+    released.clear()
+    now[0] = NOW + timedelta(minutes=10)
+    stale = client.get(community, headers=HTML).text
+    rollup = client.get("/supervision", headers=HTML).text
+    released.set()
+    assert verdicts.wait(timeout=30)
+
+    assert "服务器启动后尚未核验；正在完整核验审计链" in first and "已校验，完整" not in first
+    assert "已校验，完整" in verified and "正在完整核验" not in verified
+    assert "已校验，完整" in stale and "正在完整核验审计链。" in stale
+    assert "审计链已于 2026-06-01 09:30（北京时间）完整核验" in stale
+    assert "正在完整核验审计链" in rollup

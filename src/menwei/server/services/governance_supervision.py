@@ -7,6 +7,7 @@ audit entry leaves this module. The figures are gathered in SQL per community an
 
 from __future__ import annotations
 
+import sys
 import uuid
 from dataclasses import asdict
 from datetime import date, datetime
@@ -56,6 +57,11 @@ _FILING = {
     FilingLevel.MUST_FILE: FilingStatus.DUE,
 }
 FACE = "face"
+_AUDIT_STATUS = {
+    True: AuditStatus.VERIFIED,
+    False: AuditStatus.BROKEN,
+    None: AuditStatus.NOT_VERIFIED,
+}
 
 
 def summaries(
@@ -71,10 +77,12 @@ def summaries(
 
     The audit chain is one for the installation. With ``verdicts`` (the app's) only what was
     written since the last check is verified, and the whole chain when that verdict is too old;
-    without, the whole chain is verified now.
+    without, the whole chain is verified now. While the app's first full verification is still
+    running the status is "not verified".
     """
-    verdict = (verdicts or AuditVerdicts()).current(uow, kit, now=at)
-    audit = AuditStatus.VERIFIED if verdict.ok else AuditStatus.BROKEN
+    once = AuditVerdicts(inline_below=sys.maxsize)  # no verdict to keep: verify now, inline
+    verdict = (verdicts or once).current(uow, kit, now=at)
+    audit = _AUDIT_STATUS[verdict.ok]
     with uow:
         return [
             _summary(uow, row, audit, verdict.fully_verified_at, at)
@@ -103,7 +111,7 @@ def _summary(
     uow: UnitOfWork,
     community: CommunityRow,
     audit: AuditStatus,
-    audit_verified_at: datetime,
+    audit_verified_at: datetime | None,
     at: datetime,
 ) -> CommunitySummary:
     community_id = community.id

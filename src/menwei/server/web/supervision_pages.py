@@ -78,6 +78,7 @@ def rollup(caller: Supervising, request: Request, uow: UowDep) -> Response:
         totals=governance_supervision.rollup(found),
         chart=bar_chart,
         Series=Series,
+        audit_running=request.app.state.audit_verdicts.running,
         **_frame(request, caller, uow),
     )
 
@@ -96,6 +97,7 @@ def community(
         "supervision_community.html",
         row=_row_view(summary),
         switches=governance_supervision.switch_history(uow, caller, community_id),
+        audit_running=request.app.state.audit_verdicts.running,
         **_frame(request, caller, uow),
     )
 
