@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     max_ingest_batch: int = 500
     #: how old the supervisor pages' audit chain verdict may grow before the whole chain is
-    #: verified again (between full verifications only newly written entries are checked)
+    #: verified again, in a background thread (between full verifications, and while one
+    #: runs, only newly written entries are checked on each load)
     audit_full_verify_minutes: int = Field(default=10, ge=1)
 
     @property
