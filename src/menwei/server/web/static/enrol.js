@@ -92,6 +92,7 @@
     var url = root.dataset.challengeUrl + "/" + encodeURIComponent(challenge.id) + "/frames";
     frame().then(function (blob) {
       return post(url, "image", [blob]).then(function (response) {
+        if (!challenge) { return; }  // already settled while this frame was on its way
         if (response.status === 422) {  // this frame could not be judged: say why, go on
           return response.json().then(function (body) {
             var reason = body.error && body.error.details && body.error.details.reasons;
@@ -100,7 +101,6 @@
         }
         if (!response.ok) { return errorText(response).then(offerAgain); }
         return response.json().then(function (answer) {
-          if (!challenge) { return; }
           if (answer.status === "passed") { enrol(); }
           else if (answer.status === "failed") { offerAgain(text(answer.reason)); }
           else { say(text(answer.prompt), true); }
