@@ -111,6 +111,7 @@ def _page(
     zone = community_zone(uow, caller)
     filing = compliance.filing(uow, caller, locale=locale)
     notice = found.get("public_notice")
+    assert caller.community_id is not None  # InCommunity checked the path's community
     console = f"/office/c/{caller.community_id}"
     served = {entry["href"] for entry in navigation(request, caller.principal, caller.community_id)}
     go_to = {

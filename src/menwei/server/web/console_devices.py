@@ -93,7 +93,7 @@ def register(
 ) -> Response:
     """Register a device; the page that answers is the only place its token is ever shown."""
     check_csrf(request, csrf)
-    typed = {"name": name[:200], "doors": set(door_ids)}
+    typed: dict[str, object] = {"name": name[:200], "doors": set(door_ids)}
     problems: dict[str, object] = {}
     if found := name_problem(name):
         problems["name"] = found

@@ -239,7 +239,7 @@ def _save(
     group: AccessGroup | None,
     form: GroupForm,
 ) -> Response:
-    fields = {
+    fields: dict[str, Any] = {
         "name": form.name,
         "door_ids": form.door_ids,
         "holiday_mode": form.holiday_mode,
