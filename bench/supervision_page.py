@@ -5,13 +5,16 @@ one community and its supervisor, and the app in process (``create_app``, the AP
 ``GET /api/v1/supervision/communities`` through a test client: the same service and the same
 verdict cache as ``/supervision``).
 
-- **cold:** the app's remembered verdict is dropped before each load, so the whole chain is
-  verified (what every load cost before the verdict cache, and what a load costs once the
-  verdict is older than ``audit_full_verify_minutes``);
+- **full verification:** ``privacy_services.verify_audit`` over the whole chain, as the
+  background run and ``menwei audit verify`` do it (with ``--memory``, once more under
+  ``tracemalloc`` for its peak of Python memory);
+- **stale:** the app's clock is moved past ``audit_full_verify_minutes`` before each load, so
+  the load starts a full verification in the background and is served the last verdict plus
+  the check of new entries; the run is awaited (untimed) before the next load;
 - **warm:** 5 new entries are written before each load (outside the timing), and the load
   verifies only those.
 
-    .venv/bin/python bench/supervision_page.py [--entries 20000 100000] [--loads 3 30]
+    .venv/bin/python bench/supervision_page.py [--entries 20000 100000] [--loads 3 30] [--memory]
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import platform
 import statistics
 import tempfile
 import time
+import tracemalloc
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -37,6 +41,7 @@ from menwei.server.app import create_app
 from menwei.server.auth.tokens import USER_TOKEN_PREFIX, new_token, token_hash
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.settings import Settings
+from menwei.store import privacy_services as ops
 from menwei.store.migrate import upgrade
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_tables import AuditCheckpointRow, AuditEntryRow
@@ -63,15 +68,6 @@ def _seed(app: FastAPI, entries: int) -> str:
         pepper=kit.keys.subject_pepper,
         checkpoint_every=kit.checkpoint_every,
     )
-    for n in range(entries):
-        chain.append(
-            at=AT + timedelta(seconds=n),
-            actor="staff(bench)",
-            action=AuditAction.GATE_MATCHES,
-            person_id=f"person-{n % 5000}",
-            community_id=community.id,
-            detail={"day": "2026-11-20", "count": 2},
-        )
     with UnitOfWork(state.session_factory) as uow:
         uow.places.add_processor(processor)
         uow.places.add_community(community)
@@ -91,19 +87,35 @@ def _seed(app: FastAPI, entries: int) -> str:
                 expires_at=datetime(2100, 1, 1, tzinfo=UTC),
             )
         )
-        for start in range(0, len(log.rows), 5000):
-            uow.session.execute(
-                insert(AuditEntryRow), [_row(e) for e in log.rows[start : start + 5000]]
-            )
-        if log.signed:
-            uow.session.execute(
-                insert(AuditCheckpointRow),
-                [
-                    {"seq": c.seq, "entry_hash": c.entry_hash, "at": c.at, "signature": c.signature}
-                    for c in log.signed
-                ],
-            )
         uow.commit()
+    for start in range(0, entries, 5000):  # in slices, so a long chain never sits in memory
+        for n in range(start, min(entries, start + 5000)):
+            chain.append(
+                at=AT + timedelta(seconds=n),
+                actor="staff(bench)",
+                action=AuditAction.GATE_MATCHES,
+                person_id=f"person-{n % 5000}",
+                community_id=community.id,
+                detail={"day": "2026-11-20", "count": 2},
+            )
+        with UnitOfWork(state.session_factory) as uow:
+            uow.session.execute(insert(AuditEntryRow), [_row(e) for e in log.rows])
+            if log.signed:
+                uow.session.execute(
+                    insert(AuditCheckpointRow),
+                    [
+                        {
+                            "seq": c.seq,
+                            "entry_hash": c.entry_hash,
+                            "at": c.at,
+                            "signature": c.signature,
+                        }
+                        for c in log.signed
+                    ],
+                )
+            uow.commit()
+        log.rows.clear()  # the chain object remembers the last entry it appended
+        log.signed.clear()
     return token
 
 
@@ -149,7 +161,12 @@ def _quantiles(times: Sequence[float]) -> tuple[float, float]:
 
 
 def bench(
-    entries: int, cold_loads: int, warm_loads: int, folder: Path, *, quiet: bool = False
+    entries: int,
+    loads: Sequence[int],
+    folder: Path,
+    *,
+    memory: bool = False,
+    quiet: bool = False,
 ) -> None:
     url = f"sqlite:///{folder}/supervision-{entries}.db"
     upgrade(url)
@@ -158,27 +175,54 @@ def bench(
     started = time.perf_counter()
     token = _seed(app, entries)
     built = time.perf_counter() - started
+    kit = privacy_kit(app.state, settings)
+    full = []
+    for _ in range(loads[0]):
+        began = time.perf_counter()
+        report = ops.verify_audit(UnitOfWork(app.state.session_factory), kit)
+        full.append(time.perf_counter() - began)
+        assert report.ok and report.entries == entries, report.problems[:3]
+    peak = _peak_memory(app, kit) if memory else None
+    verdicts = app.state.audit_verdicts
+    clock = [datetime.now(UTC)]
+    app.state.clock = lambda: clock[0]
     with TestClient(app) as client:
-        cold = []
-        for _ in range(cold_loads):
-            app.state.audit_verdicts.forget()
-            cold.append(_load(client, token))
+        verdicts.inline_below = entries + 1  # the first load verifies in full (untimed)
+        _load(client, token)
+        stale = []
+        for _ in range(loads[0]):
+            _append(app, 5)
+            clock[0] += verdicts.max_age
+            stale.append(_load(client, token))
+            assert verdicts.wait(timeout=3600)
         warm = []
-        for _ in range(warm_loads):
+        for _ in range(loads[1]):
             _append(app, 5)
             warm.append(_load(client, token))
     app.state.engine.dispose()
     if quiet:
         return
-    _report(entries, built, "cold (full verification)", cold)
+    _report(entries, built, "full verification", full)
+    if peak is not None:
+        print(f"{entries:>9,} entries  full verification peak Python memory {peak / 2**20:.1f} MiB")
+    _report(entries, built, "stale (full run in background)", stale)
     _report(entries, built, "warm (5 new entries checked)", warm)
+
+
+def _peak_memory(app: FastAPI, kit: object) -> int:
+    tracemalloc.start()
+    try:
+        ops.verify_audit(UnitOfWork(app.state.session_factory), kit)  # type: ignore[arg-type]
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def _report(entries: int, built: float, label: str, times: Iterable[float]) -> None:
     listed = list(times)
     p50, p95 = _quantiles(listed)
     print(
-        f"{entries:>7,} entries  {label:<30} p50 {p50 * 1000:8.1f} ms  "
+        f"{entries:>9,} entries  {label:<30} p50 {p50 * 1000:8.1f} ms  "
         f"p95 {p95 * 1000:8.1f} ms  (n={len(listed)}, chain built in {built:.1f} s)"
     )
 
@@ -186,13 +230,16 @@ def _report(entries: int, built: float, label: str, times: Iterable[float]) -> N
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, nargs="+", default=[20_000, 100_000])
-    parser.add_argument("--loads", type=int, nargs=2, default=[3, 30], metavar=("COLD", "WARM"))
+    parser.add_argument("--loads", type=int, nargs=2, default=[3, 30], metavar=("FULL", "WARM"))
+    parser.add_argument("--memory", action="store_true", help="also the full run's peak memory")
     args = parser.parse_args()
     print(f"CPython {platform.python_version()}, {os.cpu_count()} cores, SQLite")
+    print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as folder:
-        bench(10, 1, 1, Path(folder), quiet=True)  # imports and first-request costs, not timed
+        bench(10, [1, 1], Path(folder), quiet=True)  # imports and first-request costs, untimed
         for entries in args.entries:
-            bench(entries, args.loads[0], args.loads[1], Path(folder))
+            bench(entries, args.loads, Path(folder), memory=args.memory)
+    print(f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
 if __name__ == "__main__":

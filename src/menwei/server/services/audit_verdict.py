@@ -32,7 +32,7 @@ from menwei.store.privacy_services import PrivacyKit
 from menwei.store.uow import UnitOfWork
 
 DEFAULT_MAX_AGE = timedelta(minutes=10)
-#: a chain shorter than this is verified in full on a process's first load (well under a second)
+#: a chain shorter than this is verified in full on a process's first load (about a second)
 DEFAULT_INLINE_BELOW = 20_000
 
 #: verifies the whole chain in the unit of work given (``privacy_services.verify_audit``)
