@@ -13,6 +13,7 @@ the test writes a frame into it.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import shutil
 import signal
@@ -36,6 +37,7 @@ from tests.privacy.builders import notice_content
 from tests.server.conftest import SECRET, World, seed_world
 
 from menwei.core import FaceCredential, Validity
+from menwei.gate.tracker import FaceTracker
 from menwei.privacy.consent import Channel
 from menwei.store.engine import make_engine
 from menwei.store.privacy_repository import PrivacyStore
@@ -320,7 +322,12 @@ def _frames(folder: Path, *, faces_before: int, hold: bool, faces_after: int = 0
 
 
 def _release(pipe: Path) -> None:
-    """Open and close the pipe the replay waits on: an empty file, which the replay skips."""
+    """Open and close the pipe the replay waits on: an empty file, which the replay skips.
+
+    The face that follows is a new approach only if the tracker has let the first one go, which
+    takes ``max_missing_s`` without the face; the replay is waiting, so let that time pass first.
+    """
+    time.sleep(inspect.signature(FaceTracker).parameters["max_missing_s"].default + 0.5)
     with pipe.open("wb"):
         pass
 
