@@ -211,10 +211,6 @@ class Outbox:
             ).fetchall()
         return [OutboxEvent(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
-    def acknowledge(self, keys: Iterable[str]) -> int:
-        """Remove events the server has stored; unknown keys are ignored. Returns how many."""
-        return self._write("DELETE FROM outbox WHERE idempotency_key = ?", ((k,) for k in keys))
-
     def settle(self, acknowledged: Iterable[str], refused: Mapping[str, str]) -> tuple[int, int]:
         """Remove acknowledged events and move refused ones aside, in one transaction.
 
