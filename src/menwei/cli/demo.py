@@ -42,9 +42,11 @@ def register(app: typer.Typer) -> None:
         from menwei.settings import Settings
         from menwei.store.engine import make_engine
         from menwei.store.migrate import upgrade
+        from menwei.store.privacy_services import open_kit
         from menwei.store.uow import UnitOfWork
 
-        console = Console()
+        _quiet_opencv()
+        console = Console(soft_wrap=True)  # addresses print whole, never broken across lines
         base = Settings()
         folder = data_dir or base.data_dir / "demo"
         url = _fresh_database(folder)
@@ -52,7 +54,8 @@ def register(app: typer.Typer) -> None:
         with console.status("准备演示小区 / preparing the demo community…"):
             upgrade(url)
             engine = make_engine(url)
-            world = seed_demo(UnitOfWork.for_engine(engine))
+            kit = open_kit(settings.resolved_key_file)
+            world = seed_demo(UnitOfWork.for_engine(engine), kit=kit)
         demo_gate = _start_gate(folder, port, world.gate_device_token) if gate else None
         table = Table(title="演示账号 / demo logins")
         for column in ("login", "password", "role"):
@@ -71,6 +74,14 @@ def register(app: typer.Typer) -> None:
         console.print(f"  监管 / supervisor: {site}/signin  (jianguan / demo-jianguan-2024)")
         console.print(f"  接口 / API: {site}/docs")
         console.print(f"阳光花园: {world.people} residents, database {folder / DEMO_DB}")
+        console.print(
+            "  人脸识别已按流程开启 / face recognition on, after notice, assessment and vote"
+        )
+        if world.second_community_id is not None:
+            second = world.second_community_id
+            console.print(
+                f"翠湖苑: 业主表决中，人脸识别未开启 / voting, face off: {site}/c/{second}"
+            )
         console.print(table)
         if demo_gate is not None:
             console.print(
@@ -89,6 +100,13 @@ def register(app: typer.Typer) -> None:
         finally:
             if demo_gate is not None:
                 demo_gate.stop()
+
+
+def _quiet_opencv() -> None:
+    """OpenCV's own warnings (model backends) mean nothing to a newcomer: errors only."""
+    import cv2
+
+    cv2.setLogLevel(2)  # 2 = errors only (cv2.utils.logging.LOG_LEVEL_ERROR)
 
 
 def _start_gate(folder: Path, port: int, token: str) -> Any:

@@ -19,6 +19,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from menwei.core import (
     Community,
@@ -32,14 +33,19 @@ from menwei.core import (
     Validity,
     hash_pin,
 )
+from menwei.server import demo_story
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
 from menwei.server.policy import Role
 from menwei.server.services.accounts import AccountSpec, create_account
 from menwei.server.services.devices import save_device
+from menwei.store.privacy_services import PrivacyKit
 from menwei.store.records import Device
 from menwei.store.resident_import import import_resident_file
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from menwei.server.demo_story import StoryCast
 
 #: (login, password, role) of the demo accounts; printed by ``menwei demo``.
 DEMO_LOGINS: tuple[tuple[str, str, Role], ...] = (
@@ -112,21 +118,27 @@ class DemoWorld:
     #: The seam for the simulated gate: a device of the main gate and its token.
     gate_device_id: uuid.UUID
     gate_device_token: str
+    #: The community in the middle of its owners' vote (face recognition off).
+    second_community_id: uuid.UUID | None = None
+    #: Who plays which part at the gate; ``None`` when seeded without the privacy keys.
+    cast: StoryCast | None = None
 
 
 def _name(rng: random.Random, surname: str | None = None) -> str:
     return (surname or rng.choice(SURNAMES)) + rng.choice(GIVEN)
 
 
-def _sheet(rng: random.Random) -> tuple[bytes, list[tuple[str, str, str]]]:
+def _sheet(
+    rng: random.Random, buildings: tuple[str, ...] = ("1号楼", "2号楼"), floors: int = 10
+) -> tuple[bytes, list[tuple[str, str, str]]]:
     """The residents sheet, as a property office would keep it; and one owner per household."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["楼栋", "单元", "户号", "面积", "姓名", "身份", "出生日期", "手机", "卡号"])
     owners: list[tuple[str, str, str]] = []
     card = 0x04A10000
-    for building in ("1号楼", "2号楼"):
-        for floor in range(1, 11):
+    for building in buildings:
+        for floor in range(1, floors + 1):
             for door in (1, 2):
                 number = f"{floor}0{door}"
                 area = f"{rng.choice((78, 89, 96, 105, 118, 128, 142))}.{rng.randrange(0, 99):02d}"
@@ -163,8 +175,12 @@ def _sheet(rng: random.Random) -> tuple[bytes, list[tuple[str, str, str]]]:
     return out.getvalue().encode("utf-8"), owners
 
 
-def seed_demo(uow: UnitOfWork, *, seed: int = 2024) -> DemoWorld:
-    """Fill an empty, migrated database with the demo community and the demo accounts."""
+def seed_demo(uow: UnitOfWork, *, seed: int = 2024, kit: PrivacyKit | None = None) -> DemoWorld:
+    """Fill an empty, migrated database with the demo communities and the demo accounts.
+
+    Given the privacy ``kit`` it also tells the story (``demo_story``): 阳光花园 goes through the
+    whole process to face recognition and residents are enrolled; 翠湖苑 is still voting.
+    """
     rng = random.Random(seed)
     everything = CommunityScope.all()
     processor = Processor(
@@ -258,9 +274,10 @@ def seed_demo(uow: UnitOfWork, *, seed: int = 2024) -> DemoWorld:
         )
         save_device(uow, device)
         uow.commit()
-    reach = frozenset({community.id})
+    reach = frozenset({community.id})  # 翠湖苑: the processor admin and the public pages
+    accounts = {}
     for login, password, role in DEMO_LOGINS:
-        create_account(
+        accounts[login] = create_account(
             uow,
             AccountSpec(
                 login=login,
@@ -275,10 +292,68 @@ def seed_demo(uow: UnitOfWork, *, seed: int = 2024) -> DemoWorld:
             ),
             None,
         )
+    cast = second = None
+    if kit is not None:
+        second = _second_community(uow, processor, rng)
+        now = datetime.now(UTC)
+        staff = accounts["staff"].id
+        face_doors = [door.id for door in doors if CredentialKind.FACE in door.accepts]
+        demo_story.face_recognition_switched_on(
+            uow,
+            kit,
+            community_id=community.id,
+            face_doors=face_doors,
+            staff_account_id=staff,
+            now=now,
+        )
+        cast = demo_story.cast_residents(
+            uow,
+            kit,
+            community_id=community.id,
+            staff_account_id=staff,
+            keep_free={resident_person.id} if resident_person else set(),
+            now=now,
+        )
+        with uow:
+            second_doors = [
+                d.id for d in uow.places.doors(CommunityScope.all(), community_id=second)
+            ]
+        demo_story.vote_under_way(uow, community_id=second, face_doors=second_doors, now=now)
     return DemoWorld(
         community_id=community.id,
         door_ids={door.name: door.id for door in doors},
         people=report.people,
         gate_device_id=device.id,
         gate_device_token=device_token,
+        second_community_id=second,
+        cast=cast,
     )
+
+
+def _second_community(uow: UnitOfWork, processor: Processor, rng: random.Random) -> uuid.UUID:
+    """翠湖苑: one building, a main gate that would take faces, residents on the same sheet."""
+    from menwei.core import Building
+
+    community = Community(
+        id=uuid.uuid4(),
+        processor_id=processor.id,
+        name="翠湖苑",
+        address="浙江省杭州市西湖区翠苑路 8 号",
+    )
+    with uow:
+        uow.places.add_community(community)
+        uow.places.add_building(Building(id=uuid.uuid4(), community_id=community.id, name="1幢"))
+        uow.places.save_door(
+            Door(
+                id=uuid.uuid4(),
+                community_id=community.id,
+                name="北大门",
+                kind=DoorKind.GATE,
+                direction=Direction.BOTH,
+                accepts=frozenset(CredentialKind),
+            )
+        )
+        uow.commit()
+    sheet, _owners = _sheet(rng, ("1幢",), 6)
+    import_resident_file(uow, community.id, sheet, "翠湖苑住户.csv", scope=CommunityScope.all())
+    return community.id

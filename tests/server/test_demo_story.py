@@ -1,0 +1,122 @@
+"""The demo tells the whole story: face recognition switched on through the compliance gate in
+one community and still off in the other, residents enrolled from shipped synthetic faces that
+the real models tell apart, one withdrawn, some refused."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from menwei.privacy.errors import ActivationRefused
+from menwei.server.demo import DemoWorld, seed_demo
+from menwei.server.demo_story import staff_caller
+from menwei.server.services import compliance
+from menwei.store.engine import make_engine
+from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.migrate import upgrade
+from menwei.store.privacy_face_switches import FaceSwitches
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit, open_kit, templates_for_gates
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import CommunityRow
+from menwei.store.uow import UnitOfWork
+from menwei.vision import synthetic
+
+
+@dataclass
+class Told:
+    uow: UnitOfWork
+    kit: PrivacyKit
+    world: DemoWorld
+
+
+@pytest.fixture(scope="module")
+def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Told]:
+    folder: Path = tmp_path_factory.mktemp("demo-story")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    kit = open_kit(folder / "keys.json")
+    uow = UnitOfWork.for_engine(engine)
+    yield Told(uow, kit, seed_demo(uow, kit=kit))
+    engine.dispose()
+
+
+def _face_enabled(uow: UnitOfWork, community_id: object) -> bool:
+    with uow:
+        row = uow.session.get(CommunityRow, community_id)
+        return bool(row is not None and row.face_enabled)
+
+
+def test_the_first_community_went_through_every_step_and_its_switch_is_on_record(
+    told: Told,
+) -> None:
+    world = told.world
+    with told.uow as uow:
+        switches = FaceSwitches(uow.session).history(world.community_id)
+        results = GovernanceRepository(uow.session).results(
+            CommunityScope.all(), world.community_id
+        )
+        assessment = PrivacyStore(uow.session).compliance.latest_assessment(world.community_id)
+    assert _face_enabled(told.uow, world.community_id)
+    assert [s.enabled for s in switches] == [True]
+    assert assessment is not None
+    assert len(results) == 1 and results[0].passed
+    tally = results[0].tally
+    assert tally.approving_area > 0 and tally.approving_heads > 0  # both tallies counted
+    assert switches[0].switched_by.startswith("staff(")
+    # the gate reads the records again and still finds nothing missing
+    status = compliance.status(told.uow, staff_caller(staff_id(told), world.community_id), None)
+    assert status["may_activate"] and status["unmet"] == []
+
+
+def test_the_second_community_is_voting_so_its_switch_stays_off_with_the_reason(
+    told: Told,
+) -> None:
+    second = told.world.second_community_id
+    assert second is not None
+    caller = staff_caller(staff_id(told), second)
+    status = compliance.status(told.uow, caller, None)
+    assert not _face_enabled(told.uow, second)
+    assert not status["may_activate"]
+    codes = {u["code"] for u in status["unmet"]}
+    assert "vote_not_passed" in codes and "no_assessment" not in codes, codes
+    with pytest.raises(ActivationRefused):
+        compliance.switch(told.uow, caller, None, enabled=True, kit=told.kit)
+    assert not _face_enabled(told.uow, second)
+
+
+def staff_id(told: Told) -> uuid.UUID:
+    with told.uow as uow:
+        switches = FaceSwitches(uow.session).history(told.world.community_id)
+    return uuid.UUID(switches[0].switched_by.split("(", 1)[1].rstrip(")"))
+
+
+def test_only_the_consenting_resident_reaches_the_gates_and_the_models_tell_the_faces_apart(
+    told: Told,
+) -> None:
+    from menwei.vision.engine import FaceEngine
+    from menwei.vision.thresholds import default_thresholds
+
+    cast = told.world.cast
+    assert cast is not None
+    opened = templates_for_gates(told.uow, told.kit, community_id=told.world.community_id)
+    assert set(opened) == {str(cast.recognised)}  # the withdrawn one is gone, refusals never in
+    template = np.frombuffer(opened[str(cast.recognised)], dtype=np.float32)
+    thresholds = default_thresholds()
+    engine = FaceEngine()
+
+    def score(look: synthetic.Look) -> float:
+        probe = engine.probe(synthetic.frame(look))
+        assert probe.vector is not None, look
+        return float(template @ probe.vector)
+
+    assert score(synthetic.RESIDENT) >= thresholds.confident
+    assert thresholds.possible <= score(synthetic.GREY) < thresholds.confident
+    for nobody in (synthetic.STRANGER, synthetic.WITHDRAWN, synthetic.PORTRAIT):
+        assert score(nobody) < thresholds.possible, nobody
