@@ -106,7 +106,7 @@ def _quiet_opencv() -> None:
     """OpenCV's own warnings (model backends) mean nothing to a newcomer: errors only."""
     import cv2
 
-    cv2.setLogLevel(2)  # 2 = errors only (cv2.utils.logging.LOG_LEVEL_ERROR)
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 
 
 def _start_gate(folder: Path, port: int, token: str) -> Any:
