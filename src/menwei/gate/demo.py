@@ -1,11 +1,17 @@
 """The simulated gate of ``menwei demo``: the real gate agent, a simulated door, pretend visitors.
 
 It runs the same agent as ``menwei gate`` — local state sealed under its device key, the
-pipeline, the durable outbox and sync with the device token — against the demo server, in a
-background thread of the demo process. Every round it replays a folder of demo frames (an empty
-entrance: the demo ships no face images) and one resident presents a card, now and then an
-unknown card, so the demo's event list fills with real decisions that travelled through the
-outbox and the device API. The door is the simulated driver: it only logs.
+pipeline with the real face models and the passive liveness check, the durable outbox and sync
+with the device token — against the demo server, in a background thread of the demo process.
+The door is the simulated driver: it only logs.
+
+Given a :class:`DemoScene` it plays the story in rounds, with synthetic faces made from the
+shipped public-domain portrait (``menwei.vision.synthetic``): the enrolled resident recognised
+and let in; a stranger refused; a printed photo caught by the liveness check; the resident and
+a follower counted as tailgating; the resident seen badly (grey zone) and asked for a card,
+which completes it; a guest with a QR pass. Between acts the entrance is empty long enough for
+the tracker to end the track and the tailgating window to close. Without a scene (no faces
+enrolled) it replays an empty entrance and one card per round.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from menwei.gate.credentials import PresentedCredential
 from menwei.gate.errors import GateError
 from menwei.gate.pipeline import GatePipeline
 from menwei.gate.sources import FolderSource, Frame
+from menwei.vision import synthetic
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +55,22 @@ def write_demo_frames(folder: Path, count: int = 4) -> Path:
     return folder
 
 
+@dataclass(frozen=True)
+class DemoScene:
+    """What the scene needs from the demo's records: the resident's card and a guest's pass."""
+
+    resident_card: str
+    guest_pass: str
+
+
+ACT_FRAMES = 6
+FRAME_GAP_S = 0.15
+TRACK_GAP_S = 1.6
+"""Empty entrance after a refusal: longer than the tracker's ``max_missing_s`` (1 s)."""
+WINDOW_GAP_S = 6.6
+"""Empty entrance after someone was let in: longer than the tailgating window (6 s)."""
+
+
 @dataclass
 class DemoGateConfig:
     server: str
@@ -58,6 +81,7 @@ class DemoGateConfig:
     unknown_card_every: int = 5
     start_timeout_s: float = 120.0
     seed: int = 2024
+    scene: DemoScene | None = None
 
 
 class DemoGate:
@@ -71,6 +95,9 @@ class DemoGate:
         self.error: str | None = None
         self._thread: threading.Thread | None = None
         self._sync_thread: threading.Thread | None = None
+        #: The scene's clock and pause (the pipeline's clock must be the same one).
+        self.clock = time.monotonic
+        self.pause = self.stop_event.wait
 
     def start(self) -> DemoGate:
         self._thread = threading.Thread(target=self._run, name="menwei-demo-gate", daemon=True)
@@ -88,7 +115,7 @@ class DemoGate:
                 driver="simulated",
                 replay=True,
                 sync_interval_s=self.config.sync_interval_s,
-                liveness="off",
+                liveness="off" if self.config.scene is None else "passive",
             )
         )
 
@@ -122,10 +149,14 @@ class DemoGate:
             log.info("demo gate: serving %s", pipeline.holder.door.name)
             rng = random.Random(self.config.seed)
             rounds = 0
+            scene = self.config.scene
             while not self.stop_event.is_set():
-                self._replay(pipeline, Path(agent.config.source))
                 rounds += 1
-                self._visitor(pipeline, rng, rounds)
+                if scene is not None:
+                    self._play(pipeline, scene)
+                else:
+                    self._replay(pipeline, Path(agent.config.source))
+                    self._visitor(pipeline, rng, rounds)
                 self.stop_event.wait(self.config.round_s)
         except GateError as error:
             self.error = error.message
@@ -138,6 +169,53 @@ class DemoGate:
             self.decisions += len(pipeline.process_frame(Frame(image, time.monotonic(), index)))
             index += 1
         pipeline.tick_door()
+
+    # -- the scene ----------------------------------------------------------------------------
+
+    def _show(self, pipeline: GatePipeline, image: np.ndarray, act: str, count: int) -> None:
+        """``count`` frames of ``image``, a few pixels apart, as someone stands at the gate."""
+        for index in range(count):
+            if self.stop_event.is_set():
+                return
+            moved = np.roll(image, 3 * index, axis=1)
+            for outcome in pipeline.process_frame(Frame(moved, self.clock(), index)):
+                self.decisions += 1
+                log.info("demo gate: %s: %s", act, outcome.reason_code)
+            self.pause(FRAME_GAP_S)
+
+    def _empty(self, pipeline: GatePipeline, seconds: float) -> None:
+        """Nobody at the gate for ``seconds``: tracks end, the tailgating window closes."""
+        empty = synthetic.frame(None)
+        until = self.clock() + seconds
+        while self.clock() < until and not self.stop_event.is_set():
+            self.decisions += len(pipeline.process_frame(Frame(empty, self.clock(), 0)))
+            self.pause(0.25)
+        pipeline.tick_door()
+
+    def _present(self, pipeline: GatePipeline, kind: str, value: str, act: str) -> None:
+        outcome = pipeline.present(PresentedCredential(kind, value, self.clock()))
+        self.decisions += 1
+        log.info("demo gate: %s: %s", act, outcome.reason_code)
+
+    def _play(self, pipeline: GatePipeline, scene: DemoScene) -> None:
+        """One round of the story; see the module docstring."""
+        resident = synthetic.frame(synthetic.RESIDENT)
+        self._show(pipeline, resident, "resident", ACT_FRAMES)
+        self._empty(pipeline, WINDOW_GAP_S)
+        self._show(pipeline, synthetic.frame(synthetic.STRANGER), "stranger", ACT_FRAMES)
+        self._empty(pipeline, TRACK_GAP_S)
+        self._show(pipeline, synthetic.printed_photo(resident), "printed photo", ACT_FRAMES)
+        self._empty(pipeline, TRACK_GAP_S)
+        # tailgating: the resident is let in, and a stranger follows before the door closes
+        self._show(pipeline, resident, "resident, followed", ACT_FRAMES)
+        self._empty(pipeline, TRACK_GAP_S)
+        self._show(pipeline, synthetic.frame(synthetic.STRANGER), "the follower", ACT_FRAMES)
+        self._empty(pipeline, WINDOW_GAP_S)
+        self._show(pipeline, synthetic.frame(synthetic.GREY), "resident, badly seen", ACT_FRAMES)
+        self._present(pipeline, "card", scene.resident_card, "resident's card after the face")
+        self._empty(pipeline, WINDOW_GAP_S)
+        self._present(pipeline, "qr", scene.guest_pass, "guest's QR pass")
+        self._empty(pipeline, WINDOW_GAP_S)
 
     def _visitor(self, pipeline: GatePipeline, rng: random.Random, rounds: int) -> None:
         """One person at the reader: a resident's card, or every few rounds an unknown one."""

@@ -43,8 +43,8 @@ RESIDENT = Look(1.18, 0.52)
 WITHDRAWN = Look(1.0, 0.55)
 """The resident who withdrew (enrolled from ``Look(1.0, 0.55)`` and ``Look(1.0, 0.58)``):
 0.35 against the enrolled resident, 0.45 against the portrait."""
-STRANGER = Look(0.52)
-"""Nobody enrolled: below 0.4 against every demo template and the portrait."""
+STRANGER = Look(0.55)
+"""Nobody enrolled: 0.05 against the resident, 0.44 against the portrait."""
 GREY = Look(1.2, 0.65)
 """The enrolled resident seen badly: about 0.49 against the template, the grey zone."""
 
@@ -70,25 +70,17 @@ def _head(look: Look) -> np.ndarray:
 
 
 def frame(
-    looks: tuple[Look, ...] | Look, *, shift: tuple[int, int] = (0, 0), background: int = 128
+    look: Look | None, *, shift: tuple[int, int] = (0, 0), background: int = 128
 ) -> np.ndarray:
-    """A 640×480 frame showing each look side by side (one look: centred), moved by ``shift``."""
-    faces = (looks,) if isinstance(looks, Look) else looks
+    """A 640×480 frame showing ``look`` centred and moved by ``shift``; ``None``: nobody."""
     canvas = np.full((FRAME_SIZE[1], FRAME_SIZE[0], 3), background, dtype=np.uint8)
-    if not faces:
+    if look is None:
         return canvas
-    scale = 1.0 if len(faces) == 1 else 0.55
-    slot = FRAME_SIZE[0] // len(faces)
-    for index, look in enumerate(faces):
-        head = _head(look)
-        if scale != 1.0:
-            head = cv2.resize(head, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        height, width = head.shape[:2]
-        height, width = min(height, FRAME_SIZE[1]), min(width, slot)
-        x = index * slot + (slot - width) // 2 + shift[0]
-        y = (FRAME_SIZE[1] - height) // 2 + shift[1]
-        x, y = max(0, min(x, FRAME_SIZE[0] - width)), max(0, min(y, FRAME_SIZE[1] - height))
-        canvas[y : y + height, x : x + width] = head[:height, :width]
+    head = _head(look)
+    height, width = head.shape[:2]
+    x = min(max(0, (FRAME_SIZE[0] - width) // 2 + shift[0]), FRAME_SIZE[0] - width)
+    y = min(max(0, (FRAME_SIZE[1] - height) // 2 + shift[1]), FRAME_SIZE[1] - height)
+    canvas[y : y + height, x : x + width] = head
     return canvas
 
 
@@ -98,3 +90,15 @@ def encoded(image: np.ndarray, ext: str = ".png") -> bytes:
     if not ok:  # pragma: no cover - encoding a uint8 BGR array does not fail
         raise RuntimeError("could not encode the demo frame")
     return data.tobytes()
+
+
+def printed_photo(image: np.ndarray) -> np.ndarray:
+    """``image`` as a printed photo held up to the camera: half the detail, washed-out ink.
+
+    The passive liveness check refuses it (``presentation_attack``) while it passes the frames
+    of :data:`RESIDENT`, :data:`STRANGER` and :data:`GREY` as live.
+    """
+    height, width = image.shape[:2]
+    small = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    blurred = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    return (blurred.astype(np.float32) * 0.8 + 40).clip(0, 255).astype(np.uint8)
