@@ -55,8 +55,10 @@ def register(app: typer.Typer) -> None:
             upgrade(url)
             engine = make_engine(url)
             kit = open_kit(settings.resolved_key_file)
-            world = seed_demo(UnitOfWork.for_engine(engine), kit=kit)
-        demo_gate = _start_gate(folder, port, world.gate_device_token) if gate else None
+            world = seed_demo(
+                UnitOfWork.for_engine(engine), kit=kit, secret_key=settings.secret_key
+            )
+        demo_gate = _start_gate(folder, port, world) if gate else None
         table = Table(title="演示账号 / demo logins")
         for column in ("login", "password", "role"):
             table.add_column(column)
@@ -85,7 +87,9 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         if demo_gate is not None:
             console.print(
-                "模拟闸机 / simulated gate: 南大门, simulated door, a card every few seconds"
+                "模拟闸机 / simulated gate: 南大门, simulated door; every round a resident's "
+                "face, a stranger, a printed photo, tailgating, a card after a doubtful face "
+                "and a guest's QR pass: watch 通行记录 / events as staff"
             )
         server_app = create_app(settings, engine=engine)
         freeze_startup_heap()
@@ -109,13 +113,20 @@ def _quiet_opencv() -> None:
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 
 
-def _start_gate(folder: Path, port: int, token: str) -> Any:
+def _start_gate(folder: Path, port: int, world: Any) -> Any:
     """The simulated gate: the real gate agent in this process, syncing with the server."""
     import shutil
 
-    from menwei.gate.demo import DemoGate, DemoGateConfig
+    from menwei.gate.demo import DemoGate, DemoGateConfig, DemoScene
+
+    token = world.gate_device_token
+    scene = None
+    if world.resident_card and world.guest_pass:
+        scene = DemoScene(resident_card=world.resident_card, guest_pass=world.guest_pass)
 
     gate_dir = folder / "gate"
     shutil.rmtree(gate_dir, ignore_errors=True)  # a fresh database needs a fresh gate
-    config = DemoGateConfig(server=f"http://127.0.0.1:{port}", token=token, data_dir=gate_dir)
+    config = DemoGateConfig(
+        server=f"http://127.0.0.1:{port}", token=token, data_dir=gate_dir, scene=scene
+    )
     return DemoGate(config).start()

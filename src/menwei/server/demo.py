@@ -122,6 +122,9 @@ class DemoWorld:
     second_community_id: uuid.UUID | None = None
     #: Who plays which part at the gate; ``None`` when seeded without the privacy keys.
     cast: StoryCast | None = None
+    #: The enrolled resident's card and a guest's QR pass, for the simulated gate's scene.
+    resident_card: str | None = None
+    guest_pass: str | None = None
 
 
 def _name(rng: random.Random, surname: str | None = None) -> str:
@@ -175,7 +178,13 @@ def _sheet(
     return out.getvalue().encode("utf-8"), owners
 
 
-def seed_demo(uow: UnitOfWork, *, seed: int = 2024, kit: PrivacyKit | None = None) -> DemoWorld:
+def seed_demo(
+    uow: UnitOfWork,
+    *,
+    seed: int = 2024,
+    kit: PrivacyKit | None = None,
+    secret_key: str | None = None,
+) -> DemoWorld:
     """Fill an empty, migrated database with the demo communities and the demo accounts.
 
     Given the privacy ``kit`` it also tells the story (``demo_story``): 阳光花园 goes through the
@@ -292,7 +301,7 @@ def seed_demo(uow: UnitOfWork, *, seed: int = 2024, kit: PrivacyKit | None = Non
             ),
             None,
         )
-    cast = second = None
+    cast = second = resident_card = guest_pass = None
     if kit is not None:
         second = _second_community(uow, processor, rng)
         now = datetime.now(UTC)
@@ -318,6 +327,15 @@ def seed_demo(uow: UnitOfWork, *, seed: int = 2024, kit: PrivacyKit | None = Non
             second_doors = [
                 d.id for d in uow.places.doors(CommunityScope.all(), community_id=second)
             ]
+        resident_card, guest_pass = demo_story.gate_props(
+            uow,
+            community_id=community.id,
+            staff_account_id=staff,
+            person_id=cast.recognised,
+            gate_id=gate.id,
+            secret_key=secret_key,
+            now=now,
+        )
         demo_story.vote_under_way(uow, community_id=second, face_doors=second_doors, now=now)
     return DemoWorld(
         community_id=community.id,
@@ -327,6 +345,8 @@ def seed_demo(uow: UnitOfWork, *, seed: int = 2024, kit: PrivacyKit | None = Non
         gate_device_token=device_token,
         second_community_id=second,
         cast=cast,
+        resident_card=resident_card,
+        guest_pass=guest_pass,
     )
 
 

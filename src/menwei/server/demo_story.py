@@ -269,3 +269,39 @@ def cast_residents(
         withdrawn=withdrawn.id,
         refused_face=tuple(p.id for p in others),
     )
+
+
+def gate_props(
+    uow: UnitOfWork,
+    *,
+    community_id: uuid.UUID,
+    staff_account_id: uuid.UUID,
+    person_id: uuid.UUID,
+    gate_id: uuid.UUID,
+    secret_key: str | None,
+    now: datetime,
+) -> tuple[str | None, str | None]:
+    """The resident's card (for the grey zone) and, given the key, a guest's QR pass for today.
+
+    The pass is issued by the office like any other: signed, for the main gate, a day long.
+    """
+    from menwei.core import Card
+    from menwei.server.services.credentials import issue_pass
+
+    with uow:
+        held = uow.credentials.of_person(person_id, CommunityScope.all())
+    card = next((c.uid for c in held if isinstance(c, Card)), None)
+    if secret_key is None:
+        return card, None
+    issued = issue_pass(
+        uow,
+        staff_caller(staff_account_id, community_id),
+        secret_key=secret_key,
+        visitor_name="周访客",
+        visitor_phone="13900000000",
+        door_ids=frozenset({gate_id}),
+        valid_from=now - timedelta(minutes=5),
+        valid_until=now + timedelta(days=1),
+        max_uses=1000,
+    )
+    return card, issued.token
