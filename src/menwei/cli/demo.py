@@ -74,6 +74,9 @@ def register(app: typer.Typer) -> None:
         console.print(f"  物业 / property office: {site}/signin  (staff / demo-staff-2024)")
         console.print(f"  业委会 / committee: {site}/signin  (yeweihui / demo-yeweihui-2024)")
         console.print(f"  监管 / supervisor: {site}/signin  (jianguan / demo-jianguan-2024)")
+        console.print(
+            f"  门口平板 / door tablet: {site}/kiosk  (注册码 / code: {world.kiosk_device_token})"
+        )
         console.print(f"  接口 / API: {site}/docs")
         console.print(f"阳光花园: {world.people} residents, database {folder / DEMO_DB}")
         console.print(

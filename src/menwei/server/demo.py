@@ -118,6 +118,8 @@ class DemoWorld:
     #: The seam for the simulated gate: a device of the main gate and its token.
     gate_device_id: uuid.UUID
     gate_device_token: str
+    #: The registration code of the door tablet (``/kiosk``) at the main gate.
+    kiosk_device_token: str
     #: The community in the middle of its owners' vote (face recognition off).
     second_community_id: uuid.UUID | None = None
     #: Who plays which part at the gate; ``None`` when seeded without the privacy keys.
@@ -282,6 +284,17 @@ def seed_demo(
             door_ids=frozenset({gate.id}),
         )
         save_device(uow, device)
+        kiosk_token = new_token(DEVICE_TOKEN_PREFIX)
+        save_device(
+            uow,
+            Device(
+                id=uuid.uuid4(),
+                community_id=community.id,
+                name="南大门平板",
+                token_sha256=token_hash(kiosk_token),
+                door_ids=frozenset({gate.id}),
+            ),
+        )
         uow.commit()
     reach = frozenset({community.id})  # 翠湖苑: the processor admin and the public pages
     accounts = {}
@@ -343,6 +356,7 @@ def seed_demo(
         people=report.people,
         gate_device_id=device.id,
         gate_device_token=device_token,
+        kiosk_device_token=kiosk_token,
         second_community_id=second,
         cast=cast,
         resident_card=resident_card,

@@ -16,11 +16,12 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def include_pages(app: FastAPI) -> None:
-    from menwei.server.web import assisted, console, invitations, portal, public
+    from menwei.server.web import assisted, console, invitations, kiosk_page, portal, public
     from menwei.server.web.headers import PageHeadersMiddleware
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
+    app.include_router(kiosk_page.router)
     app.include_router(portal.router)
     app.include_router(invitations.router)
     app.include_router(assisted.router)

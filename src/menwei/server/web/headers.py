@@ -1,7 +1,7 @@
 """Security headers on every page, and a sign-in redirect instead of a bare 401 for browsers.
 
 The CSP allows no inline script (JS lives in static files) and no framing; the camera is
-allowed only on the enrolment page. The API keeps its JSON answers untouched.
+allowed only on the enrolment pages and the door kiosk. The API keeps its JSON answers untouched.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
-CAMERA_PAGES = re.compile(r"^(/my/enrol|/office/c/[0-9a-f-]+/people/[0-9a-f-]+/enrol)$")
+CAMERA_PAGES = re.compile(r"^(/my/enrol|/office/c/[0-9a-f-]+/people/[0-9a-f-]+/enrol|/kiosk)$")
 
 
 def _is_page(path: str) -> bool:
