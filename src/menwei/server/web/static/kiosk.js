@@ -8,7 +8,8 @@ const TOKEN_KEY = "menwei.kiosk.token";
 const FRAME_URL = "/api/v1/device/kiosk/frames";
 const PAUSE_MS = 120;
 const latencies = [];  // frame-to-answer times in ms, read by the latency bench
-window.menweiKiosk = { latencies };
+const decisions = [];  // the headline of every frame that decided, in order
+window.menweiKiosk = { latencies, decisions };
 
 function $(id) { return document.getElementById(id); }
 
@@ -54,6 +55,7 @@ async function send(canvas, token) {
     return;
   }
   latencies.push(performance.now() - started);
+  if (answer.decided && answer.headline) decisions.push(answer.headline.zh);
   $("status").textContent = "";
   show(answer);
 }
