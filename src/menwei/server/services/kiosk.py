@@ -122,6 +122,8 @@ class KioskGates:
         self.data_dir = data_dir
         self.driver = driver
         self.sync_interval_s = 2.0
+        #: Seconds before a face still in view is decided again (the gate's default).
+        self.cooldown_s = 10.0
         self._gates: dict[uuid.UUID, KioskGate] = {}
         self._lock = threading.Lock()
         self.stop_event = threading.Event()
@@ -146,6 +148,7 @@ class KioskGates:
                 driver=self.driver,
                 device_id=str(device_id),
                 sync_interval_s=self.sync_interval_s,
+                cooldown_s=self.cooldown_s,
                 liveness=KIOSK_LIVENESS,
                 qr=False,
             )

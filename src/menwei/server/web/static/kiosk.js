@@ -8,8 +8,9 @@ const TOKEN_KEY = "menwei.kiosk.token";
 const FRAME_URL = "/api/v1/device/kiosk/frames";
 const PAUSE_MS = 120;
 const latencies = [];  // frame-to-answer times in ms, read by the latency bench
+const decidedLatencies = [];  // the same, for the frames that ended in a decision
 const decisions = [];  // the headline of every frame that decided, in order
-window.menweiKiosk = { latencies, decisions };
+window.menweiKiosk = { latencies, decidedLatencies, decisions };
 
 function $(id) { return document.getElementById(id); }
 
@@ -54,8 +55,12 @@ async function send(canvas, token) {
     $("status").textContent = (answer.error && answer.error.message) || "";
     return;
   }
-  latencies.push(performance.now() - started);
-  if (answer.decided && answer.headline) decisions.push(answer.headline.zh);
+  const took = performance.now() - started;
+  latencies.push(took);
+  if (answer.decided && answer.headline) {
+    decisions.push(answer.headline.zh);
+    decidedLatencies.push(took);
+  }
   $("status").textContent = "";
   show(answer);
 }
