@@ -92,3 +92,5 @@ def test_the_demo_gate_decides_and_its_events_reach_the_demo_server(tmp_path: Pa
     assert "simulated gate" in output
     assert "Traceback" not in output
     assert "WARN" not in output  # no OpenCV noise for a newcomer
+    assert "start-up sync" not in output  # the gate waited for the server
+    assert "翠湖苑" in output and "/kiosk" in output

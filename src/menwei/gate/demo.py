@@ -119,9 +119,24 @@ class DemoGate:
             )
         )
 
+    def _server_up(self, deadline: float) -> bool:
+        """Wait until the server answers ``/healthz``: the first sync then finds it listening
+        (a newcomer sees no connection error while the server is still starting)."""
+        import httpx
+
+        while not self.stop_event.is_set() and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.config.server}/healthz", timeout=2.0).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            self.stop_event.wait(0.5)
+        return False
+
     def _pipeline(self, agent: GateAgent) -> GatePipeline | None:
         """Start the agent once the server has answered its first sync."""
         deadline = time.monotonic() + self.config.start_timeout_s
+        self._server_up(deadline)
         while not self.stop_event.is_set():
             try:
                 return agent.start()
