@@ -161,8 +161,25 @@ def typed_filters(
 TypedFilters = Annotated[dict[str, str], Depends(typed_filters)]
 
 
+#: Plain words for what only a gate reports (not a decision of ``core.decide``).
+GATE_REASONS: dict[str, tuple[str, str]] = {
+    "liveness_failed": (
+        "活体检测未通过（疑似照片或屏幕）",
+        "The liveness check failed (a photo or a screen?)",
+    ),
+    "tailgating": (
+        "尾随：通过人数多于授权次数",
+        "Tailgating: more people crossed than were let in",
+    ),
+    "door_held_open": ("门长时间未关", "The door was held open"),
+}
+
+
 def _reason(code: str, locale: str) -> str:
     """The gate's own plain words for a refusal, else the stored code as it is."""
+    if code in GATE_REASONS:
+        zh, en = GATE_REASONS[code]
+        return zh if locale == "zh-CN" else en
     try:
         return Reason(code).message(locale)
     except ValueError:
