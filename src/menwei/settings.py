@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     #: runs, only newly written entries are checked on each load)
     audit_full_verify_minutes: int = Field(default=10, ge=1)
 
+    # Browser kiosks (/kiosk): the gate agent the server runs for each door tablet
+    #: the door driver it pulses: ``simulated``, ``relay`` (``kiosk_relay_url``) or ``gpio``
+    kiosk_door_driver: str = "simulated"
+    kiosk_relay_url: str | None = None
+    #: ``passive``, ``passive_temporal``, ``active`` (a movement asked on the screen) or ``off``
+    kiosk_liveness: str = "passive"
+
     @property
     def resolved_database_url(self) -> str:
         """The database to use: the configured URL, else a SQLite file under the data directory."""

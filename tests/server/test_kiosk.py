@@ -40,7 +40,7 @@ def _until_decided(client: httpx.Client, token: str, look: synthetic.Look) -> di
     while time.monotonic() < until:
         assert _send(client, token, empty).status_code == 200
         time.sleep(0.1)
-    image = synthetic.encoded(synthetic.frame(look), ".jpg")
+    image = synthetic.encoded(synthetic.frame(look))  # PNG: the exact look, as the models saw it
     for _ in range(15):
         answer = _send(client, token, image)
         assert answer.status_code == 200, answer.text
@@ -80,7 +80,9 @@ def test_the_resident_is_let_in_a_stranger_refused_and_after_withdrawal_refused(
     assert resident["headline"]["zh"] == "请通行" and resident["result"]["allowed"]
     assert resident["result"]["name"] == person.name[0] + "*"
     assert stranger["headline"]["zh"] == "未能识别" and not stranger["result"]["allowed"]
+    assert stranger["result"]["reason"] == "unknown_face"
     assert withdrawn["headline"]["zh"] == "未能识别" and not withdrawn["result"]["allowed"]
+    assert withdrawn["result"]["reason"] == "unknown_face"  # live, but no longer enrolled
     for answer in (resident, stranger, withdrawn):
         assert "score" not in str(answer)
 
@@ -95,3 +97,20 @@ def _now():  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def test_an_active_kiosk_shows_the_movement_it_asks_for_and_decides_nothing_yet(
+    site: StorySite,
+) -> None:
+    from menwei.server.services.kiosk import KioskGates
+    from menwei.vision.liveness.challenge import PROMPTS
+
+    previous = site.app.state.kiosk_gates
+    previous.close()  # as a restart with the setting changed: the same device, its own key
+    site.app.state.kiosk_gates = KioskGates(previous.server, previous.data_dir, liveness="active")
+    image = synthetic.encoded(synthetic.frame(synthetic.RESIDENT), ".jpg")
+    with httpx.Client(base_url=site.base, timeout=120) as client:
+        answers = [_send(client, site.world.kiosk_device_token, image).json() for _ in range(6)]
+    asked = {hint for answer in answers for hint in answer["hints"]}
+    assert asked & {zh for zh, _ in PROMPTS.values()}, answers
+    assert not any(answer["decided"] for answer in answers)

@@ -14,7 +14,6 @@ masked name and a plain message, the hint or liveness prompt, and never a score.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 import uuid
@@ -26,6 +25,7 @@ import cv2
 import numpy as np
 
 from menwei.gate.agent import GateAgent, GateConfig
+from menwei.gate.doors import RelayConfig
 from menwei.gate.kiosk import kiosk_state
 from menwei.gate.pipeline import GatePipeline
 from menwei.gate.sources import Frame
@@ -34,7 +34,6 @@ from menwei.server.errors import ApiError
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 2 * 1024 * 1024
-KIOSK_LIVENESS = "passive"
 HEADLINES = {
     "allowed": ("请通行", "Please go through"),
     "step_up": ("请刷卡或输入密码", "Please show your card or enter your PIN"),
@@ -117,10 +116,20 @@ class KioskGate:
 class KioskGates:
     """Every kiosk device's gate on this server, started by the device's first frame."""
 
-    def __init__(self, server: str, data_dir: Path, *, driver: str = "simulated") -> None:
+    def __init__(
+        self,
+        server: str,
+        data_dir: Path,
+        *,
+        driver: str = "simulated",
+        relay_url: str | None = None,
+        liveness: str = "passive",
+    ) -> None:
         self.server = server
         self.data_dir = data_dir
         self.driver = driver
+        self.relay = RelayConfig(open_url=relay_url) if relay_url else None
+        self.liveness = liveness
         self.sync_interval_s = 2.0
         #: Seconds before a face still in view is decided again (the gate's default).
         self.cooldown_s = 10.0
@@ -137,8 +146,8 @@ class KioskGates:
             return gate
 
     def _start(self, device_id: uuid.UUID, token: str) -> KioskGate:
+        # kept across restarts: the server pinned this agent's transport key on its first pull
         folder = self.data_dir / str(device_id)
-        shutil.rmtree(folder, ignore_errors=True)  # a fresh start syncs everything again
         agent = GateAgent(
             GateConfig(
                 data_dir=folder,
@@ -146,10 +155,11 @@ class KioskGates:
                 server=self.server,
                 token=token,
                 driver=self.driver,
+                relay=self.relay,
                 device_id=str(device_id),
                 sync_interval_s=self.sync_interval_s,
                 cooldown_s=self.cooldown_s,
-                liveness=KIOSK_LIVENESS,
+                liveness=self.liveness,
                 qr=False,
             )
         )
@@ -181,6 +191,12 @@ def kiosk_gates(state: Any, settings: Any) -> KioskGates:
     gates = getattr(state, "kiosk_gates", None)
     if gates is None:
         host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104
-        gates = KioskGates(f"http://{host}:{settings.port}", Path(settings.data_dir) / "kiosk")
+        gates = KioskGates(
+            f"http://{host}:{settings.port}",
+            Path(settings.data_dir) / "kiosk",
+            driver=settings.kiosk_door_driver,
+            relay_url=settings.kiosk_relay_url,
+            liveness=settings.kiosk_liveness,
+        )
         state.kiosk_gates = gates
     return gates
