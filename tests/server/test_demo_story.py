@@ -33,6 +33,7 @@ class Told:
     uow: UnitOfWork
     kit: PrivacyKit
     world: DemoWorld
+    url: str
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Told]:
     engine = make_engine(url)
     kit = open_kit(folder / "keys.json")
     uow = UnitOfWork.for_engine(engine)
-    yield Told(uow, kit, seed_demo(uow, kit=kit))
+    yield Told(uow, kit, seed_demo(uow, kit=kit), url)
     engine.dispose()
 
 
@@ -120,3 +121,21 @@ def test_only_the_consenting_resident_reaches_the_gates_and_the_models_tell_the_
     assert thresholds.possible <= score(synthetic.GREY) < thresholds.confident
     for nobody in (synthetic.STRANGER, synthetic.WITHDRAWN, synthetic.PORTRAIT):
         assert score(nobody) < thresholds.possible, nobody
+
+
+def test_the_public_pages_say_on_in_one_community_and_off_in_the_other(
+    told: Told, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from menwei.server import create_app
+    from menwei.settings import Settings
+
+    app = create_app(Settings(database_url=told.url, data_dir=tmp_path, demo=True))
+    with TestClient(app) as client:
+        on = client.get(f"/c/{told.world.community_id}")
+        off = client.get(f"/c/{told.world.second_community_id}")
+    assert on.status_code == 200 and "本小区已开启人脸识别。" in on.text
+    assert off.status_code == 200 and "本小区未开启人脸识别。" in off.text
+    assert "翠湖苑" in off.text
+    app.state.engine.dispose()
