@@ -4,6 +4,7 @@ the real models tell apart, one withdrawn, some refused."""
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy.engine import make_url
 
 from menwei.privacy.errors import ActivationRefused
 from menwei.server.demo import DemoWorld, seed_demo
@@ -18,7 +20,6 @@ from menwei.server.demo_story import staff_caller
 from menwei.server.services import compliance
 from menwei.store.engine import make_engine
 from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.migrate import upgrade
 from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit, open_kit, templates_for_gates
@@ -26,6 +27,8 @@ from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
 from menwei.vision import synthetic
+
+from ..conftest import _empty_all_tables
 
 
 @dataclass
@@ -37,15 +40,22 @@ class Told:
 
 
 @pytest.fixture(scope="module")
-def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Told]:
+def told(_migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Told]:
+    """The story told once for the module, on SQLite or on the test PostgreSQL database."""
     folder: Path = tmp_path_factory.mktemp("demo-story")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    upgrade(url)
+    if make_url(_migrated_template).get_backend_name() == "postgresql":
+        _empty_all_tables(_migrated_template)
+        url = _migrated_template
+    else:
+        shutil.copyfile(str(make_url(_migrated_template).database), folder / "demo.db")
+        url = f"sqlite:///{folder / 'demo.db'}"
     engine = make_engine(url)
     kit = open_kit(folder / "keys.json")
     uow = UnitOfWork.for_engine(engine)
     yield Told(uow, kit, seed_demo(uow, kit=kit), url)
     engine.dispose()
+    if url == _migrated_template:
+        _empty_all_tables(url)  # the next test's database starts empty
 
 
 def _face_enabled(uow: UnitOfWork, community_id: object) -> bool:
