@@ -81,10 +81,11 @@ def _site(folder: Path) -> tuple[object, object, str]:
     photo = synthetic.encoded(synthetic.frame(synthetic.PORTRAIT))
     caller = staff_caller(staff.id, world.community_id)
     enrol(uow, kit, caller, resident.person_id, [photo], actor="bench")
-    from menwei.server.services.kiosk import kiosk_gates
+    from menwei.gate.browser_kiosk import kiosk_gates_for
 
-    gates = kiosk_gates(app.state, settings)
+    gates = kiosk_gates_for(settings)
     gates.cooldown_s = 0.0
+    app.state.kiosk_gates = gates
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from menwei.gate.browser_kiosk import kiosk_gates_for
 from menwei.server import create_app
 from menwei.server.demo import DemoWorld, seed_demo
 from menwei.server.services.template_delivery import privacy_kit
@@ -53,6 +54,7 @@ def story_site(folder: Path) -> Iterator[StorySite]:
     app = create_app(settings)
     kit = privacy_kit(app.state, settings)
     world = seed_demo(UnitOfWork(app.state.session_factory), kit=kit, secret_key=SECRET)
+    app.state.kiosk_gates = kiosk_gates_for(settings)  # as `menwei serve` gives it
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
@@ -65,9 +67,7 @@ def story_site(folder: Path) -> Iterator[StorySite]:
     try:
         yield StorySite(app, world, f"http://127.0.0.1:{port}")
     finally:
-        gates = getattr(app.state, "kiosk_gates", None)
-        if gates is not None:
-            gates.close()
+        app.state.kiosk_gates.close()
         server.should_exit = True
         thread.join(timeout=10)
         app.state.engine.dispose()

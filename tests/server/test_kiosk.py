@@ -102,7 +102,7 @@ def _now():  # type: ignore[no-untyped-def]
 def test_an_active_kiosk_shows_the_movement_it_asks_for_and_decides_nothing_yet(
     site: StorySite,
 ) -> None:
-    from menwei.server.services.kiosk import KioskGates
+    from menwei.gate.browser_kiosk import KioskGates
     from menwei.vision.liveness.challenge import PROMPTS
 
     previous = site.app.state.kiosk_gates

@@ -95,6 +95,10 @@ def register(app: typer.Typer) -> None:
                 "and a guest's QR pass: watch 通行记录 / events as staff"
             )
         server_app = create_app(settings, engine=engine)
+        from menwei.gate.browser_kiosk import kiosk_gates_for
+
+        kiosks = kiosk_gates_for(settings)
+        server_app.state.kiosk_gates = kiosks  # the door tablet (/kiosk): its gate agent
         freeze_startup_heap()
         try:
             uvicorn.run(
@@ -105,6 +109,7 @@ def register(app: typer.Typer) -> None:
                 access_log=False,
             )
         finally:
+            kiosks.close()
             if demo_gate is not None:
                 demo_gate.stop()
 

@@ -33,13 +33,21 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"menwei serve: {error.message_zh}\n{error.message_en}", err=True)
             raise typer.Exit(2) from None
         server_app = create_app(settings)
+        from menwei.gate.browser_kiosk import kiosk_gates_for
+
+        listening = {"host": host or settings.host, "port": port or settings.port}
+        kiosks = kiosk_gates_for(settings.model_copy(update=listening))
+        server_app.state.kiosk_gates = kiosks  # door tablets (/kiosk): their gate agents
         freeze_startup_heap()
-        uvicorn.run(
-            server_app,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level="info",
-            # menwei.access logs each request by route template; uvicorn's own access log would
-            # write full paths and query strings, which can carry residents' names.
-            access_log=False,
-        )
+        try:
+            uvicorn.run(
+                server_app,
+                host=host or settings.host,
+                port=port or settings.port,
+                log_level="info",
+                # menwei.access logs each request by route template; uvicorn's own access log
+                # would write full paths and query strings, which can carry residents' names.
+                access_log=False,
+            )
+        finally:
+            kiosks.close()

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from menwei.server.deps import Caller, Permit, SettingsDep
+from menwei.server.deps import Caller, Permit
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import kiosk
 
@@ -30,7 +30,7 @@ DeviceSync = Annotated[Caller, Depends(Permit("device:sync"))]
         }
     },
 )
-async def kiosk_frame(request: Request, caller: DeviceSync, settings: SettingsDep) -> Any:
+async def kiosk_frame(request: Request, caller: DeviceSync) -> Any:
     """Run the frame through the door's pipeline; answer the decision, hint or prompt shown.
 
     The answer has the masked name, 「请通行」/「请刷卡或输入密码」/「未能识别」 and a plain
@@ -39,6 +39,5 @@ async def kiosk_frame(request: Request, caller: DeviceSync, settings: SettingsDe
     data = await request.body()
     image = kiosk.decode_frame(data)
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    gates = kiosk.kiosk_gates(request.app.state, settings)
-    gate = await run_in_threadpool(gates.gate, caller.principal.id, token)
+    gate = await run_in_threadpool(kiosk.gate_for, request.app.state, caller.principal.id, token)
     return await run_in_threadpool(gate.answer, image)
