@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -85,6 +86,13 @@ def test_the_resident_is_let_in_a_stranger_refused_and_after_withdrawal_refused(
     assert withdrawn["result"]["reason"] == "unknown_face"  # live, but no longer enrolled
     for answer in (resident, stranger, withdrawn):
         assert "score" not in str(answer)
+    # no frame kept: no image file anywhere under the server's data, and the kiosk agent's
+    # files (local state, outbox) stay small however many frames went through
+    data = Path(site.app.state.settings.data_dir)
+    files = [p for p in data.rglob("*") if p.is_file()]
+    assert not [p for p in files if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".npy")]
+    kiosk_files = [p for p in files if "kiosk" in p.parts]
+    assert kiosk_files and sum(p.stat().st_size for p in kiosk_files) < 2_000_000
 
 
 def _kit(site: StorySite):  # type: ignore[no-untyped-def]
