@@ -57,9 +57,15 @@ def test_frames_need_a_device_token_and_an_image(site: StorySite) -> None:
         assert client.post(FRAMES, content=image).status_code == 401
         bad = _send(client, site.world.kiosk_device_token, b"not an image")
         other = _send(client, "mw_dev_not-a-real-token", image)
+        gates, site.app.state.kiosk_gates = site.app.state.kiosk_gates, None
+        try:  # a server started without door tablets
+            none = _send(client, site.world.kiosk_device_token, image)
+        finally:
+            site.app.state.kiosk_gates = gates
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "frame_unreadable"
     assert "JPEG" in bad.json()["error"]["message"]
     assert other.status_code == 401
+    assert none.status_code == 503 and none.json()["error"]["code"] == "kiosk_unavailable"
 
 
 def test_the_resident_is_let_in_a_stranger_refused_and_after_withdrawal_refused(
