@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from menwei.gate.controller_bridge import ControllerBridge
 from menwei.gate.credentials import CardReader, PinPad, QrReader, evdev_keys, evdev_lines
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
-from menwei.gate.errors import CredentialInputError, GateError, LocalStateError
+from menwei.gate.errors import CredentialInputError, DoorError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
 from menwei.gate.liveness import LivenessCheck, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
@@ -30,6 +31,7 @@ from menwei.gate.sources import FrameReader, open_source
 from menwei.gate.sync import SyncClient, Syncer
 from menwei.gate.tailgating import TailgatingWatch
 from menwei.gate.tracker import FaceTracker
+from menwei.gate.uhppote import UhppoteDoor, UhppoteSettings
 from menwei.vision.gallery import Gallery
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class GateConfig:
     qr: bool = True
     detect_max_side: int = 640
     liveness: str = "passive"
+    uhppote: UhppoteSettings | None = None
 
 
 class GateAgent:
@@ -93,6 +96,7 @@ class GateAgent:
         self._faces = faces
         self._driver = driver
         self._liveness = liveness
+        self.controller: ControllerBridge | None = None
         self.stop_event = threading.Event()
 
     # -- start-up -------------------------------------------------------------------------
@@ -121,7 +125,17 @@ class GateAgent:
         gallery = Gallery(capacity=max(1024, len(snapshot.templates)))
         gallery.add_many(snapshot.templates.items())
         snapshot.templates.clear()
-        driver = self._driver or make_driver(
+        driver = self._driver
+        if config_uhppote := (self.config.uhppote if self.config.driver == "uhppote" else None):
+            self.controller = ControllerBridge(config_uhppote, self.outbox, self.config.device_id)
+            driver = driver or UhppoteDoor(self.controller.link)
+        elif self.config.driver == "uhppote":
+            raise DoorError(
+                "The uhppote driver needs the controller's serial number and address: "
+                "--settings with a [uhppote] section, or --controller-serial and "
+                "--controller-address."
+            )
+        driver = driver or make_driver(
             self.config.driver,
             door_name=door.name,
             relay=self.config.relay,
@@ -153,6 +167,8 @@ class GateAgent:
             device_id=self.config.device_id,
         )
         controller.on_held_open = self.pipeline.report_held_open
+        if self.controller is not None:
+            self.controller.start(snapshot.state, door)
         return self.pipeline
 
     def _refresh(self, snapshot: Snapshot, changes: list[Change]) -> None:
@@ -166,6 +182,8 @@ class GateAgent:
             log.error("this device no longer serves its door; keeping the last policy")
             return
         pipeline.holder.replace(door, snapshot.state)
+        if self.controller is not None:
+            self.controller.refresh(snapshot.state, door)
         for change in changes:
             if change.kind != "template":
                 continue
@@ -285,6 +303,8 @@ class GateAgent:
         return thread
 
     def close(self) -> None:
+        if self.controller is not None:
+            self.controller.close()
         self.local.close()
         self.outbox.close()
         if self.syncer is not None:
