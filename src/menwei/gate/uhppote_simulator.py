@@ -154,8 +154,10 @@ class ControllerSimulator:
                 return
             if self._sock is None:
                 return
+            if not self.answering:
+                continue  # unplugged from the network: the request never arrives
             reply = self.handle(packet)
-            if reply is not None and self.answering:
+            if reply is not None:
                 try:
                     sock.sendto(reply, peer)
                 except OSError:
