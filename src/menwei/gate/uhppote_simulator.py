@@ -19,6 +19,7 @@ import datetime as dt
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 SOM = 0x17
@@ -107,6 +108,8 @@ class ControllerSimulator:
     downloaded_index: int = 0
     answering: bool = True
     ignored_packets: int = 0
+    #: ``time.perf_counter()`` at each relay command, for latency measurements
+    relay_times: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._sock: socket.socket | None = None
@@ -202,6 +205,7 @@ class ControllerSimulator:
         door = packet[8]
         ok = 1 <= door <= 4
         if ok:
+            self.relay_times.append(time.perf_counter())
             self.opened.append((door, self.now()))
         reply[8] = int(ok)
 
