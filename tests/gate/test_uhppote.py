@@ -159,9 +159,7 @@ def test_swipes_are_stored_live_and_those_made_while_the_gate_was_away_are_recov
     assert [b["controller_event"] for b in bodies] == list(range(1, 9))
     assert [b["outcome"] for b in bodies][1:7] == ["deny", "allow"] * 3
     assert {b["person_id"] for b in bodies if b["outcome"] == "allow"} == {str(ZHANG)}
-    assert {b["reason_code"] for b in bodies if b["outcome"] == "deny"} == {
-        "not_authorised_for_door"
-    }
+    assert {b["reason_code"] for b in bodies if b["outcome"] == "deny"} == {"unknown_card"}
     back.close()
 
 

@@ -30,6 +30,13 @@ def register(app: typer.Typer) -> None:
         gate: Annotated[
             bool, typer.Option(help="Run a simulated gate at the main gate against the server.")
         ] = True,
+        gate_driver: Annotated[
+            str,
+            typer.Option(
+                help="The simulated gate's door: simulated, or uhppote (a simulated UHPPOTE "
+                "controller on a local UDP port, deciding cards on its own)."
+            ),
+        ] = "simulated",
     ) -> None:
         """Start the demo: a fresh community (阳光花园), the server, and the demo logins."""
         import uvicorn
@@ -53,7 +60,14 @@ def register(app: typer.Typer) -> None:
             upgrade(url)
             engine = make_engine(url)
             world = seed_demo(UnitOfWork.for_engine(engine))
-        demo_gate = _start_gate(folder, port, world.gate_device_token) if gate else None
+        if gate_driver not in ("simulated", "uhppote"):
+            console.print("--gate-driver must be simulated or uhppote.")
+            raise typer.Exit(2)
+        demo_gate = (
+            _start_gate(folder, port, world.gate_device_token, gate_driver == "uhppote")
+            if gate
+            else None
+        )
         table = Table(title="演示账号 / demo logins")
         for column in ("login", "password", "role"):
             table.add_column(column)
@@ -74,7 +88,9 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         if demo_gate is not None:
             console.print(
-                "模拟闸机 / simulated gate: 南大门, simulated door, a card every few seconds"
+                "模拟闸机 / simulated gate: 南大门, "
+                + ("simulated UHPPOTE controller" if gate_driver == "uhppote" else "simulated door")
+                + ", a card every few seconds"
             )
         server_app = create_app(settings, engine=engine)
         freeze_startup_heap()
@@ -91,7 +107,7 @@ def register(app: typer.Typer) -> None:
                 demo_gate.stop()
 
 
-def _start_gate(folder: Path, port: int, token: str) -> Any:
+def _start_gate(folder: Path, port: int, token: str, controller: bool = False) -> Any:
     """The simulated gate: the real gate agent in this process, syncing with the server."""
     import shutil
 
@@ -99,5 +115,7 @@ def _start_gate(folder: Path, port: int, token: str) -> Any:
 
     gate_dir = folder / "gate"
     shutil.rmtree(gate_dir, ignore_errors=True)  # a fresh database needs a fresh gate
-    config = DemoGateConfig(server=f"http://127.0.0.1:{port}", token=token, data_dir=gate_dir)
+    config = DemoGateConfig(
+        server=f"http://127.0.0.1:{port}", token=token, data_dir=gate_dir, controller=controller
+    )
     return DemoGate(config).start()

@@ -5,7 +5,10 @@ pipeline, the durable outbox and sync with the device token — against the demo
 background thread of the demo process. Every round it replays a folder of demo frames (an empty
 entrance: the demo ships no face images) and one resident presents a card, now and then an
 unknown card, so the demo's event list fills with real decisions that travelled through the
-outbox and the device API. The door is the simulated driver: it only logs.
+outbox and the device API. The door is the simulated driver: it only logs. With
+``controller=True`` the door is a simulated UHPPOTE controller on a local UDP port instead: the
+gate pushes the card list to it, and the residents swipe at the controller, which decides on its
+own; its events reach the server through the gate's listener and outbox.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from menwei.gate.credentials import PresentedCredential
 from menwei.gate.errors import GateError
 from menwei.gate.pipeline import GatePipeline
 from menwei.gate.sources import FolderSource, Frame
+from menwei.gate.uhppote import UhppoteSettings
+from menwei.gate.uhppote_simulator import ControllerSimulator
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,7 @@ class DemoGateConfig:
     unknown_card_every: int = 5
     start_timeout_s: float = 120.0
     seed: int = 2024
+    controller: bool = False
 
 
 class DemoGate:
@@ -71,6 +77,7 @@ class DemoGate:
         self.error: str | None = None
         self._thread: threading.Thread | None = None
         self._sync_thread: threading.Thread | None = None
+        self.controller: ControllerSimulator | None = None
 
     def start(self) -> DemoGate:
         self._thread = threading.Thread(target=self._run, name="menwei-demo-gate", daemon=True)
@@ -79,13 +86,22 @@ class DemoGate:
 
     def _agent(self) -> GateAgent:
         frames = write_demo_frames(self.config.data_dir / "frames")
+        uhppote = None
+        if self.config.controller:
+            self.controller = ControllerSimulator().start()
+            uhppote = UhppoteSettings(
+                serial=self.controller.serial,
+                address=self.controller.address,
+                listen="127.0.0.1:0",
+            )
         return GateAgent(
             GateConfig(
                 data_dir=self.config.data_dir,
                 source=str(frames),
                 server=self.config.server,
                 token=self.config.token,
-                driver="simulated",
+                driver="uhppote" if uhppote is not None else "simulated",
+                uhppote=uhppote,
                 replay=True,
                 sync_interval_s=self.config.sync_interval_s,
                 liveness="off",
@@ -141,6 +157,9 @@ class DemoGate:
 
     def _visitor(self, pipeline: GatePipeline, rng: random.Random, rounds: int) -> None:
         """One person at the reader: a resident's card, or every few rounds an unknown one."""
+        if self.controller is not None and self.agent is not None:
+            self._swipe_at_controller(self.controller, rng, rounds)
+            return
         cards = sorted(key[0] for key in pipeline.holder.state.cards)
         if not cards or rounds % self.config.unknown_card_every == 0:
             value = UNKNOWN_CARD
@@ -149,6 +168,16 @@ class DemoGate:
         outcome = pipeline.present(PresentedCredential("card", value, time.monotonic()))
         self.decisions += 1
         log.info("demo gate: card at the gate: %s", outcome.reason_code)
+
+    def _swipe_at_controller(
+        self, controller: ControllerSimulator, rng: random.Random, rounds: int
+    ) -> None:
+        bridge = self.agent.controller if self.agent is not None else None
+        numbers = sorted(bridge.plan.cards) if bridge is not None and bridge.plan else []
+        unknown = not numbers or rounds % self.config.unknown_card_every == 0
+        event = controller.swipe(7 if unknown else rng.choice(numbers))
+        self.decisions += 1
+        log.info("demo gate: card at the controller: %s", "granted" if event.granted else "denied")
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop, upload what the outbox still holds, and close the local files."""
@@ -166,3 +195,5 @@ class DemoGate:
         if agent.pipeline is not None:
             agent.pipeline.door.close()
         agent.close()
+        if self.controller is not None:
+            self.controller.close()

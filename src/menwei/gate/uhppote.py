@@ -275,7 +275,10 @@ class UhppoteEvents:
     def _store(self, record: SwipeRecord) -> bool:
         serial = self.link.settings.serial
         at = record.at.replace(tzinfo=self.zone).timestamp() if record.at else time.time()
-        person = self.person_of(record.card) if record.granted else None
+        person = self.person_of(record.card)
+        reason = REASONS.get(record.reason, "not_authorised_for_door")
+        if not record.granted and person is None:
+            reason = "unknown_card"  # a card this gate never gave the controller
         body = {
             "door_id": str(self.context.door_id),
             "device_id": self.context.device_id,
@@ -283,7 +286,7 @@ class UhppoteEvents:
             "credential_kind": "card",
             "person_id": str(person) if person else None,
             "outcome": "allow" if record.granted else "deny",
-            "reason_code": REASONS.get(record.reason, "unknown_card"),
+            "reason_code": "granted" if record.granted else reason,
             "flag": None,
             "liveness": None,
             "decided_by": "controller",
