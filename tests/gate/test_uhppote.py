@@ -321,3 +321,41 @@ def test_settings_come_from_a_toml_file_and_typos_are_refused(tmp_path: Path) ->
 
 def test_a_swipe_names_the_cards_holder_and_an_unknown_number_nobody() -> None:
     assert _plan().person_of(1) is None and _plan().person_of(ZHANG_CARD) == ZHANG
+
+
+def test_osdp_settings_need_keys_and_a_private_file(tmp_path: Path) -> None:
+    from menwei.gate.settings_file import SettingsFileError, load, osdp_settings
+
+    path = tmp_path / "gate.toml"
+    path.write_text(
+        '[osdp]\nport = "/dev/ttyUSB0"\n'
+        'readers = [{ address = 1, key = "000102030405060708090a0b0c0d0e0f" }]\n',
+        encoding="utf-8",
+    )
+    path.chmod(0o644)
+    with pytest.raises(SettingsFileError, match="chmod 600"):
+        load(path)
+    path.chmod(0o600)
+    port, baud, readers = osdp_settings(load(path)["osdp"])
+    assert (port, baud, readers[0].address, readers[0].key) == (
+        "/dev/ttyUSB0",
+        9600,
+        1,
+        bytes(range(16)),
+    )
+    with pytest.raises(SettingsFileError, match="32 hex digits"):
+        osdp_settings({"port": "/dev/ttyUSB0", "readers": [{"address": 1, "key": "zz"}]})
+
+
+def test_the_gate_command_refuses_an_unknown_setting_plainly(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from menwei.cli import app
+
+    path = tmp_path / "gate.toml"
+    path.write_text('driver = "uhppote"\n[uhppote]\nserial = 1\nadress = "10.0.0.2"\n')
+    result = CliRunner().invoke(
+        app,
+        ["gate", "--source", str(tmp_path), "--settings", str(path), "--data-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 2 and "adress" in result.output

@@ -60,7 +60,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         settings: Annotated[
             Path | None,
-            typer.Option(help="Gate settings file (TOML): driver and [uhppote] controller."),
+            typer.Option(
+                help="Gate settings file (TOML): driver, uhppote controller, osdp readers."
+            ),
         ] = None,
         controller_serial: Annotated[
             int | None, typer.Option(help="uhppote: the controller's serial number.")
@@ -74,6 +76,13 @@ def register(app: typer.Typer) -> None:
         controller_listen: Annotated[
             str | None,
             typer.Option(help="uhppote: IP:port this gate receives events on (0.0.0.0:60001)."),
+        ] = None,
+        osdp_port: Annotated[
+            str | None,
+            typer.Option(
+                help="OSDP card readers: the RS-485 port (e.g. /dev/ttyUSB0); reader addresses "
+                "and keys come from the osdp section of --settings."
+            ),
         ] = None,
         controller_listener_address: Annotated[
             str | None,
@@ -174,6 +183,11 @@ def register(app: typer.Typer) -> None:
                         "listener_address": controller_listener_address,
                     },
                 )
+            osdp = None
+            if "osdp" in file_settings or osdp_port:
+                osdp = settings_file.osdp_settings(
+                    {**file_settings.get("osdp", {}), **({"port": osdp_port} if osdp_port else {})}
+                )
         except GateError as error:
             typer.echo(error.message, err=True)
             raise typer.Exit(2) from None
@@ -212,6 +226,8 @@ def register(app: typer.Typer) -> None:
                 agent.read_cards(card_reader)
             if pin_pad:
                 agent.read_pin_pad(pin_pad)
+            if osdp is not None:
+                agent.read_osdp(*osdp)
             frames = agent.run()
             typer.echo(f"Processed {frames} frames; {len(agent.outbox)} events wait for upload.")
             notice = agent.outbox.refused_tally().notice()

@@ -18,12 +18,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 from menwei.gate.controller_bridge import ControllerBridge
-from menwei.gate.credentials import CardReader, PinPad, QrReader, evdev_keys, evdev_lines
+from menwei.gate.credentials import (
+    CardReader,
+    PinPad,
+    PresentedCredential,
+    QrReader,
+    evdev_keys,
+    evdev_lines,
+)
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, DoorError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
 from menwei.gate.liveness import LivenessCheck, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
+from menwei.gate.osdp import OsdpPanel, ReaderSettings, SerialChannel
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import FaceSteps, GatePipeline, KioskView, StateHolder, VisionSteps
 from menwei.gate.records import Snapshot, build_snapshot
@@ -97,6 +105,7 @@ class GateAgent:
         self._driver = driver
         self._liveness = liveness
         self.controller: ControllerBridge | None = None
+        self.osdp: OsdpPanel | None = None
         self.stop_event = threading.Event()
 
     # -- start-up -------------------------------------------------------------------------
@@ -302,7 +311,31 @@ class GateAgent:
         thread.start()
         return thread
 
+    def read_osdp(self, port: str, baud: int, readers: list[ReaderSettings]) -> OsdpPanel:
+        """Run the OSDP readers on ``port``: their cards and PINs go to the pipeline, and each
+        decision is shown on the reader it came from."""
+        bus = SerialChannel(port, baud)  # one RS-485 bus, shared by its readers
+
+        def decide(address: int, credential: PresentedCredential) -> str | None:
+            if self.pipeline is None or self.stop_event.is_set():
+                return None
+            outcome = self.pipeline.present(credential)
+            log.info("decision: %s (%s, OSDP reader %d)", outcome.reason_code, credential.kind,
+                     address)  # fmt: skip
+            if outcome.allowed:
+                return "allow"
+            return "step_up" if outcome.reason_code == "step_up_required" else "deny"
+
+        def event(reason: str, address: int) -> None:
+            if self.pipeline is not None:
+                self.pipeline.report_reader(reason, address)
+
+        self.osdp = OsdpPanel(lambda _: bus, readers, on_credential=decide, on_event=event)
+        return self.osdp.start()
+
     def close(self) -> None:
+        if self.osdp is not None:
+            self.osdp.close()
         if self.controller is not None:
             self.controller.close()
         self.local.close()

@@ -14,6 +14,13 @@ silently leave a controller unconfigured::
     listener_address = "192.168.1.10:60001"  # this gate as the controller reaches it
     timezone = "Asia/Shanghai"
     max_clock_drift_s = 60
+
+    [osdp]                      # card readers on an RS-485 bus, Secure Channel always on
+    port = "/dev/ttyUSB0"
+    baud = 9600
+    readers = [{ address = 1, key = "000102030405060708090a0b0c0d0e0f" }]
+
+The file holds reader keys: it must be readable by the gate's user only (mode 0600).
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from menwei.gate.errors import GateError
+from menwei.gate.osdp import ReaderSettings
 from menwei.gate.uhppote import UhppoteSettings
 
-TOP_LEVEL = {"driver", "uhppote"}
+TOP_LEVEL = {"driver", "uhppote", "osdp"}
 
 
 class SettingsFileError(GateError):
@@ -46,9 +54,33 @@ def load(path: Path) -> dict[str, Any]:
     unknown = sorted(set(data) - TOP_LEVEL)
     if unknown:
         raise SettingsFileError(
-            f"Unknown setting(s) in {path}: {', '.join(unknown)}. Known: driver, [uhppote]."
+            f"Unknown setting(s) in {path}: {', '.join(unknown)}. Known: driver, [uhppote], [osdp]."
+        )
+    if "osdp" in data and path.stat().st_mode & 0o077:
+        raise SettingsFileError(
+            f"The settings file {path} holds OSDP reader keys and can be read by others. "
+            f"Run: chmod 600 {path}"
         )
     return data
+
+
+def osdp_settings(section: dict[str, Any]) -> tuple[str, int, list[ReaderSettings]]:
+    """``[osdp]``: the serial port, its speed, and each reader's address and key."""
+    unknown = sorted(set(section) - {"port", "baud", "readers"})
+    if unknown:
+        raise SettingsFileError(f"Unknown [osdp] setting(s): {', '.join(unknown)}.")
+    if "port" not in section or not section.get("readers"):
+        raise SettingsFileError("[osdp] needs port and at least one entry in readers.")
+    readers = []
+    for entry in section["readers"]:
+        try:
+            key = bytes.fromhex(str(entry["key"]))
+            readers.append(ReaderSettings(int(entry["address"]), key, str(entry.get("name", ""))))
+        except (KeyError, TypeError, ValueError):
+            raise SettingsFileError(
+                "Each [osdp] reader needs an address and a key of 32 hex digits."
+            ) from None
+    return str(section["port"]), int(section.get("baud", 9600)), readers
 
 
 def uhppote_settings(section: dict[str, Any], overrides: dict[str, Any]) -> UhppoteSettings:
