@@ -249,6 +249,7 @@ def test_the_controller_keeps_opening_for_cards_with_the_gate_host_down_and_noth
         device.upsert("card", str(card.id), {**card_json(revoked), "version": 2})
         assert agent.syncer is not None and agent.syncer.run_once().errors == []
         assert sim.cards == {}
+        assert device.acks[-1]["door_driver"] == "uhppote"
         assert not sim.swipe(ZHANG_CARD).granted
         assert _wait_for(lambda: _passages(agent.outbox) == 1)
         agent.syncer.run_once()

@@ -199,6 +199,7 @@ def register(app: typer.Typer) -> None:
             driver=chosen_driver,
             door_id=door_id,
             uhppote=uhppote,
+            osdp=osdp is not None,
             relay=(
                 RelayConfig(open_url=relay_open_url, close_url=relay_close_url, door=relay_door)
                 if relay_open_url

@@ -73,6 +73,7 @@ class GateConfig:
     detect_max_side: int = 640
     liveness: str = "passive"
     uhppote: UhppoteSettings | None = None
+    osdp: bool = False  # OSDP readers on a bus (shown on the console's device page)
 
 
 class GateAgent:
@@ -99,6 +100,7 @@ class GateAgent:
                 config.token or "",
                 transport=sync_transport,  # type: ignore[arg-type]
             )
+            client.door_driver = config.driver + ("+osdp" if config.osdp else "")
             self.syncer = Syncer(client, self.local, self.outbox, self._refresh)
         self.pipeline: GatePipeline | None = None
         self._faces = faces
