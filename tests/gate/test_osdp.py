@@ -69,9 +69,11 @@ class Bench:
         self.readers: dict[int, PeripheralDevice] = {}
         self.links: dict[int, tuple[Wire, Wire]] = {}
 
-    def reader(self, address: int, key: bytes) -> Channel:
+    def reader(self, address: int, key: bytes, *, buzzer: bool = True) -> Channel:
         to_panel, to_reader = Wire(), Wire()
-        caps = PDCapabilities([(Capability.LEDControl, 1, 1), (Capability.AudibleControl, 1, 1)])
+        caps = PDCapabilities(
+            [(Capability.LEDControl, 1, 1)] + ([(Capability.AudibleControl, 1, 1)] * buzzer)
+        )
         pd = PeripheralDevice(
             PDInfo(address, End(to_reader, to_panel), scbk=key), caps, log_level=LogLevel.Error
         )
@@ -210,6 +212,29 @@ def test_a_reader_dropping_off_the_bus_is_an_event_and_the_other_keeps_working(
         assert wait_for(lambda: ("osdp_reader_offline", 1) in events, timeout=15)
         bench.readers[2].submit_event(wiegand34(12345678))
         assert wait_for(lambda: rig.relay.history == ["open"])
+    finally:
+        panel.close()
+
+
+def test_a_reader_without_a_buzzer_gets_the_light_and_stays_on_the_bus(
+    bench: Bench, tmp_path: Path
+) -> None:
+    rig, events = Rig(tmp_path), []
+    feed = bench.reader(1, KEY_1, buzzer=False)
+    panel = OsdpPanel(
+        lambda r: feed,
+        [ReaderSettings(1, KEY_1)],
+        on_credential=lambda a, c: "allow" if rig.pipeline.present(c).allowed else "deny",
+        on_event=lambda reason, address: events.append((reason, address)),
+    ).start(poll_s=0.05)
+    try:
+        assert wait_for(lambda: panel.online[1])
+        for _ in range(2):
+            bench.readers[1].submit_event(wiegand34(12345678))
+            (led,) = commands(bench.readers[1], 1)
+            assert led["command"] == Command.LED
+        time.sleep(0.5)
+        assert panel.online[1] and events == [("osdp_reader_online", 1)]
     finally:
         panel.close()
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from osdp import (
+    Capability,
     Channel,
     Command,
     CommandLEDColor,
@@ -299,5 +300,18 @@ class OsdpPanel:
             "off_count": 2,
             "rep_count": beeps,
         }
-        for command in (led, buzzer):
-            self._cp.submit_command(address, command)
+        # A command the reader did not declare makes libosdp take it off the bus for minutes:
+        # send only what it can do (a reader without a buzzer still gets the light).
+        for capability, command in (
+            (Capability.LEDControl, led),
+            (Capability.AudibleControl, buzzer),
+        ):
+            if self._can(address, capability):
+                self._cp.submit_command(address, command)
+
+    def _can(self, address: int, capability: int) -> bool:
+        try:
+            compliance, _ = self._cp.check_capability(address, capability)
+        except (RuntimeError, ValueError, TypeError):
+            return False
+        return bool(compliance)
