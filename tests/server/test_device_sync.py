@@ -89,9 +89,7 @@ def test_a_malformed_cursor_is_a_validation_error(client, world) -> None:  # typ
     assert response.json()["error"]["details"]["fields"][0]["field"] == "cursor"
 
 
-def test_an_acknowledgement_reports_the_door_driver(
-    client, world
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_acknowledgement_reports_the_door_driver(client, world) -> None:  # type: ignore[no-untyped-def]
     page = client.get(PULL, headers=world.auth("device_a")).json()
     url = f"/api/v1/communities/{world.a.community_id}/devices/{world.a.device_id}"
     staff = world.auth("community_staff")

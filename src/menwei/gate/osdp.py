@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from osdp import (
     Capability,
@@ -158,7 +159,7 @@ class OsdpPanel:
         self.readers = {r.address: r for r in readers}
         self.on_credential = on_credential
         self.on_event = on_event
-        self._pads = {r.address: PinPad(**({"clock": clock} if clock else {})) for r in readers}
+        self._pads = {r.address: PinPad(clock=clock) if clock else PinPad() for r in readers}
         self._clock = clock
         infos = [
             PDInfo(
@@ -175,7 +176,7 @@ class OsdpPanel:
         self._stop = threading.Event()
         self._watch: threading.Thread | None = None
         self._worker: threading.Thread | None = None
-        self._inbox: queue.Queue[tuple[int, dict[str, object]] | None] = queue.Queue()
+        self._inbox: queue.Queue[tuple[int, dict[str, Any]] | None] = queue.Queue()
 
     def start(self, poll_s: float = 0.2, secure_grace_s: float = 10.0) -> OsdpPanel:
         """Run the bus; a reader not in Secure Channel ``secure_grace_s`` after start is
@@ -237,7 +238,7 @@ class OsdpPanel:
 
     # -- what the readers send ------------------------------------------------------------
 
-    def _on_osdp_event(self, pd: int, event: dict[str, object]) -> int:
+    def _on_osdp_event(self, pd: int, event: dict[str, Any]) -> int:
         """Called on libosdp's thread, which holds the panel: hand over and return at once."""
         address = self._cp.pd_addr[pd]
         if self.online.get(address):  # only a reader in Secure Channel is listened to
@@ -248,14 +249,14 @@ class OsdpPanel:
         while (item := self._inbox.get()) is not None:
             self._handle(*item)
 
-    def _handle(self, address: int, event: dict[str, object]) -> None:
+    def _handle(self, address: int, event: dict[str, Any]) -> None:
         try:
             if event.get("event") == Event.CardRead:
-                number = wiegand_number(int(event.get("length", 0)), bytes(event.get("data", b"")))  # type: ignore[arg-type]
+                number = wiegand_number(int(event.get("length", 0)), bytes(event.get("data", b"")))
                 if number is not None:
                     self._decide(address, PresentedCredential("card", number, self._now()))
             elif event.get("event") == Event.KeyPress:
-                for byte in bytes(event.get("data", b"")):  # type: ignore[arg-type]
+                for byte in bytes(event.get("data", b"")):
                     self._key(address, byte)
         except CredentialInputError as error:
             log.info("OSDP reader %d: %s", address, error.message)
