@@ -226,6 +226,7 @@ def test_the_controller_keeps_opening_for_cards_with_the_gate_host_down_and_noth
     try:
         agent.start()
         assert list(sim.cards) == [ZHANG_CARD]
+        assert sim.doors == {1: (3, 3)}, "controlled mode, the gate's 3 s pulse"
         assert sim.listener is not None and sim.listener[0] == "127.0.0.1"
         sim.swipe(ZHANG_CARD)
         assert _wait_for(lambda: _passages(agent.outbox) == 1)

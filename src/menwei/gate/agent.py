@@ -179,7 +179,7 @@ class GateAgent:
         )
         controller.on_held_open = self.pipeline.report_held_open
         if self.controller is not None:
-            self.controller.start(snapshot.state, door)
+            self.controller.start(snapshot.state, door, pulse_s=self.config.pulse_s)
         return self.pipeline
 
     def _refresh(self, snapshot: Snapshot, changes: list[Change]) -> None:

@@ -49,13 +49,17 @@ class ControllerBridge:
     def _person_of(self, number: int) -> uuid.UUID | None:
         return None if self.plan is None else self.plan.person_of(number)
 
-    def start(self, state: AccessState, door: Door, *, listen: bool = True) -> None:
-        """Recover, set the clock, push, and listen; failures become events."""
+    def start(
+        self, state: AccessState, door: Door, *, listen: bool = True, pulse_s: float = 3.0
+    ) -> None:
+        """Set the door mode, recover, set the clock, push, and listen; failures become
+        events."""
         context = DoorContext(door.id, self.device_id, door.direction.value)
         self.events = UhppoteEvents(
             self.link, self.outbox, context, person_of=self._person_of, zone=self.zone
         )
         self.plan = self._plan(state, door)
+        self._guard("set the door mode", lambda: self.link.set_door(pulse_s))
         self._guard("recover events", self.events.recover)
         self._guard("check the clock", lambda: check_clock(self.link, self._events(), self._now()))
         self._guard("push the card list", lambda: self._push())

@@ -127,6 +127,16 @@ class UhppoteLink:
         if not reply.opened:
             raise DoorError(f"The access controller refused to open door {self.settings.door}.")
 
+    def set_door(self, delay_s: float) -> None:
+        """Put the door in "controlled" mode (locked, opened by card or command) with the
+        gate's pulse length, so the controller relocks the door on its own."""
+        delay = max(1, min(255, round(delay_s)))
+        reply = self._call("set the door mode", "set_door_control", self.settings.door, 3, delay)
+        if (reply.door, reply.mode, reply.delay) != (self.settings.door, 3, delay):
+            raise DoorError(
+                f"The access controller did not accept door {self.settings.door}'s mode."
+            )
+
     # -- clock ----------------------------------------------------------------------------
 
     def clock(self) -> dt.datetime:

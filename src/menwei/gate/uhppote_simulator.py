@@ -105,6 +105,8 @@ class ControllerSimulator:
     events: list[SimEvent] = field(default_factory=list)
     opened: list[tuple[int, dt.datetime]] = field(default_factory=list)
     listener: tuple[str, int] | None = None
+    #: door number → (control mode, unlock seconds)
+    doors: dict[int, tuple[int, int]] = field(default_factory=dict)
     downloaded_index: int = 0
     answering: bool = True
     ignored_packets: int = 0
@@ -263,7 +265,10 @@ class ControllerSimulator:
         self._card_reply(self.cards.get(number), reply, DELETED)
 
     def _set_door(self, packet: bytes, reply: bytearray) -> None:
-        reply[8:11] = packet[8:11]
+        door, mode, delay = packet[8], packet[9], packet[10]
+        if 1 <= door <= 4 and 1 <= mode <= 4:
+            self.doors[door] = (mode, delay)
+            reply[8:11] = packet[8:11]
 
     def _set_time_profile(self, packet: bytes, reply: bytearray) -> None:
         profile_id = packet[8]
