@@ -87,3 +87,24 @@ def test_a_malformed_cursor_is_a_validation_error(client, world) -> None:  # typ
     response = client.get(f"{PULL}?cursor=-1", headers=world.auth("device_a"))
     assert response.status_code == 422
     assert response.json()["error"]["details"]["fields"][0]["field"] == "cursor"
+
+
+def test_an_acknowledgement_reports_the_door_driver(client, world) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(PULL, headers=world.auth("device_a")).json()
+    url = f"/api/v1/communities/{world.a.community_id}/devices/{world.a.device_id}"
+    staff = world.auth("community_staff")
+    assert client.get(url, headers=staff).json()["door_driver"] is None
+    bad = client.post(
+        f"{PULL}/ack",
+        json={"cursor": page["cursor"], "applied": [], "door_driver": "<script>"},
+        headers=world.auth("device_a"),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"]["fields"][0]["field"] == "door_driver"
+    ack = client.post(
+        f"{PULL}/ack",
+        json={"cursor": page["cursor"], "applied": [], "door_driver": "uhppote+osdp"},
+        headers=world.auth("device_a"),
+    )
+    assert ack.status_code == 200
+    assert client.get(url, headers=staff).json()["door_driver"] == "uhppote+osdp"

@@ -520,3 +520,17 @@ def test_the_pages_speak_english_when_asked(client: TestClient, site: Site) -> N
     base = _base(site, "groups")
     refused = _post(client, f"{base}/new", f"{base}/new", _group_form(site, day0="25:00-26:00"))
     assert "is not a time of day" in refused.text
+
+
+def test_the_devices_page_shows_the_door_driver_the_gate_reported(
+    client: TestClient, site: Site
+) -> None:
+    from datetime import UTC, datetime
+
+    sign_in(client, "staff")
+    assert "门禁驱动" in (page := client.get(_base(site, "devices")).text) and "尚未上报" in page
+    uow = _uow(site)
+    with uow:
+        uow.devices.seen(site.world.gate_device_id, datetime.now(UTC), door_driver="uhppote")
+        uow.commit()
+    assert "uhppote" in client.get(_base(site, "devices")).text

@@ -30,6 +30,13 @@ def register(app: typer.Typer) -> None:
         gate: Annotated[
             bool, typer.Option(help="Run a simulated gate at the main gate against the server.")
         ] = True,
+        gate_driver: Annotated[
+            str,
+            typer.Option(
+                help="The simulated gate's door: simulated, or uhppote (a simulated UHPPOTE "
+                "controller on a local UDP port, deciding cards on its own)."
+            ),
+        ] = "simulated",
     ) -> None:
         """Start the demo: a fresh community (阳光花园), the server, and the demo logins."""
         import uvicorn
@@ -58,7 +65,10 @@ def register(app: typer.Typer) -> None:
             world = seed_demo(
                 UnitOfWork.for_engine(engine), kit=kit, secret_key=settings.secret_key
             )
-        demo_gate = _start_gate(folder, port, world) if gate else None
+        if gate_driver not in ("simulated", "uhppote"):
+            console.print("--gate-driver must be simulated or uhppote.")
+            raise typer.Exit(2)
+        demo_gate = _start_gate(folder, port, world, gate_driver == "uhppote") if gate else None
         table = Table(title="演示账号 / demo logins")
         for column in ("login", "password", "role"):
             table.add_column(column)
@@ -90,9 +100,10 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         if demo_gate is not None:
             console.print(
-                "模拟闸机 / simulated gate: 南大门, simulated door; every round a resident's "
-                "face, a stranger, a printed photo, tailgating, a card after a doubtful face "
-                "and a guest's QR pass: watch 通行记录 / events as staff"
+                "模拟闸机 / simulated gate: 南大门, "
+                + ("simulated UHPPOTE controller" if gate_driver == "uhppote" else "simulated door")
+                + "; every round a resident's face, a stranger, a printed photo, tailgating, "
+                "a card after a doubtful face and a guest's QR pass: watch 通行记录 / events"
             )
         server_app = create_app(settings, engine=engine)
         from menwei.gate.browser_kiosk import kiosk_gates_for
@@ -121,7 +132,7 @@ def _quiet_opencv() -> None:
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 
 
-def _start_gate(folder: Path, port: int, world: Any) -> Any:
+def _start_gate(folder: Path, port: int, world: Any, controller: bool = False) -> Any:
     """The simulated gate: the real gate agent in this process, syncing with the server."""
     import shutil
 
@@ -135,6 +146,10 @@ def _start_gate(folder: Path, port: int, world: Any) -> Any:
     gate_dir = folder / "gate"
     shutil.rmtree(gate_dir, ignore_errors=True)  # a fresh database needs a fresh gate
     config = DemoGateConfig(
-        server=f"http://127.0.0.1:{port}", token=token, data_dir=gate_dir, scene=scene
+        server=f"http://127.0.0.1:{port}",
+        token=token,
+        data_dir=gate_dir,
+        scene=scene,
+        controller=controller,
     )
     return DemoGate(config).start()

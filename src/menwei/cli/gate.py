@@ -51,8 +51,43 @@ def register(app: typer.Typer) -> None:
             typer.Option(envvar="MENWEI_DEVICE_TOKEN", help="This device's token (or env)."),
         ] = None,
         driver: Annotated[
-            str, typer.Option(help="Door driver: simulated, http-relay or gpio.")
-        ] = "simulated",
+            str | None,
+            typer.Option(
+                help="Door driver: simulated, http-relay, gpio or uhppote (an access "
+                "controller that also decides cards on its own). Default: the settings file's, "
+                "else simulated."
+            ),
+        ] = None,
+        settings: Annotated[
+            Path | None,
+            typer.Option(
+                help="Gate settings file (TOML): driver, uhppote controller, osdp readers."
+            ),
+        ] = None,
+        controller_serial: Annotated[
+            int | None, typer.Option(help="uhppote: the controller's serial number.")
+        ] = None,
+        controller_address: Annotated[
+            str | None, typer.Option(help="uhppote: the controller's IP[:port] (port 60000).")
+        ] = None,
+        controller_door: Annotated[
+            int | None, typer.Option(help="uhppote: the controller's door number (1-4).")
+        ] = None,
+        controller_listen: Annotated[
+            str | None,
+            typer.Option(help="uhppote: IP:port this gate receives events on (0.0.0.0:60001)."),
+        ] = None,
+        osdp_port: Annotated[
+            str | None,
+            typer.Option(
+                help="OSDP card readers: the RS-485 port (e.g. /dev/ttyUSB0); reader addresses "
+                "and keys come from the osdp section of --settings."
+            ),
+        ] = None,
+        controller_listener_address: Annotated[
+            str | None,
+            typer.Option(help="uhppote: IP:port of this gate as the controller reaches it."),
+        ] = None,
         door: Annotated[
             str | None, typer.Option(help="Door id, when the device serves several.")
         ] = None,
@@ -129,13 +164,42 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             typer.echo(f"--door must be a door id (a UUID), not {door!r}.", err=True)
             raise typer.Exit(2) from None
+        from menwei.gate import settings_file
+
+        file_settings: dict[str, Any] = {}
+        try:
+            if settings is not None:
+                file_settings = settings_file.load(settings)
+            chosen_driver = driver or str(file_settings.get("driver", "simulated"))
+            uhppote = None
+            if chosen_driver == "uhppote":
+                uhppote = settings_file.uhppote_settings(
+                    dict(file_settings.get("uhppote", {})),
+                    {
+                        "serial": controller_serial,
+                        "address": controller_address,
+                        "door": controller_door,
+                        "listen": controller_listen,
+                        "listener_address": controller_listener_address,
+                    },
+                )
+            osdp = None
+            if "osdp" in file_settings or osdp_port:
+                osdp = settings_file.osdp_settings(
+                    {**file_settings.get("osdp", {}), **({"port": osdp_port} if osdp_port else {})}
+                )
+        except GateError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(2) from None
         config = GateConfig(
             data_dir=data_dir or get_settings().data_dir / "gate",
             source=source,
             server=server,
             token=token,
-            driver=driver,
+            driver=chosen_driver,
             door_id=door_id,
+            uhppote=uhppote,
+            osdp=osdp is not None,
             relay=(
                 RelayConfig(open_url=relay_open_url, close_url=relay_close_url, door=relay_door)
                 if relay_open_url
@@ -163,6 +227,8 @@ def register(app: typer.Typer) -> None:
                 agent.read_cards(card_reader)
             if pin_pad:
                 agent.read_pin_pad(pin_pad)
+            if osdp is not None:
+                agent.read_osdp(*osdp)
             frames = agent.run()
             typer.echo(f"Processed {frames} frames; {len(agent.outbox)} events wait for upload.")
             notice = agent.outbox.refused_tally().notice()

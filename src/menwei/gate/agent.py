@@ -17,12 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from menwei.gate.credentials import CardReader, PinPad, QrReader, evdev_keys, evdev_lines
+from menwei.gate.controller_bridge import ControllerBridge
+from menwei.gate.credentials import (
+    CardReader,
+    PinPad,
+    PresentedCredential,
+    QrReader,
+    evdev_keys,
+    evdev_lines,
+)
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
-from menwei.gate.errors import CredentialInputError, GateError, LocalStateError
+from menwei.gate.errors import CredentialInputError, DoorError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
 from menwei.gate.liveness import LivenessCheck, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
+from menwei.gate.osdp import OsdpPanel, ReaderSettings, SerialChannel
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import FaceSteps, GatePipeline, KioskView, StateHolder, VisionSteps
 from menwei.gate.records import Snapshot, build_snapshot
@@ -30,6 +39,7 @@ from menwei.gate.sources import FrameReader, open_source
 from menwei.gate.sync import SyncClient, Syncer
 from menwei.gate.tailgating import TailgatingWatch
 from menwei.gate.tracker import FaceTracker
+from menwei.gate.uhppote import UhppoteDoor, UhppoteSettings
 from menwei.vision.gallery import Gallery
 
 log = logging.getLogger(__name__)
@@ -62,6 +72,8 @@ class GateConfig:
     qr: bool = True
     detect_max_side: int = 640
     liveness: str = "passive"
+    uhppote: UhppoteSettings | None = None
+    osdp: bool = False  # OSDP readers on a bus (shown on the console's device page)
 
 
 class GateAgent:
@@ -88,11 +100,14 @@ class GateAgent:
                 config.token or "",
                 transport=sync_transport,  # type: ignore[arg-type]
             )
+            client.door_driver = config.driver + ("+osdp" if config.osdp else "")
             self.syncer = Syncer(client, self.local, self.outbox, self._refresh)
         self.pipeline: GatePipeline | None = None
         self._faces = faces
         self._driver = driver
         self._liveness = liveness
+        self.controller: ControllerBridge | None = None
+        self.osdp: OsdpPanel | None = None
         self.stop_event = threading.Event()
 
     # -- start-up -------------------------------------------------------------------------
@@ -121,7 +136,17 @@ class GateAgent:
         gallery = Gallery(capacity=max(1024, len(snapshot.templates)))
         gallery.add_many(snapshot.templates.items())
         snapshot.templates.clear()
-        driver = self._driver or make_driver(
+        driver = self._driver
+        if config_uhppote := (self.config.uhppote if self.config.driver == "uhppote" else None):
+            self.controller = ControllerBridge(config_uhppote, self.outbox, self.config.device_id)
+            driver = driver or UhppoteDoor(self.controller.link)
+        elif self.config.driver == "uhppote":
+            raise DoorError(
+                "The uhppote driver needs the controller's serial number and address: "
+                "--settings with a [uhppote] section, or --controller-serial and "
+                "--controller-address."
+            )
+        driver = driver or make_driver(
             self.config.driver,
             door_name=door.name,
             relay=self.config.relay,
@@ -153,6 +178,8 @@ class GateAgent:
             device_id=self.config.device_id,
         )
         controller.on_held_open = self.pipeline.report_held_open
+        if self.controller is not None:
+            self.controller.start(snapshot.state, door, pulse_s=self.config.pulse_s)
         return self.pipeline
 
     def _refresh(self, snapshot: Snapshot, changes: list[Change]) -> None:
@@ -166,6 +193,8 @@ class GateAgent:
             log.error("this device no longer serves its door; keeping the last policy")
             return
         pipeline.holder.replace(door, snapshot.state)
+        if self.controller is not None:
+            self.controller.refresh(snapshot.state, door)
         for change in changes:
             if change.kind != "template":
                 continue
@@ -284,7 +313,33 @@ class GateAgent:
         thread.start()
         return thread
 
+    def read_osdp(self, port: str, baud: int, readers: list[ReaderSettings]) -> OsdpPanel:
+        """Run the OSDP readers on ``port``: their cards and PINs go to the pipeline, and each
+        decision is shown on the reader it came from."""
+        bus = SerialChannel(port, baud)  # one RS-485 bus, shared by its readers
+
+        def decide(address: int, credential: PresentedCredential) -> str | None:
+            if self.pipeline is None or self.stop_event.is_set():
+                return None
+            outcome = self.pipeline.present(credential)
+            log.info("decision: %s (%s, OSDP reader %d)", outcome.reason_code, credential.kind,
+                     address)  # fmt: skip
+            if outcome.allowed:
+                return "allow"
+            return "step_up" if outcome.reason_code == "step_up_required" else "deny"
+
+        def event(reason: str, address: int) -> None:
+            if self.pipeline is not None:
+                self.pipeline.report_reader(reason, address)
+
+        self.osdp = OsdpPanel(lambda _: bus, readers, on_credential=decide, on_event=event)
+        return self.osdp.start()
+
     def close(self) -> None:
+        if self.osdp is not None:
+            self.osdp.close()
+        if self.controller is not None:
+            self.controller.close()
         self.local.close()
         self.outbox.close()
         if self.syncer is not None:

@@ -12,6 +12,9 @@ a follower counted as tailgating; the resident seen badly (grey zone) and asked 
 which completes it; a guest with a QR pass. Between acts the entrance is empty long enough for
 the tracker to end the track and the tailgating window to close. Without a scene (no faces
 enrolled) it replays an empty entrance and one card per round.
+With ``controller=True`` the door is a simulated UHPPOTE controller on a local UDP port instead:
+the gate pushes the card list to it, and cards are decided by the controller on its own; its
+events reach the server through the gate's listener and outbox.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from menwei.gate.credentials import PresentedCredential
 from menwei.gate.errors import GateError
 from menwei.gate.pipeline import GatePipeline
 from menwei.gate.sources import FolderSource, Frame
+from menwei.gate.uhppote import UhppoteSettings
+from menwei.gate.uhppote_simulator import ControllerSimulator
 from menwei.vision import synthetic
 
 log = logging.getLogger(__name__)
@@ -82,6 +87,7 @@ class DemoGateConfig:
     start_timeout_s: float = 120.0
     seed: int = 2024
     scene: DemoScene | None = None
+    controller: bool = False
 
 
 class DemoGate:
@@ -98,6 +104,7 @@ class DemoGate:
         #: The scene's clock and pause (the pipeline's clock must be the same one).
         self.clock = time.monotonic
         self.pause = self.stop_event.wait
+        self.controller: ControllerSimulator | None = None
 
     def start(self) -> DemoGate:
         self._thread = threading.Thread(target=self._run, name="menwei-demo-gate", daemon=True)
@@ -106,13 +113,22 @@ class DemoGate:
 
     def _agent(self) -> GateAgent:
         frames = write_demo_frames(self.config.data_dir / "frames")
+        uhppote = None
+        if self.config.controller:
+            self.controller = ControllerSimulator().start()
+            uhppote = UhppoteSettings(
+                serial=self.controller.serial,
+                address=self.controller.address,
+                listen="127.0.0.1:0",
+            )
         return GateAgent(
             GateConfig(
                 data_dir=self.config.data_dir,
                 source=str(frames),
                 server=self.config.server,
                 token=self.config.token,
-                driver="simulated",
+                driver="uhppote" if uhppote is not None else "simulated",
+                uhppote=uhppote,
                 replay=True,
                 sync_interval_s=self.config.sync_interval_s,
                 liveness="off" if self.config.scene is None else "passive",
@@ -169,6 +185,8 @@ class DemoGate:
                 rounds += 1
                 if scene is not None:
                     self._play(pipeline, scene)
+                    if self.controller is not None:  # cards at the controller, too
+                        self._visitor(pipeline, rng, rounds)
                 else:
                     self._replay(pipeline, Path(agent.config.source))
                     self._visitor(pipeline, rng, rounds)
@@ -234,6 +252,9 @@ class DemoGate:
 
     def _visitor(self, pipeline: GatePipeline, rng: random.Random, rounds: int) -> None:
         """One person at the reader: a resident's card, or every few rounds an unknown one."""
+        if self.controller is not None and self.agent is not None:
+            self._swipe_at_controller(self.controller, rng, rounds)
+            return
         cards = sorted(key[0] for key in pipeline.holder.state.cards)
         if not cards or rounds % self.config.unknown_card_every == 0:
             value = UNKNOWN_CARD
@@ -242,6 +263,16 @@ class DemoGate:
         outcome = pipeline.present(PresentedCredential("card", value, time.monotonic()))
         self.decisions += 1
         log.info("demo gate: card at the gate: %s", outcome.reason_code)
+
+    def _swipe_at_controller(
+        self, controller: ControllerSimulator, rng: random.Random, rounds: int
+    ) -> None:
+        bridge = self.agent.controller if self.agent is not None else None
+        numbers = sorted(bridge.plan.cards) if bridge is not None and bridge.plan else []
+        unknown = not numbers or rounds % self.config.unknown_card_every == 0
+        event = controller.swipe(7 if unknown else rng.choice(numbers))
+        self.decisions += 1
+        log.info("demo gate: card at the controller: %s", "granted" if event.granted else "denied")
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop, upload what the outbox still holds, and close the local files."""
@@ -259,3 +290,5 @@ class DemoGate:
         if agent.pipeline is not None:
             agent.pipeline.door.close()
         agent.close()
+        if self.controller is not None:
+            self.controller.close()

@@ -268,7 +268,7 @@ class DoorController:
         self.driver.close()
 
 
-DRIVERS = ("simulated", "http-relay", "gpio")
+DRIVERS = ("simulated", "http-relay", "gpio", "uhppote")
 
 
 def make_driver(
@@ -290,4 +290,6 @@ def make_driver(
         return HttpRelayDoor(relay, pulse_s=pulse_s)
     if kind == "gpio":
         return GpioDoor(gpio_chip, gpio_line, active_low=gpio_active_low)
+    if kind == "uhppote":
+        raise DoorError("The uhppote driver is built from the [uhppote] gate settings.")
     raise DoorError(f"Unknown door driver {kind!r}: choose one of {', '.join(DRIVERS)}.")

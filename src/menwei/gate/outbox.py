@@ -201,6 +201,21 @@ class Outbox:
         )
         return keys
 
+    def add_keyed(
+        self, key: str, kind: str, body: Mapping[str, Any], *, occurred_at: float
+    ) -> bool:
+        """Store an event under a key derived from its source (a controller's event index), so
+        that the same event read twice is stored once; ``False`` when it is already here."""
+        row = (key, kind, occurred_at, json.dumps(dict(body), ensure_ascii=False, sort_keys=True))
+        return (
+            self._write(
+                "INSERT OR IGNORE INTO outbox (idempotency_key, kind, occurred_at, body) "
+                "VALUES (?, ?, ?, ?)",
+                [row],
+            )
+            > 0
+        )
+
     def pending(self, limit: int = 100) -> list[OutboxEvent]:
         """The oldest events not yet acknowledged, in the order they happened."""
         with self._lock:

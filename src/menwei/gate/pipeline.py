@@ -390,6 +390,25 @@ class GatePipeline:
             occurred_at=self._wall().timestamp(),
         )
 
+    def report_reader(self, reason: str, address: int) -> None:
+        """A card reader went offline, came back, or refused Secure Channel: an event."""
+        self.outbox.add(
+            "reader",
+            {
+                "door_id": str(self.holder.door.id),
+                "device_id": self.device_id,
+                "direction": self.holder.door.direction.value,
+                "credential_kind": None,
+                "person_id": None,
+                "outcome": "deny",
+                "reason_code": reason,
+                "flag": reason,
+                "reader_address": address,
+                "alert": reason != "osdp_reader_online",
+            },
+            occurred_at=self._wall().timestamp(),
+        )
+
     def tick_door(self) -> None:
         try:
             self.door.tick()

@@ -145,6 +145,8 @@ class SyncClient:
             transport=transport,
         )
         self.use_transport_key(transport_key or DeviceKeyPair.generate())
+        #: the door driver this gate runs, told to the server with each acknowledgement
+        self.door_driver: str | None = None
         #: whether the key was handed in (lasting) rather than made up for this process only
         self.has_lasting_key = transport_key is not None
 
@@ -207,6 +209,7 @@ class SyncClient:
                     }
                     for c in applied
                 ],
+                **({"door_driver": self.door_driver} if self.door_driver else {}),
             },
         )
 

@@ -77,6 +77,7 @@ class Device:
     sync_cursor: int = 0
     revoked_at: datetime | None = None
     transport_public_key: str | None = None
+    door_driver: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

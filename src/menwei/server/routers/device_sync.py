@@ -42,6 +42,14 @@ class Applied(BaseModel):
 class Acknowledgement(BaseModel):
     cursor: Cursor
     applied: Annotated[list[Applied], Field(max_length=5000)] = []
+    door_driver: Annotated[
+        str | None,
+        Field(
+            pattern=r"^[a-z][a-z+-]{0,39}$",
+            description="The gate's door driver (simulated, http-relay, gpio, uhppote; +osdp "
+            "when OSDP readers are on its bus), shown on the console's device page.",
+        ),
+    ] = None
 
 
 @router.get("/changes")
@@ -94,7 +102,7 @@ def pull_changes(
 def acknowledge_changes(
     body: Acknowledgement, caller: DeviceSync, uow: UowDep, settings: SettingsDep, request: Request
 ) -> dict[str, bool]:
-    device_sync.acknowledge(uow, caller, cursor=int(body.cursor))
+    device_sync.acknowledge(uow, caller, cursor=int(body.cursor), door_driver=body.door_driver)
     (community_id,) = caller.principal.community_ids
     template_delivery.record_dropped(
         uow,

@@ -35,6 +35,7 @@ class DevicePublic(BaseModel):
     created_at: datetime | None
     last_seen_at: datetime | None
     revoked_at: datetime | None
+    door_driver: str | None = None
 
 
 class DeviceRegistered(DevicePublic):
@@ -50,6 +51,7 @@ def device_public(d: Device) -> DevicePublic:
         created_at=d.created_at,
         last_seen_at=d.last_seen_at,
         revoked_at=d.revoked_at,
+        door_driver=d.door_driver,
     )
 
 

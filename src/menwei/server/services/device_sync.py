@@ -251,8 +251,13 @@ def _records_for(
     return []
 
 
-def acknowledge(uow: UnitOfWork, caller: Caller, *, cursor: int) -> None:
-    """Remember how far the device has applied the log (for the devices page)."""
+def acknowledge(
+    uow: UnitOfWork, caller: Caller, *, cursor: int, door_driver: str | None = None
+) -> None:
+    """Remember how far the device has applied the log, and which door driver it runs (for
+    the devices page)."""
     with uow:
-        uow.devices.seen(caller.principal.id, datetime.now(UTC), sync_cursor=cursor)
+        uow.devices.seen(
+            caller.principal.id, datetime.now(UTC), sync_cursor=cursor, door_driver=door_driver
+        )
         uow.commit()

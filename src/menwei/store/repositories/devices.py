@@ -37,6 +37,7 @@ class DeviceRepository:
             sync_cursor=row.sync_cursor,
             revoked_at=row.revoked_at,
             transport_public_key=row.transport_public_key,
+            door_driver=row.door_driver,
         )
 
     def save(self, device: Device) -> Device:
@@ -100,11 +101,20 @@ class DeviceRepository:
         )
         return None if row is None else self._device(row)
 
-    def seen(self, device_id: uuid.UUID, at: datetime, *, sync_cursor: int | None = None) -> None:
-        """Note that a device called in, and how far it has synced."""
+    def seen(
+        self,
+        device_id: uuid.UUID,
+        at: datetime,
+        *,
+        sync_cursor: int | None = None,
+        door_driver: str | None = None,
+    ) -> None:
+        """Note that a device called in, how far it has synced, and its door driver."""
         values: dict[str, object] = {"last_seen_at": at}
         if sync_cursor is not None:
             values["sync_cursor"] = sync_cursor
+        if door_driver is not None:
+            values["door_driver"] = door_driver
         self._session.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(values))
 
     def pin_transport_key(self, device_id: uuid.UUID, public_key: str) -> str | None:

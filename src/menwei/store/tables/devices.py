@@ -30,6 +30,8 @@ class DeviceRow(Base):
     #: base64 X25519 key templates are sealed to, pinned at registration or on the first pull,
     #: so a stolen token alone cannot have templates sealed to a key of the thief's choosing
     transport_public_key: Mapped[str | None] = mapped_column(String(44), nullable=True)
+    #: the door driver the gate reported at its last acknowledgement (uhppote, gpio …)
+    door_driver: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class DeviceDoorRow(Base):
