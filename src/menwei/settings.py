@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     api_token_days: int = 90
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    #: how long one server process may reuse who a token belongs to without asking the
+    #: database; on PostgreSQL a revocation also clears every process's cache when it commits
+    principal_cache_seconds: float = Field(default=5.0, ge=0)
     max_upload_bytes: int = 10 * 1024 * 1024
     max_ingest_batch: int = 500
     #: how old the supervisor pages' audit chain verdict may grow before the whole chain is

@@ -154,10 +154,11 @@ async def authenticate(request: Request) -> Principal:
     digest = ("b:" if token else "c:") + token_hash(secret)
     principal = cache.get(digest)
     if principal is None:
+        generation = cache.generation
         principal = await anyio.to_thread.run_sync(_look_up, request, token, secret)
         if principal is None:
             raise Unauthenticated(headers={"WWW-Authenticate": "Bearer"})
-        cache.put(digest, principal)
+        cache.put(digest, principal, generation)
     if token is None:
         await check_same_site(request)
     request.state.principal = principal

@@ -1,0 +1,82 @@
+"""Every server process hears when a sign-in changes: PostgreSQL ``LISTEN menwei_principals``.
+
+Triggers on the identity tables (migration ``0013_district``) notify in the changing
+transaction, so the news arrives when the change commits, whichever process or command made it.
+A listener thread per server process clears that process's ``PrincipalCache`` on each
+notification. While it is not connected — starting up, or while the database primary fails over
+— the cache is switched off, so no revocation can slip by unheard; it is switched on again once
+the listener is back. SQLite has no notifications: there the cache keeps its short lifetime.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import psycopg
+from sqlalchemy import Engine
+
+from menwei.server.auth.cache import PrincipalCache
+
+CHANNEL = "menwei_principals"
+RETRY_SECONDS = 1.0
+POLL_SECONDS = 0.5
+
+log = logging.getLogger("menwei.server.auth")
+
+
+def listens(engine: Engine) -> bool:
+    """Whether this database can tell the server processes about changes (PostgreSQL)."""
+    return engine.dialect.name == "postgresql"
+
+
+class PrincipalListener:
+    """A daemon thread that clears ``cache`` whenever the database says identities changed."""
+
+    def __init__(self, engine: Engine, cache: PrincipalCache) -> None:
+        url = engine.url.set(drivername="postgresql")
+        self._conninfo = url.render_as_string(hide_password=False)
+        self._cache = cache
+        self._stop = threading.Event()
+        self._connected = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="principal-listener", daemon=True)
+
+    def start(self) -> None:
+        self._cache.set_enabled(False)
+        self._thread.start()
+
+    def wait_connected(self, timeout: float) -> bool:
+        """For tests and start-up: ``True`` once the listener hears notifications."""
+        return self._connected.wait(timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=POLL_SECONDS * 4)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._listen()
+            except psycopg.Error as error:
+                self._connected.clear()
+                self._cache.set_enabled(False)
+                log.warning("principal listener lost the database (%s); retrying", error)
+                self._stop.wait(RETRY_SECONDS)
+
+    def _listen(self) -> None:
+        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f"LISTEN {CHANNEL}")
+            # Anything changed while nobody listened is covered: the cache was off until now.
+            self._cache.set_enabled(True)
+            self._connected.set()
+            while not self._stop.is_set():
+                heard = False
+                for _ in connection.notifies(timeout=POLL_SECONDS):
+                    heard = True
+                    break
+                if heard:
+                    self._cache.clear()
+                else:
+                    connection.execute("SELECT 1")  # a dead primary shows here, not never
+        self._connected.clear()
+        self._cache.set_enabled(False)
