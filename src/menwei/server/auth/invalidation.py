@@ -34,8 +34,11 @@ class PrincipalListener:
     """A daemon thread that clears ``cache`` whenever the database says identities changed."""
 
     def __init__(self, engine: Engine, cache: PrincipalCache) -> None:
-        url = engine.url.set(drivername="postgresql")
-        self._conninfo = url.render_as_string(hide_password=False)
+        # The engine's own connection arguments: several hosts with target_session_attrs
+        # (a primary and its standby) reach whichever is the primary now, as the pool does.
+        _, kwargs = engine.dialect.create_connect_args(engine.url)
+        kwargs.pop("context", None)
+        self._connect_kwargs = {"connect_timeout": 5, **kwargs, "autocommit": True}
         self._cache = cache
         self._stop = threading.Event()
         self._connected = threading.Event()
@@ -64,7 +67,7 @@ class PrincipalListener:
                 self._stop.wait(RETRY_SECONDS)
 
     def _listen(self) -> None:
-        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
+        with psycopg.connect(**self._connect_kwargs) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             # Anything changed while nobody listened is covered: the cache was off until now.
             self._cache.set_enabled(True)
