@@ -44,6 +44,18 @@ def _pg_bin() -> Path | None:
     return versions[-1].parent if versions else None
 
 
+def _has_postgres_user() -> bool:
+    if os.geteuid() != 0:
+        return True
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return False
+    return True
+
+
 def _free_port() -> int:
     import socket
 
@@ -153,6 +165,8 @@ def test_promoting_the_standby_loses_no_event_and_needs_no_server_restart(pg_roo
     bin_dir = _pg_bin()
     if bin_dir is None or not (bin_dir / "pg_basebackup").exists():
         pytest.skip("the failover test needs the PostgreSQL server binaries (initdb, pg_ctl)")
+    if os.geteuid() == 0 and (shutil.which("runuser") is None or not _has_postgres_user()):
+        pytest.skip("run as root, the failover test needs a 'postgres' user to run PostgreSQL as")
     root = pg_root
     cluster = Cluster(bin_dir, root)
     primary, standby = root / "primary", root / "standby"
