@@ -37,6 +37,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None
+    #: a hot standby for the read-heavy pages that may be a few seconds stale (the supervisor's
+    #: aggregates, the public community pages); unset: they read the primary like the rest
+    read_database_url: str | None = None
     key_file: Path | None = None
     model_dir: Path | None = None
     demo: bool = False

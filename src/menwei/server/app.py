@@ -49,6 +49,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.read_engine = None
+    app.state.read_session_factory = app.state.session_factory
+    if settings.read_database_url:
+        app.state.read_engine = make_engine(settings.read_database_url)
+        app.state.read_session_factory = make_session_factory(app.state.read_engine)
     app.state.metrics = ServerMetrics()
     app.state.throttle = LoginThrottle(
         settings.login_max_failures, settings.login_lockout_minutes * 60

@@ -38,8 +38,18 @@ async def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.session_factory)
 
 
+async def get_read_uow(request: Request) -> UnitOfWork:
+    """A unit of work on the read standby (``read_database_url``), else on the primary.
+
+    Only for pages that write nothing and may be a few seconds stale: a standby refuses
+    writes, and it replays the primary's changes a moment after they commit.
+    """
+    return UnitOfWork(request.app.state.read_session_factory)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+ReadUowDep = Annotated[UnitOfWork, Depends(get_read_uow)]
 
 
 def forget_principals(request: Request) -> None:
