@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import psycopg
 from sqlalchemy import Engine
@@ -20,7 +21,10 @@ from menwei.server.auth.cache import PrincipalCache
 
 CHANNEL = "menwei_principals"
 RETRY_SECONDS = 1.0
-POLL_SECONDS = 0.5
+#: how long one wait for a notification lasts: bounds how long stopping the server waits
+POLL_SECONDS = 0.05
+#: how often an idle listener asks its database whether it is still there
+PING_SECONDS = 2.0
 
 log = logging.getLogger("menwei.server.auth")
 
@@ -38,7 +42,14 @@ class PrincipalListener:
         # (a primary and its standby) reach whichever is the primary now, as the pool does.
         _, kwargs = engine.dialect.create_connect_args(engine.url)
         kwargs.pop("context", None)
-        self._connect_kwargs = {"connect_timeout": 5, **kwargs, "autocommit": True}
+        self._connect_kwargs = {
+            "connect_timeout": 5,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 2,
+            **kwargs,
+            "autocommit": True,
+        }
         self._cache = cache
         self._stop = threading.Event()
         self._connected = threading.Event()
@@ -54,7 +65,7 @@ class PrincipalListener:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=POLL_SECONDS * 4)
+        self._thread.join(timeout=2.0)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -72,6 +83,7 @@ class PrincipalListener:
             # Anything changed while nobody listened is covered: the cache was off until now.
             self._cache.set_enabled(True)
             self._connected.set()
+            pinged = time.monotonic()
             while not self._stop.is_set():
                 heard = False
                 for _ in connection.notifies(timeout=POLL_SECONDS):
@@ -79,7 +91,8 @@ class PrincipalListener:
                     break
                 if heard:
                     self._cache.clear()
-                else:
-                    connection.execute("SELECT 1")  # a dead primary shows here, not never
+                elif time.monotonic() - pinged >= PING_SECONDS:
+                    connection.execute("SELECT 1")  # a vanished primary shows here
+                    pinged = time.monotonic()
         self._connected.clear()
         self._cache.set_enabled(False)
