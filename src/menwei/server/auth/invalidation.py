@@ -71,10 +71,12 @@ class PrincipalListener:
         while not self._stop.is_set():
             try:
                 self._listen()
-            except psycopg.Error as error:
+            except Exception as error:  # whatever broke it: stop caching, then retry
                 self._connected.clear()
                 self._cache.set_enabled(False)
-                log.warning("principal listener lost the database (%s); retrying", error)
+                log.warning(
+                    "principal listener lost the database (%s); retrying", type(error).__name__
+                )
                 self._stop.wait(RETRY_SECONDS)
 
     def _listen(self) -> None:
