@@ -37,6 +37,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None
+    #: a hot standby for the read-heavy pages that may be a few seconds stale (the supervisor's
+    #: aggregates, the public community pages); unset: they read the primary like the rest
+    read_database_url: str | None = None
     key_file: Path | None = None
     model_dir: Path | None = None
     demo: bool = False
@@ -49,6 +52,9 @@ class Settings(BaseSettings):
     api_token_days: int = 90
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    #: how long one server process may reuse who a token belongs to without asking the
+    #: database; on PostgreSQL a revocation also clears every process's cache when it commits
+    principal_cache_seconds: float = Field(default=5.0, ge=0)
     max_upload_bytes: int = 10 * 1024 * 1024
     max_ingest_batch: int = 500
     #: how old the supervisor pages' audit chain verdict may grow before the whole chain is

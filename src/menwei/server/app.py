@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from menwei.server.auth.cache import PrincipalCache
+from menwei.server.auth.invalidation import PrincipalListener, listens
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.errors import install_error_handlers
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
@@ -41,15 +44,25 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         version=_version(),
         description=DESCRIPTION,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.read_engine = None
+    app.state.read_session_factory = app.state.session_factory
+    if settings.read_database_url:
+        app.state.read_engine = make_engine(settings.read_database_url)
+        app.state.read_session_factory = make_session_factory(app.state.read_engine)
     app.state.metrics = ServerMetrics()
     app.state.throttle = LoginThrottle(
         settings.login_max_failures, settings.login_lockout_minutes * 60
     )
-    app.state.principals = PrincipalCache()
+    app.state.principals = PrincipalCache(ttl=settings.principal_cache_seconds)
+    app.state.principal_listener = None
+    if listens(app.state.engine):
+        # Off until the listener hears the database (started with the app, below).
+        app.state.principals.set_enabled(False)
     app.state.audit_verdicts = AuditVerdicts(
         max_age=timedelta(minutes=settings.audit_full_verify_minutes)
     )
@@ -60,6 +73,22 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     include_pages(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Listen for identity changes made by other server processes while this one serves."""
+    listener = None
+    if listens(app.state.engine):
+        listener = PrincipalListener(app.state.engine, app.state.principals)
+        listener.start()
+    app.state.principal_listener = listener
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener.stop()
+        app.state.principal_listener = None
 
 
 def _version() -> str:

@@ -38,8 +38,18 @@ async def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.session_factory)
 
 
+async def get_read_uow(request: Request) -> UnitOfWork:
+    """A unit of work on the read standby (``read_database_url``), else on the primary.
+
+    Only for pages that write nothing and may be a few seconds stale: a standby refuses
+    writes, and it replays the primary's changes a moment after they commit.
+    """
+    return UnitOfWork(request.app.state.read_session_factory)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+ReadUowDep = Annotated[UnitOfWork, Depends(get_read_uow)]
 
 
 def forget_principals(request: Request) -> None:
@@ -154,10 +164,11 @@ async def authenticate(request: Request) -> Principal:
     digest = ("b:" if token else "c:") + token_hash(secret)
     principal = cache.get(digest)
     if principal is None:
+        generation = cache.generation
         principal = await anyio.to_thread.run_sync(_look_up, request, token, secret)
         if principal is None:
             raise Unauthenticated(headers={"WWW-Authenticate": "Bearer"})
-        cache.put(digest, principal)
+        cache.put(digest, principal, generation)
     if token is None:
         await check_same_site(request)
     request.state.principal = principal

@@ -116,6 +116,9 @@ PUBLIC_PATHS = frozenset(
         "/lang/{locale}",
         "/c/{community_id}",
         "/c/{community_id}/poster/{door_id}",
+        # the door tablet's page shell: it holds nothing until a registration code signs it in,
+        # and every frame it sends is checked against that device's token
+        "/kiosk",
     }
 )
 

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from menwei.core.access_group import default_residents_group
 from menwei.core.credential import Card, Validity
@@ -49,6 +50,29 @@ __all__ = [
 ]
 
 
+#: first half of the advisory lock key of a community's import (the second is the community)
+_IMPORT_LOCK_CLASS = 0x6D77_0001
+
+
+def _take_turns(session: Session, community_id: uuid.UUID) -> None:
+    """One import per community at a time, across server processes and commands.
+
+    PostgreSQL reads committed rows per statement, so two imports running side by side would
+    both find the building or resident missing and both add it. A transaction-scoped advisory
+    lock makes the second wait for the first to commit, then read what it wrote. SQLite: a
+    write statement that touches no row takes the database's write lock as the transaction's
+    first statement, so the second import waits there (busy timeout) and then reads afresh.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(text("UPDATE communities SET name = name WHERE 0 = 1"))
+        return
+    key = int.from_bytes(community_id.bytes[:4], "big", signed=True)
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:kind, :key)"),
+        {"kind": _IMPORT_LOCK_CLASS, "key": key},
+    )
+
+
 def import_residents(
     uow: UnitOfWork,
     community_id: uuid.UUID,
@@ -67,8 +91,9 @@ def import_residents(
     """
     at = at or datetime.now(UTC)
     with uow:
-        community = uow.places.community(community_id, scope)
         session = uow.session
+        _take_turns(session, community_id)  # before any read, so every read sees the last import
+        community = uow.places.community(community_id, scope)
         buildings = {
             row.name: row.id
             for row in session.scalars(

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from menwei.governance import community_row, district_rollup, rollup_to_csv, rows_to_csv
-from menwei.server.deps import Caller, Permit, UowDep
+from menwei.server.deps import Caller, Permit, ReadUowDep, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import governance, governance_supervision
@@ -45,25 +45,25 @@ def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
 
 
 @router.get("/communities")
-def communities(caller: SupervisionRead, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def communities(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> list[dict[str, Any]]:
     """One row per supervised community: face on/off, alternatives, counts, concerns."""
     return governance_supervision.community_rows(_summaries(caller, request, uow))
 
 
 @router.get("/communities.csv")
-def communities_csv(caller: SupervisionRead, request: Request, uow: UowDep) -> Response:
+def communities_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> Response:
     rows = [community_row(s) for s in _summaries(caller, request, uow)]
     return _csv(rows_to_csv(rows, locale=request_locale(request)), "communities.csv")
 
 
 @router.get("/rollup")
-def rollup(caller: SupervisionRead, request: Request, uow: UowDep) -> dict[str, Any]:
+def rollup(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> dict[str, Any]:
     """Totals across the supervised communities; shares recomputed from the totals."""
     return governance_supervision.rollup(_summaries(caller, request, uow))
 
 
 @router.get("/rollup.csv")
-def rollup_csv(caller: SupervisionRead, request: Request, uow: UowDep) -> Response:
+def rollup_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> Response:
     totals = district_rollup(_summaries(caller, request, uow))
     return _csv(rollup_to_csv(totals, locale=request_locale(request)), "rollup.csv")
 

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from menwei.server.deps import UowDep
+from menwei.server.deps import ReadUowDep, UowDep
 from menwei.server.errors import NotFound
 from menwei.server.i18n import LOCALES
 from menwei.server.services import privacy
@@ -66,7 +66,7 @@ def _governance_data(
 
 
 @router.get("/c/{community_id}")
-def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Response:
+def community_page(community_id: uuid.UUID, request: Request, uow: ReadUowDep) -> Response:
     """What the system is, who runs it, the notice and its history, the filing, the vote,
     the public notices and the residents' public questions with their answers."""
     locale = page_locale(request)
@@ -77,7 +77,7 @@ def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Re
 
 @router.get("/c/{community_id}/poster/{door_id}")
 def door_poster(
-    community_id: uuid.UUID, door_id: uuid.UUID, request: Request, uow: UowDep
+    community_id: uuid.UUID, door_id: uuid.UUID, request: Request, uow: ReadUowDep
 ) -> Response:
     """An A4 poster for one door, with a QR code to the public page, to post at the gate."""
     import segno

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import CommunitySummary, community_row
-from menwei.server.deps import Caller, InCommunity, Permit, UowDep
+from menwei.server.deps import Caller, InCommunity, Permit, ReadUowDep, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import governance, governance_supervision
 from menwei.server.services.privacy import privacy_kit
@@ -68,7 +68,7 @@ def _summaries(
 
 
 @router.get("")
-def rollup(caller: Supervising, request: Request, uow: UowDep) -> Response:
+def rollup(caller: Supervising, request: Request, uow: ReadUowDep) -> Response:
     """Every supervised community in one table, two charts of the same figures, CSV links."""
     found = _summaries(request, caller, uow)
     return render(
@@ -85,7 +85,7 @@ def rollup(caller: Supervising, request: Request, uow: UowDep) -> Response:
 
 @router.get("/c/{community_id}")
 def community(
-    community_id: uuid.UUID, caller: SupervisingOne, request: Request, uow: UowDep
+    community_id: uuid.UUID, caller: SupervisingOne, request: Request, uow: ReadUowDep
 ) -> Response:
     """One community's figures with its notice, vote and switch history."""
     found = _summaries(request, caller, uow, community_id)

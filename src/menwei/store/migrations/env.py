@@ -15,6 +15,10 @@ from menwei.store.schema import load_metadata
 
 target_metadata = load_metadata()
 
+#: names the migration lock on PostgreSQL: several server processes start at once and each
+#: migrates first; the lock makes them take turns, so the later ones find nothing left to do
+MIGRATION_LOCK = 0x6D656E776569  # "menwei"
+
 
 def _run(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
@@ -28,6 +32,8 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
     if sqlite:
         connection.execute(text("PRAGMA foreign_keys=ON"))

@@ -24,6 +24,9 @@ class EventRow(Base):
         CheckConstraint("outcome IN ('allow', 'deny')", name="outcome"),
         CheckConstraint("liveness IN ('pass', 'fail', 'not_checked')", name="liveness"),
         Index("ix_events_community_time", "community_id", "occurred_at", "id"),
+        # a person's own log and a door's log, newest first, without sorting the community's
+        Index("ix_events_person_time", "person_id", "occurred_at", "id"),
+        Index("ix_events_door_time", "door_id", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
@@ -31,9 +34,7 @@ class EventRow(Base):
     community_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("communities.id", ondelete="CASCADE")
     )
-    door_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("doors.id", ondelete="CASCADE"), index=True
-    )
+    door_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("doors.id", ondelete="CASCADE"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("devices.id", ondelete="SET NULL"), nullable=True
     )
@@ -41,7 +42,7 @@ class EventRow(Base):
     direction: Mapped[str] = mapped_column(String(10))
     credential_kind: Mapped[str] = mapped_column(String(10))
     person_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True
     )
     outcome: Mapped[str] = mapped_column(String(10))
     reason_code: Mapped[str] = mapped_column(String(50))

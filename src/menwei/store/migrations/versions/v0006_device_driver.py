@@ -1,6 +1,6 @@
 """Devices report their door driver (simulated, http-relay, gpio, uhppote, +osdp readers).
 
-Revision ID: 0009_device_driver
+Revision ID: 0006_device_driver
 Revises: 0005_face_switches
 Create Date: 2026-12-05
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_device_driver"
+revision = "0006_device_driver"
 down_revision = "0005_face_switches"
 branch_labels = None
 depends_on = None
