@@ -314,7 +314,6 @@ def reset_password(
             raise_not_found()
         account_guard.refuse_setting_resident_password(actor, account)
         uow.accounts.set_password_hash(account_id, password_hash)
-        uow.accounts.end_everything(account_id, now())
         uow.commit()
 
 
@@ -345,10 +344,9 @@ def change_own_password(
                 },
             )
         password_hash = _checked_password(new)
-        uow.accounts.set_password_hash(account.id, password_hash)
-        uow.accounts.end_everything(
+        uow.accounts.set_password_hash(
             account.id,
-            now(),
+            password_hash,
             keep_session=token_hash(keep_session) if keep_session else None,
             keep_token=token_hash(keep_token) if keep_token else None,
         )

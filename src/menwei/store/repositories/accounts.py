@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -191,8 +191,16 @@ class AccountRepository:
         rows = self._session.scalars(query.order_by(UserAccountRow.login)).all()
         return [self._account(row) for row in rows]
 
-    def set_password_hash(self, account_id: uuid.UUID, password_hash: str) -> None:
-        """A new hash; the caller ends sessions and tokens with ``end_everything``."""
+    def set_password_hash(
+        self,
+        account_id: uuid.UUID,
+        password_hash: str,
+        *,
+        keep_session: str | None = None,
+        keep_token: str | None = None,
+    ) -> None:
+        """A new hash, and every session and token of the account ended: whoever knew the old
+        password is out. Only the owner's current session or token (by digest) may stay."""
         result = self._session.execute(
             update(UserAccountRow)
             .where(UserAccountRow.id == account_id)
@@ -201,6 +209,9 @@ class AccountRepository:
         ).first()
         if result is None:
             raise NotFound("account", account_id)
+        self.end_everything(
+            account_id, datetime.now(UTC), keep_session=keep_session, keep_token=keep_token
+        )
 
     def record_login(self, account_id: uuid.UUID, at: datetime) -> None:
         self._session.execute(
