@@ -185,6 +185,11 @@ class AuditChain:
         # sequence number makes the later commit fail on the primary key, never fork the chain.
         self._last: AuditEntry | None = None
 
+    @property
+    def last_appended(self) -> AuditEntry | None:
+        """The newest entry this chain appended, if any."""
+        return self._last
+
     def subject_of(self, person_id: object) -> str:
         return subject_hash(self._pepper, person_id)
 
