@@ -20,6 +20,7 @@ from menwei.privacy.audit_head import head_file_for
 from menwei.settings import get_settings
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import open_kit
+from menwei.store.privacy_tables import AuditEntryRow
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ENTRIES = "privacy_audit_entries"
@@ -169,17 +170,13 @@ def test_restoring_an_older_backup_of_the_database_is_found(
     runner, uow, environment, engine
 ) -> None:
     _append(uow, environment, 1, 4)
+    table = AuditEntryRow.__table__
     with engine.connect() as connection:
-        backup = [
-            dict(row._mapping) for row in connection.execute(sa.text(f"SELECT * FROM {ENTRIES}"))
-        ]
+        backup = [dict(row._mapping) for row in connection.execute(sa.select(table))]
     _append(uow, environment, 5, 3)  # the withdrawals and erasures after the backup
     with engine.begin() as connection:
-        connection.execute(sa.text(f"DELETE FROM {ENTRIES}"))
-        for row in backup:
-            names = ", ".join(row)
-            values = ", ".join(f":{name}" for name in row)
-            connection.execute(sa.text(f"INSERT INTO {ENTRIES} ({names}) VALUES ({values})"), row)
+        connection.execute(sa.delete(table))
+        connection.execute(sa.insert(table), backup)
     result = _verify(runner)
     assert result.exit_code == 1, result.output
     assert "[truncated] entry 5" in result.output
