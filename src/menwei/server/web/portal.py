@@ -250,7 +250,7 @@ def issue_pass(
     issued = credentials.issue_pass(
         uow,
         caller,
-        secret_key=settings.secret_key,
+        pass_keys=credentials.pass_key_ring(settings),
         visitor_name=visitor_name.strip(),
         visitor_phone=visitor_phone,
         door_ids=frozenset(door_ids),
