@@ -54,6 +54,7 @@ from menwei.privacy.errors import ConsentRequired, NotAllowed, RequestError
 from menwei.privacy.face_data import erase_face_data, store_template
 from menwei.privacy.keys import KekRing, ProcessorKeys, load_processor_keys, write_key_file
 from menwei.privacy.keystore import FileKeyStore, KeyStore, key_store_path
+from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
 from menwei.privacy.retention import RetentionReport, due_for_erasure, events_cutoff
 from menwei.privacy.rights import (
     RequestKind,
@@ -86,6 +87,8 @@ class PrivacyKit:
     #: where the signed head of the audit log is written after each commit that appended;
     #: outside the database, so a database admin cannot roll the log back unseen
     head_file: Path | None = None
+    #: the per-community QR pass keys, in the key folder
+    pass_keys: PassKeyRing | None = None
 
     def chain(self, store: PrivacyStore) -> AuditChain:
         chain = AuditChain(
@@ -114,7 +117,14 @@ def open_kit(
         return load_processor_keys(key_file, environ, create=False).kek_ring
 
     vault = Vault(keys.kek_ring, store, reload_keks=reload_keks)
-    return PrivacyKit(keys, store, vault, processor_name, head_file=head_file_for(key_file))
+    return PrivacyKit(
+        keys,
+        store,
+        vault,
+        processor_name,
+        head_file=head_file_for(key_file),
+        pass_keys=PassKeyRing(pass_key_folder(key_file)),
+    )
 
 
 def enrol_template(
