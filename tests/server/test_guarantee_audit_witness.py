@@ -35,6 +35,9 @@ def test_the_public_page_shows_the_head_and_the_witness_catches_a_rollback(
     assert page.status_code == 200
     short = newest.entry_hash[:16]
     assert f"entry 3, hash {short}" in page.text
+    from menwei.privacy.receipts import key_fingerprint
+
+    assert key_fingerprint(kit.keys.public_key) in page.text
     witness = Witness.parse(f"3:{short}")
     assert verify_audit(uow, kit, witness).ok
     # a database admin rolls the log back and removes the head file too: the witness shows it

@@ -74,7 +74,19 @@ def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Re
     data = _public_page_data(uow, community_id, locale)
     data |= _governance_data(uow, community_id, request, locale)
     data["audit_head"] = _audit_head(request)
+    data["receipt_fingerprint"] = _receipt_fingerprint(request)
     return render(request, "public.html", **data)
+
+
+def _receipt_fingerprint(request: Request) -> str | None:
+    """The fingerprint of the key deletion receipts are signed with, printed for residents."""
+    from menwei.privacy.errors import PrivacyError
+    from menwei.privacy.receipts import key_fingerprint
+
+    try:
+        return key_fingerprint(privacy.privacy_kit(request).keys.public_key)
+    except PrivacyError:
+        return None
 
 
 def _audit_head(request: Request) -> AuditHead | None:
