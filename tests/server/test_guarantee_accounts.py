@@ -137,3 +137,42 @@ def test_a_password_change_ends_every_other_session_and_token(client, world) -> 
     assert client.get("/api/v1/me", headers=world.auth("resident")).status_code == 200
     old = client.post("/api/v1/auth/token", json={"login": "resident", "password": PASSWORD})
     assert old.status_code == 401
+
+
+def test_a_lost_phone_recovery_ends_everything_and_the_person_sets_the_password(
+    client, world, app
+) -> None:  # type: ignore[no-untyped-def]
+    started = client.post(
+        f"/api/v1/communities/{world.a.community_id}/people/{world.a.resident_id}/recovery",
+        json={"office_record": "paper form 2026-118, ID card seen"},
+        headers=world.auth("community_staff"),
+    )
+    assert started.status_code == 201, started.text
+    assert client.get("/api/v1/me", headers=world.auth("resident")).status_code == 401
+    code = started.json()["code"]
+    weak = client.post(
+        "/api/v1/auth/recover", json={"login": "resident", "code": code, "password": "aaaa"}
+    )
+    assert weak.status_code == 422
+    done = client.post(
+        "/api/v1/auth/recover",
+        json={"login": "resident", "code": code, "password": "li-na-new-pass"},
+    )
+    assert done.status_code == 204, done.text
+    again = client.post(
+        "/api/v1/auth/recover",
+        json={"login": "resident", "code": code, "password": "someone-else-pass"},
+    )
+    assert again.status_code == 401  # the code is spent
+    token = client.post(
+        "/api/v1/auth/token", json={"login": "resident", "password": "li-na-new-pass"}
+    ).json()["token"]
+    mine = client.get("/api/v1/me/privacy/audit", headers={"Authorization": f"Bearer {token}"})
+    assert "account_recovery" in mine.text, mine.text
+    # staff of another community cannot start it
+    other = client.post(
+        f"/api/v1/communities/{world.a.community_id}/people/{world.a.resident_id}/recovery",
+        json={"office_record": "x"},
+        headers=world.auth("staff_b"),
+    )
+    assert other.status_code in (403, 404)

@@ -50,6 +50,7 @@ class AuditAction(StrEnum):
     KEY_ROTATION = "key_rotation"
     RETENTION_RUN = "retention_run"
     RIGHTS_REQUEST = "rights_request"
+    ACCOUNT_RECOVERY = "account_recovery"
 
 
 def subject_hash(pepper: bytes, person_id: object) -> str:
