@@ -146,3 +146,44 @@ def test_an_old_single_key_pass_is_refused(client, world) -> None:  # type: igno
     forged = "MW1" + base64.b32encode(payload + tag).decode().rstrip("=")
     with pytest.raises(QrPassRefused):
         gate.read(forged)
+
+
+def test_the_commands_rotate_list_and_revoke_and_the_gate_follows(
+    client, world, app, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from menwei.cli import app as cli
+    from menwei.settings import get_settings
+
+    settings = app.state.settings
+    monkeypatch.setenv("MENWEI_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("MENWEI_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("MENWEI_KEY_FILE", str(settings.resolved_key_file))
+    monkeypatch.setenv("MENWEI_SECRET_KEY", settings.secret_key)
+    monkeypatch.delenv("MENWEI_KEK", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    community = str(world.a.community_id)
+    try:
+        gate = Gate(client, world.auth("device_a"))
+        old_token = _pass(client, world, world.a, "community_staff")
+        gate.sync()
+        rotated = runner.invoke(cli, ["keys", "rotate-pass-key", "--community", community])
+        assert rotated.exit_code == 0, rotated.output
+        assert "key 2" in rotated.output
+        listed = runner.invoke(cli, ["keys", "pass-keys", "--community", community])
+        assert listed.output.count("\tlive\t") == 2
+        revoked = runner.invoke(
+            cli, ["keys", "revoke-pass-key", "--community", community, "--key-id", "1"]
+        )
+        assert revoked.exit_code == 0, revoked.output
+        gate.sync()
+        with pytest.raises(QrPassRefused):
+            gate.read(old_token)
+        missing = runner.invoke(
+            cli, ["keys", "revoke-pass-key", "--community", community, "--key-id", "9"]
+        )
+        assert missing.exit_code != 0 and "Traceback" not in missing.output
+    finally:
+        get_settings.cache_clear()
