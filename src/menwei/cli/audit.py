@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_CHECK_FAILED)
         typer.echo(
             f"审计日志完整 / Audit log intact: {report.entries} entries, "
-            f"{report.checkpoints} signed checkpoints."
+            f"{report.checkpoints} signed checkpoints, reaching the signed head."
         )
 
     @audit_app.command("checkpoint")
