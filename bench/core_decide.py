@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from menwei.core import (
     AccessPolicy,
     AccessState,
@@ -44,7 +46,7 @@ from menwei.core import (
 )
 
 AT = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
-KEY = b"\x07" * 32
+KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
 ALL = frozenset(CredentialKind)
 
 
@@ -116,7 +118,7 @@ def build(n_people: int) -> tuple[AccessState, list[Door], list[Person], list[st
         faces=faces,
         groups=groups,
         memberships=memberships,
-        qr_keys={0: KEY},
+        qr_keys={0: KEY.public_key()},
     )
     return state, doors, people, uids
 
@@ -214,7 +216,7 @@ def main() -> None:
         for i in range(64)
     ]
     rate(
-        "QR visitor pass (HMAC verify)",
+        "QR visitor pass (Ed25519 verify)",
         lambda i: (Presented(qr=tokens[i % 64]), gate),
         state,
         args.seconds,

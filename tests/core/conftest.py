@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from menwei.core import (
     AccessGroup,
@@ -45,7 +46,7 @@ NOON_ISH = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
 SINCE = datetime(2026, 1, 1, tzinfo=UTC)
 ALICE_PIN = "204816"
 BOB_PIN = "731905"
-QR_KEY = b"k" * 32
+QR_KEY = Ed25519PrivateKey.from_private_bytes(b"k" * 32)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class World:
     now: datetime = NOON_ISH
     alice_pin: str = ALICE_PIN
     bob_pin: str = BOB_PIN
-    qr_key: bytes = QR_KEY
+    qr_key: Ed25519PrivateKey = QR_KEY
 
 
 def _id() -> uuid.UUID:
@@ -180,7 +181,7 @@ def world() -> World:
             bob.id: [residents_a.id],
             cleaner.id: [staff.id],
         },
-        qr_keys={0: QR_KEY},
+        qr_keys={0: QR_KEY.public_key()},
     )
     return World(
         community_id=community,

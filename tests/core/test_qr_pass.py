@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +33,14 @@ from menwei.core import (
     sign_qr_pass,
 )
 
-KEY = b"\x01" * 32
+KEY = Ed25519PrivateKey.from_private_bytes(b"\x01" * 32)
+PUB = KEY.public_key()
+
+
+def _key(n: int) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(bytes([n]) * 32)
+
+
 START = datetime(2026, 11, 18, 1, 0, tzinfo=UTC)
 
 
@@ -48,12 +58,12 @@ def a_pass(door_ids: set[uuid.UUID], *, hours: int = 4, max_uses: int = 1, **ext
 
 def test_a_signed_pass_reads_back_unchanged() -> None:
     issued = a_pass({uuid.uuid4(), uuid.uuid4()}, max_uses=3)
-    assert read_qr_pass(sign_qr_pass(issued, KEY), KEY) == issued
+    assert read_qr_pass(sign_qr_pass(issued, KEY), PUB) == issued
 
 
 def test_a_one_door_pass_fits_a_small_alphanumeric_qr_code() -> None:
     token = sign_qr_pass(a_pass({uuid.uuid4()}), KEY)
-    assert len(token) <= 160
+    assert len(token) <= 250  # a version 8 code at error level M holds 259
     alphanumeric = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
     assert set(token) <= alphanumeric
 
@@ -64,7 +74,7 @@ def test_every_changed_character_is_caught_as_tampering() -> None:
         swapped = "A" if token[i] != "A" else "B"
         changed = token[:i] + swapped + token[i + 1 :]
         with pytest.raises(QrPassRefused) as caught:
-            read_qr_pass(changed, KEY)
+            read_qr_pass(changed, PUB)
         assert caught.value.reason in (Reason.QR_TAMPERED, Reason.QR_MALFORMED)
 
 
@@ -75,23 +85,23 @@ def test_a_pass_with_a_longer_window_written_in_is_tampered() -> None:
     raw[56:60] = (0xFFFFFFF0).to_bytes(4, "big")  # valid_until pushed into the far future
     forged = "MW1" + base64.b32encode(bytes(raw)).decode().rstrip("=")
     with pytest.raises(QrPassRefused) as caught:
-        read_qr_pass(forged, KEY)
+        read_qr_pass(forged, PUB)
     assert caught.value.reason is Reason.QR_TAMPERED
 
 
 def test_a_pass_signed_with_another_key_is_refused() -> None:
-    token = sign_qr_pass(a_pass({uuid.uuid4()}), b"\x02" * 32)
+    token = sign_qr_pass(a_pass({uuid.uuid4()}), _key(2))
     with pytest.raises(QrPassRefused) as caught:
-        read_qr_pass(token, KEY)
+        read_qr_pass(token, PUB)
     assert caught.value.reason is Reason.QR_TAMPERED
 
 
 def test_a_pass_signed_with_a_retired_key_id_is_refused_and_a_kept_one_accepted() -> None:
     issued = a_pass({uuid.uuid4()})
     token = sign_qr_pass(issued, KEY, key_id=7)
-    assert read_qr_pass(token, {7: KEY, 8: b"\x03" * 32}) == issued
+    assert read_qr_pass(token, {7: PUB, 8: _key(3).public_key()}) == issued
     with pytest.raises(QrPassRefused):
-        read_qr_pass(token, {8: b"\x03" * 32})
+        read_qr_pass(token, {8: _key(3).public_key()})
 
 
 @pytest.mark.parametrize(
@@ -99,7 +109,7 @@ def test_a_pass_signed_with_a_retired_key_id_is_refused_and_a_kept_one_accepted(
 )
 def test_text_that_is_not_a_pass_is_malformed(text: str) -> None:
     with pytest.raises(QrPassRefused) as caught:
-        read_qr_pass(text, KEY)
+        read_qr_pass(text, PUB)
     assert caught.value.reason is Reason.QR_MALFORMED
 
 
@@ -107,12 +117,29 @@ def test_text_that_is_not_a_pass_is_malformed(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 def test_no_string_crashes_the_reader(text: str) -> None:
     with pytest.raises(QrPassRefused):
-        read_qr_pass("MW1" + text, KEY)
+        read_qr_pass("MW1" + text, PUB)
 
 
-def test_a_short_key_is_refused() -> None:
+class _HmacSigner:
+    """The old single shared key: a 32-byte HMAC tag instead of an Ed25519 signature."""
+
+    def sign(self, data: bytes) -> bytes:
+        return hmac.new(b"k" * 32, data, hashlib.sha256).digest()
+
+
+def test_a_key_that_is_not_ed25519_is_refused() -> None:
     with pytest.raises(InvalidCredential):
-        sign_qr_pass(a_pass({uuid.uuid4()}), b"short")
+        sign_qr_pass(a_pass({uuid.uuid4()}), _HmacSigner())
+
+
+def test_an_old_version_one_pass_is_refused() -> None:
+    token = sign_qr_pass(a_pass({uuid.uuid4()}), KEY)
+    raw = bytearray(base64.b32decode(token[3:] + "=" * (-len(token[3:]) % 8)))
+    raw[0] = 1
+    old = "MW1" + base64.b32encode(bytes(raw)).decode().rstrip("=")
+    with pytest.raises(QrPassRefused) as caught:
+        read_qr_pass(old, PUB)
+    assert caught.value.reason is Reason.QR_MALFORMED
 
 
 def test_a_pass_without_doors_or_end_is_refused() -> None:

@@ -235,9 +235,11 @@ def test_a_qr_pass_held_to_the_camera_opens_the_door_without_a_face(tmp_path: Pa
     from .world import SINCE
 
     rig = Rig(tmp_path)
-    key = bytes(range(32))
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
     holder = rig.pipeline.holder
-    holder.state = dc_replace(holder.state, qr_keys={0: key})
+    holder.state = dc_replace(holder.state, qr_keys={0: key.public_key()})
     qr_pass = QrPass(
         id=uuid.UUID(int=555),
         holder_id=LI,

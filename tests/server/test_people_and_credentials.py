@@ -174,7 +174,7 @@ def test_a_pass_that_ends_before_it_starts_is_refused(client, world) -> None:  #
 def test_a_pass_the_gate_reads_back_names_the_doors_and_the_window(client, world, app) -> None:  # type: ignore[no-untyped-def]
     from menwei.core import qr_refusal, read_qr_pass
     from menwei.core.reason import Reason
-    from menwei.server.services.credentials import qr_key
+    from menwei.server.services.credentials import pass_key_ring
 
     until = datetime.now(UTC) + timedelta(hours=2)
     issued = client.post(
@@ -187,7 +187,8 @@ def test_a_pass_the_gate_reads_back_names_the_doors_and_the_window(client, world
         },
         headers=world.auth("community_staff"),
     ).json()
-    qr_pass = read_qr_pass(issued["token"], qr_key(app.state.settings.secret_key))
+    ring = pass_key_ring(app.state.settings)
+    qr_pass = read_qr_pass(issued["token"], ring.current(world.a.community_id).public_key)
     assert qr_pass.door_ids == {world.a.gate_id}
     assert qr_refusal(qr_pass, door_id=world.a.gate_id, at=datetime.now(UTC)) is None
     later = until + timedelta(minutes=1)

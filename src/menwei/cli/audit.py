@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from menwei.cli.keys import EXIT_CHECK_FAILED, privacy_context
+from menwei.cli.keys import EXIT_CHECK_FAILED, fail, privacy_context
 
 
 def register(app: typer.Typer) -> None:
@@ -12,12 +12,34 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
     @audit_app.command("verify")
-    def verify() -> None:
-        """Check every link and signed checkpoint; exit 1 and say where, if anything changed."""
+    def verify(
+        witness: str | None = typer.Option(
+            None,
+            "--witness",
+            help="A head seen outside the database, SEQ:HASH as on the community's public page.",
+        ),
+    ) -> None:
+        """Check every link, signed checkpoint and the signed head; exit 1 and say where, if
+        anything changed or the log was cut short."""
+        from menwei.privacy.audit_head import Witness
+        from menwei.privacy.errors import PrivacyError
         from menwei.store.privacy_services import verify_audit
 
+        seen = None
+        if witness is not None:
+            try:
+                seen = Witness.parse(witness)
+            except ValueError as error:
+                typer.echo(
+                    f"见证格式应为 序号:哈希 / {error}",
+                    err=True,
+                )
+                raise typer.Exit(2) from None
         with privacy_context() as (_settings, uow, kit):
-            report = verify_audit(uow, kit)
+            try:
+                report = verify_audit(uow, kit, seen)
+            except PrivacyError as error:
+                fail(error)
         for problem in report.problems:
             typer.echo(f"[{problem.kind}] entry {problem.seq}: {problem.explanation}", err=True)
         if not report.ok:
@@ -29,7 +51,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_CHECK_FAILED)
         typer.echo(
             f"审计日志完整 / Audit log intact: {report.entries} entries, "
-            f"{report.checkpoints} signed checkpoints."
+            f"{report.checkpoints} signed checkpoints, reaching the signed head."
         )
 
     @audit_app.command("checkpoint")

@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        from menwei.privacy.audit_head import head_file_for
         from menwei.server import create_app
         from menwei.server.demo import DEMO_LOGINS, seed_demo
         from menwei.server.heap import freeze_startup_heap
@@ -58,6 +59,8 @@ def register(app: typer.Typer) -> None:
         folder = data_dir or base.data_dir / "demo"
         url = _fresh_database(folder)
         settings = Settings(demo=True, data_dir=folder, database_url=url, host=host, port=port)
+        # the fresh database starts a fresh audit log: the previous run's signed head goes too
+        head_file_for(settings.resolved_key_file).unlink(missing_ok=True)
         with console.status("准备演示小区 / preparing the demo community…"):
             upgrade(url)
             engine = make_engine(url)

@@ -72,6 +72,9 @@ def register(app: typer.Typer) -> None:
         no_args_is_help=True,
     )
     app.add_typer(keys_app, name="keys")
+    from menwei.cli import pass_keys
+
+    pass_keys.register(keys_app)
 
     @keys_app.command("rotate")
     def rotate(

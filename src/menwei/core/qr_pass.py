@@ -1,25 +1,28 @@
-"""QR passes: a compact payload signed with HMAC-SHA256, short enough for a small QR code.
+"""QR passes: a compact payload signed with the community's Ed25519 pass key.
 
-A gate verifies a pass offline with the community's pass key: the payload names the pass, its
-holder and issuer, the doors, the validity window and the number of uses. Only the count of
-uses already made lives outside the pass (in the gate's state), because a code can be copied.
+A gate verifies a pass offline with its community's public verification keys: the payload
+names the pass, its holder and issuer, the doors, the validity window and the number of uses.
+Only the count of uses already made lives outside the pass (in the gate's state), because a
+code can be copied. Gates hold public keys only, so a stolen gate cannot mint a pass, and a
+gate of one community holds no key of another, so a pass for one community opens none of the
+other's doors.
 
 Wire form: ``MW1`` + RFC 4648 base32 without padding, all upper case, so the QR code can use
-its dense alphanumeric mode. Payload (big-endian): version, key id, pass id, holder id,
+its dense alphanumeric mode. Payload (big-endian): version (2), key id, pass id, holder id,
 issuer id, issuer kind, valid from, valid until (Unix seconds), max uses, door count, door ids;
-then the first 16 bytes of HMAC-SHA256 over all of it. One door gives a 149-character code.
+then the 64-byte Ed25519 signature over all of it. Version 1 passes (signed with one shared
+HMAC key for every community) are refused.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import struct
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from menwei.core.credential import PassIssuer, QrPass, Validity
 from menwei.core.errors import CoreError, InvalidCredential
@@ -27,9 +30,22 @@ from menwei.core.person import Person, Role
 from menwei.core.reason import Reason
 
 PREFIX = "MW1"
-_VERSION = 1
-_TAG_BYTES = 16
-_MIN_KEY_BYTES = 32
+_VERSION = 2
+_TAG_BYTES = 64
+
+
+class PassSigner(Protocol):
+    """A community's private pass key (an Ed25519 private key, held by the server only)."""
+
+    def sign(self, data: bytes) -> bytes: ...
+
+
+class PassVerifier(Protocol):
+    """A community's public pass key, as a gate holds it; ``verify`` raises on a bad tag."""
+
+    def verify(self, signature: bytes, data: bytes) -> None: ...
+
+
 _MAX_DOORS = 32
 _HEAD = struct.Struct(">BB16s16s16sBIIHB")
 _ISSUERS = (PassIssuer.RESIDENT, PassIssuer.STAFF)
@@ -45,14 +61,6 @@ class QrPassRefused(CoreError):
         self.reason = reason
 
 
-def _check_key(key: bytes) -> None:
-    if not isinstance(key, bytes) or len(key) < _MIN_KEY_BYTES:
-        raise InvalidCredential(
-            "二维码签名密钥至少需要 32 字节的随机数据。",
-            "A QR pass signing key must be at least 32 random bytes.",
-        )
-
-
 def _seconds(moment: datetime) -> int:
     value = int(moment.timestamp())
     if not 0 <= value <= 0xFFFFFFFF:
@@ -63,9 +71,9 @@ def _seconds(moment: datetime) -> int:
     return value
 
 
-def sign_qr_pass(qr_pass: QrPass, key: bytes, *, key_id: int = 0) -> str:
-    """The text to put in the QR code for ``qr_pass``."""
-    _check_key(key)
+def sign_qr_pass(qr_pass: QrPass, key: PassSigner, *, key_id: int = 0) -> str:
+    """The text to put in the QR code for ``qr_pass``, signed with the community's private
+    pass key ``key``, whose id in its community is ``key_id``."""
     if len(qr_pass.door_ids) > _MAX_DOORS:
         raise InvalidCredential(
             f"一张二维码通行证最多指定 {_MAX_DOORS} 道门。",
@@ -89,12 +97,17 @@ def sign_qr_pass(qr_pass: QrPass, key: bytes, *, key_id: int = 0) -> str:
         qr_pass.max_uses,
         len(doors),
     ) + b"".join(d.bytes for d in doors)
-    tag = hmac.new(key, payload, hashlib.sha256).digest()[:_TAG_BYTES]
+    tag = key.sign(payload)
+    if len(tag) != _TAG_BYTES:
+        raise InvalidCredential(
+            "二维码通行证必须用 Ed25519 密钥签名。", "A QR pass must be signed with Ed25519."
+        )
     return PREFIX + base64.b32encode(payload + tag).decode("ascii").rstrip("=")
 
 
-def read_qr_pass(token: str, keys: bytes | Mapping[int, bytes]) -> QrPass:
-    """The pass inside ``token`` once its signature checks out.
+def read_qr_pass(token: str, keys: PassVerifier | Mapping[int, PassVerifier]) -> QrPass:
+    """The pass inside ``token`` once its signature checks out against ``keys``: the public
+    verification keys of this gate's community, by key id.
 
     Raises ``QrPassRefused`` with ``QR_MALFORMED`` for text that is not a pass at all and
     ``QR_TAMPERED`` for a pass whose signature does not match (changed, or signed with a key
@@ -107,13 +120,13 @@ def read_qr_pass(token: str, keys: bytes | Mapping[int, bytes]) -> QrPass:
     version, key_id = payload[0], payload[1]
     if version != _VERSION:
         raise QrPassRefused(Reason.QR_MALFORMED)
-    key = keys if isinstance(keys, bytes) else keys.get(key_id)
+    key = keys.get(key_id) if isinstance(keys, Mapping) else keys
     if key is None:
         raise QrPassRefused(Reason.QR_TAMPERED)
-    _check_key(key)
-    expected = hmac.new(key, payload, hashlib.sha256).digest()[:_TAG_BYTES]
-    if not hmac.compare_digest(tag, expected):
-        raise QrPassRefused(Reason.QR_TAMPERED)
+    try:
+        key.verify(tag, payload)
+    except Exception:
+        raise QrPassRefused(Reason.QR_TAMPERED) from None
     return _parse(payload)
 
 

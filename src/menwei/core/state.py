@@ -19,6 +19,7 @@ from menwei.core.credential import Card, FaceCredential, PinCredential
 from menwei.core.direction import Direction
 from menwei.core.person import Person
 from menwei.core.policy import AccessPolicy
+from menwei.core.qr_pass import PassVerifier
 
 CardKey = tuple[str, int | None]
 PassbackKey = tuple[uuid.UUID, str]
@@ -33,7 +34,7 @@ class AccessState:
     faces: Mapping[uuid.UUID, FaceCredential] = field(default_factory=dict)  # by person
     groups: Mapping[uuid.UUID, AccessGroup] = field(default_factory=dict)
     memberships: Mapping[uuid.UUID, frozenset[uuid.UUID]] = field(default_factory=dict)
-    qr_keys: Mapping[int, bytes] = field(default_factory=dict)
+    qr_keys: Mapping[int, PassVerifier] = field(default_factory=dict)  # public keys
     qr_uses: Mapping[uuid.UUID, int] = field(default_factory=dict)
     revoked_qr_passes: frozenset[uuid.UUID] = frozenset()
     last_passages: Mapping[PassbackKey, LastPassage] = field(default_factory=dict)
@@ -49,7 +50,7 @@ class AccessState:
         faces: Iterable[FaceCredential] = (),
         groups: Iterable[AccessGroup] = (),
         memberships: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None,
-        qr_keys: Mapping[int, bytes] | None = None,
+        qr_keys: Mapping[int, PassVerifier] | None = None,
     ) -> AccessState:
         """A snapshot indexed the way ``decide`` looks things up."""
         return cls(

@@ -18,7 +18,8 @@ Kinds and payloads (times ISO 8601 with offset, ids as UUID strings):
 - ``group``: ``{id, community_id, name, door_ids: [...], schedule: {weekly: {"0": [["07:00",
   "22:00"]]}, holidays: {"2026-02-17": [...]}, timezone}}``
 - ``membership`` (id = person id): ``{person_id, group_ids: [...]}``
-- ``qr_key`` (id = key id): ``{key_id, key: base64}``
+- ``qr_key`` (id = key id): ``{key_id, public_key: base64}``, the community's public pass
+  verification keys (Ed25519); a revoked key arrives as a delete
 - ``template`` (id = person id): the float32 bytes of the unit vector.
 
 where ``validity`` is ``{valid_from, valid_until, revoked_at}``.
@@ -36,6 +37,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from menwei.core import (
     AccessGroup,
@@ -234,7 +236,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
     snapshot = Snapshot()
     policy: AccessPolicy | None = None
     memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
-    qr_keys: dict[int, bytes] = {}
+    qr_keys: dict[int, Ed25519PublicKey] = {}
     for kind, record_id, payload in records:
         try:
             if kind == "template":
@@ -249,7 +251,9 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
             elif kind == "membership":
                 memberships[_uuid(data["person_id"])] = [_uuid(g) for g in data["group_ids"]]
             elif kind == "qr_key":
-                qr_keys[int(data["key_id"])] = base64.b64decode(data["key"], validate=True)
+                qr_keys[int(data["key_id"])] = Ed25519PublicKey.from_public_bytes(
+                    base64.b64decode(data["public_key"], validate=True)
+                )
             elif kind in _PARSERS:
                 by_kind[kind].append(_PARSERS[kind](data))
         except (KeyError, ValueError, TypeError, binascii.Error, CoreError) as error:

@@ -50,6 +50,7 @@ class AuditAction(StrEnum):
     KEY_ROTATION = "key_rotation"
     RETENTION_RUN = "retention_run"
     RIGHTS_REQUEST = "rights_request"
+    ACCOUNT_RECOVERY = "account_recovery"
 
 
 def subject_hash(pepper: bytes, person_id: object) -> str:
@@ -184,6 +185,11 @@ class AuditChain:
         # A chain object lives for one transaction; a concurrent writer taking the same
         # sequence number makes the later commit fail on the primary key, never fork the chain.
         self._last: AuditEntry | None = None
+
+    @property
+    def last_appended(self) -> AuditEntry | None:
+        """The newest entry this chain appended, if any."""
+        return self._last
 
     def subject_of(self, person_id: object) -> str:
         return subject_hash(self._pepper, person_id)

@@ -136,3 +136,23 @@ def receipt_names(receipt: dict[str, Any], person_id: object) -> bool:
 
 def _raw(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_fingerprint(key: Ed25519PublicKey) -> str:
+    """SHA-256 of the raw public key, first 128 bits in groups of four hex digits: printed on
+    the community's public page and the paper receipt, so a resident can check a receipt
+    against something that did not come in the same file."""
+    digest = hashlib.sha256(_raw(key)).hexdigest()[:32]
+    return ":".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def same_fingerprint(given: str, key: Ed25519PublicKey) -> bool:
+    """Whether ``given`` (as typed: any case, with or without separators) names ``key``."""
+    typed = "".join(ch for ch in given.lower() if ch in "0123456789abcdef")
+    expected = key_fingerprint(key).replace(":", "")
+    return len(typed) >= 16 and expected.startswith(typed)
+
+
+def embedded_key(receipt: dict[str, Any]) -> Ed25519PublicKey:
+    """The public key a receipt carries (check the receipt first with ``verify_receipt``)."""
+    return load_public_key(str(receipt["public_key"]).encode("ascii"))

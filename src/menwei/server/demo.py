@@ -346,7 +346,7 @@ def seed_demo(
             staff_account_id=staff,
             person_id=cast.recognised,
             gate_id=gate.id,
-            secret_key=secret_key,
+            pass_keys=kit.pass_keys if secret_key is not None else None,
             now=now,
         )
         demo_story.vote_under_way(uow, community_id=second, face_doors=second_doors, now=now)

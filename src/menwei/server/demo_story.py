@@ -29,6 +29,7 @@ from menwei.governance.tally import Choice, VoteRule
 from menwei.governance.vote import OwnersVote, Proposal, Subject
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import Channel
+from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.deps import Caller
 from menwei.server.policy import Principal, Role
 from menwei.server.services import compliance
@@ -278,7 +279,7 @@ def gate_props(
     staff_account_id: uuid.UUID,
     person_id: uuid.UUID,
     gate_id: uuid.UUID,
-    secret_key: str | None,
+    pass_keys: PassKeyRing | None,
     now: datetime,
 ) -> tuple[str | None, str | None]:
     """The resident's card (for the grey zone) and, given the key, a guest's QR pass for today.
@@ -291,12 +292,12 @@ def gate_props(
     with uow:
         held = uow.credentials.of_person(person_id, CommunityScope.all())
     card = next((c.uid for c in held if isinstance(c, Card)), None)
-    if secret_key is None:
+    if pass_keys is None:
         return card, None
     issued = issue_pass(
         uow,
         staff_caller(staff_account_id, community_id),
-        secret_key=secret_key,
+        pass_keys=pass_keys,
         visitor_name="周访客",
         visitor_phone="13900000000",
         door_ids=frozenset({gate_id}),

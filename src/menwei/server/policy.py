@@ -100,6 +100,7 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/auth/login",
         "/api/v1/auth/token",
         "/api/v1/auth/logout",
+        "/api/v1/auth/recover",
         "/openapi.json",
         "/docs",
         "/docs/oauth2-redirect",

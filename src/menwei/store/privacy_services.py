@@ -27,6 +27,7 @@ from menwei.privacy.audit import (
     verify_chain,
     verify_chain_after,
 )
+from menwei.privacy.audit_head import Witness, head_file_for
 from menwei.privacy.compliance import (
     FILING_THRESHOLD,
     FilingStatus,
@@ -53,6 +54,7 @@ from menwei.privacy.errors import ConsentRequired, NotAllowed, RequestError
 from menwei.privacy.face_data import erase_face_data, store_template
 from menwei.privacy.keys import KekRing, ProcessorKeys, load_processor_keys, write_key_file
 from menwei.privacy.keystore import FileKeyStore, KeyStore, key_store_path
+from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
 from menwei.privacy.retention import RetentionReport, due_for_erasure, events_cutoff
 from menwei.privacy.rights import (
     RequestKind,
@@ -64,6 +66,7 @@ from menwei.privacy.rights import (
     render_summary_html,
 )
 from menwei.privacy.vault import SealedTemplate, Vault
+from menwei.store.privacy_audit_head import check_ends, sign_head_after_commit, stored_head
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, ProcessorRow
@@ -81,14 +84,22 @@ class PrivacyKit:
     vault: Vault
     processor_name: str = "menwei"
     checkpoint_every: int = 1000
+    #: where the signed head of the audit log is written after each commit that appended;
+    #: outside the database, so a database admin cannot roll the log back unseen
+    head_file: Path | None = None
+    #: the per-community QR pass keys, in the key folder
+    pass_keys: PassKeyRing | None = None
 
     def chain(self, store: PrivacyStore) -> AuditChain:
-        return AuditChain(
+        chain = AuditChain(
             store.audit_log,
             signing_key=self.keys.signing_key,
             pepper=self.keys.subject_pepper,
             checkpoint_every=self.checkpoint_every,
         )
+        if self.head_file is not None:
+            sign_head_after_commit(store.session, chain, self.keys.signing_key, self.head_file)
+        return chain
 
 
 def open_kit(
@@ -106,7 +117,14 @@ def open_kit(
         return load_processor_keys(key_file, environ, create=False).kek_ring
 
     vault = Vault(keys.kek_ring, store, reload_keks=reload_keks)
-    return PrivacyKit(keys, store, vault, processor_name)
+    return PrivacyKit(
+        keys,
+        store,
+        vault,
+        processor_name,
+        head_file=head_file_for(key_file),
+        pass_keys=PassKeyRing(pass_key_folder(key_file)),
+    )
 
 
 def enrol_template(
@@ -290,13 +308,19 @@ def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[
     return reports
 
 
-def verify_audit(uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:
-    """Verify the whole chain, streaming its entries: time linear, memory flat in its length."""
+def verify_audit(uow: UnitOfWork, kit: PrivacyKit, witness: Witness | None = None) -> VerifyReport:
+    """Verify the whole chain, streaming its entries: time linear, memory flat in its length.
+
+    The chain must also reach the signed head kept outside the database, and hold the
+    ``witness`` entry (copied from the public page) unchanged when one is given."""
+    head = stored_head(kit.head_file)
     with uow:
-        log = PrivacyStore(uow.session).audit_log
-        return verify_chain(
+        store = PrivacyStore(uow.session)
+        log = store.audit_log
+        report = verify_chain(
             log.entries(), log.checkpoints(), kit.keys.public_key, locate=log.seqs_of_hashes
         )
+        return check_ends(store, report, head, kit.keys.public_key, witness)
 
 
 def audit_length(uow: UnitOfWork) -> int:

@@ -154,3 +154,23 @@ def me(caller: Me) -> MePublic:
         community_ids=sorted(principal.community_ids),
         person_id=principal.person_id,
     )
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+@me_router.post("/me/password", status_code=204)
+def change_password(body: PasswordChange, request: Request, caller: Me, uow: UowDep) -> Response:
+    """Change your own password; every other session and token of the account ends."""
+    accounts.change_own_password(
+        uow,
+        caller.principal,
+        current=body.current_password,
+        new=body.new_password,
+        keep_session=request.cookies.get(SESSION_COOKIE),
+        keep_token=bearer_token(request),
+    )
+    forget_principals(request)
+    return Response(status_code=204)

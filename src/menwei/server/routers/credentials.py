@@ -163,7 +163,9 @@ def issue_pass(
     """A visitor pass issued by the property office."""
     values = body.model_dump()
     values["door_ids"] = frozenset(body.door_ids)
-    return _issued(credentials.issue_pass(uow, caller, secret_key=settings.secret_key, **values))
+    return _issued(
+        credentials.issue_pass(uow, caller, pass_keys=credentials.pass_key_ring(settings), **values)
+    )
 
 
 @router.post("/me/passes", status_code=201)
@@ -173,4 +175,6 @@ def issue_my_pass(
     """A visitor pass issued by a resident for their own guest."""
     values = body.model_dump()
     values["door_ids"] = frozenset(body.door_ids)
-    return _issued(credentials.issue_pass(uow, caller, secret_key=settings.secret_key, **values))
+    return _issued(
+        credentials.issue_pass(uow, caller, pass_keys=credentials.pass_key_ring(settings), **values)
+    )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from menwei.server.deps import Caller, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
-from menwei.server.services import device_sync, template_delivery
+from menwei.server.services import credentials, device_sync, template_delivery
 
 router = APIRouter(prefix=API_PREFIX + "/device", tags=["devices"])
 
@@ -73,7 +73,7 @@ def pull_changes(
     if public_key is not None:
         template_delivery.pin_device_key(uow, caller.principal.id, public_key)
     page = device_sync.pull(
-        uow, caller, cursor=int(cursor), limit=limit, secret_key=settings.secret_key
+        uow, caller, cursor=int(cursor), limit=limit, pass_keys=credentials.pass_key_ring(settings)
     )
     (community_id,) = caller.principal.community_ids
     page.records.extend(

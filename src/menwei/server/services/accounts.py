@@ -23,6 +23,7 @@ from menwei.server.auth.tokens import (
 )
 from menwei.server.errors import Conflict, Forbidden, InvalidRequest, RateLimited, Unauthenticated
 from menwei.server.policy import USER_ROLES, Principal, Role
+from menwei.server.services import account_guard
 from menwei.store.records import ApiToken, LoginSession, UserAccount
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -258,6 +259,7 @@ def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) 
             uow.places.processor(spec.processor_id)
         if spec.person_id is not None:
             uow.people.get(spec.person_id, scope)
+            account_guard.refuse_second_account(uow, spec.person_id)
         account = UserAccount(
             id=uuid.uuid4(),
             login=spec.login.strip(),
@@ -301,16 +303,53 @@ def raise_not_found() -> None:
 def reset_password(
     uow: UnitOfWork, actor: Principal | None, account_id: uuid.UUID, password: str
 ) -> None:
-    """Set a new password and end every session and token of the account."""
+    """Set a new password and end every session and token of the account.
+
+    A resident's password is never set by an administrator: that goes through recovery."""
     password_hash = _checked_password(password)
     with uow:
         account = uow.accounts.get(account_id)
         foreign = actor is not None and actor.processor_id != account.processor_id
         if foreign and actor is not None and actor.role is not Role.PLATFORM_ADMIN:
             raise_not_found()
+        account_guard.refuse_setting_resident_password(actor, account)
         uow.accounts.set_password_hash(account_id, password_hash)
-        for token in uow.accounts.tokens_of(account_id):
-            uow.accounts.revoke_token(token.id, now())
+        uow.commit()
+
+
+def change_own_password(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    current: str,
+    new: str,
+    keep_session: str | None,
+    keep_token: str | None,
+) -> None:
+    """The account holder changes their own password; every other session and token ends.
+
+    The session or token the change was made with stays open, so the person is not thrown out
+    of the page they are on; anyone else holding the account is."""
+    if principal.kind != "user":
+        raise Forbidden()
+    with uow:
+        account = uow.accounts.get(principal.id)
+        if not verify_password(account.password_hash, current):
+            raise InvalidRequest(
+                code="wrong_password",
+                details={"field": "current_password"},
+                texts={
+                    "zh-CN": "当前密码不正确。",
+                    "en": "The current password is wrong.",
+                },
+            )
+        password_hash = _checked_password(new)
+        uow.accounts.set_password_hash(
+            account.id,
+            password_hash,
+            keep_session=token_hash(keep_session) if keep_session else None,
+            keep_token=token_hash(keep_token) if keep_token else None,
+        )
         uow.commit()
 
 

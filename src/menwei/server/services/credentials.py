@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,8 +20,10 @@ from menwei.core import (
     normalise_card_uid,
     sign_qr_pass,
 )
+from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden, InvalidRequest, NotFound
+from menwei.settings import Settings
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -32,9 +32,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def qr_key(secret_key: str) -> bytes:
-    """The QR signing key, derived from the server secret so both sides can hold it."""
-    return hmac.new(secret_key.encode(), b"menwei qr pass v1", hashlib.sha256).digest()
+def pass_key_ring(settings: Settings) -> PassKeyRing:
+    """The per-community pass keys, in the key folder beside the key file."""
+    return PassKeyRing(pass_key_folder(settings.resolved_key_file))
 
 
 def of_person(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[object]:
@@ -148,7 +148,7 @@ def issue_pass(
     uow: UnitOfWork,
     caller: Caller,
     *,
-    secret_key: str,
+    pass_keys: PassKeyRing,
     visitor_name: str,
     visitor_phone: str,
     door_ids: frozenset[uuid.UUID],
@@ -203,7 +203,8 @@ def issue_pass(
             validity=Validity(valid_from=valid_from or now(), valid_until=valid_until),
             max_uses=max_uses,
         )
-        token = sign_qr_pass(qr_pass, qr_key(secret_key))
+        key = pass_keys.current(community_id)
+        token = sign_qr_pass(qr_pass, key.private_key, key_id=key.key_id)
         uow.people.save(visitor)
         uow.credentials.save(qr_pass)
         uow.commit()

@@ -4,7 +4,8 @@ The store's change log says only what changed (entity, id, action); the current 
 here and shaped as the records ``menwei.gate.records`` parses. A device gets its own doors
 only, every person, card, PIN and face reference of its community (a face record carries the
 vault reference and the consent state, never a vector), every access group with its schedule,
-and, on its first pull, the face policy and the QR verification key. Templates themselves come
+and, on its first pull, the face policy and its community's public QR pass keys (a rotation or
+revocation reaches it as a change). Templates themselves come
 from the privacy vault's own sync, not from here.
 """
 
@@ -17,9 +18,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from menwei.core import AccessGroup, Card, FaceCredential, Person, PinCredential, Validity
+from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden
-from menwei.server.services.credentials import qr_key
 from menwei.store.errors import NotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -114,7 +115,27 @@ def credential_record(credential: object) -> tuple[str, dict[str, Any]] | None:
     return None  # QR passes are checked by their signature, not from a list
 
 
-def _first_records(secret_key: str) -> list[Record]:
+PASS_KEY = "qr_key"  # noqa: S105 (a record kind, not a secret)
+
+
+def pass_key_records(
+    pass_keys: PassKeyRing, community_id: uuid.UUID, seq: int, only: int | None = None
+) -> list[Record]:
+    """The community's public pass keys as gate records; a revoked key as a delete."""
+    records = []
+    for key in pass_keys.keys(community_id):
+        if only is not None and key.key_id != only:
+            continue
+        if key.revoked_at is not None:
+            records.append(Record(PASS_KEY, str(key.key_id), seq, "delete", None))
+        elif only is not None or seq == 0:
+            public = base64.b64encode(key.public_bytes).decode("ascii")
+            payload = {"key_id": key.key_id, "public_key": public}
+            records.append(Record(PASS_KEY, str(key.key_id), seq, "upsert", payload))
+    return records
+
+
+def _first_records(pass_keys: PassKeyRing, community_id: uuid.UUID) -> list[Record]:
     from menwei.vision.thresholds import default_thresholds
 
     thresholds = default_thresholds()
@@ -129,18 +150,12 @@ def _first_records(secret_key: str) -> list[Record]:
                 "pin_lockout": {"max_failures": 5, "lockout_s": 900},
             },
         ),
-        Record(
-            "qr_key",
-            "0",
-            0,
-            "upsert",
-            {"key_id": 0, "key": base64.b64encode(qr_key(secret_key)).decode("ascii")},
-        ),
+        *[r for r in pass_key_records(pass_keys, community_id, 0) if r.action == "upsert"],
     ]
 
 
 def pull(
-    uow: UnitOfWork, caller: Caller, *, cursor: int, limit: int, secret_key: str
+    uow: UnitOfWork, caller: Caller, *, cursor: int, limit: int, pass_keys: PassKeyRing
 ) -> ChangePage:
     principal = caller.principal
     if principal.kind != "device" or len(principal.community_ids) != 1:
@@ -149,12 +164,17 @@ def pull(
     scope = CommunityScope.of([community_id])
     records: dict[tuple[str, str], Record] = {}
     if cursor == 0:
-        records.update({(r.kind, r.id): r for r in _first_records(secret_key)})
+        pass_keys.current(community_id)  # a community's first gate gets a key to check with
+        records.update({(r.kind, r.id): r for r in _first_records(pass_keys, community_id)})
     now = datetime.now(UTC)
     with uow:
         changes = uow.changes.since(community_id, cursor, limit=limit)
         known = _prefetch(uow, scope, changes, now)
         for change in changes:
+            if change.entity == PASS_KEY:
+                found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
+                records.update({(r.kind, r.id): r for r in found})
+                continue
             for record in _records_for(uow, scope, principal.door_ids, change, known):
                 records[(record.kind, record.id)] = record
     last = changes[-1].seq if changes else cursor

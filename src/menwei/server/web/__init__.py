@@ -16,7 +16,15 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def include_pages(app: FastAPI) -> None:
-    from menwei.server.web import assisted, console, invitations, kiosk_page, portal, public
+    from menwei.server.web import (
+        assisted,
+        console,
+        invitations,
+        kiosk_page,
+        portal,
+        public,
+        recovery,
+    )
     from menwei.server.web.headers import PageHeadersMiddleware
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -24,6 +32,7 @@ def include_pages(app: FastAPI) -> None:
     app.include_router(kiosk_page.router)
     app.include_router(portal.router)
     app.include_router(invitations.router)
+    app.include_router(recovery.router)
     app.include_router(assisted.router)
     app.include_router(console.router)
     from menwei.server.web import supervision_pages

@@ -26,6 +26,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthenticated
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
+from menwei.server.services import account_guard
 from menwei.server.services.accounts import now
 from menwei.store.records import ApiToken, UserAccount
 from menwei.store.uow import UnitOfWork
@@ -75,14 +76,23 @@ def _code_hash(code: str) -> str:
 def issue(
     uow: UnitOfWork, caller: Caller, person_id: uuid.UUID, login: str, display_name: str = ""
 ) -> Issued:
-    """A fresh code for the person's resident account, created here if it does not exist."""
+    """A fresh code for the person's resident account, created here if it does not exist.
+
+    Only a person without an account in use gets one: a code never re-opens an account the
+    person already holds (that is account recovery, which ends every session and is recorded)."""
     code = new_code()
     at = now()
     with uow:
         person = uow.people.get(person_id, caller.scope)
         if person.community_id != caller.community_id:
             raise NotFound()
-        account = uow.accounts.by_login(login.strip())
+        account = account_guard.account_of_person(uow, person.id)
+        if account is not None and (
+            account.login != login.strip() or account_guard.in_use(uow, account)
+        ):
+            raise account_guard.person_has_account()
+        if account is None and uow.accounts.by_login(login.strip()) is not None:
+            raise Conflict(reason=f"login {login}")
         if account is None:
             account = UserAccount(
                 id=uuid.uuid4(),
@@ -164,6 +174,7 @@ def redeem(
         password_hash = _strong(password)
         uow.accounts.revoke_token(match.id, at)
         uow.accounts.save(replace(account, password_hash=password_hash))
+        uow.accounts.record_login(account.id, at)
         uow.commit()
     throttle.succeed(keys[0])
     return account

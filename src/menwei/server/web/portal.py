@@ -118,6 +118,41 @@ def invitation(
     return signin(request, uow, settings, csrf, login, password)
 
 
+Signed = Annotated[Caller, Depends(Permit("me:read"))]
+
+
+@router.get("/account/password")
+def password_form(request: Request, caller: Signed) -> Response:
+    return render(request, "password.html")
+
+
+@router.post("/account/password")
+def password_change(
+    request: Request,
+    caller: Signed,
+    uow: UowDep,
+    csrf: CsrfField,
+    current_password: Annotated[str, Form(max_length=200)],
+    new_password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Change one's own password; every other session and token of the account ends."""
+    check_csrf(request, csrf)
+    try:
+        accounts.change_own_password(
+            uow,
+            caller.principal,
+            current=current_password,
+            new=new_password,
+            keep_session=request.cookies.get(SESSION_COOKIE),
+            keep_token=None,
+        )
+    except ApiError as error:
+        text = error.render(page_locale(request))
+        return render(request, "password.html", status_code=error.status, error=text)
+    forget_principals(request)
+    return render(request, "password.html", done=True)
+
+
 @router.post("/signout")
 def signout(request: Request, uow: UowDep, csrf: CsrfField) -> Response:
     check_csrf(request, csrf)
@@ -250,7 +285,7 @@ def issue_pass(
     issued = credentials.issue_pass(
         uow,
         caller,
-        secret_key=settings.secret_key,
+        pass_keys=credentials.pass_key_ring(settings),
         visitor_name=visitor_name.strip(),
         visitor_phone=visitor_phone,
         door_ids=frozenset(door_ids),

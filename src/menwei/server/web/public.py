@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from menwei.privacy.audit_head import AuditHead
 from menwei.server.deps import ReadUowDep, UowDep
 from menwei.server.errors import NotFound
 from menwei.server.i18n import LOCALES
@@ -72,7 +73,31 @@ def community_page(community_id: uuid.UUID, request: Request, uow: ReadUowDep) -
     locale = page_locale(request)
     data = _public_page_data(uow, community_id, locale)
     data |= _governance_data(uow, community_id, request, locale)
+    data["audit_head"] = _audit_head(request)
+    data["receipt_fingerprint"] = _receipt_fingerprint(request)
     return render(request, "public.html", **data)
+
+
+def _receipt_fingerprint(request: Request) -> str | None:
+    """The fingerprint of the key deletion receipts are signed with, printed for residents."""
+    from menwei.privacy.errors import PrivacyError
+    from menwei.privacy.receipts import key_fingerprint
+
+    try:
+        return key_fingerprint(privacy.privacy_kit(request).keys.public_key)
+    except PrivacyError:
+        return None
+
+
+def _audit_head(request: Request) -> AuditHead | None:
+    """The signed head, witnessed here outside the database; none if unreadable."""
+    from menwei.privacy.errors import PrivacyError
+    from menwei.store.privacy_audit_head import stored_head
+
+    try:
+        return stored_head(privacy.privacy_kit(request).head_file)
+    except PrivacyError:
+        return None
 
 
 @router.get("/c/{community_id}/poster/{door_id}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -93,6 +93,17 @@ class AccountRepository:
             require(self._session, PersonRow, account.person_id, "person")
         for community_id in sorted(account.staff_of | account.committee_of | account.supervises):
             require(self._session, CommunityRow, community_id, "community")
+        if account.person_id is not None:
+            other = self._session.scalar(
+                select(UserAccountRow.id).where(
+                    UserAccountRow.person_id == account.person_id, UserAccountRow.id != account.id
+                )
+            )
+            if other is not None:
+                raise Conflict(
+                    "此人已有居民账号，每人只能有一个账号。",
+                    "This person already has an account; each person has one.",
+                )
         row = self._session.get(UserAccountRow, account.id)
         values = {
             "login": account.login,
@@ -140,6 +151,39 @@ class AccountRepository:
         row = self._session.scalar(select(UserAccountRow).where(UserAccountRow.login == login))
         return None if row is None else self._account(row)
 
+    def by_person(self, person_id: uuid.UUID) -> UserAccount | None:
+        """The person's account; the schema holds at most one."""
+        row = self._session.scalar(
+            select(UserAccountRow).where(UserAccountRow.person_id == person_id)
+        )
+        return None if row is None else self._account(row)
+
+    def end_everything(
+        self,
+        account_id: uuid.UUID,
+        at: datetime,
+        *,
+        keep_session: str | None = None,
+        keep_token: str | None = None,
+    ) -> None:
+        """End every session and revoke every token of the account, but for the one session or
+        token (by digest) the owner is using right now."""
+        self._session.execute(
+            delete(LoginSessionRow).where(
+                LoginSessionRow.account_id == account_id,
+                LoginSessionRow.token_sha256 != (keep_session or ""),
+            )
+        )
+        self._session.execute(
+            update(ApiTokenRow)
+            .where(
+                ApiTokenRow.account_id == account_id,
+                ApiTokenRow.revoked_at.is_(None),
+                ApiTokenRow.token_sha256 != (keep_token or ""),
+            )
+            .values(revoked_at=at)
+        )
+
     def list(self, *, processor_id: uuid.UUID | None = None) -> builtins.list[UserAccount]:
         query = select(UserAccountRow)
         if processor_id is not None:
@@ -147,8 +191,16 @@ class AccountRepository:
         rows = self._session.scalars(query.order_by(UserAccountRow.login)).all()
         return [self._account(row) for row in rows]
 
-    def set_password_hash(self, account_id: uuid.UUID, password_hash: str) -> None:
-        """After a reset: the new hash, and every session and token of the account ended."""
+    def set_password_hash(
+        self,
+        account_id: uuid.UUID,
+        password_hash: str,
+        *,
+        keep_session: str | None = None,
+        keep_token: str | None = None,
+    ) -> None:
+        """A new hash, and every session and token of the account ended: whoever knew the old
+        password is out. Only the owner's current session or token (by digest) may stay."""
         result = self._session.execute(
             update(UserAccountRow)
             .where(UserAccountRow.id == account_id)
@@ -157,8 +209,8 @@ class AccountRepository:
         ).first()
         if result is None:
             raise NotFound("account", account_id)
-        self._session.execute(
-            delete(LoginSessionRow).where(LoginSessionRow.account_id == account_id)
+        self.end_everything(
+            account_id, datetime.now(UTC), keep_session=keep_session, keep_token=keep_token
         )
 
     def record_login(self, account_id: uuid.UUID, at: datetime) -> None:

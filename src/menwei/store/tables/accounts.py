@@ -33,7 +33,7 @@ class UserAccountRow(Base):
         ForeignKey("processors.id", ondelete="CASCADE"), nullable=True, index=True
     )
     person_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True, unique=True
     )
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,63 @@
+"""A deletion receipt is checked against the processor's key fingerprint, which the resident
+reads off the community's public page or the paper receipt, not out of the same file."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from typer.testing import CliRunner
+
+from menwei.cli import app
+from menwei.privacy.keys import ProcessorKeys
+from menwei.privacy.receipts import issue_receipt, key_fingerprint
+
+AT = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+
+
+def _receipt(keys: ProcessorKeys) -> dict:  # type: ignore[type-arg]
+    return issue_receipt(
+        signing_key=keys.signing_key,
+        processor="阳光物业",
+        community_id="c1",
+        person_id="p1",
+        template_versions=[1],
+        devices_told=["gate-1"],
+        reason="withdrawal",
+        deleted_at=AT,
+        issued_at=AT,
+    )
+
+
+def test_a_receipt_is_checked_against_the_published_fingerprint(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    processor = ProcessorKeys.generate()
+    published = key_fingerprint(processor.public_key)
+    genuine, forged = tmp_path / "genuine.json", tmp_path / "forged.json"
+    genuine.write_text(json.dumps(_receipt(processor)), encoding="utf-8")
+    # someone else signs a receipt with their own key and puts that key inside: intact, but
+    # not from the processor
+    forged.write_text(json.dumps(_receipt(ProcessorKeys.generate())), encoding="utf-8")
+    ok = runner.invoke(app, ["receipt", "verify", str(genuine), "--fingerprint", published])
+    assert ok.exit_code == 0, ok.output
+    assert published in ok.output
+    bad = runner.invoke(app, ["receipt", "verify", str(forged), "--fingerprint", published])
+    assert bad.exit_code == 1
+    assert "not by the key with this fingerprint" in bad.output
+    typed = published.replace(":", " ").upper()[:24]  # as read aloud or typed from paper
+    assert (
+        runner.invoke(app, ["receipt", "verify", str(genuine), "--fingerprint", typed]).exit_code
+        == 0
+    )
+
+
+def test_a_corrupted_receipt_is_a_plain_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    receipt = _receipt(ProcessorKeys.generate())
+    receipt["public_key"] = "-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----\n"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(receipt), encoding="utf-8")
+    result = runner.invoke(app, ["receipt", "verify", str(path), "--fingerprint", "abcd" * 4])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
