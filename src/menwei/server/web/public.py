@@ -12,7 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from menwei.server.deps import UowDep
 from menwei.server.errors import NotFound
 from menwei.server.i18n import LOCALES
-from menwei.server.services import privacy
+from menwei.server.services import privacy, transparency
+from menwei.server.services.governance import clock as governance_clock
 from menwei.server.web.templating import LANG_COOKIE, page_locale, render
 from menwei.store.scope import CommunityScope
 
@@ -72,6 +73,7 @@ def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Re
     locale = page_locale(request)
     data = _public_page_data(uow, community_id, locale)
     data |= _governance_data(uow, community_id, request, locale)
+    data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
     return render(request, "public.html", **data)
 
 
@@ -85,6 +87,8 @@ def door_poster(
     with uow:
         door = uow.places.door(door_id, CommunityScope.of([community_id]))
     data = _public_page_data(uow, community_id, page_locale(request))
+    data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
+    data["ways"] = transparency.door_ways(door)
     url = str(request.url_for("community_page", community_id=community_id))
     qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
     return render(request, "poster.html", door=door, public_url=url, qr_svg=qr, **data)
