@@ -6,12 +6,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.web.conftest import Site
 
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.server.services import transparency
 from menwei.store.governance_tables import ProposalRow
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.tables.accounts import UserAccountRow
 from menwei.store.tables.events import EventRow
 from menwei.store.uow import UnitOfWork
 
@@ -107,6 +109,16 @@ def test_the_answers_come_from_the_records(site: Site) -> None:
         "others": ["card", "qr"],
     }
     assert t["supervision"]["hotline"] == "12345"
+    assert t["supervision"]["bodies"] == []  # the demo supervisor has only a login name
+    uow = _uow(site)
+    with uow:
+        account = uow.session.scalars(
+            select(UserAccountRow).where(UserAccountRow.login == "jianguan")
+        ).one()
+        account.display_name = "文三街道办事处"
+        uow.commit()
+    named = transparency.answers(_uow(site), site.world.community_id, at=now)
+    assert named["supervision"]["bodies"] == ["文三街道办事处"]
     assert t["filing"]["threshold"] == 100_000
 
 

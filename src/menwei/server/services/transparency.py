@@ -245,8 +245,8 @@ def _incidents(uow: UnitOfWork, community_id: uuid.UUID, tz: str) -> list[dict[s
 
 def _supervisors(uow: UnitOfWork, community_id: uuid.UUID) -> list[str]:
     """The names of the supervising bodies whose accounts oversee this community."""
-    names = uow.session.scalars(
-        select(UserAccountRow.display_name)
+    rows = uow.session.execute(
+        select(UserAccountRow.display_name, UserAccountRow.login)
         .join(AccountCommunityRow, AccountCommunityRow.account_id == UserAccountRow.id)
         .where(
             AccountCommunityRow.community_id == community_id,
@@ -255,4 +255,5 @@ def _supervisors(uow: UnitOfWork, community_id: uuid.UUID) -> list[str]:
         )
         .distinct()
     )
-    return sorted(n for n in names if n)
+    # An account never given an organisation's name shows only its login: not a body to name.
+    return sorted({name for name, login in rows if name and name != login})
