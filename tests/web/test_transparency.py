@@ -160,3 +160,15 @@ def test_the_gate_poster_says_face_recognition_is_off_while_it_is_off(
     poster = client.get(f"/c/{site.world.community_id}/poster/{gate}")
     assert "本门暂未启用人脸识别" in poster.text
     assert "密码" in poster.text.split('class="big ways">')[1].split("</p>")[0]
+
+
+def test_the_api_gives_the_same_answers_without_sign_in(client: TestClient, site: Site) -> None:
+    _record(site, datetime.now(UTC))
+    url = f"/api/v1/communities/{site.world.community_id}/transparency/answers"
+    answers = client.get(url)
+    assert answers.status_code == 200
+    body = answers.json()
+    assert body["tailgating"]["alerts"] == 1
+    assert body["consent"]["running_votes"][0]["title"] == "是否启用人脸识别"
+    assert body["necessity"]["assessor"] == "评估小组甲"
+    assert client.get(f"/api/v1/communities/{uuid.uuid4()}/transparency/answers").status_code == 404

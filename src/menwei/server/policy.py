@@ -107,6 +107,7 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/communities/{community_id}/notice",
         "/api/v1/communities/{community_id}/notice/history",
         "/api/v1/communities/{community_id}/transparency",
+        "/api/v1/communities/{community_id}/transparency/answers",
         "/api/v1/communities/{community_id}/votes/public",
         "/api/v1/communities/{community_id}/questions/public",
         "/api/v1/communities/{community_id}/public-notices/public",
