@@ -89,6 +89,19 @@ def _doors_without_alternative(uow: UnitOfWork, caller: Caller) -> list[str]:
     ]
 
 
+def _saved_assessment(uow: UnitOfWork, caller: Caller) -> dict[str, str] | None:
+    """The answers of the latest assessment, so the office can read back what it recorded."""
+    from menwei.privacy.compliance import ASSESSMENT_FIELDS
+    from menwei.store.privacy_repository import PrivacyStore
+
+    assert caller.community_id is not None
+    with uow:
+        found = PrivacyStore(uow.session).compliance.latest_assessment(caller.community_id)
+    if found is None:
+        return None
+    return {field: str(getattr(found, field)) for field in ASSESSMENT_FIELDS}
+
+
 def _local(stamp: str | None, zone: ZoneInfo) -> str:
     if not stamp:
         return ""
@@ -134,6 +147,7 @@ def _page(
         notice_ready=_local(notice.get("ready_at"), zone) if notice else "",
         filing=filing,
         questions=compliance.form(locale),
+        saved_assessment=_saved_assessment(uow, caller),
         answers=answers or {},
         done=done if done in DONE else "",
         problem=problem,
