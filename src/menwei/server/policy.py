@@ -117,6 +117,7 @@ PUBLIC_PATHS = frozenset(
         "/lang/{locale}",
         "/c/{community_id}",
         "/c/{community_id}/poster/{door_id}",
+        "/receipts/{receipt_id}",
     }
 )
 
