@@ -42,6 +42,7 @@ def seed(site: Site, rows: list[dict]) -> None:  # type: ignore[type-arg]
             reason_code=row.get("reason", "granted"),
             person_id=row.get("person"),
             liveness=row.get("liveness"),
+            flag=row.get("flag"),
         )
         for row in rows
     ]
@@ -312,3 +313,18 @@ def test_the_export_names_the_person_and_reads_in_english_when_asked(
     (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
     assert row["Person"] == person.name and row["Outcome"] == "let through"
     assert str(person.id) not in exported.text
+
+
+def test_staff_list_only_the_tailgating_alerts(client: TestClient, site: Site) -> None:
+    seed(
+        site,
+        [
+            {"at": local(DAY, "09:00"), "kind": "card"},
+            {"at": local(DAY, "09:01"), "kind": "card", "outcome": "deny", "flag": "tailgating"},
+        ],
+    )
+    sign_in(client, "staff")
+    page = client.get(_page(site), params={"outcome": "tailgating", "from": DAY, "to": DAY})
+    assert page.status_code == 200
+    assert page.text.count('<tr class="outcome-') == 1
+    assert "尾随告警：通过人数多于放行人数" in page.text

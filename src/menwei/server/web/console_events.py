@@ -40,7 +40,7 @@ Text = Annotated[str, Query(max_length=200)]
 
 PAGE_SIZE = 50
 FILTER_NAMES = ("from", "to", "door", "outcome", "kind", "person")
-OUTCOMES = ("allow", "deny")
+OUTCOMES = ("allow", "deny", "tailgating")  # tailgating: the alerts, whatever the outcome
 KINDS = ("card", "pin", "qr", "face")
 
 
@@ -107,7 +107,8 @@ def read_filters(
             community_id=caller.community_id,
             door_id=door_id,
             person_id=person.id if person else None,
-            outcome=typed["outcome"] or None,
+            outcome=typed["outcome"] if typed["outcome"] in ("allow", "deny") else None,
+            flag="tailgating" if typed["outcome"] == "tailgating" else None,
             credential_kind=typed["kind"] or None,
             since=since,
             until=until,
@@ -258,6 +259,7 @@ def _passages(
                 "outcome": e.outcome,
                 "reason": _reason(e.reason_code, locale),
                 "liveness": e.liveness,
+                "tailgating": e.flag == "tailgating",
             }
             for e in found.events
         ]
