@@ -73,3 +73,21 @@ def test_a_resident_cannot_use_the_office_withdrawal_page(client: TestClient, si
     people = site.people()
     url = f"/office/c/{site.world.community_id}/people/{people[0].id}/withdraw"
     assert client.get(url).status_code in (403, 404)
+
+
+def test_a_person_who_declined_is_marked_do_not_ask_and_not_offered_consent_again(
+    client: TestClient, site: Site
+) -> None:
+    site.publish_notice()
+    sign_in(client, "staff")
+    person = next(p for p in site.people() if p.name)
+    base = f"/office/c/{site.world.community_id}/people/{person.id}"
+    before = client.get(base).text
+    assert f'href="{base}/consent"' in before and "不再询问" not in before
+    question = client.get(f"{base}/consent")
+    client.post(
+        f"{base}/consent", data={"csrf_token": csrf_of(question.text), "answer": "disagree"}
+    )
+    after = client.get(base).text
+    assert "已拒绝：不再询问" in after
+    assert f'href="{base}/consent"' not in after
