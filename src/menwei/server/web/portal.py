@@ -189,7 +189,15 @@ def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
     kit = privacy.privacy_kit(request)
     held = privacy.my_data(uow, caller)
     audit = privacy.my_audit(uow, kit, caller)
-    return render(request, "my_data.html", held=held, audit=audit)
+    from zoneinfo import ZoneInfo
+
+    from menwei.server.services import audit_readable
+
+    with uow:
+        person = uow.people.get(privacy.own_person_id(caller), caller.scope)
+        zone = ZoneInfo(uow.places.community(person.community_id, caller.scope).timezone)
+    lines = audit_readable.readable(uow, audit, str(person.id), zone)
+    return render(request, "my_data.html", held=held, audit=audit, lines=lines)
 
 
 @router.post("/my/erase")
