@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.web.conftest import Site
+from tests.web.forms import sign_in
 
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.server.services import transparency
@@ -137,7 +138,14 @@ def test_the_public_page_answers_the_nine_questions_in_chinese(
     assert "评估小组甲" in text and "模板加密，每人一把密钥" in text
     assert "近 30 天尾随告警：1 次" in text
     assert "12345" in text and "杭州安居物业服务有限公司" in text and "陈国平" in text
-    assert 'href="/my/data"' in text and 'href="/signin"' in text
+    mine = f"/c/{site.world.community_id}/mine/data"
+    assert f'href="{mine}"' in text and 'href="/signin"' in text
+    assert client.get(mine, follow_redirects=False).headers["location"] == "/signin"
+    sign_in(client, "resident")
+    assert client.get(mine, follow_redirects=False).headers["location"] == "/my/data"
+    client.cookies.clear()
+    sign_in(client, "staff")
+    assert client.get(mine, follow_redirects=False).headers["location"] == "/office"
 
 
 def test_the_garage_poster_promises_only_what_the_garage_takes(

@@ -118,6 +118,7 @@ PUBLIC_PATHS = frozenset(
         "/c/{community_id}",
         "/c/{community_id}/poster/{door_id}",
         "/receipts/{receipt_id}",
+        "/c/{community_id}/mine/{where}",
     }
 )
 

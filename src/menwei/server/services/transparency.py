@@ -36,8 +36,9 @@ from menwei.store.uow import UnitOfWork
 
 #: The national citizens' service hotline: it takes complaints about any local body.
 CITIZEN_HOTLINE = "12345"
-#: The body that files face processors and takes complaints under PIPL Art 60 and 65.
-FILING_AUTHORITY = "省级网信部门"
+#: The body that files face processors and takes complaints under PIPL Art 60 and 65
+#: (省级网信部门); a code, worded by the page in the reader's language.
+FILING_AUTHORITY = "provincial_cyberspace_office"
 #: How far back the tailgating count looks ("last month").
 ALERT_WINDOW = timedelta(days=30)
 #: The order non-face ways are listed on the page and the poster.

@@ -77,6 +77,31 @@ def community_page(community_id: uuid.UUID, request: Request, uow: UowDep) -> Re
     return render(request, "public.html", **data)
 
 
+#: The resident pages the public page points to, by the short name its links use.
+RESIDENT_PAGES = {"data": "/my/data", "questions": "/my/questions"}
+
+
+@router.get("/c/{community_id}/mine/{where}")
+async def for_residents(community_id: uuid.UUID, where: str, request: Request) -> Response:
+    """A link on the public page to a resident's own page: there once signed in as a resident,
+    to sign-in first otherwise, and to their own start page for anyone else (never a 403)."""
+    from menwei.server.deps import authenticate
+    from menwei.server.errors import ApiError
+    from menwei.server.policy import Role
+    from menwei.server.web.console import landing_path
+
+    target = RESIDENT_PAGES.get(where)
+    if target is None:
+        raise NotFound()
+    try:
+        principal = await authenticate(request)
+    except ApiError:
+        return RedirectResponse("/signin", status_code=303)
+    if principal.role is not Role.RESIDENT:
+        target = landing_path(principal.role)
+    return RedirectResponse(target, status_code=303)
+
+
 @router.get("/c/{community_id}/poster/{door_id}")
 def door_poster(
     community_id: uuid.UUID, door_id: uuid.UUID, request: Request, uow: UowDep
