@@ -71,7 +71,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "me:privacy": frozenset({Role.RESIDENT}),
     "requests:read": _OFFICE,
     "requests:resolve": _OFFICE,
-    "compliance:read": _OFFICE,
+    "compliance:read": _READERS,  # the owners' committee reads where the community stands
     "compliance:write": _OFFICE,
     "invitations:issue": _OFFICE,
     # governance: the supervisor reads aggregates only (``supervision:read``), never these records

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.policy import holds
 from menwei.server.services import compliance, privacy
 from menwei.server.services import doors as door_service
 from menwei.server.web.console import community_zone, navigation, render_console
@@ -148,6 +149,7 @@ def _page(
         filing=filing,
         questions=compliance.form(locale),
         saved_assessment=_saved_assessment(uow, caller),
+        may_write=holds(caller.principal, "compliance:write"),
         answers=answers or {},
         done=done if done in DONE else "",
         problem=problem,
