@@ -467,7 +467,8 @@ def test_the_sync_state_counts_templates_sent_to_a_device(client: TestClient, si
         uow.commit()
     sign_in(client, "staff")
     page = client.get(_base(site, "devices"))
-    assert "已下发人脸特征：1 个" in page.text and "2026-05-01 08:30" in page.text
+    # 08:30 UTC is 16:30 in the community's own time (Beijing)
+    assert "已下发人脸特征：1 个" in page.text and "2026-05-01 16:30" in page.text
 
 
 # --- who may open these pages -----------------------------------------------------------------

@@ -25,6 +25,7 @@ from menwei.server.deps import (
 )
 from menwei.server.errors import ApiError
 from menwei.server.services import accounts, privacy
+from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
 from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
@@ -268,10 +269,13 @@ def issue_pass(
     )
     qr = segno.make(issued.token, error="m").svg_inline(scale=5, omitsize=True)
     until = issued.qr_pass.validity.valid_until
+    with uow:
+        host = uow.people.get(privacy.own_person_id(caller), caller.scope)
+        zone = uow.places.community(host.community_id, caller.scope).timezone
     return render(
         request,
         "pass_issued.html",
         visitor=issued.visitor.name,
         qr_svg=qr,
-        valid_until=until.strftime("%Y-%m-%d %H:%M") if until else "",
+        valid_until=local(until, zone),
     )
