@@ -227,6 +227,41 @@ def test_the_filing_materials_print_as_a_document_in_either_language():
         generated_at=NOW,
     )
     zh, en = render_filing_materials(doc), render_filing_materials(doc, "en")
-    assert "# 人脸识别技术应用备案材料" in zh and "- name: 阳光花园" in zh
-    assert "## Safeguards" in en and "- 逐人密钥加密" in en
+    assert "# 人脸识别技术应用备案材料" in zh and "- 名称: 阳光花园" in zh
+    assert "## Safeguards" in en and "- 逐人密钥加密" in en and "- Name: 阳光花园" in en
     assert "## Impact assessment\n\n—" in en
+
+
+def test_the_chinese_filing_materials_carry_no_english_keys_ids_or_timestamps() -> None:
+    import re
+    import uuid
+
+    from menwei.privacy.compliance import ImpactAssessment, render_filing_materials
+
+    community = uuid.uuid4()
+    assessment = ImpactAssessment(
+        id=uuid.uuid4(),
+        community_id=community,
+        assessed_at=NOW,
+        assessor="评估小组",
+        purpose_and_method="通行核验",
+        impact_and_risks="泄露风险",
+        safeguards="加密",
+        alternatives_offered="门禁卡",
+        conclusion="可以启用",
+    )
+    doc = filing_materials(
+        processor={"name": "阳光物业", "contact": "0571-1", "responsible_person": "陈"},
+        communities=[{"name": "阳光花园", "id": str(community)}],
+        people=12,
+        purpose="通行核验",
+        method="本地比对",
+        safeguards=["逐人密钥加密"],
+        notice_text="处理规则全文",
+        assessment=assessment,
+        generated_at=NOW,
+    )
+    zh = render_filing_materials(doc)
+    assert str(community) not in zh and str(assessment.id) not in zh
+    assert "评估人: 评估小组" in zh and "未达到备案门槛" in zh
+    assert not re.search(r"[A-Za-z_]{3,}", zh), re.findall(r"[A-Za-z_]{3,}", zh)

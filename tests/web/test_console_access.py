@@ -121,14 +121,20 @@ def test_revoking_a_credential_marks_it_revoked(client: TestClient, site: Site) 
     person = _resident(site)
     _post(client, base, f"{base}/cards", {"person": str(person.id), "card_uid": "CAFE0001"})
     card = next(c for c in _credentials_of(site, person.id) if getattr(c, "uid", "") == "CAFE0001")
-    answer = _post(client, base, f"{base}/{card.id}/revoke", {})
+    confirm = client.get(f"{base}/{card.id}/revoke")
+    assert confirm.status_code == 200 and "CAFE0001" in confirm.text and person.name in confirm.text
+    unconfirmed = _post(client, base, f"{base}/{card.id}/revoke", {})
+    assert unconfirmed.status_code == 422  # the confirmation page again; nothing revoked
+    assert client.get(f"{base}?person={person.id}&status=active").text.count("CAFE0001") >= 1
+    answer = _post(client, base, f"{base}/{card.id}/revoke", {"confirmed": "yes"})
     assert answer.status_code == 303
     revoked = client.get(f"{base}?person={person.id}&status=revoked")
     assert "CAFE0001" in revoked.text and "已注销" in revoked.text
     assert client.get(f"{base}?person={person.id}&status=active").text.count("CAFE0001") == 0
-    missing = _post(client, base, f"{base}/{OTHER}/revoke", {})
+    missing = _post(client, base, f"{base}/{OTHER}/revoke", {"confirmed": "yes"})
     assert missing.status_code == 404
-    bad = _post(client, base, f"{base}/nonsense/revoke", {})
+    assert client.get(f"{base}/{OTHER}/revoke").status_code == 404
+    bad = _post(client, base, f"{base}/nonsense/revoke", {"confirmed": "yes"})
     assert bad.status_code == 404
 
 
@@ -467,7 +473,8 @@ def test_the_sync_state_counts_templates_sent_to_a_device(client: TestClient, si
         uow.commit()
     sign_in(client, "staff")
     page = client.get(_base(site, "devices"))
-    assert "已下发人脸特征：1 个" in page.text and "2026-05-01 08:30" in page.text
+    # 08:30 UTC is 16:30 in the community's own time (Beijing)
+    assert "已下发人脸特征：1 个" in page.text and "2026-05-01 16:30" in page.text
 
 
 # --- who may open these pages -----------------------------------------------------------------

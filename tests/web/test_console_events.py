@@ -42,6 +42,7 @@ def seed(site: Site, rows: list[dict]) -> None:  # type: ignore[type-arg]
             reason_code=row.get("reason", "granted"),
             person_id=row.get("person"),
             liveness=row.get("liveness"),
+            flag=row.get("flag"),
         )
         for row in rows
     ]
@@ -164,10 +165,13 @@ def test_csv_has_the_filtered_rows_and_defuses_formulas(client: TestClient, site
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert exported.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert len(rows) == 1
-    assert rows[0]["credential_kind"] == "card" and rows[0]["outcome"] == "deny"
-    assert rows[0]["reason_code"].startswith("'=")
+    assert rows[0]["通行方式"] == "门禁卡" and rows[0]["结果"] == "拒绝"
+    assert rows[0]["原因"].startswith("'=")
+    assert rows[0]["时间"] == "2026-03-10 10:00:00"  # the community's time, not UTC
+    assert rows[0]["门"] == "南大门"  # a door name, not an id
 
 
 def _table(html: str, caption: str) -> list[list[str]]:
@@ -296,3 +300,31 @@ def test_the_page_and_its_charts_read_in_english(
     assert page.status_code == 200
     assert "Passages per hour on 2026-03-10" in page.text
     assert "Wrong PIN. Please try again." in page.text and "Access card" in page.text
+
+
+def test_the_export_names_the_person_and_reads_in_english_when_asked(
+    client: TestClient, site: Site
+) -> None:
+    person = next(p for p in site.people() if p.name)
+    seed(site, [{"at": local(DAY, "08:30"), "kind": "card", "person": person.id}])
+    sign_in(client, "staff")
+    client.cookies.set("menwei_lang", "en")
+    exported = client.get(_page(site) + ".csv")
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
+    assert row["Person"] == person.name and row["Outcome"] == "let through"
+    assert str(person.id) not in exported.text
+
+
+def test_staff_list_only_the_tailgating_alerts(client: TestClient, site: Site) -> None:
+    seed(
+        site,
+        [
+            {"at": local(DAY, "09:00"), "kind": "card"},
+            {"at": local(DAY, "09:01"), "kind": "card", "outcome": "deny", "flag": "tailgating"},
+        ],
+    )
+    sign_in(client, "staff")
+    page = client.get(_page(site), params={"outcome": "tailgating", "from": DAY, "to": DAY})
+    assert page.status_code == 200
+    assert page.text.count('<tr class="outcome-') == 1
+    assert "尾随告警：通过人数多于放行人数" in page.text

@@ -214,6 +214,19 @@ def test_a_resident_issues_a_one_time_qr_pass_for_a_guest(client: TestClient) ->
     )
     assert issued.status_code == 200, issued.text
     assert "张阿姨 的通行证" in issued.text and "<svg" in issued.text
+    # the expiry is written in the community's time (Beijing), not UTC
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    until = datetime.now(UTC) + timedelta(hours=24)
+    beijing = {
+        (until + timedelta(minutes=m))
+        .astimezone(ZoneInfo("Asia/Shanghai"))
+        .strftime("%Y-%m-%d %H:%M")
+        for m in (-1, 0)
+    }
+    assert any(f"有效期至 {t}" in issued.text for t in beijing), issued.text
+    assert "UTC" not in issued.text
 
 
 def test_staff_cannot_issue_a_guest_pass_from_the_resident_portal(client: TestClient) -> None:

@@ -357,22 +357,66 @@ _FILING_LABELS = {
 }
 
 
+#: The labels of the values inside the filing materials' sections; ids are left out.
+_FILING_KEYS: dict[str, tuple[str, str]] = {
+    "name": ("名称", "Name"),
+    "contact": ("联系方式", "Contact"),
+    "responsible_person": ("个人信息保护负责人", "Responsible person"),
+    "responsible_contact": ("负责人联系方式", "Responsible person's contact"),
+    "kind": ("类型", "Kind"),
+    "address": ("地址", "Address"),
+    "assessed_at": ("评估日期", "Assessed on"),
+    "assessor": ("评估人", "Assessor"),
+    "keep_until": ("保存至", "Kept until"),
+    **ASSESSMENT_FIELDS,
+}
+_FILING_HIDDEN = frozenset({"id", "community_id"})
+_FILING_LEVELS = {
+    FilingLevel.BELOW.value: ("未达到备案门槛", "below the filing threshold"),
+    FilingLevel.WARNING.value: ("接近备案门槛", "nearing the filing threshold"),
+    FilingLevel.MUST_FILE.value: ("须备案", "must file"),
+}
+
+
+def _filing_value(value: Any) -> str:
+    """A value as the document prints it: a stored time as its day, anything else as text."""
+    text = str(value)
+    try:
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d")
+    except ValueError:
+        return text
+
+
 def render_filing_materials(materials: dict[str, Any], locale: str = "zh-CN") -> str:
-    """The filing materials as a plain Markdown document, to print or attach."""
+    """The filing materials as a plain Markdown document, to print or attach, entirely in the
+    reader's language: labelled values, days rather than timestamps, no internal ids."""
     en = locale.lower().startswith("en")
+
+    def label(key: str) -> str:
+        zh, en_label = _FILING_KEYS.get(key, (key, key))
+        return en_label if en else zh
+
+    def pairs(item: dict[str, Any]) -> list[str]:
+        return [
+            f"{label(k)}: {_filing_value(v)}" for k, v in item.items() if k not in _FILING_HIDDEN
+        ]
+
     title = "Filing materials: face recognition" if en else "人脸识别技术应用备案材料"
-    lines = [f"# {title}", "", f"{materials.get('generated_at', '')}", ""]
+    generated = _filing_value(materials.get("generated_at", ""))
+    made = f"Prepared on {generated}" if en else f"生成日期：{generated}"
+    lines = [f"# {title}", "", made, ""]
+    level = _FILING_LEVELS.get(str(materials.get("filing_status", "")))
     for key, (zh, en_label) in _FILING_LABELS.items():
         lines += [f"## {en_label if en else zh}", ""]
         value = materials.get(key)
         if isinstance(value, dict):
-            lines += [f"- {k}: {v}" for k, v in value.items()]
+            lines += [f"- {line}" for line in pairs(value)]
         elif isinstance(value, list):
             for item in value:
-                if isinstance(item, dict):
-                    item = ", ".join(f"{k}: {v}" for k, v in item.items())
-                lines.append(f"- {item}")
+                lines.append(f"- {'，'.join(pairs(item)) if isinstance(item, dict) else item}")
         else:
             lines.append("—" if value is None else str(value))
+        if key == "people_with_face_data" and level is not None:
+            lines.append(level[1] if en else level[0])
         lines.append("")
     return "\n".join(lines)

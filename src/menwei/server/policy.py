@@ -71,7 +71,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "me:privacy": frozenset({Role.RESIDENT}),
     "requests:read": _OFFICE,
     "requests:resolve": _OFFICE,
-    "compliance:read": _OFFICE,
+    "compliance:read": _READERS,  # the owners' committee reads where the community stands
     "compliance:write": _OFFICE,
     "invitations:issue": _OFFICE,
     # governance: the supervisor reads aggregates only (``supervision:read``), never these records
@@ -108,6 +108,7 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/communities/{community_id}/notice",
         "/api/v1/communities/{community_id}/notice/history",
         "/api/v1/communities/{community_id}/transparency",
+        "/api/v1/communities/{community_id}/transparency/answers",
         "/api/v1/communities/{community_id}/votes/public",
         "/api/v1/communities/{community_id}/questions/public",
         "/api/v1/communities/{community_id}/public-notices/public",
@@ -120,6 +121,8 @@ PUBLIC_PATHS = frozenset(
         # the door tablet's page shell: it holds nothing until a registration code signs it in,
         # and every frame it sends is checked against that device's token
         "/kiosk",
+        "/receipts/{receipt_id}",
+        "/c/{community_id}/mine/{where}",
     }
 )
 

@@ -116,6 +116,8 @@ class EventFilter:
     liveness: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    #: something staff should look at, e.g. ``"tailgating"``
+    flag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

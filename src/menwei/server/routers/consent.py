@@ -80,6 +80,15 @@ def transparency(community_id: uuid.UUID, uow: UowDep) -> dict[str, Any]:
     return privacy.public_summary(uow, community_id)
 
 
+@router.get("/communities/{community_id}/transparency/answers")
+def transparency_answers(community_id: uuid.UUID, request: Request, uow: UowDep) -> dict[str, Any]:
+    """The nine residents' questions answered from the records, as the public page and the
+    door posters show them. Public."""
+    from menwei.server.services import governance, transparency
+
+    return transparency.answers(uow, community_id, at=governance.clock(request)())
+
+
 @router.get("/communities/{community_id}/notice/history")
 def notice_history(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """Every published version, newest first. Public."""

@@ -114,6 +114,12 @@ def set_pin(
     return credential
 
 
+def get(uow: UnitOfWork, caller: Caller, credential_id: uuid.UUID) -> object:
+    """One credential in the caller's scope (``NotFound`` otherwise), e.g. to confirm a revoke."""
+    with uow:
+        return uow.credentials.get(credential_id, caller.scope)
+
+
 def revoke(uow: UnitOfWork, caller: Caller, credential_id: uuid.UUID) -> object:
     with uow:
         uow.credentials.revoke(credential_id, now(), caller.scope)

@@ -261,6 +261,16 @@ def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
+def do_not_ask(uow: UnitOfWork, person_id: uuid.UUID) -> datetime | None:
+    """When the person declined the notice in force, so that staff do not ask again (不再询问);
+    ``None`` when they have not declined, or the terms changed since."""
+    with uow:
+        refusal = PrivacyStore(uow.session).consents.latest_refusal(person_id)
+    if refusal is None or ops.may_prompt_for_consent(uow, person_id=person_id):
+        return None
+    return refusal.refused_at
+
+
 def staff_view(
     uow: UnitOfWork, kit: PrivacyKit, caller: Caller, person_id: uuid.UUID
 ) -> dict[str, Any]:

@@ -57,6 +57,12 @@ def include_pages(app: FastAPI) -> None:
     from menwei.server.web import console_compliance
 
     app.include_router(console_compliance.router)
+    from menwei.server.web import console_notice
+
+    app.include_router(console_notice.router)
+    from menwei.server.web import console_withdrawal
+
+    app.include_router(console_withdrawal.router)
     from menwei.server.web import console_access
 
     app.include_router(console_access.router)

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import privacy
+from menwei.server.services.transparency import local
 from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
@@ -24,6 +25,14 @@ router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
 ConsentHelp = Annotated[Caller, Depends(InCommunity("consent:write"))]
 Inviting = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 EnrolHelp = Annotated[Caller, Depends(InCommunity("face:enrol"))]
+
+
+def _zone(uow: UowDep, community_id: uuid.UUID) -> str:
+    """The community's time zone, in which the invitation's expiry is written."""
+    from menwei.store.scope import CommunityScope
+
+    with uow:
+        return uow.places.community(community_id, CommunityScope.of([community_id])).timezone
 
 
 def _base(community_id: uuid.UUID, person_id: uuid.UUID) -> str:
@@ -121,6 +130,6 @@ def invitation_issue(
         "office_invitation.html",
         person=acting.person,
         issued=issued,
-        valid_until=issued.expires_at.strftime("%Y-%m-%d %H:%M"),
+        valid_until=local(issued.expires_at, _zone(uow, acting.person.community_id)),
         action=_base(acting.person.community_id, person_id) + "/invitation",
     )

@@ -46,6 +46,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("/devices", "Devices", "devices:read"),
     Section("/events", "Passages", "events:read"),
     Section("/requests", "Rights requests", "requests:read"),
+    Section("/notice", "Processing notice", "notices:write"),
     Section("/compliance", "Compliance", "compliance:read"),
     Section("/votes", "Owners' votes", "votes:read"),
     Section("/public-notices", "Public notices", "public_notices:read"),

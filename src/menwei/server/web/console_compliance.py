@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.policy import holds
 from menwei.server.services import compliance, privacy
 from menwei.server.services import doors as door_service
 from menwei.server.web.console import community_zone, navigation, render_console
@@ -89,6 +90,19 @@ def _doors_without_alternative(uow: UnitOfWork, caller: Caller) -> list[str]:
     ]
 
 
+def _saved_assessment(uow: UnitOfWork, caller: Caller) -> dict[str, str] | None:
+    """The answers of the latest assessment, so the office can read back what it recorded."""
+    from menwei.privacy.compliance import ASSESSMENT_FIELDS
+    from menwei.store.privacy_repository import PrivacyStore
+
+    assert caller.community_id is not None
+    with uow:
+        found = PrivacyStore(uow.session).compliance.latest_assessment(caller.community_id)
+    if found is None:
+        return None
+    return {field: str(getattr(found, field)) for field in ASSESSMENT_FIELDS}
+
+
 def _local(stamp: str | None, zone: ZoneInfo) -> str:
     if not stamp:
         return ""
@@ -134,6 +148,8 @@ def _page(
         notice_ready=_local(notice.get("ready_at"), zone) if notice else "",
         filing=filing,
         questions=compliance.form(locale),
+        saved_assessment=_saved_assessment(uow, caller),
+        may_write=holds(caller.principal, "compliance:write"),
         answers=answers or {},
         done=done if done in DONE else "",
         problem=problem,

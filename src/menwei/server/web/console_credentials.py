@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.core import Card, CredentialKind, FaceCredential, Person, PinCredential, QrPass
@@ -279,17 +279,59 @@ def set_pin(
     return _back(caller, holder.id, "pin")
 
 
+def _confirm_revoke(
+    request: Request, caller: Caller, uow: UowDep, credential_id: uuid.UUID, status_code: int = 200
+) -> Response:
+    credential = credentials.get(uow, caller, credential_id)
+    row = _row(credential, None, datetime.now(UTC))
+    holder = _person_of_community(uow, caller, row.holder_id)
+    return render_console(
+        request,
+        caller,
+        uow,
+        "credential_revoke.html",
+        status_code=status_code,
+        row=row,
+        holder=holder,
+        action=f"{_base(caller)}/{credential_id}/revoke",
+        back=f"{_base(caller)}?person={row.holder_id}",
+    )
+
+
+@router.get("/{credential_id}/revoke")
+def revoke_confirm(
+    caller: Writing, request: Request, uow: UowDep, credential_id: uuid.UUID
+) -> Response:
+    """Whose credential, which one, and what revoking does, before anything changes."""
+    try:
+        return _confirm_revoke(request, caller, uow, credential_id)
+    except REFUSALS as error:
+        return _page(request, caller, uow, refusal=refusal_text(request, error), status_code=404)
+
+
 @router.post("/{credential_id}/revoke")
 def revoke(
-    caller: Writing, request: Request, uow: UowDep, csrf: CsrfField, credential_id: str
+    caller: Writing,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    credential_id: str,
+    confirmed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Revoked, not deleted: the record stays for the audit of who could open which door."""
+    """Revoked, not deleted: the record stays for the audit of who could open which door.
+    Only after the confirmation page: an unconfirmed post shows that page again."""
     check_csrf(request, csrf)
     found = parse_uuid(credential_id)
     if found is None:
         return _page(
             request, caller, uow, refusal="", problems={"revoke": CHOOSE_ONE}, status_code=404
         )
+    if confirmed != "yes":
+        try:
+            return _confirm_revoke(request, caller, uow, found, status_code=422)
+        except REFUSALS as error:
+            text = refusal_text(request, error)
+            return _page(request, caller, uow, refusal=text, status_code=404)
     try:
         revoked = credentials.revoke(uow, caller, found)
     except REFUSALS as error:

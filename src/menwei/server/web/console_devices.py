@@ -8,14 +8,17 @@ is pinned so templates can only ever be sealed to that gate.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.services import devices, doors
-from menwei.server.web.console import render_console
+from menwei.server.web.console import community_zone, render_console
 from menwei.server.web.console_access_forms import (
     NOT_FOUND,
     REFUSALS,
@@ -44,8 +47,15 @@ def _base(caller: Caller) -> str:
     return f"/office/c/{caller.community_id}/devices"
 
 
-def _when(moment: object) -> str:
-    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+def _when_in(zone: ZoneInfo) -> Callable[[object], str]:
+    """How the page writes a stored time: in the community's zone, to the minute."""
+
+    def when(moment: object) -> str:
+        if not isinstance(moment, datetime):
+            return ""
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return when
 
 
 def _page(
@@ -70,7 +80,7 @@ def _page(
         request, caller, uow, "devices_list.html", status_code=status_code,
         devices=listed, states=states,
         served={d.id: sorted(names[i] for i in d.door_ids if i in names) for d in listed},
-        doors=door_list, when=_when,
+        doors=door_list, when=_when_in(community_zone(uow, caller)),
         typed=typed or {"name": "", "doors": set()}, problems=problems or {},
         refusal=refusal, registered=registered, done=done, base=_base(caller),
     )  # fmt: skip

@@ -40,7 +40,7 @@ Text = Annotated[str, Query(max_length=200)]
 
 PAGE_SIZE = 50
 FILTER_NAMES = ("from", "to", "door", "outcome", "kind", "person")
-OUTCOMES = ("allow", "deny")
+OUTCOMES = ("allow", "deny", "tailgating")  # tailgating: the alerts, whatever the outcome
 KINDS = ("card", "pin", "qr", "face")
 
 
@@ -107,7 +107,8 @@ def read_filters(
             community_id=caller.community_id,
             door_id=door_id,
             person_id=person.id if person else None,
-            outcome=typed["outcome"] or None,
+            outcome=typed["outcome"] if typed["outcome"] in ("allow", "deny") else None,
+            flag="tailgating" if typed["outcome"] == "tailgating" else None,
             credential_kind=typed["kind"] or None,
             since=since,
             until=until,
@@ -275,6 +276,7 @@ def _passages(
                 "outcome": e.outcome,
                 "reason": _reason(e.reason_code, locale),
                 "liveness": e.liveness,
+                "tailgating": e.flag == "tailgating",
             }
             for e in found.events
         ]
@@ -322,12 +324,24 @@ def passages_csv(
     uow: UowDep,
     typed: TypedFilters,
 ) -> Response:
-    """Every passage matching the filters, streamed; unreadable filters give the page back."""
+    """Every passage matching the filters, streamed as a file Excel opens (UTF-8 with BOM,
+    local times, names); unreadable filters give the page back."""
     filters = read_filters(uow, caller, community_zone(uow, caller), typed, "")
     if filters.problems:
         return _passages(caller, request, uow, typed, "", "")
-    rows = events.export_csv(request.app.state.session_factory, caller, filters.wanted)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    from menwei.server.web import passages_export
+    from menwei.store.repositories.events import iter_events
+
+    assert caller.community_id is not None
+    zone = community_zone(uow, caller)
+    rows = passages_export.readable_csv(
+        iter_events(request.app.state.session_factory, filters.wanted, caller.scope),
+        doors={door.id: door.name for door in door_service.list_doors(uow, caller)},
+        people=passages_export.person_names(uow, caller.community_id),
+        zone=zone,
+        locale=page_locale(request),
+    )
+    stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",

@@ -20,7 +20,7 @@ from menwei.core import Role as PersonRole
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import credentials, people, places, privacy
-from menwei.server.web.console import render_console
+from menwei.server.web.console import community_zone, render_console
 from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Text, domain_text, parse_day, parse_uuid
 from menwei.server.web.paging import page_count, page_number, pager
@@ -228,6 +228,14 @@ def person_create(
     return RedirectResponse(f"{_base(caller)}/people/{person.id}", status_code=303)
 
 
+def _declined_on(uow: UowDep, caller: Caller, person_id: uuid.UUID) -> str:
+    """The day the person declined face recognition (shown as 不再询问), or ``""``."""
+    declined = privacy.do_not_ask(uow, person_id)
+    if declined is None:
+        return ""
+    return declined.astimezone(community_zone(uow, caller)).strftime("%Y-%m-%d")
+
+
 def _person_page(
     request: Request,
     caller: Caller,
@@ -262,6 +270,7 @@ def _person_page(
         consent_live=held["consent_live"],
         template_held=held["template_held"],
         may_enrol=privacy.may_be_face_enrolled(person),
+        declined_on=_declined_on(uow, caller, person_id),
         error=error,
         today=date.today().isoformat(),
         base=_base(caller),

@@ -25,6 +25,7 @@ from menwei.server.deps import (
 )
 from menwei.server.errors import ApiError
 from menwei.server.services import accounts, privacy
+from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
 from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
@@ -224,7 +225,15 @@ def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
     kit = privacy.privacy_kit(request)
     held = privacy.my_data(uow, caller)
     audit = privacy.my_audit(uow, kit, caller)
-    return render(request, "my_data.html", held=held, audit=audit)
+    from zoneinfo import ZoneInfo
+
+    from menwei.server.services import audit_readable
+
+    with uow:
+        person = uow.people.get(privacy.own_person_id(caller), caller.scope)
+        zone = ZoneInfo(uow.places.community(person.community_id, caller.scope).timezone)
+    lines = audit_readable.readable(uow, audit, str(person.id), zone)
+    return render(request, "my_data.html", held=held, audit=audit, lines=lines)
 
 
 @router.post("/my/erase")
@@ -295,10 +304,13 @@ def issue_pass(
     )
     qr = segno.make(issued.token, error="m").svg_inline(scale=5, omitsize=True)
     until = issued.qr_pass.validity.valid_until
+    with uow:
+        host = uow.people.get(privacy.own_person_id(caller), caller.scope)
+        zone = uow.places.community(host.community_id, caller.scope).timezone
     return render(
         request,
         "pass_issued.html",
         visitor=issued.visitor.name,
         qr_svg=qr,
-        valid_until=until.strftime("%Y-%m-%d %H:%M") if until else "",
+        valid_until=local(until, zone),
     )

@@ -13,7 +13,8 @@ from menwei.privacy.audit_head import AuditHead
 from menwei.server.deps import ReadUowDep, UowDep
 from menwei.server.errors import NotFound
 from menwei.server.i18n import LOCALES
-from menwei.server.services import privacy
+from menwei.server.services import privacy, transparency
+from menwei.server.services.governance import clock as governance_clock
 from menwei.server.web.templating import LANG_COOKIE, page_locale, render
 from menwei.store.scope import CommunityScope
 
@@ -75,6 +76,7 @@ def community_page(community_id: uuid.UUID, request: Request, uow: ReadUowDep) -
     data |= _governance_data(uow, community_id, request, locale)
     data["audit_head"] = _audit_head(request)
     data["receipt_fingerprint"] = _receipt_fingerprint(request)
+    data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
     return render(request, "public.html", **data)
 
 
@@ -100,6 +102,31 @@ def _audit_head(request: Request) -> AuditHead | None:
         return None
 
 
+#: The resident pages the public page points to, by the short name its links use.
+RESIDENT_PAGES = {"data": "/my/data", "questions": "/my/questions"}
+
+
+@router.get("/c/{community_id}/mine/{where}")
+async def for_residents(community_id: uuid.UUID, where: str, request: Request) -> Response:
+    """A link on the public page to a resident's own page: there once signed in as a resident,
+    to sign-in first otherwise, and to their own start page for anyone else (never a 403)."""
+    from menwei.server.deps import authenticate
+    from menwei.server.errors import ApiError
+    from menwei.server.policy import Role
+    from menwei.server.web.console import landing_path
+
+    target = RESIDENT_PAGES.get(where)
+    if target is None:
+        raise NotFound()
+    try:
+        principal = await authenticate(request)
+    except ApiError:
+        return RedirectResponse("/signin", status_code=303)
+    if principal.role is not Role.RESIDENT:
+        target = landing_path(principal.role)
+    return RedirectResponse(target, status_code=303)
+
+
 @router.get("/c/{community_id}/poster/{door_id}")
 def door_poster(
     community_id: uuid.UUID, door_id: uuid.UUID, request: Request, uow: ReadUowDep
@@ -110,6 +137,8 @@ def door_poster(
     with uow:
         door = uow.places.door(door_id, CommunityScope.of([community_id]))
     data = _public_page_data(uow, community_id, page_locale(request))
+    data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
+    data["ways"] = transparency.door_ways(door)
     url = str(request.url_for("community_page", community_id=community_id))
     qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
     return render(request, "poster.html", door=door, public_url=url, qr_svg=qr, **data)

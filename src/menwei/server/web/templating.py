@@ -65,7 +65,21 @@ def environment(locale: str) -> Environment:
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters["notice"] = notice_html
+    env.filters["localday"] = local_day
     return env
+
+
+def local_day(stamp: str | None, zone: str = "Asia/Shanghai") -> str:
+    """A stored ISO time as the day it was where the community is (Beijing by default)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(str(stamp)).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d")
+    except ValueError:
+        return str(stamp)[:10]
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

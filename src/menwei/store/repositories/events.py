@@ -179,6 +179,8 @@ def _conditions(wanted: EventFilter, scope: CommunityScope) -> list[ColumnElemen
         conditions.append(EventRow.credential_kind == wanted.credential_kind)
     if wanted.liveness is not None:
         conditions.append(EventRow.liveness == wanted.liveness)
+    if wanted.flag is not None:
+        conditions.append(EventRow.flag == wanted.flag)
     if wanted.since is not None:
         conditions.append(EventRow.occurred_at >= wanted.since)
     if wanted.until is not None:
