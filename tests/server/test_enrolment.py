@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from tests.privacy.builders import switch_face_on_in_app
 from typer.testing import CliRunner
 
 from menwei.cli import app as cli
@@ -76,6 +77,7 @@ def publish(client, world: World, who: str = "community_staff") -> dict:  # type
         headers=world.auth(who),
     )
     assert response.status_code == 201, response.text
+    switch_face_on_in_app(client.app, world.a.community_id)
     return response.json()  # type: ignore[no-any-return]
 
 

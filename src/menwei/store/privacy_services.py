@@ -64,6 +64,7 @@ from menwei.privacy.rights import (
     render_summary_html,
 )
 from menwei.privacy.vault import SealedTemplate, Vault
+from menwei.store.privacy_face_gate import face_is_on, require_face_on, write_face_switch
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, ProcessorRow
@@ -120,8 +121,9 @@ def enrol_template(
     actor: str,
     liveness: Mapping[str, Any] | None = None,
 ) -> SealedTemplate:
-    """Seal and store a template, or ``ConsentRequired`` with nothing stored."""
+    """Seal and store a template; ``ConsentRequired`` or ``FaceRecognitionOff`` store nothing."""
     with uow:
+        require_face_on(uow.session, community_id)
         store = PrivacyStore(uow.session)
         consent = store.consents.live_for(person_id)
         current = store.notices.current(community_id)
@@ -470,6 +472,7 @@ def record_consent(
         store = PrivacyStore(uow.session)
         scope = CommunityScope.all()
         person = uow.people.get(person_id, scope)
+        require_face_on(uow.session, person.community_id)
         guardian = uow.people.get(guardian_id, scope) if guardian_id else None
         notice = store.notices.current(person.community_id)
         if notice is None:
@@ -506,6 +509,7 @@ def record_refusal(
     with uow:
         store = PrivacyStore(uow.session)
         person = uow.people.get(person_id, CommunityScope.all())
+        require_face_on(uow.session, person.community_id)
         notice = store.notices.current(person.community_id)
         if notice is None:
             raise ConsentRequired(
@@ -522,6 +526,8 @@ def may_prompt_for_consent(uow: UnitOfWork, *, person_id: uuid.UUID) -> bool:
         store = PrivacyStore(uow.session)
         person = uow.people.get(person_id, CommunityScope.all())
         current = store.notices.current(person.community_id)
+        if not face_is_on(uow.session, person.community_id):
+            return False
         if current is None or store.consents.live_for(person_id) is not None:
             return False
         refusal = store.consents.latest_refusal(person_id)
@@ -620,7 +626,12 @@ def refuse_rights_request(
 
 
 def activate_face_recognition(
-    uow: UnitOfWork, *, community_id: uuid.UUID, votes: OwnersVoteHook, at: datetime
+    uow: UnitOfWork,
+    *,
+    community_id: uuid.UUID,
+    votes: OwnersVoteHook,
+    at: datetime,
+    by: str = "cli",
 ) -> None:
     """Switch face recognition on, or ``ActivationRefused`` naming every unmet condition."""
     with uow:
@@ -637,7 +648,7 @@ def activate_face_recognition(
         community = uow.session.get(CommunityRow, community_id)
         if community is None:
             raise RequestError("找不到该小区。", "No such community.")
-        community.face_enabled = True
+        write_face_switch(uow.session, community_id, enabled=True, at=at, by=by)
         uow.commit()
 
 
@@ -664,8 +675,8 @@ def usable_for_gates(
     consents are read in one batch and each notice version once, however many people.
     """
     current = store.notices.current(community_id)
-    if current is None:
-        return []
+    if current is None or not face_is_on(store.session, community_id):
+        return []  # face recognition off: no template travels, and gates drop what they hold
     on_new_terms = store.settings.get(community_id).on_new_terms
     consents = store.consents.live_for_many([_uuid_of(s.person_id) for s in latest])
     notices: dict[int, NoticeVersion | None] = {}  # most consented to the same few versions

@@ -40,6 +40,7 @@ from menwei.privacy.errors import ActivationRefused
 from menwei.server.deps import Caller
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
 from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.privacy_face_gate import write_face_switch
 from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit
@@ -238,20 +239,16 @@ def switch(
                     "Face recognition cannot be switched on yet: " + " ".join(u.en for u in unmet),
                     unmet=[u.code for u in unmet],
                 )
-        row = uow.session.get(CommunityRow, community_id)
-        assert row is not None
-        if bool(row.face_enabled) != enabled:
-            row.face_enabled = enabled
-            by = staff_account(caller)
-            FaceSwitches(uow.session).record(community_id, enabled=enabled, at=at, by=by)
-            if kit is not None:
-                kit.chain(PrivacyStore(uow.session)).append(
-                    at=at,
-                    actor=f"staff:{by}",
-                    action=FACE_ON if enabled else FACE_OFF,
-                    community_id=community_id,
-                    detail={"enabled": enabled},
-                )
+        by = staff_account(caller)
+        changed = write_face_switch(uow.session, community_id, enabled=enabled, at=at, by=by)
+        if changed and kit is not None:
+            kit.chain(PrivacyStore(uow.session)).append(
+                at=at,
+                actor=f"staff:{by}",
+                action=FACE_ON if enabled else FACE_OFF,
+                community_id=community_id,
+                detail={"enabled": enabled},
+            )
         uow.commit()
     return status(uow, caller, votes)
 

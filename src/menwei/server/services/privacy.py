@@ -173,6 +173,9 @@ def answer_consent(
 ) -> dict[str, Any]:
     """Record a yes (consent) or a no (refusal) to the current notice, in the caller's capacity."""
     acting = acting_for(uow, caller, person_id)
+    from menwei.server.services.face_switch import require_on  # compliance imports this module
+
+    require_on(uow, acting.person.community_id)
     at = now()
     if not give:
         refusal = ops.record_refusal(uow, person_id=person_id, channel=acting.channel, at=at)
