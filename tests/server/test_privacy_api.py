@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from menwei.store.uow import UnitOfWork
-
 from tests.privacy.builders import switch_face_on_in_app
+
+from menwei.store.uow import UnitOfWork
 
 from .conftest import World
 from .test_supervision_activation import put_up_public_notice

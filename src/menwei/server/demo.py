@@ -33,6 +33,7 @@ from menwei.core import (
     hash_pin,
 )
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
+from menwei.server.demo_compliance import demo_notice, switch_demo_face_on
 from menwei.server.policy import Role
 from menwei.server.services.accounts import AccountSpec, create_account
 from menwei.server.services.devices import save_device
@@ -163,8 +164,12 @@ def _sheet(rng: random.Random) -> tuple[bytes, list[tuple[str, str, str]]]:
     return out.getvalue().encode("utf-8"), owners
 
 
-def seed_demo(uow: UnitOfWork, *, seed: int = 2024) -> DemoWorld:
-    """Fill an empty, migrated database with the demo community and the demo accounts."""
+def seed_demo(uow: UnitOfWork, *, seed: int = 2024, face_on: bool = True) -> DemoWorld:
+    """Fill an empty, migrated database with the demo community and the demo accounts.
+
+    With ``face_on`` the community is walked through the compliance gate (notice, assessment,
+    public notice, owners' vote) and face recognition switched on the one way there is.
+    """
     rng = random.Random(seed)
     everything = CommunityScope.all()
     processor = Processor(
@@ -275,6 +280,11 @@ def seed_demo(uow: UnitOfWork, *, seed: int = 2024) -> DemoWorld:
             ),
             None,
         )
+    if face_on:
+        notice = demo_notice(
+            community.name, processor.name, processor.contact, processor.responsible_person
+        )
+        switch_demo_face_on(uow, community.id, notice, at=datetime.now(UTC))
     return DemoWorld(
         community_id=community.id,
         door_ids={door.name: door.id for door in doors},
