@@ -24,6 +24,7 @@ from menwei.core import (
 )
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden, InvalidRequest, NotFound
+from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -168,6 +169,16 @@ def issue_pass(
                 raise Forbidden()
             host = uow.people.get(principal.person_id, caller.scope)
             community_id = host.community_id
+            require_may_issue_pass(
+                uow,
+                host.id,
+                community_id,
+                caller.scope,
+                valid_from=valid_from or now(),
+                valid_until=valid_until,
+                max_uses=max_uses,
+                today=date.today(),
+            )
             allowed = resident_doors(uow, host, caller.scope)
             if not door_ids <= allowed:
                 raise InvalidRequest(
