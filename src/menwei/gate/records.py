@@ -66,6 +66,7 @@ KINDS = (
     "group",
     "membership",
     "qr_key",
+    "qr_revoked",
     "template",
 )
 
@@ -235,6 +236,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
     policy: AccessPolicy | None = None
     memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
     qr_keys: dict[int, bytes] = {}
+    revoked_passes: set[uuid.UUID] = set()
     for kind, record_id, payload in records:
         try:
             if kind == "template":
@@ -250,6 +252,8 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
                 memberships[_uuid(data["person_id"])] = [_uuid(g) for g in data["group_ids"]]
             elif kind == "qr_key":
                 qr_keys[int(data["key_id"])] = base64.b64decode(data["key"], validate=True)
+            elif kind == "qr_revoked":
+                revoked_passes.add(_uuid(data["id"]))
             elif kind in _PARSERS:
                 by_kind[kind].append(_PARSERS[kind](data))
         except (KeyError, ValueError, TypeError, binascii.Error, CoreError) as error:
@@ -269,6 +273,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
             groups=by_kind["group"],
             memberships=memberships,
             qr_keys=qr_keys,
+            revoked_qr_passes=revoked_passes,
         )
     except (KeyError, ValueError, TypeError, CoreError) as error:
         raise LocalStateError(

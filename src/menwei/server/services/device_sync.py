@@ -16,11 +16,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from menwei.core import AccessGroup, Card, FaceCredential, Person, PinCredential, Validity
+from menwei.core import (
+    AccessGroup,
+    Card,
+    FaceCredential,
+    Person,
+    PinCredential,
+    QrPass,
+    Validity,
+)
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden
 from menwei.server.services.credentials import qr_key
 from menwei.store.errors import NotFound
+from menwei.store.privacy_face_gate import face_is_on
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -111,7 +120,13 @@ def credential_record(credential: object) -> tuple[str, dict[str, Any]] | None:
             "validity": _validity(credential.validity),
             "consent_withdrawn_at": _when(credential.consent_withdrawn_at),
         }
-    return None  # QR passes are checked by their signature, not from a list
+    if isinstance(credential, QrPass) and credential.validity.revoked_at is not None:
+        # A pass is checked by its signature; only its revocation has to travel to the gates.
+        return "qr_revoked", {
+            "id": str(credential.id),
+            "revoked_at": _when(credential.validity.revoked_at),
+        }
+    return None  # a live QR pass is checked by its signature, not from a list
 
 
 def _first_records(secret_key: str) -> list[Record]:
@@ -153,7 +168,7 @@ def pull(
     now = datetime.now(UTC)
     with uow:
         changes = uow.changes.since(community_id, cursor, limit=limit)
-        known = _prefetch(uow, scope, changes, now)
+        known = _prefetch(uow, community_id, scope, changes, now)
         for change in changes:
             for record in _records_for(uow, scope, principal.door_ids, change, known):
                 records[(record.kind, record.id)] = record
@@ -169,9 +184,13 @@ class _Current:
     people: dict[uuid.UUID, Person]
     group_ids: dict[uuid.UUID, list[uuid.UUID]]
     credentials: dict[uuid.UUID, object]
+    #: when face recognition is off, every face credential travels revoked (no face decisions)
+    faces_off_since: str | None = None
 
 
-def _prefetch(uow: UnitOfWork, scope: CommunityScope, changes: Any, now: datetime) -> _Current:
+def _prefetch(
+    uow: UnitOfWork, community_id: uuid.UUID, scope: CommunityScope, changes: Any, now: datetime
+) -> _Current:
     def named(entity: str) -> set[uuid.UUID]:
         return {
             uuid.UUID(c.entity_id) for c in changes if c.entity == entity and c.action != "delete"
@@ -182,6 +201,7 @@ def _prefetch(uow: UnitOfWork, scope: CommunityScope, changes: Any, now: datetim
         people=people,
         group_ids=uow.access.group_ids_of(people, now),
         credentials=dict(uow.credentials.get_many(sorted(named("credential")), scope)),
+        faces_off_since=None if face_is_on(uow.session, community_id) else _when(now),
     )
 
 
@@ -233,7 +253,13 @@ def _records_for(
                 return gone("card", "pin", "face")
             credential = known.credentials.get(uuid.UUID(key))
             shaped = None if credential is None else credential_record(credential)
-            return [] if shaped is None else [Record(shaped[0], key, seq, "upsert", shaped[1])]
+            if shaped is None:
+                return []
+            kind, payload = shaped
+            if kind == "face" and known.faces_off_since and not payload["validity"]["revoked_at"]:
+                validity = {**payload["validity"], "revoked_at": known.faces_off_since}
+                payload = {**payload, "validity": validity}
+            return [Record(kind, key, seq, "upsert", payload)]
         if entity == "access_group":
             if deleted:
                 return gone("group")
