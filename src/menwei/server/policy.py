@@ -86,6 +86,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "questions:read": _READERS,
     "questions:answer": _READERS,
     "supervision:read": frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
+    # a supervisor's order switches a community's face recognition off (never on)
+    "supervision:order": frozenset({Role.SUPERVISOR}),
     # an official answers public questions of supervised communities; never sees private ones
     "questions:answer_public": frozenset({Role.SUPERVISOR}),
     "supervisors:write": frozenset({Role.PLATFORM_ADMIN}),  # label a supervisor's level

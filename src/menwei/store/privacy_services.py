@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,9 @@ from menwei.privacy.rights import (
 )
 from menwei.privacy.vault import SealedTemplate, Vault
 from menwei.store.privacy_face_gate import face_is_on, require_face_on, write_face_switch
+from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_tables import FaceTemplateRow
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, ProcessorRow
 from menwei.store.uow import UnitOfWork
@@ -274,6 +276,19 @@ def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[
                 )
                 report.erased_people += 1
                 report.receipts.append(receipt["receipt_id"])
+            for person_id in faces_due_after_switch_off(store, community_id, now):
+                receipt = _erase(
+                    uow,
+                    kit,
+                    person_id,
+                    community_id,
+                    FACE_OFF_REASON,
+                    SYSTEM_ACTOR,
+                    now,
+                    None,
+                )
+                report.erased_people += 1
+                report.receipts.append(receipt["receipt_id"])
             report.purged_events = store.retention.purge_events(
                 community_id, events_cutoff(policy, now)
             )
@@ -290,6 +305,59 @@ def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[
         kit.chain(PrivacyStore(uow.session)).checkpoint(now)
         uow.commit()
     return reports
+
+
+#: Why templates were erased when face recognition stayed off past the community's period.
+FACE_OFF_REASON = "face_recognition_off"
+#: The entry in each person's own log (their portal) when a switch-off suspends their face.
+FACE_SUSPENDED = "face_recognition_suspended"
+
+
+def _face_holders(store: PrivacyStore, community_id: uuid.UUID) -> list[uuid.UUID]:
+    return sorted(
+        store.session.scalars(
+            select(FaceTemplateRow.person_id)
+            .where(FaceTemplateRow.community_id == community_id)
+            .distinct()
+        )
+    )
+
+
+def faces_due_after_switch_off(
+    store: PrivacyStore, community_id: uuid.UUID, now: datetime
+) -> list[uuid.UUID]:
+    """People whose templates outlived the switch-off period (none while the switch is on)."""
+    if face_is_on(store.session, community_id):
+        return []
+    latest = FaceSwitches(store.session).latest(community_id)
+    if latest is None or latest.enabled:
+        return []
+    days = store.settings.get(community_id).face_off_days
+    if now < latest.switched_at + timedelta(days=days):
+        return []
+    return _face_holders(store, community_id)
+
+
+def tell_face_holders_of_suspension(
+    uow: UnitOfWork, kit: PrivacyKit, *, community_id: uuid.UUID, at: datetime, actor: str
+) -> int:
+    """Write the suspension into each face-data holder's own log, with the erasure date
+    (call inside the switch's unit of work); returns how many people were told."""
+    store = PrivacyStore(uow.session)
+    days = store.settings.get(community_id).face_off_days
+    erase_on = (at + timedelta(days=days)).date().isoformat()
+    chain = kit.chain(store)
+    holders = _face_holders(store, community_id)
+    for person_id in holders:
+        chain.append(
+            at=at,
+            actor=actor,
+            action=FACE_SUSPENDED,
+            person_id=person_id,
+            community_id=community_id,
+            detail={"erase_on": erase_on, "unless": "switched_on_again"},
+        )
+    return len(holders)
 
 
 def verify_audit(uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:

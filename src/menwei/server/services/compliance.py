@@ -43,7 +43,7 @@ from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.privacy_face_gate import write_face_switch
 from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
+from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspension
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
@@ -220,8 +220,13 @@ def switch(
     *,
     enabled: bool,
     kit: PrivacyKit | None = None,
+    order: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """On only through the gate (``ActivationRefused`` names what is missing); off at any time.
+
+    Off suspends faces at once everywhere (gates drop templates at their next sync), tells each
+    person with face data in their own log, and leaves the erasure to maintenance after the
+    community's ``face_off_days``. ``order`` names a supervisor's order when it is one.
 
     The switch is kept with its time and account, and, given the ``kit``, written to the audit
     chain; switching to the state already in force records nothing.
@@ -247,8 +252,12 @@ def switch(
                 actor=f"staff:{by}",
                 action=FACE_ON if enabled else FACE_OFF,
                 community_id=community_id,
-                detail={"enabled": enabled},
+                detail={"enabled": enabled, **(order or {})},
             )
+            if not enabled:
+                tell_face_holders_of_suspension(
+                    uow, kit, community_id=community_id, at=at, actor=f"staff:{by}"
+                )
         uow.commit()
     return status(uow, caller, votes)
 
