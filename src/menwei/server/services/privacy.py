@@ -288,7 +288,11 @@ def my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
             for c in uow.credentials.of_person(person_id, CommunityScope.all())
         ]
         consents = PrivacyStore(uow.session).consents.for_person(person_id)
+        community_id = uow.people.get(person_id, CommunityScope.all()).community_id
+    from menwei.server.services.face_switch import off_state  # compliance imports this module
+
     return {
+        "face_recognition": off_state(uow, community_id),
         "may_ask_for_consent": ops.may_prompt_for_consent(uow, person_id=person_id),
         "face_data": held,
         "consents": [consent_public(c) for c in consents],
