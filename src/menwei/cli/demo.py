@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from menwei.server import create_app
         from menwei.server.demo import DEMO_LOGINS, seed_demo
         from menwei.server.heap import freeze_startup_heap
-        from menwei.settings import Settings
+        from menwei.settings import InsecureSettingsError, Settings
         from menwei.store.engine import make_engine
         from menwei.store.migrate import upgrade
         from menwei.store.uow import UnitOfWork
@@ -49,6 +49,11 @@ def register(app: typer.Typer) -> None:
         folder = data_dir or base.data_dir / "demo"
         url = _fresh_database(folder)
         settings = Settings(demo=True, data_dir=folder, database_url=url, host=host, port=port)
+        try:
+            settings.check_secrets()
+        except InsecureSettingsError as error:
+            typer.echo(f"menwei demo: {error}", err=True)
+            raise typer.Exit(2) from None
         with console.status("准备演示小区 / preparing the demo community…"):
             upgrade(url)
             engine = make_engine(url)

@@ -42,6 +42,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "buildings:write": _OFFICE,
     "units:read": _READERS,
     "units:write": _OFFICE,
+    # who may see person ids at all (group member lists, who asked a question): never the
+    # committee, which sees counts only
     "people:read": _OFFICE,
     "people:write": _OFFICE,
     "households:read": _OFFICE,
