@@ -201,3 +201,50 @@ def test_the_demo_community_is_switched_on_through_the_gate_with_a_passed_owners
             assert switched is not None and switched.enabled
     finally:
         demo_app.state.engine.dispose()
+
+
+def test_a_new_owners_vote_that_fails_switches_faces_off_everywhere(
+    client, world: World, app
+) -> None:  # type: ignore[no-untyped-def]
+    from .test_governance_votes import CLOSES, OPENS, Clock
+
+    publish(client, world)
+    client.post(_person(world) + "/consent", json={"give": True}, headers=world.auth("resident"))
+    assert _staff_enrol(client, world).status_code == 201
+    gate = _gate(world)
+    first = client.get(PULL, headers=gate).json()
+    clock = Clock(OPENS + timedelta(days=1))
+    app.state.clock = clock
+    votes = f"{API}/communities/{world.a.community_id}/votes"
+    proposal = client.post(
+        votes,
+        json={
+            "title": "继续使用人脸识别门禁",
+            "full_text": "是否继续在南大门使用人脸识别。",
+            "notice_text": "人脸识别处理规则全文。",
+            "opens_at": OPENS.isoformat(),
+            "closes_at": CLOSES.isoformat(),
+            "rule": "ordinary",
+            "subject": "face_recognition",
+        },
+        headers=world.auth("community_staff"),
+    )
+    assert proposal.status_code == 201, proposal.text
+    pid = proposal.json()["id"]
+    ballot = client.put(
+        f"{votes}/{pid}/my-ballot",
+        json={"unit_id": str(world.a.unit_id), "choice": "oppose"},
+        headers=world.auth("resident"),
+    )
+    assert ballot.status_code in (200, 201), ballot.text
+    clock.now = CLOSES
+    closed = client.post(f"{votes}/{pid}/close", headers=world.auth("community_staff"))
+    assert closed.status_code == 200, closed.text
+    status = client.get(
+        f"{API}/communities/{world.a.community_id}/compliance",
+        headers=world.auth("community_staff"),
+    ).json()
+    assert status["face_enabled"] is False
+    later = client.get(f"{PULL}?cursor={first['cursor']}", headers=gate).json()
+    template = next(c for c in later["changes"] if c["kind"] == "template")
+    assert template["action"] == "delete"

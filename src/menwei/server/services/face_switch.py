@@ -10,12 +10,15 @@ or a device sync that does not come through here is refused too.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from menwei.server.services.compliance import _recorded_votes, activation_unmet
+from menwei.server.services.compliance import FACE_OFF, _recorded_votes, activation_unmet
 from menwei.server.services.privacy import now
-from menwei.store.privacy_face_gate import face_is_on, face_off_error
+from menwei.store.privacy_face_gate import face_is_on, face_off_error, write_face_switch
 from menwei.store.privacy_face_switches import FaceSwitches
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspension
 from menwei.store.uow import UnitOfWork
 
 #: Named when every condition holds but nobody switched it on, or it was switched off.
@@ -61,3 +64,21 @@ def off_state(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
         "face_on": not reasons,
         "reasons": [{"code": c, "zh": z, "en": e} for c, z, e in reasons],
     }
+
+
+def switch_off_in_uow(
+    uow: UnitOfWork, kit: PrivacyKit, community_id: uuid.UUID, *, at: datetime, actor: str
+) -> bool:
+    """Switch off (inside the caller's unit of work): record and log the switch, and tell each
+    face-data holder in their own log. Returns whether it was on."""
+    if not write_face_switch(uow.session, community_id, enabled=False, at=at, by=actor):
+        return False
+    kit.chain(PrivacyStore(uow.session)).append(
+        at=at,
+        actor=actor,
+        action=FACE_OFF,
+        community_id=community_id,
+        detail={"enabled": False},
+    )
+    tell_face_holders_of_suspension(uow, kit, community_id=community_id, at=at, actor=actor)
+    return True

@@ -257,6 +257,17 @@ def close(
             community_id=result.community_id,
             detail=detail,
         )
+        if vote.proposal.subject is Subject.FACE_RECOGNITION and not result.passed:
+            # The owners' newest word on faces is no: face recognition stops everywhere at once.
+            from menwei.server.services.face_switch import switch_off_in_uow
+
+            switch_off_in_uow(
+                uow,
+                kit,
+                uuid.UUID(str(result.community_id)),
+                at=max(at, datetime.now(UTC)),  # the switch happens when the result is fixed
+                actor=f"vote:{vote.proposal.proposal_id}",
+            )
         uow.commit()
     return result_view(result, request_locale(request))
 
