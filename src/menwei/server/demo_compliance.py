@@ -10,6 +10,7 @@ else is bypassed, and the gate itself (``activation_unmet``) must have nothing l
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from menwei.governance import (
@@ -45,17 +46,27 @@ _ASSESSMENT = {
 def switch_demo_face_on(
     uow: UnitOfWork,
     community_id: uuid.UUID,
-    content: NoticeContent,
+    content: NoticeContent | None,
     *,
     at: datetime,
     by: str = "demo",
+    owners_vote: bool = True,
 ) -> None:
-    """Walk the demo community through every activation condition, then switch faces on."""
+    """Walk the demo community through every activation condition, then switch faces on.
+
+    ``content`` None keeps the notice already published; without ``owners_vote`` the community
+    is set to ask no vote (a benchmark's community, whose owners are not the point).
+    """
     posted = at - timedelta(days=45)
     opens = at - timedelta(days=40)
-    ops.publish_community_notice(uow, community_id=community_id, content=content, at=posted)
+    if content is not None:
+        ops.publish_community_notice(uow, community_id=community_id, content=content, at=posted)
     scope = CommunityScope.of([community_id])
     with uow:
+        if not owners_vote:
+            privacy = PrivacyStore(uow.session)
+            settings = privacy.settings.get(community_id)
+            privacy.settings.save(community_id, replace(settings, vote_required=False))
         PrivacyStore(uow.session).compliance.add_assessment(
             ImpactAssessment(
                 id=uuid.uuid4(),
@@ -78,42 +89,54 @@ def switch_demo_face_on(
                 postings=(Posting(Channel.PUBLIC_PAGE, "page", posted, by),),
             )
         )
-        roll = governance.roll_for_community(community_id, date.today())
-        vote = OwnersVote(
-            Proposal(
-                proposal_id=str(uuid.uuid4()),
-                community_id=str(community_id),
-                title="在本小区启用人脸识别门禁",
-                full_text="提议在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
-                notice_text="人脸信息处理告知（第 1 版）",
-                opens_at=opens,
-                closes_at=opens + timedelta(days=14),
-                rule=VoteRule.ORDINARY,
-                subject=Subject.FACE_RECOGNITION,
-                created_by=by,
-            ),
-            roll,
-        )
-        governance.add_vote(vote)
-        for index, unit in enumerate(roll.units):
-            owners = sorted(unit.owner_ids - {UNREGISTERED_OWNER})
-            if not owners or index % 5 == 4:  # one household in five did not vote
-                continue
-            choice = Choice.OPPOSE if index % 7 == 3 else Choice.APPROVE
-            ballot = vote.cast_online(
-                unit_id=unit.unit_id,
-                voter_id=owners[0],
-                choice=choice,
-                at=opens + timedelta(days=1, minutes=index),
-            )
-            governance.add_ballot(vote.proposal.proposal_id, ballot, scope)
-        governance.save_result(vote.close(opens + timedelta(days=15)), scope)
+        if owners_vote:
+            _owners_approve(governance, community_id, scope, opens, by)
         uow.session.flush()
         unmet = activation_unmet(uow, community_id, _recorded_votes(uow, community_id, at), at)
         if unmet:
             raise RuntimeError("demo compliance incomplete: " + ", ".join(u.code for u in unmet))
         write_face_switch(uow.session, community_id, enabled=True, at=at, by=by)
         uow.commit()
+
+
+def _owners_approve(
+    governance: GovernanceRepository,
+    community_id: uuid.UUID,
+    scope: CommunityScope,
+    opens: datetime,
+    by: str,
+) -> None:
+    """A closed owners' vote on face recognition, most households approving."""
+    roll = governance.roll_for_community(community_id, date.today())
+    vote = OwnersVote(
+        Proposal(
+            proposal_id=str(uuid.uuid4()),
+            community_id=str(community_id),
+            title="在本小区启用人脸识别门禁",
+            full_text="提议在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
+            notice_text="人脸信息处理告知（第 1 版）",
+            opens_at=opens,
+            closes_at=opens + timedelta(days=14),
+            rule=VoteRule.ORDINARY,
+            subject=Subject.FACE_RECOGNITION,
+            created_by=by,
+        ),
+        roll,
+    )
+    governance.add_vote(vote)
+    for index, unit in enumerate(roll.units):
+        owners = sorted(unit.owner_ids - {UNREGISTERED_OWNER})
+        if not owners or index % 5 == 4:  # one household in five did not vote
+            continue
+        choice = Choice.OPPOSE if index % 7 == 3 else Choice.APPROVE
+        ballot = vote.cast_online(
+            unit_id=unit.unit_id,
+            voter_id=owners[0],
+            choice=choice,
+            at=opens + timedelta(days=1, minutes=index),
+        )
+        governance.add_ballot(vote.proposal.proposal_id, ballot, scope)
+    governance.save_result(vote.close(opens + timedelta(days=15)), scope)
 
 
 def demo_notice(
