@@ -300,6 +300,7 @@ def test_staff_of_another_community_cannot_enrol_or_view_its_residents(
 
 
 def test_the_quality_check_answers_reasons_only(client, world: World) -> None:
+    publish(client, world)
     url = f"{API}/communities/{world.a.community_id}/face/quality"
     good = client.post(url, files={"image": ("f.jpg", photo())}, headers=world.auth("resident"))
     assert good.status_code == 200, good.text

@@ -86,6 +86,12 @@ def test_with_face_off_no_consent_no_enrolment_and_no_template_travels(
     challenge = client.post(_person(world) + "/face/challenge", headers=world.auth("resident"))
     assert challenge.status_code == 409
     assert challenge.json()["error"]["code"] == "face_recognition_off"
+    quality = client.post(
+        f"{API}/communities/{world.a.community_id}/face/quality",
+        files={"image": ("f.jpg", photo())},
+        headers=world.auth("resident"),
+    )
+    assert quality.status_code == 409  # no face is even looked at
     held = client.get(f"{API}/me/privacy", headers=world.auth("resident")).json()
     assert held["may_ask_for_consent"] is False
     assert held["face_recognition"]["face_on"] is False
