@@ -29,6 +29,7 @@ from menwei.core import FaceCredential, Validity
 from menwei.privacy.consent import Channel, NoticeContent
 from menwei.privacy.transport import DeviceKeyPair
 from menwei.server import create_app
+from menwei.server.demo_compliance import switch_demo_face_on
 from menwei.server.services.template_delivery import DEVICE_KEY_HEADER, privacy_kit
 from menwei.settings import Settings
 from menwei.store.privacy_services import (
@@ -63,6 +64,7 @@ NOTICE = NoticeContent(
 def _enrol_everyone(uow: UnitOfWork, kit, community_id: uuid.UUID) -> list[uuid.UUID]:  # type: ignore[no-untyped-def]
     at = datetime.now(UTC)
     publish_community_notice(uow, community_id=community_id, content=NOTICE, at=at)
+    switch_demo_face_on(uow, community_id, None, at=at, by="bench", owners_vote=False)
     with uow:
         everyone = uow.people.list(CommunityScope.all(), community_id=community_id, limit=10**6)
         people = [p.id for p in everyone]

@@ -7,11 +7,13 @@ Values come from ``MENWEI_*`` environment variables, then from a settings file n
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 #: Published on purpose: the demo runs on loopback only, and ``check_secrets`` refuses it elsewhere.
 DEMO_SECRET = "menwei-demo-secret-not-for-production"  # noqa: S105
@@ -19,6 +21,20 @@ DEMO_SECRET = "menwei-demo-secret-not-for-production"  # noqa: S105
 
 class InsecureSettingsError(ValueError):
     """A setting is unsafe for a real deployment (a default secret outside the demo)."""
+
+
+#: Addresses the demo may listen on: it serves published logins and a published secret.
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _without_demo(source: PydanticBaseSettingsSource) -> Callable[[], dict[str, Any]]:
+    """``source`` minus ``demo``: only ``menwei demo`` turns demo mode on, never a variable."""
+
+    def values() -> dict[str, Any]:
+        return {k: v for k, v in source().items() if k != "demo"}
+
+    values.__name__ = type(source).__name__
+    return values
 
 
 def _default_data_dir() -> Path:
@@ -34,6 +50,22 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[Any, ...]:
+        return (
+            init_settings,
+            _without_demo(env_settings),
+            _without_demo(dotenv_settings),
+            _without_demo(file_secret_settings),
+        )
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None
@@ -82,8 +114,14 @@ class Settings(BaseSettings):
         return not self.demo
 
     def check_secrets(self) -> None:
-        """Refuse the published demo secret, or a weak one, outside ``menwei demo``."""
+        """Refuse the published demo secret, or a weak one, outside ``menwei demo``; refuse
+        the demo itself anywhere but loopback."""
         if self.demo:
+            if self.host not in LOOPBACK:
+                raise InsecureSettingsError(
+                    f"The demo serves published logins, so it listens only on loopback "
+                    f"(127.0.0.1 or ::1), not on {self.host}."
+                )
             return
         if self.secret_key == DEMO_SECRET or len(self.secret_key) < 32:
             raise InsecureSettingsError(

@@ -33,7 +33,7 @@ import cv2
 import httpx
 import numpy as np
 import pytest
-from tests.privacy.builders import notice_content
+from tests.privacy.builders import notice_content, switch_face_on
 from tests.server.conftest import SECRET, World, seed_world
 
 from menwei.core import FaceCredential, Validity
@@ -175,6 +175,7 @@ def _seed(root: Path, database_url: str) -> World:
         community_id, person_id = world.a.community_id, world.a.resident_id
         at = datetime.now(UTC)
         publish_community_notice(uow, community_id=community_id, content=notice_content(), at=at)
+        switch_face_on(uow, community_id, at=at)
         consent = record_consent(uow, kit, person_id=person_id, channel=Channel.SELF, at=at)
         sealed = enrol_template(
             uow,

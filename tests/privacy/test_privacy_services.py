@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.privacy.builders import notice_content
+from tests.privacy.builders import notice_content, switch_face_on
 from tests.store.builders import T0, make_site
 
 from menwei.core.person import Person, Role
@@ -16,7 +16,7 @@ from menwei.privacy.compliance import BreachIncident, ImpactAssessment, VoteStat
 from menwei.privacy.consent import Channel, OnNewTerms
 from menwei.privacy.errors import (
     ActivationRefused,
-    ConsentRequired,
+    FaceRecognitionOff,
     GuardianRequired,
     InvalidNotice,
     RequestError,
@@ -110,6 +110,7 @@ def test_notices_are_versioned_and_read_back_intact(uow, site):
 
 def test_consent_through_the_service_is_recorded_and_logged(uow, kit, site):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     person = _person(uow, site)
     consent = record_consent(
         uow,
@@ -128,6 +129,7 @@ def test_consent_through_the_service_is_recorded_and_logged(uow, kit, site):
 
 def test_a_child_is_refused_unless_the_linked_guardian_consents(uow, kit, site):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     parent = _person(uow, site)
     child = _person(uow, site, born=date(2016, 6, 1), guardian=parent, name="小明")
     with pytest.raises(GuardianRequired):
@@ -140,7 +142,7 @@ def test_a_child_is_refused_unless_the_linked_guardian_consents(uow, kit, site):
 
 def test_enrolment_is_refused_before_any_notice_is_published(uow, kit, site):
     person = _person(uow, site)
-    with pytest.raises(ConsentRequired) as refused:
+    with pytest.raises(FaceRecognitionOff) as refused:
         enrol_template(
             uow,
             kit,
@@ -150,11 +152,12 @@ def test_enrolment_is_refused_before_any_notice_is_published(uow, kit, site):
             at=NOW,
             actor="self",
         )
-    assert "no processing notice" in refused.value.message("en")
+    assert "Face recognition is off" in refused.value.message("en")
 
 
 def test_devices_that_pulled_a_template_are_told_to_drop_it_on_erasure(uow, kit, site, engine):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     person = _person(uow, site)
     record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
     enrol_template(
@@ -340,6 +343,7 @@ def test_after_a_material_notice_change_gates_use_old_templates_only_if_the_comm
     uow, kit, site, on_new_terms, usable
 ):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     person = _enrolled(uow, kit, site)
     with uow:
         PrivacyStore(uow.session).settings.save(
@@ -360,6 +364,7 @@ def test_after_a_material_notice_change_gates_use_old_templates_only_if_the_comm
 
 def test_a_cosmetic_notice_change_keeps_every_template_in_use(uow, kit, site):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     person = _enrolled(uow, kit, site)
     publish_community_notice(
         uow,
@@ -372,6 +377,7 @@ def test_a_cosmetic_notice_change_keeps_every_template_in_use(uow, kit, site):
 
 def test_a_deletion_request_is_fulfilled_by_crypto_shredding_with_a_receipt(uow, kit, site):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     person = _enrolled(uow, kit, site)
     request = open_rights_request(uow, kit, person_id=person.id, kind=RequestKind.DELETION, at=NOW)
     receipt = fulfil_deletion_request(uow, kit, request_id=request.id, at=NOW, handled_by="li")
@@ -387,6 +393,7 @@ def test_a_deletion_request_is_fulfilled_by_crypto_shredding_with_a_receipt(uow,
 
 def test_a_recorded_refusal_stops_prompting_but_not_the_persons_own_consent(uow, kit, site):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     person = _person(uow, site)
     assert may_prompt_for_consent(uow, person_id=person.id)
     record_refusal(uow, person_id=person.id, channel=Channel.SELF, at=NOW)
@@ -399,6 +406,7 @@ def test_the_filing_counter_warns_per_processor_at_80_percent(uow, kit, site):
     from menwei.privacy.compliance import FilingLevel
 
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
+    switch_face_on(uow, site.community.id, at=T0)
     for i in range(4):
         _enrolled(uow, kit, site, name=f"住户{i}")
     assert filing_statuses(uow, threshold=5)[site.processor.id].level is FilingLevel.WARNING

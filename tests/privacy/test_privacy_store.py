@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from tests.privacy.builders import notice_content
+from tests.privacy.builders import notice_content, switch_face_on
 from tests.store.builders import T0, Site, make_site
 
 from menwei.core.credential import Card, CredentialKind, FaceCredential, Validity
@@ -69,6 +69,7 @@ def _publish_and_consent(uow, site: Site, person: Person | None = None) -> Perso
             )
         store.consents.add(give_consent(person, notice, channel=Channel.SELF, at=NOW))
         uow.commit()
+    switch_face_on(uow, site.community.id, at=T0)
     return person
 
 
@@ -127,6 +128,7 @@ def _files_bytes(*roots: Path) -> bytes:
 
 def test_no_consent_no_template_and_nothing_is_written(uow, kit, site, engine):
     person = _adult(uow, site)
+    switch_face_on(uow, site.community.id, at=T0)
     with pytest.raises(ConsentRequired):
         _enrol(uow, kit, site, person, _template())
     with engine.connect() as connection:

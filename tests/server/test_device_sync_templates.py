@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from tests.privacy.builders import notice_content
+from tests.privacy.builders import notice_content, switch_face_on
 
 from menwei.core import FaceCredential, Validity
 from menwei.gate.sync import _change
@@ -46,6 +46,7 @@ def enrolled(app, settings, world):  # type: ignore[no-untyped-def]
     kit = privacy_kit(app.state, settings)
     community_id, person_id = world.a.community_id, world.a.resident_id
     publish_community_notice(uow, community_id=community_id, content=notice_content(), at=T0)
+    switch_face_on(uow, community_id, at=T0)
     consent = record_consent(uow, kit, person_id=person_id, channel=Channel.SELF, at=T0)
     template = _template(7)
     sealed = enrol_template(

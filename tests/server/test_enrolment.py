@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from tests.privacy.builders import switch_face_on_in_app
 from typer.testing import CliRunner
 
 from menwei.cli import app as cli
@@ -76,6 +77,7 @@ def publish(client, world: World, who: str = "community_staff") -> dict:  # type
         headers=world.auth(who),
     )
     assert response.status_code == 201, response.text
+    switch_face_on_in_app(client.app, world.a.community_id)
     return response.json()  # type: ignore[no-any-return]
 
 
@@ -298,6 +300,7 @@ def test_staff_of_another_community_cannot_enrol_or_view_its_residents(
 
 
 def test_the_quality_check_answers_reasons_only(client, world: World) -> None:
+    publish(client, world)
     url = f"{API}/communities/{world.a.community_id}/face/quality"
     good = client.post(url, files={"image": ("f.jpg", photo())}, headers=world.auth("resident"))
     assert good.status_code == 200, good.text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from tests.privacy.builders import switch_face_on_in_app
+
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World
@@ -13,7 +15,8 @@ from .test_supervision_activation import put_up_public_notice
 API = "/api/v1"
 
 
-def publish(client, world: World, **fields) -> dict:  # type: ignore[no-untyped-def]
+def publish(client, world: World, face_on: bool = True, **fields) -> dict:  # type: ignore[no-untyped-def]
+    """Publish a processing notice and (unless ``face_on`` is false) switch face recognition on."""
     body = {"responsible_contact": "0571-88888888", "supervisor": "杭州市网信办", **fields}
     response = client.post(
         f"{API}/communities/{world.a.community_id}/notices",
@@ -21,6 +24,8 @@ def publish(client, world: World, **fields) -> dict:  # type: ignore[no-untyped-
         headers=world.auth("community_staff"),
     )
     assert response.status_code == 201, response.text
+    if face_on:
+        switch_face_on_in_app(client.app, world.a.community_id)
     return response.json()  # type: ignore[no-any-return]
 
 
@@ -79,7 +84,9 @@ def test_consent_before_a_notice_is_published_is_refused(client, world: World) -
         consent_url(world) + "/consent", json={"give": True}, headers=world.auth("resident")
     )
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "consent_required"
+    assert response.json()["error"]["code"] == "face_recognition_off"
+    unmet = {u["code"] for u in response.json()["error"]["details"]["unmet"]}
+    assert "no_notice" in unmet
 
 
 def test_a_resident_consents_lists_and_a_refusal_is_recorded(client, world: World) -> None:
@@ -268,7 +275,7 @@ def test_activation_is_refused_naming_each_unmet_condition(client, world: World,
         "no_assessment",
         "vote_not_passed",
     }
-    publish(client, world)
+    publish(client, world, face_on=False)
     assert client.post(base + "/assessment", json=ASSESSMENT, headers=staff).status_code == 201
     status = client.get(base, headers=staff).json()
     assert {u["code"] for u in status["unmet"]} == {"no_public_notice", "vote_not_passed"}
@@ -390,7 +397,7 @@ def test_an_unreadable_key_file_answers_503_with_a_message_and_stores_nothing(
     try:
         world = seed_world(UnitOfWork(app.state.session_factory))
         with TestClient(app, raise_server_exceptions=False) as client:
-            publish(client, world)
+            publish(client, world, face_on=False)
             response = client.post(
                 consent_url(world) + "/consent", json={"give": True}, headers=world.auth("resident")
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.privacy.builders import switch_face_on_in_app
 
 from menwei.server import create_app
 from menwei.server.demo import DemoWorld, seed_demo
@@ -46,12 +47,13 @@ class Site:
                 json={"responsible_contact": "0571-88888888", "supervisor": "杭州市网信办"},
             )
             assert published.status_code == 201, published.text
+        switch_face_on_in_app(self.app, self.world.community_id)
 
 
 def make_site(database_url: str, data_dir: Path) -> Site:
     settings = Settings(database_url=database_url, data_dir=data_dir, secret_key=SECRET)
     app = create_app(settings)
-    world = seed_demo(UnitOfWork(app.state.session_factory))
+    world = seed_demo(UnitOfWork(app.state.session_factory), face_on=False)
     return Site(app=app, world=world, data_dir=data_dir)
 
 

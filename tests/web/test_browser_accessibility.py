@@ -214,8 +214,8 @@ def liven_up(site: Site) -> None:
     with client() as committee:
         sign_in_client(committee, "yeweihui")
         still_open = publish(committee, site, now)
-        publish(committee, site, now, title="更换南大门道闸", **soon)
-        counted = publish(committee, site, now, title="增加非机动车停车棚", **soon)
+        publish(committee, site, now, title="更换南大门道闸", subject="other", **soon)
+        counted = publish(committee, site, now, title="增加非机动车停车棚", subject="other", **soon)
     with client() as resident:
         sign_in_client(resident, "resident")
         resident_votes(resident, still_open, "approve")

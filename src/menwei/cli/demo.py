@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         from menwei.server import create_app
         from menwei.server.demo import DEMO_LOGINS, seed_demo
         from menwei.server.heap import freeze_startup_heap
-        from menwei.settings import Settings
+        from menwei.settings import InsecureSettingsError, Settings
         from menwei.store.engine import make_engine
         from menwei.store.migrate import upgrade
         from menwei.store.privacy_services import open_kit
@@ -59,6 +59,11 @@ def register(app: typer.Typer) -> None:
         folder = data_dir or base.data_dir / "demo"
         url = _fresh_database(folder)
         settings = Settings(demo=True, data_dir=folder, database_url=url, host=host, port=port)
+        try:
+            settings.check_secrets()
+        except InsecureSettingsError as error:
+            typer.echo(f"menwei demo: {error}", err=True)
+            raise typer.Exit(2) from None
         # the fresh database starts a fresh audit log: the previous run's signed head goes too
         head_file_for(settings.resolved_key_file).unlink(missing_ok=True)
         with console.status("准备演示小区 / preparing the demo community…"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -22,6 +23,15 @@ def register(app: typer.Typer) -> None:
         from menwei.store.errors import StoreError
         from menwei.store.migrate import upgrade
 
+        if os.environ.get("MENWEI_DEMO", "").strip().lower() not in ("", "0", "false", "no"):
+            typer.echo(
+                "menwei serve: 演示模式只能由 `menwei demo` 在本机回环地址开启，"
+                "不能用 MENWEI_DEMO。\n"
+                "menwei serve: demo mode is only for `menwei demo` on loopback; MENWEI_DEMO is "
+                "refused (it would serve the published demo secret and logins).",
+                err=True,
+            )
+            raise typer.Exit(2)
         settings = get_settings()
         try:
             settings.check_secrets()

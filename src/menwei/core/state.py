@@ -51,6 +51,7 @@ class AccessState:
         groups: Iterable[AccessGroup] = (),
         memberships: Mapping[uuid.UUID, Iterable[uuid.UUID]] | None = None,
         qr_keys: Mapping[int, PassVerifier] | None = None,
+        revoked_qr_passes: Iterable[uuid.UUID] = (),
     ) -> AccessState:
         """A snapshot indexed the way ``decide`` looks things up."""
         return cls(
@@ -62,6 +63,7 @@ class AccessState:
             groups={g.id: g for g in groups},
             memberships={k: frozenset(v) for k, v in (memberships or {}).items()},
             qr_keys=dict(qr_keys or {}),
+            revoked_qr_passes=frozenset(revoked_qr_passes),
         )
 
     def groups_of(self, person_id: uuid.UUID) -> list[AccessGroup]:

@@ -68,6 +68,7 @@ KINDS = (
     "group",
     "membership",
     "qr_key",
+    "qr_revoked",
     "template",
 )
 
@@ -237,6 +238,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
     policy: AccessPolicy | None = None
     memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
     qr_keys: dict[int, Ed25519PublicKey] = {}
+    revoked_passes: set[uuid.UUID] = set()
     for kind, record_id, payload in records:
         try:
             if kind == "template":
@@ -254,6 +256,8 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
                 qr_keys[int(data["key_id"])] = Ed25519PublicKey.from_public_bytes(
                     base64.b64decode(data["public_key"], validate=True)
                 )
+            elif kind == "qr_revoked":
+                revoked_passes.add(_uuid(data["id"]))
             elif kind in _PARSERS:
                 by_kind[kind].append(_PARSERS[kind](data))
         except (KeyError, ValueError, TypeError, binascii.Error, CoreError) as error:
@@ -273,6 +277,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
             groups=by_kind["group"],
             memberships=memberships,
             qr_keys=qr_keys,
+            revoked_qr_passes=revoked_passes,
         )
     except (KeyError, ValueError, TypeError, CoreError) as error:
         raise LocalStateError(

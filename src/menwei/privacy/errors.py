@@ -96,3 +96,12 @@ class InvalidIncident(PrivacyError):
     """A breach incident record is missing fields the notice to people needs."""
 
     code = "invalid_incident"
+
+
+class FaceRecognitionOff(PrivacyError):
+    """The community's face recognition is not switched on: no face data may be made or moved.
+
+    ``details['unmet']`` names what still stands between the community and switching it on.
+    """
+
+    code = "face_recognition_off"

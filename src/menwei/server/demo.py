@@ -35,6 +35,7 @@ from menwei.core import (
 )
 from menwei.server import demo_story
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
+from menwei.server.demo_compliance import demo_notice, switch_demo_face_on
 from menwei.server.policy import Role
 from menwei.server.services.accounts import AccountSpec, create_account
 from menwei.server.services.devices import save_device
@@ -186,11 +187,14 @@ def seed_demo(
     seed: int = 2024,
     kit: PrivacyKit | None = None,
     secret_key: str | None = None,
+    face_on: bool = True,
 ) -> DemoWorld:
     """Fill an empty, migrated database with the demo communities and the demo accounts.
 
     Given the privacy ``kit`` it also tells the story (``demo_story``): 阳光花园 goes through the
     whole process to face recognition and residents are enrolled; 翠湖苑 is still voting.
+    Without it, ``face_on`` still walks 阳光花园 through the compliance gate (notice,
+    assessment, public notice, owners' vote) and switches face recognition on the one way there is.
     """
     rng = random.Random(seed)
     everything = CommunityScope.all()
@@ -350,6 +354,11 @@ def seed_demo(
             now=now,
         )
         demo_story.vote_under_way(uow, community_id=second, face_doors=second_doors, now=now)
+    elif face_on:
+        notice = demo_notice(
+            community.name, processor.name, processor.contact, processor.responsible_person
+        )
+        switch_demo_face_on(uow, community.id, notice, at=datetime.now(UTC))
     return DemoWorld(
         community_id=community.id,
         door_ids={door.name: door.id for door in doors},

@@ -110,6 +110,7 @@ _DOMAIN_STATUS = {
     "import_rejected": 422,
     "consent_required": 409,
     "activation_refused": 409,
+    "face_recognition_off": 409,
     "guardian_required": 403,
     "key_file_error": 503,
     "vote_closed": 409,

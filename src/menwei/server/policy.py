@@ -42,6 +42,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "buildings:write": _OFFICE,
     "units:read": _READERS,
     "units:write": _OFFICE,
+    # who may see person ids at all (group member lists, who asked a question): never the
+    # committee, which sees counts only
     "people:read": _OFFICE,
     "people:write": _OFFICE,
     "households:read": _OFFICE,
@@ -86,6 +88,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "questions:read": _READERS,
     "questions:answer": _READERS,
     "supervision:read": frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
+    # a supervisor's order switches a community's face recognition off (never on)
+    "supervision:order": frozenset({Role.SUPERVISOR}),
     # an official answers public questions of supervised communities; never sees private ones
     "questions:answer_public": frozenset({Role.SUPERVISOR}),
     "supervisors:write": frozenset({Role.PLATFORM_ADMIN}),  # label a supervisor's level

@@ -662,6 +662,9 @@ class PrivacySettings:
     display_days: int = 7
     on_new_terms: OnNewTerms = OnNewTerms.SUSPEND
     vote_required: bool = True
+    face_off_days: int = 30
+    pass_max_days: int = 7
+    pass_max_uses: int = 10
 
 
 class PrivacySettingsRepository:
@@ -678,6 +681,9 @@ class PrivacySettingsRepository:
             display_days=row.display_days,
             on_new_terms=OnNewTerms(row.on_new_terms),
             vote_required=row.vote_required,
+            face_off_days=row.face_off_days,
+            pass_max_days=row.pass_max_days,
+            pass_max_uses=row.pass_max_uses,
         )
 
     def save(self, community_id: uuid.UUID, settings: PrivacySettings) -> None:
@@ -691,6 +697,9 @@ class PrivacySettingsRepository:
         row.display_days = settings.display_days
         row.on_new_terms = settings.on_new_terms.value
         row.vote_required = settings.vote_required
+        row.face_off_days = settings.face_off_days
+        row.pass_max_days = settings.pass_max_days
+        row.pass_max_uses = settings.pass_max_uses
         self._session.flush()
 
     def community_ids(self) -> list[uuid.UUID]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,10 @@ from menwei.privacy.rights import (
 )
 from menwei.privacy.vault import SealedTemplate, Vault
 from menwei.store.privacy_audit_head import check_ends, sign_head_after_commit, stored_head
+from menwei.store.privacy_face_gate import face_is_on, require_face_on, write_face_switch
+from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_tables import FaceTemplateRow
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, ProcessorRow
 from menwei.store.uow import UnitOfWork
@@ -138,8 +141,9 @@ def enrol_template(
     actor: str,
     liveness: Mapping[str, Any] | None = None,
 ) -> SealedTemplate:
-    """Seal and store a template, or ``ConsentRequired`` with nothing stored."""
+    """Seal and store a template; ``ConsentRequired`` or ``FaceRecognitionOff`` store nothing."""
     with uow:
+        require_face_on(uow.session, community_id)
         store = PrivacyStore(uow.session)
         consent = store.consents.live_for(person_id)
         current = store.notices.current(community_id)
@@ -290,6 +294,19 @@ def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[
                 )
                 report.erased_people += 1
                 report.receipts.append(receipt["receipt_id"])
+            for person_id in faces_due_after_switch_off(store, community_id, now):
+                receipt = _erase(
+                    uow,
+                    kit,
+                    person_id,
+                    community_id,
+                    FACE_OFF_REASON,
+                    SYSTEM_ACTOR,
+                    now,
+                    None,
+                )
+                report.erased_people += 1
+                report.receipts.append(receipt["receipt_id"])
             report.purged_events = store.retention.purge_events(
                 community_id, events_cutoff(policy, now)
             )
@@ -306,6 +323,59 @@ def run_maintenance(uow: UnitOfWork, kit: PrivacyKit, *, now: datetime) -> list[
         kit.chain(PrivacyStore(uow.session)).checkpoint(now)
         uow.commit()
     return reports
+
+
+#: Why templates were erased when face recognition stayed off past the community's period.
+FACE_OFF_REASON = "face_recognition_off"
+#: The entry in each person's own log (their portal) when a switch-off suspends their face.
+FACE_SUSPENDED = "face_recognition_suspended"
+
+
+def _face_holders(store: PrivacyStore, community_id: uuid.UUID) -> list[uuid.UUID]:
+    return sorted(
+        store.session.scalars(
+            select(FaceTemplateRow.person_id)
+            .where(FaceTemplateRow.community_id == community_id)
+            .distinct()
+        )
+    )
+
+
+def faces_due_after_switch_off(
+    store: PrivacyStore, community_id: uuid.UUID, now: datetime
+) -> list[uuid.UUID]:
+    """People whose templates outlived the switch-off period (none while the switch is on)."""
+    if face_is_on(store.session, community_id):
+        return []
+    latest = FaceSwitches(store.session).latest(community_id)
+    if latest is None or latest.enabled:
+        return []
+    days = store.settings.get(community_id).face_off_days
+    if now < latest.switched_at + timedelta(days=days):
+        return []
+    return _face_holders(store, community_id)
+
+
+def tell_face_holders_of_suspension(
+    uow: UnitOfWork, kit: PrivacyKit, *, community_id: uuid.UUID, at: datetime, actor: str
+) -> int:
+    """Write the suspension into each face-data holder's own log, with the erasure date
+    (call inside the switch's unit of work); returns how many people were told."""
+    store = PrivacyStore(uow.session)
+    days = store.settings.get(community_id).face_off_days
+    erase_on = (at + timedelta(days=days)).date().isoformat()
+    chain = kit.chain(store)
+    holders = _face_holders(store, community_id)
+    for person_id in holders:
+        chain.append(
+            at=at,
+            actor=actor,
+            action=FACE_SUSPENDED,
+            person_id=person_id,
+            community_id=community_id,
+            detail={"erase_on": erase_on, "unless": "switched_on_again"},
+        )
+    return len(holders)
 
 
 def verify_audit(uow: UnitOfWork, kit: PrivacyKit, witness: Witness | None = None) -> VerifyReport:
@@ -494,6 +564,7 @@ def record_consent(
         store = PrivacyStore(uow.session)
         scope = CommunityScope.all()
         person = uow.people.get(person_id, scope)
+        require_face_on(uow.session, person.community_id)
         guardian = uow.people.get(guardian_id, scope) if guardian_id else None
         notice = store.notices.current(person.community_id)
         if notice is None:
@@ -530,6 +601,7 @@ def record_refusal(
     with uow:
         store = PrivacyStore(uow.session)
         person = uow.people.get(person_id, CommunityScope.all())
+        require_face_on(uow.session, person.community_id)
         notice = store.notices.current(person.community_id)
         if notice is None:
             raise ConsentRequired(
@@ -546,6 +618,8 @@ def may_prompt_for_consent(uow: UnitOfWork, *, person_id: uuid.UUID) -> bool:
         store = PrivacyStore(uow.session)
         person = uow.people.get(person_id, CommunityScope.all())
         current = store.notices.current(person.community_id)
+        if not face_is_on(uow.session, person.community_id):
+            return False
         if current is None or store.consents.live_for(person_id) is not None:
             return False
         refusal = store.consents.latest_refusal(person_id)
@@ -644,7 +718,12 @@ def refuse_rights_request(
 
 
 def activate_face_recognition(
-    uow: UnitOfWork, *, community_id: uuid.UUID, votes: OwnersVoteHook, at: datetime
+    uow: UnitOfWork,
+    *,
+    community_id: uuid.UUID,
+    votes: OwnersVoteHook,
+    at: datetime,
+    by: str = "cli",
 ) -> None:
     """Switch face recognition on, or ``ActivationRefused`` naming every unmet condition."""
     with uow:
@@ -661,7 +740,7 @@ def activate_face_recognition(
         community = uow.session.get(CommunityRow, community_id)
         if community is None:
             raise RequestError("找不到该小区。", "No such community.")
-        community.face_enabled = True
+        write_face_switch(uow.session, community_id, enabled=True, at=at, by=by)
         uow.commit()
 
 
@@ -688,8 +767,8 @@ def usable_for_gates(
     consents are read in one batch and each notice version once, however many people.
     """
     current = store.notices.current(community_id)
-    if current is None:
-        return []
+    if current is None or not face_is_on(store.session, community_id):
+        return []  # face recognition off: no template travels, and gates drop what they hold
     on_new_terms = store.settings.get(community_id).on_new_terms
     consents = store.consents.live_for_many([_uuid_of(s.person_id) for s in latest])
     notices: dict[int, NoticeVersion | None] = {}  # most consented to the same few versions

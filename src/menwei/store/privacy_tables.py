@@ -245,6 +245,9 @@ class PrivacySettingsRow(Base):
     __table_args__ = (
         CheckConstraint("on_new_terms IN ('old_terms', 'suspend')", name="on_new_terms"),
         CheckConstraint("moved_out_days >= 0 AND event_days >= 0", name="retention"),
+        CheckConstraint(
+            "face_off_days >= 0 AND pass_max_days >= 1 AND pass_max_uses >= 1", name="limits"
+        ),
     )
 
     community_id: Mapped[uuid.UUID] = mapped_column(
@@ -256,3 +259,8 @@ class PrivacySettingsRow(Base):
     display_days: Mapped[int] = mapped_column(Integer, default=7)
     on_new_terms: Mapped[str] = mapped_column(String(20), default="suspend")
     vote_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: days templates are kept after face recognition is switched off, unless switched on again
+    face_off_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    #: the longest a resident's visitor pass may run, and the most uses it may have
+    pass_max_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    pass_max_uses: Mapped[int] = mapped_column(Integer, default=10, server_default="10")

@@ -20,6 +20,7 @@ router = APIRouter(prefix=PREFIX, tags=["compliance"])
 
 ComplianceRead = Annotated[Caller, Depends(InCommunity("compliance:read"))]
 ComplianceWrite = Annotated[Caller, Depends(InCommunity("compliance:write"))]
+SupervisorOrder = Annotated[Caller, Depends(InCommunity("supervision:order"))]
 
 Answer = Annotated[str, Field(min_length=1, max_length=5000)]
 
@@ -36,6 +37,12 @@ class Assessment(BaseModel):
 
 class Switch(BaseModel):
     enabled: bool
+
+
+class Order(BaseModel):
+    """A supervisor's order to stop face recognition, by its reference (文号)."""
+
+    order_reference: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Incident(BaseModel):
@@ -77,6 +84,21 @@ def switch(body: Switch, caller: ComplianceWrite, request: Request, uow: UowDep)
         compliance.owners_votes(request),
         enabled=body.enabled,
         kit=privacy_kit(request),
+    )
+
+
+@router.post("/face-recognition/order-off")
+def order_off(
+    body: Order, caller: SupervisorOrder, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """A supervisor orders face recognition off: faces are suspended at once, as for a vote."""
+    return compliance.switch(
+        uow,
+        caller,
+        compliance.owners_votes(request),
+        enabled=False,
+        kit=privacy_kit(request),
+        order={"order_reference": body.order_reference, "ordered_by": "supervisor"},
     )
 
 

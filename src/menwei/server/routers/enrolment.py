@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.routers import API_PREFIX
-from menwei.server.services import enrolment, privacy
+from menwei.server.services import enrolment, face_switch, privacy
 from menwei.server.services.enrolment_challenges import EnrolmentChallenges
 from menwei.server.services.photo_uploads import read_photos, read_upload
 
@@ -107,8 +107,10 @@ def face_record(
     "/communities/{community_id}/face/quality",
     openapi_extra=_multipart("image", "one camera frame", many=False),
 )
-async def check_quality(caller: FaceEnrol, request: Request) -> dict[str, Any]:
+async def check_quality(caller: FaceEnrol, request: Request, uow: UowDep) -> dict[str, Any]:
     """Is this frame good enough to enrol from? Only the verdict and reasons come back."""
+    # No face is looked at while face recognition is off (409 naming why).
+    await anyio.to_thread.run_sync(face_switch.require_on, uow, caller.community_id)
     photos = await read_photos(request, "image")
     return await anyio.to_thread.run_sync(enrolment.check_frame, photos[0])
 

@@ -19,6 +19,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["access groups"])
 
 GroupsRead = Annotated[Caller, Depends(InCommunity("groups:read"))]
 GroupsWrite = Annotated[Caller, Depends(InCommunity("groups:write"))]
+GroupMembers = Annotated[Caller, Depends(InCommunity("people:read"))]
 PagingDep = Annotated[Paging, Depends(paging)]
 
 Window = Annotated[str, Field(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$", examples=["07:00-22:00"])]
@@ -115,8 +116,19 @@ def delete_group(group_id: uuid.UUID, caller: GroupsWrite, uow: UowDep) -> Respo
 
 
 @router.get("/communities/{community_id}/groups/{group_id}/members")
-def list_members(group_id: uuid.UUID, caller: GroupsRead, uow: UowDep) -> list[uuid.UUID]:
+def list_members(group_id: uuid.UUID, caller: GroupMembers, uow: UowDep) -> list[uuid.UUID]:
+    """Who is in the group: the office only (a committee member sees the count)."""
     return groups.members(uow, caller, group_id)
+
+
+class MemberCount(BaseModel):
+    count: int
+
+
+@router.get("/communities/{community_id}/groups/{group_id}/members/count")
+def count_members(group_id: uuid.UUID, caller: GroupsRead, uow: UowDep) -> MemberCount:
+    """How many people are in the group, without saying who."""
+    return MemberCount(count=len(groups.members(uow, caller, group_id)))
 
 
 @router.post("/communities/{community_id}/groups/{group_id}/members")

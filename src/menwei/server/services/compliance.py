@@ -40,9 +40,10 @@ from menwei.privacy.errors import ActivationRefused
 from menwei.server.deps import Caller
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
 from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.privacy_face_gate import write_face_switch
 from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
+from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspension
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
@@ -219,8 +220,13 @@ def switch(
     *,
     enabled: bool,
     kit: PrivacyKit | None = None,
+    order: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """On only through the gate (``ActivationRefused`` names what is missing); off at any time.
+
+    Off suspends faces at once everywhere (gates drop templates at their next sync), tells each
+    person with face data in their own log, and leaves the erasure to maintenance after the
+    community's ``face_off_days``. ``order`` names a supervisor's order when it is one.
 
     The switch is kept with its time and account, and, given the ``kit``, written to the audit
     chain; switching to the state already in force records nothing.
@@ -238,19 +244,19 @@ def switch(
                     "Face recognition cannot be switched on yet: " + " ".join(u.en for u in unmet),
                     unmet=[u.code for u in unmet],
                 )
-        row = uow.session.get(CommunityRow, community_id)
-        assert row is not None
-        if bool(row.face_enabled) != enabled:
-            row.face_enabled = enabled
-            by = staff_account(caller)
-            FaceSwitches(uow.session).record(community_id, enabled=enabled, at=at, by=by)
-            if kit is not None:
-                kit.chain(PrivacyStore(uow.session)).append(
-                    at=at,
-                    actor=f"staff:{by}",
-                    action=FACE_ON if enabled else FACE_OFF,
-                    community_id=community_id,
-                    detail={"enabled": enabled},
+        by = staff_account(caller)
+        changed = write_face_switch(uow.session, community_id, enabled=enabled, at=at, by=by)
+        if changed and kit is not None:
+            kit.chain(PrivacyStore(uow.session)).append(
+                at=at,
+                actor=f"staff:{by}",
+                action=FACE_ON if enabled else FACE_OFF,
+                community_id=community_id,
+                detail={"enabled": enabled, **(order or {})},
+            )
+            if not enabled:
+                tell_face_holders_of_suspension(
+                    uow, kit, community_id=community_id, at=at, actor=f"staff:{by}"
                 )
         uow.commit()
     return status(uow, caller, votes)

@@ -23,6 +23,7 @@ from menwei.core import (
 from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden, InvalidRequest, NotFound
+from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.settings import Settings
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -174,6 +175,16 @@ def issue_pass(
                 raise Forbidden()
             host = uow.people.get(principal.person_id, caller.scope)
             community_id = host.community_id
+            require_may_issue_pass(
+                uow,
+                host.id,
+                community_id,
+                caller.scope,
+                valid_from=valid_from or now(),
+                valid_until=valid_until,
+                max_uses=max_uses,
+                today=date.today(),
+            )
             allowed = resident_doors(uow, host, caller.scope)
             if not door_ids <= allowed:
                 raise InvalidRequest(

@@ -17,11 +17,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from menwei.core import AccessGroup, Card, FaceCredential, Person, PinCredential, Validity
+from menwei.core import (
+    AccessGroup,
+    Card,
+    FaceCredential,
+    Person,
+    PinCredential,
+    QrPass,
+    Validity,
+)
 from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden
 from menwei.store.errors import NotFound
+from menwei.store.privacy_face_gate import face_is_on
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -112,7 +121,13 @@ def credential_record(credential: object) -> tuple[str, dict[str, Any]] | None:
             "validity": _validity(credential.validity),
             "consent_withdrawn_at": _when(credential.consent_withdrawn_at),
         }
-    return None  # QR passes are checked by their signature, not from a list
+    if isinstance(credential, QrPass) and credential.validity.revoked_at is not None:
+        # A pass is checked by its signature; only its revocation has to travel to the gates.
+        return "qr_revoked", {
+            "id": str(credential.id),
+            "revoked_at": _when(credential.validity.revoked_at),
+        }
+    return None  # a live QR pass is checked by its signature, not from a list
 
 
 PASS_KEY = "qr_key"  # noqa: S105 (a record kind, not a secret)
@@ -169,7 +184,7 @@ def pull(
     now = datetime.now(UTC)
     with uow:
         changes = uow.changes.since(community_id, cursor, limit=limit)
-        known = _prefetch(uow, scope, changes, now)
+        known = _prefetch(uow, community_id, scope, changes, now)
         for change in changes:
             if change.entity == PASS_KEY:
                 found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
@@ -189,9 +204,13 @@ class _Current:
     people: dict[uuid.UUID, Person]
     group_ids: dict[uuid.UUID, list[uuid.UUID]]
     credentials: dict[uuid.UUID, object]
+    #: when face recognition is off, every face credential travels revoked (no face decisions)
+    faces_off_since: str | None = None
 
 
-def _prefetch(uow: UnitOfWork, scope: CommunityScope, changes: Any, now: datetime) -> _Current:
+def _prefetch(
+    uow: UnitOfWork, community_id: uuid.UUID, scope: CommunityScope, changes: Any, now: datetime
+) -> _Current:
     def named(entity: str) -> set[uuid.UUID]:
         return {
             uuid.UUID(c.entity_id) for c in changes if c.entity == entity and c.action != "delete"
@@ -202,6 +221,7 @@ def _prefetch(uow: UnitOfWork, scope: CommunityScope, changes: Any, now: datetim
         people=people,
         group_ids=uow.access.group_ids_of(people, now),
         credentials=dict(uow.credentials.get_many(sorted(named("credential")), scope)),
+        faces_off_since=None if face_is_on(uow.session, community_id) else _when(now),
     )
 
 
@@ -253,7 +273,13 @@ def _records_for(
                 return gone("card", "pin", "face")
             credential = known.credentials.get(uuid.UUID(key))
             shaped = None if credential is None else credential_record(credential)
-            return [] if shaped is None else [Record(shaped[0], key, seq, "upsert", shaped[1])]
+            if shaped is None:
+                return []
+            kind, payload = shaped
+            if kind == "face" and known.faces_off_since and not payload["validity"]["revoked_at"]:
+                validity = {**payload["validity"], "revoked_at": known.faces_off_since}
+                payload = {**payload, "validity": validity}
+            return [Record(kind, key, seq, "upsert", payload)]
         if entity == "access_group":
             if deleted:
                 return gone("group")

@@ -34,6 +34,7 @@ from menwei.server.services.enrolment_challenges import (
     EnrolmentChallenge,
     EnrolmentChallenges,
 )
+from menwei.server.services.face_switch import require_on
 from menwei.server.services.photo_uploads import MAX_PHOTOS
 from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
 from menwei.store import privacy_services as ops
@@ -293,6 +294,7 @@ def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting
                 "en": "Visitors are never face-enrolled; issue a QR pass instead.",
             },
         )
+    require_on(uow, acting.person.community_id)
     _require_consent(uow, person_id, acting.person.community_id)
     return acting
 

@@ -40,7 +40,7 @@ from menwei.governance.result import plain_decimal
 from menwei.governance.tally import percent_down
 from menwei.server.deps import Caller
 from menwei.server.errors import Forbidden, request_locale
-from menwei.server.policy import Role
+from menwei.server.policy import Role, holds
 from menwei.server.services.privacy import actor_of, privacy_kit
 from menwei.store.errors import NotFound
 from menwei.store.governance_repository import GovernanceRepository
@@ -257,6 +257,17 @@ def close(
             community_id=result.community_id,
             detail=detail,
         )
+        if vote.proposal.subject is Subject.FACE_RECOGNITION and not result.passed:
+            # The owners' newest word on faces is no: face recognition stops everywhere at once.
+            from menwei.server.services.face_switch import switch_off_in_uow
+
+            switch_off_in_uow(
+                uow,
+                kit,
+                uuid.UUID(str(result.community_id)),
+                at=max(at, datetime.now(UTC)),  # the switch happens when the result is fixed
+                actor=f"vote:{vote.proposal.proposal_id}",
+            )
         uow.commit()
     return result_view(result, request_locale(request))
 
@@ -427,10 +438,11 @@ def questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> dict[str, Any
     with uow:
         found = GovernanceRepository(uow.session).questions(caller.scope, _community(caller))
     counts = count_questions(found, at=at)
+    askers = holds(caller.principal, "people:read")
     return {
         "open": counts.open,
         "overdue": counts.overdue,
-        "questions": [question_view(q, at=at) for q in reversed(found)],
+        "questions": [question_view(q, at=at, asker=askers) for q in reversed(found)],
     }
 
 
@@ -466,13 +478,14 @@ def answer(
     with uow:
         question = GovernanceRepository(uow.session).add_answer(question_id, given, caller.scope)
         uow.commit()
-    return question_view(question, at=at)
+    return question_view(question, at=at, asker=holds(caller.principal, "people:read"))
 
 
-def question_view(question: Question, *, at: datetime) -> dict[str, Any]:
+def question_view(question: Question, *, at: datetime, asker: bool = True) -> dict[str, Any]:
+    """A question; without ``asker`` (a committee member) it does not say who asked."""
     return {
         "id": question.question_id,
-        "asked_by": question.asked_by,
+        "asked_by": question.asked_by if asker else None,
         "text": question.text,
         "visibility": str(question.visibility),
         "asked_at": question.asked_at.isoformat(),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, or_, select
 
 from menwei.core import HouseholdMembership, Person, Role
 from menwei.server.deps import Caller
+from menwei.server.services.moving_out import end_access, has_current_home
 from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
 from menwei.store.repositories.people import person_from_row
 from menwei.store.tables import (
@@ -142,8 +143,10 @@ def move_out(
     uow: UnitOfWork, caller: Caller, person_id: uuid.UUID, membership_id: uuid.UUID, day: date
 ) -> HouseholdMembership:
     with uow:
-        uow.people.get(person_id, caller.scope)
+        person = uow.people.get(person_id, caller.scope)
         uow.people.move_out(membership_id, day, caller.scope)
+        if not has_current_home(uow.people.memberships_of(person_id, caller.scope), day):
+            end_access(uow, person_id, person.community_id, day, datetime.now(UTC))
         uow.commit()
         found = [m for m in uow.people.memberships_of(person_id, caller.scope)]
     from menwei.server.errors import NotFound

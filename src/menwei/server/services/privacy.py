@@ -173,6 +173,9 @@ def answer_consent(
 ) -> dict[str, Any]:
     """Record a yes (consent) or a no (refusal) to the current notice, in the caller's capacity."""
     acting = acting_for(uow, caller, person_id)
+    from menwei.server.services.face_switch import require_on  # compliance imports this module
+
+    require_on(uow, acting.person.community_id)
     at = now()
     if not give:
         refusal = ops.record_refusal(uow, person_id=person_id, channel=acting.channel, at=at)
@@ -295,7 +298,11 @@ def my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
             for c in uow.credentials.of_person(person_id, CommunityScope.all())
         ]
         consents = PrivacyStore(uow.session).consents.for_person(person_id)
+        community_id = uow.people.get(person_id, CommunityScope.all()).community_id
+    from menwei.server.services.face_switch import off_state  # compliance imports this module
+
     return {
+        "face_recognition": off_state(uow, community_id),
         "may_ask_for_consent": ops.may_prompt_for_consent(uow, person_id=person_id),
         "face_data": held,
         "consents": [consent_public(c) for c in consents],

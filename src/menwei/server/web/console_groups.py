@@ -143,14 +143,15 @@ def _form(
     done: str = "",
     status_code: int = 200,
 ) -> Response:
-    everyone = _people(uow, caller)
+    may_see = holds(caller.principal, "people:read")  # the committee sees counts only
+    everyone = _people(uow, caller) if may_see else {}
     member_ids = groups.members(uow, caller, group.id) if group else []
     members = sorted((everyone[m] for m in member_ids if m in everyone), key=lambda p: p.name)
     return render_console(
         request, caller, uow, "groups_form.html", status_code=status_code,
         group=group, typed=typed, problems=problems or {}, refusal=refusal,
         doors=sorted(doors.list_doors(uow, caller), key=lambda d: d.name),
-        members=members,
+        members=members, may_see_members=may_see, member_count=len(member_ids),
         candidates=sorted(
             (p for p in everyone.values() if p.id not in set(member_ids)
              and p.role.value != "visitor"),

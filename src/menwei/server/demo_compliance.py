@@ -1,0 +1,154 @@
+"""The demo community goes through the same compliance gate as any other before faces work.
+
+``menwei demo`` shows face recognition working, so its community must be switched on the only way
+there is: processing notice published, impact assessment on record, a public notice displayed for
+its full period, and a passed owners' vote on record. The demo's history is dated in the past
+(notice a month up, vote closed a fortnight ago) so the gate can be passed at start; nothing
+else is bypassed, and the gate itself (``activation_unmet``) must have nothing left to say.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from menwei.governance import (
+    Channel,
+    Choice,
+    OwnersVote,
+    Posting,
+    Proposal,
+    PublicNotice,
+    Subject,
+    VoteRule,
+)
+from menwei.privacy.compliance import ImpactAssessment
+from menwei.privacy.consent import NoticeContent
+from menwei.server.services.compliance import _recorded_votes, activation_unmet
+from menwei.server.services.privacy import DEFAULT_NOTICE
+from menwei.store import privacy_services as ops
+from menwei.store.governance_repository import UNREGISTERED_OWNER, GovernanceRepository
+from menwei.store.privacy_face_gate import write_face_switch
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.scope import CommunityScope
+from menwei.store.uow import UnitOfWork
+
+_ASSESSMENT = {
+    "purpose_and_method": "门禁身份核验，在门口设备上现场比对人脸特征，不保存照片。",
+    "impact_and_risks": "人脸特征属敏感个人信息，泄露风险已通过每人独立密钥加密降低。",
+    "safeguards": "每人独立密钥，撤回即删除并出具凭证，审计日志防篡改。",
+    "alternatives_offered": "门禁卡、密码、二维码，不同意者不受任何影响。",
+    "conclusion": "风险可控，经业主表决通过后可以开启。",
+}
+
+
+def switch_demo_face_on(
+    uow: UnitOfWork,
+    community_id: uuid.UUID,
+    content: NoticeContent | None,
+    *,
+    at: datetime,
+    by: str = "demo",
+    owners_vote: bool = True,
+) -> None:
+    """Walk the demo community through every activation condition, then switch faces on.
+
+    ``content`` None keeps the notice already published; without ``owners_vote`` the community
+    is set to ask no vote (a benchmark's community, whose owners are not the point).
+    """
+    posted = at - timedelta(days=45)
+    opens = at - timedelta(days=40)
+    if content is not None:
+        ops.publish_community_notice(uow, community_id=community_id, content=content, at=posted)
+    scope = CommunityScope.of([community_id])
+    with uow:
+        if not owners_vote:
+            privacy = PrivacyStore(uow.session)
+            settings = privacy.settings.get(community_id)
+            privacy.settings.save(community_id, replace(settings, vote_required=False))
+        PrivacyStore(uow.session).compliance.add_assessment(
+            ImpactAssessment(
+                id=uuid.uuid4(),
+                community_id=community_id,
+                assessed_at=posted,
+                assessor=by,
+                **_ASSESSMENT,
+            )
+        )
+        governance = GovernanceRepository(uow.session)
+        governance.add_notice(
+            PublicNotice(
+                notice_id=str(uuid.uuid4()),
+                community_id=str(community_id),
+                title="关于启用人脸识别门禁的公示",
+                body="本小区拟在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
+                starts_on=posted.date(),
+                minimum_days=30,
+                required_channels=frozenset({Channel.PUBLIC_PAGE}),
+                postings=(Posting(Channel.PUBLIC_PAGE, "page", posted, by),),
+            )
+        )
+        if owners_vote:
+            _owners_approve(governance, community_id, scope, opens, by)
+        uow.session.flush()
+        unmet = activation_unmet(uow, community_id, _recorded_votes(uow, community_id, at), at)
+        if unmet:
+            raise RuntimeError("demo compliance incomplete: " + ", ".join(u.code for u in unmet))
+        write_face_switch(uow.session, community_id, enabled=True, at=at, by=by)
+        uow.commit()
+
+
+def _owners_approve(
+    governance: GovernanceRepository,
+    community_id: uuid.UUID,
+    scope: CommunityScope,
+    opens: datetime,
+    by: str,
+) -> None:
+    """A closed owners' vote on face recognition, most households approving."""
+    roll = governance.roll_for_community(community_id, date.today())
+    vote = OwnersVote(
+        Proposal(
+            proposal_id=str(uuid.uuid4()),
+            community_id=str(community_id),
+            title="在本小区启用人脸识别门禁",
+            full_text="提议在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
+            notice_text="人脸信息处理告知（第 1 版）",
+            opens_at=opens,
+            closes_at=opens + timedelta(days=14),
+            rule=VoteRule.ORDINARY,
+            subject=Subject.FACE_RECOGNITION,
+            created_by=by,
+        ),
+        roll,
+    )
+    governance.add_vote(vote)
+    for index, unit in enumerate(roll.units):
+        owners = sorted(unit.owner_ids - {UNREGISTERED_OWNER})
+        if not owners or index % 5 == 4:  # one household in five did not vote
+            continue
+        choice = Choice.OPPOSE if index % 7 == 3 else Choice.APPROVE
+        ballot = vote.cast_online(
+            unit_id=unit.unit_id,
+            voter_id=owners[0],
+            choice=choice,
+            at=opens + timedelta(days=1, minutes=index),
+        )
+        governance.add_ballot(vote.proposal.proposal_id, ballot, scope)
+    governance.save_result(vote.close(opens + timedelta(days=15)), scope)
+
+
+def demo_notice(
+    community_name: str, processor_name: str, contact: str, person: str
+) -> NoticeContent:
+    """The demo community's processing notice, with the product's default terms."""
+    return NoticeContent(
+        community_name=community_name,
+        processor_name=processor_name,
+        processor_contact=contact,
+        responsible_person=person,
+        responsible_contact="privacy@anju.example.cn",
+        supervisor="杭州市西湖区网信办",
+        **DEFAULT_NOTICE,
+    )

@@ -1,0 +1,84 @@
+"""Face recognition off means off: the server side of the rule, with the reasons spelled out.
+
+Routes and pages that would create face data (consent, refusal, enrolment, its liveness
+challenge) call ``require_on`` before reading any photo; it refuses with 409
+``face_recognition_off`` naming each unmet activation condition in Chinese and English. The store
+checks the same flag again inside each write (``menwei.store.privacy_face_gate``), so a CLI path
+or a device sync that does not come through here is refused too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from menwei.server.services.compliance import FACE_OFF, _recorded_votes, activation_unmet
+from menwei.server.services.privacy import now
+from menwei.store.privacy_face_gate import face_is_on, face_off_error, write_face_switch
+from menwei.store.privacy_face_switches import FaceSwitches
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspension
+from menwei.store.uow import UnitOfWork
+
+#: Named when every condition holds but nobody switched it on, or it was switched off.
+_NOT_SWITCHED_ON = (
+    "not_switched_on",
+    "条件已具备，但物业尚未开启人脸识别。",
+    "The conditions are met, but face recognition has not been switched on.",
+)
+_SWITCHED_OFF = (
+    "switched_off",
+    "人脸识别已被关闭（业主表决或监管部门决定），人脸通行暂停。",
+    "Face recognition was switched off (by an owners' vote or a supervisor's order); face "
+    "access is suspended.",
+)
+
+
+def reasons_off(uow: UnitOfWork, community_id: uuid.UUID) -> list[tuple[str, str, str]]:
+    """Why face recognition is off now, as ``(code, zh, en)``; empty when it is on (in a uow)."""
+    if face_is_on(uow.session, community_id):
+        return []
+    at = now()
+    unmet = activation_unmet(uow, community_id, _recorded_votes(uow, community_id, at), at)
+    reasons = [(u.code, u.zh, u.en) for u in unmet]
+    latest = FaceSwitches(uow.session).latest(community_id)
+    if latest is not None and not latest.enabled:
+        reasons.insert(0, _SWITCHED_OFF)
+    return reasons or [_NOT_SWITCHED_ON]
+
+
+def require_on(uow: UnitOfWork, community_id: uuid.UUID) -> None:
+    """409 ``face_recognition_off`` naming every unmet condition, unless it is switched on."""
+    with uow:
+        reasons = reasons_off(uow, community_id)
+    if reasons:
+        raise face_off_error(reasons)
+
+
+def off_state(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
+    """For pages: whether face recognition is on, and if not, why (both languages)."""
+    with uow:
+        reasons = reasons_off(uow, community_id)
+    return {
+        "face_on": not reasons,
+        "reasons": [{"code": c, "zh": z, "en": e} for c, z, e in reasons],
+    }
+
+
+def switch_off_in_uow(
+    uow: UnitOfWork, kit: PrivacyKit, community_id: uuid.UUID, *, at: datetime, actor: str
+) -> bool:
+    """Switch off (inside the caller's unit of work): record and log the switch, and tell each
+    face-data holder in their own log. Returns whether it was on."""
+    if not write_face_switch(uow.session, community_id, enabled=False, at=at, by=actor):
+        return False
+    kit.chain(PrivacyStore(uow.session)).append(
+        at=at,
+        actor=actor,
+        action=FACE_OFF,
+        community_id=community_id,
+        detail={"enabled": False},
+    )
+    tell_face_holders_of_suspension(uow, kit, community_id=community_id, at=at, actor=actor)
+    return True
