@@ -71,3 +71,12 @@ def test_approach_acceptance_counts_whole_approaches() -> None:
     apcer, bpcer, attacks, reals = approach_acceptance(scores, live, subjects, 0.0, frames=5)
     assert (apcer, bpcer, attacks, reals) == (0.0, 0.0, 2, 2)
     assert apcer_at(scores[~live], 0.0) == 0.2  # per frame, the same photo gets through
+
+
+def test_separated_scores_keep_the_threshold_above_the_whole_gap() -> None:
+    live = np.repeat([True, False], 100)
+    scores = np.where(live, np.linspace(2, 4, 200), np.linspace(-4, -1, 200))
+    subjects = np.tile(np.repeat(["a", "b", "c", "d"], 25), 2)
+    point = choose_from_scores(scores, live, subjects)
+    assert point.apcer == 0.0 and point.bpcer == 0.0
+    assert -1.0 < point.threshold < 2.0

@@ -22,6 +22,7 @@ from menwei.vision.liveness.protocol import (
     apcer_at,
     bpcer_at,
     leave_one_subject_out,
+    operating_threshold,
 )
 
 TARGET_APCER = 0.05
@@ -102,7 +103,8 @@ class OperatingPoint:
     def as_json(self) -> dict[str, object]:
         return {
             "threshold": round(self.threshold, 8),
-            "protocol": "leave-one-subject-out scores, threshold at target APCER x margin",
+            "protocol": "leave-one-subject-out scores; stricter of APCER target x margin "
+            "and the fewest-errors centre",
             "target_apcer": self.target_apcer,
             "margin": self.margin,
             "apcer": round(self.apcer, 6),
@@ -120,11 +122,20 @@ def choose_from_scores(
     target_apcer: float = TARGET_APCER,
     margin: float = MARGIN,
 ) -> OperatingPoint:
-    """The threshold from subject-disjoint scores, aimed at ``target_apcer * margin``."""
+    """The threshold from subject-disjoint scores: the stricter of two points.
+
+    One accepts at most ``target_apcer * margin`` of the attacks; the other is the fewest-errors
+    centre of the margin. Where the scores overlap, the first is the stricter and holds the
+    APCER target; where they separate, the second keeps the whole gap below the threshold
+    rather than letting the target's allowance through.
+    """
     scores = np.asarray(scores, dtype=np.float64)
     live = np.asarray(live, dtype=bool)
     subjects = np.asarray(subjects)
-    threshold = threshold_for_apcer(scores[~live], target_apcer * margin)
+    threshold = max(
+        threshold_for_apcer(scores[~live], target_apcer * margin),
+        operating_threshold(scores[live], scores[~live]),
+    )
     return OperatingPoint(
         threshold=threshold,
         apcer=apcer_at(scores[~live], threshold),
