@@ -55,14 +55,19 @@ class SubjectFigures:
     live_frames: int
     attack_frames: int
 
-    def as_json(self) -> dict[str, float | int | str]:
+    def as_json(self) -> dict[str, float | int | str | None]:
         return {
             "subject": self.subject,
-            "apcer": round(self.apcer, 6),
-            "bpcer": round(self.bpcer, 6),
+            "apcer": _rate(self.apcer),
+            "bpcer": _rate(self.bpcer),
             "live_frames": self.live_frames,
             "attack_frames": self.attack_frames,
         }
+
+
+def _rate(value: float) -> float | None:
+    """A rate for JSON: ``None`` where a subject had no frames of that kind."""
+    return None if np.isnan(value) else round(value, 6)
 
 
 def per_subject(
