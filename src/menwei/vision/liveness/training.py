@@ -3,7 +3,8 @@
 ``train`` fits on every subject given, chooses the threshold from a leave-one-subject-out run
 over the same subjects (``operating_point``: an APCER target with a margin, never below the
 fewest-errors centre), records each left-out subject's APCER and BPCER, and reports the
-nested subject-disjoint figures beside it. There is no randomness anywhere, so the same frames give the same file, byte for byte.
+nested subject-disjoint figures beside it. There is no randomness anywhere, so the same
+frames give the same file, byte for byte.
 """
 
 from __future__ import annotations
