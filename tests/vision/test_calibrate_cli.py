@@ -49,3 +49,17 @@ def test_calibrate_pad_refuses_a_missing_folder_or_too_few_frames(
     few = _frames(tmp_path / "few", astronaut, 3)
     result = CliRunner().invoke(app, ["calibrate", "pad", "--live", str(few)])
     assert result.exit_code == 2 and "at least 20" in result.output
+
+
+def test_calibrate_pad_measures_the_apcer_of_the_sites_own_attack_frames(
+    tmp_path: Path, astronaut: np.ndarray
+) -> None:
+    live = _frames(tmp_path / "live", astronaut, 20)
+    spoof = _frames(tmp_path / "spoof", cv2.GaussianBlur(astronaut, (9, 9), 3), 4)
+    result = CliRunner().invoke(
+        app, ["calibrate", "pad", "--live", str(live), "--spoof", str(spoof), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["attack_frames"] == 4 and summary["live_frames"] == 20
+    assert 0.0 <= summary["apcer"] <= 1.0
