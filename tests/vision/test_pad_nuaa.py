@@ -114,3 +114,17 @@ def test_no_window_of_a_carried_photo_passes_the_motion_check(nuaa: Measured) ->
     assert not any(v is LivenessOutcome.PASS for v in photo)
     assert np.mean([v is LivenessOutcome.FAIL for v in photo]) >= 0.8
     assert np.mean([v is LivenessOutcome.FAIL for v in person]) <= 0.05
+
+
+def test_the_apcer_targeted_point_holds_for_each_left_out_subject(nuaa: Measured) -> None:
+    from menwei.vision.liveness.operating_point import approach_acceptance, choose_operating_point
+
+    x, y, s = nuaa.features, nuaa.live, nuaa.subjects
+    for subject in np.unique(s):
+        out = s == subject
+        point = choose_operating_point(x[~out], y[~out], s[~out])
+        scores = fit_logistic(x[~out], y[~out]).score(x[out])
+        assert np.mean(scores[~y[out]] >= point.threshold) <= 0.05, subject
+        assert np.mean(scores[y[out]] < point.threshold) <= 0.05, subject
+        apcer, _, attacks, _ = approach_acceptance(scores, y[out], s[out], point.threshold)
+        assert attacks > 0 and apcer == 0.0, subject

@@ -1,8 +1,10 @@
 """Training the single-frame model and choosing its operating point, reproducibly.
 
 ``train`` fits on every subject given, chooses the threshold from a leave-one-subject-out run
-over the same subjects, and reports the nested subject-disjoint figures beside it. There is no
-randomness anywhere, so the same frames give the same file, byte for byte.
+over the same subjects (``operating_point``: an APCER target with a margin, never below the
+fewest-errors centre), records each left-out subject's APCER and BPCER, and reports the
+nested subject-disjoint figures beside it. There is no randomness anywhere, so the same
+frames give the same file, byte for byte.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import numpy as np
 
 from menwei.vision.liveness.dataset import FeatureSet
 from menwei.vision.liveness.model import DEFAULT_L2, PadModel, fit_logistic
-from menwei.vision.liveness.protocol import CrossValidation, choose_threshold, cross_validate
+from menwei.vision.liveness.operating_point import choose_operating_point
+from menwei.vision.liveness.protocol import CrossValidation, cross_validate
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,8 @@ def train(data: FeatureSet, *, source: str, l2: float = DEFAULT_L2) -> Training:
     def fit(features: np.ndarray, live: np.ndarray) -> PadModel:
         return fit_logistic(features, live, l2=l2)
 
-    threshold = choose_threshold(data.features, data.live, data.subjects, fit)
+    point = choose_operating_point(data.features, data.live, data.subjects, fit)
+    threshold = point.threshold
     validation = cross_validate(data.features, data.live, data.subjects, fit)
     provenance = {
         "data": source,
@@ -37,8 +41,7 @@ def train(data: FeatureSet, *, source: str, l2: float = DEFAULT_L2) -> Training:
         "attack_frames": int((~data.live).sum()),
         "frames_without_face": data.without_face,
         "l2": l2,
-        "operating_point": "fewest APCER+BPCER errors on leave-one-subject-out scores, "
-        "centre of the margin",
+        "operating_point": point.as_json(),
         "cross_validation": {
             "protocol": "nested leave-one-subject-out",
             **validation.nested.as_json(),
