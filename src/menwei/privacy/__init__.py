@@ -59,6 +59,7 @@ from menwei.privacy.consent import (
 from menwei.privacy.errors import (
     ActivationRefused,
     ConsentRequired,
+    FaceRecognitionOff,
     GuardianRequired,
     InvalidAssessment,
     InvalidIncident,
@@ -104,6 +105,7 @@ __all__ = [
     "ConsentRefusal",
     "ConsentRequired",
     "DeviceKeyPair",
+    "FaceRecognitionOff",
     "FileKeyStore",
     "FilingLevel",
     "GuardianRequired",
