@@ -48,9 +48,9 @@ def test_staff_filter_passages_download_them_and_read_the_charts(
 
     with page.expect_download() as downloaded:
         page.get_by_role("link", name="下载这些通行记录（CSV）").click()
-    exported = Path(downloaded.value.path()).read_text(encoding="utf-8")
-    kinds = [row["credential_kind"] for row in csv.DictReader(io.StringIO(exported))]
-    assert kinds == ["card", "card"]
+    exported = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")  # BOM for Excel
+    kinds = [row["通行方式"] for row in csv.DictReader(io.StringIO(exported))]
+    assert kinds == ["门禁卡", "门禁卡"]
 
     page.get_by_role("link", name="清除筛选").click()
     page.get_by_label("图表日期").fill(DAY)

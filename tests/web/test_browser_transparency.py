@@ -29,7 +29,7 @@ def test_the_public_page_answers_each_question_with_live_values(  # type: ignore
     served: tuple[Site, str], page
 ) -> None:
     site, base = served
-    site.publish_notice()
+    site.publish_notice(face_on=False)
     _record(site, datetime.now(UTC))
     page.goto(f"{base}/c/{site.world.community_id}")
     for heading in HEADINGS:
@@ -55,7 +55,7 @@ def test_the_posters_print_on_one_a4_page_and_promise_only_what_the_door_takes( 
     served: tuple[Site, str], page
 ) -> None:
     site, base = served
-    site.publish_notice()
+    site.publish_notice(face_on=False)
     for name, door in (("gate", "南大门"), ("garage", "地下车库道闸")):
         page.goto(f"{base}/c/{site.world.community_id}/poster/{site.world.door_ids[door]}")
         assert page.locator(".face-off").inner_text() == "本门暂未启用人脸识别"

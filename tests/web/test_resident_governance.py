@@ -215,7 +215,7 @@ def test_the_public_page_shows_the_result_figures_and_the_notices(
         f"{votes_url(site)}/{pid}/close", data={"csrf_token": csrf_of(confirm.text)}, headers=HTML
     )
     public = client.get(f"/c/{site.world.community_id}").text
-    vote = public.split("业主表决")[1]
+    vote = public.split("<h2>业主表决</h2>")[1]
     assert "按面积" in vote and "按人数" in vote
     assert re.search(r"0 / [\d.]+ m² \(0\.0%\)", vote)
     assert "表决未通过" in vote and "未达到" in vote
