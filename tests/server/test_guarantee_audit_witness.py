@@ -34,7 +34,7 @@ def test_the_public_page_shows_the_head_and_the_witness_catches_a_rollback(
     page = client.get(f"/c/{world.a.community_id}", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     short = newest.entry_hash[:16]
-    assert f"entry 3, hash {short}" in page.text
+    assert f"entry 3, hash <code>{short}</code>" in page.text
     from menwei.privacy.receipts import key_fingerprint
 
     assert key_fingerprint(kit.keys.public_key) in page.text
