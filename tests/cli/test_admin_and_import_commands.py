@@ -130,3 +130,19 @@ def test_import_residents_rejects_a_bad_sheet_and_names_the_line(  # type: ignor
     assert "第 3 行" in result.output
     with uow:
         assert uow.places.units(community_id, CommunityScope.all()) == []
+
+
+def test_import_residents_refuses_a_sheet_with_a_dtd_with_a_message(  # type: ignore[no-untyped-def]
+    community_id: uuid.UUID, uow, tmp_path
+) -> None:
+    from tests.server.test_hostile_input import _xlsx_with_dtd
+
+    sheet = tmp_path / "住户.xlsx"
+    sheet.write_bytes(_xlsx_with_dtd())
+    result = runner.invoke(
+        app, ["import", "residents", str(sheet), "--community", str(community_id)]
+    )
+    assert result.exit_code == 1
+    assert "DTD" in result.output and "Traceback" not in result.output
+    with uow:
+        assert uow.places.units(community_id, CommunityScope.all()) == []

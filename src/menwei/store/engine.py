@@ -71,14 +71,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
-        return _close_connections_when_collected(engine)
+        return _guarded(engine)
     if parsed.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
-        return _close_connections_when_collected(create_engine(parsed, **kwargs))
+        return _guarded(create_engine(parsed, **kwargs))
     raise DatabaseUnavailable(
         f"不支持的数据库：{parsed.get_backend_name()}。请使用 SQLite 或 PostgreSQL。",
         f"Unsupported database {parsed.get_backend_name()!r}; use SQLite or PostgreSQL.",
     )
+
+
+def _guarded(engine: Engine) -> Engine:
+    """Every engine refuses NUL in query parameters, the same on both dialects."""
+    from menwei.store.repositories.checks import refuse_nul
+
+    event.listen(engine, "before_cursor_execute", refuse_nul)
+    return _close_connections_when_collected(engine)
 
 
 def _check_before_flush(session: Session, _context: Any, _instances: Any) -> None:

@@ -47,6 +47,20 @@ class ImportRejected(StoreError):
     code = "import_rejected"
 
 
+class ControlCharacters(StoreError):
+    """A text holds a control character (NUL and the like): nobody types one, PostgreSQL
+    refuses NUL with a bare error, so both databases refuse them alike, by name."""
+
+    code = "control_characters"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            f"“{field}”含有不可见的控制字符，请删去后重试。",
+            f"'{field}' holds an invisible control character; remove it and try again.",
+            field=field,
+        )
+
+
 class ValueTooLong(StoreError):
     """A text is longer than its column holds; PostgreSQL would refuse it with a bare error."""
 

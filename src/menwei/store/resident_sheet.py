@@ -207,7 +207,14 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            if unpacked <= MAX_XLSX_UNCOMPRESSED and _declares_a_dtd(archive):
+                raise _file_error(
+                    "Excel 文件含有文档类型声明（DTD），正常导出的表格不会有。"
+                    "请用 Excel 重新另存为 .xlsx 后再试。",
+                    "The Excel file carries a document type declaration (DTD), which no normal "
+                    "export has. Save it again as .xlsx from Excel and retry.",
+                )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         raise _file_error(
             "无法打开 Excel 文件，请确认是 .xlsx 格式（不支持旧版 .xls）。",
             "Cannot open the Excel file; it must be .xlsx (old .xls is not supported).",
@@ -229,8 +236,26 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield list(values)
+    except Exception:  # a sheet openpyxl opened but cannot read through (damaged XML)
+        raise _file_error(
+            "无法读取 Excel 文件，文件可能已损坏。请重新导出后再试。",
+            "Cannot read the Excel file; it may be damaged. Export it again and retry.",
+        ) from None
     finally:
         workbook.close()
+
+
+def _declares_a_dtd(archive: zipfile.ZipFile) -> bool:
+    """Whether any XML part declares a DTD: the way in for entity expansion (billion laughs)
+    and external entities (XXE). Office never writes one."""
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(info) as part:
+            text = part.read().upper()  # within the unpacked-size cap checked first
+        if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+            return True  # markup: a "<" in cell text is always written as "&lt;"
+    return False
 
 
 def read_sheet(data: bytes, filename: str) -> list[list[object]]:

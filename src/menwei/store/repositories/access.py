@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from menwei.core.access_group import AccessGroup
 from menwei.core.schedule import TimeWindow, WeeklySchedule
-from menwei.store.errors import NotFound
+from menwei.store.errors import Conflict, NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
@@ -127,6 +128,18 @@ class AccessRepository:
             schedule=self._schedule(row.schedule_id, community),
         )
 
+    def _flush_name(self) -> None:
+        """A name taken in the community (by another request too, at the same moment) is a
+        conflict the caller can fix, not a server error."""
+        try:
+            self._session.flush()
+        except IntegrityError:
+            # the unit of work is now unusable; leaving its block rolls everything back
+            raise Conflict(
+                "这个名称的门禁组已存在，请换一个名称。",
+                "An access group with this name already exists; choose another name.",
+            ) from None
+
     def save_group(
         self,
         group: AccessGroup,
@@ -159,10 +172,10 @@ class AccessRepository:
         if row is None:
             row = AccessGroupRow(id=group.id, community_id=group.community_id, name=group.name)
             self._session.add(row)
-            self._session.flush()
         elif row.community_id != group.community_id:
             raise NotFound("access group", group.id)
         row.name = group.name
+        self._flush_name()
         row.is_default = is_default
         if row.schedule_id is not None:
             self._session.execute(
