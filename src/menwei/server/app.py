@@ -14,8 +14,10 @@ from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.invalidation import PrincipalListener, listens
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.errors import install_error_handlers
+from menwei.server.guards import MIB, BodyLimit, Unexpected
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
 from menwei.server.services.audit_verdict import AuditVerdicts
+from menwei.server.services.photo_uploads import MAX_BODY_BYTES as MAX_PHOTO_BODY
 from menwei.settings import Settings
 from menwei.store.engine import make_engine, make_session_factory
 
@@ -72,7 +74,16 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     include_pages(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(BodyLimit, upload_limit=upload_body_limit(settings))
+    # Outermost of ours: nothing escapes it to the server's traceback printer.
+    app.add_middleware(Unexpected)
     return app
+
+
+def upload_body_limit(settings: Settings) -> int:
+    """The largest multipart body: the photo uploads' own cap, or an import sheet with room
+    for the form around it. Each route then refuses a single photo or sheet over its limit."""
+    return max(MAX_PHOTO_BODY, settings.max_upload_bytes + MIB)
 
 
 @asynccontextmanager

@@ -55,8 +55,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``), ready to use.
 
     For a SQLite file the parent folder is created, so a fresh data directory just works.
+    Bound values never appear in error messages (``hide_parameters``).
     """
     parsed = make_url(url)
+    # A failed statement's message then omits its values: they are residents' names, phone
+    # numbers and search terms, and the message reaches logs and tracebacks.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
