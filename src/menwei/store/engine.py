@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from menwei.privacy.private_files import owner_only_sqlite
 from menwei.store.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -66,6 +67,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             try:
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                # Names, phones, card numbers, PIN hashes: readable by the server's user only.
+                owner_only_sqlite(Path(database).expanduser())
             except OSError as error:
                 raise DatabaseUnavailable(
                     f"无法创建数据库目录：{error.strerror}。请检查 MENWEI_DATA_DIR 的权限。",

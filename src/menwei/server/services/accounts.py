@@ -210,16 +210,17 @@ class AccountSpec:
     community_ids: frozenset[uuid.UUID] = frozenset()
 
 
-def _checked_password(password: str) -> str:
+def _checked_password(password: str, *user_inputs: str) -> str:
     try:
-        check_strength(password)
+        check_strength(password, user_inputs)
     except WeakPassword as error:
         raise InvalidRequest(
             code="weak_password",
             details={"field": "password", "problem": str(error)},
             texts={
-                "zh-CN": "密码太弱：至少 10 个字符，且至少包含 4 个不同字符。请换一个密码。",
-                "en": f"The password is too weak: {error}. Please choose another.",
+                "zh-CN": "密码太弱：至少 10 个字符、至少 4 个不同字符，且不能是常见密码"
+                "（如 password123、1234567890、键盘连排）。请换一个更长、不常见的密码。",
+                "en": f"The password is too weak: {error}. Choose a longer, less common one.",
             },
         ) from None
     return hash_password(password)
@@ -263,7 +264,7 @@ def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) 
         account = UserAccount(
             id=uuid.uuid4(),
             login=spec.login.strip(),
-            password_hash=_checked_password(spec.password),
+            password_hash=_checked_password(spec.password, spec.login, spec.display_name),
             role=spec.role.value,
             display_name=spec.display_name,
             locale=spec.locale,

@@ -143,9 +143,11 @@ def _strong(password: str) -> str:
             code="weak_password",
             details={"field": "password"},
             texts={
-                "zh-CN": "密码太弱：至少 10 个字符，且至少包含 4 个不同字符。请换一个密码。",
+                "zh-CN": "密码太弱：至少 10 个字符、至少 4 个不同字符，且不能是常见密码"
+                "（如 password123、1234567890、键盘连排）。请换一个更长、不常见的密码。",
                 "en": "The password is too weak: use at least 10 characters with at least 4 "
-                "different ones.",
+                "different ones, and not a common password (password123, 1234567890, keyboard "
+                "rows). Choose a longer, less common one.",
             },
         ) from None
     return hash_password(password)
