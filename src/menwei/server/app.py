@@ -16,6 +16,7 @@ from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.errors import install_error_handlers
 from menwei.server.guards import MIB, BodyLimit, Unexpected
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
+from menwei.server.openapi_errors import document_errors
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.photo_uploads import MAX_BODY_BYTES as MAX_PHOTO_BODY
 from menwei.settings import Settings
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     from menwei.server.web import include_pages
 
     include_pages(app)
+    document_errors(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodyLimit, upload_limit=upload_body_limit(settings))
     # Outermost of ours: nothing escapes it to the server's traceback printer.

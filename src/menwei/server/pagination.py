@@ -12,6 +12,9 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 MAX_LIMIT = 500
+#: Past a million rows a client pages by filter, not by offset; larger numbers overflow the
+#: databases' 64-bit integers.
+MAX_OFFSET = 1_000_000
 
 
 class Page(BaseModel, Generic[T]):
@@ -34,7 +37,7 @@ class Paging(BaseModel):
 
 async def paging(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Paging:
     return Paging(limit=limit, offset=offset)
 

@@ -19,6 +19,7 @@ from menwei.server.deps import (
     forget_principals,
 )
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import accounts
 from menwei.server.web import csrf
 
@@ -28,7 +29,7 @@ me_router = APIRouter(prefix=API_PREFIX, tags=["auth"])
 Me = Annotated[Caller, Depends(Permit("me:read"))]
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(ApiModel):
     login: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
 
@@ -156,7 +157,7 @@ def me(caller: Me) -> MePublic:
     )
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(ApiModel):
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200)
 

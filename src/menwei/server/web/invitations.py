@@ -26,6 +26,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthenticated
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import account_guard
 from menwei.server.services.accounts import now
 from menwei.store.records import ApiToken, UserAccount
@@ -41,7 +42,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["invitations"])
 InvitationsIssue = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 
 
-class InvitationRequest(BaseModel):
+class InvitationRequest(ApiModel):
     login: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
     display_name: Annotated[str, Field(max_length=100)] = ""
 

@@ -25,6 +25,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.errors import NotFound, RateLimited
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
 from menwei.server.services.privacy import privacy_kit
 from menwei.server.web.invitations import InvalidInvitation, _strong, new_code, normalise
@@ -39,7 +40,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["account recovery"])
 RecoveryStart = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 
 
-class RecoveryRequest(BaseModel):
+class RecoveryRequest(ApiModel):
     office_record: Annotated[str, Field(min_length=1, max_length=200)] = Field(
         description="How the person was identified at the counter (e.g. the paper form number)."
     )
@@ -51,7 +52,7 @@ class RecoveryStarted(BaseModel):
     expires_at: datetime
 
 
-class RecoveryFinish(BaseModel):
+class RecoveryFinish(ApiModel):
     login: Annotated[str, Field(min_length=1, max_length=100)]
     code: Annotated[str, Field(min_length=1, max_length=40)]
     password: Annotated[str, Field(min_length=1, max_length=200)]
