@@ -59,7 +59,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.state.read_session_factory = make_session_factory(app.state.read_engine)
     app.state.metrics = ServerMetrics()
     app.state.throttle = LoginThrottle(
-        settings.login_max_failures, settings.login_lockout_minutes * 60
+        app.state.session_factory,
+        max_failures=settings.login_max_failures,
+        lockout_seconds=settings.login_lockout_minutes * 60,
     )
     app.state.principals = PrincipalCache(ttl=settings.principal_cache_seconds)
     app.state.principal_listener = None

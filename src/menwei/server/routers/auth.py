@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from menwei.server.auth.client_address import client_address
 from menwei.server.deps import (
     SESSION_COOKIE,
     Caller,
@@ -83,7 +84,7 @@ def _public(account: accounts.UserAccount) -> AccountPublic:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request, request.app.state.settings.trusted_proxies)
 
 
 @router.post("/login")

@@ -109,19 +109,18 @@ class IssuedSecret:
 def _authenticate(
     uow: UnitOfWork, throttle: LoginThrottle, login: str, password: str, client: str
 ) -> UserAccount:
-    keys = (f"login:{login.strip().lower()}", f"client:{client}")
-    locked = throttle.locked_for(*keys)
+    locked = throttle.locked_for(login, client)
     if locked > 0:
         minutes = max(1, round(locked / 60))
         raise RateLimited(minutes=minutes, headers={"Retry-After": str(int(locked) + 1)})
     account = uow.accounts.by_login(login.strip())
     if not verify_password(account.password_hash if account else None, password):
-        throttle.fail(*keys)
+        throttle.fail(login, client)
         raise Unauthenticated(code="invalid_credentials")
     assert account is not None
     if account.disabled:
         raise Forbidden(code="account_disabled")
-    throttle.succeed(keys[0])
+    throttle.succeed(login)
     if needs_rehash(account.password_hash):
         account = uow.accounts.save(replace(account, password_hash=hash_password(password)))
     uow.accounts.record_login(account.id, now())

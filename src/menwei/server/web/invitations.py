@@ -158,8 +158,7 @@ def redeem(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> UserAccount:
     """Set the first password with a valid code; the code is spent whatever happens next."""
-    keys = (f"login:{login.strip().lower()}", f"client:{client}")
-    locked = throttle.locked_for(*keys)
+    locked = throttle.locked_for(login, client)
     if locked > 0:
         raise RateLimited(minutes=max(1, round(locked / 60)))
     at = now()
@@ -172,14 +171,14 @@ def redeem(
             if token.name == INVITATION and same and token.usable_at(at):
                 match = token
         if account is None or match is None or account.disabled:
-            throttle.fail(*keys)
+            throttle.fail(login, client)
             raise InvalidInvitation()
         password_hash = _strong(password)
         uow.accounts.revoke_token(match.id, at)
         uow.accounts.save(replace(account, password_hash=password_hash))
         uow.accounts.record_login(account.id, at)
         uow.commit()
-    throttle.succeed(keys[0])
+    throttle.succeed(login)
     return account
 
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from menwei.privacy.audit import AuditAction
+from menwei.server.auth.client_address import client_address
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
@@ -104,8 +105,7 @@ def finish(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> None:
     """The person sets their new password with the code; the code is spent."""
-    keys = (f"login:{login.strip().lower()}", f"client:{client}")
-    locked = throttle.locked_for(*keys)
+    locked = throttle.locked_for(login, client)
     if locked > 0:
         raise RateLimited(minutes=max(1, round(locked / 60)))
     at, digest = now(), _hash(code)
@@ -117,14 +117,14 @@ def finish(
             if token.name == RECOVERY and same and token.usable_at(at):
                 match = token
         if account is None or match is None or account.disabled:
-            throttle.fail(*keys)
+            throttle.fail(login, client)
             raise InvalidInvitation()
         password_hash = _strong(password)
         uow.accounts.save(replace(account, password_hash=password_hash))
         uow.accounts.end_everything(account.id, at)
         uow.accounts.record_login(account.id, at)
         uow.commit()
-    throttle.succeed(keys[0])
+    throttle.succeed(login)
 
 
 @router.post("/communities/{community_id}/people/{person_id}/recovery", status_code=201)
@@ -145,7 +145,7 @@ def start_recovery(
 @router.post("/auth/recover", status_code=204)
 def finish_recovery(body: RecoveryFinish, request: Request, uow: UowDep) -> None:
     """Set your new password with the recovery code the office handed you."""
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, request.app.state.settings.trusted_proxies)
     finish(
         uow,
         request.app.state.throttle,
