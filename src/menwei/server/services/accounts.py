@@ -24,7 +24,7 @@ from menwei.server.auth.tokens import (
 from menwei.server.errors import Conflict, Forbidden, InvalidRequest, RateLimited, Unauthenticated
 from menwei.server.policy import USER_ROLES, Principal, Role
 from menwei.server.services import account_guard
-from menwei.store.records import ApiToken, LoginSession, UserAccount
+from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -60,14 +60,51 @@ def principal_of(uow: UnitOfWork, account: UserAccount) -> Principal:
     )
 
 
-def principal_for_bearer(uow: UnitOfWork, token: str) -> Principal | None:
-    """The caller behind an ``Authorization: Bearer`` token, or ``None`` if it opens nothing."""
+#: How long a gate's token lasts without a sync, unless the settings say otherwise.
+DEVICE_TOKEN_DAYS = 30
+
+
+class DeviceTokenExpired(Unauthenticated):
+    """A gate's token lapsed: the gate did not sync within the token's lifetime."""
+
+    code = "device_token_expired"
+
+    def __init__(self, days: int) -> None:
+        super().__init__(
+            headers={"WWW-Authenticate": "Bearer"},
+            details={"lifetime_days": days},
+            texts={
+                "zh-CN": f"该设备的令牌已过期：设备超过 {days} 天未同步。请管理员在设备页面重新"
+                "登记该设备，并用新令牌重启闸机。",
+                "en": f"This device's token has expired: the device did not sync for more than "
+                f"{days} days. Ask an administrator to register the device again on the "
+                "devices page, and restart the gate with the new token.",
+            },
+        )
+
+
+def device_token_expires_at(device: Device, days: int) -> datetime:
+    """A gate's token lasts ``days`` from its last sync (each sync renews it), or from its
+    registration before the first."""
+    renewed = device.last_seen_at or device.created_at or now()
+    return renewed + timedelta(days=days)
+
+
+def principal_for_bearer(
+    uow: UnitOfWork, token: str, *, device_token_days: int = DEVICE_TOKEN_DAYS
+) -> Principal | None:
+    """The caller behind an ``Authorization: Bearer`` token, or ``None`` if it opens nothing.
+
+    A gate's token that lapsed is refused with ``DeviceTokenExpired``, which says what to do.
+    """
     digest = token_hash(token)
     at = now()
     if token.startswith(DEVICE_TOKEN_PREFIX):
         device = uow.devices.by_token_hash(digest)
         if device is None:
             return None
+        if at >= device_token_expires_at(device, device_token_days):
+            raise DeviceTokenExpired(device_token_days)
         return Principal(
             kind="device",
             id=device.id,
