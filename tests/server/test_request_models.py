@@ -119,7 +119,7 @@ def test_every_request_value_is_bounded_in_the_openapi_document(app) -> None:
 
 def test_every_list_route_bounds_its_offset(client, world) -> None:
     people = f"/api/v1/communities/{world.a.community_id}/people"
-    for offset in ("9223372036854775808", "1000001", "-1"):
+    for offset in ("9223372036854775808", "10000001", "-1"):
         answer = client.get(
             people, params={"offset": offset}, headers=world.auth("community_staff")
         )

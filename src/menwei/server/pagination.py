@@ -12,9 +12,11 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 MAX_LIMIT = 500
-#: Past a million rows a client pages by filter, not by offset; larger numbers overflow the
-#: databases' 64-bit integers.
-MAX_OFFSET = 1_000_000
+#: Far past any real list, and well inside a 64-bit integer on every database.
+MAX_OFFSET = 10_000_000
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -36,8 +38,8 @@ class Paging(BaseModel):
 
 
 async def paging(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Paging:
     return Paging(limit=limit, offset=offset)
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from menwei.core import HouseholdMembership, Person, Role
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.pagination import MAX_LIMIT, MAX_OFFSET
+from menwei.server.pagination import Limit, Offset
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel, PatchModel
 from menwei.server.services import people
@@ -106,8 +106,8 @@ def membership_public(m: HouseholdMembership) -> MembershipPublic:
 def list_people(
     caller: PeopleRead,
     uow: UowDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
     role: Role | None = None,
     name: Annotated[str | None, Query(max_length=100)] = None,
 ) -> PeoplePage:
