@@ -20,15 +20,20 @@ import re
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 #: C0 controls but tab, line feed and carriage return; DEL; UTF-16 surrogates.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: The error type, answered as the error code ``control_characters`` (see ``server.errors``).
+CONTROL_CHARACTERS = "control_characters"
 
 
 def _plain(value: Any) -> None:
     if isinstance(value, str):
         if FORBIDDEN.search(value):
-            raise ValueError("holds a control character or an unpaired surrogate; remove it")
+            raise PydanticCustomError(
+                CONTROL_CHARACTERS, "holds a control character or an unpaired surrogate"
+            )
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
             _plain(item)
