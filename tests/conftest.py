@@ -162,3 +162,21 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
             _drop_postgres_database(server_url, url)
         return
     yield f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly which tests a missing system package skipped, and the command that adds it."""
+    missing: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        for what in ("Chromium", "PostgreSQL"):
+            if what in reason:
+                missing[what] = missing.get(what, 0) + 1
+    if missing:
+        terminalreporter.section("SKIPPED FOR MISSING SYSTEM PACKAGES", sep="!", red=True)
+        for what, count in missing.items():
+            terminalreporter.write_line(f"{count} tests needing {what} were skipped.", red=True)
+        terminalreporter.write_line(
+            "Install what is missing with: sudo bash scripts/system-deps  (then: make test)",
+            bold=True,
+        )
