@@ -162,3 +162,30 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
             _drop_postgres_database(server_url, url)
         return
     yield f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+#: What a skip reason says when a system package is missing (tests/web/browser.py, above,
+#: tests/server/test_failover.py), by the package it names.
+SKIPPED_FOR_MISSING = {
+    "Chromium": "needs Chromium at",
+    "a PostgreSQL server": "but does not answer",
+    "the PostgreSQL server binaries": "needs the PostgreSQL server binaries",
+}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly which tests a missing system package skipped, and the command that adds it."""
+    missing: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        for what, sign in SKIPPED_FOR_MISSING.items():
+            if sign in reason:
+                missing[what] = missing.get(what, 0) + 1
+    if missing:
+        terminalreporter.section("SKIPPED FOR MISSING SYSTEM PACKAGES", sep="!", red=True)
+        for what, count in missing.items():
+            terminalreporter.write_line(f"{count} tests needing {what} were skipped.", red=True)
+        terminalreporter.write_line(
+            "Install what is missing with: sudo bash scripts/system-deps  (then: make test)",
+            bold=True,
+        )

@@ -82,8 +82,14 @@ class Settings(BaseSettings):
     secret_key: str = DEMO_SECRET
     session_hours: int = 12
     api_token_days: int = 90
+    #: failed sign-ins an account gets free; each further one doubles the wait (30 s …)
     login_max_failures: int = 5
+    #: the longest wait after failed sign-ins, and how long a spraying address is locked
     login_lockout_minutes: int = 15
+    #: proxies (addresses or networks) whose X-Forwarded-For is believed; none by default
+    trusted_proxies: list[str] = Field(default_factory=list)
+    #: a gate's token expires when the gate has not synced for this long; each sync renews it
+    device_token_days: int = Field(default=30, ge=1)
     #: how long one server process may reuse who a token belongs to without asking the
     #: database; on PostgreSQL a revocation also clears every process's cache when it commits
     principal_cache_seconds: float = Field(default=5.0, ge=0)

@@ -126,6 +126,7 @@ def register(app: typer.Typer) -> None:
                 port=port,
                 log_level="info",
                 access_log=False,
+                proxy_headers=False,  # X-Forwarded-For: MENWEI_TRUSTED_PROXIES only
             )
         finally:
             kiosks.close()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 import_app = typer.Typer(help="Import data a property office already keeps.", no_args_is_help=True)
 
@@ -25,14 +28,15 @@ def residents(
     from menwei.store.errors import ImportRejected, StoreError
     from menwei.store.migrate import upgrade
     from menwei.store.resident_import import import_resident_file
+    from menwei.store.resident_sheet import MAX_FILE_BYTES
     from menwei.store.scope import CommunityScope
     from menwei.store.uow import UnitOfWork
 
     console = Console(stderr=True)
+    data = _read_capped(file, MAX_FILE_BYTES, console)
     url = get_settings().resolved_database_url
     upgrade(url)
     uow = UnitOfWork.for_engine(make_engine(url))
-    data = file.read_bytes()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
@@ -64,6 +68,27 @@ def residents(
         f"imported: {report.buildings} buildings, {report.units} units, {report.people} people, "
         f"{report.cards} cards ({report.skipped_existing} already there)"
     )
+
+
+def _read_capped(file: Path, limit: int, console: Console) -> bytes:
+    """At most ``limit`` bytes of ``file``: a device or a pipe (/dev/zero) is never read whole."""
+    megabytes = limit // (1024 * 1024)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        console.print(
+            f"[red]无法读取文件 {file}：{error.strerror}。[/red]\n"
+            f"Cannot read {file}: {error.strerror}."
+        )
+        raise typer.Exit(1) from None
+    if len(data) > limit:
+        console.print(
+            f"[red]文件超过 {megabytes} MB，请拆分后分批导入。[/red]\n"
+            f"The file is over {megabytes} MB; split it and import in parts."
+        )
+        raise typer.Exit(1)
+    return data
 
 
 def register(app: typer.Typer) -> None:

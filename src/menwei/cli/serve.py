@@ -58,6 +58,9 @@ def register(app: typer.Typer) -> None:
                 # menwei.access logs each request by route template; uvicorn's own access log
                 # would write full paths and query strings, which can carry residents' names.
                 access_log=False,
+                # X-Forwarded-For is read by the app, from MENWEI_TRUSTED_PROXIES only;
+                # uvicorn would otherwise believe it from any local process.
+                proxy_headers=False,
             )
         finally:
             kiosks.close()

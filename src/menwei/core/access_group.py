@@ -16,6 +16,7 @@ from menwei.core.door import Door
 from menwei.core.person import HouseholdMembership
 from menwei.core.place import Unit
 from menwei.core.schedule import WeeklySchedule
+from menwei.core.text import check_name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +28,9 @@ class AccessGroup:
     name: str
     door_ids: frozenset[uuid.UUID]
     schedule: WeeklySchedule
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
 
     def covers(self, door_id: uuid.UUID) -> bool:
         return door_id in self.door_ids

@@ -17,6 +17,7 @@ from menwei.core.anti_passback import AntiPassbackMode
 from menwei.core.credential import NON_FACE_KINDS, CredentialKind
 from menwei.core.direction import Direction
 from menwei.core.errors import FaceOnlyDoor, InvalidConfiguration
+from menwei.core.text import check_name
 
 
 class DoorKind(StrEnum):
@@ -51,6 +52,7 @@ class Door:
     passback_zone: str | None = None
 
     def __post_init__(self) -> None:
+        check_name(self.name)
         # A store may hand plain strings back; keep the rules comparing enum members.
         try:
             object.__setattr__(self, "kind", DoorKind(self.kind))

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from menwei.core.errors import InvalidConfiguration
+from menwei.core.text import check_name
 
 GUARDIAN_AGE = 14
 
@@ -42,6 +43,7 @@ class Person:
     phone: str = ""
 
     def __post_init__(self) -> None:
+        check_name(self.name)
         try:
             object.__setattr__(self, "role", Role(self.role))
         except ValueError:

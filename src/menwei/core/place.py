@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from menwei.core.errors import InvalidConfiguration
+from menwei.core.text import check_name
 
 
 class ProcessorKind(StrEnum):
@@ -31,6 +32,9 @@ class Processor:
     contact: str
     responsible_person: str = ""  # 个人信息保护负责人 (R13)
 
+    def __post_init__(self) -> None:
+        check_name(self.name)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Community:
@@ -42,6 +46,9 @@ class Community:
     address: str = ""
     timezone: str = "Asia/Shanghai"
 
+    def __post_init__(self) -> None:
+        check_name(self.name)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Building:
@@ -50,6 +57,9 @@ class Building:
     id: uuid.UUID
     community_id: uuid.UUID
     name: str
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

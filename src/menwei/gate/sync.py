@@ -164,6 +164,13 @@ class SyncClient:
                 f"The server could not be reached ({type(error).__name__}). The gate keeps "
                 "working from its local state and retries."
             ) from None
+        if response.status_code == 401 and _error_code(response) == "device_token_expired":
+            raise SyncError(
+                "This device's token has expired: the gate did not sync for longer than the "
+                "token lasts (each sync renews it). Ask the administrator to register the "
+                "device again, then restart the gate with the new token (--token or "
+                "MENWEI_DEVICE_TOKEN)."
+            )
         if response.status_code in (401, 403):
             raise SyncError(
                 "The server refused this device's token. Ask the administrator for a new one."
@@ -357,3 +364,11 @@ class Syncer:
         while not stop.is_set():
             self.run_once()
             stop.wait(interval_s)
+
+
+def _error_code(response: httpx.Response) -> str:
+    """The error code of a server's answer, or "" when it carries none."""
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return ""

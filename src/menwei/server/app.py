@@ -14,8 +14,11 @@ from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.invalidation import PrincipalListener, listens
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.errors import install_error_handlers
+from menwei.server.guards import MIB, BodyLimit, Unexpected
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
+from menwei.server.openapi_errors import document_errors
 from menwei.server.services.audit_verdict import AuditVerdicts
+from menwei.server.services.photo_uploads import MAX_BODY_BYTES as MAX_PHOTO_BODY
 from menwei.settings import Settings
 from menwei.store.engine import make_engine, make_session_factory
 
@@ -56,7 +59,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.state.read_session_factory = make_session_factory(app.state.read_engine)
     app.state.metrics = ServerMetrics()
     app.state.throttle = LoginThrottle(
-        settings.login_max_failures, settings.login_lockout_minutes * 60
+        app.state.session_factory,
+        max_failures=settings.login_max_failures,
+        lockout_seconds=settings.login_lockout_minutes * 60,
     )
     app.state.principals = PrincipalCache(ttl=settings.principal_cache_seconds)
     app.state.principal_listener = None
@@ -71,8 +76,18 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     from menwei.server.web import include_pages
 
     include_pages(app)
+    document_errors(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(BodyLimit, upload_limit=upload_body_limit(settings))
+    # Outermost of ours: nothing escapes it to the server's traceback printer.
+    app.add_middleware(Unexpected)
     return app
+
+
+def upload_body_limit(settings: Settings) -> int:
+    """The largest multipart body: the photo uploads' own cap, or an import sheet with room
+    for the form around it. Each route then refuses a single photo or sheet over its limit."""
+    return max(MAX_PHOTO_BODY, settings.max_upload_bytes + MIB)
 
 
 @asynccontextmanager

@@ -69,7 +69,8 @@ def _look_up(request: Request, token: str | None, secret: str) -> Principal | No
     uow = UnitOfWork(request.app.state.session_factory)
     with uow:
         if token:
-            return principal_for_bearer(uow, token)
+            days = request.app.state.settings.device_token_days
+            return principal_for_bearer(uow, token, device_token_days=days)
         return principal_for_session(uow, secret)
 
 

@@ -2,7 +2,8 @@
 
 Every error leaves as ``{"error": {"code", "message", "details"}}``: validation errors name the
 field, 404/405 and auth failures use the same shape, and an unexpected exception becomes a plain
-500 whose log line carries the request path and the exception type, never a secret or a body.
+500 (``guards.Unexpected``) whose log line carries the route and the exception type, never a
+secret, a body or a statement's values.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from menwei.core.errors import BilingualError
 from menwei.server.i18n import message, negotiate
+from menwei.server.schemas import CONTROL_CHARACTERS
 
 log = logging.getLogger("menwei.server")
 
@@ -159,6 +161,21 @@ def install_error_handlers(app: FastAPI) -> None:
                 }
             )
         names = ", ".join(dict.fromkeys(f["field"] for f in fields))
+        if fields and all(f["type"] == CONTROL_CHARACTERS for f in fields):
+            # The same answer the store gives for a text it refuses: one code, both databases.
+            first = fields[0]["field"]
+            texts = {
+                "zh-CN": f"“{first}”含有不可见的控制字符，请删去后重试。",
+                "en": f"'{first}' holds an invisible control character; remove it and try again.",
+            }
+            return JSONResponse(
+                error_body(
+                    CONTROL_CHARACTERS,
+                    texts["en" if locale == "en" else "zh-CN"],
+                    {"field": first, "fields": fields},
+                ),
+                status_code=422,
+            )
         return JSONResponse(
             error_body(
                 "validation_error",
@@ -180,6 +197,9 @@ def install_error_handlers(app: FastAPI) -> None:
             code, text = "unauthenticated", message("unauthenticated", locale)
         elif error.status_code == 403:
             code, text = "forbidden", message("forbidden", locale)
+        elif error.status_code == 413:
+            code = "payload_too_large"
+            text = message(code, locale, limit=error.detail)
         else:
             code = "invalid_request"
             text = message(code, locale, reason=str(error.detail))
@@ -189,22 +209,8 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=getattr(error, "headers", None),
         )
 
-    # One handler for all four rooms' errors: each is answered here, in the one error shape,
-    # so none reaches the catch-all below (which Starlette re-raises after answering).
+    # One handler for all four rooms' errors: each is answered here, in the one error shape.
+    # Anything else is answered by ``guards.Unexpected``, which logs its type and route only.
     @app.exception_handler(BilingualError)
     async def _domain(request: Request, error: BilingualError) -> JSONResponse:
         return _domain_response(request, error)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        # The type and the route only: exception text may quote input, tokens or personal data.
-        log.error(
-            "unexpected %s on %s %s",
-            type(error).__name__,
-            request.method,
-            request.url.path,
-        )
-        locale = request_locale(request)
-        return JSONResponse(
-            error_body("internal_error", message("internal_error", locale)), status_code=500
-        )

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from menwei.privacy.private_files import owner_only_sqlite
 from menwei.store.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -55,13 +56,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``), ready to use.
 
     For a SQLite file the parent folder is created, so a fresh data directory just works.
+    Bound values never appear in error messages (``hide_parameters``).
     """
     parsed = make_url(url)
+    # A failed statement's message then omits its values: they are residents' names, phone
+    # numbers and search terms, and the message reaches logs and tracebacks.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             try:
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                # Names, phones, card numbers, PIN hashes: readable by the server's user only.
+                owner_only_sqlite(Path(database).expanduser())
             except OSError as error:
                 raise DatabaseUnavailable(
                     f"无法创建数据库目录：{error.strerror}。请检查 MENWEI_DATA_DIR 的权限。",

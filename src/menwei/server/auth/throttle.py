@@ -1,57 +1,107 @@
-"""Login throttling: after repeated failures an account (and the address trying it) is locked.
+"""Login throttling, kept in the database so every server process and a restart share it.
 
-Kept in memory per server process: a lockout that survives a restart is not worth a table, and
-a process restart is rarer than the attacker's patience. Keys are the login name and the client
-address, so a spray across many names from one address is stopped too.
+Per account, failures grow the wait: the first ``max_failures`` are free, then each further
+failure doubles it (30 s, 1 min, 2 min … up to ``lockout_seconds``). Someone guessing at an
+account is slowed to a crawl, while the account's owner waits at most the current delay, not a
+fixed 15 minutes someone else can renew at will.
+
+Per address, a lock only for failures spread over many accounts (``spray_accounts`` distinct
+logins within the window): a password spray. Five residents behind one NAT who mistype their
+own passwords never lock each other out.
+
+Failures are rows of ``login_failures`` written in their own short transaction, so a failed
+sign-in is counted although the request's own transaction rolls back. The login is stored as a
+SHA-256 digest only.
 """
 
 from __future__ import annotations
 
-import threading
-import time
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from menwei.store.tables.accounts import LoginFailureRow
+
+#: The first wait after the free failures; each further failure doubles it.
+FIRST_DELAY_SECONDS = 30.0
+#: How long a failure counts: long enough to remember a slow guesser, short enough to forget.
+WINDOW = timedelta(hours=1)
+#: Distinct logins failed from one address within the window before the address is locked.
+SPRAY_ACCOUNTS = 10
 
 
-@dataclass
-class _Record:
-    failures: list[float] = field(default_factory=list)
-    locked_until: float = 0.0
+def login_digest(login: str) -> str:
+    return hashlib.sha256(login.strip().lower().encode()).hexdigest()
 
 
 class LoginThrottle:
-    """Counts failures per key within a window and locks the key for a while once over the limit."""
+    """Growing delays per account, and a lock per address for failures across many accounts."""
 
     def __init__(
         self,
+        session_factory: sessionmaker[Session],
+        *,
         max_failures: int,
         lockout_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
+        spray_accounts: int = SPRAY_ACCOUNTS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._sessions = session_factory
         self.max_failures = max_failures
         self.lockout_seconds = lockout_seconds
+        self.spray_accounts = spray_accounts
         self._clock = clock
-        self._records: dict[str, _Record] = {}
-        self._lock = threading.Lock()
 
-    def locked_for(self, *keys: str) -> float:
-        """Seconds left on the longest lock among ``keys``; 0 when none is locked."""
+    def delay_after(self, failures: int) -> float:
+        """Seconds an account waits after ``failures`` recent failures (0 while they are free)."""
+        extra = failures - self.max_failures
+        if extra < 0:
+            return 0.0
+        return min(self.lockout_seconds, FIRST_DELAY_SECONDS * 2 ** min(extra, 30))
+
+    def locked_for(self, login: str, client: str) -> float:
+        """Seconds until ``login`` may be tried from ``client`` again; 0 when it may now."""
         now = self._clock()
-        with self._lock:
-            remaining = [self._records[k].locked_until - now for k in keys if k in self._records]
-        return max([0.0, *remaining])
+        since = now - WINDOW
+        with self._sessions() as session:
+            count, last = session.execute(
+                select(func.count(), func.max(LoginFailureRow.failed_at)).where(
+                    LoginFailureRow.login_sha256 == login_digest(login),
+                    LoginFailureRow.failed_at >= since,
+                )
+            ).one()
+            accounts, last_from_client = session.execute(
+                select(
+                    func.count(func.distinct(LoginFailureRow.login_sha256)),
+                    func.max(LoginFailureRow.failed_at),
+                ).where(LoginFailureRow.client == client, LoginFailureRow.failed_at >= since)
+            ).one()
+        waits = [0.0]
+        if last is not None:
+            waits.append((_aware(last) - now).total_seconds() + self.delay_after(count))
+        if last_from_client is not None and accounts >= self.spray_accounts:
+            waits.append((_aware(last_from_client) - now).total_seconds() + self.lockout_seconds)
+        return max(waits)
 
-    def fail(self, *keys: str) -> None:
+    def fail(self, login: str, client: str) -> None:
+        """Count a failure, and forget the ones older than the window."""
         now = self._clock()
-        with self._lock:
-            for key in keys:
-                record = self._records.setdefault(key, _Record())
-                record.failures = [t for t in record.failures if now - t < self.lockout_seconds]
-                record.failures.append(now)
-                if len(record.failures) >= self.max_failures:
-                    record.locked_until = now + self.lockout_seconds
-                    record.failures.clear()
+        with self._sessions() as session, session.begin():
+            session.add(
+                LoginFailureRow(login_sha256=login_digest(login), client=client, failed_at=now)
+            )
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at < now - WINDOW))
 
-    def succeed(self, key: str) -> None:
-        with self._lock:
-            self._records.pop(key, None)
+    def succeed(self, login: str) -> None:
+        """The right password: the account's failures are forgiven (the address's stay)."""
+        with self._sessions() as session, session.begin():
+            session.execute(
+                delete(LoginFailureRow).where(LoginFailureRow.login_sha256 == login_digest(login))
+            )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from menwei.server.auth.client_address import client_address
 from menwei.server.deps import (
     SESSION_COOKIE,
     Caller,
@@ -19,6 +20,7 @@ from menwei.server.deps import (
     forget_principals,
 )
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import accounts
 from menwei.server.web import csrf
 
@@ -28,7 +30,7 @@ me_router = APIRouter(prefix=API_PREFIX, tags=["auth"])
 Me = Annotated[Caller, Depends(Permit("me:read"))]
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(ApiModel):
     login: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
 
@@ -82,7 +84,7 @@ def _public(account: accounts.UserAccount) -> AccountPublic:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request, request.app.state.settings.trusted_proxies)
 
 
 @router.post("/login")
@@ -156,7 +158,7 @@ def me(caller: Me) -> MePublic:
     )
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(ApiModel):
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200)
 

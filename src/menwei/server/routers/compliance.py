@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import compliance
 from menwei.server.services.privacy import privacy_kit
 
@@ -25,7 +26,7 @@ SupervisorOrder = Annotated[Caller, Depends(InCommunity("supervision:order"))]
 Answer = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class Assessment(BaseModel):
+class Assessment(ApiModel):
     """The built-in impact assessment form (PIPL Art 55–56); ``GET …/assessment-form`` words it."""
 
     purpose_and_method: Answer
@@ -35,22 +36,22 @@ class Assessment(BaseModel):
     conclusion: Answer
 
 
-class Switch(BaseModel):
+class Switch(ApiModel):
     enabled: bool
 
 
-class Order(BaseModel):
+class Order(ApiModel):
     """A supervisor's order to stop face recognition, by its reference (文号)."""
 
     order_reference: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class Incident(BaseModel):
+class Incident(ApiModel):
     """A personal-information incident; the notice carries exactly the PIPL Art 57 items."""
 
     occurred_at: AwareDatetime | None = None
     discovered_at: AwareDatetime | None = None
-    people_affected: Annotated[int, Field(ge=0)]
+    people_affected: Annotated[int, Field(ge=0, le=100_000_000)]
     information_types: Answer
     cause: Answer
     possible_harm: Answer

@@ -13,11 +13,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import NotFound, request_locale
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import privacy
 
 router = APIRouter(prefix=API_PREFIX, tags=["consent"])
@@ -29,7 +30,7 @@ ConsentRead = Annotated[Caller, Depends(InCommunity("consent:read"))]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class NoticeFields(BaseModel):
+class NoticeFields(ApiModel):
     """What the community words itself; the processor's details come from its records."""
 
     responsible_contact: Text
@@ -44,11 +45,11 @@ class NoticeFields(BaseModel):
     how_to_delete: Text | None = None
 
 
-class ConsentAnswer(BaseModel):
+class ConsentAnswer(ApiModel):
     give: bool = Field(description="true to consent, false to decline (recorded; not asked again)")
 
 
-class Withdrawal(BaseModel):
+class Withdrawal(ApiModel):
     written_request: Annotated[str, Field(max_length=200)] | None = Field(
         default=None, description="staff only: the reference of the person's written request"
     )

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from menwei.core import Card, FaceCredential, PinCredential, QrPass
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import credentials
 
 router = APIRouter(prefix=API_PREFIX, tags=["credentials"])
@@ -22,19 +23,19 @@ PassesIssue = Annotated[Caller, Depends(InCommunity("passes:issue"))]
 MyPasses = Annotated[Caller, Depends(Permit("me:passes"))]
 
 
-class CardCreate(BaseModel):
+class CardCreate(ApiModel):
     uid: Annotated[str, Field(min_length=4, max_length=64, pattern=r"^[0-9A-Fa-f:\- ]+$")]
     facility_code: Annotated[int | None, Field(ge=0, le=65535)] = None
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
 
 
-class PinCreate(BaseModel):
+class PinCreate(ApiModel):
     pin: Annotated[str, Field(min_length=6, max_length=12, pattern=r"^[0-9]+$")]
     valid_until: AwareDatetime | None = None
 
 
-class PassCreate(BaseModel):
+class PassCreate(ApiModel):
     visitor_name: Annotated[str, Field(min_length=1, max_length=100)]
     visitor_phone: Annotated[str, Field(max_length=30, pattern=r"^[0-9+\- ]*$")] = ""
     door_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=32)]

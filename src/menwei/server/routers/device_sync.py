@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from menwei.server.deps import Caller, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import credentials, device_sync, template_delivery
 
 router = APIRouter(prefix=API_PREFIX + "/device", tags=["devices"])
@@ -32,16 +33,16 @@ class ChangePagePublic(BaseModel):
     changes: list[ChangePublic]
 
 
-class Applied(BaseModel):
+class Applied(ApiModel):
     kind: Annotated[str, Field(max_length=20)]
     id: Annotated[str, Field(max_length=64)]
-    version: int
+    version: Annotated[int, Field(ge=0, le=2**62)]
     action: Literal["upsert", "delete"]
 
 
-class Acknowledgement(BaseModel):
+class Acknowledgement(ApiModel):
     cursor: Cursor
-    applied: Annotated[list[Applied], Field(max_length=5000)] = []
+    applied: Annotated[list[Applied], Field(max_length=5000, default_factory=list)]
     door_driver: Annotated[
         str | None,
         Field(

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import devices
 from menwei.store.records import Device
 
@@ -22,7 +23,7 @@ DevicesWrite = Annotated[Caller, Depends(InCommunity("devices:write"))]
 PagingDep = Annotated[Paging, Depends(paging)]
 
 
-class DeviceCreate(BaseModel):
+class DeviceCreate(ApiModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     door_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=64)]
 

@@ -12,6 +12,7 @@ from menwei.core import AntiPassbackMode, CredentialKind, Direction, Door, DoorK
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel, PatchModel
 from menwei.server.services import doors
 
 router = APIRouter(prefix=API_PREFIX, tags=["doors"])
@@ -21,7 +22,7 @@ DoorsWrite = Annotated[Caller, Depends(InCommunity("doors:write"))]
 PagingDep = Annotated[Paging, Depends(paging)]
 
 
-class DoorCreate(BaseModel):
+class DoorCreate(ApiModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     kind: DoorKind
     direction: Direction = Direction.BOTH
@@ -31,7 +32,9 @@ class DoorCreate(BaseModel):
     passback_zone: Annotated[str | None, Field(max_length=50)] = None
 
 
-class DoorUpdate(BaseModel):
+class DoorUpdate(PatchModel):
+    clearable = frozenset({"building_id", "passback_zone"})
+
     name: Annotated[str | None, Field(min_length=1, max_length=100)] = None
     kind: DoorKind | None = None
     direction: Direction | None = None

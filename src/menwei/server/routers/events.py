@@ -15,6 +15,7 @@ from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.pagination import CursorPage
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import events
 from menwei.store.records import AccessEvent, EventFilter
 
@@ -43,7 +44,7 @@ class EventPublic(BaseModel):
     received_at: datetime | None
 
 
-class EventReport(BaseModel):
+class EventReport(ApiModel):
     idempotency_key: Annotated[str, Field(min_length=8, max_length=100, pattern=r"^[\w.:\-]+$")]
     door_id: uuid.UUID
     occurred_at: AwareDatetime
@@ -58,8 +59,9 @@ class EventReport(BaseModel):
     )
 
 
-class EventBatch(BaseModel):
-    events: Annotated[list[EventReport], Field(min_length=1)]
+class EventBatch(ApiModel):
+    #: The server's own batch limit (``max_ingest_batch``) is smaller and says so by name.
+    events: Annotated[list[EventReport], Field(min_length=1, max_length=10_000)]
 
 
 class RefusedEventPublic(BaseModel):
@@ -94,7 +96,7 @@ def event_public(e: AccessEvent) -> EventPublic:
     )
 
 
-class EventQuery(BaseModel):
+class EventQuery(ApiModel):
     door_id: uuid.UUID | None = None
     person_id: uuid.UUID | None = None
     outcome: Outcome | None = None

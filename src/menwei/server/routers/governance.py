@@ -12,11 +12,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import governance as service
 
 PREFIX = API_PREFIX + "/communities/{community_id}"
@@ -40,7 +41,7 @@ UnitId = Annotated[str, Field(min_length=1, max_length=64)]
 ChannelName = Literal["public_page", "door_poster", "kiosk_screen"]
 
 
-class NewProposal(BaseModel):
+class NewProposal(ApiModel):
     title: Title
     full_text: LongText
     notice_text: LongText
@@ -50,48 +51,48 @@ class NewProposal(BaseModel):
     subject: Literal["face_recognition", "other"] = "face_recognition"
 
 
-class OnlineBallot(BaseModel):
+class OnlineBallot(ApiModel):
     unit_id: UnitId
     choice: Choice
 
 
-class PaperBallot(BaseModel):
+class PaperBallot(ApiModel):
     unit_id: UnitId
     voter_id: UnitId
     choice: Choice
     signed_at: AwareDatetime
 
 
-class NewNotice(BaseModel):
+class NewNotice(ApiModel):
     title: Title
     body: LongText
     starts_on: date
     minimum_days: Annotated[int, Field(ge=1, le=366)]
-    required_channels: Annotated[list[ChannelName], Field(min_length=1, max_length=3)] = [
-        "public_page",
-        "door_poster",
+    required_channels: Annotated[
+        list[ChannelName],
+        Field(min_length=1, max_length=3, default_factory=lambda: ["public_page", "door_poster"]),
     ]
-    poster_doors: Annotated[list[uuid.UUID], Field(max_length=500)] = []
+    poster_doors: Annotated[list[uuid.UUID], Field(max_length=500, default_factory=list)]
 
 
-class NewPosting(BaseModel):
+class NewPosting(ApiModel):
     channel: ChannelName
     location: UnitId
     posted_at: AwareDatetime | None = None
 
 
-class TakeDown(BaseModel):
+class TakeDown(ApiModel):
     channel: ChannelName
     location: UnitId
     at: AwareDatetime | None = None
 
 
-class NewQuestion(BaseModel):
+class NewQuestion(ApiModel):
     text: Annotated[str, Field(min_length=1, max_length=5000)]
     public: bool = True
 
 
-class NewAnswer(BaseModel):
+class NewAnswer(ApiModel):
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
     speaking_for: Title
 

@@ -13,6 +13,7 @@ from menwei.core import AccessGroup
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import groups
 
 router = APIRouter(prefix=API_PREFIX, tags=["access groups"])
@@ -23,15 +24,17 @@ GroupMembers = Annotated[Caller, Depends(InCommunity("people:read"))]
 PagingDep = Annotated[Paging, Depends(paging)]
 
 Window = Annotated[str, Field(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$", examples=["07:00-22:00"])]
+#: A day holds a few opening windows; 48 half-hour ones is already more than any schedule needs.
+Windows = Annotated[list[Window], Field(max_length=48)]
 
 
-class GroupSave(BaseModel):
+class GroupSave(ApiModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     door_ids: Annotated[list[uuid.UUID], Field(max_length=500)]
-    weekly: dict[Annotated[int, Field(ge=0, le=6)], list[Window]] = Field(
+    weekly: dict[Annotated[int, Field(ge=0, le=6)], Windows] = Field(
         description="Windows per weekday, 0 = Monday; a missing day is closed."
     )
-    holiday_windows: list[Window] | None = Field(
+    holiday_windows: Windows | None = Field(
         default=None, description="Windows on the community's holidays; null keeps weekdays."
     )
 
@@ -49,11 +52,11 @@ class GroupPublic(BaseModel):
     timezone: str
 
 
-class Members(BaseModel):
+class Members(ApiModel):
     person_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=1000)]
 
 
-class Holidays(BaseModel):
+class Holidays(ApiModel):
     days: dict[date, Annotated[str, Field(max_length=50)]]
 
 

@@ -13,6 +13,7 @@ from menwei.core import HouseholdMembership, Person, Role
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Limit, Offset
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel, PatchModel
 from menwei.server.services import people
 
 router = APIRouter(prefix=API_PREFIX, tags=["people"])
@@ -26,7 +27,7 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 Phone = Annotated[str, Field(max_length=30, pattern=r"^[0-9+\- ]*$")]
 
 
-class PersonCreate(BaseModel):
+class PersonCreate(ApiModel):
     name: Name
     role: Role
     date_of_birth: date | None = None
@@ -34,7 +35,9 @@ class PersonCreate(BaseModel):
     phone: Phone = ""
 
 
-class PersonUpdate(BaseModel):
+class PersonUpdate(PatchModel):
+    clearable = frozenset({"date_of_birth", "guardian_id"})
+
     name: Name | None = None
     role: Role | None = None
     date_of_birth: date | None = None
@@ -60,12 +63,12 @@ class PeoplePage(BaseModel):
     total: int
 
 
-class MoveIn(BaseModel):
+class MoveIn(ApiModel):
     unit_id: uuid.UUID
     moved_in: date
 
 
-class MoveOut(BaseModel):
+class MoveOut(ApiModel):
     moved_out: date
 
 

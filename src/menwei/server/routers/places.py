@@ -13,6 +13,7 @@ from menwei.core import Building, Community, Processor, ProcessorKind, Unit
 from menwei.server.deps import Caller, InCommunity, Permit, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import places
 
 router = APIRouter(prefix=API_PREFIX, tags=["places"])
@@ -32,7 +33,7 @@ PagingDep = Annotated[Paging, Depends(paging)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class ProcessorCreate(BaseModel):
+class ProcessorCreate(ApiModel):
     name: Text
     kind: ProcessorKind
     contact: str = Field(default="", max_length=200)
@@ -48,7 +49,7 @@ class ProcessorPublic(BaseModel):
     responsible_person: str
 
 
-class CommunityCreate(BaseModel):
+class CommunityCreate(ApiModel):
     processor_id: uuid.UUID
     name: Text
     address: str = Field(default="", max_length=300)
@@ -74,7 +75,7 @@ class CommunityStatsPublic(BaseModel):
     events_denied: int
 
 
-class BuildingCreate(BaseModel):
+class BuildingCreate(ApiModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -84,10 +85,10 @@ class BuildingPublic(BaseModel):
     name: str
 
 
-class UnitCreate(BaseModel):
+class UnitCreate(ApiModel):
     building_id: uuid.UUID
     number: Annotated[str, Field(min_length=1, max_length=50)]
-    floor_area_m2: Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)]
+    floor_area_m2: Annotated[Decimal, Field(gt=0, le=100_000, max_digits=10, decimal_places=2)]
     entrance: str = Field(default="", max_length=50)
 
 

@@ -6,11 +6,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from menwei.privacy.rights import RequestKind
 from menwei.server.deps import Caller, InCommunity, Permit, UowDep
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import privacy, rights
 
 router = APIRouter(prefix=API_PREFIX, tags=["rights requests"])
@@ -20,12 +21,12 @@ RequestsRead = Annotated[Caller, Depends(InCommunity("requests:read"))]
 RequestsResolve = Annotated[Caller, Depends(InCommunity("requests:resolve"))]
 
 
-class NewRequest(BaseModel):
+class NewRequest(ApiModel):
     kind: RequestKind
     details: Annotated[str, Field(max_length=2000)] = ""
 
 
-class Refusal(BaseModel):
+class Refusal(ApiModel):
     reason: Annotated[str, Field(max_length=2000)]
 
 

@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from menwei.governance import community_row, district_rollup, rollup_to_csv, rows_to_csv
 from menwei.server.deps import Caller, Permit, ReadUowDep, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import governance, governance_supervision
 from menwei.server.services.privacy import privacy_kit
 
@@ -24,13 +25,13 @@ OfficialAnswer = Annotated[Caller, Depends(Permit("questions:answer_public"))]
 LevelWrite = Annotated[Caller, Depends(Permit("supervisors:write"))]
 
 
-class Level(BaseModel):
+class Level(ApiModel):
     """社区 / 街道 / 区; ``null`` removes the label."""
 
     level: Literal["community", "subdistrict", "district"] | None
 
 
-class PublicAnswer(BaseModel):
+class PublicAnswer(ApiModel):
     """An official's answer; ``speaking_for`` is the office named with it (e.g. 某某街道办事处)."""
 
     text: Annotated[str, Field(min_length=1, max_length=10_000)]

@@ -13,6 +13,7 @@ from menwei.server.deps import Caller, Permit, UowDep, forget_principals
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import accounts
 from menwei.store.records import UserAccount
 
@@ -32,7 +33,7 @@ UserRole = Literal[
 ]
 
 
-class UserCreate(BaseModel):
+class UserCreate(ApiModel):
     login: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[\w.@\-]+$")]
     password: Annotated[str, Field(min_length=10, max_length=200)]
     role: UserRole
@@ -40,10 +41,10 @@ class UserCreate(BaseModel):
     locale: Literal["zh-CN", "en"] = "zh-CN"
     processor_id: uuid.UUID | None = None
     person_id: uuid.UUID | None = None
-    community_ids: Annotated[list[uuid.UUID], Field(max_length=500)] = []
+    community_ids: Annotated[list[uuid.UUID], Field(max_length=500, default_factory=list)]
 
 
-class PasswordReset(BaseModel):
+class PasswordReset(ApiModel):
     password: Annotated[str, Field(min_length=10, max_length=200)]
 
 

@@ -24,7 +24,7 @@ from menwei.server.auth.tokens import (
 from menwei.server.errors import Conflict, Forbidden, InvalidRequest, RateLimited, Unauthenticated
 from menwei.server.policy import USER_ROLES, Principal, Role
 from menwei.server.services import account_guard
-from menwei.store.records import ApiToken, LoginSession, UserAccount
+from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -60,14 +60,51 @@ def principal_of(uow: UnitOfWork, account: UserAccount) -> Principal:
     )
 
 
-def principal_for_bearer(uow: UnitOfWork, token: str) -> Principal | None:
-    """The caller behind an ``Authorization: Bearer`` token, or ``None`` if it opens nothing."""
+#: How long a gate's token lasts without a sync, unless the settings say otherwise.
+DEVICE_TOKEN_DAYS = 30
+
+
+class DeviceTokenExpired(Unauthenticated):
+    """A gate's token lapsed: the gate did not sync within the token's lifetime."""
+
+    code = "device_token_expired"
+
+    def __init__(self, days: int) -> None:
+        super().__init__(
+            headers={"WWW-Authenticate": "Bearer"},
+            details={"lifetime_days": days},
+            texts={
+                "zh-CN": f"该设备的令牌已过期：设备超过 {days} 天未同步。请管理员在设备页面重新"
+                "登记该设备，并用新令牌重启闸机。",
+                "en": f"This device's token has expired: the device did not sync for more than "
+                f"{days} days. Ask an administrator to register the device again on the "
+                "devices page, and restart the gate with the new token.",
+            },
+        )
+
+
+def device_token_expires_at(device: Device, days: int) -> datetime:
+    """A gate's token lasts ``days`` from its last sync (each sync renews it), or from its
+    registration before the first."""
+    renewed = device.last_seen_at or device.created_at or now()
+    return renewed + timedelta(days=days)
+
+
+def principal_for_bearer(
+    uow: UnitOfWork, token: str, *, device_token_days: int = DEVICE_TOKEN_DAYS
+) -> Principal | None:
+    """The caller behind an ``Authorization: Bearer`` token, or ``None`` if it opens nothing.
+
+    A gate's token that lapsed is refused with ``DeviceTokenExpired``, which says what to do.
+    """
     digest = token_hash(token)
     at = now()
     if token.startswith(DEVICE_TOKEN_PREFIX):
         device = uow.devices.by_token_hash(digest)
         if device is None:
             return None
+        if at >= device_token_expires_at(device, device_token_days):
+            raise DeviceTokenExpired(device_token_days)
         return Principal(
             kind="device",
             id=device.id,
@@ -109,19 +146,18 @@ class IssuedSecret:
 def _authenticate(
     uow: UnitOfWork, throttle: LoginThrottle, login: str, password: str, client: str
 ) -> UserAccount:
-    keys = (f"login:{login.strip().lower()}", f"client:{client}")
-    locked = throttle.locked_for(*keys)
+    locked = throttle.locked_for(login, client)
     if locked > 0:
         minutes = max(1, round(locked / 60))
         raise RateLimited(minutes=minutes, headers={"Retry-After": str(int(locked) + 1)})
     account = uow.accounts.by_login(login.strip())
     if not verify_password(account.password_hash if account else None, password):
-        throttle.fail(*keys)
+        throttle.fail(login, client)
         raise Unauthenticated(code="invalid_credentials")
     assert account is not None
     if account.disabled:
         raise Forbidden(code="account_disabled")
-    throttle.succeed(keys[0])
+    throttle.succeed(login)
     if needs_rehash(account.password_hash):
         account = uow.accounts.save(replace(account, password_hash=hash_password(password)))
     uow.accounts.record_login(account.id, now())
@@ -210,16 +246,17 @@ class AccountSpec:
     community_ids: frozenset[uuid.UUID] = frozenset()
 
 
-def _checked_password(password: str) -> str:
+def _checked_password(password: str, *user_inputs: str) -> str:
     try:
-        check_strength(password)
+        check_strength(password, user_inputs)
     except WeakPassword as error:
         raise InvalidRequest(
             code="weak_password",
             details={"field": "password", "problem": str(error)},
             texts={
-                "zh-CN": "密码太弱：至少 10 个字符，且至少包含 4 个不同字符。请换一个密码。",
-                "en": f"The password is too weak: {error}. Please choose another.",
+                "zh-CN": "密码太弱：至少 10 个字符、至少 4 个不同字符，且不能是常见密码"
+                "（如 password123、1234567890、键盘连排）。请换一个更长、不常见的密码。",
+                "en": f"The password is too weak: {error}. Choose a longer, less common one.",
             },
         ) from None
     return hash_password(password)
@@ -263,7 +300,7 @@ def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) 
         account = UserAccount(
             id=uuid.uuid4(),
             login=spec.login.strip(),
-            password_hash=_checked_password(spec.password),
+            password_hash=_checked_password(spec.password, spec.login, spec.display_name),
             role=spec.role.value,
             display_name=spec.display_name,
             locale=spec.locale,

@@ -98,7 +98,10 @@ def set_pin(
     pin: str,
     valid_until: datetime | None,
 ) -> PinCredential:
-    """A new PIN replaces the person's previous ones (they are revoked, not deleted)."""
+    """A new PIN replaces the person's previous ones (they are revoked, not deleted).
+
+    Changes for one person run one after the other (``hold_person``), and the database holds
+    one live PIN per person, so eight changes at once leave exactly one."""
     credential = PinCredential(
         id=uuid.uuid4(),
         person_id=person_id,
@@ -106,6 +109,7 @@ def set_pin(
         validity=Validity(valid_from=now(), valid_until=valid_until),
     )
     with uow:
+        uow.credentials.hold_person(person_id)
         uow.people.get(person_id, caller.scope)
         for old in uow.credentials.of_person(person_id, caller.scope):
             if isinstance(old, PinCredential) and old.validity.revoked_at is None:

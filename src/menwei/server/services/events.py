@@ -45,6 +45,26 @@ class RefusedEvent:
     message_en: str
 
 
+#: How far ahead of the server's clock a gate's clock may run before its events are refused: an
+#: event "from 2099" would otherwise head every list and export for the rest of the century.
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+#: Older than this an event cannot have waited in a gate's outbox (which holds days, not
+#: months, of passages): its date comes from a gate clock that was wrong, and says so.
+MAX_EVENT_AGE = timedelta(days=90)
+CLOCK_SUSPECT = "clock_suspect"
+
+
+def occurred_in_future(key: str) -> RefusedEvent:
+    minutes = int(MAX_CLOCK_AHEAD.total_seconds() // 60)
+    return RefusedEvent(
+        key,
+        "occurred_in_future",
+        f"该记录的时间比服务器时间晚 {minutes} 分钟以上，此条未保存。请校准闸机的时钟（NTP）。",
+        f"This event is dated more than {minutes} minutes after the server's clock; it was not "
+        "stored. Set the gate's clock right (NTP).",
+    )
+
+
 def person_not_in_community(key: str) -> RefusedEvent:
     return RefusedEvent(
         key,
@@ -72,13 +92,21 @@ def _admitted(
     community_id: uuid.UUID,
     device_id: uuid.UUID,
 ) -> tuple[tuple[RefusedEvent, ...], list[AccessEvent]]:
-    """The events refused for naming a person of another community, and the rest as stored
-    events (a person who no longer exists is left out of the event, not the event itself)."""
+    """The events refused for naming a person of another community or a time still to come,
+    and the rest as stored events (a person who no longer exists is left out of the event, not
+    the event itself; one dated before any outbox could have held it is flagged)."""
+    now = datetime.now(UTC)
     communities = uow.people.communities_of(e.person_id for e in reported if e.person_id)
     refused = tuple(
+        occurred_in_future(e.idempotency_key)
+        for e in reported
+        if e.occurred_at > now + MAX_CLOCK_AHEAD
+    ) + tuple(
         person_not_in_community(e.idempotency_key)
         for e in reported
-        if e.person_id in communities and communities[e.person_id] != community_id
+        if e.occurred_at <= now + MAX_CLOCK_AHEAD
+        and e.person_id in communities
+        and communities[e.person_id] != community_id
     )
     turned_away = {r.idempotency_key for r in refused}
     events = [
@@ -93,7 +121,7 @@ def _admitted(
             outcome=e.outcome,
             reason_code=e.reason_code,
             person_id=e.person_id if e.person_id in communities else None,
-            flag=e.flag,
+            flag=e.flag or (CLOCK_SUSPECT if e.occurred_at < now - MAX_EVENT_AGE else None),
             liveness=e.liveness,
         )
         for e in reported

@@ -26,6 +26,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthenticated
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services import account_guard
 from menwei.server.services.accounts import now
 from menwei.store.records import ApiToken, UserAccount
@@ -41,7 +42,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["invitations"])
 InvitationsIssue = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 
 
-class InvitationRequest(BaseModel):
+class InvitationRequest(ApiModel):
     login: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
     display_name: Annotated[str, Field(max_length=100)] = ""
 
@@ -143,9 +144,11 @@ def _strong(password: str) -> str:
             code="weak_password",
             details={"field": "password"},
             texts={
-                "zh-CN": "密码太弱：至少 10 个字符，且至少包含 4 个不同字符。请换一个密码。",
+                "zh-CN": "密码太弱：至少 10 个字符、至少 4 个不同字符，且不能是常见密码"
+                "（如 password123、1234567890、键盘连排）。请换一个更长、不常见的密码。",
                 "en": "The password is too weak: use at least 10 characters with at least 4 "
-                "different ones.",
+                "different ones, and not a common password (password123, 1234567890, keyboard "
+                "rows). Choose a longer, less common one.",
             },
         ) from None
     return hash_password(password)
@@ -155,8 +158,7 @@ def redeem(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> UserAccount:
     """Set the first password with a valid code; the code is spent whatever happens next."""
-    keys = (f"login:{login.strip().lower()}", f"client:{client}")
-    locked = throttle.locked_for(*keys)
+    locked = throttle.locked_for(login, client)
     if locked > 0:
         raise RateLimited(minutes=max(1, round(locked / 60)))
     at = now()
@@ -169,14 +171,14 @@ def redeem(
             if token.name == INVITATION and same and token.usable_at(at):
                 match = token
         if account is None or match is None or account.disabled:
-            throttle.fail(*keys)
+            throttle.fail(login, client)
             raise InvalidInvitation()
         password_hash = _strong(password)
         uow.accounts.revoke_token(match.id, at)
         uow.accounts.save(replace(account, password_hash=password_hash))
         uow.accounts.record_login(account.id, at)
         uow.commit()
-    throttle.succeed(keys[0])
+    throttle.succeed(login)
     return account
 
 

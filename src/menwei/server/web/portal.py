@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from menwei.server.auth.client_address import client_address
 from menwei.server.deps import (
     SESSION_COOKIE,
     Caller,
@@ -66,7 +67,7 @@ def signin(
             request.app.state.throttle,
             login=login,
             password=password,
-            client=request.client.host if request.client else "unknown",
+            client=client_address(request, settings.trusted_proxies),
             session_hours=settings.session_hours,
         )
     except ApiError as error:
@@ -104,7 +105,7 @@ def invitation(
     from menwei.server.web import invitations
 
     check_csrf(request, csrf)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, settings.trusted_proxies)
     try:
         invitations.redeem(
             uow,

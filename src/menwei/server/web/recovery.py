@@ -19,12 +19,14 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from menwei.privacy.audit import AuditAction
+from menwei.server.auth.client_address import client_address
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.errors import NotFound, RateLimited
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
+from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
 from menwei.server.services.privacy import privacy_kit
 from menwei.server.web.invitations import InvalidInvitation, _strong, new_code, normalise
@@ -39,7 +41,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["account recovery"])
 RecoveryStart = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 
 
-class RecoveryRequest(BaseModel):
+class RecoveryRequest(ApiModel):
     office_record: Annotated[str, Field(min_length=1, max_length=200)] = Field(
         description="How the person was identified at the counter (e.g. the paper form number)."
     )
@@ -51,7 +53,7 @@ class RecoveryStarted(BaseModel):
     expires_at: datetime
 
 
-class RecoveryFinish(BaseModel):
+class RecoveryFinish(ApiModel):
     login: Annotated[str, Field(min_length=1, max_length=100)]
     code: Annotated[str, Field(min_length=1, max_length=40)]
     password: Annotated[str, Field(min_length=1, max_length=200)]
@@ -103,8 +105,7 @@ def finish(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> None:
     """The person sets their new password with the code; the code is spent."""
-    keys = (f"login:{login.strip().lower()}", f"client:{client}")
-    locked = throttle.locked_for(*keys)
+    locked = throttle.locked_for(login, client)
     if locked > 0:
         raise RateLimited(minutes=max(1, round(locked / 60)))
     at, digest = now(), _hash(code)
@@ -116,14 +117,14 @@ def finish(
             if token.name == RECOVERY and same and token.usable_at(at):
                 match = token
         if account is None or match is None or account.disabled:
-            throttle.fail(*keys)
+            throttle.fail(login, client)
             raise InvalidInvitation()
         password_hash = _strong(password)
         uow.accounts.save(replace(account, password_hash=password_hash))
         uow.accounts.end_everything(account.id, at)
         uow.accounts.record_login(account.id, at)
         uow.commit()
-    throttle.succeed(keys[0])
+    throttle.succeed(login)
 
 
 @router.post("/communities/{community_id}/people/{person_id}/recovery", status_code=201)
@@ -144,7 +145,7 @@ def start_recovery(
 @router.post("/auth/recover", status_code=204)
 def finish_recovery(body: RecoveryFinish, request: Request, uow: UowDep) -> None:
     """Set your new password with the recovery code the office handed you."""
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, request.app.state.settings.trusted_proxies)
     finish(
         uow,
         request.app.state.throttle,

@@ -182,6 +182,12 @@ class CredentialRepository:
         try:
             self._session.flush()
         except IntegrityError:
+            if values["kind"] == "pin":
+                raise Conflict(
+                    "此人已有一个有效密码，同时又有人在修改它。请刷新后重试。",
+                    "This person already has a live PIN, which someone is changing at the same "
+                    "time. Refresh and try again.",
+                ) from None
             raise Conflict(
                 "该卡号已发给本小区的另一位住户，请先注销旧卡或核对卡号。",
                 "This card number is already issued in this community; revoke the old card "
@@ -262,6 +268,24 @@ class CredentialRepository:
         )
         card = None if row is None else self._convert(row)
         return card if isinstance(card, Card) else None
+
+    def hold_person(self, person_id: uuid.UUID) -> None:
+        """Wait for any other transaction changing this person's credentials, then hold them
+        until this one ends: two PIN changes at once then run one after the other.
+
+        PostgreSQL locks the person's row; SQLite takes its write lock with a no-op update,
+        which must come before this transaction reads anything it will rely on.
+        """
+        if self._session.get_bind().dialect.name == "sqlite":
+            self._session.execute(
+                update(PersonRow)
+                .where(PersonRow.id == person_id)
+                .values(community_id=PersonRow.community_id)
+            )
+        else:
+            self._session.execute(
+                select(PersonRow.id).where(PersonRow.id == person_id).with_for_update()
+            )
 
     def revoke(self, credential_id: uuid.UUID, at: datetime, scope: CommunityScope) -> None:
         row = self._row(credential_id, scope)

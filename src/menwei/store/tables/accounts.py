@@ -87,3 +87,18 @@ class LoginSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class LoginFailureRow(Base):
+    """One failed sign-in, kept for the throttle's window and shared by every server process.
+
+    The login is kept as the SHA-256 of its lower-cased form: what someone typed may be a
+    phone number or a mistyped password, and the throttle needs only to compare it.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[uuid.UUID] = mapped_column(EntityId, primary_key=True, default=new_id)
+    login_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -9,14 +9,19 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from menwei.store.base import Base
 from menwei.store.tables.types import EntityId, UtcDateTime, new_id, utcnow
+
+#: The rows a live PIN is: not revoked (an expired PIN stays until a new one revokes it).
+LIVE_PIN = "kind = 'pin' AND revoked_at IS NULL"
 
 
 class PersonRow(Base):
@@ -66,6 +71,15 @@ class CredentialRow(Base):
     __tablename__ = "credentials"
     __table_args__ = (
         UniqueConstraint("community_id", "kind", "card_uid"),
+        # One live PIN per person, held by the database: concurrent PIN changes cannot leave
+        # two behind (a new PIN revokes the old one in the same transaction).
+        Index(
+            "uq_credentials_live_pin",
+            "person_id",
+            unique=True,
+            sqlite_where=text(LIVE_PIN),
+            postgresql_where=text(LIVE_PIN),
+        ),
         CheckConstraint("kind IN ('card', 'pin', 'qr', 'face')", name="kind"),
         CheckConstraint("failed_attempts >= 0", name="failed_attempts"),
         CheckConstraint("use_count >= 0", name="use_count"),

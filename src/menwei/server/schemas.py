@@ -1,0 +1,66 @@
+"""The base of every request model: the text rules and the null rule, in one place.
+
+Every body and query model of the API subclasses ``ApiModel`` (a test holds each route to it),
+so every text a client sends is checked the same way before any rule or database sees it:
+
+- no control characters (NUL and the other C0 codes but tab and line breaks, DEL) and no lone
+  surrogates: nobody types them, PostgreSQL refuses NUL and surrogates with a bare error where
+  SQLite would store them, and both must answer the same 422 naming the field;
+- lengths and numbers are bounded by each field's own ``Field(max_length=…, le=…)``, which the
+  same test checks in the OpenAPI document.
+
+``PatchModel`` adds the rule of partial updates: leaving a field out keeps it, and ``null`` is
+refused except for the fields a class names as clearable, instead of reaching the domain as a
+missing name or door list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+#: C0 controls but tab, line feed and carriage return; DEL; UTF-16 surrogates.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: The error type, answered as the error code ``control_characters`` (see ``server.errors``).
+CONTROL_CHARACTERS = "control_characters"
+
+
+def _plain(value: Any) -> None:
+    if isinstance(value, str):
+        if FORBIDDEN.search(value):
+            raise PydanticCustomError(
+                CONTROL_CHARACTERS, "holds a control character or an unpaired surrogate"
+            )
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _plain(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _plain(key)
+            _plain(item)
+
+
+class ApiModel(BaseModel):
+    """A request body or query: every text in it is plain text."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        _plain(value)
+        return value
+
+
+class PatchModel(ApiModel):
+    """A partial update: absent keeps, ``null`` clears only the fields in ``clearable``."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.clearable:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
