@@ -1,6 +1,6 @@
 """Failed sign-ins in the database, shared by every server process; one live PIN per person.
 
-Revision ID: 0008_login_failures_and_live_pin
+Revision ID: 0010_login_failures_and_live_pin
 Revises: 0009_face_off_and_pass_limits
 Create Date: 2026-12-05
 """
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_login_failures_and_live_pin"
+revision = "0010_login_failures_and_live_pin"
 down_revision = "0009_face_off_and_pass_limits"
 branch_labels = None
 depends_on = None
