@@ -57,7 +57,9 @@ from menwei.core.state import (
     apply_effects,
 )
 from menwei.core.tailgating import (
+    HOLD_SECONDS,
     Crossing,
+    TailgatingMode,
     TailgatingRule,
     TailgatingVerdict,
     assess_tailgating,
@@ -67,6 +69,7 @@ from menwei.core.tailgating import (
 __all__ = [
     "ALL_DAY",
     "GUARDIAN_AGE",
+    "HOLD_SECONDS",
     "NON_FACE_KINDS",
     "AccessGroup",
     "AccessPolicy",
@@ -110,6 +113,7 @@ __all__ = [
     "QrPassUsed",
     "Reason",
     "Role",
+    "TailgatingMode",
     "TailgatingRule",
     "TailgatingVerdict",
     "TimeWindow",

@@ -17,6 +17,7 @@ from menwei.core.anti_passback import AntiPassbackMode
 from menwei.core.credential import NON_FACE_KINDS, CredentialKind
 from menwei.core.direction import Direction
 from menwei.core.errors import FaceOnlyDoor, InvalidConfiguration
+from menwei.core.tailgating import TailgatingMode
 from menwei.core.text import check_name
 
 
@@ -50,6 +51,7 @@ class Door:
     building_id: uuid.UUID | None = None
     anti_passback: AntiPassbackMode = AntiPassbackMode.OFF
     passback_zone: str | None = None
+    tailgating: TailgatingMode = TailgatingMode.ALERT
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -59,12 +61,23 @@ class Door:
             object.__setattr__(self, "direction", Direction(self.direction))
             object.__setattr__(self, "anti_passback", AntiPassbackMode(self.anti_passback))
             object.__setattr__(self, "accepts", frozenset(CredentialKind(k) for k in self.accepts))
+            object.__setattr__(self, "tailgating", TailgatingMode(self.tailgating))
         except ValueError as error:
             raise InvalidConfiguration(
                 f"门“{self.name}”的设置无法识别：{error}。",
                 f"A setting of door '{self.name}' is not recognised: {error}.",
             ) from None
         validate_door(self)
+
+    @property
+    def counts_people(self) -> bool:
+        """Only a door with a camera (one that reads faces) can count the people crossing."""
+        return CredentialKind.FACE in self.accepts
+
+    @property
+    def tailgating_in_effect(self) -> TailgatingMode:
+        """The rule the gate really applies: a door without a camera watches nothing."""
+        return self.tailgating if self.counts_people else TailgatingMode.OFF
 
     def accepts_kind(self, kind: CredentialKind) -> bool:
         return kind in self.accepts

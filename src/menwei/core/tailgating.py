@@ -12,8 +12,28 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from menwei.core.errors import InvalidConfiguration
+
+#: How long a door set to ``hold`` stays shut after a tailgating alert.
+HOLD_SECONDS = 30
+
+
+class TailgatingMode(StrEnum):
+    """What a door's gate does when more people cross than were let in; each door has its own.
+
+    Only a door with a camera can count people: a door that reads no faces watches nothing,
+    whatever it is set to (``Door.tailgating_in_effect``).
+    """
+
+    ALERT = "alert"  # 仅报警：告警发给物业，门照常
+    HOLD = "hold"  # 报警并暂停开门：告警，且门在 HOLD_SECONDS 内不再开启
+    OFF = "off"  # 不监测
+
+    @property
+    def watches(self) -> bool:
+        return self is not TailgatingMode.OFF
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

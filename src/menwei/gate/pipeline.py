@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from menwei.core import (
+    HOLD_SECONDS,
     AccessState,
     CredentialKind,
     Decision,
@@ -35,6 +36,7 @@ from menwei.core import (
     PresentedFace,
     PresentedPin,
     Reason,
+    TailgatingMode,
     apply_effects,
     decide,
 )
@@ -54,6 +56,8 @@ from menwei.vision.quality import GATE, QualityPolicy, assess
 log = logging.getLogger(__name__)
 
 STEP_UP_WINDOW_S = 10.0
+#: The refusal a door set to ``hold`` gives while it stays shut after a tailgating alert.
+TAILGATING_HOLD = "tailgating_hold"
 LIVENESS_REFUSED = "liveness_failed"
 
 
@@ -190,6 +194,8 @@ class GatePipeline:
         self._wall = wall_clock
         self._gallery_lock = threading.Lock()
         self._step_up: tuple[PresentedFace, float] | None = None
+        #: until when (``clock``) a door set to ``hold`` stays shut after a tailgating alert
+        self._held_until: float | None = None
 
     # -- frames ---------------------------------------------------------------------------
 
@@ -295,7 +301,18 @@ class GatePipeline:
             at=now,
         )
         door_error: DoorError | None = None
-        if decision.allowed:
+        held = decision.allowed and self._holding(now)
+        if held:
+            outcome = Outcome(
+                False,
+                TAILGATING_HOLD,
+                "刚才有人尾随进门，本门暂停开启，请稍候再试或联系物业。",
+                "Someone followed through just now, so this door stays shut for a moment. "
+                "Try again shortly or call the property office.",
+                via=via,
+                at=now,
+            )
+        elif decision.allowed:
             try:
                 self.door.pulse()
             except DoorError as error:
@@ -308,8 +325,8 @@ class GatePipeline:
             "direction": self.holder.door.direction.value,
             "credential_kind": via,
             "person_id": str(decision.person_id) if decision.person_id else None,
-            "outcome": "allow" if decision.allowed else "deny",
-            "reason_code": decision.reason.value,
+            "outcome": "allow" if decision.allowed and not held else "deny",
+            "reason_code": TAILGATING_HOLD if held else decision.reason.value,
             "flag": min((f.value for f in decision.flags), default=None),
             "liveness": liveness.value if liveness is not None else None,
         }
@@ -345,9 +362,26 @@ class GatePipeline:
             occurred_at=self._wall().timestamp(),
         )
 
+    def _holding(self, now: float) -> bool:
+        """Whether this door is shut for a while after a tailgating alert (rule ``hold``)."""
+        if self._held_until is None:
+            return False
+        if now >= self._held_until or self.holder.door.tailgating_in_effect is not (
+            TailgatingMode.HOLD
+        ):
+            self._held_until = None
+            return False
+        return True
+
     def _report_tailgating(self, incident: TailgatingIncident | None) -> None:
+        """Raise the alert the door's own rule asks for; ``off`` (or no camera) raises none."""
         if incident is None:
             return
+        rule = self.holder.door.tailgating_in_effect
+        if not rule.watches:
+            return
+        if rule is TailgatingMode.HOLD:
+            self._held_until = incident.closed_at + HOLD_SECONDS
         log.warning(
             "tailgating: %d people crossed on %d authorisations",
             incident.crossings,
@@ -367,6 +401,7 @@ class GatePipeline:
                 "authorisations": incident.authorisations,
                 "crossings": incident.crossings,
                 "alert": True,
+                "rule": rule.value,
             },
             occurred_at=self._wall().timestamp(),
         )

@@ -8,7 +8,8 @@ what a gate needs: id, community, name (shown masked) and role — no phone, no 
 Kinds and payloads (times ISO 8601 with offset, ids as UUID strings):
 
 - ``door``: ``{id, community_id, name, kind, direction, accepts: [...], building_id,
-  anti_passback, passback_zone}``
+  anti_passback, passback_zone, tailgating}``; ``tailgating`` is ``alert``, ``hold`` or
+  ``off`` (an older server that sends none means ``alert``)
 - ``policy`` (id ``policy``): ``{face: {confident, possible}, pin_lockout: {max_failures,
   lockout_s}}``
 - ``person``: ``{id, community_id, name, role}``
@@ -110,6 +111,7 @@ def door_from(data: Mapping[str, Any]) -> Door:
         building_id=_maybe_uuid(data.get("building_id")),
         anti_passback=data.get("anti_passback", "off"),
         passback_zone=data.get("passback_zone"),
+        tailgating=data.get("tailgating") or "alert",
     )
 
 

@@ -141,6 +141,8 @@ class CommunitySummary:
     vote_required: bool = True
     #: The day face recognition was last switched off, while it stays off (``None`` if never on).
     face_off_since: date | None = None
+    #: Tailgating alerts raised by the community's gates in the last month (a count only).
+    tailgating_alerts: int = 0
 
     def __post_init__(self) -> None:
         _checks.identifier("community_id", self.community_id)
@@ -156,6 +158,7 @@ class CommunitySummary:
             "open_questions",
             "overdue_questions",
             "filing_count",
+            "tailgating_alerts",
         ):
             _checks.count(name, getattr(self, name))
         if self.face_doors_with_alternative > self.face_doors:
@@ -204,6 +207,7 @@ class SupervisorRow:
     votes: tuple[VoteRecord, ...]
     concerns: tuple[Concern, ...]
     face_off_since: date | None = None
+    tailgating_alerts: int = 0
 
     @property
     def every_face_door_has_alternative(self) -> bool:
@@ -256,6 +260,7 @@ def community_row(summary: CommunitySummary) -> SupervisorRow:
         votes=summary.votes,
         concerns=tuple(concerns),
         face_off_since=summary.face_off_since,
+        tailgating_alerts=summary.tailgating_alerts,
     )
 
 
@@ -280,6 +285,7 @@ class DistrictRollup:
     audits_broken: int
     audits_not_verified: int
     filing_count: int
+    tailgating_alerts: int = 0
 
 
 def district_rollup(summaries: Iterable[CommunitySummary]) -> DistrictRollup:
@@ -308,6 +314,7 @@ def district_rollup(summaries: Iterable[CommunitySummary]) -> DistrictRollup:
         audits_broken=sum(s.audit_status is AuditStatus.BROKEN for s in items),
         audits_not_verified=sum(s.audit_status is AuditStatus.NOT_VERIFIED for s in items),
         filing_count=sum(s.filing_count for s in items),
+        tailgating_alerts=sum(s.tailgating_alerts for s in items),
     )
 
 
@@ -338,6 +345,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "audits_not_verified": ("审计链未校验", "audit chains not verified"),
     "filing_count": ("备案计数", "filing count"),
     "filing_status": ("备案状态", "filing status"),
+    "tailgating_alerts": ("近30天尾随告警", "tailgating alerts (30 days)"),
     "notices": ("公示次数", "notices"),
     "notices_complete": ("公示期满次数", "notices served in full"),
     "votes": ("表决次数", "votes"),
@@ -366,6 +374,7 @@ ROW_COLUMNS = (
     "audit_verified_at",
     "filing_count",
     "filing_status",
+    "tailgating_alerts",
     "notices",
     "notices_complete",
     "votes",

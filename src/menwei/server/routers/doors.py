@@ -8,7 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
-from menwei.core import AntiPassbackMode, CredentialKind, Direction, Door, DoorKind
+from menwei.core import (
+    AntiPassbackMode,
+    CredentialKind,
+    Direction,
+    Door,
+    DoorKind,
+    TailgatingMode,
+)
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
@@ -30,6 +37,7 @@ class DoorCreate(ApiModel):
     building_id: uuid.UUID | None = None
     anti_passback: AntiPassbackMode = AntiPassbackMode.OFF
     passback_zone: Annotated[str | None, Field(max_length=50)] = None
+    tailgating: TailgatingMode = TailgatingMode.ALERT
 
 
 class DoorUpdate(PatchModel):
@@ -42,6 +50,7 @@ class DoorUpdate(PatchModel):
     building_id: uuid.UUID | None = None
     anti_passback: AntiPassbackMode | None = None
     passback_zone: Annotated[str | None, Field(max_length=50)] = None
+    tailgating: TailgatingMode | None = None
 
 
 class DoorPublic(BaseModel):
@@ -54,6 +63,9 @@ class DoorPublic(BaseModel):
     building_id: uuid.UUID | None
     anti_passback: AntiPassbackMode
     passback_zone: str | None
+    #: the stored setting, and what the gate applies (``off`` at a door without a camera)
+    tailgating: TailgatingMode
+    tailgating_in_effect: TailgatingMode
 
 
 def door_public(d: Door) -> DoorPublic:
@@ -67,6 +79,8 @@ def door_public(d: Door) -> DoorPublic:
         building_id=d.building_id,
         anti_passback=d.anti_passback,
         passback_zone=d.passback_zone,
+        tailgating=d.tailgating,
+        tailgating_in_effect=d.tailgating_in_effect,
     )
 
 

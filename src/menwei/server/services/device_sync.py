@@ -255,6 +255,7 @@ def _records_for(
                 "building_id": None if door.building_id is None else str(door.building_id),
                 "anti_passback": door.anti_passback.value,
                 "passback_zone": door.passback_zone,
+                "tailgating": door.tailgating.value,
             }
             return [Record("door", key, seq, "upsert", payload)]
         if entity == "person":

@@ -40,6 +40,7 @@ from menwei.server.deps import Caller
 from menwei.server.errors import Conflict
 from menwei.server.policy import Role
 from menwei.server.services.audit_verdict import AuditVerdicts
+from menwei.server.services.transparency import ALERT_WINDOW
 from menwei.store.errors import NotFound as StoreNotFound
 from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.governance_supervisor_levels import SupervisorLevel, SupervisorLevels
@@ -49,6 +50,7 @@ from menwei.store.privacy_services import PrivacyKit
 from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, DoorRow, PersonRow, UserAccountRow
+from menwei.store.tables.events import EventRow
 from menwei.store.uow import UnitOfWork
 
 _FILING = {
@@ -138,6 +140,16 @@ def _summary(
     questions = count_questions(repo.questions(scope, community_id), at=at)
     people = store.templates.people_with_face_data(community.processor_id)
     settings = store.settings.get(community_id)
+    tailgating = session.scalar(
+        select(func.count())
+        .select_from(EventRow)
+        .where(
+            EventRow.community_id == community_id,
+            EventRow.flag == "tailgating",
+            EventRow.occurred_at >= at - ALERT_WINDOW,
+            EventRow.occurred_at <= at,
+        )
+    )
     return CommunitySummary(
         community_id=str(community_id),
         community_name=community.name,
@@ -164,6 +176,7 @@ def _summary(
             VoteRecord.of(r, timezone=community.timezone) for r in repo.results(scope, community_id)
         ),
         vote_required=settings.vote_required,
+        tailgating_alerts=int(tailgating or 0),
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from menwei.core import Door
 from menwei.core.credential import CredentialKind
-from menwei.core.tailgating import TailgatingRule
+from menwei.core.tailgating import HOLD_SECONDS, TailgatingRule
 from menwei.privacy.compliance import FILING_THRESHOLD, filing_status
 from menwei.server.services.compliance import displayed_notice
 from menwei.store.governance_repository import GovernanceRepository
@@ -58,6 +58,7 @@ def answers(uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime) -> dict[s
     with uow:
         community = uow.places.community(community_id, everyone)
         processor = uow.places.processor(community.processor_id)
+        filed = uow.places.filing(processor.id)
         row = uow.session.get(CommunityRow, community_id)
         tz = (row.timezone if row is not None else "") or "Asia/Shanghai"
         store = PrivacyStore(uow.session)
@@ -113,6 +114,9 @@ def answers(uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime) -> dict[s
             "people": people,
             "level": filing.level.value,
             "authority": FILING_AUTHORITY,
+            "filed": None
+            if filed is None
+            else {"number": filed[0], "filed_on": filed[1].isoformat()},
         },
         "responsible": {
             "processor": processor.name,
@@ -194,7 +198,7 @@ def _consent(
 def _tailgating(
     uow: UnitOfWork, community_id: uuid.UUID, doors: list[Door], at: datetime
 ) -> dict[str, Any]:
-    """The rule the gates apply, which doors count people, and last month's alerts per door."""
+    """Each door's own rule as its gates apply it, and last month's alerts per door."""
     rule = TailgatingRule()
     counts = dict(
         uow.session.execute(
@@ -211,17 +215,22 @@ def _tailgating(
     return {
         "window_seconds": int(rule.window.total_seconds()),
         "tolerance": rule.tolerance,
+        "hold_seconds": HOLD_SECONDS,
         "days": ALERT_WINDOW.days,
         "alerts": sum(counts.values()),
-        "doors": [
-            {
-                "name": door.name,
-                # Only a door with a camera can count the people crossing.
-                "counts_people": CredentialKind.FACE in door.accepts,
-                "alerts": int(counts.get(door.id, 0)),
-            }
-            for door in doors
-        ],
+        "doors": [door_tailgating(door, counts) for door in doors],
+    }
+
+
+def door_tailgating(door: Door, counts: dict[Any, int]) -> dict[str, Any]:
+    """One door's own rule as its gate applies it, and its alerts in ``ALERT_WINDOW``."""
+    return {
+        "id": str(door.id),
+        "name": door.name,
+        # Only a door with a camera can count the people crossing.
+        "counts_people": door.counts_people,
+        "rule": door.tailgating_in_effect.value,
+        "alerts": int(counts.get(door.id, 0)),
     }
 
 

@@ -1,5 +1,6 @@
 """The office's compliance page: the conditions that gate face recognition, each with ✓ or ✗ and
-what to do next; the on/off switch; the filing counter; the impact assessment form.
+what to do next; the on/off switch; the filing counter and the filing once made; the impact
+assessment form.
 
 The conditions are read from ``services.compliance.status`` and shown generically: the known
 ones get a plain name and a next step, and any condition the service adds later is still shown,
@@ -18,8 +19,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.errors import ApiError
 from menwei.server.policy import holds
-from menwei.server.services import compliance, privacy
+from menwei.server.services import compliance, filing, privacy
 from menwei.server.services import doors as door_service
 from menwei.server.web.console import community_zone, navigation, render_console
 from menwei.server.web.csrf import check_csrf
@@ -33,7 +35,7 @@ router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
 ComplianceRead = Annotated[Caller, Depends(InCommunity("compliance:read"))]
 ComplianceWrite = Annotated[Caller, Depends(InCommunity("compliance:write"))]
 Answer = Annotated[str, Form(max_length=5000)]
-DONE = ("on", "off", "assessment")
+DONE = ("on", "off", "assessment", "filing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +119,20 @@ def _page(
     done: str = "",
     problem: str = "",
     answers: dict[str, str] | None = None,
+    filing_typed: dict[str, str] | None = None,
+    filing_problem: str = "",
     status_code: int = 200,
 ) -> Response:
     locale = page_locale(request)
     found = compliance.status(uow, caller, compliance.owners_votes(request))
     without = _doors_without_alternative(uow, caller)
     zone = community_zone(uow, caller)
-    filing = compliance.filing(uow, caller, locale=locale)
-    notice = found.get("public_notice")
+    filing_figures = compliance.filing(uow, caller, locale=locale)
     assert caller.community_id is not None  # InCommunity checked the path's community
+    with uow:
+        processor_id = uow.places.community(caller.community_id, caller.scope).processor_id
+    filed = filing.filing_of(uow, processor_id)
+    notice = found.get("public_notice")
     console = f"/office/c/{caller.community_id}"
     served = {entry["href"] for entry in navigation(request, caller.principal, caller.community_id)}
     go_to = {
@@ -146,7 +153,11 @@ def _page(
         assessed_on=_local((found.get("assessment") or {}).get("assessed_at"), zone),
         keep_until=_local((found.get("assessment") or {}).get("keep_until"), zone),
         notice_ready=_local(notice.get("ready_at"), zone) if notice else "",
-        filing=filing,
+        filing=filing_figures,
+        filed=filed,
+        filing_typed=filing_typed or {"number": "", "filed_on": ""},
+        filing_problem=filing_problem,
+        today=datetime.now(zone).date().isoformat(),
         questions=compliance.form(locale),
         saved_assessment=_saved_assessment(uow, caller),
         may_write=holds(caller.principal, "compliance:write"),
@@ -223,3 +234,23 @@ def record_assessment(
         problem = refused.message(page_locale(request))
         return _page(request, caller, uow, problem=problem, answers=answers, status_code=422)
     return _back(caller, "assessment")
+
+
+@router.post("/filing")
+def record_filing(
+    caller: ComplianceWrite,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    number: Annotated[str, Form(max_length=200)] = "",
+    filed_on: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Record the processor's filing number and day; a bad one is named, the form kept."""
+    check_csrf(request, csrf)
+    try:
+        filing.record_filing(uow, caller, number=number, filed_on=filed_on, at=privacy.now())
+    except ApiError as refused:
+        typed = {"number": number[:60], "filed_on": filed_on[:10]}
+        text = refused.render(page_locale(request))
+        return _page(request, caller, uow, filing_typed=typed, filing_problem=text, status_code=422)
+    return _back(caller, "filing")

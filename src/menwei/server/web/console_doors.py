@@ -11,7 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from menwei.core import AntiPassbackMode, CredentialKind, Direction, Door, DoorKind
+from menwei.core import (
+    HOLD_SECONDS,
+    AntiPassbackMode,
+    CredentialKind,
+    Direction,
+    Door,
+    DoorKind,
+    TailgatingMode,
+)
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import doors, places
@@ -55,6 +63,8 @@ def _choices(uow: UowDep, caller: Caller) -> dict[str, Any]:
         "directions": list(Direction),
         "credential_kinds": list(CredentialKind),
         "passback_modes": list(AntiPassbackMode),
+        "tailgating_modes": list(TailgatingMode),
+        "hold_seconds": HOLD_SECONDS,
     }
 
 
@@ -68,6 +78,7 @@ def _typed(door: Door | None) -> dict[str, Any]:
             "building": "",
             "anti_passback": AntiPassbackMode.OFF.value,
             "passback_zone": "",
+            "tailgating": TailgatingMode.ALERT.value,
         }
     return {
         "name": door.name,
@@ -77,6 +88,7 @@ def _typed(door: Door | None) -> dict[str, Any]:
         "building": str(door.building_id or ""),
         "anti_passback": door.anti_passback.value,
         "passback_zone": door.passback_zone or "",
+        "tailgating": door.tailgating.value,
     }
 
 
@@ -170,6 +182,7 @@ def _read_form(
     building: str,
     anti_passback: str,
     passback_zone: str,
+    tailgating: str,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(what was typed, problems per field, values for the service)."""
     typed = {
@@ -180,6 +193,7 @@ def _read_form(
         "building": building,
         "anti_passback": anti_passback,
         "passback_zone": passback_zone[:200],
+        "tailgating": tailgating,
     }
     problems: dict[str, Any] = {}
     found = name_problem(name)
@@ -191,6 +205,8 @@ def _read_form(
         problems["direction"] = (CHOOSE_ONE, {})
     if anti_passback not in {m.value for m in AntiPassbackMode}:
         problems["anti_passback"] = (CHOOSE_ONE, {})
+    if tailgating not in {m.value for m in TailgatingMode}:
+        problems["tailgating"] = (CHOOSE_ONE, {})
     known = {k.value for k in CredentialKind}
     if not accepts or not set(accepts) <= known:
         problems["accepts"] = (NO_CREDENTIAL if not accepts else CHOOSE_ONE, {})
@@ -215,6 +231,7 @@ def _read_form(
             "building_id": building_id,
             "anti_passback": AntiPassbackMode(anti_passback),
             "passback_zone": zone or None,
+            "tailgating": TailgatingMode(tailgating),
         }
     return typed, problems, values
 
@@ -232,11 +249,13 @@ def add_door(
     building: Text = "",
     anti_passback: Text = "off",
     passback_zone: Text = "",
+    tailgating: Text = TailgatingMode.ALERT.value,
 ) -> Response:
     check_csrf(request, csrf)
     typed, problems, values = _read_form(
         uow, caller, name=name, kind=kind, direction=direction, accepts=accepts,
         building=building, anti_passback=anti_passback, passback_zone=passback_zone,
+        tailgating=tailgating,
     )  # fmt: skip
     if problems:
         return _form(
@@ -264,6 +283,7 @@ def save_door(
     building: Text = "",
     anti_passback: Text = "off",
     passback_zone: Text = "",
+    tailgating: Text = "",
 ) -> Response:
     check_csrf(request, csrf)
     door = _door_or_none(uow, caller, door_id)
@@ -272,6 +292,7 @@ def save_door(
     typed, problems, values = _read_form(
         uow, caller, name=name, kind=kind, direction=direction, accepts=accepts,
         building=building, anti_passback=anti_passback, passback_zone=passback_zone,
+        tailgating=tailgating or door.tailgating.value,  # a form without it keeps the rule
     )  # fmt: skip
     if problems:
         return _form(

@@ -139,6 +139,9 @@ def door_poster(
     data = _public_page_data(uow, community_id, page_locale(request))
     data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
     data["ways"] = transparency.door_ways(door)
+    data["door_rule"] = next(
+        d for d in data["faq"]["tailgating"]["doors"] if d["id"] == str(door.id)
+    )
     url = str(request.url_for("community_page", community_id=community_id))
     qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
     return render(request, "poster.html", door=door, public_url=url, qr_svg=qr, **data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from menwei.core.credential import CredentialKind
 from menwei.core.direction import Direction
 from menwei.core.door import Door, DoorKind
 from menwei.core.place import Building, Community, Processor, ProcessorKind, Unit
+from menwei.core.tailgating import TailgatingMode
 from menwei.store.errors import Conflict, NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
@@ -66,6 +68,7 @@ def door_from_row(row: DoorRow) -> Door:
         building_id=row.building_id,
         anti_passback=AntiPassbackMode(row.anti_passback),
         passback_zone=row.passback_zone,
+        tailgating=TailgatingMode(row.tailgating or TailgatingMode.ALERT.value),
     )
 
 
@@ -79,6 +82,7 @@ def _door_values(door: Door) -> dict[str, object]:
         "accepted_kinds": sorted(k.value for k in door.accepts),
         "anti_passback": door.anti_passback.value,
         "passback_zone": door.passback_zone,
+        "tailgating": door.tailgating.value,
     }
 
 
@@ -123,6 +127,20 @@ class PlaceRepository:
     def processors(self) -> list[Processor]:
         rows = self._session.scalars(select(ProcessorRow).order_by(ProcessorRow.name)).all()
         return [_processor(row) for row in rows]
+
+    def filing(self, processor_id: uuid.UUID) -> tuple[str, date] | None:
+        """The processor's filing number and day, or ``None`` while it has not filed."""
+        row = require(self._session, ProcessorRow, processor_id, "processor")
+        if not row.filing_number or row.filed_on is None:
+            return None
+        return row.filing_number, row.filed_on
+
+    def record_filing(self, processor_id: uuid.UUID, number: str, filed_on: date) -> None:
+        """Store the filing the processor made; a later one (a renewal) replaces it."""
+        row = require(self._session, ProcessorRow, processor_id, "processor")
+        row.filing_number = number
+        row.filed_on = filed_on
+        self._session.flush()
 
     # communities ------------------------------------------------------------------------
     def add_community(self, community: Community) -> Community:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from menwei.store.base import Base
@@ -25,6 +34,10 @@ class ProcessorRow(Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
     responsible_person: Mapped[str] = mapped_column(String(100), default="")
     responsible_contact: Mapped[str] = mapped_column(String(200), default="")
+    #: The filing (备案) with the cyberspace administration: its number and the day it was
+    #: filed, both empty until the office records them.
+    filing_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    filed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -102,4 +115,6 @@ class DoorRow(Base):
     accepted_kinds: Mapped[list[Any]] = mapped_column(JSON, default=list)
     anti_passback: Mapped[str] = mapped_column(String(10), default="off")
     passback_zone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    #: what the gate does when more people cross than were let in (``core.TailgatingMode``)
+    tailgating: Mapped[str] = mapped_column(String(10), default="alert", server_default="alert")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,91 @@
+"""The processor's filing (备案) with the cyberspace administration: its number and day.
+
+The office records them once the filing is made; the public page then says "filed, number X,
+on day Y" instead of the threshold and the count. A processor files once for all the
+communities it runs, so the office of any of them records it for the processor. The number's
+format differs between provinces, so it is checked loosely: letters, digits, Chinese and the
+usual separators, with at least two digits. The day is read in the community's own time zone
+and may not lie in the future.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from menwei.server.deps import Caller
+from menwei.server.errors import InvalidRequest
+from menwei.store.uow import UnitOfWork
+
+NUMBER_MAX = 60
+#: Letters, digits, Chinese characters, brackets and separators; nothing else.
+_NUMBER = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff（）()〔〕【】\[\]\-—_/.· ]{4,60}$")
+#: Nothing could be filed before the Personal Information Protection Law came into force.
+EARLIEST = date(2021, 11, 1)
+
+
+def _refuse(zh: str, en: str) -> InvalidRequest:
+    return InvalidRequest(code="invalid_filing", texts={"zh-CN": zh, "en": en})
+
+
+def check_number(text: str) -> str:
+    """The filing number as stored, or a refusal that says what a number looks like."""
+    number = " ".join(text.split())
+    if not _NUMBER.match(number) or sum(c.isdigit() for c in number) < 2:
+        raise _refuse(
+            f"备案编号应为 4 到 {NUMBER_MAX} 个字符，由文字、字母、数字和连接符组成，"
+            "且至少含两个数字。请照备案回执填写。",
+            f"A filing number has 4 to {NUMBER_MAX} characters: letters, digits, Chinese "
+            "characters and dashes, with at least two digits. Copy it from the filing receipt.",
+        )
+    return number
+
+
+def check_day(text: str, today: date) -> date:
+    """The filing day, which must be a real day between the law's start and today."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise _refuse(
+            "备案日期格式应为 年-月-日，例如 2026-03-15。",
+            "Give the filing day as year-month-day, for example 2026-03-15.",
+        ) from None
+    if day > today:
+        raise _refuse(
+            "备案日期不能晚于今天。请填写备案回执上的日期。",
+            "The filing day cannot be later than today. Give the day on the filing receipt.",
+        )
+    if day < EARLIEST:
+        raise _refuse(
+            "备案日期不能早于 2021-11-01（《个人信息保护法》施行之日）。",
+            "The filing day cannot be before 2021-11-01, when the Personal Information "
+            "Protection Law came into force.",
+        )
+    return day
+
+
+def record_filing(
+    uow: UnitOfWork, caller: Caller, *, number: str, filed_on: str, at: datetime
+) -> dict[str, Any]:
+    """Store the filing of the processor running the caller's community; bad input refused."""
+    assert caller.community_id is not None
+    with uow:
+        community = uow.places.community(caller.community_id, caller.scope)
+        today = at.astimezone(ZoneInfo(community.timezone)).date()
+        stored = check_number(number)
+        day = check_day(filed_on, today)
+        uow.places.record_filing(community.processor_id, stored, day)
+        uow.commit()
+    return {"number": stored, "filed_on": day.isoformat()}
+
+
+def filing_of(uow: UnitOfWork, processor_id: Any) -> dict[str, str] | None:
+    """The stored filing as pages show it, or ``None`` while the processor has not filed."""
+    with uow:
+        found = uow.places.filing(processor_id)
+    if found is None:
+        return None
+    number, day = found
+    return {"number": number, "filed_on": day.isoformat()}
