@@ -101,7 +101,10 @@ def test_the_answers_come_from_the_records(site: Site) -> None:
     assert t["tailgating"]["alerts"] == 1
     by_door = {d["name"]: d for d in t["tailgating"]["doors"]}
     assert by_door["南大门"]["alerts"] == 1 and by_door["南大门"]["counts_people"]
+    assert by_door["南大门"]["rule"] == "alert"  # the rule stored for the door
     assert not by_door["地下车库道闸"]["counts_people"]
+    assert by_door["地下车库道闸"]["rule"] == "off"  # no camera: nothing to watch with
+    assert t["filing"]["filed"] is None
     ways = {d["name"]: d for d in t["alternatives"]}
     assert ways["地下车库道闸"] == {
         "id": str(site.world.door_ids["地下车库道闸"]),
