@@ -1,5 +1,7 @@
 """Real headless Chromium for page tests: the app served on a loopback port, a phone-sized tab
-(optionally with a fake camera), and screenshots under ``test-artifacts/web``.
+(optionally with a fake camera), and screenshots under ``web/`` of the artifacts folder: the
+one named by ``MENWEI_TEST_ARTIFACTS``, else ``test-artifacts/`` at the repository root (which
+git ignores).
 
 A browser test module sets ``pytestmark = BROWSER`` and asks for the ``served`` and ``page``
 fixtures (``tests/web/conftest.py`` makes them visible).
@@ -7,6 +9,7 @@ fixtures (``tests/web/conftest.py`` makes them visible).
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -18,8 +21,16 @@ import pytest
 from .conftest import Site, make_site
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+ARTIFACTS = (
+    Path(
+        os.environ.get("MENWEI_TEST_ARTIFACTS")
+        or Path(__file__).resolve().parents[2] / "test-artifacts"
+    )
+    / "web"
+)
 PHONE = {"width": 360, "height": 740}
+#: A current mid-sized phone (iPhone 12 to 15), for the screenshots residents will compare with.
+PHONE_390 = {"width": 390, "height": 844}
 
 BROWSER = [
     pytest.mark.browser,
