@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from menwei.core import HOLD_SECONDS, TailgatingMode
+from menwei.store.privacy_tables import AuditEntryRow
 from menwei.store.scope import CommunityScope
 from menwei.store.tables.events import EventRow
 from menwei.store.uow import UnitOfWork
@@ -65,6 +68,13 @@ def test_the_public_page_shows_the_threshold_until_the_office_records_the_filing
     page = client.get(filed.headers["location"]).text
     assert "备案信息已保存" in page
     assert "已备案：编号 浙网信备 3301-2026-0042 号，日期 2026-03-15。" in page
+    with _uow(site) as uow:
+        (entry,) = uow.session.scalars(
+            select(AuditEntryRow).where(AuditEntryRow.action == "filing_recorded")
+        ).all()
+        assert entry.actor.startswith("staff:") and "3301-2026-0042" in json.dumps(
+            entry.detail, ensure_ascii=False
+        )
 
     client.cookies.clear()
     after = client.get(public).text
@@ -263,3 +273,28 @@ def test_an_unknown_community_has_no_filing_page(client: TestClient, site: Site)
     sign_in(client, "staff")
     other = uuid.uuid4()
     assert client.get(f"/office/c/{other}/compliance", headers=HTML).status_code == 404
+
+
+def test_a_door_held_shut_after_an_alert_reads_plainly_in_the_office_event_list(
+    client: TestClient, site: Site
+) -> None:
+    from .test_console_events import _rows, local, seed
+
+    seed(
+        site,
+        [
+            {
+                "at": local("2026-03-10", "08:15"),
+                "kind": "card",
+                "outcome": "deny",
+                "reason": "tailgating_hold",
+            }
+        ],
+    )
+    sign_in(client, "staff")
+    page = client.get(
+        f"/office/c/{site.world.community_id}/events",
+        params={"from": "2026-03-10", "to": "2026-03-10"},
+    )
+    (row,) = _rows(page.text)
+    assert "尾随告警后本门暂停开启" in row and "tailgating_hold" not in row

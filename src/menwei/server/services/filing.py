@@ -5,7 +5,7 @@ on day Y" instead of the threshold and the count. A processor files once for all
 communities it runs, so the office of any of them records it for the processor. The number's
 format differs between provinces, so it is checked loosely: letters, digits, Chinese and the
 usual separators, with at least two digits. The day is read in the community's own time zone
-and may not lie in the future.
+and may not lie in the future. Each recording is written to the audit chain.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 
 from menwei.server.deps import Caller
 from menwei.server.errors import InvalidRequest
+from menwei.server.services.privacy import staff_account
+from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit
 from menwei.store.uow import UnitOfWork
+
+#: The audit action of a recorded filing (the processor's: no person is the subject).
+FILING_RECORDED = "filing_recorded"
 
 NUMBER_MAX = 60
 #: Letters, digits, Chinese characters, brackets and separators; nothing else.
@@ -67,9 +73,18 @@ def check_day(text: str, today: date) -> date:
 
 
 def record_filing(
-    uow: UnitOfWork, caller: Caller, *, number: str, filed_on: str, at: datetime
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    number: str,
+    filed_on: str,
+    at: datetime,
+    kit: PrivacyKit | None = None,
 ) -> dict[str, Any]:
-    """Store the filing of the processor running the caller's community; bad input refused."""
+    """Store the filing of the processor running the caller's community; bad input refused.
+
+    Given the ``kit``, who recorded which number is written to the audit chain.
+    """
     assert caller.community_id is not None
     with uow:
         community = uow.places.community(caller.community_id, caller.scope)
@@ -77,6 +92,14 @@ def record_filing(
         stored = check_number(number)
         day = check_day(filed_on, today)
         uow.places.record_filing(community.processor_id, stored, day)
+        if kit is not None:
+            kit.chain(PrivacyStore(uow.session)).append(
+                at=at,
+                actor=f"staff:{staff_account(caller)}",
+                action=FILING_RECORDED,
+                community_id=community.id,
+                detail={"number": stored, "filed_on": day.isoformat()},
+            )
         uow.commit()
     return {"number": stored, "filed_on": day.isoformat()}
 

@@ -248,7 +248,14 @@ def record_filing(
     """Record the processor's filing number and day; a bad one is named, the form kept."""
     check_csrf(request, csrf)
     try:
-        filing.record_filing(uow, caller, number=number, filed_on=filed_on, at=privacy.now())
+        filing.record_filing(
+            uow,
+            caller,
+            number=number,
+            filed_on=filed_on,
+            at=privacy.now(),
+            kit=privacy.privacy_kit(request),
+        )
     except ApiError as refused:
         typed = {"number": number[:60], "filed_on": filed_on[:10]}
         text = refused.render(page_locale(request))

@@ -173,6 +173,10 @@ GATE_REASONS: dict[str, tuple[str, str]] = {
         "Tailgating: more people crossed than were let in",
     ),
     "door_held_open": ("门长时间未关", "The door was held open"),
+    "tailgating_hold": (
+        "尾随告警后本门暂停开启",
+        "The door stayed shut for a while after a tailgating alert",
+    ),
 }
 
 
