@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,9 @@ from hypothesis import strategies as st
 
 from menwei.core import (
     Crossing,
+    Door,
     InvalidConfiguration,
+    TailgatingMode,
     TailgatingRule,
     assess_tailgating,
     is_tailgating,
@@ -76,3 +79,31 @@ def test_a_window_must_be_positive_and_tolerance_not_negative() -> None:
         TailgatingRule(window=timedelta(0))
     with pytest.raises(InvalidConfiguration):
         TailgatingRule(tolerance=-1)
+
+
+def _door(accepts: set[str], **extra: object) -> Door:
+    return Door(
+        id=uuid.uuid4(),
+        community_id=uuid.uuid4(),
+        name="南大门",
+        kind="gate",
+        direction="in",
+        accepts=frozenset(accepts),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_each_door_alerts_by_default_and_a_door_without_a_camera_watches_nothing() -> None:
+    assert _door({"face", "card"}).tailgating_in_effect is TailgatingMode.ALERT
+    held = _door({"face", "card"}, tailgating="hold")
+    assert held.tailgating is TailgatingMode.HOLD and held.tailgating_in_effect.watches
+    no_camera = _door({"card", "qr"}, tailgating="hold")
+    assert no_camera.tailgating is TailgatingMode.HOLD  # kept as set, for when a camera comes
+    assert no_camera.tailgating_in_effect is TailgatingMode.OFF
+    assert not no_camera.tailgating_in_effect.watches
+
+
+def test_an_unknown_rule_is_refused_in_both_languages() -> None:
+    with pytest.raises(InvalidConfiguration) as refused:
+        _door({"face", "card"}, tailgating="lock_everyone_out")
+    assert "南大门" in refused.value.message_zh and "not recognised" in refused.value.message_en
