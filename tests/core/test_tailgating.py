@@ -10,8 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from menwei.core import (
+    CredentialKind,
     Crossing,
+    Direction,
     Door,
+    DoorKind,
     InvalidConfiguration,
     TailgatingMode,
     TailgatingRule,
@@ -86,9 +89,9 @@ def _door(accepts: set[str], **extra: object) -> Door:
         id=uuid.uuid4(),
         community_id=uuid.uuid4(),
         name="南大门",
-        kind="gate",
-        direction="in",
-        accepts=frozenset(accepts),
+        kind=DoorKind.GATE,
+        direction=Direction.IN,
+        accepts=frozenset(CredentialKind(k) for k in accepts),
         **extra,  # type: ignore[arg-type]
     )
 

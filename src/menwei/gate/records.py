@@ -52,6 +52,7 @@ from menwei.core import (
     Person,
     PinCredential,
     PinLockoutPolicy,
+    TailgatingMode,
     TimeWindow,
     Validity,
     WeeklySchedule,
@@ -111,7 +112,7 @@ def door_from(data: Mapping[str, Any]) -> Door:
         building_id=_maybe_uuid(data.get("building_id")),
         anti_passback=data.get("anti_passback", "off"),
         passback_zone=data.get("passback_zone"),
-        tailgating=data.get("tailgating") or "alert",
+        tailgating=data.get("tailgating") or TailgatingMode.ALERT,
     )
 
 
