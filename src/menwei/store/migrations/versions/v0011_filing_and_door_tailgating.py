@@ -1,6 +1,6 @@
 """The processor's filing (备案) number and day; each door's own tailgating rule.
 
-Revision ID: 0013_filing_and_door_tailgating
+Revision ID: 0011_filing_and_door_tailgating
 Revises: 0010_login_failures_and_live_pin
 Create Date: 2026-12-05
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_filing_and_door_tailgating"
+revision = "0011_filing_and_door_tailgating"
 down_revision = "0010_login_failures_and_live_pin"
 branch_labels = None
 depends_on = None
