@@ -207,7 +207,7 @@ def test_one_import_at_a_time_per_community(monkeypatch) -> None:  # type: ignor
     import threading
     import uuid
 
-    from menwei.server.deps import Caller
+    from menwei.server.domain.caller import Caller
     from menwei.server.policy import Principal, Role
     from menwei.server.services import imports
     from menwei.store.scope import CommunityScope

@@ -17,7 +17,8 @@ from fastapi import Depends, Path, Request
 
 from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.tokens import token_hash
-from menwei.server.errors import ApiError, Forbidden, NotFound, Unauthenticated
+from menwei.server.domain.caller import Caller, scope_of
+from menwei.server.domain.errors import Forbidden, NotFound, Unauthenticated
 from menwei.server.policy import POLICY, Principal, holds
 from menwei.server.services.accounts import principal_for_bearer, principal_for_session
 from menwei.settings import Settings
@@ -74,10 +75,9 @@ def _look_up(request: Request, token: str | None, secret: str) -> Principal | No
         return principal_for_session(uow, secret)
 
 
-class CrossSiteRefused(ApiError):
+class CrossSiteRefused(Forbidden):
     """A change sent with the session cookie but without this site's CSRF token or origin."""
 
-    status = 403
     code = "csrf_rejected"
 
     def __init__(self) -> None:
@@ -175,27 +175,6 @@ async def authenticate(request: Request) -> Principal:
     request.state.principal = principal
     request.state.locale = principal.locale
     return principal
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """An authenticated caller allowed this route, with the scope its reads are limited to."""
-
-    principal: Principal
-    scope: CommunityScope
-    community_id: uuid.UUID | None = None
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.principal.id
-
-
-def scope_of(principal: Principal) -> CommunityScope:
-    from menwei.server.policy import Role
-
-    if principal.role is Role.PLATFORM_ADMIN:
-        return CommunityScope.all()
-    return CommunityScope.of(principal.community_ids)
 
 
 class Permit:

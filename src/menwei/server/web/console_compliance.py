@@ -17,9 +17,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
+from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
-from menwei.server.services import compliance, privacy
+from menwei.server.services import compliance
 from menwei.server.services import doors as door_service
 from menwei.server.web.console import community_zone, navigation, render_console
 from menwei.server.web.csrf import check_csrf
@@ -120,7 +121,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     locale = page_locale(request)
-    found = compliance.status(uow, caller, compliance.owners_votes(request))
+    found = compliance.status(uow, caller, app_state.owners_votes(request))
     without = _doors_without_alternative(uow, caller)
     zone = community_zone(uow, caller)
     filing = compliance.filing(uow, caller, locale=locale)
@@ -186,9 +187,9 @@ def switch_face_recognition(
         compliance.switch(
             uow,
             caller,
-            compliance.owners_votes(request),
+            app_state.owners_votes(request),
             enabled=enabled == "on",
-            kit=privacy.privacy_kit(request),
+            kit=app_state.privacy_kit(request),
         )
     except PrivacyError as refused:
         problem = refused.message(page_locale(request))

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from menwei.server.deps import Caller, InCommunity, SettingsDep, UowDep
-from menwei.server.errors import Conflict, PayloadTooLarge
+from menwei.server.domain.errors import Conflict, PayloadTooLarge
 from menwei.server.services import imports
 from menwei.server.services.imports import ImportJob, ImportJobs, ImportOutcome
 from menwei.server.web.console import render_console

@@ -14,14 +14,13 @@ import secrets
 from fastapi import Request, Response
 
 from menwei.server.deps import SESSION_COOKIE
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import ApiError
 
 CSRF_COOKIE = "menwei_csrf"
 CSRF_FIELD = "csrf_token"
 
 
 class CsrfRejected(ApiError):
-    status = 400
     code = "csrf_rejected"
 
     def __init__(self) -> None:
