@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import privacy
 from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 

@@ -18,12 +18,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import compliance
 from menwei.server.services import doors as door_service
 from menwei.server.web.console import community_zone, navigation, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
 from menwei.store.uow import UnitOfWork

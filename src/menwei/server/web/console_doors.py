@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.core import AntiPassbackMode, CredentialKind, Direction, Door, DoorKind
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import doors, places
@@ -24,7 +25,6 @@ from menwei.server.web.console_access_forms import (
     name_problem,
     refusal_text,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Many, Text, parse_uuid
 
 PREFIX = "/office/c/{community_id}/doors"

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import doors as door_service
 from menwei.server.services import governance as service
@@ -26,7 +27,6 @@ from menwei.server.web.console_votes import (
     local_text,
     local_time,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, FormProblem, translated
 from menwei.server.web.templating import page_locale
 

@@ -17,10 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import people, rights
 from menwei.server.web.console import community_zone, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
 from menwei.store.errors import NotFound

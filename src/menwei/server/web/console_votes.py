@@ -18,12 +18,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.policy import holds
 from menwei.server.services import governance as service
 from menwei.server.web.console import render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, FormProblem, translated
 from menwei.server.web.templating import page_locale
 

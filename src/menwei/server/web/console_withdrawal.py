@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
@@ -19,7 +20,6 @@ from menwei.server.services import paper_withdrawal as paper
 from menwei.server.services import privacy
 from menwei.server.services.transparency import local
 from menwei.server.web.console import community_zone, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
 

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.server import app_state
 from menwei.server.auth.client_address import client_address
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import (
     SESSION_COOKIE,
     Caller,
@@ -31,7 +32,6 @@ from menwei.server.services import accounts, privacy
 from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 

@@ -16,11 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
 from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.domain.errors import Forbidden
 from menwei.server.services import governance as service
 from menwei.server.web.console_votes import CHOICES, NO_NOTICE, is_between, local_text
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
 from menwei.store.scope import CommunityScope

@@ -19,11 +19,11 @@ from fastapi.responses import RedirectResponse, Response
 from menwei.governance import CommunitySummary, community_row
 from menwei.server import app_state
 from menwei.server.app_state import privacy_kit
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, Permit, ReadUowDep, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import governance_supervision
 from menwei.server.web.charts import Series, bar_chart
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import render
 from menwei.store.errors import NotFound
