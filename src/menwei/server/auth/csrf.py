@@ -1,8 +1,10 @@
-"""CSRF protection for forms: a double-submit token bound to the browser's session.
+"""CSRF protection: a double-submit token bound to the browser's session, and the same-site
+check every change made with the session cookie passes.
 
 A random nonce lives in a cookie; the form carries ``nonce.mac`` where the MAC covers the nonce
 and the session cookie, so a token lifted from one session is worthless in another, and a page
-from another site can neither read the cookie nor forge the MAC.
+from another site can neither read the cookie nor forge the MAC. A refusal, from a page's form
+or from an API call, is always a 403 with the code ``csrf_rejected``.
 """
 
 from __future__ import annotations
