@@ -1,5 +1,7 @@
-"""The server's exception tree and the one JSON error shape every failure is answered with.
+"""The one JSON error shape every failure is answered with, and the one table of statuses.
 
+The services raise the refusals of ``server.domain.errors`` and the four rooms raise their own
+``BilingualError``s; neither knows a status code. ``STATUS`` below gives each class its status.
 Every error leaves as ``{"error": {"code", "message", "details"}}``: validation errors name the
 field, 404/405 and auth failures use the same shape, and an unexpected exception becomes a plain
 500 (``guards.Unexpected``) whose log line carries the route and the exception type, never a
