@@ -64,3 +64,93 @@ def test_room_imports_only_what_the_architecture_allows(room: str) -> None:
                 if parts[0] not in allowed:
                     wrong.append(f"{path.relative_to(SRC)} imports third-party {name}")
     assert not wrong, "\n".join(wrong)
+
+
+# The services and the room they speak in know nothing of HTTP: a service takes plain values
+# (a caller, bytes, a locale) and raises domain errors; routers and pages do the translating.
+HTTP_MODULES = (
+    "fastapi",
+    "starlette",
+    "menwei.server.deps",
+    "menwei.server.errors",
+    "menwei.server.routers",
+    "menwei.server.web",
+    "menwei.server.auth.csrf",
+)
+# room under server/ -> what it may not import
+HTTP_FREE: dict[str, tuple[str, ...]] = {
+    "server/services": HTTP_MODULES,
+    "server/domain": (*HTTP_MODULES, "menwei.server.services"),
+    # below deps, so that deps (which authenticates) imports them and never the other way round
+    "server/auth": (
+        "menwei.server.deps",
+        "menwei.server.errors",
+        "menwei.server.routers",
+        "menwei.server.web",
+    ),
+}
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported(path: Path, source: str | None = None) -> set[str]:
+    """Every module a file imports, anywhere in it: relative imports resolved, and each name of a
+    ``from package import name`` counted too, since the name may be a module."""
+    tree = ast.parse(source if source is not None else path.read_text(encoding="utf-8"))
+    package = _module_of(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _refused(path: Path, refused: tuple[str, ...], source: str | None = None) -> list[str]:
+    return sorted(
+        f"{path.relative_to(SRC)} imports {name}"
+        for name in _imported(path, source)
+        if any(name == bad or name.startswith(bad + ".") for bad in refused)
+    )
+
+
+@pytest.mark.parametrize("room", sorted(HTTP_FREE))
+def test_the_services_and_their_domain_know_nothing_of_http(room: str) -> None:
+    paths = sorted((SRC / room).rglob("*.py"))
+    assert paths, f"{room} holds no modules"
+    wrong = [line for path in paths for line in _refused(path, HTTP_FREE[room])]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from menwei.server.deps import Caller",
+        "from menwei.server import errors",
+        "from ..deps import Caller",
+        "from ..web.forms import CSRF_FIELD",
+        "def f():\n    from fastapi import Request\n",
+        "import starlette.datastructures",
+        "from menwei.server.auth.csrf import CsrfRejected",
+    ],
+)
+def test_the_http_rule_catches_a_service_that_imports_http(source: str) -> None:
+    service = SRC / "server" / "services" / "people.py"
+    assert _refused(service, HTTP_FREE["server/services"], source)
+
+
+def test_the_http_rule_lets_a_service_speak_to_its_domain() -> None:
+    service = SRC / "server" / "services" / "people.py"
+    source = "from menwei.server.domain.errors import NotFound\nfrom ..domain import caller\n"
+    assert not _refused(service, HTTP_FREE["server/services"], source)

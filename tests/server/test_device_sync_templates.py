@@ -193,7 +193,7 @@ def test_the_first_pull_pins_the_key_only_for_its_own_device(client, world, enro
 
 
 def test_a_key_given_at_registration_is_the_only_one_even_on_the_first_pull(app, client, world):  # type: ignore[no-untyped-def]
-    from menwei.server.deps import Caller
+    from menwei.server.domain.caller import Caller
     from menwei.server.policy import Principal, Role
     from menwei.server.services.devices import register
 

@@ -523,7 +523,7 @@ def test_a_photo_over_a_megabyte_is_never_spooled_to_disk(
 
 
 def test_an_upload_over_the_limits_is_refused_with_413(client, world: World, monkeypatch) -> None:
-    from menwei.server.services import photo_uploads
+    from menwei.server import photo_uploads
 
     me = world.a.resident_id
     publish(client, world)

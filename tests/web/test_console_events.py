@@ -220,7 +220,7 @@ def test_todays_charts_can_be_drawn_for_the_overview(site: Site) -> None:
 
 
 def _staff_caller(site: Site):  # type: ignore[no-untyped-def]
-    from menwei.server.deps import Caller
+    from menwei.server.domain.caller import Caller
     from menwei.server.policy import Principal, Role
     from menwei.store.scope import CommunityScope
 

@@ -258,7 +258,7 @@ def test_closing_before_the_period_ends_is_refused_plainly(client: TestClient, s
 def test_a_form_without_its_token_changes_nothing(client: TestClient, site: Site) -> None:
     sign_in(client, "staff")
     refused = client.post(votes_url(site), data={"title": "x"}, headers=HTML)
-    assert refused.status_code == 400
+    assert refused.status_code == 403
     assert "暂无" in client.get(votes_url(site), headers=HTML).text
 
 

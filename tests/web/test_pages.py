@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from menwei.server.web.csrf import CSRF_COOKIE
+from menwei.server.auth.csrf import CSRF_COOKIE
 
 from .conftest import Site
 from .forms import HTML, csrf_of, sign_in
@@ -42,7 +42,7 @@ def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient) -> No
         "/signin",
         data={"csrf_token": "forged.token", "login": "resident", "password": "demo-resident-2024"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.json()["error"]["code"] == "csrf_rejected"
     assert "menwei_session" not in client.cookies
 
@@ -51,7 +51,7 @@ def test_a_csrf_token_from_before_sign_in_is_worthless_after_it(client: TestClie
     before = csrf_of(client.get("/signin").text)
     assert sign_in(client).status_code == 303
     response = client.post("/my/erase", data={"csrf_token": before})
-    assert response.status_code == 400
+    assert response.status_code == 403
 
 
 def test_a_wrong_password_shows_the_form_again_with_a_plain_message(client: TestClient) -> None:
@@ -290,7 +290,7 @@ def test_a_browser_gets_a_page_with_the_plain_message_when_a_form_is_refused(
         data={"csrf_token": "forged.token", "login": "resident", "password": "x"},
         headers=HTML,
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.headers["content-type"].startswith("text/html")
     assert "表单已过期或来源不明" in response.text and 'role="alert"' in response.text
 

@@ -38,7 +38,7 @@ def _uow():  # type: ignore[no-untyped-def]
 
 
 def _fail(error: Exception) -> typer.Exit:
-    from menwei.server.errors import ApiError
+    from menwei.server.domain.errors import ApiError
 
     if isinstance(error, ApiError):
         zh, en = error.render("zh-CN"), error.render("en")
@@ -66,7 +66,7 @@ def create_user(
 ) -> None:
     """Create an account; the password is asked for (never passed on the command line)."""
     from menwei.core.errors import CoreError
-    from menwei.server.errors import ApiError
+    from menwei.server.domain.errors import ApiError
     from menwei.server.policy import Role
     from menwei.server.services.accounts import AccountSpec, create_account
     from menwei.store.errors import StoreError
@@ -103,7 +103,7 @@ def reset_password(
     ] = False,
 ) -> None:
     """Set a new password; every session and API token of the account is ended."""
-    from menwei.server.errors import ApiError
+    from menwei.server.domain.errors import ApiError
     from menwei.server.services.accounts import account_by_login
     from menwei.server.services.accounts import reset_password as reset
     from menwei.store.errors import StoreError

@@ -17,8 +17,8 @@ from menwei.server.errors import install_error_handlers
 from menwei.server.guards import MIB, BodyLimit, Unexpected
 from menwei.server.metrics import MetricsMiddleware, ServerMetrics
 from menwei.server.openapi_errors import document_errors
+from menwei.server.photo_uploads import MAX_BODY_BYTES as MAX_PHOTO_BODY
 from menwei.server.services.audit_verdict import AuditVerdicts
-from menwei.server.services.photo_uploads import MAX_BODY_BYTES as MAX_PHOTO_BODY
 from menwei.settings import Settings
 from menwei.store.engine import make_engine, make_session_factory
 

@@ -30,7 +30,7 @@ from menwei.governance.vote import OwnersVote, Proposal, Subject
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import Channel
 from menwei.privacy.pass_keys import PassKeyRing
-from menwei.server.deps import Caller
+from menwei.server.domain.caller import Caller
 from menwei.server.policy import Principal, Role
 from menwei.server.services import compliance
 from menwei.server.services.enrolment import enrol

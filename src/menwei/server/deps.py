@@ -10,23 +10,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import anyio.to_thread
 from fastapi import Depends, Path, Request
 
 from menwei.server.auth.cache import PrincipalCache
-from menwei.server.auth.tokens import token_hash
-from menwei.server.errors import ApiError, Forbidden, NotFound, Unauthenticated
+from menwei.server.auth.csrf import check_same_site
+from menwei.server.auth.tokens import SESSION_COOKIE, token_hash
+from menwei.server.domain.caller import Caller, scope_of
+from menwei.server.domain.errors import Forbidden, NotFound, Unauthenticated
 from menwei.server.policy import POLICY, Principal, holds
 from menwei.server.services.accounts import principal_for_bearer, principal_for_session
 from menwei.settings import Settings
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
-
-SESSION_COOKIE = "menwei_session"
-CSRF_HEADER = "X-CSRF-Token"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 async def get_settings(request: Request) -> Settings:
@@ -74,76 +71,6 @@ def _look_up(request: Request, token: str | None, secret: str) -> Principal | No
         return principal_for_session(uow, secret)
 
 
-class CrossSiteRefused(ApiError):
-    """A change sent with the session cookie but without this site's CSRF token or origin."""
-
-    status = 403
-    code = "csrf_rejected"
-
-    def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "此操作未通过来源校验，未做任何更改。请刷新页面后重试；"
-                "如果是程序调用，请带上登录时返回的 csrf_token（请求头 X-CSRF-Token）。",
-                "en": "This change did not pass the same-site check; nothing was changed. Reload "
-                "the page and try again; programs must send the csrf_token returned at sign-in "
-                "in the X-CSRF-Token header.",
-            }
-        )
-
-
-def _foreign_origin(request: Request) -> bool:
-    """The browser says the request came from another site: ``Sec-Fetch-Site`` is cross-site or
-    same-site (a sibling host), or ``Origin`` names another host. ``Origin: null`` alone says
-    nothing (Chromium sends it for our own forms under ``Referrer-Policy: no-referrer``), and the
-    scheme is not compared, so a TLS-terminating proxy in front does not refuse its own pages."""
-    if request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
-        return True
-    origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return False
-    try:
-        netloc = urlsplit(origin).netloc
-    except ValueError:
-        return True
-    own = request.headers.get("host") or request.url.netloc
-    return not netloc or netloc.lower() != own.lower()
-
-
-async def _form_token(request: Request) -> str | None:
-    """A submitted form's hidden CSRF field (FastAPI has already parsed a route's form by now,
-    so this reads the parsed copy)."""
-    from menwei.server.web.csrf import CSRF_FIELD
-
-    field = (await request.form()).get(CSRF_FIELD)
-    return field if isinstance(field, str) else None
-
-
-def _is_form(request: Request) -> bool:
-    content_type = request.headers.get("content-type", "")
-    return content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
-
-
-async def check_same_site(request: Request) -> None:
-    """Defence in depth beside SameSite=Lax: a change made with the session cookie must come
-    from this site (no foreign ``Origin``) and carry the session's CSRF token, in the
-    ``X-CSRF-Token`` header (scripts, API clients) or in a form's hidden field (pages)."""
-    from menwei.server.web.csrf import CsrfRejected, check_csrf
-
-    if request.method not in UNSAFE_METHODS:
-        return
-    if _foreign_origin(request):
-        raise CrossSiteRefused()
-    header = request.headers.get(CSRF_HEADER)
-    if header is None and _is_form(request):
-        check_csrf(request, await _form_token(request))  # a page's form: its own plain message
-        return
-    try:
-        check_csrf(request, header)
-    except CsrfRejected:
-        raise CrossSiteRefused() from None
-
-
 async def authenticate(request: Request) -> Principal:
     """Who is calling: a bearer token (API, devices) or a session cookie (pages).
 
@@ -175,27 +102,6 @@ async def authenticate(request: Request) -> Principal:
     request.state.principal = principal
     request.state.locale = principal.locale
     return principal
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """An authenticated caller allowed this route, with the scope its reads are limited to."""
-
-    principal: Principal
-    scope: CommunityScope
-    community_id: uuid.UUID | None = None
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.principal.id
-
-
-def scope_of(principal: Principal) -> CommunityScope:
-    from menwei.server.policy import Role
-
-    if principal.role is Role.PLATFORM_ADMIN:
-        return CommunityScope.all()
-    return CommunityScope.of(principal.community_ids)
 
 
 class Permit:

@@ -1,5 +1,7 @@
-"""The server's exception tree and the one JSON error shape every failure is answered with.
+"""The one JSON error shape every failure is answered with, and the one table of statuses.
 
+The services raise the refusals of ``server.domain.errors`` and the four rooms raise their own
+``BilingualError``s; neither knows a status code. ``STATUS`` below gives each class its status.
 Every error leaves as ``{"error": {"code", "message", "details"}}``: validation errors name the
 field, 404/405 and auth failures use the same shape, and an unexpected exception becomes a plain
 500 (``guards.Unexpected``) whose log line carries the route and the exception type, never a
@@ -9,7 +11,7 @@ secret, a body or a statement's values.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,75 +19,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from menwei.core.errors import BilingualError
+from menwei.core.errors import BilingualError, FaceOnlyDoor
+from menwei.governance import errors as governance_errors
+from menwei.privacy import errors as privacy_errors
+from menwei.server.domain.errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    Gone,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+)
 from menwei.server.i18n import message, negotiate
 from menwei.server.schemas import CONTROL_CHARACTERS
+from menwei.store import errors as store_errors
 
 log = logging.getLogger("menwei.server")
-
-
-class ApiError(Exception):
-    """Base of every error the API answers with. ``code`` is stable; the text is translated."""
-
-    status = 400
-    code = "invalid_request"
-
-    def __init__(
-        self,
-        *,
-        code: str | None = None,
-        details: Mapping[str, Any] | Sequence[Any] | None = None,
-        texts: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        **values: object,
-    ) -> None:
-        self.code = code or self.code
-        self.details = details if details is not None else {}
-        self.texts = dict(texts or {})
-        self.values = values
-        self.headers = dict(headers or {})
-        super().__init__(self.code)
-
-    def render(self, locale: str) -> str:
-        """The user-facing text: the error's own translation if it has one, else the catalogue's."""
-        if self.texts:
-            return self.texts.get(locale) or next(iter(self.texts.values()))
-        return message(self.code, locale, **self.values)
-
-
-class InvalidRequest(ApiError):
-    status = 422
-    code = "invalid_request"
-
-
-class Unauthenticated(ApiError):
-    status = 401
-    code = "unauthenticated"
-
-
-class Forbidden(ApiError):
-    status = 403
-    code = "forbidden"
-
-
-class NotFound(ApiError):
-    status = 404
-    code = "not_found"
-
-
-class Conflict(ApiError):
-    status = 409
-    code = "conflict"
-
-
-class PayloadTooLarge(ApiError):
-    status = 413
-    code = "payload_too_large"
-
-
-class RateLimited(ApiError):
-    status = 429
-    code = "account_locked"
 
 
 def request_locale(request: Request) -> str:
@@ -103,28 +56,45 @@ def _field_name(location: Sequence[Any]) -> str:
     return ".".join(parts) or str(location[-1] if location else "request")
 
 
-#: Domain error codes with a status other than 422 (a rule the request breaks).
-_DOMAIN_STATUS = {
-    "not_found": 404,
-    "conflict": 409,
-    "face_only_door": 409,
-    "database_unavailable": 503,
-    "import_rejected": 422,
-    "consent_required": 409,
-    "activation_refused": 409,
-    "face_recognition_off": 409,
-    "guardian_required": 403,
-    "key_file_error": 503,
-    "vote_closed": 409,
-    "vote_still_open": 409,
-    "voting_not_open": 409,
-    "not_an_owner_of_unit": 403,
-    "question_not_found": 404,
+#: The one table of statuses. An error is answered with the status of the nearest class in its
+#: ancestry found here: the services' refusals by their kind, the four rooms' rules (core, store,
+#: privacy, governance) by class, and any other rule a request breaks with 422.
+STATUS: dict[type[Exception], int] = {
+    ApiError: 400,
+    InvalidRequest: 422,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    PayloadTooLarge: 413,
+    RateLimited: 429,
+    Unavailable: 503,
+    BilingualError: 422,
+    store_errors.NotFound: 404,
+    store_errors.Conflict: 409,
+    store_errors.DatabaseUnavailable: 503,
+    store_errors.ImportRejected: 422,
+    FaceOnlyDoor: 409,
+    privacy_errors.ConsentRequired: 409,
+    privacy_errors.ActivationRefused: 409,
+    privacy_errors.FaceRecognitionOff: 409,
+    privacy_errors.GuardianRequired: 403,
+    privacy_errors.KeyFileError: 503,
+    governance_errors.VoteClosed: 409,
+    governance_errors.VoteStillOpen: 409,
+    governance_errors.VotingNotOpen: 409,
+    governance_errors.NotAnOwnerOfUnit: 403,
+    governance_errors.QuestionNotFound: 404,
 }
 
 
-def domain_status(error: Exception) -> int:
-    return _DOMAIN_STATUS.get(getattr(error, "code", ""), 422)
+def status_of(error: Exception) -> int:
+    """The HTTP status ``error`` is answered with (500 for one the table does not know)."""
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 500
 
 
 def _domain_response(request: Request, error: BilingualError) -> JSONResponse:
@@ -133,7 +103,7 @@ def _domain_response(request: Request, error: BilingualError) -> JSONResponse:
     details = error.details
     if not isinstance(details, dict | list):
         details = {}
-    return JSONResponse(error_body(error.code, text, details), status_code=domain_status(error))
+    return JSONResponse(error_body(error.code, text, details), status_code=status_of(error))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -144,7 +114,7 @@ def install_error_handlers(app: FastAPI) -> None:
         locale = request_locale(request)
         return JSONResponse(
             error_body(error.code, error.render(locale), error.details),
-            status_code=error.status,
+            status_code=status_of(error),
             headers=error.headers or None,
         )
 

@@ -14,6 +14,8 @@ import secrets
 USER_TOKEN_PREFIX = "mwu_"  # noqa: S105 (a label, not a secret)
 DEVICE_TOKEN_PREFIX = "mwd_"  # noqa: S105 (a label, not a secret)
 SESSION_PREFIX = "mws_"
+SESSION_COOKIE = "menwei_session"
+"""The cookie a browser session's id travels in."""
 
 
 def new_token(prefix: str) -> str:

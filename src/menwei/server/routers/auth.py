@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from menwei.server.auth import csrf
 from menwei.server.auth.client_address import client_address
 from menwei.server.deps import (
     SESSION_COOKIE,
@@ -22,7 +23,6 @@ from menwei.server.deps import (
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import accounts
-from menwei.server.web import csrf
 
 router = APIRouter(prefix=API_PREFIX + "/auth", tags=["auth"])
 me_router = APIRouter(prefix=API_PREFIX, tags=["auth"])

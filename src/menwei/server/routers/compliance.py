@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, Field
 
+from menwei.server import app_state
+from menwei.server.app_state import privacy_kit
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import compliance
-from menwei.server.services.privacy import privacy_kit
 
 PREFIX = API_PREFIX + "/communities/{community_id}/compliance"
 router = APIRouter(prefix=PREFIX, tags=["compliance"])
@@ -63,7 +64,7 @@ class Incident(ApiModel):
 @router.get("")
 def gate_status(caller: ComplianceRead, request: Request, uow: UowDep) -> dict[str, Any]:
     """Is face recognition on, and which conditions still stand in the way (each named)."""
-    return compliance.status(uow, caller, compliance.owners_votes(request))
+    return compliance.status(uow, caller, app_state.owners_votes(request))
 
 
 @router.get("/assessment-form")
@@ -82,7 +83,7 @@ def switch(body: Switch, caller: ComplianceWrite, request: Request, uow: UowDep)
     return compliance.switch(
         uow,
         caller,
-        compliance.owners_votes(request),
+        app_state.owners_votes(request),
         enabled=body.enabled,
         kit=privacy_kit(request),
     )
@@ -96,7 +97,7 @@ def order_off(
     return compliance.switch(
         uow,
         caller,
-        compliance.owners_votes(request),
+        app_state.owners_votes(request),
         enabled=False,
         kit=privacy_kit(request),
         order={"order_reference": body.order_reference, "ordered_by": "supervisor"},

@@ -15,8 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
+from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.errors import NotFound, request_locale
+from menwei.server.domain.errors import NotFound
+from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import privacy
@@ -85,9 +87,9 @@ def transparency(community_id: uuid.UUID, uow: UowDep) -> dict[str, Any]:
 def transparency_answers(community_id: uuid.UUID, request: Request, uow: UowDep) -> dict[str, Any]:
     """The nine residents' questions answered from the records, as the public page and the
     door posters show them. Public."""
-    from menwei.server.services import governance, transparency
+    from menwei.server.services import transparency
 
-    return transparency.answers(uow, community_id, at=governance.clock(request)())
+    return transparency.answers(uow, community_id, at=app_state.clock(request)())
 
 
 @router.get("/communities/{community_id}/notice/history")
@@ -109,7 +111,7 @@ def publish_notice(
 def answer(
     person_id: uuid.UUID, body: ConsentAnswer, caller: ConsentWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    kit = privacy.privacy_kit(request)
+    kit = app_state.privacy_kit(request)
     return privacy.answer_consent(uow, kit, caller, person_id, give=body.give)
 
 
@@ -123,6 +125,6 @@ def withdraw(
     person_id: uuid.UUID, body: Withdrawal, caller: ConsentWrite, request: Request, uow: UowDep
 ) -> Response:
     """One action: consent withdrawn, template shredded, gates told; cards keep working."""
-    kit = privacy.privacy_kit(request)
+    kit = app_state.privacy_kit(request)
     receipt = privacy.withdraw(uow, kit, caller, person_id, written_request=body.written_request)
     return receipt_download(receipt)

@@ -15,11 +15,12 @@ from typing import Annotated, Any
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 
+from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.photo_uploads import read_photos, read_upload
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import enrolment, face_switch, privacy
 from menwei.server.services.enrolment_challenges import EnrolmentChallenges
-from menwei.server.services.photo_uploads import read_photos, read_upload
 
 router = APIRouter(prefix=API_PREFIX, tags=["enrolment"])
 
@@ -72,7 +73,7 @@ async def enrol(
     required when residents enrol themselves or their child."""
     photos, fields = await read_upload(request, "images")
     challenge_id = fields.get("challenge", "").strip() or None
-    kit = privacy.privacy_kit(request)
+    kit = app_state.privacy_kit(request)
     registry = challenges_of(request)
     done = await anyio.to_thread.run_sync(
         lambda: enrolment.enrol(
@@ -100,7 +101,7 @@ def face_record(
     person_id: uuid.UUID, caller: FaceRead, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     """What is held about the person's face (never the template); the view is audited."""
-    return privacy.staff_view(uow, privacy.privacy_kit(request), caller, person_id)
+    return privacy.staff_view(uow, app_state.privacy_kit(request), caller, person_id)
 
 
 @router.post(

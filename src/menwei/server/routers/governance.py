@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, Field
 
+from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
@@ -139,7 +140,7 @@ def cast(
         proposal_id,
         unit_id=body.unit_id,
         choice=body.choice,
-        at=service.clock(request)(),
+        at=app_state.clock(request)(),
     )
 
 
@@ -156,7 +157,7 @@ def record_paper(
         voter_id=body.voter_id,
         choice=body.choice,
         signed_at=body.signed_at,
-        at=service.clock(request)(),
+        at=app_state.clock(request)(),
     )
 
 
@@ -170,7 +171,14 @@ def close(
     proposal_id: uuid.UUID, caller: VotesWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     """Count and fix the result (after the window ends); recorded in the audit chain."""
-    return service.close(uow, caller, request, proposal_id, at=service.clock(request)())
+    return service.close(
+        uow,
+        caller,
+        app_state.privacy_kit(request),
+        proposal_id,
+        at=app_state.clock(request)(),
+        locale=request_locale(request),
+    )
 
 
 # -- public notices (公示) -----------------------------------------------------------------------
@@ -181,26 +189,26 @@ def create_notice(
     body: NewNotice, caller: NoticesWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     """Open a notice: its start date, minimum display period and where it must be shown."""
-    return service.create_notice(uow, caller, body.model_dump(), as_of=service.clock(request)())
+    return service.create_notice(uow, caller, body.model_dump(), as_of=app_state.clock(request)())
 
 
 @router.get("/public-notices")
 def list_notices(caller: NoticesRead, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """Notices with the days each has been displayed and whether its period is complete."""
-    return service.notices(uow, caller, as_of=service.clock(request)())
+    return service.notices(uow, caller, as_of=app_state.clock(request)())
 
 
 @router.get("/public-notices/public")
 def public_notices(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """Every notice with where it was posted and how long it has been up; open to anyone."""
-    return service.public_notices(uow, community_id, as_of=service.clock(request)())
+    return service.public_notices(uow, community_id, as_of=app_state.clock(request)())
 
 
 @router.post("/public-notices/{notice_id}/postings", status_code=201)
 def add_posting(
     notice_id: uuid.UUID, body: NewPosting, caller: NoticesWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    at = service.clock(request)()
+    at = app_state.clock(request)()
     return service.add_posting(
         uow,
         caller,
@@ -222,7 +230,7 @@ def take_down(
         notice_id,
         channel=body.channel,
         location=body.location,
-        at=body.at or service.clock(request)(),
+        at=body.at or app_state.clock(request)(),
     )
 
 
@@ -231,19 +239,21 @@ def take_down(
 
 @router.post("/questions", status_code=201)
 def ask(body: NewQuestion, caller: QuestionsAsk, request: Request, uow: UowDep) -> dict[str, Any]:
-    return service.ask(uow, caller, text=body.text, public=body.public, at=service.clock(request)())
+    return service.ask(
+        uow, caller, text=body.text, public=body.public, at=app_state.clock(request)()
+    )
 
 
 @router.get("/questions")
 def list_questions(caller: QuestionsRead, request: Request, uow: UowDep) -> dict[str, Any]:
     """Every question, private ones included, with open and overdue counts."""
-    return service.questions(uow, caller, at=service.clock(request)())
+    return service.questions(uow, caller, at=app_state.clock(request)())
 
 
 @router.get("/questions/mine")
 def my_questions(caller: QuestionsAsk, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """The resident's own questions and their answers, the private ones included."""
-    return service.my_questions(uow, caller, at=service.clock(request)())
+    return service.my_questions(uow, caller, at=app_state.clock(request)())
 
 
 @router.get("/questions/public")
@@ -251,7 +261,7 @@ def public_questions(
     community_id: uuid.UUID, request: Request, uow: UowDep
 ) -> list[dict[str, Any]]:
     """Public questions and their answers, without who asked; open to anyone."""
-    return service.public_questions(uow, community_id, at=service.clock(request)())
+    return service.public_questions(uow, community_id, at=app_state.clock(request)())
 
 
 @router.post("/questions/{question_id}/answers", status_code=201)
@@ -264,5 +274,5 @@ def answer(
         question_id,
         text=body.text,
         speaking_for=body.speaking_for,
-        at=service.clock(request)(),
+        at=app_state.clock(request)(),
     )

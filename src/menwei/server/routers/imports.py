@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from pydantic import BaseModel
 
 from menwei.server.deps import Caller, InCommunity, SettingsDep, UowDep
-from menwei.server.errors import PayloadTooLarge
+from menwei.server.domain.errors import PayloadTooLarge
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import imports
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from menwei.server import app_state
 from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
@@ -26,7 +27,7 @@ def held(caller: Me, uow: UowDep) -> dict[str, Any]:
 
 @router.get("/audit")
 def audit(caller: Me, request: Request, uow: UowDep) -> list[dict[str, Any]]:
-    return privacy.my_audit(uow, privacy.privacy_kit(request), caller)
+    return privacy.my_audit(uow, app_state.privacy_kit(request), caller)
 
 
 @router.get("/export")
@@ -38,7 +39,7 @@ def export(
 ) -> Response:
     """My complete data as a JSON bundle or a readable page, to keep or to print."""
     bundle, page = privacy.my_export(
-        uow, privacy.privacy_kit(request), caller, locale=request_locale(request)
+        uow, app_state.privacy_kit(request), caller, locale=request_locale(request)
     )
     if format == "html":
         return HTMLResponse(
@@ -56,4 +57,4 @@ def export(
 @router.post("/erase")
 def erase(caller: Me, request: Request, uow: UowDep) -> Response:
     """Withdraw consent and erase my face data; answers the signed deletion receipt."""
-    return receipt_download(privacy.erase_mine(uow, privacy.privacy_kit(request), caller))
+    return receipt_download(privacy.erase_mine(uow, app_state.privacy_kit(request), caller))

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from menwei.privacy.rights import RequestKind
+from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, Permit, UowDep
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
-from menwei.server.services import privacy, rights
+from menwei.server.services import rights
 
 router = APIRouter(prefix=API_PREFIX, tags=["rights requests"])
 
@@ -32,7 +33,7 @@ class Refusal(ApiModel):
 
 @router.post("/me/requests", status_code=201)
 def open_request(body: NewRequest, caller: Me, request: Request, uow: UowDep) -> dict[str, Any]:
-    kit = privacy.privacy_kit(request)
+    kit = app_state.privacy_kit(request)
     return rights.open_mine(uow, kit, caller, kind=body.kind, details=body.details)
 
 
@@ -50,7 +51,7 @@ def open_requests(caller: RequestsRead, uow: UowDep) -> list[dict[str, Any]]:
 def fulfil(
     request_id: uuid.UUID, caller: RequestsResolve, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    return rights.resolve(uow, privacy.privacy_kit(request), caller, request_id)
+    return rights.resolve(uow, app_state.privacy_kit(request), caller, request_id)
 
 
 @router.post("/communities/{community_id}/requests/{request_id}/refuse")

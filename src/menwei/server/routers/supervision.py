@@ -11,12 +11,13 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from menwei.governance import community_row, district_rollup, rollup_to_csv, rows_to_csv
+from menwei.server import app_state
+from menwei.server.app_state import privacy_kit
 from menwei.server.deps import Caller, Permit, ReadUowDep, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
-from menwei.server.services import governance, governance_supervision
-from menwei.server.services.privacy import privacy_kit
+from menwei.server.services import governance_supervision
 
 router = APIRouter(prefix=API_PREFIX + "/supervision", tags=["supervision"])
 
@@ -39,7 +40,7 @@ class PublicAnswer(ApiModel):
 
 
 def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
-    at = governance.clock(request)()
+    at = app_state.clock(request)()
     return governance_supervision.summaries(
         uow, privacy_kit(request), caller, at=at, verdicts=request.app.state.audit_verdicts
     )
@@ -72,7 +73,7 @@ def rollup_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> Re
 @router.get("/questions")
 def public_questions(caller: OfficialAnswer, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """Public questions of the supervised communities, unanswered first; never who asked."""
-    at = governance.clock(request)()
+    at = app_state.clock(request)()
     return governance_supervision.public_questions(uow, caller, at=at)
 
 
@@ -91,7 +92,7 @@ def answer_public_question(
         question_id,
         text=body.text,
         speaking_for=body.speaking_for,
-        at=governance.clock(request)(),
+        at=app_state.clock(request)(),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from menwei.server.errors import Conflict, Forbidden
+from menwei.server.domain.errors import Conflict, Forbidden
 from menwei.server.policy import Principal, Role
 from menwei.store.records import UserAccount
 from menwei.store.uow import UnitOfWork

@@ -21,7 +21,13 @@ from menwei.server.auth.tokens import (
     new_token,
     token_hash,
 )
-from menwei.server.errors import Conflict, Forbidden, InvalidRequest, RateLimited, Unauthenticated
+from menwei.server.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    RateLimited,
+    Unauthenticated,
+)
 from menwei.server.policy import USER_ROLES, Principal, Role
 from menwei.server.services import account_guard
 from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
@@ -332,7 +338,7 @@ def get_account(uow: UnitOfWork, actor: Principal, account_id: uuid.UUID) -> Use
 
 
 def raise_not_found() -> None:
-    from menwei.server.errors import NotFound
+    from menwei.server.domain.errors import NotFound
 
     raise NotFound()
 

@@ -18,8 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
-
 from menwei.governance.activation import OwnersVoteGate
 from menwei.privacy.compliance import (
     BreachIncident,
@@ -37,7 +35,7 @@ from menwei.privacy.compliance import (
     render_incident_notice,
 )
 from menwei.privacy.errors import ActivationRefused
-from menwei.server.deps import Caller
+from menwei.server.domain.caller import Caller
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
 from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.privacy_face_gate import write_face_switch
@@ -47,11 +45,6 @@ from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspe
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
-
-
-def owners_votes(request: Request) -> OwnersVoteHook | None:
-    """A hook the app was given (``app.state.owners_votes``), else ``None``: read the ballots."""
-    return getattr(request.app.state, "owners_votes", None)
 
 
 def _recorded_votes(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> OwnersVoteHook:

@@ -21,8 +21,8 @@ from menwei.core import (
     sign_qr_pass,
 )
 from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
-from menwei.server.deps import Caller
-from menwei.server.errors import Forbidden, InvalidRequest, NotFound
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import Forbidden, InvalidRequest, NotFound
 from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.settings import Settings
 from menwei.store.scope import CommunityScope

@@ -27,8 +27,8 @@ from menwei.core import (
     Validity,
 )
 from menwei.privacy.pass_keys import PassKeyRing
-from menwei.server.deps import Caller
-from menwei.server.errors import Forbidden
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import Forbidden
 from menwei.store.errors import NotFound
 from menwei.store.privacy_face_gate import face_is_on
 from menwei.store.scope import CommunityScope

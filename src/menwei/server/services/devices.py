@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
-from menwei.server.deps import Caller
+from menwei.server.domain.caller import Caller
 from menwei.store.records import Device
 from menwei.store.uow import UnitOfWork
 

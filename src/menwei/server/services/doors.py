@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from menwei.core import Door
-from menwei.server.deps import Caller
+from menwei.server.domain.caller import Caller
 from menwei.store.uow import UnitOfWork
 
 

@@ -27,15 +27,14 @@ import numpy as np
 from menwei.core import FaceCredential, Validity
 from menwei.privacy.consent import Channel
 from menwei.privacy.errors import ConsentRequired
-from menwei.server.deps import Caller
-from menwei.server.errors import ApiError, Conflict
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import Conflict, Forbidden, InvalidRequest, Unavailable
 from menwei.server.services.enrolment_challenges import (
     ChallengeUsed,
     EnrolmentChallenge,
     EnrolmentChallenges,
 )
 from menwei.server.services.face_switch import require_on
-from menwei.server.services.photo_uploads import MAX_PHOTOS
 from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
 from menwei.store import privacy_services as ops
 from menwei.store.privacy_repository import PrivacyStore
@@ -44,17 +43,18 @@ from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
 
-class FaceRefused(ApiError):
+class FaceRefused(InvalidRequest):
     """A photo the engine cannot enrol from: the reasons are machine-readable, the text plain."""
 
-    status = 422
     code = "face_refused"
 
 
-class TooManyPhotos(ApiError):
-    status = 422
+class TooManyPhotos(InvalidRequest):
     code = "photo_count"
 
+
+MAX_PHOTOS = 5
+"""Photos one enrolment may send: the best of a few shots, never a collection."""
 
 ENGINES = min(4, os.cpu_count() or 1)
 """At most this many face engines at once: each holds its models (tens of MB) and a core."""
@@ -72,8 +72,7 @@ def _build_engine() -> Any:
     return (FaceDetector(), Embedder(), FrameLiveness())
 
 
-class EngineUnavailable(ApiError):
-    status = 503
+class EngineUnavailable(Unavailable):
     code = "face_engine_unavailable"
 
 
@@ -182,8 +181,7 @@ def _vector(engine: Any, index: int, photo: bytes) -> np.ndarray:
         raise _refused(index, error, ()) from None
 
 
-class ChallengeRequired(ApiError):
-    status = 403
+class ChallengeRequired(Forbidden):
     code = "challenge_required"
 
     def __init__(self) -> None:
@@ -196,8 +194,7 @@ class ChallengeRequired(ApiError):
         )
 
 
-class NotTheSamePerson(ApiError):
-    status = 422
+class NotTheSamePerson(InvalidRequest):
     code = "challenge_face_mismatch"
 
     def __init__(self) -> None:
@@ -211,10 +208,9 @@ class NotTheSamePerson(ApiError):
         )
 
 
-class FrameRefused(ApiError):
+class FrameRefused(InvalidRequest):
     """One camera frame of a challenge could not be judged; the challenge itself goes on."""
 
-    status = 422
     code = "frame_refused"
 
 

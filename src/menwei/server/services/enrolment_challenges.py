@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import Conflict, Gone, NotFound, Unavailable
 
 if TYPE_CHECKING:
     from menwei.vision.liveness.challenge import Challenge, ChallengeKind, ChallengeRules
@@ -43,8 +43,7 @@ CAPACITY = 1000
 """Open challenges in this process; beyond it new ones are refused until old ones expire."""
 
 
-class ChallengeUnknown(ApiError):
-    status = 404
+class ChallengeUnknown(NotFound):
     code = "challenge_unknown"
 
     def __init__(self) -> None:
@@ -57,8 +56,7 @@ class ChallengeUnknown(ApiError):
         )
 
 
-class ChallengeExpired(ApiError):
-    status = 410
+class ChallengeExpired(Gone):
     code = "challenge_expired"
 
     def __init__(self) -> None:
@@ -70,8 +68,7 @@ class ChallengeExpired(ApiError):
         )
 
 
-class ChallengeUsed(ApiError):
-    status = 409
+class ChallengeUsed(Conflict):
     code = "challenge_used"
 
     def __init__(self) -> None:
@@ -84,8 +81,7 @@ class ChallengeUsed(ApiError):
         )
 
 
-class ChallengeNotPassed(ApiError):
-    status = 409
+class ChallengeNotPassed(Conflict):
     code = "challenge_not_passed"
 
     def __init__(self) -> None:
@@ -98,8 +94,7 @@ class ChallengeNotPassed(ApiError):
         )
 
 
-class ChallengesBusy(ApiError):
-    status = 503
+class ChallengesBusy(Unavailable):
     code = "challenges_busy"
 
     def __init__(self) -> None:

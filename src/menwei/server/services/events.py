@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from menwei.server.deps import Caller
-from menwei.server.errors import Forbidden, InvalidRequest
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import Forbidden, InvalidRequest
 from menwei.server.metrics import ServerMetrics
 from menwei.server.policy import reaches_door
 from menwei.store.records import AccessEvent, EventFilter, EventPage

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from menwei.server.deps import Caller
-from menwei.server.errors import InvalidRequest
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import InvalidRequest
 from menwei.server.services.privacy import staff_account
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import PrivacyKit

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import select
 
 from menwei.governance import (
@@ -38,24 +37,19 @@ from menwei.governance import (
 )
 from menwei.governance.result import plain_decimal
 from menwei.governance.tally import percent_down
-from menwei.server.deps import Caller
-from menwei.server.errors import Forbidden, request_locale
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import Forbidden
 from menwei.server.policy import Role, holds
-from menwei.server.services.privacy import actor_of, privacy_kit
+from menwei.server.services.privacy import actor_of
 from menwei.store.errors import NotFound
 from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.governance_tables import ProposalRow
 from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.privacy_services import PrivacyKit
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
-
-
-def clock(request: Request) -> Clock:
-    """The app's clock (``app.state.clock`` when given, so windows can be tested), else UTC now."""
-    given = getattr(request.app.state, "clock", None)
-    return given if given is not None else (lambda: datetime.now(UTC))
 
 
 def _community(caller: Caller) -> uuid.UUID:
@@ -238,10 +232,15 @@ def ballot_view(ballot: Any) -> dict[str, Any]:
 
 
 def close(
-    uow: UnitOfWork, caller: Caller, request: Request, proposal_id: uuid.UUID, *, at: datetime
+    uow: UnitOfWork,
+    caller: Caller,
+    kit: PrivacyKit,
+    proposal_id: uuid.UUID,
+    *,
+    at: datetime,
+    locale: str,
 ) -> dict[str, Any]:
     """Count and fix the result, and append it to the audit chain, in one transaction."""
-    kit = privacy_kit(request)
     with uow:
         repo = GovernanceRepository(uow.session)
         vote = repo.get_vote(proposal_id, caller.scope)
@@ -269,7 +268,7 @@ def close(
                 actor=f"vote:{vote.proposal.proposal_id}",
             )
         uow.commit()
-    return result_view(result, request_locale(request))
+    return result_view(result, locale)
 
 
 def public_results(uow: UnitOfWork, community_id: uuid.UUID, locale: str) -> list[dict[str, Any]]:

@@ -36,8 +36,8 @@ from menwei.governance import (
 )
 from menwei.governance.questions import PublicQuestion
 from menwei.privacy.compliance import FilingLevel, filing_status
-from menwei.server.deps import Caller
-from menwei.server.errors import Conflict
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import Conflict
 from menwei.server.policy import Role
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.transparency import ALERT_WINDOW

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from menwei.core import AccessGroup, TimeWindow, WeeklySchedule
-from menwei.server.deps import Caller
+from menwei.server.domain.caller import Caller
 from menwei.store.uow import UnitOfWork
 
 

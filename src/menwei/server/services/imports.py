@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from menwei.server.deps import Caller
-from menwei.server.errors import ApiError, InvalidRequest, NotFound
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import ApiError, InvalidRequest, NotFound
 from menwei.store.records import ImportReport
 from menwei.store.resident_sheet import Progress
 from menwei.store.uow import UnitOfWork

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import InvalidRequest, Unavailable
 
 MAX_FRAME_BYTES = 2 * 1024 * 1024
 
@@ -26,8 +26,7 @@ class KioskGateway(Protocol):
     def gate(self, device_id: uuid.UUID, token: str) -> KioskGate | None: ...
 
 
-class FrameUnreadable(ApiError):
-    status = 422
+class FrameUnreadable(InvalidRequest):
     code = "frame_unreadable"
 
     def __init__(self) -> None:
@@ -39,8 +38,7 @@ class FrameUnreadable(ApiError):
         )
 
 
-class KioskUnavailable(ApiError):
-    status = 503
+class KioskUnavailable(Unavailable):
     code = "kiosk_unavailable"
 
     def __init__(self) -> None:

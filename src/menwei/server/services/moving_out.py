@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 
 from menwei.core import HouseholdMembership
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import Forbidden, InvalidRequest
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.repositories.changes import UPSERT
 from menwei.store.scope import CommunityScope
@@ -32,8 +32,7 @@ _LOCAL = ZoneInfo("Asia/Shanghai")
 _OWN_KINDS = ("card", "pin", "face")
 
 
-class NoCurrentHome(ApiError):
-    status = 403
+class NoCurrentHome(Forbidden):
     code = "no_current_home"
 
     def __init__(self) -> None:
@@ -45,8 +44,7 @@ class NoCurrentHome(ApiError):
         )
 
 
-class PassBeyondLimits(ApiError):
-    status = 422
+class PassBeyondLimits(InvalidRequest):
     code = "pass_beyond_limits"
 
 

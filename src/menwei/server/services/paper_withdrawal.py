@@ -19,7 +19,7 @@ from sqlalchemy import select
 from menwei.privacy.canonical import canonical_json
 from menwei.privacy.errors import InvalidReceipt
 from menwei.privacy.receipts import verify_receipt
-from menwei.server.errors import NotFound
+from menwei.server.domain.errors import NotFound
 from menwei.store.privacy_tables import DeletionReceiptRow
 from menwei.store.tables.devices import DeviceDoorRow, DeviceRow
 from menwei.store.tables.places import DoorRow

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, or_, select
 
 from menwei.core import HouseholdMembership, Person, Role
-from menwei.server.deps import Caller
+from menwei.server.domain.caller import Caller
 from menwei.server.services.moving_out import end_access, has_current_home
 from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
 from menwei.store.repositories.people import person_from_row
@@ -149,7 +149,7 @@ def move_out(
             end_access(uow, person_id, person.community_id, day, datetime.now(UTC))
         uow.commit()
         found = [m for m in uow.people.memberships_of(person_id, caller.scope)]
-    from menwei.server.errors import NotFound
+    from menwei.server.domain.errors import NotFound
 
     for membership in found:
         if membership.id == membership_id:

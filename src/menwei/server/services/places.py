@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 from menwei.core import Building, Community, Person, Processor, ProcessorKind, Unit
-from menwei.server.deps import Caller
-from menwei.server.errors import NotFound
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role, reaches_processor
 from menwei.store.records import EventFilter
 from menwei.store.scope import CommunityScope

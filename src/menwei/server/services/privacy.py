@@ -14,15 +14,12 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Request
-
 from menwei.core import Person
 from menwei.core import Role as PersonRole
 from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, NoticeVersion
-from menwei.server.deps import Caller
-from menwei.server.errors import NotFound
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
-from menwei.server.services import template_delivery
 from menwei.store import privacy_services as ops
 from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.privacy_repository import PrivacyStore
@@ -33,15 +30,6 @@ from menwei.store.uow import UnitOfWork
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def privacy_kit(request: Request) -> PrivacyKit:
-    """The app's one ``PrivacyKit`` (shared with template delivery), opened on first use.
-
-    Opening lazily keeps an app that never touches face data (route listings, probes) from
-    creating a key file; the keys themselves always stay outside the database.
-    """
-    return template_delivery.privacy_kit(request.app.state, request.app.state.settings)
 
 
 def staff_account(caller: Caller) -> str:

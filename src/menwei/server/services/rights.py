@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from menwei.privacy.rights import RequestKind, RequestState, RightsRequest, fulfil
-from menwei.server.deps import Caller
-from menwei.server.errors import NotFound
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import NotFound
 from menwei.server.services.privacy import now, own_person_id, staff_account
 from menwei.store import privacy_services as ops
 from menwei.store.privacy_repository import PrivacyStore

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.transport import seal_for_device
 from menwei.privacy.vault import SealedTemplate
-from menwei.server.errors import Conflict, InvalidRequest
+from menwei.server.domain.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.settings import Settings
 from menwei.store.privacy_repository import PrivacyStore

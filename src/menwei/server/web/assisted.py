@@ -12,11 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import privacy
 from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
@@ -72,7 +73,7 @@ def assisted_answer(
 ) -> Response:
     """Recorded as staff-assisted, naming the staff account; refusal ends here."""
     check_csrf(request, csrf)
-    kit = privacy.privacy_kit(request)
+    kit = app_state.privacy_kit(request)
     privacy.answer_consent(uow, kit, caller, person_id, give=answer == "agree")
     assert caller.community_id is not None
     if answer == "agree":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from menwei.core.errors import CoreError
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import ApiError
 from menwei.server.web.templating import page_locale
 from menwei.store.errors import StoreError
 

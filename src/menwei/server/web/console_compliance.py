@@ -18,13 +18,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import ApiError
 from menwei.server.policy import holds
 from menwei.server.services import compliance, filing, privacy
 from menwei.server.services import doors as door_service
 from menwei.server.web.console import community_zone, navigation, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
 from menwei.store.uow import UnitOfWork
@@ -124,7 +125,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     locale = page_locale(request)
-    found = compliance.status(uow, caller, compliance.owners_votes(request))
+    found = compliance.status(uow, caller, app_state.owners_votes(request))
     without = _doors_without_alternative(uow, caller)
     zone = community_zone(uow, caller)
     filing_figures = compliance.filing(uow, caller, locale=locale)
@@ -197,9 +198,9 @@ def switch_face_recognition(
         compliance.switch(
             uow,
             caller,
-            compliance.owners_votes(request),
+            app_state.owners_votes(request),
             enabled=enabled == "on",
-            kit=privacy.privacy_kit(request),
+            kit=app_state.privacy_kit(request),
         )
     except PrivacyError as refused:
         problem = refused.message(page_locale(request))
@@ -254,7 +255,7 @@ def record_filing(
             number=number,
             filed_on=filed_on,
             at=privacy.now(),
-            kit=privacy.privacy_kit(request),
+            kit=app_state.privacy_kit(request),
         )
     except ApiError as refused:
         typed = {"number": number[:60], "filed_on": filed_on[:10]}

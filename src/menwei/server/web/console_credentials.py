@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.core import Card, CredentialKind, FaceCredential, Person, PinCredential, QrPass
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import credentials, people
 from menwei.server.web.console import render_console
@@ -28,7 +29,6 @@ from menwei.server.web.console_access_forms import (
     message,
     refusal_text,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Text, parse_uuid
 from menwei.server.web.paging import page_count, page_number, pager
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.services import devices, doors
 from menwei.server.web.console import community_zone, render_console
@@ -26,7 +27,6 @@ from menwei.server.web.console_access_forms import (
     name_problem,
     refusal_text,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Many, Text, parse_uuid, uuids
 
 PREFIX = "/office/c/{community_id}/devices"

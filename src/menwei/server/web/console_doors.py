@@ -20,6 +20,7 @@ from menwei.core import (
     DoorKind,
     TailgatingMode,
 )
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import doors, places
@@ -32,7 +33,6 @@ from menwei.server.web.console_access_forms import (
     name_problem,
     refusal_text,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Many, Text, parse_uuid
 
 PREFIX = "/office/c/{community_id}/doors"

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.core import AccessGroup, Person, TimeWindow
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import doors, groups, people
@@ -32,7 +33,6 @@ from menwei.server.web.console_schedule_form import (
     show_holidays,
     show_windows,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Many, Text, parse_uuid, uuids
 
 PREFIX = "/office/c/{community_id}/groups"

@@ -15,12 +15,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, SettingsDep, UowDep
-from menwei.server.errors import Conflict, PayloadTooLarge
+from menwei.server.domain.errors import Conflict, PayloadTooLarge
 from menwei.server.services import imports
 from menwei.server.services.imports import ImportJob, ImportJobs, ImportOutcome
 from menwei.server.web.console import render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
 from menwei.store.resident_sheet import MAX_ROWS, template_rows

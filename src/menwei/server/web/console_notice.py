@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import privacy
 from menwei.server.services.transparency import local
 from menwei.server.web.console import community_zone, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale
 from menwei.store.uow import UnitOfWork

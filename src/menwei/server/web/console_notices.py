@@ -15,6 +15,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import doors as door_service
 from menwei.server.services import governance as service
@@ -25,7 +27,6 @@ from menwei.server.web.console_votes import (
     local_text,
     local_time,
 )
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, FormProblem, translated
 from menwei.server.web.templating import page_locale
 
@@ -64,7 +65,7 @@ def _page(
     error: str | None = None,
     form: dict[str, Any] | None = None,
 ) -> Response:
-    now = service.clock(request)()
+    now = app_state.clock(request)()
     found = service.notices(uow, caller, as_of=now)
     recorders = service.notice_recorders(uow, caller)
     names = service.account_names(uow, [a for ids in recorders.values() for a in ids])
@@ -151,7 +152,7 @@ async def notice_create(
             "required_channels": channels,
             "poster_doors": door_ids,
         }
-        service.create_notice(uow, caller, fields, as_of=service.clock(request)())
+        service.create_notice(uow, caller, fields, as_of=app_state.clock(request)())
     except FormProblem as problem:
         return _page(
             request,
@@ -186,7 +187,7 @@ def notice_posting(
 ) -> Response:
     """Record that the notice was put up somewhere; the record names who entered it."""
     check_csrf(request, csrf)
-    now = service.clock(request)()
+    now = app_state.clock(request)()
     try:
         channel, location = _place(place)
         at = local_time(posted_at, "Give when it was put up as a date and time.")
@@ -220,7 +221,7 @@ def notice_take_down(
             notice_id,
             channel=channel,
             location=location,
-            at=service.clock(request)(),
+            at=app_state.clock(request)(),
         )
     except FormProblem as problem:
         message = translated(request, problem.msgid)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import governance, places, rights
@@ -38,7 +39,7 @@ def community_overview(caller: Overview, request: Request, uow: UowDep) -> Respo
         open_requests = len(rights.open_in_community(uow, caller))
     unanswered = None
     if holds(principal, "questions:read"):
-        unanswered = governance.questions(uow, caller, at=governance.clock(request)())["open"]
+        unanswered = governance.questions(uow, caller, at=app_state.clock(request)())["open"]
     return render_console(
         request,
         caller,

@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.core import Role as PersonRole
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import credentials, people, places, privacy
 from menwei.server.web.console import community_zone, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, Text, domain_text, parse_day, parse_uuid
 from menwei.server.web.paging import page_count, page_number, pager
 from menwei.server.web.templating import page_locale

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.policy import Role
 from menwei.server.services import governance as service
 from menwei.server.web.console import render_console
 from menwei.server.web.console_votes import local_text
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale
 
@@ -48,7 +49,7 @@ def _page(
     status_code: int = 200,
     error: str | None = None,
 ) -> Response:
-    now = service.clock(request)()
+    now = app_state.clock(request)()
     found = service.questions(uow, caller, at=now)
     items = found["questions"]
     for item in items:
@@ -111,7 +112,7 @@ def questions_answer(
             question_id,
             text=text,
             speaking_for=speaking_for,
-            at=service.clock(request)(),
+            at=app_state.clock(request)(),
         )
     except GovernanceError as refused:
         if refused.code == "question_not_found":

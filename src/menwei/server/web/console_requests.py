@@ -16,10 +16,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.services import people, privacy, rights
+from menwei.server.services import people, rights
 from menwei.server.web.console import community_zone, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
 from menwei.store.errors import NotFound
@@ -111,7 +112,7 @@ def fulfil_request(
     """Fulfil; a deletion request erases the person's face data and keeps the signed receipt."""
     check_csrf(request, csrf)
     try:
-        closed = rights.resolve(uow, privacy.privacy_kit(request), caller, request_id)
+        closed = rights.resolve(uow, app_state.privacy_kit(request), caller, request_id)
     except PrivacyError as refused:
         return _refused(request, caller, uow, refused, request_id, "")
     return _back(caller, "erased" if "receipt" in closed else "fulfilled")

@@ -17,11 +17,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.errors import request_locale
 from menwei.server.policy import holds
 from menwei.server.services import governance as service
 from menwei.server.web.console import render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, FormProblem, translated
 from menwei.server.web.templating import page_locale
 
@@ -81,7 +83,7 @@ def _list_page(
     error: str | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
-    now = service.clock(request)()
+    now = app_state.clock(request)()
     found = service.proposals(uow, caller)
     for item in found:
         item["window"] = f"{local_text(item['opens_at'])} – {local_text(item['closes_at'])}"
@@ -187,7 +189,7 @@ def _detail(
     template: str = "votes_detail.html",
 ) -> Response:
     found = service.proposal(uow, caller, proposal_id)
-    now = service.clock(request)()
+    now = app_state.clock(request)()
     context: dict[str, Any] = {
         "proposal": found,
         "window": f"{local_text(found['opens_at'])} – {local_text(found['closes_at'])}",
@@ -252,7 +254,7 @@ def paper_ballot(
             voter_id=voter_id,
             choice=choice,
             signed_at=signed,
-            at=service.clock(request)(),
+            at=app_state.clock(request)(),
         )
     except FormProblem as problem:
         return _detail(
@@ -280,5 +282,12 @@ def close(
 ) -> Response:
     """Count and fix the result; a vote already closed answers with the plain 409 message."""
     check_csrf(request, csrf)
-    service.close(uow, caller, request, proposal_id, at=service.clock(request)())
+    service.close(
+        uow,
+        caller,
+        app_state.privacy_kit(request),
+        proposal_id,
+        at=app_state.clock(request)(),
+        locale=request_locale(request),
+    )
     return RedirectResponse(f"{_base(caller)}/{proposal_id}", status_code=303)

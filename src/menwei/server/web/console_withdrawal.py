@@ -11,14 +11,15 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.errors import NotFound
+from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
 from menwei.server.services import paper_withdrawal as paper
 from menwei.server.services import privacy
 from menwei.server.services.transparency import local
 from menwei.server.web.console import community_zone, render_console
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
 
@@ -93,7 +94,7 @@ def withdraw_on_paper(
         )
     try:
         receipt = privacy.withdraw(
-            uow, privacy.privacy_kit(request), caller, person_id, written_request=reference
+            uow, app_state.privacy_kit(request), caller, person_id, written_request=reference
         )
     except PrivacyError as refused:
         return _confirm(

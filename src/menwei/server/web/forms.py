@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Form, Request
 
 from menwei.core.errors import BilingualError
-from menwei.server.web.csrf import CSRF_FIELD
+from menwei.server.auth.csrf import CSRF_FIELD
 from menwei.server.web.templating import page_locale, translations
 
 #: The CSRF token every form posts (checked with ``check_csrf``).

@@ -23,7 +23,13 @@ from menwei.server.auth.passwords import WeakPassword, check_strength, hash_pass
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthenticated
+from menwei.server.domain.errors import (
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel

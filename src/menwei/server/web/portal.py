@@ -15,7 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from menwei.server import app_state
 from menwei.server.auth.client_address import client_address
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import (
     SESSION_COOKIE,
     Caller,
@@ -24,12 +26,12 @@ from menwei.server.deps import (
     UowDep,
     forget_principals,
 )
-from menwei.server.errors import ApiError
+from menwei.server.domain.errors import ApiError
+from menwei.server.errors import status_of
 from menwei.server.services import accounts, privacy
 from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
@@ -72,7 +74,7 @@ def signin(
         )
     except ApiError as error:
         text = error.render(page_locale(request))
-        return render(request, "signin.html", status_code=error.status, error=text, login=login)
+        return render(request, "signin.html", status_code=status_of(error), error=text, login=login)
     response = RedirectResponse(landing_path(issued.account.role), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -117,7 +119,7 @@ def invitation(
         )
     except ApiError as error:
         text = error.render(page_locale(request))
-        return render(request, "invite.html", status_code=error.status, error=text, login=login)
+        return render(request, "invite.html", status_code=status_of(error), error=text, login=login)
     return signin(request, uow, settings, csrf, login, password)
 
 
@@ -151,7 +153,7 @@ def password_change(
         )
     except ApiError as error:
         text = error.render(page_locale(request))
-        return render(request, "password.html", status_code=error.status, error=text)
+        return render(request, "password.html", status_code=status_of(error), error=text)
     forget_principals(request)
     return render(request, "password.html", done=True)
 
@@ -202,7 +204,7 @@ def consent_answer(
     check_csrf(request, csrf)
     give = answer == "agree"
     privacy.answer_consent(
-        uow, privacy.privacy_kit(request), caller, privacy.own_person_id(caller), give=give
+        uow, app_state.privacy_kit(request), caller, privacy.own_person_id(caller), give=give
     )
     return RedirectResponse("/my/enrol" if give else "/my/alternatives", status_code=303)
 
@@ -236,7 +238,7 @@ def alternatives(caller: Resident, request: Request, uow: UowDep) -> Response:
 @router.get("/my/data")
 def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
     """What is held about me, every audit entry about me, my consents and credentials."""
-    kit = privacy.privacy_kit(request)
+    kit = app_state.privacy_kit(request)
     held = privacy.my_data(uow, caller)
     audit = privacy.my_audit(uow, kit, caller)
     from zoneinfo import ZoneInfo
@@ -254,7 +256,7 @@ def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
 def erase(caller: Resident, request: Request, uow: UowDep, csrf: CsrfField) -> Response:
     """Withdraw and erase; the signed receipt is shown and offered as a file to keep."""
     check_csrf(request, csrf)
-    receipt = privacy.erase_mine(uow, privacy.privacy_kit(request), caller)
+    receipt = privacy.erase_mine(uow, app_state.privacy_kit(request), caller)
     body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
     encoded = base64.b64encode(body.encode("utf-8")).decode("ascii")
     name = f"deletion-receipt-{receipt.get('receipt_id', 'menwei')}.json"

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.audit_head import AuditHead
+from menwei.server import app_state
 from menwei.server.deps import ReadUowDep, UowDep
-from menwei.server.errors import NotFound
+from menwei.server.domain.errors import NotFound
 from menwei.server.i18n import LOCALES
 from menwei.server.services import privacy, transparency
-from menwei.server.services.governance import clock as governance_clock
 from menwei.server.web.templating import LANG_COOKIE, page_locale, render
 from menwei.store.scope import CommunityScope
 
@@ -52,7 +52,7 @@ def _governance_data(
     from menwei.server.services import governance
     from menwei.server.web.console_votes import local_text
 
-    now = governance.clock(request)()
+    now = app_state.clock(request)()
     results = governance.public_results(uow, community_id, locale)
     notices = governance.public_notices(uow, community_id, as_of=now)
     for notice in notices:
@@ -76,7 +76,7 @@ def community_page(community_id: uuid.UUID, request: Request, uow: ReadUowDep) -
     data |= _governance_data(uow, community_id, request, locale)
     data["audit_head"] = _audit_head(request)
     data["receipt_fingerprint"] = _receipt_fingerprint(request)
-    data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
+    data["faq"] = transparency.answers(uow, community_id, at=app_state.clock(request)())
     return render(request, "public.html", **data)
 
 
@@ -86,7 +86,7 @@ def _receipt_fingerprint(request: Request) -> str | None:
     from menwei.privacy.receipts import key_fingerprint
 
     try:
-        return key_fingerprint(privacy.privacy_kit(request).keys.public_key)
+        return key_fingerprint(app_state.privacy_kit(request).keys.public_key)
     except PrivacyError:
         return None
 
@@ -97,7 +97,7 @@ def _audit_head(request: Request) -> AuditHead | None:
     from menwei.store.privacy_audit_head import stored_head
 
     try:
-        return stored_head(privacy.privacy_kit(request).head_file)
+        return stored_head(app_state.privacy_kit(request).head_file)
     except PrivacyError:
         return None
 
@@ -111,7 +111,7 @@ async def for_residents(community_id: uuid.UUID, where: str, request: Request) -
     """A link on the public page to a resident's own page: there once signed in as a resident,
     to sign-in first otherwise, and to their own start page for anyone else (never a 403)."""
     from menwei.server.deps import authenticate
-    from menwei.server.errors import ApiError
+    from menwei.server.domain.errors import ApiError
     from menwei.server.policy import Role
     from menwei.server.web.console import landing_path
 
@@ -137,7 +137,7 @@ def door_poster(
     with uow:
         door = uow.places.door(door_id, CommunityScope.of([community_id]))
     data = _public_page_data(uow, community_id, page_locale(request))
-    data["faq"] = transparency.answers(uow, community_id, at=governance_clock(request)())
+    data["faq"] = transparency.answers(uow, community_id, at=app_state.clock(request)())
     data["ways"] = transparency.door_ways(door)
     data["door_rule"] = next(
         d for d in data["faq"]["tailgating"]["doors"] if d["id"] == str(door.id)

@@ -19,16 +19,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from menwei.privacy.audit import AuditAction
+from menwei.server.app_state import privacy_kit
 from menwei.server.auth.client_address import client_address
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
-from menwei.server.errors import NotFound, RateLimited
+from menwei.server.domain.errors import NotFound, RateLimited
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
-from menwei.server.services.privacy import privacy_kit
 from menwei.server.web.invitations import InvalidInvitation, _strong, new_code, normalise
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.records import ApiToken

@@ -15,11 +15,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import GovernanceError
+from menwei.server import app_state
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, Permit, UowDep
-from menwei.server.errors import Forbidden
+from menwei.server.domain.errors import Forbidden
 from menwei.server.services import governance as service
 from menwei.server.web.console_votes import CHOICES, NO_NOTICE, is_between, local_text
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
 from menwei.store.scope import CommunityScope
@@ -67,7 +68,7 @@ def _my_votes(uow: UowDep, caller: Caller, now: datetime, locale: str) -> list[d
 def my_votes(caller: Voter, request: Request, uow: UowDep) -> Response:
     """Each vote on my units: the full text, my choice per unit, and the result once closed."""
     home = _at_home(caller)
-    now = service.clock(request)()
+    now = app_state.clock(request)()
     votes = _my_votes(uow, home, now, page_locale(request))
     saved = request.query_params.get("saved") == "1"
     return render(request, "my_votes.html", votes=votes, saved=saved)
@@ -94,7 +95,7 @@ def my_vote(
         proposal_id,
         unit_id=unit_id,
         choice=choice,
-        at=service.clock(request)(),
+        at=app_state.clock(request)(),
     )
     return RedirectResponse(f"/my/votes?saved=1#v-{proposal_id}", status_code=303)
 
@@ -110,7 +111,7 @@ def _questions_page(
     public: bool = True,
 ) -> Response:
     home = _at_home(caller)
-    mine = service.my_questions(uow, home, at=service.clock(request)())
+    mine = service.my_questions(uow, home, at=app_state.clock(request)())
     for question in mine:
         question["asked"] = local_text(question["asked_at"])
         for answer in question["answers"]:
@@ -152,7 +153,7 @@ def ask(
             request, caller, uow, status_code=422, error=message, text=text, public=public
         )
     try:
-        service.ask(uow, _at_home(caller), text=text, public=public, at=service.clock(request)())
+        service.ask(uow, _at_home(caller), text=text, public=public, at=app_state.clock(request)())
     except GovernanceError as refused:
         return _questions_page(
             request,

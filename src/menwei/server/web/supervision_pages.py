@@ -17,12 +17,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.governance import CommunitySummary, community_row
+from menwei.server import app_state
+from menwei.server.app_state import privacy_kit
+from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, Permit, ReadUowDep, UowDep
 from menwei.server.policy import holds
-from menwei.server.services import governance, governance_supervision
-from menwei.server.services.privacy import privacy_kit
+from menwei.server.services import governance_supervision
 from menwei.server.web.charts import Series, bar_chart
-from menwei.server.web.csrf import check_csrf
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import render
 from menwei.store.errors import NotFound
@@ -56,7 +57,7 @@ def _frame(request: Request, caller: Caller, uow: UowDep) -> dict[str, Any]:
 def _summaries(
     request: Request, caller: Caller, uow: UowDep, community_id: uuid.UUID | None = None
 ) -> list[CommunitySummary]:
-    at = governance.clock(request)()
+    at = app_state.clock(request)()
     return governance_supervision.summaries(
         uow,
         privacy_kit(request),
@@ -105,7 +106,7 @@ def community(
 @router.get("/questions")
 def questions(caller: Answering, request: Request, uow: UowDep) -> Response:
     """The public questions of the supervised communities, unanswered first."""
-    at = governance.clock(request)()
+    at = app_state.clock(request)()
     return render(
         request,
         "supervision_questions.html",
@@ -133,7 +134,7 @@ def answer(
         question_id,
         text=text,
         speaking_for=speaking_for,
-        at=governance.clock(request)(),
+        at=app_state.clock(request)(),
     )
     return RedirectResponse("/supervision/questions?answered=1", status_code=303)
 

@@ -101,7 +101,7 @@ def notice_html(text: str) -> Markup:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render ``name`` in the request's language, with the CSRF token every form needs."""
-    from menwei.server.web.csrf import csrf_token, ensure_nonce
+    from menwei.server.auth.csrf import csrf_token, ensure_nonce
 
     locale = page_locale(request)
     nonce = ensure_nonce(request)
@@ -112,7 +112,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context["request_path"] = request.url.path
     html = environment(locale).get_template(name).render(**context)
     response = HTMLResponse(html, status_code=status_code)
-    from menwei.server.web.csrf import set_nonce_cookie
+    from menwei.server.auth.csrf import set_nonce_cookie
 
     set_nonce_cookie(request, response, nonce)
     return response

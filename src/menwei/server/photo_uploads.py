@@ -14,17 +14,16 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from menwei.server.errors import ApiError, InvalidRequest
+from menwei.server.domain.errors import InvalidRequest, PayloadTooLarge
+from menwei.server.services.enrolment import MAX_PHOTOS
 
-MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10_000_000
 """Per photo; the engine also refuses too many pixels from the image header."""
 MAX_BODY_BYTES = (MAX_PHOTOS + 1) * MAX_PHOTO_BYTES
 """The whole request: room for one photo too many, so that a sixth is refused by count."""
 
 
-class PhotoTooLarge(ApiError):
-    status = 413
+class PhotoTooLarge(PayloadTooLarge):
     code = "payload_too_large"
 
 

@@ -1,0 +1,99 @@
+"""The errors a service raises when a request breaks a rule: a stable code and a plain text.
+
+Each class names a kind of refusal (invalid, not signed in, forbidden, missing …); the HTTP
+status for each kind lives in one table in ``server.errors``, not here, so a service never
+speaks in status codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from menwei.server.i18n import message
+
+
+class ApiError(Exception):
+    """Base of every refusal the services raise. ``code`` is stable; the text is translated.
+
+    ``headers`` carries hints for the answer (``Retry-After``, ``WWW-Authenticate``) as plain
+    strings; the HTTP layer passes them on.
+    """
+
+    code = "invalid_request"
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        details: Mapping[str, Any] | Sequence[Any] | None = None,
+        texts: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **values: object,
+    ) -> None:
+        self.code = code or self.code
+        self.details = details if details is not None else {}
+        self.texts = dict(texts or {})
+        self.values = values
+        self.headers = dict(headers or {})
+        super().__init__(self.code)
+
+    def render(self, locale: str) -> str:
+        """The user-facing text: the error's own translation if it has one, else the catalogue's."""
+        if self.texts:
+            return self.texts.get(locale) or next(iter(self.texts.values()))
+        return message(self.code, locale, **self.values)
+
+
+class InvalidRequest(ApiError):
+    """The request breaks a rule; sending it again unchanged will not help."""
+
+    code = "invalid_request"
+
+
+class Unauthenticated(ApiError):
+    """The caller is not signed in, or their token or session has ended."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(ApiError):
+    """The caller is known but may not do this."""
+
+    code = "forbidden"
+
+
+class NotFound(ApiError):
+    """The thing asked for does not exist, or is outside the caller's reach."""
+
+    code = "not_found"
+
+
+class Conflict(ApiError):
+    """The request clashes with the current state (already done, still open …)."""
+
+    code = "conflict"
+
+
+class Gone(ApiError):
+    """The thing asked for existed but has expired."""
+
+    code = "gone"
+
+
+class PayloadTooLarge(ApiError):
+    """The request carries more than the limit allows."""
+
+    code = "payload_too_large"
+
+
+class RateLimited(ApiError):
+    """Too many tries; wait before trying again."""
+
+    code = "account_locked"
+
+
+class Unavailable(ApiError):
+    """A part the request needs (the face engine, a busy queue) cannot serve it now."""
+
+    code = "unavailable"
