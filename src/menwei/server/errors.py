@@ -118,6 +118,8 @@ _DOMAIN_STATUS = {
     "vote_closed": 409,
     "vote_still_open": 409,
     "voting_not_open": 409,
+    "already_voted": 409,
+    "paper_ballot_reference_used": 409,
     "not_an_owner_of_unit": 403,
     "question_not_found": 404,
 }
