@@ -101,7 +101,7 @@ def test_a_vote_and_a_question_from_proposal_to_the_public_page(
     page.get_by_label("您的答复").fill("由业主大会表决决定，街道办事处监督。")
     page.get_by_role("button", name="提交答复").click()
     page.wait_for_load_state()
-    assert "物业服务中心 答复" in page.content()
+    assert "杭州安居物业服务有限公司 答复" in page.content()  # the company, by its records
     shot(page, "governance-questions")
     assert fits_the_phone(page)
 
@@ -112,6 +112,8 @@ def test_a_vote_and_a_question_from_proposal_to_the_public_page(
     assert "表决未通过" in content and "按面积" in content and "按人数" in content
     assert "谁批准了人脸识别？谁来监管？" in content
     assert "由业主大会表决决定，街道办事处监督。" in content
+    assert "杭州安居物业服务有限公司 答复" in content
+    assert "网上 1 张" in content and "纸质票 1 张" in content  # both ways counted
     shot(page, "governance-result-public")
     assert fits_the_phone(page)
     assert page.problems == []  # type: ignore[attr-defined]
