@@ -200,7 +200,10 @@ def _detail(
         "no_notice": found["notice_text"] == NO_NOTICE,
         "base": _base(caller),
         "error": error,
-        "may_record": holds(caller.principal, "ballots:record") and not found["closed"],
+        # paper ballots are entered while voting is open, by the committee only
+        "may_record": holds(caller.principal, "ballots:record")
+        and not found["closed"]
+        and is_between(now, found),
         "window_over": now >= datetime.fromisoformat(found["closes_at"]),
         "now_input": local_input(now),
     }
