@@ -60,11 +60,19 @@ def answering_body(
     return _ROLE_OF_KIND[processor.kind], processor.name[:MAX_LABEL]
 
 
-def answering_label(uow: UnitOfWork, caller: Caller, community_id: uuid.UUID) -> str | None:
-    """The organisation an answer by ``caller`` would carry, for the answer form; ``None`` when
-    the records name none (answering is then refused)."""
+def answering_label(
+    uow: UnitOfWork, caller: Caller, community_id: uuid.UUID
+) -> dict[str, str] | None:
+    """The organisation an answer by ``caller`` would carry, for the answer form: ``{"name"}``,
+    or ``{"committee_of"}`` with the community's name so a page can word it in its language;
+    ``None`` when the records name none (answering is then refused)."""
     with uow:
         try:
-            return answering_body(uow, caller, community_id)[1]
+            role, name = answering_body(uow, caller, community_id)
         except NoOrganisationOnRecord:
             return None
+        account = uow.accounts.get(caller.principal.id)
+        if role is AnswererRole.COMMITTEE and account.processor_id is None:
+            community = uow.places.community(community_id, CommunityScope.all())
+            return {"committee_of": community.name}
+    return {"name": name}
