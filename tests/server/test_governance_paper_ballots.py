@@ -307,4 +307,6 @@ def test_the_public_result_counts_online_and_paper_ballots(
 
     assert (shown["ballots_online"], shown["ballots_paper"]) == (2, 2)
     assert shown["participating_heads"] == 3
-    assert "网上 2 张" in page and "纸质票 2 张" in page
+    faq, result = page.split('id="faq"')[1].split("</section>", 1)
+    for shown_in in (result, faq):  # the result and the 常见疑问 block agree
+        assert "网上 2 张" in shown_in and "纸质票 2 张" in shown_in
