@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     #: verified again, in a background thread (between full verifications, and while one
     #: runs, only newly written entries are checked on each load)
     audit_full_verify_minutes: int = Field(default=10, ge=1)
+    #: the shortest voting period of an owners' vote, in days; never under one day
+    vote_minimum_days: int = Field(default=7, ge=1, le=366)
 
     # Browser kiosks (/kiosk): the gate agent the server runs for each door tablet
     #: the door driver it pulses: ``simulated``, ``relay`` (``kiosk_relay_url``) or ``gpio``

@@ -89,6 +89,11 @@ def test_a_malformed_proposal_is_refused_with_a_typed_error(changes):
         governance.VoteIsNotConsent(),
         governance.QuestionNotFound("q-1"),
         governance.RecordAltered("p-1"),
+        governance.VotingPeriodTooShort(7),
+        governance.AlreadyVoted("u-1", "online"),
+        governance.AlreadyVoted("u-1", "paper"),
+        governance.PaperReferenceUsed("No. 0042"),
+        governance.NoOrganisationOnRecord(),
     ],
 )
 def test_every_governance_error_speaks_chinese_by_default_and_english_on_request(error):
@@ -116,6 +121,10 @@ def test_every_exported_error_is_covered_by_the_message_test():
         "VoteIsNotConsent",
         "QuestionNotFound",
         "RecordAltered",
+        "VotingPeriodTooShort",
+        "AlreadyVoted",
+        "PaperReferenceUsed",
+        "NoOrganisationOnRecord",
     }
 
 

@@ -14,12 +14,14 @@ import sqlalchemy as sa
 from menwei.core.person import HouseholdMembership, Person, Role
 from menwei.core.place import Building, Community, Processor, ProcessorKind, Unit
 from menwei.governance import (
+    AlreadyVoted,
     Answer,
     AnswererRole,
     BallotChannel,
     Channel,
     Choice,
     OwnersVote,
+    PaperReferenceUsed,
     Posting,
     Proposal,
     PublicNotice,
@@ -30,12 +32,13 @@ from menwei.governance import (
     Visibility,
     VoteClosed,
     VoteRule,
+    VotingPeriodTooShort,
     vote_passed,
 )
 from menwei.store.base import Base
 from menwei.store.errors import NotFound
 from menwei.store.governance_repository import UNREGISTERED_OWNER, GovernanceRepository
-from menwei.store.governance_tables import GOVERNANCE_TABLES, VoteResultRow
+from menwei.store.governance_tables import GOVERNANCE_TABLES, ProposalRow, VoteResultRow
 from menwei.store.scope import CommunityScope
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -144,7 +147,7 @@ def test_a_vote_survives_the_database_and_closes_to_the_same_result(uow, session
         repository = GovernanceRepository(session)
         roll = repository.roll_for_community(estate.community.id, date(2026, 3, 1))
         vote = OwnersVote(_proposal(estate.community.id), roll)
-        repository.add_vote(vote)
+        repository.add_vote(vote, minimum_days=7)
         proposal_id = vote.proposal.proposal_id
         for unit_id, voter, choice, at in (
             (u101, wife, Choice.OPPOSE, DURING),
@@ -161,8 +164,9 @@ def test_a_vote_survives_the_database_and_closes_to_the_same_result(uow, session
             voter_id=landlord,
             choice=Choice.APPROVE,
             signed_at=DURING,
-            staff_id="staff-7",
-            at=AFTER,
+            entered_by="committee-7",
+            reference="No. 0007",
+            at=DURING + timedelta(hours=3),
         )
         repository.add_ballot(proposal_id, paper, scope)
         session.commit()
@@ -173,7 +177,8 @@ def test_a_vote_survives_the_database_and_closes_to_the_same_result(uow, session
         stored = repository.get_vote(proposal_id, scope)
         assert len(stored.superseded()) == 1
         (paper_ballot,) = [b for b in stored.ballots() if b.channel is BallotChannel.PAPER]
-        assert paper_ballot.recorded_by == "staff-7"
+        assert paper_ballot.recorded_by == "committee-7"
+        assert paper_ballot.reference == "No. 0007"
         result = stored.close(AFTER)
         assert result.canonical_hash() == in_memory.canonical_hash()
         assert result.tally.participating_heads == 2
@@ -203,7 +208,7 @@ def test_the_database_refuses_ballots_and_a_second_result_for_a_closed_vote(uow,
         repository = GovernanceRepository(session)
         roll = repository.roll_for_community(estate.community.id, date(2026, 3, 1))
         vote = OwnersVote(_proposal(estate.community.id), roll)
-        repository.add_vote(vote)
+        repository.add_vote(vote, minimum_days=7)
         ballot = vote.cast_online(
             unit_id=str(estate.units[0].id), voter_id=wife, choice=Choice.APPROVE, at=DURING
         )
@@ -218,6 +223,71 @@ def test_the_database_refuses_ballots_and_a_second_result_for_a_closed_vote(uow,
         assert repository.get_vote(vote.proposal.proposal_id, scope).ballots() == ()
 
 
+def test_the_store_refuses_a_vote_shorter_than_the_minimum(uow, sessions):
+    estate = _estate(uow)
+    short = _proposal(estate.community.id, closes_at=OPENS + timedelta(minutes=12))
+    with sessions() as session:
+        repository = GovernanceRepository(session)
+        roll = repository.roll_for_community(estate.community.id, date(2026, 3, 1))
+        with pytest.raises(VotingPeriodTooShort):
+            repository.add_vote(OwnersVote(short, roll), minimum_days=7)
+        with pytest.raises(VotingPeriodTooShort):
+            repository.add_vote(OwnersVote(_proposal(estate.community.id), roll), minimum_days=15)
+        session.rollback()
+        assert session.scalars(sa.select(ProposalRow)).all() == []
+
+
+def test_two_entries_made_at_once_cannot_both_count_for_one_unit(uow, sessions):
+    """Two clerks load the same open vote, each passes the domain's check, then both store:
+    the store checks again under the proposal's lock and refuses the second."""
+    estate = _estate(uow)
+    scope = CommunityScope.of([estate.community.id])
+    unit, wife = str(estate.units[0].id), str(estate.owners["wife"])
+    landlord_unit, landlord = str(estate.units[1].id), str(estate.owners["landlord"])
+    with sessions() as session:
+        repository = GovernanceRepository(session)
+        roll = repository.roll_for_community(estate.community.id, date(2026, 3, 1))
+        vote = OwnersVote(_proposal(estate.community.id), roll)
+        repository.add_vote(vote, minimum_days=7)
+        session.commit()
+        proposal_id = vote.proposal.proposal_id
+        first, second, third, fourth = (repository.get_vote(proposal_id, scope) for _ in range(4))
+        repository.add_ballot(
+            proposal_id,
+            first.cast_online(unit_id=unit, voter_id=wife, choice=Choice.APPROVE, at=DURING),
+            scope,
+        )
+        paper = second.record_paper_ballot(
+            unit_id=unit, voter_id=wife, choice=Choice.OPPOSE, signed_at=DURING,
+            entered_by="committee-7", reference="No. 1", at=DURING,
+        )  # fmt: skip
+        with pytest.raises(AlreadyVoted):
+            repository.add_ballot(proposal_id, paper, scope)
+        other = third.record_paper_ballot(
+            unit_id=landlord_unit, voter_id=landlord, choice=Choice.OPPOSE, signed_at=DURING,
+            entered_by="committee-7", reference="No. 1", at=DURING,
+        )  # fmt: skip
+        repository.add_ballot(proposal_id, other, scope)
+        again = fourth.record_paper_ballot(
+            unit_id=str(estate.units[2].id), voter_id=landlord, choice=Choice.APPROVE,
+            signed_at=DURING, entered_by="committee-8", reference="No. 1", at=DURING,
+        )  # fmt: skip
+        with pytest.raises(PaperReferenceUsed):
+            repository.add_ballot(proposal_id, again, scope)
+        stale_online = first.cast_online(
+            unit_id=landlord_unit, voter_id=landlord, choice=Choice.APPROVE, at=DURING
+        )
+        with pytest.raises(AlreadyVoted):
+            repository.add_ballot(proposal_id, stale_online, scope)
+        session.commit()
+        stored = repository.get_vote(proposal_id, scope)
+        counted = {b.unit_id: (b.channel, b.choice) for b in stored.ballots()}
+        assert counted == {
+            unit: (BallotChannel.ONLINE, Choice.APPROVE),
+            landlord_unit: (BallotChannel.PAPER, Choice.OPPOSE),
+        }
+
+
 def test_a_stored_result_altered_in_the_database_is_detected(uow, sessions):
     estate = _estate(uow)
     scope = CommunityScope.of([estate.community.id])
@@ -225,7 +295,7 @@ def test_a_stored_result_altered_in_the_database_is_detected(uow, sessions):
         repository = GovernanceRepository(session)
         roll = repository.roll_for_community(estate.community.id, date(2026, 3, 1))
         vote = OwnersVote(_proposal(estate.community.id), roll)
-        repository.add_vote(vote)
+        repository.add_vote(vote, minimum_days=7)
         repository.save_result(vote.close(AFTER), scope)
         session.commit()
         row = session.get(VoteResultRow, uuid.UUID(vote.proposal.proposal_id))
@@ -242,7 +312,7 @@ def test_another_communitys_votes_notices_and_questions_are_out_of_scope(uow, se
         repository = GovernanceRepository(session)
         roll = repository.roll_for_community(mine.community.id, date(2026, 3, 1))
         vote = OwnersVote(_proposal(mine.community.id), roll)
-        repository.add_vote(vote)
+        repository.add_vote(vote, minimum_days=7)
         repository.save_result(vote.close(AFTER), CommunityScope.of([mine.community.id]))
         question = Question.ask(
             question_id=str(uuid.uuid4()),

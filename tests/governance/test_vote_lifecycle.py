@@ -9,13 +9,16 @@ from datetime import timedelta
 import pytest
 
 from menwei.governance import (
+    AlreadyVoted,
     BallotChannel,
     Choice,
     InvalidInput,
     NotAnOwnerOfUnit,
+    PaperReferenceUsed,
     VoteClosed,
     VoteStillOpen,
     VotingNotOpen,
+    VotingPeriodTooShort,
 )
 
 
@@ -33,67 +36,130 @@ def test_a_vote_changed_before_closing_counts_only_the_last_choice(
     assert vote.superseded() == (first,)
 
 
-def test_a_paper_ballot_signed_earlier_does_not_override_a_later_online_vote(
+def _paper(vote, at, *, unit="u2", voter="o2", reference="No. 0001", signed_at=None):  # type: ignore[no-untyped-def]
+    return vote.record_paper_ballot(
+        unit_id=unit,
+        voter_id=voter,
+        choice=Choice.APPROVE,
+        signed_at=signed_at or at,
+        entered_by="committee-7",
+        reference=reference,
+        at=at,
+    )
+
+
+def test_a_unit_that_voted_online_cannot_also_get_a_paper_ballot(
     equal_roll, vote_on, during, after
 ):
     vote = vote_on(equal_roll)
-    vote.cast_online(
-        unit_id="u1", voter_id="o1", choice=Choice.OPPOSE, at=during + timedelta(days=2)
-    )
-    vote.record_paper_ballot(
-        unit_id="u1",
-        voter_id="o1",
-        choice=Choice.APPROVE,
-        signed_at=during,
-        staff_id="staff-7",
-        at=during + timedelta(days=3),
-    )
+    vote.cast_online(unit_id="u1", voter_id="o1", choice=Choice.OPPOSE, at=during)
+    with pytest.raises(AlreadyVoted) as refused:
+        _paper(vote, during + timedelta(hours=1), unit="u1", voter="o1")
+    assert refused.value.details["channel"] == "online"
     (ballot,) = vote.ballots()
     assert ballot.choice is Choice.OPPOSE
     assert vote.close(after).tally.opposing_heads == 1
 
 
-def test_a_paper_ballot_names_the_staff_member_who_recorded_it(equal_roll, vote_on, during):
+def test_a_unit_with_a_paper_ballot_cannot_vote_online_or_get_a_second_paper(
+    equal_roll, vote_on, during
+):
     vote = vote_on(equal_roll)
-    ballot = vote.record_paper_ballot(
-        unit_id="u2",
-        voter_id="o2",
-        choice=Choice.APPROVE,
-        signed_at=during,
-        staff_id="staff-7",
-        at=during + timedelta(hours=1),
+    _paper(vote, during)
+    with pytest.raises(AlreadyVoted) as online:
+        vote.cast_online(
+            unit_id="u2", voter_id="o2", choice=Choice.OPPOSE, at=during + timedelta(hours=1)
+        )
+    with pytest.raises(AlreadyVoted) as again:
+        _paper(vote, during + timedelta(hours=2), reference="No. 0002")
+    assert online.value.details["channel"] == again.value.details["channel"] == "paper"
+    assert [b.choice for b in vote.ballots()] == [Choice.APPROVE]
+
+
+def test_one_paper_number_is_entered_once(equal_roll, vote_on, during):
+    vote = vote_on(equal_roll)
+    _paper(vote, during, reference="No. 0042")
+    with pytest.raises(PaperReferenceUsed):
+        _paper(vote, during, unit="u3", voter="o3", reference="No. 0042")
+    assert len(vote.ballots()) == 1
+
+
+def test_an_online_ballot_may_still_be_changed_online(equal_roll, vote_on, during):
+    vote = vote_on(equal_roll)
+    vote.cast_online(unit_id="u1", voter_id="o1", choice=Choice.OPPOSE, at=during)
+    vote.cast_online(
+        unit_id="u1", voter_id="o1", choice=Choice.APPROVE, at=during + timedelta(hours=1)
     )
+    assert [b.choice for b in vote.ballots()] == [Choice.APPROVE]
+
+
+def test_a_paper_ballot_names_who_entered_it_and_its_number(equal_roll, vote_on, during):
+    vote = vote_on(equal_roll)
+    ballot = _paper(vote, during + timedelta(hours=1), signed_at=during)
     assert ballot.channel is BallotChannel.PAPER
-    assert ballot.recorded_by == "staff-7"
+    assert ballot.recorded_by == "committee-7"
+    assert ballot.reference == "No. 0001"
     assert {field.name for field in dataclasses.fields(ballot)}.isdisjoint({"image", "photo"})
+    assert vote.channel_counts() == {BallotChannel.ONLINE: 0, BallotChannel.PAPER: 1}
 
 
-def test_paper_ballots_signed_in_time_may_be_entered_after_the_window_until_closing(
+@pytest.mark.parametrize("reference", ["", "   ", "No.\n1", "x" * 65])
+def test_a_paper_ballot_without_a_readable_number_is_refused(
+    equal_roll, vote_on, during, reference
+):
+    vote = vote_on(equal_roll)
+    with pytest.raises(InvalidInput) as refused:
+        _paper(vote, during, reference=reference)
+    assert refused.value.details["field"] == "reference"
+
+
+def test_paper_ballots_are_entered_during_the_voting_window_only(
     equal_roll, vote_on, during, after
 ):
     vote = vote_on(equal_roll)
-    vote.record_paper_ballot(
-        unit_id="u3",
-        voter_id="o3",
-        choice=Choice.APPROVE,
-        signed_at=during,
-        staff_id="staff-7",
-        at=after,
-    )
-    assert vote.close(after).tally.approving_heads == 1
-
-
-def test_a_paper_ballot_signed_after_the_window_is_refused(equal_roll, vote_on, after):
-    vote = vote_on(equal_roll)
     with pytest.raises(VotingNotOpen):
-        vote.record_paper_ballot(
-            unit_id="u3",
-            voter_id="o3",
-            choice=Choice.APPROVE,
-            signed_at=after,
-            staff_id="s",
-            at=after,
-        )
+        _paper(vote, after, signed_at=during)
+    before = vote.proposal.opens_at - timedelta(minutes=1)
+    with pytest.raises(VotingNotOpen):
+        _paper(vote, before)
+    assert vote.ballots() == ()
+
+
+def test_a_paper_ballot_signed_outside_the_window_or_after_its_entry_is_refused(
+    equal_roll, vote_on, during
+):
+    vote = vote_on(equal_roll)
+    early = vote.proposal.opens_at - timedelta(days=1)
+    with pytest.raises(InvalidInput) as outside:
+        _paper(vote, during, signed_at=early)
+    with pytest.raises(InvalidInput) as later:
+        _paper(vote, during, signed_at=during + timedelta(hours=1))
+    assert outside.value.details["field"] == later.value.details["field"] == "signed_at"
+
+
+@pytest.mark.parametrize("minimum", [7, 14])
+def test_a_voting_period_shorter_than_the_minimum_is_refused(vote_on, equal_roll, minimum):
+    proposal = vote_on(equal_roll).proposal
+    short = dataclasses.replace(
+        proposal, closes_at=proposal.opens_at + timedelta(days=minimum) - timedelta(seconds=1)
+    )
+    exact = dataclasses.replace(proposal, closes_at=proposal.opens_at + timedelta(days=minimum))
+    with pytest.raises(VotingPeriodTooShort) as refused:
+        short.require_voting_period(minimum)
+    exact.require_voting_period(minimum)
+    assert refused.value.details["minimum_days"] == minimum
+    assert f"{minimum} 天" in refused.value.message()
+    assert f"{minimum} days" in refused.value.message("en")
+
+
+def test_no_minimum_set_below_one_day_lets_a_twelve_minute_vote_through(vote_on, equal_roll):
+    proposal = vote_on(equal_roll).proposal
+    twelve_minutes = dataclasses.replace(
+        proposal, closes_at=proposal.opens_at + timedelta(minutes=12)
+    )
+    with pytest.raises(VotingPeriodTooShort) as refused:
+        twelve_minutes.require_voting_period(0)
+    assert refused.value.details["minimum_days"] == 1
 
 
 def test_voting_before_the_window_opens_or_after_it_ends_is_refused(equal_roll, vote_on, after):
@@ -146,14 +212,7 @@ def test_a_closed_vote_cannot_be_changed(equal_roll, vote_on, during, after):
         vote.cast_online(unit_id="u2", voter_id="o2", choice=Choice.OPPOSE, at=during)
     assert refused.value.code == "vote_closed"
     with pytest.raises(VoteClosed):
-        vote.record_paper_ballot(
-            unit_id="u2",
-            voter_id="o2",
-            choice=Choice.OPPOSE,
-            signed_at=during,
-            staff_id="s",
-            at=after,
-        )
+        _paper(vote, during)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.tally.approving_heads = 4  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):

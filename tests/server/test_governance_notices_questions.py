@@ -170,7 +170,7 @@ def test_a_public_question_and_its_answer_appear_without_who_asked(
     clock.now = START + timedelta(days=1)
     answered = client.post(
         f"{_questions(world)}/{asked}/answers",
-        json={"text": "已于三月表决通过，由街道办监督。", "speaking_for": "阳光小区业主委员会"},
+        json={"text": "已于三月表决通过，由街道办监督。"},
         headers=world.auth("committee_member"),
     )
     assert answered.status_code == 201, answered.text
@@ -207,7 +207,7 @@ def test_an_answered_question_is_no_longer_open(
     asked = _ask(client, world, "门禁何时启用？", public=True)
     client.post(
         f"{_questions(world)}/{asked}/answers",
-        json={"text": "公示期满并经表决后启用。", "speaking_for": "阳光物业服务中心"},
+        json={"text": "公示期满并经表决后启用。"},
         headers=world.auth("community_staff"),
     )
     clock.now = START + timedelta(days=8)
@@ -225,7 +225,7 @@ def test_answering_a_question_of_another_community_finds_nothing(
 
     response = client.post(
         f"/api/v1/communities/{world.b.community_id}/questions/{asked}/answers",
-        json={"text": "回答", "speaking_for": "翠湖物业"},
+        json={"text": "回答"},
         headers=world.auth("staff_b"),
     )
 
@@ -274,7 +274,7 @@ def test_a_resident_reads_the_answer_to_their_private_question_and_only_their_ow
         uow.commit()
     client.post(
         f"{_questions(world)}/{private}/answers",
-        json={"text": "可以，刷卡和人工核验一直保留。", "speaking_for": "阳光物业服务中心"},
+        json={"text": "可以，刷卡和人工核验一直保留。"},
         headers=world.auth("community_staff"),
     )
 

@@ -68,7 +68,7 @@ def test_a_committee_member_sees_member_counts_and_no_askers(client, world: Worl
     assert office[0]["asked_by"] is not None
     answered = client.post(
         f"{base}/questions/{seen[0]['id']}/answers",
-        json={"text": "可以，请到物业办理。", "speaking_for": "业委会"},
+        json={"text": "可以，请到物业办理。"},
         headers=committee,
     )
     assert answered.status_code == 201, answered.text

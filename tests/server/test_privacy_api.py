@@ -461,7 +461,7 @@ def test_a_passed_owners_vote_on_record_meets_the_vote_condition(client, world: 
             ),
             roll,
         )
-        repository.add_vote(vote)
+        repository.add_vote(vote, minimum_days=7)
         ballot = vote.cast_online(
             unit_id=str(world.a.unit_id),
             voter_id=str(world.a.resident_id),

@@ -52,18 +52,30 @@ def test_the_official_sees_public_questions_without_the_asker_and_never_private_
     assert str(world.accounts["resident"]) not in listed.text
 
 
-def test_the_answer_carries_the_office_it_speaks_for_and_shows_on_the_public_page(
-    client: TestClient, world: World
-) -> None:
-    question_id = ask(client, world, "人脸识别是谁批准的？", public=True)
+def _name_office(app, world: World, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The platform records the office the supervisor account belongs to."""
+    from dataclasses import replace
 
-    answered = client.post(
-        f"{QUESTIONS}/{question_id}/answers",
-        json={"text": "经业主表决通过，由街道办监督。", "speaking_for": "西湖街道办事处"},
-        headers=world.auth("supervisor"),
-    )
+    with UnitOfWork(app.state.session_factory) as uow:
+        account = uow.accounts.get(world.accounts["supervisor"])
+        uow.accounts.save(replace(account, display_name=name))
+        uow.commit()
+
+
+def test_the_answer_carries_the_office_on_the_accounts_record_not_the_one_typed(
+    app, client: TestClient, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    question_id = ask(client, world, "人脸识别是谁批准的？", public=True)
+    url = f"{QUESTIONS}/{question_id}/answers"
+    body = {"text": "经业主表决通过，由街道办监督。", "speaking_for": "西湖区人民政府"}
+
+    unnamed = client.post(url, json=body, headers=world.auth("supervisor"))
+    _name_office(app, world, "西湖街道办事处")
+    answered = client.post(url, json=body, headers=world.auth("supervisor"))
     public = client.get(f"{API}/communities/{world.a.community_id}/questions/public").json()
 
+    assert unnamed.status_code == 422
+    assert unnamed.json()["error"]["code"] == "no_organisation_on_record"
     assert answered.status_code == 201, answered.text
     [shown] = public
     assert shown["answers"] == [
@@ -83,7 +95,7 @@ def test_a_private_question_cannot_be_answered_by_the_official(
 
     refused = client.post(
         f"{QUESTIONS}/{private_id}/answers",
-        json={"text": "好的", "speaking_for": "西湖街道办事处"},
+        json={"text": "好的"},
         headers=world.auth("supervisor"),
     )
     mine = client.get(
@@ -115,7 +127,7 @@ def test_a_public_question_of_another_community_is_neither_listed_nor_answerable
 
     refused = client.post(
         f"{QUESTIONS}/{target}/answers",
-        json={"text": "好的", "speaking_for": "西湖街道办事处"},
+        json={"text": "好的"},
         headers=world.auth("supervisor"),
     )
 
@@ -135,7 +147,7 @@ def test_an_empty_answer_is_refused_plainly(client: TestClient, world: World) ->
 
     refused = client.post(
         f"{QUESTIONS}/{question_id}/answers",
-        json={"text": "", "speaking_for": "西湖街道办事处"},
+        json={"text": ""},
         headers=world.auth("supervisor"),
     )
 

@@ -206,7 +206,7 @@ def liven_up(site: Site) -> None:
     site.publish_notice()
     now = datetime.now(UTC)
     fix_clock(site, now)
-    soon = {"closes_at": local(now + timedelta(hours=1))}
+    soon = {"closes_at": local(now + timedelta(days=7))}
 
     def client() -> TestClient:
         return TestClient(site.app, base_url="https://testserver")  # type: ignore[arg-type]
@@ -221,7 +221,7 @@ def liven_up(site: Site) -> None:
         resident_votes(resident, still_open, "approve")
         resident_votes(resident, counted, "approve")
         ask(resident, "南大门晚上几点关门？")
-    fix_clock(site, now + timedelta(hours=2))
+    fix_clock(site, now + timedelta(days=8))  # the week is over
     with client() as committee:
         sign_in_client(committee, "yeweihui")
         close = f"{votes_url(site)}/{counted}/close"

@@ -37,14 +37,14 @@ def test_a_vote_and_a_question_from_proposal_to_the_public_page(
     page.get_by_label("标题").fill("在南大门启用人脸识别")
     page.get_by_label("议题全文").fill("在南大门启用人脸识别；刷卡、密码、二维码照常可用。")
     page.get_by_label("投票开始（北京时间）").fill(local(now - timedelta(minutes=1)))
-    page.get_by_label("投票截止（北京时间）").fill(local(now + timedelta(days=1)))
+    page.get_by_label("投票截止（北京时间）").fill(local(now + timedelta(days=7)))
     page.get_by_label("一般事项").check()
     shot(page, "governance-new-proposal")
     assert fits_the_phone(page)
     page.get_by_role("button", name="发布议题").click()
     page.wait_for_url(f"{office}/votes/*")
     vote_url = page.url
-    assert "目前计票" in page.content() and "录入纸质表决票" not in page.content()
+    assert "目前计票" in page.content() and "录入纸质表决票" in page.content()
     shot(page, "governance-vote")
     assert fits_the_phone(page)
 
@@ -68,19 +68,20 @@ def test_a_vote_and_a_question_from_proposal_to_the_public_page(
     shot(page, "governance-my-vote")
     assert fits_the_phone(page)
 
-    # The office enters one owner's signed paper ballot.
-    _sign_in(page, base, "staff")
+    # The owners' committee enters one owner's signed paper ballot, with the paper's number.
+    _sign_in(page, base, "yeweihui")
     page.goto(vote_url)
     page.get_by_label("房屋和签字的业主").select_option(index=5)
     page.get_by_label("同意", exact=True).check()
+    page.get_by_label("纸质票编号").fill("No. 0005")
     page.get_by_role("button", name="录入这张表决票").click()
     page.wait_for_load_state()
-    assert "纸质票，由 staff 录入" in page.content()
+    assert "已录入的纸质票" in page.content() and "No. 0005" in page.content()
     shot(page, "governance-paper-ballot")
     assert fits_the_phone(page)
 
     # After the period, the committee closes the vote, confirming first.
-    clock[0] = now + timedelta(days=1, minutes=5)
+    clock[0] = now + timedelta(days=7, minutes=5)
     _sign_in(page, base, "yeweihui")
     page.goto(vote_url)
     page.get_by_role("link", name="结束表决并计票…").click()
@@ -100,7 +101,7 @@ def test_a_vote_and_a_question_from_proposal_to_the_public_page(
     page.get_by_label("您的答复").fill("由业主大会表决决定，街道办事处监督。")
     page.get_by_role("button", name="提交答复").click()
     page.wait_for_load_state()
-    assert "物业服务中心 答复" in page.content()
+    assert "杭州安居物业服务有限公司 答复" in page.content()  # the company, by its records
     shot(page, "governance-questions")
     assert fits_the_phone(page)
 
@@ -111,6 +112,8 @@ def test_a_vote_and_a_question_from_proposal_to_the_public_page(
     assert "表决未通过" in content and "按面积" in content and "按人数" in content
     assert "谁批准了人脸识别？谁来监管？" in content
     assert "由业主大会表决决定，街道办事处监督。" in content
+    assert "杭州安居物业服务有限公司 答复" in content
+    assert "网上 1 张" in content and "纸质票 1 张" in content  # both ways counted
     shot(page, "governance-result-public")
     assert fits_the_phone(page)
     assert page.problems == []  # type: ignore[attr-defined]

@@ -67,12 +67,12 @@ def test_the_supervisor_reads_the_rollup_downloads_the_csv_and_answers_a_questio
 
     page.get_by_role("link", name="待答复的公开咨询").click()
     page.wait_for_url(f"{base}/supervision/questions")
-    page.get_by_label("您的答复").fill("经业主大会表决通过，由西湖街道负责监督。")
-    page.get_by_label("以谁的名义答复").fill("西湖街道办事处")
+    assert "以“文新街道办事处”的名义答复" in page.content()  # the office on the account
+    page.get_by_label("您的答复").fill("经业主大会表决通过，由文新街道负责监督。")
     page.get_by_role("button", name="提交答复").click()
     page.wait_for_url(f"{base}/supervision/questions?answered=1")
     assert "您的答复已发布在小区公开页面上" in page.content()
-    assert "西湖街道办事处" in page.content()
+    assert "文新街道办事处 答复" in page.content()
     shot(page, "supervision-questions")
     assert fits_the_phone(page)
     assert page.problems == []  # type: ignore[attr-defined]

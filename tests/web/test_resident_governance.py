@@ -23,7 +23,7 @@ def test_a_resident_votes_and_changes_the_vote_until_the_close(
     now = datetime.now(UTC)
     fix_clock(site, now)
     sign_in(client, "yeweihui")
-    pid = publish(client, site, now, closes_at=local(now + timedelta(days=1)))
+    pid = publish(client, site, now)  # voting lasts the minimum: seven days
     client.cookies.clear()
     sign_in(client, "resident")
     home = client.get("/my", headers=HTML).text
@@ -38,7 +38,7 @@ def test_a_resident_votes_and_changes_the_vote_until_the_close(
     assert 'aria-pressed="true">同意' in saved
     resident_votes(client, pid, "oppose")
     assert _counted(client.get("/my/votes", headers=HTML).text) == ["目前计为：反对"]
-    fix_clock(site, now + timedelta(days=2))
+    fix_clock(site, now + timedelta(days=8))  # the week is over
     late = client.get("/my/votes", headers=HTML).text
     assert "现在不在投票时间内" in late and 'class="equal' not in late
 
@@ -49,7 +49,7 @@ def test_a_closed_vote_refuses_the_resident_and_shows_the_result(
     now = datetime.now(UTC)
     fix_clock(site, now)
     sign_in(client, "staff")
-    pid = publish(client, site, now, closes_at=local(now + timedelta(hours=1)))
+    pid = publish(client, site, now)  # voting lasts the minimum: seven days
     client.cookies.clear()
     sign_in(client, "resident")
     page = client.get("/my/votes", headers=HTML).text
@@ -57,7 +57,7 @@ def test_a_closed_vote_refuses_the_resident_and_shows_the_result(
     resident_votes(client, pid, "approve")
     client.cookies.clear()
     sign_in(client, "staff")
-    fix_clock(site, now + timedelta(hours=2))
+    fix_clock(site, now + timedelta(days=8))  # the week is over
     confirm = client.get(f"{votes_url(site)}/{pid}/close", headers=HTML)
     client.post(
         f"{votes_url(site)}/{pid}/close", data={"csrf_token": csrf_of(confirm.text)}, headers=HTML
@@ -84,7 +84,7 @@ def test_a_resident_cannot_vote_for_someone_elses_unit_or_without_a_choice(
 ) -> None:
     now = datetime.now(UTC)
     fix_clock(site, now)
-    sign_in(client, "staff")
+    sign_in(client, "yeweihui")
     pid = publish(client, site, now)
     detail = client.get(f"{votes_url(site)}/{pid}", headers=HTML).text
     units = re.findall(r'<option value="([^"|]+)\|', detail)
@@ -173,7 +173,7 @@ def test_the_public_page_shows_the_result_figures_and_the_notices(
     now = datetime.now(UTC)
     fix_clock(site, now)
     sign_in(client, "staff")
-    pid = publish(client, site, now, closes_at=local(now + timedelta(hours=1)))
+    pid = publish(client, site, now)  # voting lasts the minimum: seven days
     notices = f"/office/c/{site.world.community_id}/public-notices"
     token = csrf_of(client.get(notices, headers=HTML).text)
     for title in ("当前的公示", "已撤下的公示"):
@@ -209,7 +209,7 @@ def test_the_public_page_shows_the_result_figures_and_the_notices(
         data={"csrf_token": token, "place": "public_page|page"},
         headers=HTML,
     )
-    fix_clock(site, now + timedelta(hours=2))
+    fix_clock(site, now + timedelta(days=8))  # the week is over
     confirm = client.get(f"{votes_url(site)}/{pid}/close", headers=HTML)
     client.post(
         f"{votes_url(site)}/{pid}/close", data={"csrf_token": csrf_of(confirm.text)}, headers=HTML
@@ -220,5 +220,5 @@ def test_the_public_page_shows_the_result_figures_and_the_notices(
     assert re.search(r"0 / [\d.]+ m² \(0\.0%\)", vote)
     assert "表决未通过" in vote and "未达到" in vote
     current, past = public.split("以往的公示")
-    assert "当前的公示" in current and "已公示 2 天" in current
+    assert "当前的公示" in current and "已公示 10 天" in current
     assert "已撤下的公示" in past

@@ -176,7 +176,7 @@ def test_the_official_answers_a_public_question_and_it_shows_on_the_public_page(
         data={
             "csrf_token": csrf_of(listed.text),
             "text": "经业主表决通过，由西湖街道监督。",
-            "speaking_for": "西湖街道办事处",
+            "speaking_for": "西湖街道办事处",  # ignored: the office comes from the account
         },
         follow_redirects=False,
     )
@@ -186,7 +186,9 @@ def test_the_official_answers_a_public_question_and_it_shows_on_the_public_page(
 
     assert answered.status_code == 303
     assert "您的答复已发布在小区公开页面上" in after.text
-    assert "西湖街道办事处" in public.text and "经业主表决通过" in public.text
+    assert "以“文新街道办事处”的名义答复" in listed.text  # the office on the account's record
+    assert "文新街道办事处 答复" in public.text and "经业主表决通过" in public.text
+    assert "西湖街道办事处 答复" not in public.text
 
 
 def test_a_private_question_cannot_be_answered_from_the_page(
@@ -198,7 +200,7 @@ def test_a_private_question_cannot_be_answered_from_the_page(
 
     refused = client.post(
         f"/supervision/questions/{private_id}/answer",
-        data={"csrf_token": token, "text": "好的", "speaking_for": "西湖街道办事处"},
+        data={"csrf_token": token, "text": "好的"},
         headers=HTML,
     )
 
@@ -214,12 +216,12 @@ def test_an_empty_answer_or_hostile_text_is_handled_plainly(client: TestClient, 
 
     empty = client.post(
         f"/supervision/questions/{question_id}/answer",
-        data={"csrf_token": token, "text": "", "speaking_for": "西湖街道办事处"},
+        data={"csrf_token": token, "text": ""},
         headers=HTML,
     )
     forged = client.post(
         f"/supervision/questions/{question_id}/answer",
-        data={"csrf_token": "forged", "text": "好的", "speaking_for": "西湖街道办事处"},
+        data={"csrf_token": "forged", "text": "好的"},
         headers=HTML,
     )
 
@@ -282,4 +284,4 @@ def test_the_frame_names_the_level_the_official_speaks_at(client: TestClient, si
     after = client.get("/supervision/questions", headers=HTML).text
 
     assert "街道级" not in before
-    assert "监管 · 街道级 · jianguan" in after
+    assert "监管 · 街道级 · 文新街道办事处" in after

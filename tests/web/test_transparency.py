@@ -113,7 +113,7 @@ def test_the_answers_come_from_the_records(site: Site) -> None:
         "others": ["card", "qr"],
     }
     assert t["supervision"]["hotline"] == "12345"
-    assert t["supervision"]["bodies"] == []  # the demo supervisor has only a login name
+    assert t["supervision"]["bodies"] == ["文新街道办事处"]  # the demo supervisor's office
     uow = _uow(site)
     with uow:
         account = uow.session.scalars(

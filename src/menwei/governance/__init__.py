@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from menwei.governance.activation import ActivationApproval, vote_passed
 from menwei.governance.errors import (
+    AlreadyVoted,
     GovernanceError,
     InvalidInput,
+    NoOrganisationOnRecord,
     NotAnOwnerOfUnit,
+    PaperReferenceUsed,
     QuestionNotFound,
     RecordAltered,
     VoteClosed,
     VoteIsNotConsent,
     VoteStillOpen,
     VotingNotOpen,
+    VotingPeriodTooShort,
 )
 from menwei.governance.notices import Channel, Posting, PublicNotice
 from menwei.governance.questions import (
@@ -50,6 +54,7 @@ from menwei.governance.vote import Ballot, BallotChannel, OwnersVote, Proposal, 
 
 __all__ = [
     "ActivationApproval",
+    "AlreadyVoted",
     "Answer",
     "AnswererRole",
     "AuditStatus",
@@ -63,11 +68,13 @@ __all__ = [
     "FilingStatus",
     "GovernanceError",
     "InvalidInput",
+    "NoOrganisationOnRecord",
     "NotAnOwnerOfUnit",
     "NoticeRecord",
     "OwnedUnit",
     "OwnerRoll",
     "OwnersVote",
+    "PaperReferenceUsed",
     "Posting",
     "Proposal",
     "PublicAnswer",
@@ -88,6 +95,7 @@ __all__ = [
     "VoteRule",
     "VoteStillOpen",
     "VotingNotOpen",
+    "VotingPeriodTooShort",
     "community_row",
     "count_questions",
     "count_votes",

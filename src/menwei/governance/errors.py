@@ -42,6 +42,58 @@ class VotingNotOpen(GovernanceError):
         )
 
 
+class VotingPeriodTooShort(GovernanceError):
+    """A proposal's voting window is shorter than the minimum this installation sets."""
+
+    code = "voting_period_too_short"
+
+    def __init__(self, minimum_days: int) -> None:
+        super().__init__(
+            f"投票期间不能短于 {minimum_days} 天，业主需要足够的时间了解提议并投票。"
+            f"请把截止时间定在开始时间至少 {minimum_days} 天之后。",
+            f"The voting period must last at least {minimum_days} days, so owners have time to "
+            f"read the proposal and vote. Set the end at least {minimum_days} days after the "
+            "start.",
+            field="closes_at",
+            minimum_days=minimum_days,
+        )
+
+
+class AlreadyVoted(GovernanceError):
+    """A unit already has a ballot through another channel, or a paper ballot already."""
+
+    code = "already_voted"
+
+    def __init__(self, unit_id: str, channel: str) -> None:
+        if channel == "paper":
+            zh, en = "已录入纸质表决票", "a paper ballot has already been entered"
+        else:
+            zh, en = "业主已在网上投票", "the owner has already voted online"
+        super().__init__(
+            f"该房屋{zh}。每套房屋只有一票，不能再通过其他方式重复投票。"
+            "如确有录入错误，请联系业主委员会核对纸质票。",
+            f"For this unit {en}. Each unit has one vote, whichever way it is cast, so it "
+            "cannot vote again another way. If an entry is wrong, ask the owners' committee "
+            "to check the paper ballots.",
+            unit_id=unit_id,
+            channel=channel,
+        )
+
+
+class PaperReferenceUsed(GovernanceError):
+    """The paper ballot's reference number was already entered for this vote."""
+
+    code = "paper_ballot_reference_used"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"编号为 {reference} 的纸质表决票已经录入过，同一张票不能录入两次。请核对票上的编号。",
+            f"The paper ballot numbered {reference} has already been entered; one paper cannot "
+            "be entered twice. Check the number on the paper.",
+            reference=reference,
+        )
+
+
 class VoteClosed(GovernanceError):
     """The vote has been closed; its ballots and result can no longer change."""
 
@@ -109,6 +161,21 @@ class QuestionNotFound(GovernanceError):
             "找不到该咨询。请刷新页面后重试。",
             "That question does not exist. Refresh the page and try again.",
             question_id=question_id,
+        )
+
+
+class NoOrganisationOnRecord(GovernanceError):
+    """An answer would appear under no organisation: the account's records name none."""
+
+    code = "no_organisation_on_record"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "您的账户没有登记所属单位的名称，回答无法注明由哪个单位答复。"
+            "请联系平台管理员为账户登记单位名称后再回答。",
+            "Your account has no organisation name on record, so an answer could not say who "
+            "gives it. Ask the platform administrator to record your organisation's name on "
+            "the account, then answer again.",
         )
 
 

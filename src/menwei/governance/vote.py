@@ -1,11 +1,16 @@
 """An owners' vote (业主表决): a proposal, its ballots, and closing it into a fixed result.
 
-One ballot per owned unit. An owner votes online, or staff record the owner's paper ballot; the
-staff record names the staff member and keeps no image. Any registered owner of a unit may cast
-its ballot — co-owners share the unit's one ballot, as they count as one owner — and a unit's
-ballot may be changed until the vote closes: the ballot cast last counts. Paper ballots carry the
-time they were signed, which must fall in the voting window; they may be entered after the window
-ends, as long as the vote has not been closed.
+A proposal's voting window lasts at least the installation's minimum (seven days unless the
+operator sets another, never under one day): owners need time to read and decide, and a vote
+open for minutes would decide for them. The minimum is checked when a proposal is published.
+
+One ballot per owned unit, whichever way it is cast. An owner votes online, or a member of the
+owners' committee enters the owner's signed paper ballot with the number printed on the paper;
+the record names who entered it and keeps no image. Any registered owner of a unit may cast its
+ballot — co-owners share the unit's one ballot, as they count as one owner. An online ballot may
+be changed online until the vote closes (the one cast last counts); a unit with a paper ballot
+cannot vote online, a unit that voted online cannot get a paper ballot, and a paper ballot is
+entered once. Paper ballots are entered during the voting window and were signed in it.
 
 Closing counts the ballots (:mod:`menwei.governance.tally`) and returns a :class:`VoteResult`.
 From then on nothing about the vote can change; every attempt raises :class:`VoteClosed`.
@@ -14,14 +19,28 @@ From then on nothing about the vote can change; every attempt raises :class:`Vot
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from menwei.governance import _checks
-from menwei.governance.errors import InvalidInput, VoteClosed, VoteStillOpen, VotingNotOpen
+from menwei.governance.errors import (
+    AlreadyVoted,
+    InvalidInput,
+    PaperReferenceUsed,
+    VoteClosed,
+    VoteStillOpen,
+    VotingNotOpen,
+    VotingPeriodTooShort,
+)
 from menwei.governance.result import VoteResult, ballots_digest, roll_digest
 from menwei.governance.roll import OwnerRoll
 from menwei.governance.tally import Choice, VoteRule, count_votes
+
+#: The shortest voting period an installation may set, and the one it has unless told.
+MINIMUM_VOTING_DAYS_FLOOR = 1
+DEFAULT_MINIMUM_VOTING_DAYS = 7
+#: The longest paper ballot number (the number printed on the paper).
+MAX_REFERENCE = 64
 
 
 class Subject(StrEnum):
@@ -80,6 +99,12 @@ class Proposal:
                 self, "created_by", _checks.identifier("created_by", self.created_by)
             )
 
+    def require_voting_period(self, minimum_days: int) -> None:
+        """Refuse a window shorter than ``minimum_days`` (never less than one day)."""
+        days = max(MINIMUM_VOTING_DAYS_FLOOR, _checks.count("minimum_days", minimum_days))
+        if self.closes_at - self.opens_at < timedelta(days=days):
+            raise VotingPeriodTooShort(days)
+
     def is_open(self, at: datetime) -> bool:
         """Whether ``at`` falls in the voting window [opens_at, closes_at)."""
         return self.opens_at <= _checks.aware("at", at) < self.closes_at
@@ -87,7 +112,7 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Ballot:
-    """One unit's vote. ``recorded_by`` is the staff member who entered a paper ballot."""
+    """One unit's vote. A paper ballot names who entered it and the number on the paper."""
 
     unit_id: str
     voter_id: str
@@ -96,6 +121,7 @@ class Ballot:
     cast_at: datetime
     recorded_at: datetime
     recorded_by: str | None = None
+    reference: str | None = None
 
 
 class OwnersVote:
@@ -138,6 +164,10 @@ class OwnersVote:
         self._refuse_if_closed()
         if not self.proposal.is_open(at):
             raise VotingNotOpen(self.proposal.proposal_id)
+        unit_id = _checks.identifier("unit_id", unit_id)
+        current = self._ballots.get(unit_id)
+        if current is not None and current.channel is BallotChannel.PAPER:
+            raise AlreadyVoted(unit_id, BallotChannel.PAPER)
         return self._add(unit_id, voter_id, choice, BallotChannel.ONLINE, at, at, None)
 
     def record_paper_ballot(
@@ -147,20 +177,42 @@ class OwnersVote:
         voter_id: str,
         choice: Choice,
         signed_at: datetime,
-        staff_id: str,
+        entered_by: str,
+        reference: str,
         at: datetime,
     ) -> Ballot:
-        """Staff enter an owner's signed paper ballot; the record names the staff member."""
+        """A committee member enters an owner's signed paper ballot during the voting window;
+        the record names who entered it and the number on the paper."""
         self._refuse_if_closed()
-        staff = _checks.identifier("staff_id", staff_id)
-        _checks.aware("at", at)
-        if not self.proposal.is_open(signed_at):
+        entered = _checks.identifier("entered_by", entered_by)
+        number = _checks.text("reference", reference, max_length=MAX_REFERENCE, multiline=False)
+        _checks.aware("signed_at", signed_at)
+        if not self.proposal.is_open(_checks.aware("at", at)):
             raise VotingNotOpen(self.proposal.proposal_id)
+        if not self.proposal.is_open(signed_at):
+            raise InvalidInput(
+                "signed_at", "签署时间应在投票期间内", "it must fall in the voting period"
+            )
         if at < signed_at:
             raise InvalidInput(
                 "signed_at", "签署时间不能晚于录入时间", "it must not be after entry"
             )
-        return self._add(unit_id, voter_id, choice, BallotChannel.PAPER, signed_at, at, staff)
+        unit_id = _checks.identifier("unit_id", unit_id)
+        current = self._ballots.get(unit_id)
+        if current is not None:
+            raise AlreadyVoted(unit_id, current.channel)
+        if any(b.reference == number for b in (*self._ballots.values(), *self._superseded)):
+            raise PaperReferenceUsed(number)
+        return self._add(
+            unit_id, voter_id, choice, BallotChannel.PAPER, signed_at, at, entered, number
+        )
+
+    def channel_counts(self) -> dict[BallotChannel, int]:
+        """How many of the ballots that count came online and on paper."""
+        counts = dict.fromkeys(BallotChannel, 0)
+        for ballot in self._ballots.values():
+            counts[ballot.channel] += 1
+        return counts
 
     def close(self, at: datetime) -> VoteResult:
         """Count the ballots and fix the result; closing again returns the same result."""
@@ -202,6 +254,7 @@ class OwnersVote:
         cast_at: datetime,
         recorded_at: datetime,
         recorded_by: str | None,
+        reference: str | None = None,
     ) -> Ballot:
         try:
             choice = Choice(choice)
@@ -212,7 +265,9 @@ class OwnersVote:
         unit_id = _checks.identifier("unit_id", unit_id)
         voter_id = _checks.identifier("voter_id", voter_id)
         self.roll.require_owner(unit_id, voter_id)
-        ballot = Ballot(unit_id, voter_id, choice, channel, cast_at, recorded_at, recorded_by)
+        ballot = Ballot(
+            unit_id, voter_id, choice, channel, cast_at, recorded_at, recorded_by, reference
+        )
         self._accept(ballot)
         return ballot
 

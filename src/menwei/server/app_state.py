@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import Request
 
+from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS
 from menwei.privacy.compliance import OwnersVoteHook
 from menwei.server.services.governance import Clock
 from menwei.server.services.template_delivery import privacy_kit as _open_kit
@@ -34,3 +35,9 @@ def clock(request: Request) -> Clock:
 def owners_votes(request: Request) -> OwnersVoteHook | None:
     """A hook the app was given (``app.state.owners_votes``), else ``None``: read the ballots."""
     return getattr(request.app.state, "owners_votes", None)
+
+
+def minimum_voting_days(request: Request) -> int:
+    """The installation's shortest voting period (``MENWEI_VOTE_MINIMUM_DAYS``, 7 by default)."""
+    settings = getattr(request.app.state, "settings", None)
+    return int(getattr(settings, "vote_minimum_days", DEFAULT_MINIMUM_VOTING_DAYS))

@@ -58,6 +58,9 @@ DEMO_LOGINS: tuple[tuple[str, str, Role], ...] = (
     ("jianguan", "demo-jianguan-2024", Role.SUPERVISOR),
 )
 
+#: The office the demo's supervisor account belongs to: its answers to residents carry this name.
+DEMO_SUPERVISING_OFFICE = "文新街道办事处"
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董"
     "潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
@@ -309,7 +312,7 @@ def seed_demo(
                 login=login,
                 password=password,
                 role=role,
-                display_name=login,
+                display_name=DEMO_SUPERVISING_OFFICE if role is Role.SUPERVISOR else login,
                 processor_id=processor.id if role is Role.PROCESSOR_ADMIN else None,
                 person_id=resident_person.id if role is Role.RESIDENT and resident_person else None,
                 community_ids=reach

@@ -23,6 +23,7 @@ from menwei.governance import (
     Subject,
     VoteRule,
 )
+from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import NoticeContent
 from menwei.server.services.compliance import _recorded_votes, activation_unmet
@@ -123,7 +124,7 @@ def _owners_approve(
         ),
         roll,
     )
-    governance.add_vote(vote)
+    governance.add_vote(vote, minimum_days=DEFAULT_MINIMUM_VOTING_DAYS)
     for index, unit in enumerate(roll.units):
         owners = sorted(unit.owner_ids - {UNREGISTERED_OWNER})
         if not owners or index % 10 == 9:  # one household in ten did not vote

@@ -26,7 +26,7 @@ from menwei.core import Role as PersonRole
 from menwei.governance import Channel as NoticeChannel
 from menwei.governance import Posting, PublicNotice
 from menwei.governance.tally import Choice, VoteRule
-from menwei.governance.vote import OwnersVote, Proposal, Subject
+from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS, OwnersVote, Proposal, Subject
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import Channel
 from menwei.privacy.pass_keys import PassKeyRing
@@ -161,7 +161,7 @@ def _owners_vote(
     with uow:
         repository = GovernanceRepository(uow.session)
         vote = OwnersVote(proposal, repository.roll_for_community(community_id, today))
-        repository.add_vote(vote)
+        repository.add_vote(vote, minimum_days=DEFAULT_MINIMUM_VOTING_DAYS)
         owned = [u for u in vote.roll.units if UNREGISTERED_OWNER not in u.owner_ids]
         voting = owned[: int(len(owned) * turnout)]
         for index, unit in enumerate(voting):

@@ -86,6 +86,8 @@ STATUS: dict[type[Exception], int] = {
     governance_errors.VotingNotOpen: 409,
     governance_errors.NotAnOwnerOfUnit: 403,
     governance_errors.QuestionNotFound: 404,
+    governance_errors.AlreadyVoted: 409,
+    governance_errors.PaperReferenceUsed: 409,
 }
 
 

@@ -81,7 +81,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "votes:write": _READERS,
     "votes:cast": frozenset({Role.RESIDENT}),
     "ballots:read": _OFFICE,
-    "ballots:record": _OFFICE,
+    # paper ballots are entered by the owners' committee of the community, never the property
+    # company whose proposal may be the one being voted on
+    "ballots:record": frozenset({Role.COMMITTEE_MEMBER}),
     "public_notices:read": _READERS,
     "public_notices:write": _READERS,
     "questions:ask": frozenset({Role.RESIDENT}),

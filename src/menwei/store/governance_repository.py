@@ -3,7 +3,8 @@
 Reads take a :class:`~menwei.store.scope.CommunityScope`, applied in SQL, so a caller never loads
 another community's records. Writes that would change a closed vote are refused with the domain's
 :class:`~menwei.governance.VoteClosed`, checked under a lock on the proposal so a ballot cannot
-slip in while the vote is being closed.
+slip in while the vote is being closed; the one-ballot-per-unit rule across channels is checked
+again under the same lock, so two entries made at once cannot both count.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from menwei.governance import (
+    AlreadyVoted,
     Answer,
     AnswererRole,
     Ballot,
@@ -26,6 +28,7 @@ from menwei.governance import (
     OwnedUnit,
     OwnerRoll,
     OwnersVote,
+    PaperReferenceUsed,
     Posting,
     Proposal,
     PublicNotice,
@@ -113,9 +116,11 @@ class GovernanceRepository:
             )
         )
 
-    def add_vote(self, vote: OwnersVote) -> None:
-        """Store a newly published proposal with its frozen roll."""
+    def add_vote(self, vote: OwnersVote, *, minimum_days: int) -> None:
+        """Store a newly published proposal with its frozen roll; a voting window shorter than
+        ``minimum_days`` is refused (:class:`~menwei.governance.VotingPeriodTooShort`)."""
         proposal = vote.proposal
+        proposal.require_voting_period(minimum_days)
         proposal_id = _uuid("proposal", proposal.proposal_id)
         if self._session.get(ProposalRow, proposal_id) is not None:
             raise Conflict(
@@ -173,6 +178,7 @@ class GovernanceRepository:
                 cast_at=ballot.cast_at,
                 recorded_at=ballot.recorded_at,
                 recorded_by=ballot.recorded_by,
+                reference=ballot.reference,
             )
             for ballot in self._session.scalars(
                 select(BallotRow).where(BallotRow.proposal_id == row.id).order_by(BallotRow.id)
@@ -191,8 +197,27 @@ class GovernanceRepository:
         row = self._proposal_row(proposal_id, scope, lock=True)
         if self._session.get(VoteResultRow, row.id) is not None:
             raise VoteClosed(str(row.id))
+        self._refuse_second_channel(row.id, ballot)
         self._add_ballot_row(row.id, ballot)
         self._session.flush()
+
+    def _refuse_second_channel(self, proposal_id: uuid.UUID, ballot: Ballot) -> None:
+        """One ballot per unit whichever way: only an online ballot may follow an online one."""
+        earlier = self._session.scalars(
+            select(BallotRow.channel).where(
+                BallotRow.proposal_id == proposal_id, BallotRow.unit_id == ballot.unit_id
+            )
+        ).all()
+        if BallotChannel.PAPER in earlier:
+            raise AlreadyVoted(ballot.unit_id, BallotChannel.PAPER)
+        if earlier and ballot.channel is BallotChannel.PAPER:
+            raise AlreadyVoted(ballot.unit_id, BallotChannel.ONLINE)
+        if ballot.reference is not None and self._session.scalar(
+            select(BallotRow.id).where(
+                BallotRow.proposal_id == proposal_id, BallotRow.reference == ballot.reference
+            )
+        ):
+            raise PaperReferenceUsed(ballot.reference)
 
     def save_result(self, result: VoteResult, scope: CommunityScope) -> None:
         """Write a closed vote's result once; a second write is refused."""
@@ -244,6 +269,7 @@ class GovernanceRepository:
                 cast_at=ballot.cast_at,
                 recorded_at=ballot.recorded_at,
                 recorded_by=ballot.recorded_by,
+                reference=ballot.reference,
             )
         )
 

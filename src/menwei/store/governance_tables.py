@@ -4,7 +4,8 @@ public notices with their postings, and residents' questions with their answers.
 The roll of a vote is a snapshot taken when the proposal is published: units and owners may change
 later, the count must not. Every ballot is kept, replaced ones included, so the effective ballot of
 each unit can be recomputed. A result is written once, as its canonical JSON and sha256.
-Nothing here holds an image; paper ballots are recorded by the staff member who entered them.
+Nothing here holds an image; a paper ballot names the account that entered it and the number
+printed on the paper, which is entered once per vote.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -90,6 +92,9 @@ class BallotRow(Base):
         CheckConstraint(
             "(channel = 'paper') = (recorded_by IS NOT NULL)", name="paper_names_staff"
         ),
+        CheckConstraint("channel = 'paper' OR reference IS NULL", name="reference_on_paper"),
+        # one paper, one entry: the same number cannot be entered twice in one vote
+        Index("uq_governance_ballots_reference", "proposal_id", "reference", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
@@ -103,6 +108,8 @@ class BallotRow(Base):
     cast_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    #: the number printed on a paper ballot; none online
+    reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class VoteResultRow(Base):

@@ -1,7 +1,8 @@
 """Owners' votes, public notices (公示) and residents' questions (咨询) of one community.
 
-Who may do what is in ``policy.POLICY``: staff or committee members publish and close votes,
-owners vote for their own units, the office enters paper ballots and alone sees who voted what.
+Who may do what is in ``policy.POLICY``: staff or committee members publish and close votes
+(lasting at least ``MENWEI_VOTE_MINIMUM_DAYS``), owners vote online for their own units, the
+owners' committee alone enters paper ballots, and the office alone sees who voted what.
 The results and the public Q&A are public (``…/votes/public``, ``…/questions/public``).
 """
 
@@ -62,6 +63,8 @@ class PaperBallot(ApiModel):
     voter_id: UnitId
     choice: Choice
     signed_at: AwareDatetime
+    #: the number printed on the paper ballot; each is entered once per vote
+    reference: Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class NewNotice(ApiModel):
@@ -94,17 +97,23 @@ class NewQuestion(ApiModel):
 
 
 class NewAnswer(ApiModel):
+    """An answer's text only: whom it speaks for comes from the answering account's records."""
+
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
-    speaking_for: Title
 
 
 # -- owners' votes ------------------------------------------------------------------------------
 
 
 @router.post("/votes", status_code=201)
-def create_proposal(body: NewProposal, caller: VotesWrite, uow: UowDep) -> dict[str, Any]:
-    """Publish a proposal; the owners' roll is frozen as of its opening day."""
-    return service.create_proposal(uow, caller, body.model_dump())
+def create_proposal(
+    body: NewProposal, caller: VotesWrite, request: Request, uow: UowDep
+) -> dict[str, Any]:
+    """Publish a proposal; the owners' roll is frozen as of its opening day. A voting period
+    shorter than the installation's minimum (7 days unless set) is refused with 422."""
+    return service.create_proposal(
+        uow, caller, body.model_dump(), minimum_days=app_state.minimum_voting_days(request)
+    )
 
 
 @router.get("/votes")
@@ -148,15 +157,19 @@ def cast(
 def record_paper(
     proposal_id: uuid.UUID, body: PaperBallot, caller: BallotsRecord, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    """Enter an owner's signed paper ballot (no image is kept); names the staff member."""
+    """The owners' committee enters an owner's signed paper ballot during the voting window (no
+    image is kept); the record and the audit chain name who entered it. A unit that already
+    voted, online or on paper, and a paper number already entered are refused with 409."""
     return service.record_paper(
         uow,
         caller,
+        app_state.privacy_kit(request),
         proposal_id,
         unit_id=body.unit_id,
         voter_id=body.voter_id,
         choice=body.choice,
         signed_at=body.signed_at,
+        reference=body.reference,
         at=app_state.clock(request)(),
     )
 
@@ -268,11 +281,5 @@ def public_questions(
 def answer(
     question_id: uuid.UUID, body: NewAnswer, caller: QuestionsAnswer, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    return service.answer(
-        uow,
-        caller,
-        question_id,
-        text=body.text,
-        speaking_for=body.speaking_for,
-        at=app_state.clock(request)(),
-    )
+    """Answer; the answer carries the answering account's organisation from its records."""
+    return service.answer(uow, caller, question_id, text=body.text, at=app_state.clock(request)())

@@ -33,10 +33,10 @@ class Level(ApiModel):
 
 
 class PublicAnswer(ApiModel):
-    """An official's answer; ``speaking_for`` is the office named with it (e.g. 某某街道办事处)."""
+    """An official's answer: its text only. The office named with it comes from the account's
+    records (the name the platform gave it), never from the request."""
 
     text: Annotated[str, Field(min_length=1, max_length=10_000)]
-    speaking_for: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
@@ -91,7 +91,6 @@ def answer_public_question(
         caller,
         question_id,
         text=body.text,
-        speaking_for=body.speaking_for,
         at=app_state.clock(request)(),
     )
 

@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from menwei.governance import (
     Answer,
-    AnswererRole,
     Channel,
     Choice,
     OwnersVote,
@@ -37,9 +36,11 @@ from menwei.governance import (
 )
 from menwei.governance.result import plain_decimal
 from menwei.governance.tally import percent_down
+from menwei.governance.vote import BallotChannel
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden
 from menwei.server.policy import Role, holds
+from menwei.server.services.answering_body import answering_body
 from menwei.server.services.privacy import actor_of
 from menwei.store.errors import NotFound
 from menwei.store.governance_repository import GovernanceRepository
@@ -65,8 +66,11 @@ def _account(caller: Caller) -> str:
 # -- owners' votes ------------------------------------------------------------------------------
 
 
-def create_proposal(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> dict[str, Any]:
-    """Publish a proposal with the owners' roll frozen as of its opening day."""
+def create_proposal(
+    uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, minimum_days: int
+) -> dict[str, Any]:
+    """Publish a proposal with the owners' roll frozen as of its opening day; a voting period
+    shorter than ``minimum_days`` is refused before anything is stored."""
     community_id = _community(caller)
     proposal = Proposal(
         proposal_id=str(uuid.uuid4()),
@@ -83,8 +87,9 @@ def create_proposal(uow: UnitOfWork, caller: Caller, fields: dict[str, Any]) -> 
     with uow:
         uow.places.community(community_id, caller.scope)
         repo = GovernanceRepository(uow.session)
+        proposal.require_voting_period(minimum_days)
         roll = repo.roll_for_community(community_id, proposal.opens_at.date())
-        repo.add_vote(OwnersVote(proposal, roll))
+        repo.add_vote(OwnersVote(proposal, roll), minimum_days=minimum_days)
         uow.commit()
         vote = repo.get_vote(proposal.proposal_id, caller.scope)
     return proposal_view(vote)
@@ -126,8 +131,18 @@ def proposal_view(vote: OwnersVote) -> dict[str, Any]:
         "total_area": plain_decimal(vote.roll.total_area),
         "total_owners": vote.roll.total_heads,
         "ballots_received": len(vote.ballots()),
+        **channel_view(vote),
         "closed": vote.result is not None,
         "result": None if vote.result is None else result_view(vote.result),
+    }
+
+
+def channel_view(vote: OwnersVote) -> dict[str, int]:
+    """How many of the ballots that count came online and on paper."""
+    counts = vote.channel_counts()
+    return {
+        "ballots_online": counts[BallotChannel.ONLINE],
+        "ballots_paper": counts[BallotChannel.PAPER],
     }
 
 
@@ -181,18 +196,29 @@ def cast(
     return {"unit_id": ballot.unit_id, "choice": str(ballot.choice), "cast_at": at.isoformat()}
 
 
+#: The audit chain's name for a paper ballot entered by the owners' committee.
+PAPER_BALLOT_ACTION = "paper_ballot_entered"
+
+
 def record_paper(
     uow: UnitOfWork,
     caller: Caller,
+    kit: PrivacyKit,
     proposal_id: uuid.UUID,
     *,
     unit_id: str,
     voter_id: str,
     choice: str,
     signed_at: datetime,
+    reference: str,
     at: datetime,
 ) -> dict[str, Any]:
-    """Staff enter a signed paper ballot; the record names the staff member who entered it."""
+    """A committee member enters a signed paper ballot during the voting window.
+
+    The ballot names the account that entered it and the paper's number; the audit chain gets
+    an entry naming the same account in the same transaction (which unit and which paper, never
+    the choice, so the chain does not tell how anyone voted).
+    """
     with uow:
         repo = GovernanceRepository(uow.session)
         vote = repo.get_vote(proposal_id, caller.scope)
@@ -201,12 +227,44 @@ def record_paper(
             voter_id=voter_id,
             choice=Choice(choice),
             signed_at=signed_at,
-            staff_id=_account(caller),
+            entered_by=_account(caller),
+            reference=reference,
             at=at,
         )
         repo.add_ballot(proposal_id, ballot, caller.scope)
+        kit.chain(PrivacyStore(uow.session)).append(
+            at=at,
+            actor=actor_of(caller),
+            action=PAPER_BALLOT_ACTION,
+            community_id=vote.proposal.community_id,
+            detail={
+                "proposal_id": vote.proposal.proposal_id,
+                "unit_id": ballot.unit_id,
+                "reference": ballot.reference,
+                "signed_at": ballot.cast_at.isoformat(),
+                "entered_by": ballot.recorded_by,
+            },
+        )
         uow.commit()
     return ballot_view(ballot)
+
+
+def paper_entries(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The paper ballots entered so far, for the committee: which paper, which unit, who entered
+    it and when; never the choice (that is counted, not listed, outside the office's record)."""
+    with uow:
+        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+    entered = [b for b in (*vote.ballots(), *vote.superseded()) if b.channel is BallotChannel.PAPER]
+    return [
+        {
+            "reference": b.reference,
+            "unit_id": b.unit_id,
+            "recorded_by": b.recorded_by,
+            "signed_at": b.cast_at.isoformat(),
+            "recorded_at": b.recorded_at.isoformat(),
+        }
+        for b in sorted(entered, key=lambda b: b.recorded_at, reverse=True)
+    ]
 
 
 def ballots(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
@@ -228,6 +286,7 @@ def ballot_view(ballot: Any) -> dict[str, Any]:
         "cast_at": ballot.cast_at.isoformat(),
         "recorded_at": ballot.recorded_at.isoformat(),
         "recorded_by": ballot.recorded_by,
+        "reference": ballot.reference,
     }
 
 
@@ -272,13 +331,18 @@ def close(
 
 
 def public_results(uow: UnitOfWork, community_id: uuid.UUID, locale: str) -> list[dict[str, Any]]:
-    """Every closed vote of the community as the public page shows it, newest first."""
+    """Every closed vote of the community as the public page shows it, newest first, with how
+    many ballots came online and on paper."""
+    scope = CommunityScope.of([community_id])
     with uow:
         uow.places.community(community_id, CommunityScope.all())
-        results = GovernanceRepository(uow.session).results(
-            CommunityScope.of([community_id]), community_id
-        )
-    return [result_view(result, locale) for result in reversed(results)]
+        repo = GovernanceRepository(uow.session)
+        results = repo.results(scope, community_id)
+        channels = [channel_view(repo.get_vote(r.proposal_id, scope)) for r in results]
+    return [
+        result_view(result, locale) | counts
+        for result, counts in zip(reversed(results), reversed(channels), strict=True)
+    ]
 
 
 def _voter(caller: Caller) -> str:
@@ -453,28 +517,20 @@ def my_questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> list[dict[
     return [question_view(q, at=at) for q in reversed(found) if q.asked_by == asker]
 
 
-#: An account's role decides in whose capacity it answers; the office answers as staff.
-_ANSWERER = {Role.COMMITTEE_MEMBER: AnswererRole.COMMITTEE}
-
-
 def answer(
-    uow: UnitOfWork,
-    caller: Caller,
-    question_id: uuid.UUID,
-    *,
-    text: str,
-    speaking_for: str,
-    at: datetime,
+    uow: UnitOfWork, caller: Caller, question_id: uuid.UUID, *, text: str, at: datetime
 ) -> dict[str, Any]:
-    """Answer in the name of the body the caller speaks for (shown publicly with the answer)."""
-    given = Answer(
-        answered_by=_account(caller),
-        role=_ANSWERER.get(caller.principal.role, AnswererRole.STAFF),
-        speaking_for=speaking_for,
-        text=text,
-        answered_at=at,
-    )
+    """Answer under the organisation the answering account belongs to, read from its records
+    (:mod:`~menwei.server.services.answering_body`); nothing the answerer types names it."""
     with uow:
+        role, organisation = answering_body(uow, caller, _community(caller))
+        given = Answer(
+            answered_by=_account(caller),
+            role=role,
+            speaking_for=organisation,
+            text=text,
+            answered_at=at,
+        )
         question = GovernanceRepository(uow.session).add_answer(question_id, given, caller.scope)
         uow.commit()
     return question_view(question, at=at, asker=holds(caller.principal, "people:read"))
@@ -539,7 +595,7 @@ def live_counts(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict
     tally = count_votes(
         vote.roll, ((b.unit_id, b.choice) for b in vote.ballots()), vote.proposal.rule
     )
-    return {
+    return channel_view(vote) | {
         "participating_area": plain_decimal(tally.participating_area),
         "total_area": plain_decimal(tally.total_area),
         "participating_heads": tally.participating_heads,
@@ -569,7 +625,8 @@ def unit_labels(uow: UnitOfWork, caller: Caller) -> dict[str, str]:
 def paper_ballot_roll(
     uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID
 ) -> list[dict[str, Any]]:
-    """The roll as the office needs it to enter a paper ballot: each unit with its owners' names."""
+    """The roll as the committee needs it to enter a paper ballot: each unit with its owners'
+    names, as the signed paper shows them."""
     labels = unit_labels(uow, caller)
     with uow:
         vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
@@ -618,4 +675,4 @@ def result_of(
     """A closed vote's fixed result in the reader's language; ``None`` while it is open."""
     with uow:
         vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
-    return None if vote.result is None else result_view(vote.result, locale)
+    return None if vote.result is None else result_view(vote.result, locale) | channel_view(vote)

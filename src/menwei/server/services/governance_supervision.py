@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from menwei.governance import (
     Answer,
-    AnswererRole,
     AuditStatus,
     CommunitySummary,
     FilingStatus,
@@ -39,6 +38,7 @@ from menwei.privacy.compliance import FilingLevel, filing_status
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Conflict
 from menwei.server.policy import Role
+from menwei.server.services.answering_body import answering_body
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.transparency import ALERT_WINDOW
 from menwei.store.errors import NotFound as StoreNotFound
@@ -232,29 +232,30 @@ def answer_public_question(
     question_id: uuid.UUID,
     *,
     text: str,
-    speaking_for: str,
     at: datetime,
 ) -> dict[str, Any]:
     """Answer a public question of a supervised community, as an official office.
 
-    The answer names the account (kept, not shown) and the body it speaks for (shown with the
-    answer). A private question, or one outside the caller's communities, is not found.
+    The answer names the account (kept, not shown) and the organisation it belongs to by the
+    account's records (shown with the answer; see ``answering_body``). A private question, or
+    one outside the caller's communities, is not found.
     """
-    given = Answer(
-        answered_by=str(caller.principal.id),
-        role=AnswererRole.OFFICIAL,
-        speaking_for=speaking_for,
-        text=text,
-        answered_at=at,
-    )
     with uow:
         repo = GovernanceRepository(uow.session)
         question = repo.get_question(question_id, caller.scope)
         if question.visibility is not Visibility.PUBLIC:
             raise QuestionNotFound(str(question_id))
+        role, organisation = answering_body(uow, caller, uuid.UUID(question.community_id))
+        given = Answer(
+            answered_by=str(caller.principal.id),
+            role=role,
+            speaking_for=organisation,
+            text=text,
+            answered_at=at,
+        )
         repo.add_answer(question_id, given, caller.scope)
         uow.commit()
-    return {"id": str(question_id), "answered_at": at.isoformat(), "speaking_for": speaking_for}
+    return {"id": str(question_id), "answered_at": at.isoformat(), "speaking_for": organisation}
 
 
 def _supervised(uow: UnitOfWork, caller: Caller) -> list[CommunityRow]:

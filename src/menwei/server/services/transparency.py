@@ -148,7 +148,7 @@ def _consent(
     uow: UnitOfWork, community_id: uuid.UUID, at: datetime, tz: str, display_days: int
 ) -> dict[str, Any]:
     """Who decided, and when: the switches, the last closed vote, running votes, the 公示."""
-    from menwei.server.services.governance import result_view
+    from menwei.server.services.governance import channel_view, result_view
 
     repository = GovernanceRepository(uow.session)
     scope = CommunityScope.of([community_id])
@@ -177,6 +177,7 @@ def _consent(
         "vote": None
         if latest is None
         else result_view(latest)
+        | channel_view(repository.get_vote(latest.proposal_id, scope))
         | {
             "opens_on": local(latest.opens_at, tz, "%Y-%m-%d"),
             "closed_on": local(latest.closed_at, tz, "%Y-%m-%d"),

@@ -1,5 +1,6 @@
 """The office's page for residents' questions (咨询): unanswered first, overdue ones flagged,
-and an answer form under each. A public question's answers appear on the community page.
+and an answer form under each. A public question's answers appear on the community page, under
+the organisation the answering account belongs to by its records (never a name typed here).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from menwei.governance import GovernanceError
 from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.policy import Role
 from menwei.server.services import governance as service
+from menwei.server.services.answering_body import answering_label
 from menwei.server.web.console import render_console
 from menwei.server.web.console_votes import local_text
 from menwei.server.web.forms import CsrfField, translated
@@ -28,13 +29,7 @@ router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
 QuestionsRead = Annotated[Caller, Depends(InCommunity("questions:read"))]
 QuestionsAnswer = Annotated[Caller, Depends(InCommunity("questions:answer"))]
 
-#: Whom an answer speaks for by default (a msgid); the answerer may change it.
-SPEAKING_FOR = {
-    Role.COMMITTEE_MEMBER: "Owners' committee",
-}
-DEFAULT_SPEAKING_FOR = "Property service centre"
 EMPTY_ANSWER = "Write the answer before sending it."
-NO_SPEAKER = "Say on whose behalf you answer, for example the owners' committee."
 
 
 def _base(caller: Caller) -> str:
@@ -65,9 +60,8 @@ def _page(
             -datetime.fromisoformat(q["asked_at"]).timestamp(),
         )
     )
-    speaking_for = translated(
-        request, SPEAKING_FOR.get(caller.principal.role, DEFAULT_SPEAKING_FOR)
-    )
+    assert caller.community_id is not None
+    organisation = answering_label(uow, caller, caller.community_id)
     return render_console(
         request,
         caller,
@@ -79,7 +73,7 @@ def _page(
         overdue_count=found["overdue"],
         base=_base(caller),
         error=error,
-        speaking_for=speaking_for,
+        organisation=organisation,
     )
 
 
@@ -97,23 +91,13 @@ def questions_answer(
     uow: UowDep,
     csrf: CsrfField,
     text: Annotated[str, Form(max_length=30_000)] = "",
-    speaking_for: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    """Answer in the name of the body the answerer speaks for; shown with the answer."""
+    """Answer under the organisation the account's records name; shown with the answer."""
     check_csrf(request, csrf)
     if not text.strip():
         return _page(request, caller, uow, status_code=422, error=translated(request, EMPTY_ANSWER))
-    if not speaking_for.strip():
-        return _page(request, caller, uow, status_code=422, error=translated(request, NO_SPEAKER))
     try:
-        service.answer(
-            uow,
-            caller,
-            question_id,
-            text=text,
-            speaking_for=speaking_for,
-            at=app_state.clock(request)(),
-        )
+        service.answer(uow, caller, question_id, text=text, at=app_state.clock(request)())
     except GovernanceError as refused:
         if refused.code == "question_not_found":
             raise

@@ -1,9 +1,11 @@
-"""The office's pages for owners' votes: publish a proposal, follow the count, enter paper
-ballots, close the vote.
+"""The office's and the committee's pages for owners' votes: publish a proposal (lasting at
+least the installation's minimum), follow the count, enter paper ballots, close the vote.
 
 The committee and the office hold ``votes:write``, so these pages ask for it even to read:
 residents hold ``votes:read`` for their own ballot page (``/my/votes``), never for the office's.
-Only aggregates are shown here; who voted what is shown only to those holding ``ballots:read``.
+Only the owners' committee holds ``ballots:record`` and enters paper ballots, each with the
+number on its paper. Only aggregates are shown here, split online and paper; who voted what is
+shown only to those holding ``ballots:read``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from menwei.governance import GovernanceError
 from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
-from menwei.server.errors import request_locale
+from menwei.server.errors import request_locale, status_of
 from menwei.server.policy import holds
 from menwei.server.services import governance as service
 from menwei.server.web.console import render_console
@@ -108,6 +110,7 @@ def _list_page(
         error=error,
         form=defaults | (form or {}),
         now=now,
+        minimum_days=app_state.minimum_voting_days(request),
     )
 
 
@@ -156,7 +159,9 @@ def votes_create(
             "rule": rule,
             "subject": subject,
         }
-        created = service.create_proposal(uow, caller, fields)
+        created = service.create_proposal(
+            uow, caller, fields, minimum_days=app_state.minimum_voting_days(request)
+        )
     except FormProblem as problem:
         return _list_page(
             request,
@@ -196,7 +201,10 @@ def _detail(
         "no_notice": found["notice_text"] == NO_NOTICE,
         "base": _base(caller),
         "error": error,
-        "may_record": holds(caller.principal, "ballots:record") and not found["closed"],
+        # paper ballots are entered while voting is open, by the committee only
+        "may_record": holds(caller.principal, "ballots:record")
+        and not found["closed"]
+        and is_between(now, found),
         "window_over": now >= datetime.fromisoformat(found["closes_at"]),
         "now_input": local_input(now),
     }
@@ -206,6 +214,7 @@ def _detail(
         context["counts"] = service.live_counts(uow, caller, proposal_id)
         if context["may_record"]:
             context["roll"] = service.paper_ballot_roll(uow, caller, proposal_id)
+            context["entered"] = _paper_entries(uow, caller, proposal_id)
     if holds(caller.principal, "ballots:read"):
         ballots = service.ballots(uow, caller, proposal_id)["counted"]
         labels = service.unit_labels(uow, caller)
@@ -216,6 +225,18 @@ def _detail(
             ballot["when"] = local_text(ballot["cast_at"])
         context["ballots"] = ballots
     return render_console(request, caller, uow, template, status_code=status_code, **context)
+
+
+def _paper_entries(uow: UowDep, caller: Caller, proposal_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The paper ballots entered so far, as the committee reads them: number, unit, who, when."""
+    entries = service.paper_entries(uow, caller, proposal_id)
+    labels = service.unit_labels(uow, caller)
+    names = service.account_names(uow, [e["recorded_by"] for e in entries if e["recorded_by"]])
+    for entry in entries:
+        entry["label"] = labels.get(entry["unit_id"], entry["unit_id"])
+        entry["member"] = names.get(entry["recorded_by"] or "", "")
+        entry["when"] = local_text(entry["recorded_at"])
+    return entries
 
 
 @router.get("/{proposal_id}")
@@ -236,8 +257,11 @@ def paper_ballot(
     owner: Short = "",
     choice: Short = "",
     signed_at: Short = "",
+    reference: Short = "",
 ) -> Response:
-    """Enter one signed paper ballot; the record names the staff member entering it."""
+    """A committee member enters one signed paper ballot with the number on the paper; the
+    record names them. A refusal (the unit already voted, the number was entered, the window
+    is over) shows the page again with the reason."""
     check_csrf(request, csrf)
     unit_id, _, voter_id = owner.partition("|")
     try:
@@ -245,15 +269,19 @@ def paper_ballot(
             raise FormProblem("Choose the unit and the owner who signed the ballot.")
         if choice not in CHOICES:
             raise FormProblem("Choose approve, oppose or abstain.")
+        if not reference.strip():
+            raise FormProblem("Enter the number printed on the paper ballot.")
         signed = local_time(signed_at, "Give when the ballot was signed as a date and time.")
         service.record_paper(
             uow,
             caller,
+            app_state.privacy_kit(request),
             proposal_id,
             unit_id=unit_id,
             voter_id=voter_id,
             choice=choice,
             signed_at=signed,
+            reference=reference,
             at=app_state.clock(request)(),
         )
     except FormProblem as problem:
@@ -264,6 +292,17 @@ def paper_ballot(
             proposal_id,
             status_code=422,
             error=translated(request, problem.msgid),
+        )
+    except GovernanceError as refused:
+        if refused.code in {"vote_closed", "not_an_owner_of_unit"}:
+            raise
+        return _detail(
+            request,
+            caller,
+            uow,
+            proposal_id,
+            status_code=status_of(refused),
+            error=refused.message(page_locale(request)),
         )
     return RedirectResponse(f"{_base(caller)}/{proposal_id}?recorded=1", status_code=303)
 

@@ -23,6 +23,7 @@ from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, Permit, ReadUowDep, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import governance_supervision
+from menwei.server.services.answering_body import answering_label
 from menwei.server.web.charts import Series, bar_chart
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import render
@@ -107,10 +108,15 @@ def community(
 def questions(caller: Answering, request: Request, uow: UowDep) -> Response:
     """The public questions of the supervised communities, unanswered first."""
     at = app_state.clock(request)()
+    found = governance_supervision.public_questions(uow, caller, at=at)
+    organisation = (
+        answering_label(uow, caller, uuid.UUID(found[0]["community_id"])) if found else None
+    )
     return render(
         request,
         "supervision_questions.html",
-        questions=governance_supervision.public_questions(uow, caller, at=at),
+        questions=found,
+        organisation=organisation,
         answered=request.query_params.get("answered") == "1",
         **_frame(request, caller, uow),
     )
@@ -124,16 +130,15 @@ def answer(
     uow: UowDep,
     csrf: CsrfField,
     text: Annotated[str, Form(min_length=1, max_length=10_000)],
-    speaking_for: Annotated[str, Form(min_length=1, max_length=200)],
 ) -> Response:
-    """Publish the official's answer under the office it speaks for, then back to the list."""
+    """Publish the official's answer under the office the account's records name, then back to
+    the list."""
     check_csrf(request, csrf)
     governance_supervision.answer_public_question(
         uow,
         caller,
         question_id,
         text=text,
-        speaking_for=speaking_for,
         at=app_state.clock(request)(),
     )
     return RedirectResponse("/supervision/questions?answered=1", status_code=303)
