@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -158,24 +159,52 @@ def redeem(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> UserAccount:
     """Set the first password with a valid code; the code is spent whatever happens next."""
+    return set_password_with_code(
+        uow,
+        throttle,
+        name=INVITATION,
+        digest=_code_hash(code),
+        login=login,
+        password=password,
+        client=client,
+        spend=lambda account, token, at: uow.accounts.revoke_token(token.id, at),
+    )
+
+
+def set_password_with_code(
+    uow: UnitOfWork,
+    throttle: LoginThrottle,
+    *,
+    name: str,
+    digest: str,
+    login: str,
+    password: str,
+    client: str,
+    spend: Callable[[UserAccount, ApiToken, datetime], None],
+) -> UserAccount:
+    """Set ``login``'s password with its usable one-time code ``name`` (by ``digest``).
+
+    A wrong code counts against the throttle like a wrong password and answers as an invalid
+    invitation; ``spend`` voids the code (and whatever else the step ends) in the same
+    transaction that stores the new password.
+    """
     locked = throttle.locked_for(login, client)
     if locked > 0:
         raise RateLimited(minutes=max(1, round(locked / 60)))
     at = now()
-    digest = _code_hash(code)
     with uow:
         account = uow.accounts.by_login(login.strip())
         match = None
         for token in uow.accounts.tokens_of(account.id) if account else []:
             same = hmac.compare_digest(token.token_sha256, digest)
-            if token.name == INVITATION and same and token.usable_at(at):
+            if token.name == name and same and token.usable_at(at):
                 match = token
         if account is None or match is None or account.disabled:
             throttle.fail(login, client)
             raise InvalidInvitation()
         password_hash = _strong(password)
-        uow.accounts.revoke_token(match.id, at)
         uow.accounts.save(replace(account, password_hash=password_hash))
+        spend(account, match, at)
         uow.accounts.record_login(account.id, at)
         uow.commit()
     throttle.succeed(login)

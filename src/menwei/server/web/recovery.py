@@ -9,9 +9,7 @@ stored only as a hash.
 
 from __future__ import annotations
 
-import hmac
 import uuid
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -23,13 +21,13 @@ from menwei.server.auth.client_address import client_address
 from menwei.server.auth.throttle import LoginThrottle
 from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
-from menwei.server.errors import NotFound, RateLimited
+from menwei.server.errors import NotFound
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
 from menwei.server.services.privacy import privacy_kit
-from menwei.server.web.invitations import InvalidInvitation, _strong, new_code, normalise
+from menwei.server.web.invitations import new_code, normalise, set_password_with_code
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.records import ApiToken
 from menwei.store.uow import UnitOfWork
@@ -105,26 +103,16 @@ def finish(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> None:
     """The person sets their new password with the code; the code is spent."""
-    locked = throttle.locked_for(login, client)
-    if locked > 0:
-        raise RateLimited(minutes=max(1, round(locked / 60)))
-    at, digest = now(), _hash(code)
-    with uow:
-        account = uow.accounts.by_login(login.strip())
-        match = None
-        for token in uow.accounts.tokens_of(account.id) if account else []:
-            same = hmac.compare_digest(token.token_sha256, digest)
-            if token.name == RECOVERY and same and token.usable_at(at):
-                match = token
-        if account is None or match is None or account.disabled:
-            throttle.fail(login, client)
-            raise InvalidInvitation()
-        password_hash = _strong(password)
-        uow.accounts.save(replace(account, password_hash=password_hash))
-        uow.accounts.end_everything(account.id, at)
-        uow.accounts.record_login(account.id, at)
-        uow.commit()
-    throttle.succeed(login)
+    set_password_with_code(
+        uow,
+        throttle,
+        name=RECOVERY,
+        digest=_hash(code),
+        login=login,
+        password=password,
+        client=client,
+        spend=lambda account, _token, at: uow.accounts.end_everything(account.id, at),
+    )
 
 
 @router.post("/communities/{community_id}/people/{person_id}/recovery", status_code=201)
