@@ -45,6 +45,12 @@ def _community_id(caller: Caller) -> Any:
     return ids[0] if ids else None
 
 
+def _refused(request: Request, template: str, error: ApiError, **values: Any) -> Response:
+    """The form again, with why it was refused in the page's language and what was typed."""
+    text = error.render(page_locale(request))
+    return render(request, template, status_code=error.status, error=text, **values)
+
+
 @router.get("/signin")
 def signin_form(request: Request) -> Response:
     return render(request, "signin.html")
@@ -71,8 +77,7 @@ def signin(
             session_hours=settings.session_hours,
         )
     except ApiError as error:
-        text = error.render(page_locale(request))
-        return render(request, "signin.html", status_code=error.status, error=text, login=login)
+        return _refused(request, "signin.html", error, login=login)
     response = RedirectResponse(landing_path(issued.account.role), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -116,8 +121,7 @@ def invitation(
             client=client,
         )
     except ApiError as error:
-        text = error.render(page_locale(request))
-        return render(request, "invite.html", status_code=error.status, error=text, login=login)
+        return _refused(request, "invite.html", error, login=login)
     return signin(request, uow, settings, csrf, login, password)
 
 
@@ -150,8 +154,7 @@ def password_change(
             keep_token=None,
         )
     except ApiError as error:
-        text = error.render(page_locale(request))
-        return render(request, "password.html", status_code=error.status, error=text)
+        return _refused(request, "password.html", error)
     forget_principals(request)
     return render(request, "password.html", done=True)
 
