@@ -26,10 +26,10 @@ from menwei.server.deps import (
 )
 from menwei.server.errors import ApiError
 from menwei.server.services import accounts, privacy
-from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
 from menwei.server.web.csrf import check_csrf
+from menwei.server.web.face_off import face_off_page
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
@@ -179,17 +179,9 @@ def my_home(caller: Resident, request: Request, uow: UowDep) -> Response:
     return render(request, "my_home.html", caller=caller, notice=notice, held=held)
 
 
-def _face_off_page(request: Request, uow: UowDep, community_id: Any, back: str) -> Response | None:
-    """The page that says face recognition is off and why, instead of a consent or camera page."""
-    face = off_state(uow, community_id)
-    if face["face_on"]:
-        return None
-    return render(request, "face_off.html", face=face, back=back, status_code=409)
-
-
 @router.get("/my/consent")
 def consent_question(caller: Resident, request: Request, uow: UowDep) -> Response:
-    off = _face_off_page(request, uow, _community_id(caller), "/my")
+    off = face_off_page(request, uow, _community_id(caller), "/my")
     return off or render(request, "consent.html", caller=caller)
 
 
@@ -213,7 +205,7 @@ def consent_answer(
 @router.get("/my/enrol")
 def enrol_page(caller: Resident, request: Request, uow: UowDep) -> Response:
     """The camera page; only after the resident's own live consent."""
-    off = _face_off_page(request, uow, _community_id(caller), "/my")
+    off = face_off_page(request, uow, _community_id(caller), "/my")
     if off is not None:
         return off
     held = privacy.my_data(uow, caller)
