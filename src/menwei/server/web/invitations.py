@@ -71,8 +71,25 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def _code_hash(code: str) -> str:
-    return token_hash(f"{INVITATION}:{normalise(code)}")
+def code_hash(name: str, code: str) -> str:
+    """The stored form of a one-time code of kind ``name``: a code of one kind never works
+    as another."""
+    return token_hash(f"{name}:{normalise(code)}")
+
+
+def add_code(
+    uow: UnitOfWork, account_id: uuid.UUID, name: str, code: str, expires_at: datetime
+) -> None:
+    """Keep a one-time code of kind ``name`` for the account, as its hash only."""
+    uow.accounts.add_token(
+        ApiToken(
+            id=uuid.uuid4(),
+            account_id=account_id,
+            token_sha256=code_hash(name, code),
+            name=name,
+            expires_at=expires_at,
+        )
+    )
 
 
 def issue(
@@ -110,15 +127,7 @@ def issue(
         for token in uow.accounts.tokens_of(account.id):
             if token.name == INVITATION:
                 uow.accounts.revoke_token(token.id, at)
-        uow.accounts.add_token(
-            ApiToken(
-                id=uuid.uuid4(),
-                account_id=account.id,
-                token_sha256=_code_hash(code),
-                name=INVITATION,
-                expires_at=at + VALID_FOR,
-            )
-        )
+        add_code(uow, account.id, INVITATION, code, at + VALID_FOR)
         uow.commit()
     return Issued(login=account.login, code=code, expires_at=at + VALID_FOR)
 
@@ -163,7 +172,7 @@ def redeem(
         uow,
         throttle,
         name=INVITATION,
-        digest=_code_hash(code),
+        digest=code_hash(INVITATION, code),
         login=login,
         password=password,
         client=client,

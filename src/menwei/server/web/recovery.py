@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field
 from menwei.privacy.audit import AuditAction
 from menwei.server.auth.client_address import client_address
 from menwei.server.auth.throttle import LoginThrottle
-from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.errors import NotFound
 from menwei.server.policy import Role
@@ -27,9 +26,8 @@ from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
 from menwei.server.services.privacy import privacy_kit
-from menwei.server.web.invitations import new_code, normalise, set_password_with_code
+from menwei.server.web.invitations import add_code, code_hash, new_code, set_password_with_code
 from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.records import ApiToken
 from menwei.store.uow import UnitOfWork
 
 RECOVERY = "recovery"
@@ -57,10 +55,6 @@ class RecoveryFinish(ApiModel):
     password: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _hash(code: str) -> str:
-    return token_hash(f"{RECOVERY}:{normalise(code)}")
-
-
 def start(
     uow: UnitOfWork,
     caller: Caller,
@@ -78,15 +72,7 @@ def start(
         if account is None or account.role != Role.RESIDENT.value:
             raise NotFound()
         uow.accounts.end_everything(account.id, at)
-        uow.accounts.add_token(
-            ApiToken(
-                id=uuid.uuid4(),
-                account_id=account.id,
-                token_sha256=_hash(code),
-                name=RECOVERY,
-                expires_at=at + VALID_FOR,
-            )
-        )
+        add_code(uow, account.id, RECOVERY, code, at + VALID_FOR)
         kit_of().chain(PrivacyStore(uow.session)).append(
             at=at,
             actor=f"staff:{caller.principal.name}",
@@ -107,7 +93,7 @@ def finish(
         uow,
         throttle,
         name=RECOVERY,
-        digest=_hash(code),
+        digest=code_hash(RECOVERY, code),
         login=login,
         password=password,
         client=client,
