@@ -13,7 +13,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import anyio.to_thread
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
 
 from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.tokens import token_hash
@@ -27,6 +27,20 @@ from menwei.store.uow import UnitOfWork
 SESSION_COOKIE = "menwei_session"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def set_session_cookie(response: Response, secret: str, settings: Settings) -> None:
+    """The session cookie, one way for the API and the pages: HttpOnly, SameSite=Lax, Secure
+    outside the demo, for as long as the session lasts."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
 
 
 async def get_settings(request: Request) -> Settings:

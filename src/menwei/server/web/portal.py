@@ -23,6 +23,7 @@ from menwei.server.deps import (
     SettingsDep,
     UowDep,
     forget_principals,
+    set_session_cookie,
 )
 from menwei.server.errors import ApiError
 from menwei.server.services import accounts, privacy
@@ -79,15 +80,7 @@ def signin(
     except ApiError as error:
         return _refused(request, "signin.html", error, login=login)
     response = RedirectResponse(landing_path(issued.account.role), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        issued.secret,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-    )
+    set_session_cookie(response, issued.secret, settings)
     return response
 
 
