@@ -30,20 +30,12 @@ from pathlib import Path
 
 import osdp
 
+from gate_world import SINCE, one_resident_gate
 from menwei.core import (
-    AccessGroup,
-    AccessPolicy,
     AccessState,
     Card,
     CredentialKind,
-    Direction,
     Door,
-    DoorKind,
-    FacePolicy,
-    Person,
-    Role,
-    Validity,
-    WeeklySchedule,
 )
 from menwei.gate.controller_plan import plan_for
 from menwei.gate.credentials import PresentedCredential
@@ -67,31 +59,13 @@ CARD_UID = "0012345678"
 
 
 def world() -> tuple[Door, AccessState]:
-    community = uuid.UUID(int=1)
-    door = Door(
-        id=uuid.UUID(int=301),
-        community_id=community,
-        name="east gate",
-        kind=DoorKind.GATE,
-        direction=Direction.IN,
+    return one_resident_gate(
+        PERSON,
+        name="resident",
         accepts=frozenset({CredentialKind.CARD, CredentialKind.FACE}),
+        confident=0.5,
+        cards=[Card(id=uuid.UUID(int=401), person_id=PERSON, uid=CARD_UID, validity=SINCE)],
     )
-    group = AccessGroup(
-        id=uuid.UUID(int=201),
-        community_id=community,
-        name="residents",
-        door_ids=frozenset({door.id}),
-        schedule=WeeklySchedule.always(TZ),
-    )
-    validity = Validity(valid_from=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
-    state = AccessState.build(
-        policy=AccessPolicy(face=FacePolicy(confident=0.5, possible=0.35)),
-        people=[Person(id=PERSON, community_id=community, name="resident", role=Role.OWNER)],
-        cards=[Card(id=uuid.UUID(int=401), person_id=PERSON, uid=CARD_UID, validity=validity)],
-        groups=[group],
-        memberships={PERSON: [group.id]},
-    )
-    return door, state
 
 
 class TimedDoor(SimulatedDoor):

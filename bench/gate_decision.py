@@ -26,7 +26,6 @@ import os
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -35,20 +34,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import cv2
 import numpy as np
 
+from gate_world import SINCE, one_resident_gate
 from menwei.core import (
-    AccessGroup,
-    AccessPolicy,
     AccessState,
     CredentialKind,
-    Direction,
     Door,
-    DoorKind,
     FaceCredential,
-    FacePolicy,
-    Person,
-    Role,
-    Validity,
-    WeeklySchedule,
 )
 from menwei.gate.credentials import QrReader
 from menwei.gate.doors import DoorController, SimulatedDoor
@@ -79,39 +70,16 @@ def approach(frames: list[np.ndarray], count: int) -> list[np.ndarray]:
 
 
 def world() -> tuple[Door, AccessState]:
-    community = uuid.UUID(int=1)
-    door = Door(
-        id=uuid.UUID(int=301),
-        community_id=community,
-        name="east gate",
-        kind=DoorKind.GATE,
-        direction=Direction.IN,
+    face = FaceCredential(
+        id=RESIDENT, person_id=RESIDENT, template_ref="t", consent_id=RESIDENT, validity=SINCE
+    )
+    return one_resident_gate(
+        RESIDENT,
+        name="张三",
         accepts=frozenset({CredentialKind.FACE, CredentialKind.CARD}),
+        confident=0.45,
+        faces=[face],
     )
-    since = Validity(valid_from=datetime(2025, 1, 1, tzinfo=UTC))
-    group = AccessGroup(
-        id=uuid.UUID(int=201),
-        community_id=community,
-        name="residents",
-        door_ids=frozenset({door.id}),
-        schedule=WeeklySchedule.always(),
-    )
-    state = AccessState.build(
-        policy=AccessPolicy(face=FacePolicy(confident=0.45, possible=0.35)),
-        people=[Person(id=RESIDENT, community_id=community, name="张三", role=Role.OWNER)],
-        faces=[
-            FaceCredential(
-                id=RESIDENT,
-                person_id=RESIDENT,
-                template_ref="t",
-                consent_id=RESIDENT,
-                validity=since,
-            )
-        ],
-        groups=[group],
-        memberships={RESIDENT: [group.id]},
-    )
-    return door, state
 
 
 def fill(real: list[np.ndarray], total: int, dim: int = 128) -> np.ndarray:

@@ -29,6 +29,23 @@ def notice_content(**changes) -> NoticeContent:
     return dataclasses.replace(base, **changes)
 
 
+def signed_receipt(keys, at: datetime) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """A genuine deletion receipt, signed by ``keys``, for one withdrawn template."""
+    from menwei.privacy.receipts import issue_receipt
+
+    return issue_receipt(
+        signing_key=keys.signing_key,
+        processor="阳光物业",
+        community_id="c1",
+        person_id="p1",
+        template_versions=[1],
+        devices_told=["gate-1"],
+        reason="withdrawal",
+        deleted_at=at,
+        issued_at=at,
+    )
+
+
 ASSESSMENT = {
     "purpose_and_method": "门禁身份核验，现场比对，合法必要",
     "impact_and_risks": "模板泄露风险，已加密",

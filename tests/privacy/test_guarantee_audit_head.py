@@ -12,35 +12,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner
 
 from menwei.cli import app
 from menwei.privacy.audit import GENESIS_HASH, AuditAction, entry_digest
 from menwei.privacy.audit_head import head_file_for
-from menwei.settings import get_settings
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import open_kit
 from menwei.store.privacy_tables import AuditEntryRow
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ENTRIES = "privacy_audit_entries"
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def environment(monkeypatch, tmp_path, database_url):
-    key_file = tmp_path / "keys" / "master.key"
-    monkeypatch.setenv("MENWEI_DATABASE_URL", database_url)
-    monkeypatch.setenv("MENWEI_KEY_FILE", str(key_file))
-    monkeypatch.setenv("MENWEI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MENWEI_KEK", raising=False)
-    get_settings.cache_clear()
-    yield key_file
-    get_settings.cache_clear()
 
 
 def _append(uow, key_file, first: int, count: int) -> None:

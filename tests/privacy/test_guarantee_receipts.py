@@ -6,27 +6,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from tests.privacy.builders import signed_receipt
 from typer.testing import CliRunner
 
 from menwei.cli import app
 from menwei.privacy.keys import ProcessorKeys
-from menwei.privacy.receipts import issue_receipt, key_fingerprint
+from menwei.privacy.receipts import key_fingerprint
 
 AT = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
-
-
-def _receipt(keys: ProcessorKeys) -> dict:  # type: ignore[type-arg]
-    return issue_receipt(
-        signing_key=keys.signing_key,
-        processor="阳光物业",
-        community_id="c1",
-        person_id="p1",
-        template_versions=[1],
-        devices_told=["gate-1"],
-        reason="withdrawal",
-        deleted_at=AT,
-        issued_at=AT,
-    )
 
 
 def test_a_receipt_is_checked_against_the_published_fingerprint(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -34,10 +21,10 @@ def test_a_receipt_is_checked_against_the_published_fingerprint(tmp_path) -> Non
     processor = ProcessorKeys.generate()
     published = key_fingerprint(processor.public_key)
     genuine, forged = tmp_path / "genuine.json", tmp_path / "forged.json"
-    genuine.write_text(json.dumps(_receipt(processor)), encoding="utf-8")
+    genuine.write_text(json.dumps(signed_receipt(processor, AT)), encoding="utf-8")
     # someone else signs a receipt with their own key and puts that key inside: intact, but
     # not from the processor
-    forged.write_text(json.dumps(_receipt(ProcessorKeys.generate())), encoding="utf-8")
+    forged.write_text(json.dumps(signed_receipt(ProcessorKeys.generate(), AT)), encoding="utf-8")
     ok = runner.invoke(app, ["receipt", "verify", str(genuine), "--fingerprint", published])
     assert ok.exit_code == 0, ok.output
     assert published in ok.output
@@ -53,7 +40,7 @@ def test_a_receipt_is_checked_against_the_published_fingerprint(tmp_path) -> Non
 
 def test_a_corrupted_receipt_is_a_plain_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     runner = CliRunner()
-    receipt = _receipt(ProcessorKeys.generate())
+    receipt = signed_receipt(ProcessorKeys.generate(), AT)
     receipt["public_key"] = "-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----\n"
     path = tmp_path / "r.json"
     path.write_text(json.dumps(receipt), encoding="utf-8")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner
+from tests.privacy.builders import signed_receipt
 
 from menwei.cli import app
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.keys import ProcessorKeys, read_key_file
-from menwei.privacy.receipts import issue_receipt
 from menwei.settings import get_settings
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import open_kit
@@ -20,41 +18,10 @@ from menwei.store.privacy_services import open_kit
 AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def environment(monkeypatch, tmp_path, database_url):
-    key_file = tmp_path / "keys" / "master.key"
-    monkeypatch.setenv("MENWEI_DATABASE_URL", database_url)
-    monkeypatch.setenv("MENWEI_KEY_FILE", str(key_file))
-    monkeypatch.setenv("MENWEI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MENWEI_KEK", raising=False)
-    get_settings.cache_clear()
-    yield key_file
-    get_settings.cache_clear()
-
-
-def _receipt(keys: ProcessorKeys) -> dict:
-    return issue_receipt(
-        signing_key=keys.signing_key,
-        processor="阳光物业",
-        community_id="c1",
-        person_id="p1",
-        template_versions=[1],
-        devices_told=["gate-1"],
-        reason="withdrawal",
-        deleted_at=AT,
-        issued_at=AT,
-    )
-
-
 def test_receipt_verify_accepts_a_genuine_receipt(runner, tmp_path):
     keys = ProcessorKeys.generate()
     path, pem = tmp_path / "receipt.json", tmp_path / "processor.pem"
-    path.write_text(json.dumps(_receipt(keys)), encoding="utf-8")
+    path.write_text(json.dumps(signed_receipt(keys, AT)), encoding="utf-8")
     pem.write_text(keys.public_key_pem())
     result = runner.invoke(app, ["receipt", "verify", str(path), "--public-key", str(pem)])
     assert result.exit_code == 0, result.output
@@ -64,7 +31,7 @@ def test_receipt_verify_accepts_a_genuine_receipt(runner, tmp_path):
 
 
 def test_receipt_verify_exits_non_zero_on_a_tampered_receipt(runner, tmp_path):
-    receipt = _receipt(ProcessorKeys.generate())
+    receipt = signed_receipt(ProcessorKeys.generate(), AT)
     receipt["deleted_at"] = "2030-01-01T00:00:00+00:00"
     path = tmp_path / "receipt.json"
     path.write_text(json.dumps(receipt), encoding="utf-8")
@@ -75,7 +42,7 @@ def test_receipt_verify_exits_non_zero_on_a_tampered_receipt(runner, tmp_path):
 
 def test_receipt_verify_exits_non_zero_for_another_processors_key(runner, tmp_path):
     path, pem = tmp_path / "receipt.json", tmp_path / "other.pem"
-    path.write_text(json.dumps(_receipt(ProcessorKeys.generate())), encoding="utf-8")
+    path.write_text(json.dumps(signed_receipt(ProcessorKeys.generate(), AT)), encoding="utf-8")
     pem.write_text(ProcessorKeys.generate().public_key_pem())
     result = runner.invoke(app, ["receipt", "verify", str(path), "--public-key", str(pem)])
     assert result.exit_code == 1

@@ -10,12 +10,14 @@ else is bypassed, and the gate itself (``activation_unmet``) must have nothing l
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from menwei.governance import (
     Channel,
     Choice,
+    OwnerRoll,
     OwnersVote,
     Posting,
     Proposal,
@@ -109,7 +111,15 @@ def _owners_approve(
 ) -> None:
     """A closed owners' vote on face recognition, most households approving."""
     roll = governance.roll_for_community(community_id, date.today())
-    vote = OwnersVote(
+    ballots = []
+    for index, unit in enumerate(roll.units):
+        owners = sorted(unit.owner_ids - {UNREGISTERED_OWNER})
+        if not owners or index % 10 == 9:  # one household in ten did not vote
+            continue
+        choice = Choice.OPPOSE if index % 7 == 3 else Choice.APPROVE
+        ballots.append((unit.unit_id, owners[0], choice, opens + timedelta(days=1, minutes=index)))
+    hold_vote(
+        governance,
         Proposal(
             proposal_id=str(uuid.uuid4()),
             community_id=str(community_id),
@@ -123,21 +133,30 @@ def _owners_approve(
             created_by=by,
         ),
         roll,
+        scope,
+        ballots,
+        close_at=opens + timedelta(days=15),
     )
+
+
+def hold_vote(
+    governance: GovernanceRepository,
+    proposal: Proposal,
+    roll: OwnerRoll,
+    scope: CommunityScope,
+    ballots: Iterable[tuple[str, str, Choice, datetime]],
+    *,
+    close_at: datetime | None,
+) -> None:
+    """Record an owners' vote and its online ballots (unit, voter, choice, when), as owners cast
+    them; closed at ``close_at``, or left open while that is None."""
+    vote = OwnersVote(proposal, roll)
     governance.add_vote(vote, minimum_days=DEFAULT_MINIMUM_VOTING_DAYS)
-    for index, unit in enumerate(roll.units):
-        owners = sorted(unit.owner_ids - {UNREGISTERED_OWNER})
-        if not owners or index % 10 == 9:  # one household in ten did not vote
-            continue
-        choice = Choice.OPPOSE if index % 7 == 3 else Choice.APPROVE
-        ballot = vote.cast_online(
-            unit_id=unit.unit_id,
-            voter_id=owners[0],
-            choice=choice,
-            at=opens + timedelta(days=1, minutes=index),
-        )
-        governance.add_ballot(vote.proposal.proposal_id, ballot, scope)
-    governance.save_result(vote.close(opens + timedelta(days=15)), scope)
+    for unit_id, voter_id, choice, at in ballots:
+        ballot = vote.cast_online(unit_id=unit_id, voter_id=voter_id, choice=choice, at=at)
+        governance.add_ballot(proposal.proposal_id, ballot, scope)
+    if close_at is not None:
+        governance.save_result(vote.close(close_at), scope)
 
 
 def demo_notice(

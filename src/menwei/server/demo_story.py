@@ -26,15 +26,15 @@ from menwei.core import Role as PersonRole
 from menwei.governance import Channel as NoticeChannel
 from menwei.governance import Posting, PublicNotice
 from menwei.governance.tally import Choice, VoteRule
-from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS, OwnersVote, Proposal, Subject
+from menwei.governance.vote import Proposal, Subject
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import Channel
 from menwei.privacy.pass_keys import PassKeyRing
+from menwei.server.demo_compliance import demo_notice, hold_vote
 from menwei.server.domain.caller import Caller
 from menwei.server.policy import Principal, Role
 from menwei.server.services import compliance
 from menwei.server.services.enrolment import enrol
-from menwei.server.services.privacy import DEFAULT_NOTICE
 from menwei.store.governance_repository import UNREGISTERED_OWNER, GovernanceRepository
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import (
@@ -87,19 +87,11 @@ def staff_caller(account_id: uuid.UUID, community_id: uuid.UUID) -> Caller:
 
 def _publish(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> None:
     """The processing notice, worded from the shipped defaults and the processor's records."""
-    from menwei.privacy.consent import NoticeContent
-
     with uow:
         community = uow.places.community(community_id, CommunityScope.all())
         processor = uow.places.processor(community.processor_id)
-    content = NoticeContent(
-        community_name=community.name,
-        processor_name=processor.name,
-        processor_contact=processor.contact,
-        responsible_person=processor.responsible_person,
-        responsible_contact="privacy@anju.example.cn",
-        supervisor="杭州市西湖区网信办",
-        **DEFAULT_NOTICE,
+    content = demo_notice(
+        community.name, processor.name, processor.contact, processor.responsible_person
     )
     publish_community_notice(uow, community_id=community_id, content=content, at=at)
 
@@ -160,20 +152,48 @@ def _owners_vote(
     )
     with uow:
         repository = GovernanceRepository(uow.session)
-        vote = OwnersVote(proposal, repository.roll_for_community(community_id, today))
-        repository.add_vote(vote, minimum_days=DEFAULT_MINIMUM_VOTING_DAYS)
-        owned = [u for u in vote.roll.units if UNREGISTERED_OWNER not in u.owner_ids]
+        roll = repository.roll_for_community(community_id, today)
+        owned = [u for u in roll.units if UNREGISTERED_OWNER not in u.owner_ids]
         voting = owned[: int(len(owned) * turnout)]
-        for index, unit in enumerate(voting):
-            choice = Choice.OPPOSE if index % 11 == 5 else Choice.APPROVE
-            at = opens + timedelta(hours=2 + index)
-            ballot = vote.cast_online(
-                unit_id=unit.unit_id, voter_id=min(unit.owner_ids), choice=choice, at=at
+        ballots = [
+            (
+                unit.unit_id,
+                min(unit.owner_ids),
+                Choice.OPPOSE if index % 11 == 5 else Choice.APPROVE,
+                opens + timedelta(hours=2 + index),
             )
-            repository.add_ballot(proposal.proposal_id, ballot, scope)
-        if close_at is not None:
-            repository.save_result(vote.close(close_at), scope)
+            for index, unit in enumerate(voting)
+        ]
+        hold_vote(repository, proposal, roll, scope, ballots, close_at=close_at)
         uow.commit()
+
+
+def _walk(
+    uow: UnitOfWork,
+    community_id: uuid.UUID,
+    face_doors: list[uuid.UUID],
+    now: datetime,
+    *,
+    days_ago: tuple[int, int, int, int],
+    closes: datetime,
+    turnout: float,
+    close_at: datetime | None,
+) -> None:
+    """Publish, put up the 公示, keep the assessment and open the owners' vote, each
+    ``days_ago`` (in that order) before ``now``."""
+    published, noticed, assessed, opens = (now - timedelta(days=d) for d in days_ago)
+    _publish(uow, community_id, published)
+    _public_notice(uow, community_id, face_doors, noticed)
+    _assessment(uow, community_id, assessed)
+    _owners_vote(
+        uow,
+        community_id,
+        opens=opens,
+        closes=closes,
+        turnout=turnout,
+        close_at=close_at,
+        today=now.date(),
+    )
 
 
 def face_recognition_switched_on(
@@ -186,17 +206,15 @@ def face_recognition_switched_on(
     now: datetime,
 ) -> None:
     """The whole process, dated in the past, then the switch through the compliance gate."""
-    _publish(uow, community_id, now - timedelta(days=45))
-    _public_notice(uow, community_id, face_doors, now - timedelta(days=44))
-    _assessment(uow, community_id, now - timedelta(days=40))
-    _owners_vote(
+    _walk(
         uow,
         community_id,
-        opens=now - timedelta(days=35),
+        face_doors,
+        now,
+        days_ago=(45, 44, 40, 35),
         closes=now - timedelta(days=21),
         turnout=0.9,
         close_at=now - timedelta(days=20),
-        today=now.date(),
     )
     compliance.switch(
         uow, staff_caller(staff_account_id, community_id), None, enabled=True, kit=kit
@@ -207,17 +225,15 @@ def vote_under_way(
     uow: UnitOfWork, *, community_id: uuid.UUID, face_doors: list[uuid.UUID], now: datetime
 ) -> None:
     """Notice published and put up, assessment kept, owners voting until next week: still off."""
-    _publish(uow, community_id, now - timedelta(days=6))
-    _public_notice(uow, community_id, face_doors, now - timedelta(days=5))
-    _assessment(uow, community_id, now - timedelta(days=5))
-    _owners_vote(
+    _walk(
         uow,
         community_id,
-        opens=now - timedelta(days=3),
+        face_doors,
+        now,
+        days_ago=(6, 5, 5, 3),
         closes=now + timedelta(days=11),
         turnout=0.4,
         close_at=None,
-        today=now.date(),
     )
 
 

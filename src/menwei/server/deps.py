@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
 
 from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.csrf import check_same_site
@@ -24,6 +24,20 @@ from menwei.server.services.accounts import principal_for_bearer, principal_for_
 from menwei.settings import Settings
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
+
+
+def set_session_cookie(response: Response, secret: str, settings: Settings) -> None:
+    """The session cookie, one way for the API and the pages: HttpOnly, SameSite=Lax, Secure
+    outside the demo, for as long as the session lasts."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
 
 
 async def get_settings(request: Request) -> Settings:

@@ -35,8 +35,8 @@ from menwei.server.domain.errors import (
     Unavailable,
 )
 from menwei.server.i18n import message, negotiate
-from menwei.server.schemas import CONTROL_CHARACTERS
 from menwei.store import errors as store_errors
+from menwei.store.errors import ControlCharacters
 
 log = logging.getLogger("menwei.server")
 
@@ -133,17 +133,13 @@ def install_error_handlers(app: FastAPI) -> None:
                 }
             )
         names = ", ".join(dict.fromkeys(f["field"] for f in fields))
-        if fields and all(f["type"] == CONTROL_CHARACTERS for f in fields):
+        if fields and all(f["type"] == ControlCharacters.code for f in fields):
             # The same answer the store gives for a text it refuses: one code, both databases.
             first = fields[0]["field"]
-            texts = {
-                "zh-CN": f"“{first}”含有不可见的控制字符，请删去后重试。",
-                "en": f"'{first}' holds an invisible control character; remove it and try again.",
-            }
             return JSONResponse(
                 error_body(
-                    CONTROL_CHARACTERS,
-                    texts["en" if locale == "en" else "zh-CN"],
+                    ControlCharacters.code,
+                    ControlCharacters(first).message(locale),
                     {"field": first, "fields": fields},
                 ),
                 status_code=422,

@@ -16,23 +16,20 @@ missing name or door list.
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-#: C0 controls but tab, line feed and carriage return; DEL; UTF-16 surrogates.
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-#: The error type, answered as the error code ``control_characters`` (see ``server.errors``).
-CONTROL_CHARACTERS = "control_characters"
+from menwei.store.errors import ControlCharacters
+from menwei.store.repositories.checks import CONTROL_OR_SURROGATE
 
 
 def _plain(value: Any) -> None:
     if isinstance(value, str):
-        if FORBIDDEN.search(value):
+        if CONTROL_OR_SURROGATE.search(value):
             raise PydanticCustomError(
-                CONTROL_CHARACTERS, "holds a control character or an unpaired surrogate"
+                ControlCharacters.code, "holds a control character or an unpaired surrogate"
             )
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:

@@ -19,6 +19,7 @@ from menwei.server.deps import (
     UowDep,
     bearer_token,
     forget_principals,
+    set_session_cookie,
 )
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
@@ -100,15 +101,7 @@ def login(
         client=_client(request),
         session_hours=settings.session_hours,
     )
-    response.set_cookie(
-        SESSION_COOKIE,
-        issued.secret,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-    )
+    set_session_cookie(response, issued.secret, settings)
     nonce = csrf.ensure_nonce(request)
     csrf.set_nonce_cookie(request, response, nonce)
     return SessionOpened(

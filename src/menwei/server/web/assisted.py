@@ -16,8 +16,8 @@ from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import privacy
-from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
+from menwei.server.web.face_off import face_off_page
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
@@ -47,10 +47,10 @@ def assisted_question(
 ) -> Response:
     """The notice, then the resident's own choice between two equal buttons."""
     acting = privacy.acting_for(uow, caller, person_id)
-    face = off_state(uow, acting.person.community_id)
-    if not face["face_on"]:
-        back = f"/office/c/{acting.person.community_id}/people/{person_id}"
-        return render(request, "face_off.html", face=face, back=back, status_code=409)
+    base = _base(acting.person.community_id, person_id)
+    off = face_off_page(request, uow, acting.person.community_id, base)
+    if off is not None:
+        return off
     found = privacy.notices(uow, acting.person.community_id)
     notice = privacy.notice_public(found[0], page_locale(request)) if found else None
     return render(
@@ -87,12 +87,11 @@ def assisted_enrol(
 ) -> Response:
     """The same camera page as the resident's own, enrolling the helped person."""
     acting = privacy.acting_for(uow, caller, person_id)
-    face = off_state(uow, acting.person.community_id)
-    if not face["face_on"]:
-        back = f"/office/c/{acting.person.community_id}/people/{person_id}"
-        return render(request, "face_off.html", face=face, back=back, status_code=409)
+    base = _base(acting.person.community_id, person_id)
+    off = face_off_page(request, uow, acting.person.community_id, base)
+    if off is not None:
+        return off
     if not privacy.face_data_held(uow, person_id)["consent_live"]:
-        base = _base(acting.person.community_id, person_id)
         return RedirectResponse(base + "/consent", status_code=303)
     return render(
         request,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -76,8 +77,25 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def _code_hash(code: str) -> str:
-    return token_hash(f"{INVITATION}:{normalise(code)}")
+def code_hash(name: str, code: str) -> str:
+    """The stored form of a one-time code of kind ``name``: a code of one kind never works
+    as another."""
+    return token_hash(f"{name}:{normalise(code)}")
+
+
+def add_code(
+    uow: UnitOfWork, account_id: uuid.UUID, name: str, code: str, expires_at: datetime
+) -> None:
+    """Keep a one-time code of kind ``name`` for the account, as its hash only."""
+    uow.accounts.add_token(
+        ApiToken(
+            id=uuid.uuid4(),
+            account_id=account_id,
+            token_sha256=code_hash(name, code),
+            name=name,
+            expires_at=expires_at,
+        )
+    )
 
 
 def issue(
@@ -115,15 +133,7 @@ def issue(
         for token in uow.accounts.tokens_of(account.id):
             if token.name == INVITATION:
                 uow.accounts.revoke_token(token.id, at)
-        uow.accounts.add_token(
-            ApiToken(
-                id=uuid.uuid4(),
-                account_id=account.id,
-                token_sha256=_code_hash(code),
-                name=INVITATION,
-                expires_at=at + VALID_FOR,
-            )
-        )
+        add_code(uow, account.id, INVITATION, code, at + VALID_FOR)
         uow.commit()
     return Issued(login=account.login, code=code, expires_at=at + VALID_FOR)
 
@@ -164,24 +174,52 @@ def redeem(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> UserAccount:
     """Set the first password with a valid code; the code is spent whatever happens next."""
+    return set_password_with_code(
+        uow,
+        throttle,
+        name=INVITATION,
+        digest=code_hash(INVITATION, code),
+        login=login,
+        password=password,
+        client=client,
+        spend=lambda account, token, at: uow.accounts.revoke_token(token.id, at),
+    )
+
+
+def set_password_with_code(
+    uow: UnitOfWork,
+    throttle: LoginThrottle,
+    *,
+    name: str,
+    digest: str,
+    login: str,
+    password: str,
+    client: str,
+    spend: Callable[[UserAccount, ApiToken, datetime], None],
+) -> UserAccount:
+    """Set ``login``'s password with its usable one-time code ``name`` (by ``digest``).
+
+    A wrong code counts against the throttle like a wrong password and answers as an invalid
+    invitation; ``spend`` voids the code (and whatever else the step ends) in the same
+    transaction that stores the new password.
+    """
     locked = throttle.locked_for(login, client)
     if locked > 0:
         raise RateLimited(minutes=max(1, round(locked / 60)))
     at = now()
-    digest = _code_hash(code)
     with uow:
         account = uow.accounts.by_login(login.strip())
         match = None
         for token in uow.accounts.tokens_of(account.id) if account else []:
             same = hmac.compare_digest(token.token_sha256, digest)
-            if token.name == INVITATION and same and token.usable_at(at):
+            if token.name == name and same and token.usable_at(at):
                 match = token
         if account is None or match is None or account.disabled:
             throttle.fail(login, client)
             raise InvalidInvitation()
         password_hash = _strong(password)
-        uow.accounts.revoke_token(match.id, at)
         uow.accounts.save(replace(account, password_hash=password_hash))
+        spend(account, match, at)
         uow.accounts.record_login(account.id, at)
         uow.commit()
     throttle.succeed(login)

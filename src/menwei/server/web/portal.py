@@ -25,13 +25,14 @@ from menwei.server.deps import (
     SettingsDep,
     UowDep,
     forget_principals,
+    set_session_cookie,
 )
 from menwei.server.domain.errors import ApiError
 from menwei.server.errors import status_of
 from menwei.server.services import accounts, privacy
-from menwei.server.services.face_switch import off_state
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
+from menwei.server.web.face_off import face_off_page
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale, render
 
@@ -45,6 +46,12 @@ PASS_HOURS = (4, 24, 72)
 def _community_id(caller: Caller) -> Any:
     ids = sorted(caller.principal.community_ids)
     return ids[0] if ids else None
+
+
+def _refused(request: Request, template: str, error: ApiError, **values: Any) -> Response:
+    """The form again, with why it was refused in the page's language and what was typed."""
+    text = error.render(page_locale(request))
+    return render(request, template, status_code=status_of(error), error=text, **values)
 
 
 @router.get("/signin")
@@ -73,18 +80,9 @@ def signin(
             session_hours=settings.session_hours,
         )
     except ApiError as error:
-        text = error.render(page_locale(request))
-        return render(request, "signin.html", status_code=status_of(error), error=text, login=login)
+        return _refused(request, "signin.html", error, login=login)
     response = RedirectResponse(landing_path(issued.account.role), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        issued.secret,
-        max_age=settings.session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-    )
+    set_session_cookie(response, issued.secret, settings)
     return response
 
 
@@ -118,8 +116,7 @@ def invitation(
             client=client,
         )
     except ApiError as error:
-        text = error.render(page_locale(request))
-        return render(request, "invite.html", status_code=status_of(error), error=text, login=login)
+        return _refused(request, "invite.html", error, login=login)
     return signin(request, uow, settings, csrf, login, password)
 
 
@@ -152,8 +149,7 @@ def password_change(
             keep_token=None,
         )
     except ApiError as error:
-        text = error.render(page_locale(request))
-        return render(request, "password.html", status_code=status_of(error), error=text)
+        return _refused(request, "password.html", error)
     forget_principals(request)
     return render(request, "password.html", done=True)
 
@@ -178,17 +174,9 @@ def my_home(caller: Resident, request: Request, uow: UowDep) -> Response:
     return render(request, "my_home.html", caller=caller, notice=notice, held=held)
 
 
-def _face_off_page(request: Request, uow: UowDep, community_id: Any, back: str) -> Response | None:
-    """The page that says face recognition is off and why, instead of a consent or camera page."""
-    face = off_state(uow, community_id)
-    if face["face_on"]:
-        return None
-    return render(request, "face_off.html", face=face, back=back, status_code=409)
-
-
 @router.get("/my/consent")
 def consent_question(caller: Resident, request: Request, uow: UowDep) -> Response:
-    off = _face_off_page(request, uow, _community_id(caller), "/my")
+    off = face_off_page(request, uow, _community_id(caller), "/my")
     return off or render(request, "consent.html", caller=caller)
 
 
@@ -212,7 +200,7 @@ def consent_answer(
 @router.get("/my/enrol")
 def enrol_page(caller: Resident, request: Request, uow: UowDep) -> Response:
     """The camera page; only after the resident's own live consent."""
-    off = _face_off_page(request, uow, _community_id(caller), "/my")
+    off = face_off_page(request, uow, _community_id(caller), "/my")
     if off is not None:
         return off
     held = privacy.my_data(uow, caller)

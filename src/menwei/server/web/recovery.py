@@ -9,9 +9,7 @@ stored only as a hash.
 
 from __future__ import annotations
 
-import hmac
 import uuid
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -22,16 +20,14 @@ from menwei.privacy.audit import AuditAction
 from menwei.server.app_state import privacy_kit
 from menwei.server.auth.client_address import client_address
 from menwei.server.auth.throttle import LoginThrottle
-from menwei.server.auth.tokens import token_hash
 from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
-from menwei.server.domain.errors import NotFound, RateLimited
+from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
-from menwei.server.web.invitations import InvalidInvitation, _strong, new_code, normalise
+from menwei.server.web.invitations import add_code, code_hash, new_code, set_password_with_code
 from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.records import ApiToken
 from menwei.store.uow import UnitOfWork
 
 RECOVERY = "recovery"
@@ -59,10 +55,6 @@ class RecoveryFinish(ApiModel):
     password: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _hash(code: str) -> str:
-    return token_hash(f"{RECOVERY}:{normalise(code)}")
-
-
 def start(
     uow: UnitOfWork,
     caller: Caller,
@@ -80,15 +72,7 @@ def start(
         if account is None or account.role != Role.RESIDENT.value:
             raise NotFound()
         uow.accounts.end_everything(account.id, at)
-        uow.accounts.add_token(
-            ApiToken(
-                id=uuid.uuid4(),
-                account_id=account.id,
-                token_sha256=_hash(code),
-                name=RECOVERY,
-                expires_at=at + VALID_FOR,
-            )
-        )
+        add_code(uow, account.id, RECOVERY, code, at + VALID_FOR)
         kit_of().chain(PrivacyStore(uow.session)).append(
             at=at,
             actor=f"staff:{caller.principal.name}",
@@ -105,26 +89,16 @@ def finish(
     uow: UnitOfWork, throttle: LoginThrottle, *, login: str, code: str, password: str, client: str
 ) -> None:
     """The person sets their new password with the code; the code is spent."""
-    locked = throttle.locked_for(login, client)
-    if locked > 0:
-        raise RateLimited(minutes=max(1, round(locked / 60)))
-    at, digest = now(), _hash(code)
-    with uow:
-        account = uow.accounts.by_login(login.strip())
-        match = None
-        for token in uow.accounts.tokens_of(account.id) if account else []:
-            same = hmac.compare_digest(token.token_sha256, digest)
-            if token.name == RECOVERY and same and token.usable_at(at):
-                match = token
-        if account is None or match is None or account.disabled:
-            throttle.fail(login, client)
-            raise InvalidInvitation()
-        password_hash = _strong(password)
-        uow.accounts.save(replace(account, password_hash=password_hash))
-        uow.accounts.end_everything(account.id, at)
-        uow.accounts.record_login(account.id, at)
-        uow.commit()
-    throttle.succeed(login)
+    set_password_with_code(
+        uow,
+        throttle,
+        name=RECOVERY,
+        digest=code_hash(RECOVERY, code),
+        login=login,
+        password=password,
+        client=client,
+        spend=lambda account, _token, at: uow.accounts.end_everything(account.id, at),
+    )
 
 
 @router.post("/communities/{community_id}/people/{person_id}/recovery", status_code=201)

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 from menwei.store.errors import ControlCharacters, NotFound, ValueTooLong
 
 #: C0 controls and DEL, but tab and line breaks, which multi-line texts (notices) may hold.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_RANGES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+CONTROL = re.compile(f"[{CONTROL_RANGES}]")
+#: The same, plus lone UTF-16 surrogates: a JSON body may carry one, and PostgreSQL refuses it.
+CONTROL_OR_SURROGATE = re.compile(rf"[{CONTROL_RANGES}\ud800-\udfff]")
 
 
 def check_lengths(row: Any) -> None:
