@@ -188,3 +188,15 @@ def test_closed_requests_keep_their_state_after_a_day(client: TestClient, site: 
     assert local_close in client.get("/my/requests").text
     assert datetime.now(_zone(site)).strftime("%Y-%m-%d") in local_close
     staff.close()
+
+
+def test_the_requests_page_speaks_english_when_asked(client: TestClient, site: Site) -> None:
+    sign_in(client)
+    english = client.get("/my/requests", headers={"accept-language": "en-GB,en"})
+    assert "My requests about my data" in english.text and "Send this request" in english.text
+    refused = client.post(
+        "/my/requests",
+        data={"csrf_token": csrf_of(english.text), "kind": "correction", "wrong": "电话"},
+        headers={**HTML, "accept-language": "en"},
+    )
+    assert refused.status_code == 422 and "Say which detail is wrong" in refused.text
