@@ -225,9 +225,10 @@ def test_rights_requests_use_the_communitys_deadline_and_need_a_reason_to_refuse
     request = open_rights_request(uow, kit, person_id=person.id, kind=RequestKind.COPY, at=NOW)
     assert request.due_at == NOW + timedelta(days=10)
     with pytest.raises(RequestError):
-        refuse_rights_request(uow, request_id=request.id, at=NOW, handled_by="li", reason="")
+        refuse_rights_request(uow, kit, request_id=request.id, at=NOW, handled_by="li", reason="")
     closed = refuse_rights_request(
         uow,
+        kit,
         request_id=request.id,
         at=NOW,
         handled_by="li",

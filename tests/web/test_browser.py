@@ -161,7 +161,9 @@ def test_a_resident_consents_enrols_with_the_camera_downloads_and_withdraws(
     bundle = json.loads(Path(exported.value.path()).read_text(encoding="utf-8"))
     assert bundle
 
-    page.get_by_role("button", name="撤回同意并删除我的人脸数据").click()
+    page.get_by_role("link", name="撤回同意并删除我的人脸数据").click()
+    assert "删除后无法恢复" in page.content()
+    page.get_by_role("button", name="确定，删除我的人脸数据").click()
     assert "您的人脸数据已删除" in page.content()
     shot(page, "receipt")
     with page.expect_download() as kept:

@@ -75,7 +75,9 @@ def test_a_newcomer_enrols_is_let_in_at_the_kiosk_withdraws_and_is_refused(
     shot(kiosk, "kiosk-let-in")
     assert "score" not in kiosk.content()
 
-    page.get_by_role("button", name="撤回同意并删除我的人脸数据").click()
+    page.get_by_role("link", name="撤回同意并删除我的人脸数据").click()
+    assert "删除后无法恢复" in page.content()
+    page.get_by_role("button", name="确定，删除我的人脸数据").click()
     assert "您的人脸数据已删除" in page.content()
     time.sleep(3)  # the kiosk's agent syncs every two seconds
     kiosk.evaluate("() => { window.menweiKiosk.decisions.length = 0; }")

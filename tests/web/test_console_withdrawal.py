@@ -41,6 +41,9 @@ def test_the_office_confirms_withdraws_and_prints_a_receipt_anyone_can_check(
     )
     assert unconfirmed.status_code == 422
     assert "纸质申请 2026-001" in unconfirmed.text  # kept as typed; nothing deleted yet
+    assert "删除后无法恢复，门禁将改用门卡/密码/二维码" in confirm.text
+    consents = f"/api/v1/communities/{site.world.community_id}/people/{person.id}/consents"
+    assert any(c["live"] for c in client.get(consents).json()), "withdrawn without confirmation"
     done = client.post(
         f"{base}/withdraw",
         data={"csrf_token": token, "reference": "纸质申请 2026-001", "confirmed": "yes"},

@@ -10,18 +10,21 @@ template or image: the bundle says which template versions exist, not their cont
 from __future__ import annotations
 
 import html
+import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from menwei.core.text import BIDI_CONTROLS, ZERO_WIDTH
 from menwei.privacy.errors import RequestError
 
 DEFAULT_DEADLINE_DAYS = 15
 BUNDLE_FORMAT = "menwei-personal-data/1"
 MIN_REASON_CHARS = 10
 MAX_TEXT_CHARS = 4000
+MAX_FIELD_CHARS = 200
 
 
 class RequestKind(StrEnum):
@@ -59,6 +62,55 @@ class RightsRequest:
         return (self.due_at - now) // timedelta(days=1)
 
 
+def hidden_character(text: str) -> bool:
+    """Whether ``text`` holds a character that hides or garbles what the office reads:
+    a direction override, a zero-width or another control character (line breaks and tabs
+    are allowed; a request may have paragraphs)."""
+    for char in text:
+        if char in "\n\t":
+            continue
+        if char in BIDI_CONTROLS or char in ZERO_WIDTH or char == "\r":
+            return True
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return True
+    return False
+
+
+def check_text(text: str, *, field: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``text`` stripped, if it fits ``limit`` and shows as written; ``RequestError`` if not."""
+    if len(text) > limit:
+        raise RequestError(
+            f"填写的内容过长（上限 {limit} 字），请删减后再提交。",
+            f"The text is too long (at most {limit} characters); shorten it and send again.",
+            field=field,
+        )
+    if hidden_character(text):
+        raise RequestError(
+            "填写的内容含有不可见的控制字符（如改变文字方向的字符），请删去后再提交。",
+            "The text holds an invisible control character (such as a direction override); "
+            "remove it and send again.",
+            field=field,
+        )
+    return text.strip()
+
+
+def correction_details(*, wrong: str, correct: str, note: str = "") -> str:
+    """A correction request's text: what is wrong and what it should be, both required."""
+    wrong = check_text(wrong, field="wrong", limit=MAX_FIELD_CHARS)
+    correct = check_text(correct, field="correct", limit=MAX_FIELD_CHARS)
+    note = check_text(note, field="details")
+    if not wrong or not correct:
+        raise RequestError(
+            "请写明哪一项信息有误，以及正确的内容。",
+            "Say which detail is wrong and what the correct value is.",
+            field="wrong" if not wrong else "correct",
+        )
+    lines = [f"有误的信息 / Wrong: {wrong}", f"正确的内容 / Correct: {correct}"]
+    if note:
+        lines.append(f"说明 / Note: {note}")
+    return "\n".join(lines)
+
+
 def open_request(
     *,
     community_id: uuid.UUID,
@@ -78,6 +130,7 @@ def open_request(
             f"The request text is too long (at most {MAX_TEXT_CHARS} characters).",
             field="details",
         )
+    check_text(details, field="details")
     if kind is RequestKind.CORRECTION and not details.strip():
         raise RequestError(
             "请写明需要更正的内容。", "Say what should be corrected.", field="details"

@@ -702,17 +702,66 @@ def open_rights_request(
     return request
 
 
+def _log_handling(
+    store: PrivacyStore, kit: PrivacyKit, closed: RightsRequest, *, at: datetime, outcome: str
+) -> None:
+    """The handling of a request goes into the person's log, as its opening did."""
+    kit.chain(store).append(
+        at=at,
+        actor=f"staff:{closed.handled_by}",
+        action=AuditAction.RIGHTS_REQUEST,
+        person_id=closed.person_id,
+        community_id=closed.community_id,
+        detail={"kind": closed.kind.value, "request_id": str(closed.id), "outcome": outcome},
+    )
+
+
+def _open_request_of(store: PrivacyStore, request_id: uuid.UUID) -> RightsRequest:
+    request = store.requests.get(request_id)
+    if request is None:
+        raise RequestError("找不到该申请。", "No such request.", request_id=str(request_id))
+    return request
+
+
+def fulfil_rights_request(
+    uow: UnitOfWork, kit: PrivacyKit, *, request_id: uuid.UUID, at: datetime, handled_by: str
+) -> RightsRequest:
+    """Close an access, copy or correction request as fulfilled; logged for the person.
+
+    A deletion request is fulfilled only by ``fulfil_deletion_request``, which erases."""
+    with uow:
+        store = PrivacyStore(uow.session)
+        request = _open_request_of(store, request_id)
+        if request.kind is RequestKind.DELETION:
+            raise RequestError(
+                "删除申请须通过删除人脸数据来办理。",
+                "A deletion request is fulfilled by erasing the face data.",
+                request_id=str(request_id),
+            )
+        closed = fulfil(request, at=at, handled_by=handled_by)
+        store.requests.save(closed)
+        _log_handling(store, kit, closed, at=at, outcome="fulfilled")
+        uow.commit()
+    return closed
+
+
 def refuse_rights_request(
-    uow: UnitOfWork, *, request_id: uuid.UUID, at: datetime, handled_by: str, reason: str
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    request_id: uuid.UUID,
+    at: datetime,
+    handled_by: str,
+    reason: str,
 ) -> RightsRequest:
     """Close a request as refused; the reason is required and shown to the person."""
     with uow:
         store = PrivacyStore(uow.session)
-        request = store.requests.get(request_id)
-        if request is None:
-            raise RequestError("找不到该申请。", "No such request.", request_id=str(request_id))
-        closed = refuse(request, at=at, handled_by=handled_by, reason=reason)
+        closed = refuse(
+            _open_request_of(store, request_id), at=at, handled_by=handled_by, reason=reason
+        )
         store.requests.save(closed)
+        _log_handling(store, kit, closed, at=at, outcome="refused")
         uow.commit()
     return closed
 
@@ -827,6 +876,7 @@ def fulfil_deletion_request(
             tell_devices,
         )
         store.requests.save(closed)
+        _log_handling(store, kit, closed, at=at, outcome="fulfilled")
         uow.commit()
     return receipt
 

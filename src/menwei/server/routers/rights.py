@@ -25,6 +25,8 @@ RequestsResolve = Annotated[Caller, Depends(InCommunity("requests:resolve"))]
 class NewRequest(ApiModel):
     kind: RequestKind
     details: Annotated[str, Field(max_length=2000)] = ""
+    wrong: Annotated[str, Field(max_length=200)] = ""
+    correct: Annotated[str, Field(max_length=200)] = ""
 
 
 class Refusal(ApiModel):
@@ -34,7 +36,15 @@ class Refusal(ApiModel):
 @router.post("/me/requests", status_code=201)
 def open_request(body: NewRequest, caller: Me, request: Request, uow: UowDep) -> dict[str, Any]:
     kit = app_state.privacy_kit(request)
-    return rights.open_mine(uow, kit, caller, kind=body.kind, details=body.details)
+    return rights.open_mine(
+        uow,
+        kit,
+        caller,
+        kind=body.kind,
+        details=body.details,
+        wrong=body.wrong,
+        correct=body.correct,
+    )
 
 
 @router.get("/me/requests")
@@ -56,7 +66,8 @@ def fulfil(
 
 @router.post("/communities/{community_id}/requests/{request_id}/refuse")
 def refuse(
-    request_id: uuid.UUID, body: Refusal, caller: RequestsResolve, uow: UowDep
+    request_id: uuid.UUID, body: Refusal, caller: RequestsResolve, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     """Refusing needs a reason: the person reads it."""
-    return rights.refuse(uow, caller, request_id, reason=body.reason)
+    kit = app_state.privacy_kit(request)
+    return rights.refuse(uow, kit, caller, request_id, reason=body.reason)

@@ -20,6 +20,8 @@ from menwei.store.tables.devices import DeviceDoorRow
 from menwei.store.tables.places import DoorRow
 from menwei.store.uow import UnitOfWork
 
+#: A rights request's steps: opened by the person, then fulfilled or refused by the office.
+_REQUEST_STEPS = {"fulfilled": "request_fulfilled", "refused": "request_refused"}
 _STAFF = re.compile(r"^staff:(?P<name>.*?)(\([0-9a-f-]{36}\))?$")
 
 
@@ -85,6 +87,8 @@ def readable(
         door = who_name if who == "gate" else ""
         if what == "sync_to_device":
             what = "told_to_delete" if detail.get("applied") == "delete" else "sent_to_gate"
+        if what == "rights_request":
+            what = _REQUEST_STEPS.get(str(detail.get("outcome", "")), "request_opened")
         at = datetime.fromisoformat(str(e["at"])) if e.get("at") else None
         out.append(
             {
@@ -95,6 +99,7 @@ def readable(
                 "day": detail.get("day", ""),
                 "who": who,
                 "who_name": who_name,
+                "kind": str(detail.get("kind", "")) if what.startswith("request_") else "",
             }
         )
     return sorted(out, key=lambda row: row["when"], reverse=True)

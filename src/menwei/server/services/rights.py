@@ -12,7 +12,13 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from menwei.privacy.rights import RequestKind, RequestState, RightsRequest, fulfil
+from menwei.privacy.errors import RequestError
+from menwei.privacy.rights import (
+    RequestKind,
+    RequestState,
+    RightsRequest,
+    correction_details,
+)
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
 from menwei.server.services.privacy import now, own_person_id, staff_account
@@ -39,8 +45,25 @@ def request_public(request: RightsRequest, at: datetime) -> dict[str, Any]:
 
 
 def open_mine(
-    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, *, kind: RequestKind, details: str
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    caller: Caller,
+    *,
+    kind: RequestKind,
+    details: str,
+    wrong: str = "",
+    correct: str = "",
 ) -> dict[str, Any]:
+    """A request about the caller themself: the person is always the signed-in resident, never
+    one named in the request. A correction says what is wrong and what it should be."""
+    if wrong or correct or (kind is RequestKind.CORRECTION and not details.strip()):
+        if kind is not RequestKind.CORRECTION:
+            raise RequestError(
+                "只有更正申请需要填写有误的信息和正确的内容。",
+                "Only a correction request takes a wrong and a correct value.",
+                field="wrong",
+            )
+        details = correction_details(wrong=wrong, correct=correct, note=details)
     at = now()
     request = ops.open_rights_request(
         uow, kit, person_id=own_person_id(caller), kind=kind, at=at, details=details
@@ -87,19 +110,16 @@ def resolve(
             closed = PrivacyStore(uow.session).requests.get(request_id)
         assert closed is not None
         return {**request_public(closed, at), "receipt": receipt}
-    closed = fulfil(request, at=at, handled_by=handler)
-    with uow:
-        PrivacyStore(uow.session).requests.save(closed)
-        uow.commit()
+    closed = ops.fulfil_rights_request(uow, kit, request_id=request_id, at=at, handled_by=handler)
     return request_public(closed, at)
 
 
 def refuse(
-    uow: UnitOfWork, caller: Caller, request_id: uuid.UUID, *, reason: str
+    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, request_id: uuid.UUID, *, reason: str
 ) -> dict[str, Any]:
     _request(uow, caller, request_id)
     at = now()
     closed = ops.refuse_rights_request(
-        uow, request_id=request_id, at=at, handled_by=staff_account(caller), reason=reason
+        uow, kit, request_id=request_id, at=at, handled_by=staff_account(caller), reason=reason
     )
     return request_public(closed, at)

@@ -54,6 +54,9 @@ def include_pages(app: FastAPI) -> None:
     from menwei.server.web import console_requests
 
     app.include_router(console_requests.router)
+    from menwei.server.web import portal_requests
+
+    app.include_router(portal_requests.router)
     from menwei.server.web import console_compliance
 
     app.include_router(console_compliance.router)

@@ -130,7 +130,7 @@ def refuse_request(
     """Refuse with a reason (at least ten characters); the person reads it."""
     check_csrf(request, csrf)
     try:
-        rights.refuse(uow, caller, request_id, reason=reason)
+        rights.refuse(uow, app_state.privacy_kit(request), caller, request_id, reason=reason)
     except PrivacyError as refused:
         return _refused(request, caller, uow, refused, request_id, reason)
     return _back(caller, "refused")

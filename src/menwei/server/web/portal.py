@@ -33,7 +33,7 @@ from menwei.server.services import accounts, privacy
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
 from menwei.server.web.face_off import face_off_page
-from menwei.server.web.forms import CsrfField
+from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -240,10 +240,27 @@ def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
     return render(request, "my_data.html", held=held, audit=audit, lines=lines)
 
 
+@router.get("/my/erase")
+def erase_confirm(caller: Resident, request: Request) -> Response:
+    """What erasing does, in plain words, before anything changes."""
+    return render(request, "erase_confirm.html")
+
+
 @router.post("/my/erase")
-def erase(caller: Resident, request: Request, uow: UowDep, csrf: CsrfField) -> Response:
-    """Withdraw and erase; the signed receipt is shown and offered as a file to keep."""
+def erase(
+    caller: Resident,
+    request: Request,
+    uow: UowDep,
+    csrf: CsrfField,
+    confirmed: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Withdraw and erase; the signed receipt is shown and offered as a file to keep.
+    Only from the confirmation page: a post without its confirmation shows that page again
+    and changes nothing."""
     check_csrf(request, csrf)
+    if confirmed != "yes":
+        problem = translated(request, "Nothing was erased. Confirm below to erase your face data.")
+        return render(request, "erase_confirm.html", problem=problem, status_code=422)
     receipt = privacy.erase_mine(uow, app_state.privacy_kit(request), caller)
     body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
     encoded = base64.b64encode(body.encode("utf-8")).decode("ascii")
