@@ -6,6 +6,7 @@ its printed photos must fail, or the demo would show refusals for the wrong reas
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from menwei.vision import synthetic
@@ -26,7 +27,7 @@ def check() -> FrameLiveness:
     return FrameLiveness(load_model())
 
 
-def _verdict(detector: FaceDetector, check: FrameLiveness, image) -> LivenessOutcome:  # noqa: ANN001
+def _verdict(detector: FaceDetector, check: FrameLiveness, image: np.ndarray) -> LivenessOutcome:
     return check.assess(image, detector.detect_one(image)).outcome
 
 
