@@ -97,14 +97,16 @@ class TrackLiveness:
         self._frame = frame
         if self._frame is None and self.mode is not LivenessMode.OFF:
             self._frame = FrameLiveness(aligner=aligner)
-        self._base = None if self._frame is None else self._frame.model
+        # a stand-in frame check without parameters (tests) takes no site threshold
+        self._base = getattr(self._frame, "model", None)
         self._parameters_sha256 = parameters_sha256
         self._checks: dict[int, DoorLivenessCheck] = {}
 
     @property
     def threshold(self) -> float | None:
         """The frame threshold in force (``None`` with the check off)."""
-        return None if self._frame is None else self._frame.model.threshold
+        frame = self._frame
+        return None if frame is None or self._base is None else frame.model.threshold
 
     def use_site_threshold(self, site: SiteLiveness | None) -> bool:
         """Use the community's calibrated threshold (``None``: the shipped one again).
