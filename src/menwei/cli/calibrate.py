@@ -43,7 +43,7 @@ def pad(
 
     from menwei.vision.errors import VisionError
     from menwei.vision.liveness.dataset import LabelledFrame, measure_frames
-    from menwei.vision.liveness.model import load_model, sha256_text
+    from menwei.vision.liveness.model import SHIPPED_SHA256, load_model, sha256_text
     from menwei.vision.liveness.site import calibrate_site
 
     cv2.setNumThreads(1)
@@ -59,7 +59,12 @@ def pad(
     except VisionError as error:
         typer.echo(f"Error: {error.message}", err=True)
         raise typer.Exit(2) from None
-    summary: dict[str, object] = {**site.as_json(), "frames_without_face": data.without_face}
+    summary: dict[str, object] = {
+        **site.as_json(),
+        "frames_without_face": data.without_face,
+        # what the server's liveness-threshold route takes, so the site's gates pull it
+        "model_sha256": SHIPPED_SHA256,
+    }
     if out is not None:
         provenance = {**model.provenance, "site_calibration": site.as_json()}
         text = model.with_threshold(site.threshold, provenance).to_json()
@@ -77,6 +82,10 @@ def pad(
         typer.echo("  The camera's live frames score too low even at the floor: check its light.")
     if out is not None:
         typer.echo(f"Wrote {out} (sha256 {summary['sha256']})")
+    typer.echo(
+        "To use it at this site's gates: PUT threshold, model_sha256, live_frames and bpcer "
+        "(--json prints them) to /api/v1/communities/{id}/liveness-threshold."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -29,7 +29,7 @@ from menwei.gate.credentials import (
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, DoorError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
-from menwei.gate.liveness import LivenessCheck, make_liveness
+from menwei.gate.liveness import LivenessCheck, TrackLiveness, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.osdp import OsdpPanel, ReaderSettings, SerialChannel
 from menwei.gate.outbox import Outbox
@@ -177,6 +177,7 @@ class GateAgent:
             kiosk=self.kiosk_view,
             device_id=self.config.device_id,
         )
+        self._use_site_liveness(snapshot)
         controller.on_held_open = self.pipeline.report_held_open
         if self.controller is not None:
             self.controller.start(snapshot.state, door, pulse_s=self.config.pulse_s)
@@ -193,6 +194,8 @@ class GateAgent:
             log.error("this device no longer serves its door; keeping the last policy")
             return
         pipeline.holder.replace(door, snapshot.state)
+        if any(change.kind == "liveness" for change in changes):
+            self._use_site_liveness(snapshot)
         if self.controller is not None:
             self.controller.refresh(snapshot.state, door)
         for change in changes:
@@ -201,6 +204,17 @@ class GateAgent:
             person_id = uuid.UUID(change.record_id)
             pipeline.replace_template(person_id, snapshot.templates.get(person_id))
         snapshot.templates.clear()
+
+    def _use_site_liveness(self, snapshot: Snapshot) -> None:
+        """Apply the community's calibrated liveness threshold, if the server sent one."""
+        liveness = self.pipeline.liveness if self.pipeline is not None else None
+        if not isinstance(liveness, TrackLiveness) or snapshot.site_liveness is None:
+            return
+        if not liveness.use_site_threshold(snapshot.site_liveness):
+            log.warning(
+                "the site liveness threshold was calibrated for other parameters; "
+                "keeping the shipped threshold until the site calibrates again"
+            )
 
     # -- running --------------------------------------------------------------------------
 

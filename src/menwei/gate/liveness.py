@@ -7,6 +7,10 @@ frame check plus the motion of the landmarks over the track: a photo moves like 
 combined check is kept per tracked face, fed every frame of that track, and asked for its
 verdict when the door must decide. The verdict (``pass``, ``fail`` or ``not_checked``) goes
 into each event, so an auditor sees whether a check was made rather than assuming one was.
+
+A community may calibrate its own frame threshold on its camera (``menwei calibrate pad``); the
+gate pulls it with its other records and uses it only for the parameters it was made for, held
+to the site rule (never above the shipped threshold, never below its floor).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from menwei.gate.errors import GateError
+from menwei.gate.records import SiteLiveness
 from menwei.vision.detect import Face
 from menwei.vision.liveness import (
     FrameLiveness,
@@ -26,6 +31,8 @@ from menwei.vision.liveness import (
     LivenessResult,
 )
 from menwei.vision.liveness import LivenessCheck as DoorLivenessCheck
+from menwei.vision.liveness.model import SHIPPED_SHA256
+from menwei.vision.liveness.site import clamp_site_threshold
 
 LivenessVerdict = LivenessOutcome
 """``pass`` / ``fail`` / ``not_checked``: a verdict, never a score."""
@@ -69,7 +76,8 @@ class TrackLiveness:
     """One ``menwei.vision.liveness.LivenessCheck`` per tracked face, in the door's mode.
 
     ``aligner`` lets the frame check share the pipeline's SFace instance instead of loading
-    another model.
+    another model. ``parameters_sha256`` names the frame check's parameters (the shipped ones
+    unless told), so that a site threshold calibrated for other parameters is not applied.
     """
 
     def __init__(
@@ -78,6 +86,7 @@ class TrackLiveness:
         *,
         frame: FrameLiveness | None = None,
         aligner: Aligner | None = None,
+        parameters_sha256: str = SHIPPED_SHA256,
     ) -> None:
         try:
             self.mode = LivenessMode(mode)
@@ -88,7 +97,32 @@ class TrackLiveness:
         self._frame = frame
         if self._frame is None and self.mode is not LivenessMode.OFF:
             self._frame = FrameLiveness(aligner=aligner)
+        # a stand-in frame check without parameters (tests) takes no site threshold
+        self._base = getattr(self._frame, "model", None)
+        self._parameters_sha256 = parameters_sha256
         self._checks: dict[int, DoorLivenessCheck] = {}
+
+    @property
+    def threshold(self) -> float | None:
+        """The frame threshold in force (``None`` with the check off)."""
+        frame = self._frame
+        return None if frame is None or self._base is None else frame.model.threshold
+
+    def use_site_threshold(self, site: SiteLiveness | None) -> bool:
+        """Use the community's calibrated threshold (``None``: the shipped one again).
+
+        Returns whether the site threshold is in force: one made for other parameters is not.
+        """
+        if self._frame is None or self._base is None:
+            return False
+        base = self._base
+        if site is None or site.model_sha256 != self._parameters_sha256:
+            self._frame.model = base
+            return False
+        threshold = clamp_site_threshold(site.threshold, base.threshold)
+        provenance = {**base.provenance, "site_threshold": threshold}
+        self._frame.model = base.with_threshold(threshold, provenance)
+        return True
 
     def _for(self, track_id: int, at: float) -> DoorLivenessCheck:
         check = self._checks.get(track_id)

@@ -21,6 +21,8 @@ Kinds and payloads (times ISO 8601 with offset, ids as UUID strings):
 - ``membership`` (id = person id): ``{person_id, group_ids: [...]}``
 - ``qr_key`` (id = key id): ``{key_id, public_key: base64}``, the community's public pass
   verification keys (Ed25519); a revoked key arrives as a delete
+- ``liveness`` (id ``liveness``): ``{threshold, model_sha256}``, the community's liveness
+  threshold calibrated on its camera for the parameters of that sha256 (absent: the shipped one)
 - ``template`` (id = person id): the float32 bytes of the unit vector.
 
 where ``validity`` is ``{valid_from, valid_until, revoked_at}``.
@@ -31,6 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -71,6 +74,7 @@ KINDS = (
     "membership",
     "qr_key",
     "qr_revoked",
+    "liveness",
     "template",
 )
 
@@ -208,12 +212,28 @@ _PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class SiteLiveness:
+    """The community's calibrated liveness threshold, and the parameters it was made for."""
+
+    threshold: float
+    model_sha256: str
+
+
+def site_liveness_from(data: Mapping[str, Any]) -> SiteLiveness:
+    threshold = float(data["threshold"])
+    if not math.isfinite(threshold):
+        raise ValueError("the liveness threshold is not a finite number")
+    return SiteLiveness(threshold, str(data["model_sha256"]))
+
+
 @dataclass
 class Snapshot:
     """What a gate decides with, opened from its local state."""
 
     doors: dict[uuid.UUID, Door] = field(default_factory=dict)
     state: AccessState | None = None
+    site_liveness: SiteLiveness | None = None
     templates: dict[uuid.UUID, np.ndarray] = field(default_factory=dict, repr=False)
 
     def door(self, door_id: uuid.UUID | None = None) -> Door:
@@ -261,6 +281,8 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
                 )
             elif kind == "qr_revoked":
                 revoked_passes.add(_uuid(data["id"]))
+            elif kind == "liveness":
+                snapshot.site_liveness = site_liveness_from(data)
             elif kind in _PARSERS:
                 by_kind[kind].append(_PARSERS[kind](data))
         except (KeyError, ValueError, TypeError, binascii.Error, CoreError) as error:

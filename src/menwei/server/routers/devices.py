@@ -1,4 +1,5 @@
-"""Gate devices of a community: register (token shown once), list, revoke."""
+"""Gate devices of a community: register (token shown once), list, revoke; and the liveness
+threshold calibrated on the community's camera, which its gates pull."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from menwei.server.deps import Caller, InCommunity, UowDep, forget_principals
 from menwei.server.pagination import Page, Paging, page_of, paging
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
-from menwei.server.services import devices
+from menwei.server.services import devices, site_pad
 from menwei.store.records import Device
+from menwei.store.site_pad import SitePadThreshold
 
 router = APIRouter(prefix=API_PREFIX, tags=["devices"])
 
@@ -80,3 +82,59 @@ def revoke_device(
     revoked = devices.revoke(uow, caller, device_id)
     forget_principals(request)
     return device_public(revoked)
+
+
+class SitePadThresholdSet(ApiModel):
+    """What ``menwei calibrate pad --json`` reports, for the parameters it calibrated."""
+
+    threshold: Annotated[float, Field(ge=-50.0, le=50.0, allow_inf_nan=False)]
+    model_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", min_length=64, max_length=64)]
+    live_frames: Annotated[int, Field(ge=0, le=1_000_000)]
+    bpcer: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+
+
+class SitePadThresholdPublic(BaseModel):
+    community_id: uuid.UUID
+    threshold: float
+    model_sha256: str
+    live_frames: int
+    bpcer: float
+    set_at: datetime
+
+
+def _site_pad_public(value: SitePadThreshold) -> SitePadThresholdPublic:
+    return SitePadThresholdPublic(
+        community_id=value.community_id,
+        threshold=value.threshold,
+        model_sha256=value.model_sha256,
+        live_frames=value.live_frames,
+        bpcer=value.bpcer,
+        set_at=value.set_at,
+    )
+
+
+@router.get(
+    "/communities/{community_id}/liveness-threshold",
+    responses={404: {"description": "Not calibrated: gates use the shipped threshold."}},
+)
+def get_liveness_threshold(caller: DevicesRead, uow: UowDep) -> SitePadThresholdPublic:
+    return _site_pad_public(site_pad.get_threshold(uow, caller))
+
+
+@router.put(
+    "/communities/{community_id}/liveness-threshold",
+    responses={422: {"description": "Other parameters, too few frames, or out of range."}},
+)
+def set_liveness_threshold(
+    body: SitePadThresholdSet, caller: DevicesWrite, uow: UowDep
+) -> SitePadThresholdPublic:
+    """Keep the site's calibrated threshold; the community's gates pull it at their next sync."""
+    value = site_pad.set_threshold(
+        uow,
+        caller,
+        threshold=body.threshold,
+        model_sha256=body.model_sha256,
+        live_frames=body.live_frames,
+        bpcer=body.bpcer,
+    )
+    return _site_pad_public(value)

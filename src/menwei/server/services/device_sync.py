@@ -4,8 +4,9 @@ The store's change log says only what changed (entity, id, action); the current 
 here and shaped as the records ``menwei.gate.records`` parses. A device gets its own doors
 only, every person, card, PIN and face reference of its community (a face record carries the
 vault reference and the consent state, never a vector), every access group with its schedule,
-and, on its first pull, the face policy and its community's public QR pass keys (a rotation or
-revocation reaches it as a change). Templates themselves come
+and, on its first pull, the face policy, its community's public QR pass keys (a rotation or
+revocation reaches it as a change) and the community's calibrated liveness threshold, if any (a
+new calibration reaches it as a change). Templates themselves come
 from the privacy vault's own sync, not from here.
 """
 
@@ -32,6 +33,8 @@ from menwei.server.domain.errors import Forbidden
 from menwei.store.errors import NotFound
 from menwei.store.privacy_face_gate import face_is_on
 from menwei.store.scope import CommunityScope
+from menwei.store.site_pad import CHANGE_ENTITY as SITE_PAD
+from menwei.store.site_pad import site_pad_threshold
 from menwei.store.uow import UnitOfWork
 
 Action = Literal["upsert", "delete"]
@@ -131,6 +134,16 @@ def credential_record(credential: object) -> tuple[str, dict[str, Any]] | None:
 
 
 PASS_KEY = "qr_key"  # noqa: S105 (a record kind, not a secret)
+LIVENESS = "liveness"
+
+
+def liveness_records(uow: UnitOfWork, community_id: uuid.UUID, seq: int) -> list[Record]:
+    """The community's calibrated liveness threshold, for the parameters it was made for."""
+    found = site_pad_threshold(uow.session, community_id)
+    if found is None:
+        return []
+    payload = {"threshold": found.threshold, "model_sha256": found.model_sha256}
+    return [Record(LIVENESS, LIVENESS, seq, "upsert", payload)]
 
 
 def pass_key_records(
@@ -185,9 +198,15 @@ def pull(
     with uow:
         changes = uow.changes.since(community_id, cursor, limit=limit)
         known = _prefetch(uow, community_id, scope, changes, now)
+        if cursor == 0:
+            records.update({(r.kind, r.id): r for r in liveness_records(uow, community_id, 0)})
         for change in changes:
             if change.entity == PASS_KEY:
                 found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
+                records.update({(r.kind, r.id): r for r in found})
+                continue
+            if change.entity == SITE_PAD:
+                found = liveness_records(uow, community_id, change.seq)
                 records.update({(r.kind, r.id): r for r in found})
                 continue
             for record in _records_for(uow, scope, principal.door_ids, change, known):

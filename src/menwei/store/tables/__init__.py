@@ -19,7 +19,7 @@ from menwei.store.tables.accounts import (
     LoginSessionRow,
     UserAccountRow,
 )
-from menwei.store.tables.devices import DeviceDoorRow, DeviceRow
+from menwei.store.tables.devices import DeviceDoorRow, DeviceRow, SitePadThresholdRow
 from menwei.store.tables.events import ChangeCursorRow, ChangeRow, EventRow
 from menwei.store.tables.people import (
     CredentialDoorRow,
@@ -58,6 +58,7 @@ __all__ = [
     "ProcessorRow",
     "ScheduleRow",
     "ScheduleWindowRow",
+    "SitePadThresholdRow",
     "UnitRow",
     "UserAccountRow",
 ]

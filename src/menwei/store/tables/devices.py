@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from menwei.store.base import Base
@@ -45,3 +45,22 @@ class DeviceDoorRow(Base):
     door_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("doors.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class SitePadThresholdRow(Base):
+    """A community's own liveness threshold, calibrated on its camera's live frames.
+
+    It holds for the parameters whose sha256 it names; a gate with other parameters ignores it.
+    """
+
+    __tablename__ = "site_pad_thresholds"
+    __table_args__ = (CheckConstraint("live_frames >= 0", name="live_frames"),)
+
+    community_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True
+    )
+    threshold: Mapped[float] = mapped_column(Float)
+    model_sha256: Mapped[str] = mapped_column(String(64))
+    live_frames: Mapped[int] = mapped_column(Integer)
+    bpcer: Mapped[float] = mapped_column(Float)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

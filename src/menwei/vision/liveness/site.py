@@ -81,3 +81,12 @@ def calibrate_site(
         attack_frames=0 if attack is None else len(attack),
         at_floor=wanted < floor,
     )
+
+
+def clamp_site_threshold(threshold: float, shipped_threshold: float) -> float:
+    """``threshold`` held to the site rule: never above the shipped one, never below its floor.
+
+    A gate applies this to whatever threshold it is sent, so a wrong or tampered value on the
+    server can neither switch the check off nor make it refuse everyone.
+    """
+    return min(shipped_threshold, max(shipped_threshold - FLOOR_DROP, float(threshold)))
