@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from menwei.server.deps import Caller
-from menwei.server.errors import InvalidRequest, NotFound
+from menwei.server.domain.caller import Caller
+from menwei.server.domain.errors import InvalidRequest, NotFound
 from menwei.store.site_pad import (
     CHANGE_ENTITY,
     SitePadThreshold,

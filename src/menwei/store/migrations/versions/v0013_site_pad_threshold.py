@@ -1,7 +1,7 @@
 """A community's own liveness threshold, calibrated on its camera, for its gates to pull.
 
-Revision ID: 0015_site_pad_threshold
-Revises: 0010_login_failures_and_live_pin
+Revision ID: 0013_site_pad_threshold
+Revises: 0012_vote_period_and_ballots
 Create Date: 2026-12-05
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_site_pad_threshold"
-down_revision = "0010_login_failures_and_live_pin"
+revision = "0013_site_pad_threshold"
+down_revision = "0012_vote_period_and_ballots"
 branch_labels = None
 depends_on = None
 
