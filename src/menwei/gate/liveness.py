@@ -46,6 +46,10 @@ class LivenessCheck(Protocol):
         """A movement to ask of this person (zh-CN, en), in ``active`` mode."""
         ...
 
+    def frame_margin(self) -> float | None:
+        """The last ``check``'s frame score above its threshold; ``None`` where none was made."""
+        ...
+
     def forget(self, track_id: int) -> None: ...
 
 
@@ -61,8 +65,28 @@ class NotChecked:
     def prompt(self, track_id: int) -> tuple[str, str] | None:
         return None
 
+    def frame_margin(self) -> float | None:
+        return None
+
     def forget(self, track_id: int) -> None:
         pass
+
+
+class _Recording:
+    """The frame check as the door's combined check sees it, keeping each frame's margin."""
+
+    def __init__(self, frame: object) -> None:
+        self.frame = frame
+        self.last: float | None = None
+
+    def assess(
+        self, image: np.ndarray, face: Face, aligned: np.ndarray | None = None
+    ) -> LivenessResult:
+        judge = getattr(self.frame, "judge", None)
+        if judge is None:
+            return self.frame.assess(image, face, aligned)  # type: ignore[attr-defined]
+        result, self.last = judge(image, face, aligned)
+        return result
 
 
 class TrackLiveness:
@@ -85,15 +109,15 @@ class TrackLiveness:
             raise GateError(
                 f"Unknown liveness mode {mode!r}: choose one of {', '.join(MODES)}."
             ) from None
-        self._frame = frame
-        if self._frame is None and self.mode is not LivenessMode.OFF:
-            self._frame = FrameLiveness(aligner=aligner)
+        if frame is None and self.mode is not LivenessMode.OFF:
+            frame = FrameLiveness(aligner=aligner)
+        self._frame = _Recording(frame) if frame is not None else None
         self._checks: dict[int, DoorLivenessCheck] = {}
 
     def _for(self, track_id: int, at: float) -> DoorLivenessCheck:
         check = self._checks.get(track_id)
         if check is None:
-            check = DoorLivenessCheck(self.mode, self._frame, started_at=at)
+            check = DoorLivenessCheck(self.mode, self._frame, started_at=at)  # type: ignore[arg-type]
             self._checks[track_id] = check
         return check
 
@@ -101,7 +125,12 @@ class TrackLiveness:
         self._for(track_id, at).observe(face, at)
 
     def check(self, track_id: int, image: np.ndarray, face: Face) -> LivenessResult:
+        if self._frame is not None:
+            self._frame.last = None
         return self._for(track_id, 0.0).assess(image, face)
+
+    def frame_margin(self) -> float | None:
+        return self._frame.last if self._frame is not None else None
 
     def prompt(self, track_id: int) -> tuple[str, str] | None:
         check = self._checks.get(track_id)
