@@ -10,12 +10,15 @@ when ../shared/data/lfw is present) topped up with random unit vectors to ``--te
 (search cost does not depend on what the vectors are; the recognition claim rests on the
 real resident being granted and is checked here).
 
-Each frame runs the whole per-frame path of ``GatePipeline.process_frame``: QR scan, YuNet
-detection, tracking, quality, the frame liveness check, SFace embedding, exact search of the
-gallery, ``core.decide``, the door pulse (simulated) and the event into the SQLite outbox
-with its fsync. The tracker is reset before every frame so that every frame ends in a
-decision. The same frames go through face_recognition (dlib HOG + ResNet encoder, the
-distance to 10,000 encodings, threshold 0.6) in the same process.
+Each frame runs the whole per-frame path of ``GatePipeline.process_frame``: YuNet detection,
+tracking, quality, the frame liveness check, SFace embedding, the track's evidence, exact
+search of the gallery, ``core.decide``, the door pulse (simulated) and the event into the
+SQLite outbox with its fsync. The tracker is reset before every frame, so a frame decides only
+on the track rule's single-frame path (a clear match); "after" times those frames, "before"
+the same frames with the QR scan ahead of the face on every third frame, as it used to run.
+The frames are then replayed as approaches of 6 frames (tracker kept) to time the track rule,
+with and without its single-frame path. The same frames go through face_recognition (dlib
+HOG + ResNet encoder, the distance to 10,000 encodings, threshold 0.6) in the same process.
 """
 
 from __future__ import annotations
