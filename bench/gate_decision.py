@@ -10,12 +10,15 @@ when ../shared/data/lfw is present) topped up with random unit vectors to ``--te
 (search cost does not depend on what the vectors are; the recognition claim rests on the
 real resident being granted and is checked here).
 
-Each frame runs the whole per-frame path of ``GatePipeline.process_frame``: QR scan, YuNet
-detection, tracking, quality, the frame liveness check, SFace embedding, exact search of the
-gallery, ``core.decide``, the door pulse (simulated) and the event into the SQLite outbox
-with its fsync. The tracker is reset before every frame so that every frame ends in a
-decision. The same frames go through face_recognition (dlib HOG + ResNet encoder, the
-distance to 10,000 encodings, threshold 0.6) in the same process.
+Each frame runs the whole per-frame path of ``GatePipeline.process_frame``: YuNet detection,
+tracking, quality, the frame liveness check, SFace embedding, the track's evidence, exact
+search of the gallery, ``core.decide``, the door pulse (simulated) and the event into the
+SQLite outbox with its fsync. The tracker is reset before every frame, so a frame decides only
+on the track rule's single-frame path (a clear match); "after" times those frames, "before"
+the same frames with the QR scan ahead of the face on every third frame, as it used to run.
+The frames are then replayed as approaches of 6 frames (tracker kept) to time the track rule,
+with and without its single-frame path. The same frames go through face_recognition (dlib
+HOG + ResNet encoder, the distance to 10,000 encodings, threshold 0.6) in the same process.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps
 from menwei.gate.sources import Frame
 from menwei.gate.tracker import FaceTracker
+from menwei.vision.detect import FaceDetector
 from menwei.vision.gallery import Gallery
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -119,17 +123,69 @@ def ours(frames, templates: int, lfw: int, steps: VisionSteps, enrol: np.ndarray
             qr_reader=QrReader(),
             liveness=TrackLiveness(aligner=steps.embedder.align),
         )
-        samples, granted = [], 0
+        before, after, granted, decided = [], [], 0, 0
         for index, image in enumerate(frames):
+            # before: the QR scan ran ahead of the face on every third frame
+            pipeline.tracker = FaceTracker()
+            start = time.perf_counter()
+            if index % 3 == 2:
+                pipeline.qr_reader.scan(image)  # type: ignore[union-attr]
+            pipeline.process_frame(Frame(image, time.monotonic(), index))
+            before.append((time.perf_counter() - start) * 1000)
+            # after: the scan runs only on a frame that decided no face
             pipeline.tracker = FaceTracker()
             frame = Frame(image, time.monotonic(), index)
             start = time.perf_counter()
             outcomes = pipeline.process_frame(frame)
-            samples.append((time.perf_counter() - start) * 1000)
-            granted += sum(o.allowed for o in outcomes)
-        print(f"menwei: {granted}/{len(frames)} frames granted the resident")
+            elapsed = (time.perf_counter() - start) * 1000
+            if outcomes:
+                after.append(elapsed)
+                decided += 1
+                granted += sum(o.allowed for o in outcomes)
+        print(
+            f"menwei: {decided}/{len(frames)} single frames decided at once (clear match), "
+            f"{granted} granted the resident"
+        )
+        print(f"menwei before (QR scan ahead of the face), one core: {percentiles(before[3:])}")
+        approaches_of(pipeline, frames)
         outbox.close()
-    return samples[3:]
+    return after[3:]
+
+
+def approaches_of(pipeline: GatePipeline, frames: list[np.ndarray], size: int = 6) -> None:
+    """The same frames as approaches of ``size`` frames 0.1 s apart, tracker kept: the track rule.
+
+    Reports how many frames each approach took to decide and its time to decision (the sum of
+    its frames' processing times); the single-frame path is turned off in a second pass so the
+    fused path is measured too.
+    """
+    from menwei.gate.evidence import TrackRule
+
+    for label, rule in (("track rule", TrackRule()), ("fused only", TrackRule(strict_margin=9.0))):
+        pipeline.rule = rule
+        counts, totals, granted = [], [], 0
+        for first in range(0, len(frames) - size + 1, size):
+            pipeline.tracker = FaceTracker()
+            clock, spent = 1000.0 * (first + 1), 0.0
+            pipeline._clock = lambda: clock  # noqa: B023
+            for offset, image in enumerate(frames[first : first + size]):
+                clock += 0.1
+                start = time.perf_counter()
+                outcomes = pipeline.process_frame(Frame(image, clock, offset))
+                spent += (time.perf_counter() - start) * 1000
+                if outcomes:
+                    counts.append(offset + 1)
+                    totals.append(spent)
+                    granted += sum(o.allowed for o in outcomes)
+                    break
+        pipeline._clock = time.monotonic
+        n = len(frames) // size
+        print(
+            f"menwei approaches ({label}): {granted}/{n} granted, frames to decide "
+            f"median {np.median(counts) if counts else float('nan'):.0f}, time to decision "
+            f"{percentiles(totals) if totals else 'none'}"
+        )
+    pipeline.rule = TrackRule()
 
 
 def stages(frames, steps: VisionSteps, gallery_size: int) -> None:
@@ -191,6 +247,7 @@ def main() -> None:
     parser.add_argument("--templates", type=int, default=10_000)
     parser.add_argument("--lfw", type=int, default=1_000)
     parser.add_argument("--detect-max-side", type=int, default=640)
+    parser.add_argument("--refine-under-eye", type=float, default=None)
     args = parser.parse_args()
     if not NUAA.is_dir():
         raise SystemExit(f"{NUAA} is absent: this benchmark needs ../shared/data/nuaa")
@@ -200,11 +257,15 @@ def main() -> None:
     paths = sorted(NUAA.glob("*.jpg"))
     enrol = cv2.imread(str(paths[0]))
     frames = approach([cv2.imread(str(p)) for p in paths[10:40]], args.frames)
-    steps = VisionSteps(detect_max_side=args.detect_max_side)
-    print(f"detection on frames scaled to {args.detect_max_side} px; QR scan every 3rd frame")
+    detector = FaceDetector(max_side=args.detect_max_side, refine_under_eye=args.refine_under_eye)
+    steps = VisionSteps(detector)
+    print(
+        f"detection on frames scaled to {args.detect_max_side} px, native refine for eyes under "
+        f"{args.refine_under_eye or 'any'} px; QR scan every 3rd frame"
+    )
     stages(frames[:30], steps, args.templates)
     mine = ours(frames, args.templates, args.lfw, steps, enrol)
-    print(f"menwei frame to decision, one core: {percentiles(mine)}")
+    print(f"menwei after, frame to decision, one core: {percentiles(mine)}")
     theirs = peer(frames[: args.peer_frames], args.templates, enrol)
     print(f"face_recognition frame to decision, one core: {percentiles(theirs)}")
     ratio = np.percentile(theirs, 50) / np.percentile(mine, 50)

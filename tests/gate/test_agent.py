@@ -52,10 +52,15 @@ class Approach:
         self.faces.faces = [_face(200)]
         self.faces.vectors[_face(200).box] = vector
         self.t += 100.0
-        self.n += 1
         self.agent.pipeline._clock = lambda: self.t
         self.agent.pipeline._wall = lambda: NOW
-        return self.agent.pipeline.process_frame(Frame(self.image, self.t, self.n))
+        for _ in range(12):  # frames 0.25 s apart until the track is decided (cap: 2 s)
+            self.t += 0.25
+            self.n += 1
+            outcomes = self.agent.pipeline.process_frame(Frame(self.image, self.t, self.n))
+            if outcomes:
+                return outcomes
+        return []
 
 
 def test_a_gate_that_never_synced_and_cannot_reach_the_server_refuses_to_start(
@@ -170,7 +175,7 @@ def test_alarms_and_refusals_are_uploaded_in_the_servers_event_shape(tmp_path: P
     rig.pipeline._report_tailgating(TailgatingIncident(0.0, 6.0, 1, 3))
     rig.faces.faces = [_face(200)]
     rig.faces.vectors[_face(200).box] = _unit(3)
-    rig.frame(_textured_frame())
+    rig.approach(_textured_frame())
     reports = [event_report(e) for e in rig.outbox.pending()]
     assert [r["reason_code"] for r in reports] == ["door_held_open", "tailgating", "unknown_face"]
     assert all(_valid(r) for r in reports)

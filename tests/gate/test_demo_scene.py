@@ -4,10 +4,12 @@ completed by a card."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from menwei.core import AccessPolicy, FacePolicy
 from menwei.gate.demo import DemoGate, DemoGateConfig, DemoScene
 from menwei.gate.doors import DoorController, SimulatedDoor
 from menwei.gate.liveness import TrackLiveness
@@ -17,6 +19,7 @@ from menwei.gate.tailgating import TailgatingWatch
 from menwei.vision import synthetic
 from menwei.vision.gallery import Gallery
 from menwei.vision.templates import build_template
+from menwei.vision.thresholds import default_thresholds
 
 from .world import NOW, ZHANG, make_world
 
@@ -35,6 +38,9 @@ class Clock:
 
 def test_one_round_of_the_scene_tells_each_part_of_the_story(tmp_path: Path) -> None:
     world = make_world()
+    shipped = default_thresholds()  # the demo server's thresholds, which its gates receive
+    face = FacePolicy(confident=shipped.confident, possible=shipped.possible)
+    state = replace(world.state, policy=AccessPolicy(face=face))
     steps = VisionSteps()
     gallery = Gallery()
     looks = (synthetic.Look(1.2, 0.5), synthetic.Look(1.15, 0.5))  # as the demo enrols them
@@ -47,7 +53,7 @@ def test_one_round_of_the_scene_tells_each_part_of_the_story(tmp_path: Path) -> 
     outbox = Outbox(tmp_path / "outbox.db")
     relay = SimulatedDoor()
     pipeline = GatePipeline(
-        holder=StateHolder(world.door, world.state),
+        holder=StateHolder(world.door, state),
         faces=steps,
         gallery=gallery,
         door=DoorController(relay, pulse_s=3, clock=clock),

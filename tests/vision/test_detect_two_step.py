@@ -114,3 +114,16 @@ def test_several_faces_are_all_found_and_each_refined_in_place(
     for one in fast:
         twin = min(full, key=lambda other: np.hypot(*np.subtract(one.centre, other.centre)))
         assert np.hypot(*(one.landmarks - twin.landmarks).T).max() < 0.15 * twin.eye_distance
+
+
+def test_big_faces_can_keep_the_coarse_landmarks_and_small_ones_are_still_refined(
+    astronaut: np.ndarray,
+) -> None:
+    everything = FaceDetector().detect(astronaut)[0]
+    coarse_only = FaceDetector(refine_under_eye=1.0).detect(astronaut)[0]
+    refined = FaceDetector(refine_under_eye=1e6).detect(astronaut)[0]
+    assert np.allclose(refined.landmarks, everything.landmarks)
+    assert not np.allclose(coarse_only.landmarks, everything.landmarks)
+    longest = max(astronaut.shape[:2])
+    first_pass = FaceDetector()._pass(astronaut, 320 / longest)
+    assert any(np.allclose(coarse_only.landmarks, f.landmarks) for f in first_pass)

@@ -121,3 +121,15 @@ def test_a_face_with_broken_coordinates_gets_a_clear_error(
     nowhere = Face((float("inf"), 0.0, 10.0, 10.0), face.landmarks, face.score)
     with pytest.raises(LivenessError, match="box"):
         FrameLiveness().assess(astronaut, nowhere)
+
+
+def test_the_frame_margin_is_the_score_above_the_threshold_and_matches_the_verdict(
+    astronaut: np.ndarray, face: Face
+) -> None:
+    for bias in (+5.0, -5.0):
+        model = _biased(bias)
+        result, margin = FrameLiveness(model).judge(astronaut, face)
+        assert margin == pytest.approx(bias - model.threshold)
+        assert (margin >= 0) == (result.outcome is LivenessOutcome.PASS)
+    small = dataclasses.replace(face, landmarks=face.landmarks * 0.01)
+    assert FrameLiveness(_biased(5.0)).judge(astronaut, small)[1] is None

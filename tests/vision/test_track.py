@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import cv2
 import numpy as np
 import pytest
 
@@ -38,3 +41,25 @@ def test_bad_tracks_are_refused() -> None:
         fuse_track([])
     with pytest.raises(ValueError):
         fuse_track([np.ones(EMBEDDING_DIM)], qualities=[1.0, 2.0])
+
+
+NUAA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nuaa"
+
+
+@pytest.mark.skipif(not NUAA.is_dir(), reason="evaluation data ../shared/data/nuaa is absent")
+def test_real_frames_fused_match_the_enrolment_better_and_a_stranger_is_not_fused_in(
+    detector, embedder
+) -> None:
+    def vectors(subject: str, start: int, stop: int) -> list[np.ndarray]:
+        paths = sorted((NUAA / "live" / subject).glob("*.jpg"))[start:stop]
+        images = [cv2.imread(str(p)) for p in paths]
+        return [embedder.embed_face(i, detector.detect_one(i)) for i in images]
+
+    (enrolled,) = vectors("0001", 0, 1)
+    resident = vectors("0001", 20, 26)
+    stranger = vectors("0005", 0, 3)
+    fused = fuse_track(resident, best=6)
+    assert float(fused @ enrolled) >= float(np.median([v @ enrolled for v in resident]))
+    mixed = fuse_track([resident[0], *stranger, *resident[1:3]], best=6)
+    assert float(mixed @ enrolled) >= min(float(v @ enrolled) for v in resident[:3])
+    assert max(float(mixed @ s) for s in stranger) < 0.4

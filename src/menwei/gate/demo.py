@@ -68,7 +68,7 @@ class DemoScene:
     guest_pass: str
 
 
-ACT_FRAMES = 6
+ACT_FRAMES = 9
 FRAME_GAP_S = 0.15
 TRACK_GAP_S = 1.6
 """Empty entrance after a refusal: longer than the tracker's ``max_missing_s`` (1 s)."""

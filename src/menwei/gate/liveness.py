@@ -53,6 +53,10 @@ class LivenessCheck(Protocol):
         """A movement to ask of this person (zh-CN, en), in ``active`` mode."""
         ...
 
+    def frame_margin(self) -> float | None:
+        """The last ``check``'s frame score above its threshold; ``None`` where none was made."""
+        ...
+
     def forget(self, track_id: int) -> None: ...
 
 
@@ -68,8 +72,28 @@ class NotChecked:
     def prompt(self, track_id: int) -> tuple[str, str] | None:
         return None
 
+    def frame_margin(self) -> float | None:
+        return None
+
     def forget(self, track_id: int) -> None:
         pass
+
+
+class _Recording:
+    """The frame check as the door's combined check sees it, keeping each frame's margin."""
+
+    def __init__(self, frame: object) -> None:
+        self.frame = frame
+        self.last: float | None = None
+
+    def assess(
+        self, image: np.ndarray, face: Face, aligned: np.ndarray | None = None
+    ) -> LivenessResult:
+        judge = getattr(self.frame, "judge", None)
+        if judge is None:
+            return self.frame.assess(image, face, aligned)  # type: ignore[attr-defined]
+        result, self.last = judge(image, face, aligned)
+        return result
 
 
 class TrackLiveness:
@@ -94,18 +118,19 @@ class TrackLiveness:
             raise GateError(
                 f"Unknown liveness mode {mode!r}: choose one of {', '.join(MODES)}."
             ) from None
-        self._frame = frame
-        if self._frame is None and self.mode is not LivenessMode.OFF:
-            self._frame = FrameLiveness(aligner=aligner)
+        if frame is None and self.mode is not LivenessMode.OFF:
+            frame = FrameLiveness(aligner=aligner)
+        self._inner = frame
+        self._frame = _Recording(frame) if frame is not None else None
         # a stand-in frame check without parameters (tests) takes no site threshold
-        self._base = getattr(self._frame, "model", None)
+        self._base = getattr(frame, "model", None)
         self._parameters_sha256 = parameters_sha256
         self._checks: dict[int, DoorLivenessCheck] = {}
 
     @property
     def threshold(self) -> float | None:
         """The frame threshold in force (``None`` with the check off)."""
-        frame = self._frame
+        frame = self._inner
         return None if frame is None or self._base is None else frame.model.threshold
 
     def use_site_threshold(self, site: SiteLiveness | None) -> bool:
@@ -113,21 +138,21 @@ class TrackLiveness:
 
         Returns whether the site threshold is in force: one made for other parameters is not.
         """
-        if self._frame is None or self._base is None:
+        if self._inner is None or self._base is None:
             return False
         base = self._base
         if site is None or site.model_sha256 != self._parameters_sha256:
-            self._frame.model = base
+            self._inner.model = base
             return False
         threshold = clamp_site_threshold(site.threshold, base.threshold)
         provenance = {**base.provenance, "site_threshold": threshold}
-        self._frame.model = base.with_threshold(threshold, provenance)
+        self._inner.model = base.with_threshold(threshold, provenance)
         return True
 
     def _for(self, track_id: int, at: float) -> DoorLivenessCheck:
         check = self._checks.get(track_id)
         if check is None:
-            check = DoorLivenessCheck(self.mode, self._frame, started_at=at)
+            check = DoorLivenessCheck(self.mode, self._frame, started_at=at)  # type: ignore[arg-type]
             self._checks[track_id] = check
         return check
 
@@ -135,7 +160,12 @@ class TrackLiveness:
         self._for(track_id, at).observe(face, at)
 
     def check(self, track_id: int, image: np.ndarray, face: Face) -> LivenessResult:
+        if self._frame is not None:
+            self._frame.last = None
         return self._for(track_id, 0.0).assess(image, face)
+
+    def frame_margin(self) -> float | None:
+        return self._frame.last if self._frame is not None else None
 
     def prompt(self, track_id: int) -> tuple[str, str] | None:
         check = self._checks.get(track_id)

@@ -1,11 +1,12 @@
 """The per-frame pipeline of one door, and the way in for cards, PINs and QR passes.
 
-Each frame: QR pass (every ``qr_every``-th frame: a pass is held up for a second or more,
-and scanning costs as much as detection) → detect → track → (for a track not yet decided)
-quality → liveness → embed → search the local gallery → ``core.decide`` with the door's
-policy → door driver → event into the outbox. A card or PIN goes straight to
-``core.decide``; a face in the grey zone is kept for a few seconds so that the same person's
-card or PIN completes it (step-up).
+Each frame: detect → track → (for a track not yet decided) quality → liveness → embed → the
+track's evidence (``gate.evidence``: its good frames fused, its liveness over the approach) →
+search the local gallery → ``core.decide`` with the door's policy → door driver → event into
+the outbox; then, every ``qr_every``-th frame that decided no face, a QR pass scan (a pass is
+held up for a second or more, and scanning costs a third of a face's decision, so it never
+runs before one). A card or PIN goes straight to ``core.decide``; a face in the grey zone is
+kept for a few seconds so that the same person's card or PIN completes it (step-up).
 
 Nothing here writes an image anywhere; frames live in local variables only. Events carry the
 decision's reason code, the credential kind, the person's id and the liveness verdict, never
@@ -43,6 +44,7 @@ from menwei.core import (
 from menwei.gate.credentials import PresentedCredential, QrReader
 from menwei.gate.doors import DoorController
 from menwei.gate.errors import DoorError
+from menwei.gate.evidence import TrackEvidence, TrackRule
 from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked
 from menwei.gate.outbox import Outbox
 from menwei.gate.sources import Frame
@@ -51,7 +53,8 @@ from menwei.gate.tracker import FaceTracker, Track
 from menwei.vision.detect import Face, FaceDetector
 from menwei.vision.embed import Embedder
 from menwei.vision.gallery import Searchable
-from menwei.vision.quality import GATE, QualityPolicy, assess
+from menwei.vision.liveness import LivenessReason, LivenessResult
+from menwei.vision.quality import GATE, QualityPolicy, QualityReport, assess
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +157,24 @@ class VisionSteps:
         return self.embedder.embed_face(image, face)
 
 
+def _quality(report: QualityReport) -> float:
+    """Rank of a good frame among its track's: sharper and closer first."""
+    measures = report.measures
+    if measures is None:
+        return 0.0
+    return float(measures.sharpness * min(measures.eye_distance, 112.0))
+
+
+def _margin(outcome: LivenessVerdict, check: LivenessCheck) -> float | None:
+    """A frame's liveness margin: the frame score's, or ±1 from a verdict without a score."""
+    margin = check.frame_margin()
+    if margin is not None:
+        return margin
+    if outcome is LivenessVerdict.NOT_CHECKED:
+        return None
+    return 1.0 if outcome is LivenessVerdict.PASS else -1.0
+
+
 class GatePipeline:
     """Everything one door does with what it sees and what it is shown."""
 
@@ -172,6 +193,7 @@ class GatePipeline:
         quality: QualityPolicy = GATE,
         kiosk: KioskView | None = None,
         qr_every: int = 3,
+        rule: TrackRule | None = None,
         device_id: str = "",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -190,12 +212,15 @@ class GatePipeline:
         self.qr_every = max(1, qr_every)
         self.device_id = device_id
         self._frames = 0
+        self._qr_due = False
         self._clock = clock
         self._wall = wall_clock
         self._gallery_lock = threading.Lock()
         self._step_up: tuple[PresentedFace, float] | None = None
         #: until when (``clock``) a door set to ``hold`` stays shut after a tailgating alert
         self._held_until: float | None = None
+        self.rule = rule or TrackRule()
+        self._evidence: dict[int, TrackEvidence] = {}
 
     # -- frames ---------------------------------------------------------------------------
 
@@ -206,14 +231,12 @@ class GatePipeline:
         outcomes: list[Outcome] = []
         self.tick_door()
         self._frames += 1
-        if self.qr_reader is not None and self._frames % self.qr_every == 0:
-            credential = self.qr_reader.scan(image)
-            if credential is not None:
-                outcomes.append(self.present(credential))
+        self._qr_due = self._qr_due or self._frames % self.qr_every == 0
         detections = self.faces.detect(image)
         tracks = self.tracker.update(detections, now)
         for ended in self.tracker.drain_ended():
             self.liveness.forget(ended.track_id)
+            self._evidence.pop(ended.track_id, None)
         for track in tracks:
             if isinstance(track.detection, Face):
                 self.liveness.observe(track.track_id, track.detection, now)
@@ -224,9 +247,17 @@ class GatePipeline:
                 outcome = self._decide_face(image, track, now)
                 if outcome is not None:
                     outcomes.append(outcome)
+        if self.qr_reader is not None and self._qr_due and not outcomes:
+            # after the faces, and never on a frame that decided one: the scan does not delay
+            # a face's decision, and a pass held up for a second is read a frame later
+            self._qr_due = False
+            credential = self.qr_reader.scan(image)
+            if credential is not None:
+                outcomes.append(self.present(credential))
         return outcomes
 
     def _decide_face(self, image: np.ndarray, track: Track, now: float) -> Outcome | None:
+        """One good frame more for ``track``, and a decision when ``self.rule`` says so."""
         face = track.detection
         assert isinstance(face, Face)
         report = assess(image, [face], self.quality)
@@ -238,33 +269,79 @@ class GatePipeline:
         if prompt is not None and liveness.outcome is LivenessVerdict.NOT_CHECKED:
             self.kiosk.hint([prompt[0]], [prompt[1]])
             return None  # an active check waits for the movement it asked for
-        self.tracker.mark_decided(track, now)
-        verdict = liveness.outcome
-        if verdict is LivenessVerdict.FAIL:
-            outcome = Outcome(
-                False,
-                LIVENESS_REFUSED,
-                liveness.message("zh-CN"),
-                liveness.message("en"),
-                via=CredentialKind.FACE.value,
-                at=now,
-            )
-            self._record_refusal(outcome, verdict)
-            self.kiosk.show(outcome)
-            return outcome
+        frame_margin = self.liveness.frame_margin()
+        if liveness.outcome is LivenessVerdict.FAIL and (frame_margin is None or frame_margin >= 0):
+            # not the frame's texture but the track (flat motion, a wrong movement): final
+            return self._refuse_liveness(liveness, track, now)
+        evidence = self._evidence.get(track.track_id)
+        if evidence is None:
+            evidence = self._evidence[track.track_id] = TrackEvidence(now)
         vector = self.faces.embed(image, face)
+        evidence.add(vector, _quality(report), _margin(liveness.outcome, self.liveness))
+        del vector
+        rule = self.rule
+        confident = self.holder.state.policy.face.confident
+        single = self._search(evidence.vectors[-1])
+        if (
+            single.score >= confident + rule.strict_margin
+            and liveness.outcome is not LivenessVerdict.FAIL
+            and evidence.attack_frames == 0
+            and evidence.agrees(rule.min_agreement)
+        ):
+            return self._decide_on(single, liveness.outcome, track, now)
+        capped = now - evidence.started_at >= rule.time_cap_s
+        if evidence.frames < rule.min_frames and not capped:
+            return None
+        if not evidence.live():
+            return self._refuse_liveness(liveness, track, now)
+        if not evidence.agrees(rule.min_agreement):
+            if not capped:
+                return None
+            fused = PresentedFace(person_id=None, score=float("-inf"))  # two people, one track
+        else:
+            fused = self._search(evidence.fused(rule.min_agreement))
+            possible = self.holder.state.policy.face.possible
+            if possible <= fused.score < confident and not capped:
+                return None  # the grey zone: a further frame may still make the match clear
+        verdict = LivenessVerdict.PASS if evidence.liveness_judged else liveness.outcome
+        return self._decide_on(fused, verdict, track, now)
+
+    def _search(self, vector: np.ndarray) -> PresentedFace:
         with self._gallery_lock:
             matches = self.gallery.search(vector, 1) if len(self.gallery) else []
-        del vector
-        presented_face = (
-            PresentedFace(person_id=matches[0].id, score=matches[0].score)  # type: ignore[arg-type]
-            if matches
-            else PresentedFace(person_id=None, score=float("-inf"))
-        )
-        decision = self.holder.decide(Presented(face=presented_face), self._wall())
+        if not matches:
+            return PresentedFace(person_id=None, score=float("-inf"))
+        return PresentedFace(person_id=matches[0].id, score=matches[0].score)  # type: ignore[arg-type]
+
+    def _decide_on(
+        self, face: PresentedFace, verdict: LivenessVerdict, track: Track, now: float
+    ) -> Outcome:
+        self.tracker.mark_decided(track, now)
+        self._evidence.pop(track.track_id, None)
+        decision = self.holder.decide(Presented(face=face), self._wall())
         if decision.reason is Reason.STEP_UP_REQUIRED:
-            self._step_up = (presented_face, now)
+            self._step_up = (face, now)
         return self._act(decision, verdict, now)
+
+    def _refuse_liveness(self, liveness: LivenessResult, track: Track, now: float) -> Outcome:
+        self.tracker.mark_decided(track, now)
+        self._evidence.pop(track.track_id, None)
+        refused = liveness
+        if not refused.failed:
+            refused = LivenessResult(
+                LivenessVerdict.FAIL, LivenessReason.PRESENTATION_ATTACK, refused.check
+            )
+        outcome = Outcome(
+            False,
+            LIVENESS_REFUSED,
+            refused.message("zh-CN"),
+            refused.message("en"),
+            via=CredentialKind.FACE.value,
+            at=now,
+        )
+        self._record_refusal(outcome, LivenessVerdict.FAIL)
+        self.kiosk.show(outcome)
+        return outcome
 
     # -- cards, PINs, QR passes -----------------------------------------------------------
 

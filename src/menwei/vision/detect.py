@@ -119,7 +119,9 @@ class FaceDetector:
     """YuNet behind a small interface: ``detect(image) -> list[Face]``, most prominent first.
 
     ``fast_side=None`` turns the coarse pass off: every frame is then searched at up to
-    ``max_side``, as one pass.
+    ``max_side``, as one pass. ``refine_under_eye`` (pixels between the eyes, in the frame)
+    keeps the coarse landmarks of faces at least that big and refines only smaller ones;
+    ``None`` refines every face.
     """
 
     def __init__(
@@ -128,8 +130,10 @@ class FaceDetector:
         max_side: int = DEFAULT_MAX_SIDE,
         score_threshold: float = DEFAULT_SCORE_THRESHOLD,
         fast_side: int | None = DEFAULT_FAST_SIDE,
+        refine_under_eye: float | None = None,
     ) -> None:
         self.max_side = max_side
+        self.refine_under_eye = refine_under_eye
         self.score_threshold = score_threshold
         self.fast_side = fast_side
         self._size = (320, 320)
@@ -145,10 +149,16 @@ class FaceDetector:
         faces: list[Face] = []
         if self.fast_side is not None and self.fast_side < min(longest, self.max_side):
             scale = self.fast_side / longest
-            faces = [self._refine(image, face) for face in self._pass(image, scale)]
+            faces = [self._refine_if_small(image, face) for face in self._pass(image, scale)]
         if not faces and self._coarse_may_miss(longest):
             faces = self._pass(image, min(1.0, self.max_side / longest))
         return order_faces(faces, width, height)
+
+    def _refine_if_small(self, image: np.ndarray, coarse: Face) -> Face:
+        """``coarse`` refined on native pixels, unless ``refine_under_eye`` lets a big face be."""
+        if self.refine_under_eye is not None and coarse.eye_distance >= self.refine_under_eye:
+            return coarse
+        return self._refine(image, coarse)
 
     def _coarse_may_miss(self, longest: int) -> bool:
         """Whether a face big enough to use could be too small for the coarse pass to find."""

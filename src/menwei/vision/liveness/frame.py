@@ -65,6 +65,16 @@ class FrameLiveness:
     def assess(
         self, image: np.ndarray, face: Face, aligned: np.ndarray | None = None
     ) -> LivenessResult:
+        return self.judge(image, face, aligned)[0]
+
+    def judge(
+        self, image: np.ndarray, face: Face, aligned: np.ndarray | None = None
+    ) -> tuple[LivenessResult, float | None]:
+        """The verdict and the frame score's distance above the threshold (``None``: not judged).
+
+        The distance stays inside the gate, which decides an approach on the median of its
+        frames (``operating_point.approach_is_live``); it is never shown or recorded.
+        """
         points = np.asarray(face.landmarks, dtype=np.float64)
         if points.shape != (5, 2) or not np.all(np.isfinite(points)):
             raise LivenessError(
@@ -77,9 +87,13 @@ class FrameLiveness:
                 "人脸位置无效，请重新检测人脸。",
             )
         if face.eye_distance < MIN_EYE_DISTANCE:
-            return LivenessResult(
+            result = LivenessResult(
                 LivenessOutcome.NOT_CHECKED, LivenessReason.FACE_TOO_SMALL, self.name
             )
-        if self.model.is_live(self.features(image, face, aligned)):
-            return LivenessResult(LivenessOutcome.PASS, LivenessReason.LIVE_TEXTURE, self.name)
-        return LivenessResult(LivenessOutcome.FAIL, LivenessReason.PRESENTATION_ATTACK, self.name)
+            return result, None
+        margin = float(self.model.score(self.features(image, face, aligned))) - self.model.threshold
+        if margin >= 0.0:
+            live = LivenessResult(LivenessOutcome.PASS, LivenessReason.LIVE_TEXTURE, self.name)
+            return live, margin
+        attack = LivenessResult(LivenessOutcome.FAIL, LivenessReason.PRESENTATION_ATTACK, self.name)
+        return attack, margin
