@@ -89,7 +89,8 @@ def test_a_template_reaches_the_gate_sealed_and_the_delivery_is_logged(client, w
     page = client.get(PULL, headers=headers).json()
     [record] = [c for c in page["changes"] if c["kind"] == "template"]
     assert record["id"] == str(world.a.resident_id) and record["action"] == "upsert"
-    assert set(record["payload"]) == {"device_id", "sealed"}
+    assert set(record["payload"]) == {"device_id", "sealed", "model_id"}
+    assert record["payload"]["model_id"] == "sface-2021dec"  # what made it; the gate checks
     assert base64.b64encode(template).decode() not in str(page)  # never plaintext on the wire
     opened = _change(record, pair.private_key)
     assert opened.payload == template

