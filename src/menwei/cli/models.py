@@ -18,13 +18,17 @@ models_app = typer.Typer(help="The face models in use (人脸模型).", no_args_
 
 
 def configure_model_dir() -> None:
-    """Apply the ``model_dir`` setting (a settings file may name it) to this process."""
-    from menwei.settings import get_settings
-    from menwei.vision.models import use_model_dir
+    """Apply the ``model_dir`` setting (a settings file may name it) to this command and the
+    worker processes it starts."""
+    import os
 
-    folder = get_settings().model_dir
-    if folder is not None:
-        use_model_dir(folder)
+    from menwei.settings import Settings
+    from menwei.vision.models import MODEL_DIR_ENV, use_model_dir
+
+    folder = Settings().model_dir  # read now: the environment may have changed since start
+    if folder is not None and str(folder) != os.environ.get(MODEL_DIR_ENV):
+        use_model_dir(folder)  # named by a settings file, not the environment
+        os.environ[MODEL_DIR_ENV] = str(folder)
 
 
 def _files() -> dict[str, Any]:

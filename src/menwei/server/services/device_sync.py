@@ -151,9 +151,9 @@ def pass_key_records(
 
 
 def _first_records(pass_keys: PassKeyRing, community_id: uuid.UUID) -> list[Record]:
-    from menwei.vision.thresholds import default_thresholds
+    from menwei.server.services.face_model import configured_thresholds
 
-    thresholds = default_thresholds()
+    thresholds = configured_thresholds()
     return [
         Record(
             "policy",

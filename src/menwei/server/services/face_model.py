@@ -41,6 +41,20 @@ def configured_model_id() -> str:
         ) from None
 
 
+def configured_thresholds() -> Any:
+    """The configured model's match thresholds, or 503 saying to calibrate it first."""
+    from menwei.vision import VisionError
+    from menwei.vision.thresholds import default_thresholds
+
+    try:
+        return default_thresholds()
+    except VisionError as error:
+        raise ModelUnavailable(
+            texts={"zh-CN": error.message_zh, "en": error.message},
+            details={"cause": error.code},
+        ) from None
+
+
 def status(uow: UnitOfWork) -> ModelStatus:
     """Per community, how many people's templates the configured model made, and how many not."""
     return model_status(uow, model_id=configured_model_id())
