@@ -216,3 +216,20 @@ def test_a_broken_manifest_is_named_on_the_compliance_page_data(
     assert found["model_id"] is None
     assert "recognizer.embedding_size" in found["problem"]["en"]
     assert "模型清单" in found["problem"]["zh-CN"]
+
+
+def test_the_server_says_at_start_how_many_must_enrol_again_naming_nobody(
+    app, client, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    from fastapi.testclient import TestClient
+
+    _face_on(client, world.a, "community_staff", world)
+    _enrol(client, world.a, "community_staff", world)
+    make_tiny_model_dir(tmp_path / "models", model_dir())
+    _use(monkeypatch, tmp_path / "models")
+    with caplog.at_level("INFO", logger="menwei.models"), TestClient(app):
+        pass  # a start: the lifespan runs
+    [line] = [r.getMessage() for r in caplog.records if r.name == "menwei.models"]
+    assert f"face model {TINY_ID}: 1 person(s) in 1 community(ies)" in line
+    assert SFACE in line and "menwei models status" in line
+    assert str(world.a.resident_id) not in line

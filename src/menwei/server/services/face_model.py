@@ -85,7 +85,7 @@ def log_at_start(uow: UnitOfWork) -> None:
         log.info("face model %s: every stored template was made by it", found.model_id)
         return
     log.warning(
-        "face model %s: %d people in %d communities have templates made by another model "
+        "face model %s: %d person(s) in %d community(ies) have templates made by another model "
         "(%s); they use cards, PINs or QR codes until they enrol again "
         "(see `menwei models status`)",
         found.model_id,
