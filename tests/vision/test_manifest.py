@@ -162,3 +162,15 @@ def test_the_liveness_parameters_are_pinned_by_the_manifest_too(tiny_dir: Path) 
         handle.write(" ")
     with pytest.raises(PadParametersError, match="altered"):
         pad_model()
+
+
+def test_models_status_refuses_a_tampered_model_in_both_languages(tiny_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from menwei.cli import app
+
+    (tiny_dir / TINY_FILE).write_bytes(b"swapped")
+    result = CliRunner().invoke(app, ["models", "status"])
+    assert result.exit_code == 2
+    assert "已被改动" in result.output and "has been altered" in result.output
+    assert result.output.index("已被改动") < result.output.index("has been altered")
