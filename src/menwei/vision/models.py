@@ -158,20 +158,16 @@ def pad_model() -> PadModel:
     in the model folder (``menwei calibrate pad --out``), pinned by the sha256 it gives.
     """
     from menwei.vision.liveness.errors import PadParametersError
-    from menwei.vision.liveness.model import SHIPPED_NAME, load_model
+    from menwei.vision.liveness.model import SHIPPED_NAME, SHIPPED_SHA256, load_model
 
     entry = active_manifest().liveness
     folder = override_dir()
     if entry is None:
-        return load_model()
+        return load_model()  # the shipped file, checked against its pinned sha256
     if folder is not None and (folder / entry.name).is_file():
         return load_model(folder / entry.name, sha256=entry.sha256)
-    if entry.name == SHIPPED_NAME:
-        shipped = load_model()  # checked against the pinned sha256 of the shipped file
-        from menwei.vision.liveness.model import SHIPPED_SHA256
-
-        if entry.sha256 == SHIPPED_SHA256:
-            return shipped
+    if (entry.name, entry.sha256) == (SHIPPED_NAME, SHIPPED_SHA256):
+        return load_model()
     raise PadParametersError(
         f"The liveness parameters {entry.name} named by the model manifest were not found, or "
         f"their sha256 is not {entry.sha256}. Put the file in the model folder or fix the "
