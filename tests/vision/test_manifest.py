@@ -174,3 +174,13 @@ def test_models_status_refuses_a_tampered_model_in_both_languages(tiny_dir: Path
     assert result.exit_code == 2
     assert "已被改动" in result.output and "has been altered" in result.output
     assert result.output.index("已被改动") < result.output.index("has been altered")
+
+
+def test_every_room_names_the_same_default_model() -> None:
+    """The privacy room cannot import the face engine, so it names the default model itself:
+    templates stored before models were named are that model's."""
+    from menwei.privacy import vault
+    from menwei.store.migrations.versions import v0014_template_model_id as migration
+
+    names = {vault.DEFAULT_MODEL_ID, migration.DEFAULT_MODEL_ID, DEFAULT_MODEL_ID}
+    assert names == {builtin_manifest().recognizer.model_id}

@@ -56,13 +56,13 @@ from menwei.core import (
     WeeklySchedule,
 )
 from menwei.gate.errors import LocalStateError
+from menwei.vision.manifest import DEFAULT_MODEL_ID
 
 TEMPLATE_DIM = 128
 """The default model's template length; another model's may differ (2 to 4096 values)."""
 _TAGGED = b"menwei-template/1\x00"
 """Prefix of a stored template tagged with the id of the recognition model that made it; one
 without it was stored before models were named and is the default model's."""
-DEFAULT_MODEL_ID = "sface-2021dec"
 KINDS = (
     "door",
     "policy",
