@@ -55,8 +55,12 @@ def test_a_gate_uses_only_the_templates_its_own_model_made() -> None:
     )
     assert snapshot.template_models == {ZHANG: "sface-2021dec", LI: "tiny-avgpool-32"}
     assert set(snapshot.templates_of("sface-2021dec")) == {ZHANG}
-    assert set(snapshot.templates_of("tiny-avgpool-32")) == {LI}
     assert snapshot.templates_of("another-model") == {}
+    # thresholds calibrated for another model: no template is compared at all
+    assert snapshot.templates_of("tiny-avgpool-32") == {}
+    snapshot.policy_model_id = "tiny-avgpool-32"
+    assert snapshot.templates_of("sface-2021dec") == {}
+    assert set(snapshot.templates_of("tiny-avgpool-32")) == {LI}
 
 
 def test_a_device_with_several_doors_must_be_told_which_one() -> None:

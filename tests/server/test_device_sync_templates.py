@@ -92,6 +92,8 @@ def test_a_template_reaches_the_gate_sealed_and_the_delivery_is_logged(client, w
     assert record["id"] == str(world.a.resident_id) and record["action"] == "upsert"
     assert set(record["payload"]) == {"device_id", "sealed", "model_id"}
     assert record["payload"]["model_id"] == "sface-2021dec"  # what made it; the gate checks
+    [policy] = [c for c in page["changes"] if c["kind"] == "policy"]
+    assert policy["payload"]["face"]["model_id"] == "sface-2021dec"
     assert base64.b64encode(template).decode() not in str(page)  # never plaintext on the wire
     opened = _change(record, pair.private_key)
     assert template_model(opened.payload) == ("sface-2021dec", template)

@@ -187,7 +187,15 @@ class GateAgent:
         embedder = getattr(faces, "embedder", None)
         self._model_id = getattr(embedder, "model_id", DEFAULT_MODEL_ID)
         usable = snapshot.templates_of(self._model_id)
-        if len(usable) < len(snapshot.templates):
+        if snapshot.policy_model_id != self._model_id:
+            log.error(
+                "the door policy's face thresholds are for model %s, not this gate's %s: faces "
+                "are not matched (cards, PINs and QR codes work). Give the gate the server's "
+                "model folder, or register it again to receive the new thresholds",
+                snapshot.policy_model_id,
+                self._model_id,
+            )
+        elif len(usable) < len(snapshot.templates):
             log.warning(
                 "%d templates were made by another model than %s and are not used; those "
                 "people must enrol again",

@@ -232,9 +232,14 @@ class Snapshot:
     templates: dict[uuid.UUID, np.ndarray] = field(default_factory=dict, repr=False)
     #: the recognition model that made each template: a gate uses only its own model's
     template_models: dict[uuid.UUID, str] = field(default_factory=dict, repr=False)
+    #: the model the policy's face thresholds were calibrated for
+    policy_model_id: str = DEFAULT_MODEL_ID
 
     def templates_of(self, model_id: str) -> dict[uuid.UUID, np.ndarray]:
-        """The templates ``model_id`` made: the only ones a gate running it may compare."""
+        """The templates ``model_id`` made: the only ones a gate running it may compare, and
+        none while the policy's thresholds belong to another model."""
+        if self.policy_model_id != model_id:
+            return {}
         return {
             person: vector
             for person, vector in self.templates.items()
@@ -279,6 +284,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
                 snapshot.doors[door.id] = door
             elif kind == "policy":
                 policy = policy_from(data)
+                snapshot.policy_model_id = str(data["face"].get("model_id", DEFAULT_MODEL_ID))
             elif kind == "membership":
                 memberships[_uuid(data["person_id"])] = [_uuid(g) for g in data["group_ids"]]
             elif kind == "qr_key":
