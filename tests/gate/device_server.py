@@ -169,6 +169,7 @@ class DeviceServer:
         self.device_id = str(uuid.uuid4())
         self.pinned_key: str | None = None
         self.templates: dict[int, bytes] = {}
+        self.template_models: dict[int, str] = {}
         self.log: list[dict[str, Any]] = []
         self.acks: list[dict[str, Any]] = []
         self.events: dict[str, dict[str, Any]] = {}
@@ -194,11 +195,14 @@ class DeviceServer:
             version = len(self.log) + 1
             self.log.append({"kind": kind, "id": record_id, "version": version, "action": "delete"})
 
-    def template(self, person_id: object, vector: np.ndarray) -> None:
-        """A template change; its bytes are sealed to the puller's key when it is pulled."""
+    def template(self, person_id: object, vector: np.ndarray, model_id: str | None = None) -> None:
+        """A template change; its bytes are sealed to the puller's key when it is pulled.
+        ``model_id`` names the model that made it, as the real server does."""
         self.upsert("template", str(person_id), None)
         with self.lock:
             self.templates[len(self.log)] = np.asarray(vector, dtype="<f4").tobytes()
+            if model_id is not None:
+                self.template_models[len(self.log)] = model_id
 
     def _sealed(self, change: dict[str, Any], public_key: bytes | None) -> dict[str, Any] | None:
         if change["kind"] != "template" or change["action"] != "upsert":
@@ -212,6 +216,8 @@ class DeviceServer:
             at=datetime.now(UTC),
         )
         payload = {"device_id": self.device_id, "sealed": base64.b64encode(bundle).decode()}
+        if change["version"] in self.template_models:
+            payload["model_id"] = self.template_models[change["version"]]
         return change | {"payload": payload}
 
     def __call__(self, method: str, path: str, body: bytes, headers: dict[str, str]):

@@ -110,6 +110,51 @@ def test_a_withdrawn_person_is_refused_by_face_after_sync_while_their_card_works
         http.stop()
 
 
+def test_a_gate_matches_only_templates_its_own_model_made(tmp_path: Path) -> None:
+    device = DeviceServer(TOKEN)
+    for kind, record_id, payload in world_records(make_world()):
+        device.upsert(kind, record_id, payload)
+    device.template(ZHANG, _unit(1), model_id="another-model")
+    device.template(LI, _unit(2), model_id="sface-2021dec")
+    http = LocalHttpServer(Recorded(handler=device))
+    faces, door = ScriptedFaces(), SimulatedDoor()  # no model of its own: the default's
+    agent = _agent(tmp_path, http.url, faces, door)
+    try:
+        pipeline = agent.start()
+        assert ZHANG not in pipeline.gallery and LI in pipeline.gallery
+        (refused,) = Approach(agent, faces).of(_unit(1))
+        assert not refused.allowed  # a vector of another model is never compared
+        device.template(ZHANG, _unit(1), model_id="sface-2021dec")  # enrolled again
+        assert agent.syncer.run_once().errors == []
+        assert ZHANG in pipeline.gallery
+        device.template(LI, _unit(2), model_id="another-model")
+        agent.syncer.run_once()
+        assert LI not in pipeline.gallery
+    finally:
+        agent.close()
+        http.stop()
+
+
+def test_a_gate_matches_no_face_under_thresholds_made_for_another_model(tmp_path: Path) -> None:
+    device = DeviceServer(TOKEN)
+    for kind, record_id, payload in world_records(make_world()):
+        if kind == "policy":
+            payload = {**payload, "face": {**payload["face"], "model_id": "another-model"}}
+        device.upsert(kind, record_id, payload)
+    device.template(ZHANG, _unit(1), model_id="sface-2021dec")
+    http = LocalHttpServer(Recorded(handler=device))
+    faces, door = ScriptedFaces(), SimulatedDoor()
+    agent = _agent(tmp_path, http.url, faces, door)
+    try:
+        pipeline = agent.start()
+        assert len(pipeline.gallery) == 0
+        card = pipeline.present(PresentedCredential("card", "0012345678", 0.0))
+        assert card.allowed  # the card still opens the door
+    finally:
+        agent.close()
+        http.stop()
+
+
 def test_the_gate_keeps_deciding_while_the_server_is_down_and_delivers_everything_once(
     tmp_path: Path,
 ) -> None:

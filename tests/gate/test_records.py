@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from menwei.gate.errors import LocalStateError
-from menwei.gate.records import build_snapshot, template_bytes
+from menwei.gate.records import build_snapshot, tag_template, template_bytes
 
 from .device_server import world_records
 from .world import LI, ZHANG, make_world
@@ -38,9 +38,29 @@ def test_a_malformed_record_names_its_kind_and_id() -> None:
         build_snapshot(records)
 
 
-def test_a_template_of_the_wrong_length_is_refused() -> None:
+@pytest.mark.parametrize("payload", [b"\x00" * 4, b"\x00" * 13, b"\x00" * 4 * 4097])
+def test_a_template_of_the_wrong_length_is_refused(payload: bytes) -> None:
     with pytest.raises(LocalStateError, match="template record"):
-        build_snapshot([("template", str(ZHANG), b"\x00" * 12)])
+        build_snapshot([("template", str(ZHANG), payload)])
+
+
+def test_a_gate_uses_only_the_templates_its_own_model_made() -> None:
+    old = np.ones(128, dtype=np.float32) / np.sqrt(128)
+    new = np.ones(32, dtype=np.float32) / np.sqrt(32)
+    snapshot = build_snapshot(
+        [
+            ("template", str(ZHANG), template_bytes(old)),  # stored before models were named
+            ("template", str(LI), tag_template(template_bytes(new), "tiny-avgpool-32")),
+        ]
+    )
+    assert snapshot.template_models == {ZHANG: "sface-2021dec", LI: "tiny-avgpool-32"}
+    assert set(snapshot.templates_of("sface-2021dec")) == {ZHANG}
+    assert snapshot.templates_of("another-model") == {}
+    # thresholds calibrated for another model: no template is compared at all
+    assert snapshot.templates_of("tiny-avgpool-32") == {}
+    snapshot.policy_model_id = "tiny-avgpool-32"
+    assert snapshot.templates_of("sface-2021dec") == {}
+    assert set(snapshot.templates_of("tiny-avgpool-32")) == {LI}
 
 
 def test_a_device_with_several_doors_must_be_told_which_one() -> None:

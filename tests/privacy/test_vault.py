@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -184,3 +185,35 @@ def test_a_rotation_by_another_process_is_noticed_at_once(tmp_path, keys):
         assert server.unseal_many([first, second]) == {"p1": TEMPLATE, "p2": TEMPLATE}
     with FileKeyStore(path) as store:
         assert Vault(keys.kek_ring, store).unseal(second) == TEMPLATE
+
+
+def test_a_template_relabelled_as_another_models_does_not_open(vault):
+    sealed = vault.seal(
+        community_id="c1",
+        person_id="p1",
+        template_version=1,
+        template=TEMPLATE,
+        at=NOW,
+        model_id="site-model-1",
+    )
+    assert sealed.model_id == "site-model-1" and vault.unseal(sealed) == TEMPLATE
+    for label in ("sface-2021dec", "site-model-2"):
+        with pytest.raises(VaultError):
+            vault.unseal(replace(sealed, model_id=label))
+
+
+def test_a_template_sealed_before_models_were_named_opens_as_the_default_models(vault, keys):
+    """Format 1 bound no model id: such a ciphertext is SFace's and nothing else's."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from menwei.privacy import vault as module
+
+    sealed = _seal(vault)  # creates the person's data key
+    key = vault._data_key("c1", "p1", create=False)
+    header = module._HEADER.pack(1, int(NOW.timestamp()), 1)
+    nonce = os.urandom(12)
+    aad = b"menwei/template\x00c1\x00p1" + header  # what format 1 bound
+    old = replace(sealed, ciphertext=header + nonce + AESGCM(key).encrypt(nonce, TEMPLATE, aad))
+    assert old.model_id == module.DEFAULT_MODEL_ID and vault.unseal(old) == TEMPLATE
+    with pytest.raises(VaultError):
+        vault.unseal(replace(old, model_id="site-model-1"))

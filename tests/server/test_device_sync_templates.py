@@ -11,6 +11,7 @@ import pytest
 from tests.privacy.builders import notice_content, switch_face_on
 
 from menwei.core import FaceCredential, Validity
+from menwei.gate.records import template_model
 from menwei.gate.sync import _change
 from menwei.privacy.consent import Channel
 from menwei.privacy.transport import DeviceKeyPair
@@ -89,10 +90,13 @@ def test_a_template_reaches_the_gate_sealed_and_the_delivery_is_logged(client, w
     page = client.get(PULL, headers=headers).json()
     [record] = [c for c in page["changes"] if c["kind"] == "template"]
     assert record["id"] == str(world.a.resident_id) and record["action"] == "upsert"
-    assert set(record["payload"]) == {"device_id", "sealed"}
+    assert set(record["payload"]) == {"device_id", "sealed", "model_id"}
+    assert record["payload"]["model_id"] == "sface-2021dec"  # what made it; the gate checks
+    [policy] = [c for c in page["changes"] if c["kind"] == "policy"]
+    assert policy["payload"]["face"]["model_id"] == "sface-2021dec"
     assert base64.b64encode(template).decode() not in str(page)  # never plaintext on the wire
     opened = _change(record, pair.private_key)
-    assert opened.payload == template
+    assert template_model(opened.payload) == ("sface-2021dec", template)
     with pytest.raises(ValueError, match="could not be opened"):
         _change(record, DeviceKeyPair.generate().private_key)
     device = f"device:{world.a.device_id}"

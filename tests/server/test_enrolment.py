@@ -467,6 +467,7 @@ def test_a_gate_receives_the_api_enrolled_template_and_is_told_to_drop_it_on_wit
 ) -> None:
     import base64
 
+    from menwei.gate.records import template_from
     from menwei.gate.sync import _change
     from menwei.privacy.transport import DeviceKeyPair
     from menwei.server.services.template_delivery import DEVICE_KEY_HEADER
@@ -482,8 +483,8 @@ def test_a_gate_receives_the_api_enrolled_template_and_is_told_to_drop_it_on_wit
     first = client.get(f"{API}/device/changes", headers=headers).json()
     [record] = [c for c in first["changes"] if c["kind"] == "template"]
     assert record["id"] == str(me) and record["action"] == "upsert"
-    vector = np.frombuffer(_change(record, pair.private_key).payload, dtype=np.float32)
-    assert vector.shape == (128,)
+    vector = template_from(_change(record, pair.private_key).payload)
+    assert vector.shape == (128,) and record["payload"]["model_id"] == "sface-2021dec"
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
 
     receipt = client.post(f"{API}/me/privacy/erase", headers=world.auth("resident")).json()

@@ -34,7 +34,7 @@ from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.osdp import OsdpPanel, ReaderSettings, SerialChannel
 from menwei.gate.outbox import Outbox
 from menwei.gate.pipeline import FaceSteps, GatePipeline, KioskView, StateHolder, VisionSteps
-from menwei.gate.records import Snapshot, build_snapshot
+from menwei.gate.records import DEFAULT_MODEL_ID, TEMPLATE_DIM, Snapshot, build_snapshot
 from menwei.gate.sources import FrameReader, open_source
 from menwei.gate.sync import SyncClient, Syncer
 from menwei.gate.tailgating import TailgatingWatch
@@ -103,6 +103,7 @@ class GateAgent:
             client.door_driver = config.driver + ("+osdp" if config.osdp else "")
             self.syncer = Syncer(client, self.local, self.outbox, self._refresh)
         self.pipeline: GatePipeline | None = None
+        self._model_id = DEFAULT_MODEL_ID
         self._faces = faces
         self._driver = driver
         self._liveness = liveness
@@ -133,9 +134,6 @@ class GateAgent:
                 "Check --server and --token, then start again."
             )
         door = snapshot.door(self.config.door_id)
-        gallery = Gallery(capacity=max(1024, len(snapshot.templates)))
-        gallery.add_many(snapshot.templates.items())
-        snapshot.templates.clear()
         driver = self._driver
         if config_uhppote := (self.config.uhppote if self.config.driver == "uhppote" else None):
             self.controller = ControllerBridge(config_uhppote, self.outbox, self.config.device_id)
@@ -161,6 +159,7 @@ class GateAgent:
         )
         faces = self._faces or VisionSteps(detect_max_side=self.config.detect_max_side)
         aligner = faces.embedder.align if isinstance(faces, VisionSteps) else None
+        gallery = self._gallery(snapshot, faces)
         self.pipeline = GatePipeline(
             holder=StateHolder(door, snapshot.state),
             faces=faces,
@@ -183,6 +182,32 @@ class GateAgent:
             self.controller.start(snapshot.state, door, pulse_s=self.config.pulse_s)
         return self.pipeline
 
+    def _gallery(self, snapshot: Snapshot, faces: FaceSteps) -> Gallery:
+        """The gallery of the templates this gate's recognition model made, and no other's:
+        a score between vectors of two models means nothing."""
+        embedder = getattr(faces, "embedder", None)
+        self._model_id = getattr(embedder, "model_id", DEFAULT_MODEL_ID)
+        usable = snapshot.templates_of(self._model_id)
+        if snapshot.policy_model_id != self._model_id:
+            log.error(
+                "the door policy's face thresholds are for model %s, not this gate's %s: faces "
+                "are not matched (cards, PINs and QR codes work). Give the gate the server's "
+                "model folder, or register it again to receive the new thresholds",
+                snapshot.policy_model_id,
+                self._model_id,
+            )
+        elif len(usable) < len(snapshot.templates):
+            log.warning(
+                "%d templates were made by another model than %s and are not used; those "
+                "people must enrol again",
+                len(snapshot.templates) - len(usable),
+                self._model_id,
+            )
+        gallery = Gallery(getattr(embedder, "dim", TEMPLATE_DIM), capacity=max(1024, len(usable)))
+        gallery.add_many(usable.items())
+        snapshot.templates.clear()
+        return gallery
+
     def _refresh(self, snapshot: Snapshot, changes: list[Change]) -> None:
         """Sync applied ``changes``: swap in the new state, update the gallery in memory."""
         pipeline = self.pipeline
@@ -198,11 +223,12 @@ class GateAgent:
             self._use_site_liveness(snapshot)
         if self.controller is not None:
             self.controller.refresh(snapshot.state, door)
+        usable = snapshot.templates_of(self._model_id)
         for change in changes:
             if change.kind != "template":
                 continue
             person_id = uuid.UUID(change.record_id)
-            pipeline.replace_template(person_id, snapshot.templates.get(person_id))
+            pipeline.replace_template(person_id, usable.get(person_id))
         snapshot.templates.clear()
 
     def _use_site_liveness(self, snapshot: Snapshot) -> None:

@@ -61,8 +61,13 @@ from menwei.core import (
     WeeklySchedule,
 )
 from menwei.gate.errors import LocalStateError
+from menwei.vision.manifest import DEFAULT_MODEL_ID
 
 TEMPLATE_DIM = 128
+"""The default model's template length; another model's may differ (2 to 4096 values)."""
+_TAGGED = b"menwei-template/1\x00"
+"""Prefix of a stored template tagged with the id of the recognition model that made it; one
+without it was stored before models were named and is the default model's."""
 KINDS = (
     "door",
     "policy",
@@ -192,10 +197,23 @@ def group_from(data: Mapping[str, Any]) -> AccessGroup:
     )
 
 
+def tag_template(template: bytes, model_id: str) -> bytes:
+    """A template as the gate stores it: with the id of the model that made it."""
+    return _TAGGED + model_id.encode("ascii") + b"\x00" + template
+
+
+def template_model(payload: bytes) -> tuple[str, bytes]:
+    """(model id, template bytes) of a stored template; untagged ones are the default's."""
+    if not payload.startswith(_TAGGED):
+        return DEFAULT_MODEL_ID, payload
+    model_id, _, template = payload[len(_TAGGED) :].partition(b"\x00")
+    return model_id.decode("ascii"), template
+
+
 def template_from(payload: bytes) -> np.ndarray:
-    vector = np.frombuffer(payload, dtype="<f4")
-    if vector.size != TEMPLATE_DIM or not np.all(np.isfinite(vector)):
-        raise ValueError("a template must be 128 finite float32 values")
+    vector = np.frombuffer(template_model(payload)[1], dtype="<f4")
+    if not 2 <= vector.size <= 4096 or not np.all(np.isfinite(vector)):
+        raise ValueError("a template must be 2 to 4096 finite float32 values")
     return vector.astype(np.float32)
 
 
@@ -235,6 +253,21 @@ class Snapshot:
     state: AccessState | None = None
     site_liveness: SiteLiveness | None = None
     templates: dict[uuid.UUID, np.ndarray] = field(default_factory=dict, repr=False)
+    #: the recognition model that made each template: a gate uses only its own model's
+    template_models: dict[uuid.UUID, str] = field(default_factory=dict, repr=False)
+    #: the model the policy's face thresholds were calibrated for
+    policy_model_id: str = DEFAULT_MODEL_ID
+
+    def templates_of(self, model_id: str) -> dict[uuid.UUID, np.ndarray]:
+        """The templates ``model_id`` made: the only ones a gate running it may compare, and
+        none while the policy's thresholds belong to another model."""
+        if self.policy_model_id != model_id:
+            return {}
+        return {
+            person: vector
+            for person, vector in self.templates.items()
+            if self.template_models.get(person, DEFAULT_MODEL_ID) == model_id
+        }
 
     def door(self, door_id: uuid.UUID | None = None) -> Door:
         """The door to serve: the one named, or the only one this device has."""
@@ -266,6 +299,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
         try:
             if kind == "template":
                 snapshot.templates[_uuid(record_id)] = template_from(payload)
+                snapshot.template_models[_uuid(record_id)] = template_model(payload)[0]
                 continue
             data = json.loads(payload)
             if kind == "door":
@@ -273,6 +307,7 @@ def build_snapshot(records: Iterable[tuple[str, str, bytes]]) -> Snapshot:
                 snapshot.doors[door.id] = door
             elif kind == "policy":
                 policy = policy_from(data)
+                snapshot.policy_model_id = str(data["face"].get("model_id", DEFAULT_MODEL_ID))
             elif kind == "membership":
                 memberships[_uuid(data["person_id"])] = [_uuid(g) for g in data["group_ids"]]
             elif kind == "qr_key":

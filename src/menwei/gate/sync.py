@@ -56,7 +56,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from menwei.gate.errors import GateError, SyncError
 from menwei.gate.local_state import Change, LocalState
 from menwei.gate.outbox import Outbox, OutboxEvent, UploadReceipt
-from menwei.gate.records import build_snapshot
+from menwei.gate.records import build_snapshot, tag_template
 from menwei.privacy.errors import VaultError
 from menwei.privacy.transport import DeviceKeyPair, open_for_device
 
@@ -271,6 +271,11 @@ def _change(item: dict[str, Any], transport_key: bytes | None = None) -> Change:
         if not isinstance(payload, dict):
             raise ValueError(f"the template for {record_id} did not come sealed")
         data = _open_template(payload, record_id, transport_key)
+        model_id = payload.get("model_id")
+        if model_id is not None:
+            if not (isinstance(model_id, str) and 0 < len(model_id) <= 64 and model_id.isascii()):
+                raise ValueError(f"the template for {record_id} names no valid model")
+            data = tag_template(data, model_id.replace("\x00", ""))
     else:
         data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     return Change(kind, record_id, version, data)

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from menwei.privacy.audit import AuditAction, AuditChain
 from menwei.privacy.consent import ConsentRecord, NoticeVersion, require_consent_to_store
 from menwei.privacy.receipts import issue_receipt
-from menwei.privacy.vault import SealedTemplate, Vault
+from menwei.privacy.vault import DEFAULT_MODEL_ID, SealedTemplate, Vault
 
 
 class TemplateRepository(Protocol):
@@ -43,12 +43,14 @@ def store_template(
     at: datetime,
     actor: str,
     liveness: Mapping[str, Any] | None = None,
+    model_id: str = DEFAULT_MODEL_ID,
 ) -> SealedTemplate:
     """Seal and keep a template, refusing with ``ConsentRequired`` when consent does not cover it.
 
     The plaintext ``template`` is used only in memory; what is stored is the ciphertext.
     ``liveness`` says which liveness checks the photos went through (names and verdicts only,
-    never images or scores), for the audit entry.
+    never images or scores), for the audit entry. ``model_id`` names the recognition model
+    that made the template: it is stored with it and bound to its ciphertext.
     """
     granted = require_consent_to_store(consent, current_notice, consented_notice)
     community_id, person_id = str(granted.community_id), str(granted.person_id)
@@ -60,6 +62,7 @@ def store_template(
         template_version=version,
         template=template,
         at=at,
+        model_id=model_id,
     )
     templates.add(sealed, consent_id=str(granted.id))
     audit.append(
@@ -71,6 +74,7 @@ def store_template(
         detail={
             "template_version": version,
             "notice_version": granted.notice_version,
+            "model_id": model_id,
             **({"liveness": dict(liveness)} if liveness else {}),
         },
     )

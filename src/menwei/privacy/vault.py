@@ -8,8 +8,9 @@ Three layers of keys::
     KEK ──wraps──► community key ──wraps──► person's data key ──encrypts──► template ciphertext
 
 - Each person has their own 256-bit data key. A template is sealed under it with associated
-  data that binds the community, the person and the template version, so a ciphertext copied
-  onto another person's row, or an old version replayed, fails to open.
+  data that binds the community, the person, the template version and the id of the
+  recognition model that made it, so a ciphertext copied onto another person's row, an old
+  version replayed, or a template relabelled as another model's, fails to open.
 - The person's data key is wrapped by the community key; the community key by the KEK.
 - **Why erasure survives a database backup.** The database holds ciphertexts only. The wrapped
   data keys sit in the key store, a separate file beside the key file, never in the database.
@@ -42,7 +43,12 @@ from menwei.privacy.errors import VaultError
 from menwei.privacy.keys import KEY_BYTES, NONCE_BYTES, KekRing
 from menwei.privacy.keystore import KeyStore
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2 binds the recognition model's id; 1 (before models were named) opens as the default's."""
+_FORMATS = frozenset({1, 2})
+DEFAULT_MODEL_ID = "sface-2021dec"
+"""The id of the recognition model templates were made with before models were named (SFace
+2021dec); the face engine's built-in manifest names the same id."""
 _HEADER = struct.Struct(">BqI")  # format, sealed-at (unix seconds), template version
 
 
@@ -54,8 +60,11 @@ def _aad_data_key(community_id: str, person_id: str) -> bytes:
     return b"menwei/data-key\x00" + community_id.encode() + b"\x00" + person_id.encode()
 
 
-def _aad_template(community_id: str, person_id: str, header: bytes) -> bytes:
-    return b"menwei/template\x00" + community_id.encode() + b"\x00" + person_id.encode() + header
+def _aad_template(community_id: str, person_id: str, header: bytes, model_id: str) -> bytes:
+    aad = b"menwei/template\x00" + community_id.encode() + b"\x00" + person_id.encode() + header
+    if header[0] >= 2:
+        aad += b"\x00" + model_id.encode()
+    return aad
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class SealedTemplate:
     template_version: int
     sealed_at: datetime
     ciphertext: bytes
+    #: the recognition model that made the template: templates of different models never meet
+    model_id: str = DEFAULT_MODEL_ID
 
 
 def sealed_at_of(ciphertext: bytes) -> datetime:
@@ -158,15 +169,22 @@ class Vault:
         template_version: int,
         template: bytes,
         at: datetime,
+        model_id: str = DEFAULT_MODEL_ID,
     ) -> SealedTemplate:
-        """Encrypt ``template`` under the person's data key (created on first use)."""
+        """Encrypt ``template`` under the person's data key (created on first use).
+
+        ``model_id`` names the recognition model that made it; it is bound to the ciphertext.
+        """
         community_id, person_id = str(community_id), str(person_id)
         with self._keys.transaction():  # read the community key and write the data key at once
             key = self._data_key(community_id, person_id, create=True)
         header = _HEADER.pack(FORMAT_VERSION, int(at.timestamp()), template_version)
         nonce = os.urandom(NONCE_BYTES)
-        body = AESGCM(key).encrypt(nonce, template, _aad_template(community_id, person_id, header))
-        return SealedTemplate(community_id, person_id, template_version, at, header + nonce + body)
+        aad = _aad_template(community_id, person_id, header, model_id)
+        body = AESGCM(key).encrypt(nonce, template, aad)
+        return SealedTemplate(
+            community_id, person_id, template_version, at, header + nonce + body, model_id
+        )
 
     def unseal(self, sealed: SealedTemplate) -> bytes:
         """The plaintext template, or ``VaultError`` (erased, tampered, or not this person's)."""
@@ -268,10 +286,12 @@ def _open_template(key: bytes, sealed: SealedTemplate) -> bytes:
         raise VaultError
     header = blob[:size]
     fmt, _seconds, version = _HEADER.unpack(header)
-    if fmt != FORMAT_VERSION or version != sealed.template_version:
+    if fmt not in _FORMATS or version != sealed.template_version:
+        raise VaultError
+    if fmt == 1 and sealed.model_id != DEFAULT_MODEL_ID:
         raise VaultError
     nonce = blob[size : size + NONCE_BYTES]
-    aad = _aad_template(sealed.community_id, sealed.person_id, header)
+    aad = _aad_template(sealed.community_id, sealed.person_id, header, sealed.model_id)
     try:
         return AESGCM(key).decrypt(nonce, blob[size + NONCE_BYTES :], aad)
     except InvalidTag:

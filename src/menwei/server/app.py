@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.invalidation import PrincipalListener, listens
@@ -41,6 +43,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """
     settings.check_secrets()
     from menwei.server.routers import include_routers
+    from menwei.vision.models import MODEL_DIR_ENV, use_model_dir
+
+    if settings.model_dir is not None and str(settings.model_dir) != os.environ.get(MODEL_DIR_ENV):
+        use_model_dir(settings.model_dir)  # named by a settings file, not the environment
 
     app = FastAPI(
         title="menwei",
@@ -98,12 +104,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         listener = PrincipalListener(app.state.engine, app.state.principals)
         listener.start()
     app.state.principal_listener = listener
+    _log_face_model(app)
     try:
         yield
     finally:
         if listener is not None:
             listener.stop()
         app.state.principal_listener = None
+
+
+def _log_face_model(app: FastAPI) -> None:
+    """Say which face model runs and how many people must enrol again (counts only)."""
+    from menwei.server.services.face_model import log_at_start
+    from menwei.store.uow import UnitOfWork
+
+    try:
+        log_at_start(UnitOfWork(app.state.session_factory))
+    except SQLAlchemyError:
+        logging.getLogger("menwei.models").warning("face model status: the database is not ready")
 
 
 def _version() -> str:

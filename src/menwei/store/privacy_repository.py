@@ -227,6 +227,7 @@ class SqlTemplateRepository:
                 consent_id=_uuid(consent_id),
                 sealed_at=sealed.sealed_at,
                 ciphertext=sealed.ciphertext,
+                model_id=sealed.model_id,
             )
         )
         self._session.flush()
@@ -293,6 +294,34 @@ class SqlTemplateRepository:
             row.synced_at = at
         self._session.flush()
 
+    def models_in_use(self) -> dict[tuple[uuid.UUID, str], int]:
+        """People per (community, model id) whose newest template that model made.
+
+        Counts only: no person id leaves this query.
+        """
+        newest = (
+            select(
+                FaceTemplateRow.person_id,
+                func.max(FaceTemplateRow.template_version).label("version"),
+            )
+            .group_by(FaceTemplateRow.person_id)
+            .subquery()
+        )
+        rows = self._session.execute(
+            select(
+                FaceTemplateRow.community_id,
+                FaceTemplateRow.model_id,
+                func.count(func.distinct(FaceTemplateRow.person_id)),
+            )
+            .join(
+                newest,
+                (FaceTemplateRow.person_id == newest.c.person_id)
+                & (FaceTemplateRow.template_version == newest.c.version),
+            )
+            .group_by(FaceTemplateRow.community_id, FaceTemplateRow.model_id)
+        )
+        return {(community, model): int(count) for community, model, count in rows}
+
     def latest_for_community(self, community_id: object) -> list[SealedTemplate]:
         """Each person's newest sealed template in the community: what a gate loads."""
         newest = (
@@ -318,6 +347,7 @@ class SqlTemplateRepository:
                 r.template_version,
                 r.sealed_at,
                 r.ciphertext,
+                r.model_id,
             )
             for r in rows
         ]

@@ -65,7 +65,7 @@ from menwei.privacy.rights import (
     refuse,
     render_summary_html,
 )
-from menwei.privacy.vault import SealedTemplate, Vault
+from menwei.privacy.vault import DEFAULT_MODEL_ID, SealedTemplate, Vault
 from menwei.store.privacy_audit_head import check_ends, sign_head_after_commit, stored_head
 from menwei.store.privacy_face_gate import face_is_on, require_face_on, write_face_switch
 from menwei.store.privacy_face_switches import FaceSwitches
@@ -140,8 +140,13 @@ def enrol_template(
     at: datetime,
     actor: str,
     liveness: Mapping[str, Any] | None = None,
+    model_id: str = DEFAULT_MODEL_ID,
 ) -> SealedTemplate:
-    """Seal and store a template; ``ConsentRequired`` or ``FaceRecognitionOff`` store nothing."""
+    """Seal and store a template; ``ConsentRequired`` or ``FaceRecognitionOff`` store nothing.
+
+    ``model_id`` is the recognition model that made it; a later enrolment with another model
+    replaces it (the newest version is the one gates get).
+    """
     with uow:
         require_face_on(uow.session, community_id)
         store = PrivacyStore(uow.session)
@@ -164,6 +169,7 @@ def enrol_template(
             at=at,
             actor=actor,
             liveness=liveness,
+            model_id=model_id,
         )
         uow.commit()
     return sealed
@@ -794,30 +800,41 @@ def activate_face_recognition(
 
 
 def templates_for_gates(
-    uow: UnitOfWork, kit: PrivacyKit, *, community_id: uuid.UUID
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    *,
+    community_id: uuid.UUID,
+    model_id: str = DEFAULT_MODEL_ID,
 ) -> dict[str, bytes]:
-    """Every template the community's gates may use today, opened, by person id."""
+    """Every template the community's gates may use today with ``model_id``, opened."""
     with uow:
         store = PrivacyStore(uow.session)
         usable = usable_for_gates(
-            store, community_id, store.templates.latest_for_community(community_id)
+            store, community_id, store.templates.latest_for_community(community_id), model_id
         )
     return kit.vault.unseal_many(usable)
 
 
 def usable_for_gates(
-    store: PrivacyStore, community_id: uuid.UUID, latest: Sequence[SealedTemplate]
+    store: PrivacyStore,
+    community_id: uuid.UUID,
+    latest: Sequence[SealedTemplate],
+    model_id: str = DEFAULT_MODEL_ID,
 ) -> list[SealedTemplate]:
     """Those of ``latest`` (each person's newest template) the community's gates may use today.
 
     A template counts only with a live consent: under the current notice, or under an older
     one whose terms still cover it, or — when the community chose ``old_terms`` — under the
     old terms until fresh consent is given. Suspended and withdrawn ones are left out. The
-    consents are read in one batch and each notice version once, however many people.
+    consents are read in one batch and each notice version once, however many people. Only
+    templates made by ``model_id``, the recognition model the gates run, travel: a score
+    between vectors of two models means nothing, so those people use a card, PIN or QR code
+    until they enrol again.
     """
     current = store.notices.current(community_id)
     if current is None or not face_is_on(store.session, community_id):
         return []  # face recognition off: no template travels, and gates drop what they hold
+    latest = [sealed for sealed in latest if sealed.model_id == model_id]
     on_new_terms = store.settings.get(community_id).on_new_terms
     consents = store.consents.live_for_many([_uuid_of(s.person_id) for s in latest])
     notices: dict[int, NoticeVersion | None] = {}  # most consented to the same few versions
@@ -879,6 +896,39 @@ def fulfil_deletion_request(
         _log_handling(store, kit, closed, at=at, outcome="fulfilled")
         uow.commit()
     return receipt
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """Whose stored templates another recognition model made than the configured one."""
+
+    model_id: str
+    #: people per community whose newest template another model made (they must enrol again)
+    to_reenrol: dict[uuid.UUID, int]
+    #: people per community whose newest template the configured model made
+    current: dict[uuid.UUID, int]
+    #: the other models' ids, with how many people's templates each made
+    other_models: dict[str, int]
+
+    @property
+    def people_to_reenrol(self) -> int:
+        return sum(self.to_reenrol.values())
+
+
+def model_status(uow: UnitOfWork, *, model_id: str) -> ModelStatus:
+    """Counts, per community, of templates made by ``model_id`` and by any other model."""
+    with uow:
+        counts = PrivacyStore(uow.session).templates.models_in_use()
+    to_reenrol: dict[uuid.UUID, int] = {}
+    current: dict[uuid.UUID, int] = {}
+    others: dict[str, int] = {}
+    for (community, model), people in counts.items():
+        if model == model_id:
+            current[community] = current.get(community, 0) + people
+        else:
+            to_reenrol[community] = to_reenrol.get(community, 0) + people
+            others[model] = others.get(model, 0) + people
+    return ModelStatus(model_id, to_reenrol, current, others)
 
 
 def _uuid_of(value: str) -> uuid.UUID:

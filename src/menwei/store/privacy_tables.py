@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from menwei.privacy.vault import DEFAULT_MODEL_ID
 from menwei.store.base import Base
 from menwei.store.tables.types import BigIntKey, EntityId, UtcDateTime, new_id
 
@@ -112,6 +113,11 @@ class FaceTemplateRow(Base):
     )
     sealed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    #: the recognition model that made the template (its manifest id); templates of another
+    #: model than the configured one are neither sent to gates nor matched
+    model_id: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_MODEL_ID, server_default=DEFAULT_MODEL_ID, index=True
+    )
 
 
 class TemplateDeviceRow(Base):

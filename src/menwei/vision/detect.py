@@ -22,7 +22,7 @@ import numpy as np
 
 from menwei.vision.errors import NoFace
 from menwei.vision.image import as_bgr
-from menwei.vision.models import DETECTOR, verified_path
+from menwei.vision.models import active_manifest, verified_path
 
 DEFAULT_MAX_SIDE = 640
 DEFAULT_FAST_SIDE = 320
@@ -138,7 +138,12 @@ class FaceDetector:
         self.fast_side = fast_side
         self._size = (320, 320)
         self._net = cv2.FaceDetectorYN.create(
-            str(verified_path(DETECTOR)), "", self._size, score_threshold, _NMS_THRESHOLD, _TOP_K
+            str(verified_path(active_manifest().detector)),
+            "",
+            self._size,
+            score_threshold,
+            _NMS_THRESHOLD,
+            _TOP_K,
         )
 
     def detect(self, image: np.ndarray) -> list[Face]:

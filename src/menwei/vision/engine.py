@@ -53,6 +53,11 @@ class FaceEngine:
         self.embedder = embedder or Embedder()
         self.flip = flip
 
+    @property
+    def model_id(self) -> str:
+        """The recognition model's id: every template this engine makes carries it."""
+        return self.embedder.model_id
+
     def probe(self, frame: bytes | np.ndarray, policy: QualityPolicy = GATE) -> Probe:
         """Judge one frame; embed the main face only if it passed the quality gate."""
         image = _image(frame)
@@ -78,4 +83,5 @@ class FaceEngine:
                 f"Enrolment needs 1 to {MAX_IMAGES} photos, got {len(photos)}.",
                 f"录入需要 1 到 {MAX_IMAGES} 张照片。",
             )
-        return build_template([self.embed_photo(photo, policy) for photo in photos])
+        vectors = [self.embed_photo(photo, policy) for photo in photos]
+        return build_template(vectors, dim=self.embedder.dim)

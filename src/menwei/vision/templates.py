@@ -26,9 +26,15 @@ million pairs of different people, fewer than 1 in 1,000 reach 0.4 (p99.9 = 0.35
 
 
 def build_template(
-    embeddings: Sequence[np.ndarray], *, min_agreement: float = MIN_AGREEMENT
+    embeddings: Sequence[np.ndarray],
+    *,
+    min_agreement: float = MIN_AGREEMENT,
+    dim: int = EMBEDDING_DIM,
 ) -> np.ndarray:
-    """The template for one person from 1–5 embeddings, refusing sets that disagree."""
+    """The template for one person from 1–5 embeddings, refusing sets that disagree.
+
+    ``dim`` is the embedding size of the model that made them (``Embedder.dim``).
+    """
     if not 1 <= len(embeddings) <= MAX_IMAGES:
         raise TemplateError(
             f"Enrolment needs 1 to {MAX_IMAGES} photos, got {len(embeddings)}.",
@@ -40,10 +46,8 @@ def build_template(
         raise TemplateError(
             "The embeddings do not all have the same length.", "特征长度不一致。"
         ) from None
-    if stack.shape[1] != EMBEDDING_DIM or not np.all(np.isfinite(stack)):
-        raise TemplateError(
-            f"Each embedding must be {EMBEDDING_DIM} finite numbers.", "特征数据无效。"
-        )
+    if stack.shape[1] != dim or not np.all(np.isfinite(stack)):
+        raise TemplateError(f"Each embedding must be {dim} finite numbers.", "特征数据无效。")
     stack = normalise(stack)
     if len(stack) > 1:
         similarity = stack @ stack.T

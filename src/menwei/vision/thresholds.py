@@ -5,7 +5,9 @@ face alone opens the door; between ``possible`` and ``confident`` the person is 
 second factor (PIN or card) before it opens; below ``possible`` the face is unknown. The values
 live in ``thresholds.json`` beside this module together with their provenance (data, command,
 rule), and they belong to one recognition model: loading them with another model file is an
-error, because scores of different models are not comparable.
+error, because scores of different models are not comparable. A model folder with a model of
+its own holds its own ``thresholds.json``, written by ``menwei calibrate face`` and tied to
+that model's id and sha256.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from menwei.vision.errors import CalibrationError
-from menwei.vision.models import RECOGNIZER
+from menwei.vision.manifest import SFACE, RecognizerSpec
+from menwei.vision.models import active_manifest, override_dir
+
+THRESHOLDS_NAME = "thresholds.json"
 
 Verdict = Literal["confident", "possible", "unknown"]
 
@@ -48,10 +54,12 @@ class Thresholds:
         return "unknown"
 
 
-def parse(document: dict[str, Any]) -> Thresholds:
-    """Thresholds from a calibration document, checked against the installed model."""
+def parse(document: dict[str, Any], recognizer: RecognizerSpec | None = None) -> Thresholds:
+    """Thresholds from a calibration document, checked against the configured model."""
+    recognizer = recognizer or active_manifest().recognizer
     try:
         model = document["recognizer_sha256"]
+        model_id = document.get("model_id", recognizer.model_id)
         values = Thresholds(
             confident=float(document["confident"]),
             possible=float(document["possible"]),
@@ -63,17 +71,48 @@ def parse(document: dict[str, Any]) -> Thresholds:
             f"The threshold calibration file is incomplete or malformed ({error}).",
             "阈值校准文件不完整或格式错误。",
         ) from None
-    if model != RECOGNIZER.sha256:
+    if model != recognizer.file.sha256 or model_id != recognizer.model_id:
         raise CalibrationError(
-            f"These thresholds were calibrated for recognition model {model}, not the installed "
-            f"{RECOGNIZER.sha256}. Recalibrate with `menwei eval identify`.",
-            "阈值与当前人脸模型不匹配，请重新校准。",
+            f"These thresholds were calibrated for recognition model {model_id} ({model}), not "
+            f"the configured {recognizer.model_id} ({recognizer.file.sha256}). Recalibrate with "
+            "`menwei calibrate face`.",
+            "阈值与当前人脸模型不匹配，请用 menwei calibrate face 重新校准。",
         )
     return values
 
 
 @cache
+def _read(recognizer: RecognizerSpec, path: Path | None, mtime_ns: int) -> Thresholds:
+    if path is None:
+        text = resources.files("menwei.vision").joinpath(THRESHOLDS_NAME).read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise CalibrationError(
+            f"The threshold calibration file {path or THRESHOLDS_NAME} is not JSON.",
+            "阈值校准文件格式错误。",
+        ) from None
+    return parse(document, recognizer)
+
+
 def default_thresholds() -> Thresholds:
-    """The shipped thresholds (``thresholds.json``), calibrated for a 10,000-person gallery."""
-    text = resources.files("menwei.vision").joinpath("thresholds.json").read_text("utf-8")
-    return parse(json.loads(text))
+    """The thresholds of the configured model.
+
+    The model folder's own ``thresholds.json`` when it has one; else, for the default model,
+    the shipped ones (calibrated for a 10,000-person gallery). Another model without a
+    thresholds file is refused: a site runs ``menwei calibrate face`` first.
+    """
+    recognizer = active_manifest().recognizer
+    folder = override_dir()
+    if folder is not None and (folder / THRESHOLDS_NAME).is_file():
+        path = folder / THRESHOLDS_NAME
+        return _read(recognizer, path, path.stat().st_mtime_ns)
+    if recognizer == SFACE:
+        return _read(recognizer, None, 0)
+    raise CalibrationError(
+        f"The recognition model {recognizer.model_id} has no thresholds. Run `menwei calibrate "
+        f"face --data <labelled faces> --out {folder}/{THRESHOLDS_NAME}` first.",
+        f"识别模型 {recognizer.model_id} 没有阈值文件，请先运行 menwei calibrate face 校准。",
+    )

@@ -36,6 +36,7 @@ from menwei.privacy.compliance import (
 )
 from menwei.privacy.errors import ActivationRefused
 from menwei.server.domain.caller import Caller
+from menwei.server.services import face_model
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
 from menwei.store.governance_repository import GovernanceRepository
 from menwei.store.privacy_face_gate import write_face_switch
@@ -178,6 +179,7 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dic
         unmet = activation_unmet(uow, community_id, votes, at)
         shown = displayed_notice(uow, community_id, at=at, floor_days=settings.display_days)
         switched = FaceSwitches(uow.session).latest(community_id)
+    models = face_model.community_summary(uow, community_id)
     return {
         "community_id": str(community_id),
         "face_enabled": face_enabled,
@@ -203,6 +205,9 @@ def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dic
             "required_days": shown.required_days,
             "ready_at": shown.ready_at.isoformat(),
         },
+        # the recognition model in use, and how many people's templates another one made:
+        # those are not used at the gates until the person enrols again
+        "face_model": models,
     }
 
 

@@ -164,9 +164,14 @@ def pass_key_records(
 
 
 def _first_records(pass_keys: PassKeyRing, community_id: uuid.UUID) -> list[Record]:
-    from menwei.vision.thresholds import default_thresholds
+    from menwei.server.services.face_model import configured_model_id, configured_thresholds
 
-    thresholds = default_thresholds()
+    thresholds = configured_thresholds()
+    face = {
+        "confident": thresholds.confident,
+        "possible": thresholds.possible,
+        "model_id": configured_model_id(),  # the thresholds are that model's, and only its
+    }
     return [
         Record(
             "policy",
@@ -174,7 +179,7 @@ def _first_records(pass_keys: PassKeyRing, community_id: uuid.UUID) -> list[Reco
             0,
             "upsert",
             {
-                "face": {"confident": thresholds.confident, "possible": thresholds.possible},
+                "face": face,
                 "pin_lockout": {"max_failures": 5, "lockout_s": 900},
             },
         ),

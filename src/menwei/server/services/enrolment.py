@@ -237,21 +237,25 @@ def _check_same_person(vectors: Sequence[np.ndarray], challenge: EnrolmentChalle
         raise NotTheSamePerson()
 
 
-def _template(photos: Sequence[bytes], challenge: EnrolmentChallenge | None = None) -> bytes:
+def _template(
+    photos: Sequence[bytes], challenge: EnrolmentChallenge | None = None
+) -> tuple[bytes, str]:
+    """The template's bytes and the id of the recognition model that made it."""
     from menwei.vision import TemplateError, build_template
 
     with _engine() as engine:
         vectors = [_vector(engine, i, photo) for i, photo in enumerate(photos)]
+        embedder = engine[1]
     if challenge is not None:
         _check_same_person(vectors, challenge)
     try:
-        template = build_template(vectors)
+        template = build_template(vectors, dim=embedder.dim)
     except TemplateError as error:
         raise FaceRefused(
             texts={"zh-CN": error.message_zh, "en": error.message},
             details={"code": error.code, "reasons": [{"code": error.code}]},
         ) from None
-    return np.asarray(template, dtype=np.float32).tobytes()
+    return np.asarray(template, dtype=np.float32).tobytes(), embedder.model_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +339,7 @@ def enrol(
     elif acting.channel is not Channel.STAFF_ASSISTED:
         raise ChallengeRequired()
     try:
-        template = _template(photos, challenge)
+        template, model_id = _template(photos, challenge)
     finally:
         if challenge is not None:
             challenge.forget_face()  # used once: its embeddings have no further purpose
@@ -349,6 +353,7 @@ def enrol(
         at=at,
         actor=actor,
         liveness=_liveness_record(challenge),
+        model_id=model_id,
     )
     del template
     with uow:

