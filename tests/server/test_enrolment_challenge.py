@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from functools import cache
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -394,3 +395,23 @@ def test_synthetic_head_poses_are_read_as_an_unmirrored_camera_sees_them(
     issued = _issue(client, world).json()
     answers = _play(client, world, clock, issued["id"], [no_face()] * len(yaws))
     assert answers[-1]["status"] == status, answers
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def test_the_template_takes_the_live_frames_that_agree_with_the_photos_and_no_others() -> None:
+    rng = np.random.default_rng(7)
+    face = _unit(rng.normal(size=128))
+    photos = [_unit(face + 0.2 * _unit(rng.normal(size=128))) for _ in range(2)]
+    same = [_unit(face + 0.3 * _unit(rng.normal(size=128))) for _ in range(4)]
+    other = _unit(rng.normal(size=128))
+
+    seen = SimpleNamespace(reference=[same[0], other, *same[1:]])
+
+    kept = enrolment._live_frames(photos, seen)  # type: ignore[arg-type]
+    assert len(kept) == 3  # five in a template at most: two photos and three frames
+    assert all(float(k @ other) < 0.5 for k in kept)
+    assert all(np.allclose(k, s) for k, s in zip(kept, same, strict=False))
+    assert enrolment._live_frames(photos * 3, seen) == []  # no room left

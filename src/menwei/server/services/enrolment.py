@@ -237,6 +237,29 @@ def _check_same_person(vectors: Sequence[np.ndarray], challenge: EnrolmentChalle
         raise NotTheSamePerson()
 
 
+def _live_frames(vectors: Sequence[np.ndarray], challenge: EnrolmentChallenge) -> list[np.ndarray]:
+    """The challenge's resting frames that agree with the photos, up to the template's room.
+
+    A photo is one moment under one light; the frames a passed challenge saw are the live face
+    at the camera. The template is the normalised mean of both, so one photo's pose or blur
+    weighs less. A frame that agrees less than the template rule asks is left out rather than
+    refusing an enrolment the photos alone would make.
+    """
+    from menwei.vision.embed import normalise
+    from menwei.vision.templates import MAX_IMAGES, MIN_AGREEMENT
+
+    room = MAX_IMAGES - len(vectors)
+    if room <= 0 or not challenge.reference:
+        return []
+    photos = normalise(np.stack([np.asarray(v, dtype=np.float32).reshape(-1) for v in vectors]))
+    kept = []
+    for frame in challenge.reference:
+        unit = normalise(np.asarray(frame, dtype=np.float32).reshape(1, -1))[0]
+        if unit.shape[0] == photos.shape[1] and float((photos @ unit).min()) >= MIN_AGREEMENT:
+            kept.append(unit)
+    return kept[:room]
+
+
 def _template(
     photos: Sequence[bytes], challenge: EnrolmentChallenge | None = None
 ) -> tuple[bytes, str]:
@@ -248,6 +271,7 @@ def _template(
         embedder = engine[1]
     if challenge is not None:
         _check_same_person(vectors, challenge)
+        vectors = vectors + _live_frames(vectors, challenge)
     try:
         template = build_template(vectors, dim=embedder.dim)
     except TemplateError as error:
