@@ -127,3 +127,12 @@ def test_big_faces_can_keep_the_coarse_landmarks_and_small_ones_are_still_refine
     longest = max(astronaut.shape[:2])
     first_pass = FaceDetector()._pass(astronaut, 320 / longest)
     assert any(np.allclose(coarse_only.landmarks, f.landmarks) for f in first_pass)
+
+
+def test_a_gates_refine_setting_reaches_its_detector(astronaut: np.ndarray) -> None:
+    from menwei.gate.pipeline import VisionSteps
+
+    steps = VisionSteps(refine_under_eye=1.0)
+    coarse_only = FaceDetector(refine_under_eye=1.0).detect(astronaut)[0]
+    assert np.allclose(steps.detect(astronaut)[0].landmarks, coarse_only.landmarks)
+    assert not np.allclose(VisionSteps().detect(astronaut)[0].landmarks, coarse_only.landmarks)

@@ -129,6 +129,13 @@ def register(app: typer.Typer) -> None:
         detect_max_side: Annotated[
             int, typer.Option(help="Detect on frames scaled to this longest side (speed).")
         ] = 640,
+        refine_under_eye: Annotated[
+            float | None,
+            typer.Option(
+                help="Keep the first pass's landmarks for faces with at least this many pixels "
+                "between the eyes (faster; off by default, see BENCHMARKS.md)."
+            ),
+        ] = None,
         pin_pad: Annotated[
             str | None, typer.Option(help="PIN pad: its Linux input device (event file).")
         ] = None,
@@ -217,6 +224,7 @@ def register(app: typer.Typer) -> None:
             kiosk_port=kiosk_port,
             notice_url=notice_url,
             detect_max_side=detect_max_side,
+            refine_under_eye=refine_under_eye,
             liveness=liveness,
         )
         agent = None

@@ -71,6 +71,9 @@ class GateConfig:
     notice_url: str | None = None
     qr: bool = True
     detect_max_side: int = 640
+    #: faces with at least this many pixels between the eyes keep the coarse pass's landmarks
+    #: (faster; measured in BENCHMARKS.md); None refines every face on native pixels
+    refine_under_eye: float | None = None
     liveness: str = "passive"
     uhppote: UhppoteSettings | None = None
     osdp: bool = False  # OSDP readers on a bus (shown on the console's device page)
@@ -157,7 +160,10 @@ class GateAgent:
             pulse_s=self.config.pulse_s,
             held_open_alarm_s=self.config.held_open_alarm_s,
         )
-        faces = self._faces or VisionSteps(detect_max_side=self.config.detect_max_side)
+        faces = self._faces or VisionSteps(
+            detect_max_side=self.config.detect_max_side,
+            refine_under_eye=self.config.refine_under_eye,
+        )
         aligner = faces.embedder.align if isinstance(faces, VisionSteps) else None
         gallery = self._gallery(snapshot, faces)
         self.pipeline = GatePipeline(

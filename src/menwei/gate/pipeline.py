@@ -146,8 +146,11 @@ class VisionSteps:
         embedder: Embedder | None = None,
         *,
         detect_max_side: int = 640,
+        refine_under_eye: float | None = None,
     ) -> None:
-        self.detector = detector or FaceDetector(max_side=detect_max_side)
+        self.detector = detector or FaceDetector(
+            max_side=detect_max_side, refine_under_eye=refine_under_eye
+        )
         self.embedder = embedder or Embedder()
 
     def detect(self, image: np.ndarray) -> list[Face]:
