@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 from menwei.gate.agent import GateAgent, GateConfig
-from menwei.gate.credentials import PresentedCredential
+from menwei.gate.credentials import CredentialKind, PresentedCredential
 from menwei.gate.errors import GateError
 from menwei.gate.pipeline import GatePipeline
 from menwei.gate.sources import FolderSource, Frame
@@ -225,7 +225,7 @@ class DemoGate:
             self.pause(0.25)
         pipeline.tick_door()
 
-    def _present(self, pipeline: GatePipeline, kind: str, value: str, act: str) -> None:
+    def _present(self, pipeline: GatePipeline, kind: CredentialKind, value: str, act: str) -> None:
         outcome = pipeline.present(PresentedCredential(kind, value, self.clock()))
         self.decisions += 1
         log.info("demo gate: %s: %s", act, outcome.reason_code)

@@ -41,7 +41,8 @@ def normalise(vector: np.ndarray) -> np.ndarray:
     """``vector`` scaled to unit length, as float32 (rows of a 2-D array each on their own)."""
     vector = np.asarray(vector, dtype=np.float32)
     norms = np.linalg.norm(vector, axis=-1, keepdims=True)
-    return (vector / np.maximum(norms, 1e-12)).astype(np.float32)
+    unit: np.ndarray = (vector / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
 
 
 def similarity_transform(source: np.ndarray, target: np.ndarray) -> np.ndarray:

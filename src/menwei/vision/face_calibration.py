@@ -146,7 +146,9 @@ def _outcomes(
     return top[mated], correct[mated], others
 
 
-def _rates(top: np.ndarray, correct: np.ndarray, non_mated: np.ndarray, threshold: float):
+def _rates(
+    top: np.ndarray, correct: np.ndarray, non_mated: np.ndarray, threshold: float
+) -> tuple[int, int]:
     misses = int(np.count_nonzero(~(correct & (top >= threshold))))
     accepts = int(np.count_nonzero(non_mated >= threshold))
     return misses, accepts
@@ -213,7 +215,7 @@ def calibrate_face(
 def round_up(value: float, places: int = 4) -> float:
     """``value`` rounded up: a threshold never moves below what the data chose."""
     factor = 10**places
-    return math.ceil(value * factor - 1e-9) / factor
+    return float(math.ceil(value * factor - 1e-9) / factor)
 
 
 def thresholds_document(

@@ -137,7 +137,8 @@ class Gallery:
     def scores(self, probe: np.ndarray) -> np.ndarray:
         """Cosine similarity of ``probe`` to every template, in insertion-derived row order."""
         vector = check_template(probe, self.dim)
-        return self._matrix[: len(self._ids)] @ vector
+        scores: np.ndarray = self._matrix[: len(self._ids)] @ vector
+        return scores
 
     def search(self, probe: np.ndarray, k: int = 1) -> list[Match]:
         """The ``k`` most similar templates, best first (fewer if the gallery is smaller)."""

@@ -184,7 +184,8 @@ def _to_uint8(image: np.ndarray) -> np.ndarray:
         scale = 255.0 if float(image.max(initial=0.0)) <= 1.0 else 1.0
         return np.clip(image * scale, 0, 255).astype(np.uint8)
     if np.issubdtype(image.dtype, np.integer) or image.dtype == np.bool_:
-        return np.clip(image, 0, 255).astype(np.uint8)
+        clipped: np.ndarray = np.clip(image, 0, 255).astype(np.uint8)
+        return clipped
     raise ImageError(f"Unsupported pixel type {image.dtype}.", "图像像素类型不支持。")
 
 

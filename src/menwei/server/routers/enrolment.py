@@ -111,6 +111,7 @@ def face_record(
 async def check_quality(caller: FaceEnrol, request: Request, uow: UowDep) -> dict[str, Any]:
     """Is this frame good enough to enrol from? Only the verdict and reasons come back."""
     # No face is looked at while face recognition is off (409 naming why).
+    assert caller.community_id is not None  # FaceEnrol is held to the path's community
     await anyio.to_thread.run_sync(face_switch.require_on, uow, caller.community_id)
     photos = await read_photos(request, "image")
     return await anyio.to_thread.run_sync(enrolment.check_frame, photos[0])

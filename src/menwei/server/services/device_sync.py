@@ -300,11 +300,11 @@ def _records_for(
             shaped = None if credential is None else credential_record(credential)
             if shaped is None:
                 return []
-            kind, payload = shaped
-            if kind == "face" and known.faces_off_since and not payload["validity"]["revoked_at"]:
-                validity = {**payload["validity"], "revoked_at": known.faces_off_since}
-                payload = {**payload, "validity": validity}
-            return [Record(kind, key, seq, "upsert", payload)]
+            kind, body = shaped
+            if kind == "face" and known.faces_off_since and not body["validity"]["revoked_at"]:
+                validity = {**body["validity"], "revoked_at": known.faces_off_since}
+                body = {**body, "validity": validity}
+            return [Record(kind, key, seq, "upsert", body)]
         if entity == "access_group":
             if deleted:
                 return gone("group")

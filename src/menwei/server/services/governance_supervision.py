@@ -321,7 +321,8 @@ def community_rows(summaries_: list[CommunitySummary]) -> list[dict[str, Any]]:
 
 
 def rollup(summaries_: list[CommunitySummary]) -> dict[str, Any]:
-    return _plain(asdict(district_rollup(summaries_)))
+    plain: dict[str, Any] = _plain(asdict(district_rollup(summaries_)))
+    return plain
 
 
 def _plain(value: Any) -> Any:

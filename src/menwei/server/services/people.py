@@ -253,7 +253,7 @@ def roster(
             ).all():
                 units.setdefault(person_id, []).append(unit_label(building, entrance, number))
             counts = dict(
-                session.execute(  # type: ignore[arg-type]
+                session.execute(
                     select(CredentialRow.person_id, func.count())
                     .where(CredentialRow.person_id.in_(ids), CredentialRow.revoked_at.is_(None))
                     .group_by(CredentialRow.person_id)

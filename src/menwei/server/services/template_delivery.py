@@ -99,7 +99,7 @@ def privacy_kit(state: Any, settings: Settings) -> PrivacyKit:
             if kit is None:
                 kit = open_kit(settings.resolved_key_file)
                 state.privacy_kit = kit
-    return kit  # type: ignore[no-any-return]
+    return kit
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,8 @@ def lbp_histogram(channel: np.ndarray, radius: int) -> np.ndarray:
     pattern = cv2.LUT(code, _RIU2)
     counts = cv2.calcHist([pattern], [0], None, [_LBP_BINS], [0, _LBP_BINS]).reshape(-1)
     counts = counts.astype(np.float64)
-    return counts / max(counts.sum(), 1.0)
+    share: np.ndarray = counts / max(counts.sum(), 1.0)
+    return share
 
 
 def colour_moments(image: np.ndarray) -> np.ndarray:
