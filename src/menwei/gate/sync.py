@@ -229,12 +229,8 @@ class SyncClient:
         data = self._call("POST", EVENTS_PATH, json={"events": reports})
         try:
             refused = {str(r["idempotency_key"]): str(r["code"]) for r in data.get("refused") or []}
-            if "acknowledged" in data:
-                acknowledged = [str(key) for key in data["acknowledged"]]
-            else:
-                acknowledged = [
-                    e.idempotency_key for e in events if e.idempotency_key not in refused
-                ]
+            # The server names only what it refused; every other key of the batch it holds.
+            acknowledged = [e.idempotency_key for e in events if e.idempotency_key not in refused]
         except (AttributeError, KeyError, TypeError) as error:
             raise SyncError(f"The server sent a malformed event receipt ({error}).") from None
         return UploadReceipt(acknowledged, refused)
