@@ -45,14 +45,14 @@ def test_the_page_counts_the_people_whose_templates_another_model_made(
         sign_in(client, "staff")
         before = client.get(page)
         assert before.status_code == 200
-        assert "当前使用的识别模型：sface-2021dec" in before.text
+        assert "当前使用的识别模型：<code>sface-2021dec</code>" in before.text
         assert "本小区所有人脸模板均由该模型生成" in before.text
 
         make_tiny_model_dir(tmp_path / "models", model_dir())
         monkeypatch.setenv(MODEL_DIR_ENV, str(tmp_path / "models"))
         after = client.get(page)
-        assert f"当前使用的识别模型：{TINY_ID}" in after.text
+        assert f"当前使用的识别模型：<code>{TINY_ID}</code>" in after.text
         assert f"有 {enrolled} 人的人脸模板由其他模型生成" in after.text
         english = client.get(page, headers={"Accept-Language": "en"})
-        assert f"Recognition model in use: {TINY_ID}." in english.text
+        assert f"Recognition model in use: <code>{TINY_ID}</code>." in english.text
         assert f"{enrolled} people have face templates made by another model" in english.text
