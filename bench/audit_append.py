@@ -23,10 +23,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from menwei.privacy.audit import AuditAction
+from menwei.server.services.privacy_operations import open_kit
 from menwei.store.engine import make_engine
 from menwei.store.migrate import upgrade
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import open_kit
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 AT = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)

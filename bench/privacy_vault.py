@@ -120,7 +120,7 @@ def bench_audit_memory(entries: int) -> None:
 def bench_audit_sqlite(entries: int, folder: Path, batch: int) -> None:
     from menwei.store.engine import make_engine, make_session_factory
     from menwei.store.migrate import upgrade
-    from menwei.store.privacy_repository import SqlAuditLog
+    from menwei.store.repositories.privacy import SqlAuditLog
 
     url = f"sqlite:///{folder / f'audit-{batch}.db'}"
     upgrade(url)

@@ -22,7 +22,11 @@ from openpyxl import Workbook
 from menwei.core.place import Community, Processor, ProcessorKind
 from menwei.store.engine import make_engine
 from menwei.store.migrate import upgrade
-from menwei.store.resident_import import import_resident_file, read_sheet, validate_sheet
+from menwei.store.repositories.resident_import import (
+    import_resident_file,
+    read_sheet,
+    validate_sheet,
+)
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

@@ -5,7 +5,7 @@ one community and its supervisor, and the app in process (``create_app``, the AP
 ``GET /api/v1/supervision/communities`` through a test client: the same service and the same
 verdict cache as ``/supervision``).
 
-- **full verification:** ``privacy_services.verify_audit`` over the whole chain, as the
+- **full verification:** ``privacy_operations.verify_audit`` over the whole chain, as the
   background run and ``menwei audit verify`` do it (with ``--memory``, once more under
   ``tracemalloc`` for its peak of Python memory);
 - **stale:** the app's clock is moved past ``audit_full_verify_minutes`` before each load, so
@@ -39,13 +39,13 @@ from menwei.core import Community, Processor, ProcessorKind
 from menwei.privacy.audit import AuditAction, AuditChain, AuditEntry, MemoryAuditLog
 from menwei.server.app import create_app
 from menwei.server.auth.tokens import USER_TOKEN_PREFIX, new_token, token_hash
+from menwei.server.services import privacy_operations as ops
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.settings import Settings
-from menwei.store import privacy_services as ops
 from menwei.store.migrate import upgrade
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_tables import AuditCheckpointRow, AuditEntryRow
 from menwei.store.records import ApiToken, UserAccount
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.tables.privacy import AuditCheckpointRow, AuditEntryRow
 from menwei.store.uow import UnitOfWork
 
 AT = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)

@@ -19,8 +19,9 @@ ALLOWED_ROOMS: dict[str, set[str]] = {
     "core": set(),
     "privacy": {"core"},
     "governance": {"core"},
-    "store": {"core", "privacy", "governance"},
-    "server": {"core", "privacy", "governance", "store", "vision", "settings"},
+    "sheets": {"core"},
+    "store": {"core", "privacy", "governance", "sheets"},
+    "server": {"core", "privacy", "governance", "sheets", "store", "vision", "settings"},
     "gate": {"vision", "core", "privacy", "settings"},
 }
 # third-party packages a pure room may use
@@ -30,6 +31,8 @@ ALLOWED_THIRD_PARTY: dict[str, set[str] | None] = {
     "core": set(),
     "privacy": {"cryptography"},
     "governance": set(),
+    # openpyxl: the Excel reader, imported only when an .xlsx arrives.
+    "sheets": {"openpyxl"},
 }
 
 

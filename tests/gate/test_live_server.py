@@ -39,14 +39,14 @@ from tests.server.conftest import SECRET, World, seed_world
 from menwei.core import FaceCredential, Validity
 from menwei.gate.tracker import FaceTracker
 from menwei.privacy.consent import Channel
-from menwei.store.engine import make_engine
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import (
+from menwei.server.services.privacy_operations import (
     enrol_template,
     open_kit,
     publish_community_notice,
     record_consent,
 )
+from menwei.store.engine import make_engine
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 pytestmark = [

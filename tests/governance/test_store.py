@@ -37,9 +37,9 @@ from menwei.governance import (
 )
 from menwei.store.base import Base
 from menwei.store.errors import NotFound
-from menwei.store.governance_repository import UNREGISTERED_OWNER, GovernanceRepository
-from menwei.store.governance_tables import GOVERNANCE_TABLES, ProposalRow, VoteResultRow
+from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
 from menwei.store.scope import CommunityScope
+from menwei.store.tables.governance import GOVERNANCE_TABLES, ProposalRow, VoteResultRow
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 OPENS = datetime(2026, 3, 1, 8, tzinfo=BEIJING)

@@ -66,9 +66,9 @@ def switch_face_on(uow, community_id: uuid.UUID, *, at: datetime | None = None) 
     from menwei.governance import Posting, PublicNotice
     from menwei.privacy.compliance import ImpactAssessment, NoVoteRequired
     from menwei.server.services.compliance import activation_unmet
-    from menwei.store.governance_repository import GovernanceRepository
-    from menwei.store.privacy_face_gate import write_face_switch
-    from menwei.store.privacy_repository import PrivacyStore
+    from menwei.store.repositories.face_gate import write_face_switch
+    from menwei.store.repositories.governance import GovernanceRepository
+    from menwei.store.repositories.privacy import PrivacyStore
 
     at = at or datetime.now(UTC)
     posted = at - timedelta(days=60)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from menwei.privacy.audit import AuditAction, AuditChain, verify_chain
 from menwei.privacy.keys import ProcessorKeys
 from menwei.store.engine import make_session_factory
-from menwei.store.privacy_repository import SqlAuditLog
+from menwei.store.repositories.privacy import SqlAuditLog
 
 AT = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 

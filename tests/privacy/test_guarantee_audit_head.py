@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from menwei.cli import app
 from menwei.privacy.audit import GENESIS_HASH, AuditAction, entry_digest
 from menwei.privacy.audit_head import head_file_for
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import open_kit
-from menwei.store.privacy_tables import AuditEntryRow
+from menwei.server.services.privacy_operations import open_kit
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.tables.privacy import AuditEntryRow
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ENTRIES = "privacy_audit_entries"

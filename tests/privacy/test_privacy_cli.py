@@ -11,9 +11,9 @@ from tests.privacy.builders import signed_receipt
 from menwei.cli import app
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.keys import ProcessorKeys, read_key_file
+from menwei.server.services.privacy_operations import open_kit
 from menwei.settings import get_settings
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import open_kit
+from menwei.store.repositories.privacy import PrivacyStore
 
 AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 

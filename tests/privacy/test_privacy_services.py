@@ -23,8 +23,7 @@ from menwei.privacy.errors import (
 )
 from menwei.privacy.retention import RetentionPolicy
 from menwei.privacy.rights import RequestKind, RequestState
-from menwei.store.privacy_repository import PrivacySettings, PrivacyStore
-from menwei.store.privacy_services import (
+from menwei.server.services.privacy_operations import (
     activate_face_recognition,
     audit_entries_for,
     enrol_template,
@@ -44,6 +43,7 @@ from menwei.store.privacy_services import (
     templates_for_gates,
     verify_audit,
 )
+from menwei.store.repositories.privacy import PrivacySettings, PrivacyStore
 from menwei.store.tables import CommunityRow, DeviceRow
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)

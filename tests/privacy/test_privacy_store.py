@@ -27,8 +27,7 @@ from menwei.privacy.errors import ConsentRequired, VaultError
 from menwei.privacy.keys import read_key_file
 from menwei.privacy.receipts import receipt_names, verify_receipt
 from menwei.privacy.vault import SealedTemplate
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import (
+from menwei.server.services.privacy_operations import (
     enrol_template,
     erase_person,
     export_person,
@@ -38,8 +37,9 @@ from menwei.store.privacy_services import (
     verify_audit,
     withdraw_and_erase,
 )
-from menwei.store.privacy_tables import FaceTemplateRow
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.tables import EventRow
+from menwei.store.tables.privacy import FaceTemplateRow
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 JPEG_MAGIC = b"\xff\xd8\xff"

@@ -18,11 +18,11 @@ from menwei.privacy.errors import ActivationRefused
 from menwei.server.demo import DemoWorld, seed_demo
 from menwei.server.demo_story import staff_caller
 from menwei.server.services import compliance
+from menwei.server.services.privacy_operations import PrivacyKit, open_kit, templates_for_gates
 from menwei.store.engine import make_engine
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.privacy_face_switches import FaceSwitches
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit, open_kit, templates_for_gates
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork

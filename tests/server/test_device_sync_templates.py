@@ -15,19 +15,19 @@ from menwei.gate.records import template_model
 from menwei.gate.sync import _change
 from menwei.privacy.consent import Channel
 from menwei.privacy.transport import DeviceKeyPair
-from menwei.server.services.template_delivery import (
-    DEVICE_KEY_HEADER,
-    privacy_kit,
-    usable_templates,
-)
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import (
+from menwei.server.services.privacy_operations import (
     enrol_template,
     publish_community_notice,
     record_consent,
     templates_for_gates,
     withdraw_and_erase,
 )
+from menwei.server.services.template_delivery import (
+    DEVICE_KEY_HEADER,
+    privacy_kit,
+    usable_templates,
+)
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

@@ -256,7 +256,7 @@ def test_a_resident_reads_the_answer_to_their_private_question_and_only_their_ow
     app, client: TestClient, world: World, clock: Clock
 ) -> None:  # type: ignore[no-untyped-def]
     from menwei.governance import Question, Visibility
-    from menwei.store.governance_repository import GovernanceRepository
+    from menwei.store.repositories.governance import GovernanceRepository
     from menwei.store.uow import UnitOfWork
 
     private = _ask(client, world, "我家老人不会用手机，可以只刷卡吗？", public=False)

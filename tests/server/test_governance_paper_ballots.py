@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from menwei.server.auth.tokens import USER_TOKEN_PREFIX, new_token, token_hash
 from menwei.settings import Settings
-from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.records import ApiToken, UserAccount
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 from . import test_governance_votes as votes

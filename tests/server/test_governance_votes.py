@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from menwei.core import HouseholdMembership, Person, Role, Unit
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

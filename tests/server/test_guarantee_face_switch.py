@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from tests.privacy.builders import switch_face_on_in_app
 
 from menwei.privacy.transport import DeviceKeyPair
+from menwei.server.services.privacy_operations import run_maintenance
 from menwei.server.services.template_delivery import DEVICE_KEY_HEADER, privacy_kit
-from menwei.store.privacy_services import run_maintenance
-from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
+from menwei.store.tables.privacy import ConsentRow, FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World
@@ -190,7 +190,7 @@ def test_the_demo_community_is_switched_on_through_the_gate_with_a_passed_owners
     from menwei.server.auth import passwords
     from menwei.server.demo import seed_demo
     from menwei.server.services.compliance import _recorded_votes, activation_unmet
-    from menwei.store.privacy_face_switches import FaceSwitches
+    from menwei.store.repositories.face_switches import FaceSwitches
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
     from .conftest import make_settings

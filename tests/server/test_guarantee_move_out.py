@@ -10,7 +10,7 @@ import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

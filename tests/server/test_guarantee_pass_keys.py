@@ -19,7 +19,7 @@ from menwei.core import QrPassRefused, read_qr_pass
 from menwei.core.reason import Reason
 from menwei.gate.records import build_snapshot
 from menwei.server.services.credentials import pass_key_ring
-from menwei.store.pass_key_changes import revoke_pass_key, rotate_pass_key
+from menwei.store.repositories.pass_key_changes import revoke_pass_key, rotate_pass_key
 from menwei.store.uow import UnitOfWork
 
 PULL = "/api/v1/device/changes"

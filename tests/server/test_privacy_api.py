@@ -285,7 +285,7 @@ def test_activation_is_refused_naming_each_unmet_condition(client, world: World,
     assert {u["code"] for u in status["unmet"]} == {"notice_too_recent", "vote_not_passed"}
 
     with UnitOfWork(app.state.session_factory) as uow:
-        from menwei.store.privacy_repository import PrivacyStore
+        from menwei.store.repositories.privacy import PrivacyStore
 
         store = PrivacyStore(uow.session)
         store.settings.save(
@@ -432,7 +432,7 @@ def test_a_passed_owners_vote_on_record_meets_the_vote_condition(client, world: 
     from datetime import date
 
     from menwei.governance import Choice, OwnersVote, Proposal, Subject, VoteRule
-    from menwei.store.governance_repository import GovernanceRepository
+    from menwei.store.repositories.governance import GovernanceRepository
     from menwei.store.scope import CommunityScope
 
     base = f"{API}/communities/{world.a.community_id}/compliance"

@@ -9,9 +9,9 @@ import uuid
 from datetime import UTC, datetime
 
 from menwei.privacy.rights import RequestKind, RequestState
+from menwei.server.services import privacy_operations as ops
 from menwei.server.services.template_delivery import privacy_kit
-from menwei.store import privacy_services as ops
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 
 from menwei.governance import Channel, CommunitySummary, Posting, PublicNotice, community_row
 from menwei.governance.errors import InvalidInput
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.privacy_face_switches import FaceSwitches, FaceSwitchRow
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_tables import AuditEntryRow
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.tables.privacy import AuditEntryRow, FaceSwitchRow
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from menwei.privacy.audit import VerifyReport
+from menwei.server.services import privacy_operations as ops
 from menwei.server.services.audit_verdict import AuditVerdict, AuditVerdicts
 from menwei.server.services.template_delivery import privacy_kit
-from menwei.store import privacy_services as ops
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

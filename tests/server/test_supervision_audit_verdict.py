@@ -15,8 +15,8 @@ from menwei.privacy.audit import AuditAction
 from menwei.server.services import audit_verdict
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.template_delivery import privacy_kit
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_tables import AuditEntryRow
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.tables.privacy import AuditEntryRow
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

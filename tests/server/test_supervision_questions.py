@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from menwei.governance import Question, Visibility
 from menwei.server.policy import POLICY, Role
-from menwei.store.governance_repository import GovernanceRepository
+from menwei.store.repositories.governance import GovernanceRepository
 from menwei.store.uow import UnitOfWork
 
 from .conftest import World

@@ -11,8 +11,12 @@ from openpyxl import Workbook
 from tests.store.builders import T0, make_site
 
 from menwei.core.person import Role
-from menwei.store.errors import ImportRejected
-from menwei.store.resident_import import import_resident_file, read_sheet, validate_sheet
+from menwei.sheets.errors import ImportRejected
+from menwei.store.repositories.resident_import import (
+    import_resident_file,
+    read_sheet,
+    validate_sheet,
+)
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

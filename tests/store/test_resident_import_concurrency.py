@@ -10,7 +10,7 @@ from tests.store.builders import T0, make_site
 
 from menwei.store.engine import make_session_factory
 from menwei.store.records import ImportReport
-from menwei.store.resident_import import import_resident_file
+from menwei.store.repositories.resident_import import import_resident_file
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

@@ -54,7 +54,7 @@ def test_the_my_data_page_says_which_gate_deleted_without_raw_ids(
 
     from menwei.privacy.audit import AuditAction
     from menwei.server.services.template_delivery import privacy_kit
-    from menwei.store.privacy_repository import PrivacyStore
+    from menwei.store.repositories.privacy import PrivacyStore
 
     app = site.app
     kit = privacy_kit(app.state, app.state.settings)  # type: ignore[attr-defined]

@@ -7,8 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from menwei.governance import Question, Visibility
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.privacy_face_switches import FaceSwitches
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
 

@@ -457,7 +457,7 @@ def test_bad_device_input_is_refused_plainly(
 def test_the_sync_state_counts_templates_sent_to_a_device(client: TestClient, site: Site) -> None:
     from datetime import UTC, datetime
 
-    from menwei.store.privacy_tables import TemplateDeviceRow
+    from menwei.store.tables.privacy import TemplateDeviceRow
 
     person = _resident(site)
     uow = _uow(site)

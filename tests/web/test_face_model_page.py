@@ -11,8 +11,8 @@ from tests.vision.tiny_model import TINY_ID, make_tiny_model_dir
 
 from menwei.server import create_app
 from menwei.server.demo import seed_demo
+from menwei.server.services.privacy_operations import model_status, open_kit
 from menwei.settings import Settings
-from menwei.store.privacy_services import model_status, open_kit
 from menwei.store.uow import UnitOfWork
 from menwei.vision.models import MODEL_DIR_ENV, model_dir
 

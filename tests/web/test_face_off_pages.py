@@ -14,7 +14,7 @@ def test_with_face_off_the_resident_pages_say_why_and_offer_no_consent(client, s
     assert "/my/consent" in home.text and "人脸识别未开启" not in home.text
     from datetime import UTC, datetime
 
-    from menwei.store.privacy_face_gate import write_face_switch
+    from menwei.store.repositories.face_gate import write_face_switch
     from menwei.store.uow import UnitOfWork
 
     with UnitOfWork(site.app.state.session_factory) as uow:  # type: ignore[attr-defined]

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from menwei.core import HOLD_SECONDS, TailgatingMode
-from menwei.store.privacy_tables import AuditEntryRow
 from menwei.store.scope import CommunityScope
 from menwei.store.tables.events import EventRow
+from menwei.store.tables.privacy import AuditEntryRow
 from menwei.store.uow import UnitOfWork
 
 from .conftest import Site

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from menwei.privacy.rights import RequestState
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 from .conftest import Site

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from menwei.privacy.audit import AuditAction, VerifyReport
 from menwei.server.services.audit_verdict import AuditVerdicts
+from menwei.server.services.privacy_operations import verify_audit
 from menwei.server.services.template_delivery import privacy_kit
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import verify_audit
-from menwei.store.privacy_tables import AuditEntryRow
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.tables.privacy import AuditEntryRow
 from menwei.store.uow import UnitOfWork
 
 from .conftest import Site

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from menwei.core import Community
 from menwei.governance import Question, Visibility
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.privacy_face_switches import FaceSwitches
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
 
@@ -268,7 +268,7 @@ def test_a_community_that_does_not_exist_is_not_found_even_for_the_admin(
 def test_the_frame_names_the_level_the_official_speaks_at(client: TestClient, site: Site) -> None:
     from sqlalchemy import select
 
-    from menwei.store.governance_supervisor_levels import SupervisorLevel, SupervisorLevels
+    from menwei.store.repositories.supervisor_levels import SupervisorLevel, SupervisorLevels
     from menwei.store.tables import UserAccountRow
 
     sign_in(client, "jianguan")

@@ -12,10 +12,10 @@ from tests.web.forms import sign_in
 
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.server.services import transparency
-from menwei.store.governance_tables import ProposalRow
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.tables.accounts import UserAccountRow
 from menwei.store.tables.events import EventRow
+from menwei.store.tables.governance import ProposalRow
 from menwei.store.uow import UnitOfWork
 
 QUESTIONS = (

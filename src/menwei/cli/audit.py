@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         anything changed or the log was cut short."""
         from menwei.privacy.audit_head import Witness
         from menwei.privacy.errors import PrivacyError
-        from menwei.store.privacy_services import verify_audit
+        from menwei.server.services.privacy_operations import verify_audit
 
         seen = None
         if witness is not None:
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         """Sign the newest entry now (maintenance also does this after every run)."""
         from datetime import UTC, datetime
 
-        from menwei.store.privacy_repository import PrivacyStore
+        from menwei.store.repositories.privacy import PrivacyStore
 
         with privacy_context() as (_settings, uow, kit), uow:
             point = kit.chain(PrivacyStore(uow.session)).checkpoint(datetime.now(UTC))

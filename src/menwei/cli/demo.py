@@ -47,10 +47,10 @@ def register(app: typer.Typer) -> None:
         from menwei.server import create_app
         from menwei.server.demo import DEMO_LOGINS, seed_demo
         from menwei.server.heap import freeze_startup_heap
+        from menwei.server.services.privacy_operations import open_kit
         from menwei.settings import InsecureSettingsError, Settings
         from menwei.store.engine import make_engine
         from menwei.store.migrate import upgrade
-        from menwei.store.privacy_services import open_kit
         from menwei.store.uow import UnitOfWork
 
         _quiet_opencv()

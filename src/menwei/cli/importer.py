@@ -24,11 +24,12 @@ def residents(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     from menwei.settings import get_settings
+    from menwei.sheets.errors import ImportRejected
+    from menwei.sheets.residents import MAX_FILE_BYTES
     from menwei.store.engine import make_engine
-    from menwei.store.errors import ImportRejected, StoreError
+    from menwei.store.errors import StoreError
     from menwei.store.migrate import upgrade
-    from menwei.store.resident_import import import_resident_file
-    from menwei.store.resident_sheet import MAX_FILE_BYTES
+    from menwei.store.repositories.resident_import import import_resident_file
     from menwei.store.scope import CommunityScope
     from menwei.store.uow import UnitOfWork
 

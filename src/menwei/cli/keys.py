@@ -30,10 +30,10 @@ def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, 
     from sqlalchemy.exc import SQLAlchemyError
 
     from menwei.privacy.errors import PrivacyError
+    from menwei.server.services.privacy_operations import open_kit
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
     from menwei.store.errors import StoreError
-    from menwei.store.privacy_services import open_kit
     from menwei.store.uow import UnitOfWork
 
     settings = get_settings()
@@ -89,8 +89,8 @@ def register(app: typer.Typer) -> None:
         from datetime import UTC, datetime
 
         from menwei.privacy.audit import AuditAction
-        from menwei.store.privacy_repository import PrivacyStore
-        from menwei.store.privacy_services import rotate_keks
+        from menwei.server.services.privacy_operations import rotate_keks
+        from menwei.store.repositories.privacy import PrivacyStore
 
         now = datetime.now(UTC)
         with privacy_context() as (settings, uow, kit):

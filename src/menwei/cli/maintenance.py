@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         from datetime import UTC, datetime
 
         from menwei.privacy.compliance import FilingLevel
-        from menwei.store.privacy_services import filing_statuses, run_maintenance
+        from menwei.server.services.privacy_operations import filing_statuses, run_maintenance
 
         with privacy_context() as (_settings, uow, kit):
             reports = run_maintenance(uow, kit, now=datetime.now(UTC))

@@ -54,9 +54,9 @@ def _files() -> dict[str, Any]:
 
 
 def _affected(model_id: str) -> list[dict[str, Any]]:
+    from menwei.server.services.privacy_operations import model_status
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
-    from menwei.store.privacy_services import model_status
     from menwei.store.tables import CommunityRow
     from menwei.store.uow import UnitOfWork
 

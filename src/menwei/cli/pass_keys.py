@@ -34,7 +34,7 @@ def register(keys_app: typer.Typer) -> None:
         from menwei.privacy.errors import PrivacyError
         from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
         from menwei.store.errors import StoreError
-        from menwei.store.pass_key_changes import rotate_pass_key as rotate
+        from menwei.store.repositories.pass_key_changes import rotate_pass_key as rotate
 
         community_id = _community(community)
         with privacy_context() as (settings, uow, _kit):
@@ -57,7 +57,7 @@ def register(keys_app: typer.Typer) -> None:
         from menwei.privacy.errors import PrivacyError
         from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
         from menwei.store.errors import StoreError
-        from menwei.store.pass_key_changes import revoke_pass_key as revoke
+        from menwei.store.repositories.pass_key_changes import revoke_pass_key as revoke
 
         community_id = _community(community)
         with privacy_context() as (settings, uow, _kit):

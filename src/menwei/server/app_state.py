@@ -13,8 +13,8 @@ from fastapi import Request
 from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS
 from menwei.privacy.compliance import OwnersVoteHook
 from menwei.server.services.governance import Clock
+from menwei.server.services.privacy_operations import PrivacyKit
 from menwei.server.services.template_delivery import privacy_kit as _open_kit
-from menwei.store.privacy_services import PrivacyKit
 
 
 def privacy_kit(request: Request) -> PrivacyKit:

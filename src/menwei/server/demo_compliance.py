@@ -28,12 +28,12 @@ from menwei.governance import (
 from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import NoticeContent
+from menwei.server.services import privacy_operations as ops
 from menwei.server.services.compliance import _recorded_votes, activation_unmet
 from menwei.server.services.privacy import DEFAULT_NOTICE
-from menwei.store import privacy_services as ops
-from menwei.store.governance_repository import UNREGISTERED_OWNER, GovernanceRepository
-from menwei.store.privacy_face_gate import write_face_switch
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.face_gate import write_face_switch
+from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

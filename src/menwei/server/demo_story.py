@@ -35,15 +35,15 @@ from menwei.server.domain.caller import Caller
 from menwei.server.policy import Principal, Role
 from menwei.server.services import compliance
 from menwei.server.services.enrolment import enrol
-from menwei.store.governance_repository import UNREGISTERED_OWNER, GovernanceRepository
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import (
+from menwei.server.services.privacy_operations import (
     PrivacyKit,
     publish_community_notice,
     record_consent,
     record_refusal,
     withdraw_and_erase,
 )
+from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 from menwei.vision import synthetic

@@ -35,6 +35,7 @@ from menwei.server.domain.errors import (
     Unavailable,
 )
 from menwei.server.i18n import message, negotiate
+from menwei.sheets.errors import ImportRejected
 from menwei.store import errors as store_errors
 from menwei.store.errors import ControlCharacters
 
@@ -74,7 +75,7 @@ STATUS: dict[type[Exception], int] = {
     store_errors.NotFound: 404,
     store_errors.Conflict: 409,
     store_errors.DatabaseUnavailable: 503,
-    store_errors.ImportRejected: 422,
+    ImportRejected: 422,
     FaceOnlyDoor: 409,
     privacy_errors.ConsentRequired: 409,
     privacy_errors.ActivationRefused: 409,

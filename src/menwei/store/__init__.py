@@ -19,7 +19,6 @@ from menwei.store.engine import make_engine, make_session_factory, url_for_envir
 from menwei.store.errors import (
     Conflict,
     DatabaseUnavailable,
-    ImportRejected,
     NotFound,
     StoreError,
 )
@@ -48,7 +47,6 @@ __all__ = [
     "Device",
     "EventFilter",
     "EventPage",
-    "ImportRejected",
     "ImportReport",
     "LoginSession",
     "NotFound",

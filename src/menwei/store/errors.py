@@ -41,12 +41,6 @@ class Conflict(StoreError):
     code = "conflict"
 
 
-class ImportRejected(StoreError):
-    """A bulk import file has invalid rows; nothing was imported."""
-
-    code = "import_rejected"
-
-
 class ControlCharacters(StoreError):
     """A text holds a control character (NUL and the like): nobody types one, PostgreSQL
     refuses NUL with a bare error, so both databases refuse them alike, by name."""

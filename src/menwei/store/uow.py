@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from menwei.store.engine import make_session_factory
-from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.repositories.access import AccessRepository
 from menwei.store.repositories.accounts import AccountRepository
 from menwei.store.repositories.changes import ChangeLog
@@ -22,6 +21,7 @@ from menwei.store.repositories.devices import DeviceRepository
 from menwei.store.repositories.events import EventRepository
 from menwei.store.repositories.people import PersonRepository
 from menwei.store.repositories.places import PlaceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 
 
 class UnitOfWork:

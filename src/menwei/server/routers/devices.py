@@ -16,7 +16,7 @@ from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import devices, site_pad
 from menwei.store.records import Device
-from menwei.store.site_pad import SitePadThreshold
+from menwei.store.repositories.site_pad import SitePadThreshold
 
 router = APIRouter(prefix=API_PREFIX, tags=["devices"])
 

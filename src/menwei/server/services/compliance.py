@@ -38,11 +38,11 @@ from menwei.privacy.errors import ActivationRefused
 from menwei.server.domain.caller import Caller
 from menwei.server.services import face_model
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.privacy_face_gate import write_face_switch
-from menwei.store.privacy_face_switches import FaceSwitches
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspension
+from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
+from menwei.store.repositories.face_gate import write_face_switch
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork

@@ -31,10 +31,10 @@ from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden
 from menwei.store.errors import NotFound
-from menwei.store.privacy_face_gate import face_is_on
+from menwei.store.repositories.face_gate import face_is_on
+from menwei.store.repositories.site_pad import CHANGE_ENTITY as SITE_PAD
+from menwei.store.repositories.site_pad import site_pad_threshold
 from menwei.store.scope import CommunityScope
-from menwei.store.site_pad import CHANGE_ENTITY as SITE_PAD
-from menwei.store.site_pad import site_pad_threshold
 from menwei.store.uow import UnitOfWork
 
 Action = Literal["upsert", "delete"]

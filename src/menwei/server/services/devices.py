@@ -91,7 +91,7 @@ def sync_states(
     """The sync state of each device in ``listed`` (devices the caller has already read)."""
     from sqlalchemy import func, select
 
-    from menwei.store.privacy_tables import TemplateDeviceRow
+    from menwei.store.tables.privacy import TemplateDeviceRow
 
     ids = [device.id for device in listed]
     with uow:

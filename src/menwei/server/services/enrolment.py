@@ -29,6 +29,7 @@ from menwei.privacy.consent import Channel
 from menwei.privacy.errors import ConsentRequired
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Conflict, Forbidden, InvalidRequest, Unavailable
+from menwei.server.services import privacy_operations as ops
 from menwei.server.services.enrolment_challenges import (
     ChallengeUsed,
     EnrolmentChallenge,
@@ -36,9 +37,8 @@ from menwei.server.services.enrolment_challenges import (
 )
 from menwei.server.services.face_switch import require_on
 from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
-from menwei.store import privacy_services as ops
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
+from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

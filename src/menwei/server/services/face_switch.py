@@ -1,10 +1,10 @@
 """Face recognition off means off: the server side of the rule, with the reasons spelled out.
 
-Routes and pages that would create face data (consent, refusal, enrolment, its liveness
-challenge) call ``require_on`` before reading any photo; it refuses with 409
-``face_recognition_off`` naming each unmet activation condition in Chinese and English. The store
-checks the same flag again inside each write (``menwei.store.privacy_face_gate``), so a CLI path
-or a device sync that does not come through here is refused too.
+Routes and pages that would create face data (consent, refusal, enrolment, its liveness challenge)
+call ``require_on`` before reading any photo; it refuses with 409 ``face_recognition_off`` naming
+each unmet activation condition in Chinese and English. The store checks the same flag again inside
+each write (``menwei.store.repositories.face_gate``), so a CLI path or a device sync that does not
+come through here is refused too.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 
 from menwei.server.services.compliance import FACE_OFF, _recorded_votes, activation_unmet
 from menwei.server.services.privacy import now
-from menwei.store.privacy_face_gate import face_is_on, face_off_error, write_face_switch
-from menwei.store.privacy_face_switches import FaceSwitches
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit, tell_face_holders_of_suspension
+from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
+from menwei.store.repositories.face_gate import face_is_on, face_off_error, write_face_switch
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 #: Named when every condition holds but nobody switched it on, or it was switched off.

@@ -1,7 +1,7 @@
 """Owners' votes, public notices and residents' questions, as the API offers them.
 
 The rules live in :mod:`menwei.governance`; this module loads and stores through
-:class:`~menwei.store.governance_repository.GovernanceRepository`, names the caller in every
+:class:`~menwei.store.repositories.governance.GovernanceRepository`, names the caller in every
 record, and shapes the answers. Areas and shares leave as strings so no float ever rounds them.
 A closed vote's result is appended to the audit chain in the same transaction that fixes it, so
 the published figures and the chain cannot disagree.
@@ -42,12 +42,12 @@ from menwei.server.domain.errors import Forbidden
 from menwei.server.policy import Role, holds
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.privacy import actor_of
+from menwei.server.services.privacy_operations import PrivacyKit
 from menwei.store.errors import NotFound
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.governance_tables import ProposalRow
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
+from menwei.store.tables.governance import ProposalRow
 from menwei.store.uow import UnitOfWork
 
 Clock = Callable[[], datetime]

@@ -40,17 +40,17 @@ from menwei.server.domain.errors import Conflict
 from menwei.server.policy import Role
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.audit_verdict import AuditVerdicts
+from menwei.server.services.privacy_operations import PrivacyKit
 from menwei.server.services.transparency import ALERT_WINDOW
 from menwei.store.errors import NotFound as StoreNotFound
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.governance_supervisor_levels import SupervisorLevel, SupervisorLevels
-from menwei.store.privacy_face_switches import FaceSwitches
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
-from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.repositories.supervisor_levels import SupervisorLevel, SupervisorLevels
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, DoorRow, PersonRow, UserAccountRow
 from menwei.store.tables.events import EventRow
+from menwei.store.tables.privacy import ConsentRow, FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 _FILING = {

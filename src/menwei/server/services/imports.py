@@ -12,8 +12,8 @@ from typing import Any
 
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import ApiError, InvalidRequest, NotFound
+from menwei.sheets.residents import Progress
 from menwei.store.records import ImportReport
-from menwei.store.resident_sheet import Progress
 from menwei.store.uow import UnitOfWork
 
 log = logging.getLogger("menwei.server")
@@ -39,7 +39,7 @@ def import_residents(
                 "these formats and upload again.",
             },
         )
-    from menwei.store.resident_import import import_resident_file
+    from menwei.store.repositories.resident_import import import_resident_file
 
     return import_resident_file(
         uow, caller.community_id, content, filename, scope=caller.scope, progress=progress

@@ -19,8 +19,8 @@ from sqlalchemy import or_, select, update
 
 from menwei.core import HouseholdMembership
 from menwei.server.domain.errors import Forbidden, InvalidRequest
-from menwei.store.privacy_repository import PrivacyStore
 from menwei.store.repositories.changes import UPSERT
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import AccessGroupMemberRow, CredentialRow
 from menwei.store.uow import UnitOfWork

@@ -20,9 +20,9 @@ from menwei.privacy.canonical import canonical_json
 from menwei.privacy.errors import InvalidReceipt
 from menwei.privacy.receipts import verify_receipt
 from menwei.server.domain.errors import NotFound
-from menwei.store.privacy_tables import DeletionReceiptRow
 from menwei.store.tables.devices import DeviceDoorRow, DeviceRow
 from menwei.store.tables.places import DoorRow
+from menwei.store.tables.privacy import DeletionReceiptRow
 from menwei.store.uow import UnitOfWork
 
 

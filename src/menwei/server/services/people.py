@@ -12,7 +12,6 @@ from sqlalchemy import func, or_, select
 from menwei.core import HouseholdMembership, Person, Role
 from menwei.server.domain.caller import Caller
 from menwei.server.services.moving_out import end_access, has_current_home
-from menwei.store.privacy_tables import ConsentRow, FaceTemplateRow
 from menwei.store.repositories.people import person_from_row
 from menwei.store.tables import (
     BuildingRow,
@@ -21,6 +20,7 @@ from menwei.store.tables import (
     PersonRow,
     UnitRow,
 )
+from menwei.store.tables.privacy import ConsentRow, FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 

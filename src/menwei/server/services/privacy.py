@@ -1,10 +1,10 @@
 """Notices, consent, withdrawal and a person's own data, as the API's routes need them.
 
 The privacy operations themselves (one transaction each, audit entries included) live in
-``menwei.store.privacy_services``; this module decides *who* may ask for them. A resident acts
-for themself, or as the linked guardian of a child; staff act for anyone in their community and
-are named in the record. A person outside the caller's reach answers 404, as one that does not
-exist.
+``menwei.server.services.privacy_operations``; this module decides *who* may ask for them. A
+resident acts for themself, or as the linked guardian of a child; staff act for anyone in their
+community and are named in the record. A person outside the caller's reach answers 404, as one that
+does not exist.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, Notice
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
-from menwei.store import privacy_services as ops
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
+from menwei.server.services import privacy_operations as ops
+from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

@@ -21,10 +21,10 @@ from menwei.privacy.rights import (
 )
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
+from menwei.server.services import privacy_operations as ops
 from menwei.server.services.privacy import now, own_person_id, staff_account
-from menwei.store import privacy_services as ops
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import PrivacyKit
+from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import InvalidRequest, NotFound
-from menwei.store.site_pad import (
+from menwei.store.repositories.site_pad import (
     CHANGE_ENTITY,
     SitePadThreshold,
     save_site_pad_threshold,

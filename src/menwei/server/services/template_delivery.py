@@ -35,15 +35,15 @@ from menwei.privacy.vault import SealedTemplate
 from menwei.server.domain.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.server.services.face_model import configured_model_id
-from menwei.settings import Settings
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_services import (
+from menwei.server.services.privacy_operations import (
     PrivacyKit,
     open_kit,
     record_device_sync,
     usable_for_gates,
 )
-from menwei.store.privacy_tables import FaceTemplateRow
+from menwei.settings import Settings
+from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.tables.privacy import FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 DEVICE_KEY_HEADER = "X-Menwei-Device-Key"

@@ -22,16 +22,16 @@ from menwei.core.credential import CredentialKind
 from menwei.core.tailgating import HOLD_SECONDS, TailgatingRule
 from menwei.privacy.compliance import FILING_THRESHOLD, filing_status
 from menwei.server.services.compliance import displayed_notice
-from menwei.store.governance_repository import GovernanceRepository
-from menwei.store.governance_tables import ProposalRow
-from menwei.store.privacy_face_switches import FaceSwitches
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_tables import BreachIncidentRow
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow
 from menwei.store.tables.accounts import AccountCommunityRow, UserAccountRow
 from menwei.store.tables.devices import DeviceRow
 from menwei.store.tables.events import EventRow
+from menwei.store.tables.governance import ProposalRow
+from menwei.store.tables.privacy import BreachIncidentRow
 from menwei.store.uow import UnitOfWork
 
 #: The national citizens' service hotline: it takes complaints about any local body.

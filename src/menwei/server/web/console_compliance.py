@@ -96,7 +96,7 @@ def _doors_without_alternative(uow: UnitOfWork, caller: Caller) -> list[str]:
 def _saved_assessment(uow: UnitOfWork, caller: Caller) -> dict[str, str] | None:
     """The answers of the latest assessment, so the office can read back what it recorded."""
     from menwei.privacy.compliance import ASSESSMENT_FIELDS
-    from menwei.store.privacy_repository import PrivacyStore
+    from menwei.store.repositories.privacy import PrivacyStore
 
     assert caller.community_id is not None
     with uow:

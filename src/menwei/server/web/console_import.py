@@ -23,7 +23,7 @@ from menwei.server.services.imports import ImportJob, ImportJobs, ImportOutcome
 from menwei.server.web.console import render_console
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
-from menwei.store.resident_sheet import MAX_ROWS, template_rows
+from menwei.sheets.residents import MAX_ROWS, template_rows
 
 router = APIRouter(prefix="/office/c/{community_id}", tags=["pages"], include_in_schema=False)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from menwei.core.reason import Reason
-from menwei.store.csv_cells import defuse
+from menwei.sheets.cells import defuse
 from menwei.store.records import AccessEvent
 from menwei.store.tables.people import PersonRow
 from menwei.store.uow import UnitOfWork

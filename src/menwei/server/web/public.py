@@ -94,7 +94,7 @@ def _receipt_fingerprint(request: Request) -> str | None:
 def _audit_head(request: Request) -> AuditHead | None:
     """The signed head, witnessed here outside the database; none if unreadable."""
     from menwei.privacy.errors import PrivacyError
-    from menwei.store.privacy_audit_head import stored_head
+    from menwei.store.repositories.audit_head import stored_head
 
     try:
         return stored_head(app_state.privacy_kit(request).head_file)

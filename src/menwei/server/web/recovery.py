@@ -27,7 +27,7 @@ from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
 from menwei.server.web.invitations import add_code, code_hash, new_code, set_password_with_code
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 RECOVERY = "recovery"

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from menwei.store.csv_cells import defuse
+from menwei.sheets.cells import defuse
 from menwei.store.errors import StoreError
 from menwei.store.records import AccessEvent, EventFilter, EventPage
 from menwei.store.repositories.event_insert import COLUMNS, insert_events

@@ -41,7 +41,9 @@ from menwei.governance import (
     VoteRule,
 )
 from menwei.store.errors import Conflict, NotFound
-from menwei.store.governance_tables import (
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import HouseholdMembershipRow, PersonRow, UnitRow
+from menwei.store.tables.governance import (
     AnswerRow,
     BallotRow,
     PostingRow,
@@ -52,8 +54,6 @@ from menwei.store.governance_tables import (
     RollUnitRow,
     VoteResultRow,
 )
-from menwei.store.scope import CommunityScope
-from menwei.store.tables import HouseholdMembershipRow, PersonRow, UnitRow
 
 #: The owner recorded for units with no registered owner: the developer's unsold units, which
 #: Art 278 as interpreted counts together as one owner.

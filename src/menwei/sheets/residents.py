@@ -19,8 +19,8 @@ from decimal import Decimal, InvalidOperation
 
 from menwei.core.credential import normalise_card_uid
 from menwei.core.person import Role
-from menwei.store.csv_cells import has_control_characters, looks_like_formula
-from menwei.store.errors import ImportRejected
+from menwei.sheets.cells import has_control_characters, looks_like_formula
+from menwei.sheets.errors import ImportRejected
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

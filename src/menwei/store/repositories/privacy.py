@@ -30,7 +30,8 @@ from menwei.privacy.consent import (
 from menwei.privacy.retention import MovedOut, RetentionPolicy
 from menwei.privacy.rights import RequestKind, RequestState, RightsRequest
 from menwei.privacy.vault import SealedTemplate
-from menwei.store.privacy_tables import (
+from menwei.store.tables import CommunityRow, EventRow, HouseholdMembershipRow
+from menwei.store.tables.privacy import (
     AuditCheckpointRow,
     AuditEntryRow,
     BreachIncidentRow,
@@ -44,7 +45,6 @@ from menwei.store.privacy_tables import (
     RightsRequestRow,
     TemplateDeviceRow,
 )
-from menwei.store.tables import CommunityRow, EventRow, HouseholdMembershipRow
 
 # An arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
 _AUDIT_LOCK = 0x6D656E7765690001

@@ -1,7 +1,7 @@
 """Bulk import of residents and units from the sheet a property office keeps.
 
-The sheet is read and checked by ``resident_sheet`` first; one bad row rejects the whole file,
-so an office never ends up with half a building. The rows are then written in one transaction,
+The sheet is read and checked by ``menwei.sheets.residents`` first; one bad row rejects the whole
+file, so an office never ends up with half a building. The rows are then written in one transaction,
 in bulk, with one change-log entry per person and card for the gates to pull.
 """
 
@@ -19,9 +19,7 @@ from menwei.core.access_group import default_residents_group
 from menwei.core.credential import Card, Validity
 from menwei.core.person import HouseholdMembership, Person
 from menwei.core.place import Building, Unit
-from menwei.store.errors import NotFound
-from menwei.store.records import ImportReport
-from menwei.store.resident_sheet import (
+from menwei.sheets.residents import (
     CellError,
     Progress,
     ResidentRow,
@@ -30,6 +28,8 @@ from menwei.store.resident_sheet import (
     template_rows,
     validate_sheet,
 )
+from menwei.store.errors import NotFound
+from menwei.store.records import ImportReport
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import (
     AccessGroupRow,

@@ -217,3 +217,17 @@ GOVERNANCE_TABLES = tuple(
         AnswerRow,
     )
 )
+
+
+class SupervisorLevelRow(Base):
+    """One supervisor account's level; accounts without a row have none recorded."""
+
+    __tablename__ = "supervisor_levels"
+    __table_args__ = (
+        CheckConstraint("level IN ('community', 'subdistrict', 'district')", name="level"),
+    )
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        EntityId, ForeignKey("user_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(12))

@@ -9,31 +9,15 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from menwei.store.base import Base
-from menwei.store.tables.types import EntityId
+from menwei.store.tables.governance import SupervisorLevelRow
 
 
 class SupervisorLevel(StrEnum):
     COMMUNITY = "community"
     SUBDISTRICT = "subdistrict"
     DISTRICT = "district"
-
-
-class SupervisorLevelRow(Base):
-    """One supervisor account's level; accounts without a row have none recorded."""
-
-    __tablename__ = "supervisor_levels"
-    __table_args__ = (
-        CheckConstraint("level IN ('community', 'subdistrict', 'district')", name="level"),
-    )
-
-    account_id: Mapped[uuid.UUID] = mapped_column(
-        EntityId, ForeignKey("user_accounts.id", ondelete="CASCADE"), primary_key=True
-    )
-    level: Mapped[str] = mapped_column(String(12))
 
 
 class SupervisorLevels:

@@ -66,13 +66,13 @@ from menwei.privacy.rights import (
     render_summary_html,
 )
 from menwei.privacy.vault import DEFAULT_MODEL_ID, SealedTemplate, Vault
-from menwei.store.privacy_audit_head import check_ends, sign_head_after_commit, stored_head
-from menwei.store.privacy_face_gate import face_is_on, require_face_on, write_face_switch
-from menwei.store.privacy_face_switches import FaceSwitches
-from menwei.store.privacy_repository import PrivacyStore
-from menwei.store.privacy_tables import FaceTemplateRow
+from menwei.store.repositories.audit_head import check_ends, sign_head_after_commit, stored_head
+from menwei.store.repositories.face_gate import face_is_on, require_face_on, write_face_switch
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, ProcessorRow
+from menwei.store.tables.privacy import FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 SYSTEM_ACTOR = "system:maintenance"

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from menwei.privacy.errors import FaceRecognitionOff
-from menwei.store.privacy_face_switches import FaceSwitches
 from menwei.store.repositories.changes import UPSERT, ChangeLog
+from menwei.store.repositories.face_switches import FaceSwitches
 from menwei.store.tables import CommunityRow, CredentialRow
 
 #: Shown when the caller cannot say more (a CLI path): the compliance desk names the conditions.

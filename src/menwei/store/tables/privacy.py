@@ -270,3 +270,17 @@ class PrivacySettingsRow(Base):
     #: the longest a resident's visitor pass may run, and the most uses it may have
     pass_max_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     pass_max_uses: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+
+
+class FaceSwitchRow(Base):
+    """One switch of a community's face recognition, on or off."""
+
+    __tablename__ = "face_recognition_switches"
+
+    id: Mapped[uuid.UUID] = mapped_column(EntityId, primary_key=True, default=new_id)
+    community_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    switched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    switched_by: Mapped[str] = mapped_column(String(160))

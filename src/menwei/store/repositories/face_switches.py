@@ -10,25 +10,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from menwei.store.base import Base
-from menwei.store.tables.types import EntityId, UtcDateTime, new_id
-
-
-class FaceSwitchRow(Base):
-    """One switch of a community's face recognition, on or off."""
-
-    __tablename__ = "face_recognition_switches"
-
-    id: Mapped[uuid.UUID] = mapped_column(EntityId, primary_key=True, default=new_id)
-    community_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True
-    )
-    enabled: Mapped[bool] = mapped_column(Boolean)
-    switched_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    switched_by: Mapped[str] = mapped_column(String(160))
+from menwei.store.tables.privacy import FaceSwitchRow
 
 
 @dataclass(frozen=True, slots=True)

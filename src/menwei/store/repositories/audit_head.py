@@ -21,7 +21,7 @@ from menwei.privacy.audit_head import (
     write_head,
 )
 from menwei.privacy.errors import PrivacyError
-from menwei.store.privacy_repository import PrivacyStore
+from menwei.store.repositories.privacy import PrivacyStore
 
 
 def sign_head_after_commit(
