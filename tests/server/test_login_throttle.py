@@ -11,6 +11,7 @@ from tests.server.conftest import PASSWORD, make_settings
 
 from menwei.server import create_app
 from menwei.server.auth.throttle import WINDOW, LoginThrottle
+from menwei.store.repositories.login_failures import LoginFailureLog
 
 
 class Clock:
@@ -31,7 +32,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 def throttle(session_factory, clock: Clock) -> LoginThrottle:  # type: ignore[no-untyped-def]
-    return LoginThrottle(session_factory, max_failures=5, lockout_seconds=900, clock=clock)
+    return LoginThrottle(
+        LoginFailureLog(session_factory), max_failures=5, lockout_seconds=900, clock=clock
+    )
 
 
 def test_an_account_waits_longer_after_each_failure_past_the_free_ones(throttle, clock) -> None:

@@ -23,6 +23,7 @@ from menwei.server.photo_uploads import MAX_BODY_BYTES as MAX_PHOTO_BODY
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.settings import Settings
 from menwei.store.engine import make_engine, make_session_factory
+from menwei.store.repositories.login_failures import LoginFailureLog
 
 log = logging.getLogger("menwei.server")
 
@@ -65,7 +66,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.state.read_session_factory = make_session_factory(app.state.read_engine)
     app.state.metrics = ServerMetrics()
     app.state.throttle = LoginThrottle(
-        app.state.session_factory,
+        LoginFailureLog(app.state.session_factory),
         max_failures=settings.login_max_failures,
         lockout_seconds=settings.login_lockout_minutes * 60,
     )

@@ -12,8 +12,9 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from menwei.privacy.private_files import owner_only_sqlite
@@ -117,3 +118,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def url_for_environment(database_url: str | None, data_dir: Path) -> str:
     """``MENWEI_DATABASE_URL`` when set, else a SQLite file ``menwei.db`` in the data directory."""
     return database_url or f"sqlite:///{data_dir / 'menwei.db'}"
+
+
+def database_answers(engine: Engine) -> bool:
+    """Whether the database answers a trivial query now (the readiness probe asks this)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True

@@ -20,10 +20,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, sessionmaker
-
-from menwei.store.tables.accounts import LoginFailureRow
+from menwei.store.repositories.login_failures import LoginFailureLog
 
 #: The first wait after the free failures; each further failure doubles it.
 FIRST_DELAY_SECONDS = 30.0
@@ -42,14 +39,14 @@ class LoginThrottle:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        failures: LoginFailureLog,
         *,
         max_failures: int,
         lockout_seconds: float,
         spray_accounts: int = SPRAY_ACCOUNTS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._sessions = session_factory
+        self._failures = failures
         self.max_failures = max_failures
         self.lockout_seconds = lockout_seconds
         self.spray_accounts = spray_accounts
@@ -66,41 +63,26 @@ class LoginThrottle:
         """Seconds until ``login`` may be tried from ``client`` again; 0 when it may now."""
         now = self._clock()
         since = now - WINDOW
-        with self._sessions() as session:
-            count, last = session.execute(
-                select(func.count(), func.max(LoginFailureRow.failed_at)).where(
-                    LoginFailureRow.login_sha256 == login_digest(login),
-                    LoginFailureRow.failed_at >= since,
-                )
-            ).one()
-            accounts, last_from_client = session.execute(
-                select(
-                    func.count(func.distinct(LoginFailureRow.login_sha256)),
-                    func.max(LoginFailureRow.failed_at),
-                ).where(LoginFailureRow.client == client, LoginFailureRow.failed_at >= since)
-            ).one()
+        digest = login_digest(login)
+        account = self._failures.for_login(digest, since=since)
+        spray = self._failures.accounts_from(client, since=since)
         waits = [0.0]
-        if last is not None:
-            waits.append((_aware(last) - now).total_seconds() + self.delay_after(count))
-        if last_from_client is not None and accounts >= self.spray_accounts:
-            waits.append((_aware(last_from_client) - now).total_seconds() + self.lockout_seconds)
+        if account.last is not None:
+            waits.append(
+                (_aware(account.last) - now).total_seconds() + self.delay_after(account.count)
+            )
+        if spray.last is not None and spray.count >= self.spray_accounts:
+            waits.append((_aware(spray.last) - now).total_seconds() + self.lockout_seconds)
         return max(waits)
 
     def fail(self, login: str, client: str) -> None:
         """Count a failure, and forget the ones older than the window."""
         now = self._clock()
-        with self._sessions() as session, session.begin():
-            session.add(
-                LoginFailureRow(login_sha256=login_digest(login), client=client, failed_at=now)
-            )
-            session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at < now - WINDOW))
+        self._failures.add(login_digest(login), client, at=now, forget_before=now - WINDOW)
 
     def succeed(self, login: str) -> None:
         """The right password: the account's failures are forgiven (the address's stay)."""
-        with self._sessions() as session, session.begin():
-            session.execute(
-                delete(LoginFailureRow).where(LoginFailureRow.login_sha256 == login_digest(login))
-            )
+        self._failures.forgive(login_digest(login))
 
 
 def _aware(moment: datetime) -> datetime:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from menwei.server.errors import error_body, request_locale
 from menwei.server.i18n import message
+from menwei.store.engine import database_answers
 
 router = APIRouter(tags=["health"])
 
@@ -20,10 +19,7 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    try:
-        with request.app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not database_answers(request.app.state.engine):
         locale = request_locale(request)
         body = error_body(
             "database_unavailable",
