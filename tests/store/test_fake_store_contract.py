@@ -33,6 +33,7 @@ from menwei.core import (
 )
 from menwei.store.errors import Conflict, ControlCharacters, NotFound, ValueTooLong
 from menwei.store.records import ApiToken, LoginSession, UserAccount
+from menwei.store.repositories.login_failures import FailureCount
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -545,3 +546,57 @@ def test_a_door_and_a_person_come_back_as_saved(store: Store) -> None:
         assert [d.name for d in uow.places.doors(ALL, community_id=site.community.id)] == sorted(
             [barrier.name, site.gate.name, site.unit_door.name]
         )
+
+
+def test_a_move_out_ends_a_home_and_never_before_it_began(store: Store) -> None:
+    from menwei.core.errors import InvalidConfiguration
+
+    uow = store()
+    mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
+    home = HouseholdMembership(
+        id=uuid.uuid4(), person_id=mine.owner.id, unit_id=mine.unit.id, moved_in=date(2024, 1, 1)
+    )
+    with uow:
+        start = uow.changes.cursor(mine.community.id)
+        uow.people.add_membership(home)
+        with pytest.raises(NotFound) as refused:
+            uow.people.move_out(
+                home.id, date(2025, 6, 30), CommunityScope.of([theirs.community.id])
+            )
+        assert refused.value.details["kind"] == "household membership"
+        with pytest.raises(InvalidConfiguration):
+            uow.people.move_out(home.id, date(2020, 1, 1), ALL)
+        uow.people.move_out(home.id, date(2025, 6, 30), ALL)
+        uow.commit()
+    with uow:
+        assert uow.people.memberships_of(mine.owner.id, ALL) == [
+            replace(home, moved_out=date(2025, 6, 30))
+        ]
+        assert _pulled(uow, mine, start) == [("person", str(mine.owner.id), "upsert")] * 2
+
+
+@pytest.fixture(params=["database", "memory"])
+def failure_log(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The login throttle's failure log: on the database, or in memory."""
+    from tests.fakes.login_failures import FakeLoginFailures
+
+    from menwei.store.repositories.login_failures import LoginFailureLog
+
+    if request.param == "database":
+        return LoginFailureLog(request.getfixturevalue("session_factory"))
+    return FakeLoginFailures()
+
+
+def test_failed_sign_ins_are_counted_per_login_and_per_address(failure_log) -> None:  # type: ignore[no-untyped-def]
+    old = T0 - timedelta(hours=2)
+    failure_log.add("l1", "10.0.0.1", at=old, forget_before=old)
+    for login, client in (("l1", "10.0.0.1"), ("l1", "10.0.0.1"), ("l2", "10.0.0.1")):
+        failure_log.add(login, client, at=T0, forget_before=T0 - timedelta(hours=1))
+    since = T0 - timedelta(minutes=5)
+    assert failure_log.for_login("l1", since=since) == FailureCount(2, T0)
+    assert failure_log.for_login("l1", since=old - timedelta(hours=1)).count == 2  # old forgotten
+    assert failure_log.accounts_from("10.0.0.1", since=since).count == 2
+    failure_log.forgive("l1")
+    assert failure_log.for_login("l1", since=since).count == 0
+    assert failure_log.for_login("l3", since=since).last is None
+    assert failure_log.accounts_from("10.0.0.1", since=since).count == 1
