@@ -90,7 +90,6 @@ def register(app: typer.Typer) -> None:
 
         from menwei.privacy.audit import AuditAction
         from menwei.server.services.privacy_operations import rotate_keks
-        from menwei.store.repositories.privacy import PrivacyStore
 
         now = datetime.now(UTC)
         with privacy_context() as (settings, uow, kit):
@@ -115,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(2) from None
             count = kit.vault.rotate_community_key(str(community_id))
             with uow:
-                chain = kit.chain(PrivacyStore(uow.session))
+                chain = kit.chain(uow.privacy)
                 chain.append(
                     at=now,
                     actor="system:keys",

@@ -57,7 +57,6 @@ def _affected(model_id: str) -> list[dict[str, Any]]:
     from menwei.server.services.privacy_operations import model_status
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
-    from menwei.store.tables import CommunityRow
     from menwei.store.uow import UnitOfWork
 
     engine = make_engine(get_settings().resolved_database_url)
@@ -66,7 +65,7 @@ def _affected(model_id: str) -> list[dict[str, Any]]:
         found = model_status(uow, model_id=model_id)
         communities = set(found.to_reenrol) | set(found.current)
         with uow:
-            names = {c: getattr(uow.session.get(CommunityRow, c), "name", "") for c in communities}
+            names = uow.names.communities(communities)
     finally:
         engine.dispose()
     return [

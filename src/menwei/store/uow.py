@@ -66,6 +66,10 @@ class UnitOfWork:
     def session_factory(self) -> sessionmaker[Session]:
         return self._session_factory
 
+    def fresh(self) -> UnitOfWork:
+        """Another unit of work on the same database, for a thread of its own."""
+        return UnitOfWork(self._session_factory)
+
     def __enter__(self) -> UnitOfWork:
         if self._open:
             raise RuntimeError("this unit of work is already open; nest a new one instead")
@@ -101,6 +105,10 @@ class UnitOfWork:
         finally:
             self.session.close()
             self._open = False
+
+    def flush(self) -> None:
+        """Send what is pending to the database, so reads in this transaction see it."""
+        self.session.flush()
 
     def commit(self) -> None:
         self.session.commit()
