@@ -97,8 +97,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """The models in use, and per community how many people must enrol again (重新录入)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
+    from menwei.store.failures import DatabaseFailure
     from menwei.vision import VisionError
     from menwei.vision.liveness import LivenessError
 
@@ -114,7 +113,7 @@ def status(
         _print_files(files)
     try:
         communities = _affected(model_id)
-    except SQLAlchemyError as error:
+    except DatabaseFailure as error:
         typer.echo(
             f"数据库无法使用（{type(error).__name__}）：请确认数据库已启动并已升级。", err=True
         )

@@ -16,6 +16,7 @@ from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.routers.compliance_schemas import (
     AssessmentPublic,
+    AssessmentQuestionPublic,
     ComplianceStatusPublic,
     FilingPublic,
     IncidentPublic,
@@ -75,8 +76,8 @@ def gate_status(caller: ComplianceRead, request: Request, uow: UowDep) -> Compli
 
 
 @router.get("/assessment-form")
-def assessment_form(caller: ComplianceRead, request: Request) -> list[dict[str, str]]:
-    return compliance.form(request_locale(request))
+def assessment_form(caller: ComplianceRead, request: Request) -> list[AssessmentQuestionPublic]:
+    return [AssessmentQuestionPublic.of(item) for item in compliance.form(request_locale(request))]
 
 
 @router.post("/assessment", status_code=201)

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.server.services.compliance import (
+    AssessmentQuestion,
     ComplianceStatus,
     Condition,
     FilingCounter,
@@ -123,6 +124,17 @@ class ComplianceStatusPublic(BaseModel):
             ),
             face_model=face_model_public(found.face_model),
         )
+
+
+class AssessmentQuestionPublic(BaseModel):
+    """One item of the assessment form: the field to answer and its question."""
+
+    field: str
+    question: str
+
+    @classmethod
+    def of(cls, item: AssessmentQuestion) -> AssessmentQuestionPublic:
+        return cls(field=item.field, question=item.question)
 
 
 class AssessmentPublic(BaseModel):

@@ -284,9 +284,17 @@ FACE_ON = "face_recognition_on"
 FACE_OFF = "face_recognition_off"
 
 
-def form(locale: str) -> list[dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class AssessmentQuestion:
+    """One item of the impact assessment: the answer's field and its question."""
+
+    field: str
+    question: str
+
+
+def form(locale: str) -> list[AssessmentQuestion]:
     """The assessment's questions in ``locale``, as the privacy room words them."""
-    return assessment_form(locale)
+    return [AssessmentQuestion(q["field"], q["question"]) for q in assessment_form(locale)]
 
 
 def record_assessment(uow: UnitOfWork, caller: Caller, answers: dict[str, str]) -> ImpactAssessment:
