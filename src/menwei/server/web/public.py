@@ -137,11 +137,10 @@ def door_poster(
     with uow:
         door = uow.places.door(door_id, CommunityScope.of([community_id]))
     data = _public_page_data(uow, community_id, page_locale(request))
-    data["faq"] = transparency.answers(uow, community_id, at=app_state.clock(request)())
+    faq = transparency.answers(uow, community_id, at=app_state.clock(request)())
+    data["faq"] = faq
     data["ways"] = transparency.door_ways(door)
-    data["door_rule"] = next(
-        d for d in data["faq"]["tailgating"]["doors"] if d["id"] == str(door.id)
-    )
+    data["door_rule"] = next(d for d in faq.tailgating.doors if d.id == str(door.id))
     url = str(request.url_for("community_page", community_id=community_id))
     qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
     return render(request, "poster.html", door=door, public_url=url, qr_svg=qr, **data)
