@@ -19,6 +19,7 @@ from menwei.store.repositories.changes import ChangeLog
 from menwei.store.repositories.credentials import CredentialRepository
 from menwei.store.repositories.devices import DeviceRepository
 from menwei.store.repositories.events import EventRepository
+from menwei.store.repositories.governance import GovernanceRepository
 from menwei.store.repositories.people import PersonRepository
 from menwei.store.repositories.places import PlaceRepository
 from menwei.store.repositories.privacy import PrivacyStore
@@ -37,6 +38,7 @@ class UnitOfWork:
     events: EventRepository
     changes: ChangeLog
     privacy: PrivacyStore
+    governance: GovernanceRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.devices = DeviceRepository(self.session)
         self.events = EventRepository(self.session)
         self.privacy = PrivacyStore(self.session)
+        self.governance = GovernanceRepository(self.session)
         self._open = True
         return self
 
