@@ -15,9 +15,15 @@ from menwei.server import app_state
 from menwei.server.app_state import privacy_kit
 from menwei.server.deps import Caller, Permit, ReadUowDep, UowDep
 from menwei.server.errors import request_locale
+from menwei.server.governance_schemas import (
+    LevelOut,
+    OfficialAnswerOut,
+    SupervisedQuestionOut,
+)
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import governance_supervision
+from menwei.server.services.governance_views import plain
 
 router = APIRouter(prefix=API_PREFIX + "/supervision", tags=["supervision"])
 
@@ -49,7 +55,10 @@ def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
 @router.get("/communities")
 def communities(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> list[dict[str, Any]]:
     """One row per supervised community: face on/off, alternatives, counts, concerns."""
-    return governance_supervision.community_rows(_summaries(caller, request, uow))
+    rows: list[dict[str, Any]] = plain(
+        governance_supervision.community_rows(_summaries(caller, request, uow))
+    )
+    return rows
 
 
 @router.get("/communities.csv")
@@ -61,7 +70,8 @@ def communities_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) 
 @router.get("/rollup")
 def rollup(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> dict[str, Any]:
     """Totals across the supervised communities; shares recomputed from the totals."""
-    return governance_supervision.rollup(_summaries(caller, request, uow))
+    totals: dict[str, Any] = plain(governance_supervision.rollup(_summaries(caller, request, uow)))
+    return totals
 
 
 @router.get("/rollup.csv")
@@ -71,10 +81,13 @@ def rollup_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> Re
 
 
 @router.get("/questions")
-def public_questions(caller: OfficialAnswer, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def public_questions(
+    caller: OfficialAnswer, request: Request, uow: UowDep
+) -> list[SupervisedQuestionOut]:
     """Public questions of the supervised communities, unanswered first; never who asked."""
     at = app_state.clock(request)()
-    return governance_supervision.public_questions(uow, caller, at=at)
+    found = governance_supervision.public_questions(uow, caller, at=at)
+    return [SupervisedQuestionOut.model_validate(item) for item in found]
 
 
 @router.post("/questions/{question_id}/answers", status_code=201)
@@ -84,23 +97,22 @@ def answer_public_question(
     caller: OfficialAnswer,
     request: Request,
     uow: UowDep,
-) -> dict[str, Any]:
+) -> OfficialAnswerOut:
     """Answer a public question as an official office; private questions are not found."""
-    return governance_supervision.answer_public_question(
+    answered = governance_supervision.answer_public_question(
         uow,
         caller,
         question_id,
         text=body.text,
         at=app_state.clock(request)(),
     )
+    return OfficialAnswerOut.model_validate(answered)
 
 
 @router.put("/accounts/{account_id}/level")
-def set_level(
-    account_id: uuid.UUID, body: Level, caller: LevelWrite, uow: UowDep
-) -> dict[str, Any]:
+def set_level(account_id: uuid.UUID, body: Level, caller: LevelWrite, uow: UowDep) -> LevelOut:
     """Label a supervisor account with the level it speaks at (a label, not a permission)."""
-    return governance_supervision.set_level(uow, account_id, body.level)
+    return LevelOut.model_validate(governance_supervision.set_level(uow, account_id, body.level))
 
 
 def _csv(text: str, filename: str) -> Response:
