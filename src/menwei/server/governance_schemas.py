@@ -195,3 +195,76 @@ class OfficialAnswerOut(ResponseModel):
 class LevelOut(ResponseModel):
     account_id: str
     level: str | None
+
+
+class NoticeRecordOut(ResponseModel):
+    """A notice in a community's history, as figures."""
+
+    notice_id: str
+    title: str
+    starts_on: str
+    minimum_days: int
+    displayed_days: int
+    period_complete: bool
+
+
+class VoteRecordOut(ResponseModel):
+    proposal_id: str
+    title: str
+    subject: str
+    rule: str
+    closed_on: str
+    turnout_by_area: str
+    turnout_by_heads: str
+    approval_by_area: str
+    approval_by_heads: str
+    passed: bool
+
+
+class SupervisorRowOut(ResponseModel):
+    """One community's line: shares as decimal text, days and moments as ISO text."""
+
+    community_id: str
+    community_name: str
+    face_on: bool
+    face_on_since: str | None
+    face_doors: int
+    alternative_share: str
+    residents: int
+    enrolled: int
+    withdrawals: int
+    face_share: str
+    open_rights_requests: int
+    overdue_rights_requests: int
+    open_questions: int
+    overdue_questions: int
+    audit_status: str
+    audit_verified_at: str | None
+    filing_count: int
+    filing_status: str
+    notices: list[NoticeRecordOut]
+    votes: list[VoteRecordOut]
+    concerns: list[str]
+    face_off_since: str | None
+    tailgating_alerts: int
+
+
+class DistrictRollupOut(ResponseModel):
+    communities: int
+    communities_face_on: int
+    communities_with_concerns: int
+    face_doors: int
+    face_doors_with_alternative: int
+    alternative_share: str
+    residents: int
+    enrolled: int
+    withdrawals: int
+    face_share: str
+    open_rights_requests: int
+    overdue_rights_requests: int
+    open_questions: int
+    overdue_questions: int
+    audits_broken: int
+    audits_not_verified: int
+    filing_count: int
+    tailgating_alerts: int

@@ -4,21 +4,29 @@ roll-up and both as CSV. Aggregates only: no route here returns a person or a re
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import Field
 
-from menwei.governance import community_row, district_rollup, rollup_to_csv, rows_to_csv
+from menwei.governance import (
+    CommunitySummary,
+    community_row,
+    district_rollup,
+    rollup_to_csv,
+    rows_to_csv,
+)
 from menwei.server import app_state
 from menwei.server.app_state import privacy_kit
 from menwei.server.deps import Caller, Permit, ReadUowDep, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.governance_schemas import (
+    DistrictRollupOut,
     LevelOut,
     OfficialAnswerOut,
     SupervisedQuestionOut,
+    SupervisorRowOut,
 )
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
@@ -45,7 +53,7 @@ class PublicAnswer(ApiModel):
     text: Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
-def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
+def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[CommunitySummary]:
     at = app_state.clock(request)()
     return governance_supervision.summaries(
         uow, privacy_kit(request), caller, at=at, verdicts=request.app.state.audit_verdicts
@@ -53,12 +61,12 @@ def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
 
 
 @router.get("/communities")
-def communities(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> list[dict[str, Any]]:
+def communities(
+    caller: SupervisionRead, request: Request, uow: ReadUowDep
+) -> list[SupervisorRowOut]:
     """One row per supervised community: face on/off, alternatives, counts, concerns."""
-    rows: list[dict[str, Any]] = plain(
-        governance_supervision.community_rows(_summaries(caller, request, uow))
-    )
-    return rows
+    rows = governance_supervision.community_rows(_summaries(caller, request, uow))
+    return [SupervisorRowOut.model_validate(plain(row)) for row in rows]
 
 
 @router.get("/communities.csv")
@@ -68,10 +76,10 @@ def communities_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) 
 
 
 @router.get("/rollup")
-def rollup(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> dict[str, Any]:
+def rollup(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> DistrictRollupOut:
     """Totals across the supervised communities; shares recomputed from the totals."""
-    totals: dict[str, Any] = plain(governance_supervision.rollup(_summaries(caller, request, uow)))
-    return totals
+    totals = governance_supervision.rollup(_summaries(caller, request, uow))
+    return DistrictRollupOut.model_validate(plain(totals))
 
 
 @router.get("/rollup.csv")
