@@ -121,7 +121,7 @@ def proposal(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> Proposa
 
 
 def result_view(result: VoteResult, locale: str = "zh-CN") -> dict[str, Any]:
-    """A fixed result as JSON values, for pages that merge it into their own figures."""
+    """A fixed result as JSON values, for answers that merge it into their own figures."""
     plain_result: dict[str, Any] = plain(VoteResultView.of(result, locale))
     return plain_result
 

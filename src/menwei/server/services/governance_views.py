@@ -1,8 +1,8 @@
 """What the governance services answer: votes, ballots, notices and questions as plain values.
 
 Times leave as ISO text and areas and shares as exact decimal text, so no float ever rounds
-them and the API and the pages show the same figures. Each view is built from the domain's
-objects by its ``of`` constructor; nothing here touches the store.
+them and the API and the pages show the same figures. Most views are built from the domain's
+objects by their ``of`` constructor; nothing here touches the store.
 """
 
 from __future__ import annotations
