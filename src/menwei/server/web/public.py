@@ -49,16 +49,21 @@ def _governance_data(
     uow: UowDep, community_id: uuid.UUID, request: Request, locale: str
 ) -> dict[str, Any]:
     """The latest vote's figures, the public notices (current and past) and the public Q&A."""
+    from dataclasses import asdict
+
     from menwei.server.services import governance
     from menwei.server.web.console_votes import local_text
 
     now = app_state.clock(request)()
     results = governance.public_results(uow, community_id, locale)
-    notices = governance.public_notices(uow, community_id, as_of=now)
-    for notice in notices:
-        postings = notice["postings"]
-        notice["taken_down"] = bool(postings) and all(p["taken_down_at"] for p in postings)
-        notice["first_posted"] = local_text(min((p["posted_at"] for p in postings), default=None))
+    notices = [
+        asdict(notice)
+        | {
+            "taken_down": bool(notice.postings) and all(p.taken_down_at for p in notice.postings),
+            "first_posted": local_text(min((p.posted_at for p in notice.postings), default=None)),
+        }
+        for notice in governance.public_notices(uow, community_id, as_of=now)
+    ]
     return {
         "vote_result": results[0] if results else None,
         "current_notices": [n for n in notices if not n["taken_down"]],
