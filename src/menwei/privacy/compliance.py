@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from menwei.privacy.errors import ActivationRefused, InvalidAssessment, InvalidIncident
+from menwei.text import Bilingual
 
 DEFAULT_DISPLAY_DAYS = 7
 FILING_THRESHOLD = 100_000
@@ -78,8 +79,8 @@ def check_assessment(assessment: ImpactAssessment) -> None:
     for name, (zh, en) in {"assessor": ("评估人", "Assessor"), **ASSESSMENT_FIELDS}.items():
         if not str(getattr(assessment, name)).strip():
             raise InvalidAssessment(
-                f"影响评估缺少“{zh}”。请填写后再保存。",
-                f"The impact assessment lacks: {en}. Fill it in before saving.",
+                message_id="invalid_assessment.item_missing",
+                values={"item": Bilingual(zh, en)},
                 field=name,
             )
 
@@ -318,8 +319,8 @@ def check_incident(incident: BreachIncident) -> None:
     for name, (zh, en) in INCIDENT_NOTICE_FIELDS.items():
         if not str(getattr(incident, name)).strip():
             raise InvalidIncident(
-                f"事件记录缺少“{zh}”，通知无法生成。请补充后再保存。",
-                f"The incident record lacks: {en}. The notice cannot be produced without it.",
+                message_id="invalid_incident.item_missing",
+                values={"item": Bilingual(zh, en)},
                 field=name,
             )
 
