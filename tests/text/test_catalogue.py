@@ -197,3 +197,39 @@ def test_lookup_fills_named_values_in_the_reader_language() -> None:
 
 def test_an_unknown_id_shows_as_itself() -> None:
     assert translate("no_such_message", "en") == "no_such_message"
+
+
+def _sites_with_their_values() -> list[tuple[str, str, set[str]]]:
+    """(where, message id, the names given) for each raise site that names a literal id."""
+    sites = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            message_id, given = None, set()
+            for keyword in node.keywords:
+                if keyword.arg == "message_id":
+                    message_id = _literal(keyword.value)
+                elif keyword.arg == "values" and isinstance(keyword.value, ast.Dict):
+                    given |= {k.value for k in keyword.value.keys if isinstance(k, ast.Constant)}
+                elif keyword.arg:
+                    given.add(keyword.arg)
+            position = ID_ARGUMENT.get(name or "")
+            if message_id is None and position is not None and len(node.args) > position:
+                if name == "Message" and len(node.args) > 1:
+                    continue  # values handed over as a mapping: not checked here
+                message_id = _literal(node.args[position])
+            if message_id in ZH:
+                sites.append((f"{path.relative_to(SRC)}:{node.lineno}", message_id, given))
+    return sites
+
+
+def test_every_raise_site_gives_each_placeholder_a_value() -> None:
+    missing = [
+        (where, message_id, sorted(_placeholders(ZH[message_id]) - given))
+        for where, message_id, given in _sites_with_their_values()
+        if _placeholders(ZH[message_id]) - given
+    ]
+    assert not missing

@@ -32,7 +32,7 @@ def require_aware(value: datetime | None, what: str) -> None:
     """Refuse naive datetimes: a gate and a server in different zones must agree on 'now'."""
     if value is not None and value.utcoffset() is None:
         raise InvalidConfiguration(
-            message_id="invalid_configuration.what_no_time_zone", values={"what": what}
+            message_id="invalid_configuration.naive_datetime", values={"what": what}
         )
 
 
@@ -49,7 +49,9 @@ class Validity:
         require_aware(self.valid_until, "valid_until")
         require_aware(self.revoked_at, "revoked_at")
         if self.valid_until is not None and self.valid_until <= self.valid_from:
-            raise InvalidConfiguration(message_id="invalid_configuration.validity_window_must_end")
+            raise InvalidConfiguration(
+                message_id="invalid_configuration.validity_ends_before_start"
+            )
 
     def refusal_at(self, at: datetime) -> Reason | None:
         """Why the credential cannot be used at ``at``, or ``None`` when it can."""
@@ -74,7 +76,7 @@ class Card:
 
     def __post_init__(self) -> None:
         if not self.uid or not self.uid.strip() or self.uid != normalise_card_uid(self.uid):
-            raise InvalidCredential(message_id="invalid_credential.card_uid_must_hex")
+            raise InvalidCredential(message_id="invalid_credential.card_uid_malformed")
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -100,9 +102,7 @@ class PinCredential:
     def __post_init__(self) -> None:
         require_aware(self.locked_until, "locked_until")
         if self.failed_attempts < 0:
-            raise InvalidConfiguration(
-                message_id="invalid_configuration.failed_attempt_counter_cannot"
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.negative_failed_attempts")
 
     def is_locked(self, at: datetime) -> bool:
         return self.locked_until is not None and at < self.locked_until

@@ -64,7 +64,7 @@ class Door:
             object.__setattr__(self, "tailgating", TailgatingMode(self.tailgating))
         except ValueError as error:
             raise InvalidConfiguration(
-                message_id="invalid_configuration.setting_door_name_not",
+                message_id="invalid_configuration.door_setting_unknown",
                 values={"name": self.name, "error": error},
             ) from None
         validate_door(self)
@@ -91,11 +91,13 @@ def validate_door(door: Door) -> None:
     """Raise if ``door`` breaks a rule; R1 first, because it is the one residents rely on."""
     if not door.accepts:
         raise InvalidConfiguration(
-            message_id="invalid_configuration.door_door_name_must", values={"door_name": door.name}
+            message_id="invalid_configuration.door_without_credential",
+            values={"door_name": door.name},
         )
     if CredentialKind.FACE in door.accepts and not (door.accepts & NON_FACE_KINDS):
         raise FaceOnlyDoor(door.name)
     if door.anti_passback is not AntiPassbackMode.OFF and not door.passback_zone:
         raise InvalidConfiguration(
-            message_id="invalid_configuration.door_door_name_anti", values={"door_name": door.name}
+            message_id="invalid_configuration.passback_zone_missing",
+            values={"door_name": door.name},
         )

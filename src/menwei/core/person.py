@@ -48,7 +48,7 @@ class Person:
             object.__setattr__(self, "role", Role(self.role))
         except ValueError:
             raise InvalidConfiguration(
-                message_id="invalid_configuration.unknown_role_role_use", values={"role": self.role}
+                message_id="invalid_configuration.unknown_role", values={"role": self.role}
             ) from None
         if self.guardian_id is not None and self.guardian_id == self.id:
             raise InvalidConfiguration(message_id="invalid_configuration.person_cannot_their_own")

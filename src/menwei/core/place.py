@@ -75,11 +75,11 @@ class Unit:
     def __post_init__(self) -> None:
         if not isinstance(self.floor_area_m2, Decimal) or not self.floor_area_m2.is_finite():
             raise InvalidConfiguration(
-                message_id="invalid_configuration.floor_area_unit_number",
+                message_id="invalid_configuration.floor_area_not_exact",
                 values={"number": self.number},
             )
         if self.floor_area_m2 <= 0:
             raise InvalidConfiguration(
-                message_id="invalid_configuration.floor_area_unit_number_2",
+                message_id="invalid_configuration.floor_area_not_positive",
                 values={"number": self.number},
             )

@@ -73,10 +73,10 @@ def sign_qr_pass(qr_pass: QrPass, key: PassSigner, *, key_id: int = 0) -> str:
     pass key ``key``, whose id in its community is ``key_id``."""
     if len(qr_pass.door_ids) > _MAX_DOORS:
         raise InvalidCredential(
-            message_id="invalid_credential.qr_pass_can_name", values={"max_doors": _MAX_DOORS}
+            message_id="invalid_credential.qr_pass_too_many_doors", values={"max_doors": _MAX_DOORS}
         )
     if not 0 <= key_id <= 0xFF:
-        raise InvalidCredential(message_id="invalid_credential.key_id_runs")
+        raise InvalidCredential(message_id="invalid_credential.key_id_out_of_range")
     valid_until = qr_pass.validity.valid_until
     if valid_until is None:  # QrPass refuses this; kept for objects built around it
         raise InvalidCredential(message_id="invalid_credential.qr_pass_must_end")
@@ -210,11 +210,11 @@ def issue_qr_pass(
         raise InvalidCredential(message_id="invalid_credential.visitors_cannot_issue_qr")
     beyond = door_ids - issuer_door_ids
     if beyond:
-        raise InvalidCredential(message_id="invalid_credential.you_can_issue_passes")
+        raise InvalidCredential(message_id="invalid_credential.qr_pass_door_not_yours")
     if valid_until - valid_from > max_duration:
         days = max_duration.total_seconds() / 86400
         raise InvalidCredential(
-            message_id="invalid_credential.qr_pass_can_valid", values={"days": days}
+            message_id="invalid_credential.qr_pass_too_long", values={"days": days}
         )
     return QrPass(
         id=pass_id,

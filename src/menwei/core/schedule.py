@@ -27,7 +27,7 @@ class TimeWindow:
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise InvalidConfiguration(message_id="invalid_configuration.time_windows_community_s")
+            raise InvalidConfiguration(message_id="invalid_configuration.time_window_has_zone")
 
     @property
     def crosses_midnight(self) -> bool:
@@ -75,7 +75,7 @@ class WeeklySchedule:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise InvalidConfiguration(
-                message_id="invalid_configuration.unknown_time_zone_timezone",
+                message_id="invalid_configuration.unknown_time_zone",
                 values={"timezone": self.timezone},
             ) from None
 
@@ -92,7 +92,7 @@ class WeeklySchedule:
     def is_open(self, at: datetime) -> bool:
         """Whether access is allowed at the instant ``at`` (a timezone-aware datetime)."""
         if at.utcoffset() is None:
-            raise InvalidConfiguration(message_id="invalid_configuration.time_no_time_zone")
+            raise InvalidConfiguration(message_id="invalid_configuration.naive_time")
         local = at.astimezone(ZoneInfo(self.timezone))
         today, moment = local.date(), local.time().replace(tzinfo=None)
         if any(w.opens_on_its_day(moment) for w in self.windows_on(today)):

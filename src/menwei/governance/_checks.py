@@ -28,7 +28,7 @@ def text(field: str, value: object, *, max_length: int, multiline: bool = True) 
     if not cleaned:
         raise InvalidInput(field, "invalid_input.must_not_empty")
     if len(cleaned) > max_length:
-        raise InvalidInput(field, "invalid_input.must_most_max_length", max_length=max_length)
+        raise InvalidInput(field, "invalid_input.too_long", max_length=max_length)
     allowed = _ALLOWED_CONTROLS if multiline else set()
     for char in cleaned:
         if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in allowed:

@@ -97,7 +97,9 @@ class PublicNotice:
         days = _checks.count("minimum_days", self.minimum_days)
         if not 1 <= days <= MAX_DISPLAY_DAYS:
             raise InvalidInput(
-                "minimum_days", "invalid_input.out_range", max_display_days=MAX_DISPLAY_DAYS
+                "minimum_days",
+                "invalid_input.display_days_out_of_range",
+                max_display_days=MAX_DISPLAY_DAYS,
             )
         try:
             channels = frozenset(Channel(channel) for channel in self.required_channels)
@@ -140,7 +142,7 @@ class PublicNotice:
                 changed = True
             postings.append(posting)
         if not changed:
-            raise InvalidInput("location", "invalid_input.nothing_up_there")
+            raise InvalidInput("location", "invalid_input.nothing_posted")
         return _replace_postings(self, tuple(postings))
 
     def displayed_on(self, day: date) -> bool:

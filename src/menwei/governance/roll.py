@@ -47,7 +47,7 @@ class OwnedUnit:
             raise InvalidInput("owner_ids", "invalid_input.must_set_owner_ids")
         owners = frozenset(_checks.identifier("owner_id", owner) for owner in self.owner_ids)
         if not owners:
-            raise InvalidInput("owner_ids", "invalid_input.every_unit_owner")
+            raise InvalidInput("owner_ids", "invalid_input.owner_missing")
         object.__setattr__(self, "owner_ids", owners)
 
 
@@ -68,9 +68,7 @@ class OwnerRoll:
             if not isinstance(unit, OwnedUnit):
                 raise InvalidInput("units", "invalid_input.roll_entry_malformed")
             if unit.unit_id in by_id:
-                raise InvalidInput(
-                    "units", "invalid_input.unit_unit_unit_id", unit_unit_id=unit.unit_id
-                )
+                raise InvalidInput("units", "invalid_input.unit_listed_twice", unit_id=unit.unit_id)
             by_id[unit.unit_id] = unit
         object.__setattr__(self, "units", units)
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))

@@ -166,9 +166,9 @@ class CommunitySummary:
         if self.enrolled > self.residents:
             raise InvalidInput("enrolled", "invalid_input.exceeds_residents")
         if self.overdue_rights_requests > self.open_rights_requests:
-            raise InvalidInput("overdue_rights_requests", "invalid_input.exceeds_open")
+            raise InvalidInput("overdue_rights_requests", "invalid_input.exceeds_open_requests")
         if self.overdue_questions > self.open_questions:
-            raise InvalidInput("overdue_questions", "invalid_input.exceeds_open_2")
+            raise InvalidInput("overdue_questions", "invalid_input.exceeds_open_questions")
         if self.face_on != (self.face_on_since is not None):
             raise InvalidInput("face_on_since", "invalid_input.set_exactly_when_face")
         if self.face_on and self.face_off_since is not None:

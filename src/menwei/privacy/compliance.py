@@ -190,12 +190,10 @@ def require_activation(**conditions: Any) -> None:
     """Raise ``ActivationRefused`` naming every unmet condition; return when all hold."""
     unmet = activation_conditions(**conditions)
     if unmet:
-        conditions = Bilingual(
+        listed = Bilingual(
             "；".join(u.message_zh for u in unmet), " ".join(u.message_en for u in unmet)
         )
-        raise ActivationRefused(
-            values={"conditions": conditions}, unmet=[u.code.value for u in unmet]
-        )
+        raise ActivationRefused(values={"conditions": listed}, unmet=[u.code.value for u in unmet])
 
 
 # -- filing counter ---------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def check_notice(content: NoticeContent) -> None:
         valid = isinstance(days, int) and not isinstance(days, bool)
         if not valid or not 1 <= days <= MAX_RETENTION_DAYS:
             raise InvalidNotice(
-                message_id="invalid_notice.retention_period_must_number",
+                message_id="invalid_notice.retention_days_out_of_range",
                 values={"max_retention_days": MAX_RETENTION_DAYS},
                 field=name,
             )
@@ -225,9 +225,9 @@ def give_consent(
     minor = person.is_under_14(at.date())
     if minor:
         if person.date_of_birth is None and channel is not Channel.GUARDIAN:
-            raise GuardianRequired(message_id="guardian_required.person_no_date_birth")
+            raise GuardianRequired(message_id="guardian_required.no_birth_date")
         if channel is not Channel.GUARDIAN or guardian is None:
-            raise GuardianRequired(message_id="guardian_required.person_under_no_date")
+            raise GuardianRequired(message_id="guardian_required.child_or_no_birth_date")
     elif channel is Channel.GUARDIAN:
         raise NotAllowed(message_id="not_allowed.person_aged_over_consents")
     if channel is Channel.GUARDIAN:
@@ -250,7 +250,7 @@ def give_consent(
 
 def _check_guardian(person: Person, guardian: Person) -> None:
     if person.guardian_id is None or person.guardian_id != guardian.id:
-        raise GuardianRequired(message_id="guardian_required.person_not_child_s")
+        raise GuardianRequired(message_id="guardian_required.not_the_guardian")
 
 
 def withdraw_consent(
@@ -271,7 +271,7 @@ def withdraw_consent(
     actor = str(person.id)
     if channel is Channel.GUARDIAN:
         if guardian is None:
-            raise GuardianRequired(message_id="guardian_required.name_guardian_who_withdraws")
+            raise GuardianRequired(message_id="guardian_required.name_the_guardian")
         _check_guardian(person, guardian)
         actor = str(guardian.id)
     elif channel is Channel.STAFF_ASSISTED:
@@ -335,7 +335,7 @@ def may_ask_for_consent(
 
 
 def _refuse_no_consent() -> ConsentRequired:
-    return ConsentRequired(message_id="consent_required.there_no_separate_consent")
+    return ConsentRequired(message_id="consent_required.no_consent")
 
 
 def require_consent_to_store(
@@ -355,7 +355,7 @@ def require_consent_to_store(
         and not material_change(consented_notice.content, current.content)
     ):
         return consent
-    raise ConsentRequired(message_id="consent_required.notice_s_purpose_method")
+    raise ConsentRequired(message_id="consent_required.notice_changed")
 
 
 class TemplateStatus(StrEnum):

@@ -49,9 +49,7 @@ def _unb64(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
-        raise KeyFileError(
-            message_id="key_file_error.what_key_file_not", values={"what": what}
-        ) from None
+        raise KeyFileError(message_id="key_file_error.not_base64", values={"what": what}) from None
 
 
 def key_id(key: bytes) -> bytes:
@@ -200,8 +198,8 @@ def read_key_file(path: Path) -> ProcessorKeys:
         mode = path.stat().st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise KeyFileError(
-                message_id="key_file_error.key_file_path_can",
-                values={"path": path, "oct_mode_0o777": oct(mode & 0o777)},
+                message_id="key_file_error.key_file_readable_by_others",
+                values={"path": path, "mode": oct(mode & 0o777)},
             )
         return ProcessorKeys.from_json(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -224,8 +222,8 @@ def load_processor_keys(
         missing = [n for n in ("MENWEI_SIGNING_KEY", "MENWEI_SUBJECT_PEPPER") if not env.get(n)]
         if missing:
             raise KeyFileError(
-                message_id="key_file_error.menwei_kek_set_join",
-                values={"join_missing": ", ".join(missing)},
+                message_id="key_file_error.kek_settings_incomplete",
+                values={"missing": ", ".join(missing)},
             )
         return ProcessorKeys(
             KekRing(keks).keks,
@@ -235,7 +233,7 @@ def load_processor_keys(
     if not key_file.exists():
         if not create:
             raise KeyFileError(
-                message_id="key_file_error.key_file_key_file", values={"key_file": key_file}
+                message_id="key_file_error.key_file_missing", values={"key_file": key_file}
             )
         keys = ProcessorKeys.generate()
         write_key_file(key_file, keys)

@@ -69,8 +69,8 @@ class PassKeyRing:
             return []
         except ValueError as error:
             raise PassKeyError(
-                message_id="pass_key_error.pass_key_file_path",
-                values={"path_community_id": self._path(community_id)},
+                message_id="pass_key_error.key_file_damaged",
+                values={"path": self._path(community_id)},
             ) from error
         return [
             PassKey(

@@ -30,7 +30,7 @@ class RetentionPolicy:
             days = getattr(self, name)
             if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
                 raise InvalidNotice(
-                    message_id="invalid_notice.retention_period_must_number_2", field=name
+                    message_id="invalid_notice.erasure_days_out_of_range", field=name
                 )
 
 

@@ -98,7 +98,7 @@ def correction_details(*, wrong: str, correct: str, note: str = "") -> str:
     note = check_text(note, field="details")
     if not wrong or not correct:
         raise RequestError(
-            message_id="rights_request_error.say_detail_wrong_what",
+            message_id="rights_request_error.correction_incomplete",
             field="wrong" if not wrong else "correct",
         )
     lines = [f"有误的信息 / Wrong: {wrong}", f"正确的内容 / Correct: {correct}"]

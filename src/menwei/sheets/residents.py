@@ -146,7 +146,7 @@ class _Checked:
 def reject(errors: Sequence[CellError]) -> ImportRejected:
     shown = errors[:200]
     return ImportRejected(
-        message_id="import_rejected.file_error_count_error",
+        message_id="import_rejected.rows_invalid",
         errors=[
             {
                 "line": e.line,
@@ -188,17 +188,17 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_error("import_rejected.cannot_read_file_s")
+    raise _file_error("import_rejected.unknown_encoding")
 
 
 def _csv_rows(data: bytes) -> Iterator[list[object]]:
     text = _decode_csv(data)
     if "\x00" in text:
-        raise _file_error("import_rejected.file_contains_nul_bytes")
+        raise _file_error("import_rejected.nul_bytes")
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as error:
-        raise _file_error("import_rejected.csv_malformed_error_check", error=error) from None
+        raise _file_error("import_rejected.csv_malformed", error=error) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
@@ -208,11 +208,11 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked <= MAX_XLSX_UNCOMPRESSED and _declares_a_dtd(archive):
-                raise _file_error("import_rejected.excel_file_carries_document")
+                raise _file_error("import_rejected.excel_has_dtd")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         raise _file_error("import_rejected.cannot_open_excel_file") from None
     if unpacked > MAX_XLSX_UNCOMPRESSED:
-        raise _file_error("import_rejected.excel_file_too_large")
+        raise _file_error("import_rejected.excel_too_large_unpacked")
     try:
         # formulas are read as their text ("=…"), so they are refused, never evaluated
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -245,7 +245,7 @@ def read_sheet(data: bytes, filename: str) -> list[list[object]]:
     """The sheet's rows (header first) from CSV or ``.xlsx`` bytes, within the size limits."""
     if len(data) > MAX_FILE_BYTES:
         raise _file_error(
-            "import_rejected.file_over_max_file",
+            "import_rejected.file_too_large",
             max_megabytes=MAX_FILE_BYTES // (1024 * 1024),
         )
     lower = filename.lower()
@@ -254,11 +254,11 @@ def read_sheet(data: bytes, filename: str) -> list[list[object]]:
     elif lower.endswith((".csv", ".txt")):
         source = _csv_rows(data)
     else:
-        raise _file_error("import_rejected.only_csv_excel_xlsx")
+        raise _file_error("import_rejected.unsupported_format")
     rows: list[list[object]] = []
     for row in source:
         if len(rows) > MAX_ROWS:
-            raise _file_error("import_rejected.file_more_max_rows", max_rows=MAX_ROWS)
+            raise _file_error("import_rejected.too_many_rows", max_rows=MAX_ROWS)
         rows.append(row)
     return rows
 
@@ -303,13 +303,13 @@ class _RowChecker:
             return raw.isoformat()
         text = _cell_text(raw)
         if looks_like_formula(text) and not (column == "phone" and text.startswith("+")):
-            self.fail(column, "cell.cell_looks_like_spreadsheet")
+            self.fail(column, "cell.looks_like_formula")
             return ""
         if has_control_characters(text):
-            self.fail(column, "cell.contains_invisible_control_characters")
+            self.fail(column, "cell.control_characters")
             return ""
         if len(text) > MAX_LENGTH[column]:
-            self.fail(column, "cell.too_long_most_max", max_length=MAX_LENGTH[column])
+            self.fail(column, "cell.too_long", max_length=MAX_LENGTH[column])
             return ""
         return text
 
@@ -330,7 +330,7 @@ def _check_row(line: int, cells: Mapping[str, object], today: date, checked: _Ch
     role_text = row.required("role")
     role = ROLES.get(_normalise_header(role_text)) if role_text else None
     if role_text and role is None:
-        row.fail("role", "cell.unknown_role_role_text", role_text=role_text)
+        row.fail("role", "cell.unknown_role", role_text=role_text)
     area: Decimal | None = None
     area_text = row.text("area").removesuffix("㎡").removesuffix("m²").strip()
     if area_text:
@@ -339,37 +339,37 @@ def _check_row(line: int, cells: Mapping[str, object], today: date, checked: _Ch
         except InvalidOperation:
             area = None
         if area is None or not area.is_finite() or area <= 0 or area >= Decimal("100000"):
-            row.fail("area", "cell.area_must_number_m")
+            row.fail("area", "cell.area_not_a_number")
             area = None
         elif area.as_tuple().exponent < -2:  # type: ignore[operator]
-            row.fail("area", "cell.area_may_most_decimals")
+            row.fail("area", "cell.area_too_many_decimals")
             area = None
     date_of_birth = None
     if row.text("date_of_birth"):
         date_of_birth = _parse_date(cells.get("date_of_birth"))
         if date_of_birth is None:
-            row.fail("date_of_birth", "cell.cannot_read_date_write")
+            row.fail("date_of_birth", "cell.date_of_birth_unreadable")
         elif not date(1900, 1, 1) <= date_of_birth <= today:
-            row.fail("date_of_birth", "cell.date_birth_out_range")
+            row.fail("date_of_birth", "cell.date_of_birth_out_of_range")
             date_of_birth = None
     phone = row.text("phone")
     if phone:
         digits = re.sub(r"[ \-]", "", phone)
         if not _PHONE.match(phone) or (len(digits) == 11 and not _MOBILE.match(digits)):
-            row.fail("phone", "cell.phone_number_not_valid")
+            row.fail("phone", "cell.phone_number_invalid")
         phone = digits
     card: str | None = None
     card_text = row.text("card")
     if card_text:
         card = normalise_card_uid(card_text)
         if not card or not card.isascii() or len(card) > 32:
-            row.fail("card", "cell.card_number_may_contain")
+            row.fail("card", "cell.card_number_malformed")
             card = None
     moved_in = today
     if row.text("moved_in"):
         parsed = _parse_date(cells.get("moved_in"))
         if parsed is None:
-            row.fail("moved_in", "cell.cannot_read_move_date")
+            row.fail("moved_in", "cell.moved_in_unreadable")
         else:
             moved_in = parsed
     guardian = row.text("guardian") or None

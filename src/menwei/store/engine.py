@@ -71,7 +71,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 owner_only_sqlite(Path(database).expanduser())
             except OSError as error:
                 raise DatabaseUnavailable(
-                    message_id="database_unavailable.cannot_create_database_folder",
+                    message_id="database_unavailable.cannot_create_folder",
                     values={"error_strerror": error.strerror},
                 ) from None
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
@@ -82,7 +82,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_pre_ping", True)
         return _guarded(create_engine(parsed, **kwargs))
     raise DatabaseUnavailable(
-        message_id="database_unavailable.unsupported_database_parsed_get",
+        message_id="database_unavailable.unsupported_url",
         values={"parsed_get_backend_name": parsed.get_backend_name()},
     )
 

@@ -135,7 +135,7 @@ class AccessRepository:
             self._session.flush()
         except IntegrityError:
             # the unit of work is now unusable; leaving its block rolls everything back
-            raise Conflict(message_id="conflict.access_group_name_already") from None
+            raise Conflict(message_id="conflict.access_group_name_taken") from None
 
     def save_group(
         self,

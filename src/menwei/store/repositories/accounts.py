@@ -100,7 +100,7 @@ class AccountRepository:
                 )
             )
             if other is not None:
-                raise Conflict(message_id="conflict.person_already_account_each")
+                raise Conflict(message_id="conflict.person_has_account")
         row = self._session.get(UserAccountRow, account.id)
         values = {
             "login": account.login,
@@ -122,7 +122,7 @@ class AccountRepository:
             self._session.flush()
         except IntegrityError:
             raise Conflict(
-                message_id="conflict.login_account_login_taken",
+                message_id="conflict.login_taken",
                 values={"account_login": account.login},
             ) from None
         self._session.execute(

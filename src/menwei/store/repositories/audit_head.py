@@ -51,7 +51,7 @@ def stored_head(head_file: Path | None) -> AuditHead | None:
         return read_head(head_file)
     except (ValueError, KeyError, TypeError) as error:
         raise DamagedHead(
-            message_id="privacy_error.audit_head_file_head", values={"head_file": head_file}
+            message_id="privacy_error.audit_head_damaged", values={"head_file": head_file}
         ) from error
 
 

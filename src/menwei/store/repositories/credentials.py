@@ -183,8 +183,8 @@ class CredentialRepository:
             self._session.flush()
         except IntegrityError:
             if values["kind"] == "pin":
-                raise Conflict(message_id="conflict.person_already_live_pin") from None
-            raise Conflict(message_id="conflict.card_number_already_issued") from None
+                raise Conflict(message_id="conflict.person_has_pin") from None
+            raise Conflict(message_id="conflict.card_issued") from None
         if isinstance(credential, QrPass):
             self._set_doors(credential, person.community_id)
         self._changes.record(person.community_id, "credential", credential.id, UPSERT)
