@@ -1,9 +1,8 @@
 """Stable reason codes for access decisions, each with a plain zh-CN and en message.
 
-The messages live in the ``errors`` catalogue as ``reason.<code>``.
-
 The codes are what events store and what the API returns; the messages are what a resident
-sees on the gate's screen, so they say what to do next and never reveal a match score.
+sees on the gate's screen, so they say what to do next and never reveal a match score. They live
+in the ``errors`` catalogue (``menwei.text``) as ``reason.<code>``.
 """
 
 from __future__ import annotations
