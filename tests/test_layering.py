@@ -15,17 +15,20 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "menwei"
 
 # room -> rooms of menwei it may import (besides itself)
 ALLOWED_ROOMS: dict[str, set[str]] = {
-    "vision": set(),
-    "core": set(),
-    "privacy": {"core"},
-    "governance": {"core"},
-    "sheets": {"core"},
-    "store": {"core", "privacy", "governance", "sheets"},
-    "server": {"core", "privacy", "governance", "sheets", "store", "vision", "settings"},
-    "gate": {"vision", "core", "privacy", "settings"},
+    # text: the catalogue of user-facing messages, which every room may read
+    "text": set(),
+    "vision": {"text"},
+    "core": {"text"},
+    "privacy": {"core", "text"},
+    "governance": {"core", "text"},
+    "sheets": {"core", "text"},
+    "store": {"core", "privacy", "governance", "sheets", "text"},
+    "server": {"core", "privacy", "governance", "sheets", "store", "vision", "settings", "text"},
+    "gate": {"vision", "core", "privacy", "settings", "text"},
 }
 # third-party packages a pure room may use
 ALLOWED_THIRD_PARTY: dict[str, set[str] | None] = {
+    "text": set(),
     # usearch: the optional approximate index ("ann" extra), imported only when asked for.
     "vision": {"numpy", "cv2", "usearch"},
     "core": set(),

@@ -81,7 +81,7 @@ def test_a_malformed_proposal_is_refused_with_a_typed_error(changes):
 @pytest.mark.parametrize(
     "error",
     [
-        governance.InvalidInput("title", "不能为空", "it must not be empty"),
+        governance.InvalidInput("title", "invalid_input.must_not_empty"),
         governance.VotingNotOpen("p-1"),
         governance.VoteClosed("p-1"),
         governance.VoteStillOpen("p-1"),

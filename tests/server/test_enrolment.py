@@ -579,7 +579,7 @@ def test_a_missing_model_file_answers_503_with_what_to_do(
     from menwei.vision import ModelFileError
 
     def broken() -> None:
-        raise ModelFileError("face_detection_yunet.onnx is missing", "模型文件缺失")
+        raise ModelFileError("模型文件缺失", "face_detection_yunet.onnx is missing")
 
     monkeypatch.setattr(service, "_idle", [])
     monkeypatch.setattr(service, "_build_engine", broken)

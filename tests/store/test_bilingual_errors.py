@@ -35,7 +35,7 @@ def test_one_layer_is_not_caught_as_another() -> None:
         InvalidConfiguration("甲", "a"),
         ConsentRequired("乙", "b"),
         NotFound("人员", "p-1"),
-        InvalidInput("名称", "为空", "empty"),
+        InvalidInput("name", "invalid_input.must_not_empty"),
     ]
     for sample in samples:
         layers = [base for base in LAYER_BASES if isinstance(sample, base)]

@@ -32,8 +32,7 @@ def require_aware(value: datetime | None, what: str) -> None:
     """Refuse naive datetimes: a gate and a server in different zones must agree on 'now'."""
     if value is not None and value.utcoffset() is None:
         raise InvalidConfiguration(
-            f"{what}缺少时区信息。",
-            f"{what} has no time zone.",
+            message_id="invalid_configuration.naive_datetime", values={"what": what}
         )
 
 
@@ -51,8 +50,7 @@ class Validity:
         require_aware(self.revoked_at, "revoked_at")
         if self.valid_until is not None and self.valid_until <= self.valid_from:
             raise InvalidConfiguration(
-                "有效期的结束时间必须晚于开始时间。",
-                "A validity window must end after it starts.",
+                message_id="invalid_configuration.validity_ends_before_start"
             )
 
     def refusal_at(self, at: datetime) -> Reason | None:
@@ -78,11 +76,7 @@ class Card:
 
     def __post_init__(self) -> None:
         if not self.uid or not self.uid.strip() or self.uid != normalise_card_uid(self.uid):
-            raise InvalidCredential(
-                "卡号必须是去掉空格和分隔符的十六进制或十进制字符串（大写）。",
-                "A card UID must be a hex or decimal string in upper case, without spaces or "
-                "separators.",
-            )
+            raise InvalidCredential(message_id="invalid_credential.card_uid_malformed")
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -108,9 +102,7 @@ class PinCredential:
     def __post_init__(self) -> None:
         require_aware(self.locked_until, "locked_until")
         if self.failed_attempts < 0:
-            raise InvalidConfiguration(
-                "失败次数不能为负数。", "The failed-attempt counter cannot be negative."
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.negative_failed_attempts")
 
     def is_locked(self, at: datetime) -> bool:
         return self.locked_until is not None and at < self.locked_until
@@ -139,18 +131,11 @@ class QrPass:
 
     def __post_init__(self) -> None:
         if not self.door_ids:
-            raise InvalidCredential(
-                "二维码通行证至少要指定一道门。", "A QR pass must name at least one door."
-            )
+            raise InvalidCredential(message_id="invalid_credential.qr_pass_must_name")
         if not 1 <= self.max_uses <= 0xFFFF:
-            raise InvalidCredential(
-                "二维码通行证的可用次数必须在 1 到 65535 之间。",
-                "A QR pass must allow between 1 and 65535 uses.",
-            )
+            raise InvalidCredential(message_id="invalid_credential.qr_pass_must_allow")
         if self.validity.valid_until is None:
-            raise InvalidCredential(
-                "二维码通行证必须有截止时间。", "A QR pass must have an end time."
-            )
+            raise InvalidCredential(message_id="invalid_credential.qr_pass_must_end")
 
     @property
     def single_use(self) -> bool:

@@ -64,8 +64,8 @@ class Door:
             object.__setattr__(self, "tailgating", TailgatingMode(self.tailgating))
         except ValueError as error:
             raise InvalidConfiguration(
-                f"门“{self.name}”的设置无法识别：{error}。",
-                f"A setting of door '{self.name}' is not recognised: {error}.",
+                message_id="invalid_configuration.door_setting_unknown",
+                values={"name": self.name, "error": error},
             ) from None
         validate_door(self)
 
@@ -91,13 +91,13 @@ def validate_door(door: Door) -> None:
     """Raise if ``door`` breaks a rule; R1 first, because it is the one residents rely on."""
     if not door.accepts:
         raise InvalidConfiguration(
-            f"门“{door.name}”必须至少接受一种通行方式（门卡、密码或二维码）。",
-            f"Door '{door.name}' must accept at least one credential (card, PIN or QR pass).",
+            message_id="invalid_configuration.door_without_credential",
+            values={"door_name": door.name},
         )
     if CredentialKind.FACE in door.accepts and not (door.accepts & NON_FACE_KINDS):
         raise FaceOnlyDoor(door.name)
     if door.anti_passback is not AntiPassbackMode.OFF and not door.passback_zone:
         raise InvalidConfiguration(
-            f"门“{door.name}”启用了防潜回，请指定与之配对的区域名称。",
-            f"Door '{door.name}' has anti-passback on; give it a pairing zone name.",
+            message_id="invalid_configuration.passback_zone_missing",
+            values={"door_name": door.name},
         )

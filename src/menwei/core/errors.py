@@ -7,12 +7,20 @@ secret, a template or an image.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from menwei.text import Message
 
 
 class BilingualError(Exception):
     """What every layer's error tree (core, privacy, store, governance) is built on: a stable
     ``code``, a message in zh-CN and in English, and optional details without secrets.
+
+    The words live in the ``errors`` catalogue (``menwei.text``): an error names its message id
+    (its ``code`` unless ``message_id`` says otherwise) and the values the text needs; ``details``
+    are passed to the text too and travel with the answer, ``values`` only fill the text. A
+    caller outside the catalogued rooms may still hand over both texts, Chinese first.
 
     Each layer keeps its own base class (``CoreError``, ``StoreError`` …) so callers can still
     catch one layer's errors without catching another's.
@@ -20,15 +28,40 @@ class BilingualError(Exception):
 
     code = "error"
 
-    def __init__(self, message_zh: str, message_en: str, **details: Any) -> None:
-        super().__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
+    def __init__(
+        self,
+        message_zh: str | None = None,
+        message_en: str | None = None,
+        *,
+        message_id: str | None = None,
+        values: Mapping[str, object] | None = None,
+        **details: Any,
+    ) -> None:
         self.details = details
+        self.wording = Message(message_id or self.code, {**details, **(values or {})})
+        self._inline = None if message_zh is None else (message_zh, message_en or message_zh)
+        super().__init__(self.message_en)
+
+    @property
+    def message_id(self) -> str:
+        """The id this error's text has in the catalogue."""
+        return self.wording.message_id
+
+    @property
+    def message_zh(self) -> str:
+        """The text in zh-CN."""
+        return self.message("zh-CN")
+
+    @property
+    def message_en(self) -> str:
+        """The text in English."""
+        return self.message("en")
 
     def message(self, locale: str = "zh-CN") -> str:
         """The user-facing text in ``locale`` (zh-CN unless it asks for English)."""
-        return self.message_en if locale.lower().startswith("en") else self.message_zh
+        if self._inline is not None:
+            return self._inline[1] if locale.lower().startswith("en") else self._inline[0]
+        return self.wording.render(locale)
 
 
 class CoreError(BilingualError):
@@ -49,13 +82,7 @@ class FaceOnlyDoor(InvalidConfiguration):
     code = "face_only_door"
 
     def __init__(self, door_name: str) -> None:
-        super().__init__(
-            f"人脸不得作为唯一通行方式 (R1)：门“{door_name}”接受人脸，也必须接受门卡、密码或二维码"
-            "中的至少一种。请为该门增加一种非人脸通行方式后再保存。",
-            f"Face may never be the only way in (R1): door '{door_name}' accepts faces, so it must "
-            "also accept a card, PIN or QR pass. Add a non-face credential to the door and save "
-            "again.",
-        )
+        super().__init__(values={"door_name": door_name})
 
 
 class InvalidCredential(CoreError):
@@ -70,10 +97,7 @@ class WeakPin(InvalidCredential):
     code = "weak_pin"
 
     def __init__(self, min_digits: int) -> None:
-        super().__init__(
-            f"密码必须由至少 {min_digits} 位数字组成，请重新设置。",
-            f"A PIN must be at least {min_digits} digits. Please choose another.",
-        )
+        super().__init__(values={"min_digits": min_digits})
 
 
 class FaceNotAllowedForRole(InvalidCredential):
@@ -82,7 +106,4 @@ class FaceNotAllowedForRole(InvalidCredential):
     code = "face_not_allowed_for_role"
 
     def __init__(self) -> None:
-        super().__init__(
-            "访客不采集人脸，请为访客签发二维码通行证。",
-            "Visitors are never face-enrolled. Issue them a QR pass instead.",
-        )
+        super().__init__()

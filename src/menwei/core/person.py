@@ -48,14 +48,10 @@ class Person:
             object.__setattr__(self, "role", Role(self.role))
         except ValueError:
             raise InvalidConfiguration(
-                f"未知的身份“{self.role}”，应为业主、家庭成员、租户、工作人员或访客之一。",
-                f"Unknown role '{self.role}': use owner, family_member, tenant, staff or visitor.",
+                message_id="invalid_configuration.unknown_role", values={"role": self.role}
             ) from None
         if self.guardian_id is not None and self.guardian_id == self.id:
-            raise InvalidConfiguration(
-                "一个人不能做自己的监护人，请选择另一位家庭成员。",
-                "A person cannot be their own guardian. Choose another household member.",
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.person_cannot_their_own")
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years on ``day``; ``None`` when the date of birth is unknown."""
@@ -73,10 +69,7 @@ class Person:
 def age_on(date_of_birth: date, day: date) -> int:
     """Whole years completed on ``day``; someone born on 29 February ages on 1 March."""
     if day < date_of_birth:
-        raise InvalidConfiguration(
-            "出生日期晚于所查询的日期，请核对出生日期。",
-            "The date of birth is after the day asked about. Please check the date of birth.",
-        )
+        raise InvalidConfiguration(message_id="invalid_configuration.date_birth_after_day")
     years = day.year - date_of_birth.year
     if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
@@ -95,10 +88,7 @@ class HouseholdMembership:
 
     def __post_init__(self) -> None:
         if self.moved_out is not None and self.moved_out < self.moved_in:
-            raise InvalidConfiguration(
-                "搬出日期早于入住日期，请核对日期。",
-                "The move-out date is before the move-in date. Please check the dates.",
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.move_out_date_before")
 
     def is_current(self, day: date) -> bool:
         """Whether the person lives in the unit on ``day``."""

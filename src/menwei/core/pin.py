@@ -57,10 +57,7 @@ def verify_pin(pin: str, encoded: str) -> bool:
         salt_bytes = base64.b64decode(salt, validate=True)
         n_exp, r_int, p_int = int(log2_n), int(r), int(p)
     except ValueError:
-        raise InvalidCredential(
-            "存储的密码记录已损坏，请联系物业服务中心重新设置密码。",
-            "The stored PIN record is damaged. Please ask the property office to reset the PIN.",
-        ) from None
+        raise InvalidCredential(message_id="invalid_credential.stored_pin_record_damaged") from None
     if not (isinstance(pin, str) and pin.isascii() and pin.isdigit()):
         return False
     actual = _scrypt(pin, salt_bytes, n_exp, r_int, p_int)
@@ -87,10 +84,7 @@ class PinLockoutPolicy:
 
     def __post_init__(self) -> None:
         if self.max_failures < 1 or self.lockout <= timedelta(0):
-            raise InvalidCredential(
-                "密码锁定策略必须至少允许 1 次尝试，且锁定时长大于 0。",
-                "A PIN lockout policy needs at least one attempt and a lockout longer than 0.",
-            )
+            raise InvalidCredential(message_id="invalid_credential.pin_lockout_policy_needs")
 
 
 def after_failure(pin: PinCredential, at: datetime, policy: PinLockoutPolicy) -> PinCredential:

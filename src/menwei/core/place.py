@@ -75,11 +75,11 @@ class Unit:
     def __post_init__(self) -> None:
         if not isinstance(self.floor_area_m2, Decimal) or not self.floor_area_m2.is_finite():
             raise InvalidConfiguration(
-                f"户“{self.number}”的建筑面积必须是一个确切的数字（平方米）。",
-                f"The floor area of unit '{self.number}' must be an exact number of m².",
+                message_id="invalid_configuration.floor_area_not_exact",
+                values={"number": self.number},
             )
         if self.floor_area_m2 <= 0:
             raise InvalidConfiguration(
-                f"户“{self.number}”的建筑面积必须大于 0 平方米。",
-                f"The floor area of unit '{self.number}' must be more than 0 m².",
+                message_id="invalid_configuration.floor_area_not_positive",
+                values={"number": self.number},
             )

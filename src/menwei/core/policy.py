@@ -35,8 +35,7 @@ class FacePolicy:
             and self.possible <= self.confident
         ):
             raise InvalidConfiguration(
-                "人脸阈值必须是有限数，且“可能匹配”阈值不高于“确信匹配”阈值。",
-                "Face thresholds must be finite, with 'possible' at or below 'confident'.",
+                message_id="invalid_configuration.face_thresholds_must_finite"
             )
 
     def grade(self, score: float) -> FaceGrade:
@@ -60,7 +59,4 @@ class AccessPolicy:
 
     def __post_init__(self) -> None:
         if self.anti_passback_expiry is not None and self.anti_passback_expiry <= timedelta(0):
-            raise InvalidConfiguration(
-                "防潜回记录的有效时长必须大于 0，或设为不过期。",
-                "The anti-passback memory must last longer than 0, or never expire.",
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.anti_passback_memory_must")

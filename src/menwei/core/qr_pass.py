@@ -57,17 +57,14 @@ class QrPassRefused(CoreError):
     code = "qr_pass_refused"
 
     def __init__(self, reason: Reason) -> None:
-        super().__init__(reason.message_zh, reason.message_en)
+        super().__init__(message_id=reason.message_id)
         self.reason = reason
 
 
 def _seconds(moment: datetime) -> int:
     value = int(moment.timestamp())
     if not 0 <= value <= 0xFFFFFFFF:
-        raise InvalidCredential(
-            "二维码通行证的时间超出可表示范围。",
-            "The QR pass time is outside the range a pass can carry.",
-        )
+        raise InvalidCredential(message_id="invalid_credential.qr_pass_time_outside")
     return value
 
 
@@ -76,14 +73,13 @@ def sign_qr_pass(qr_pass: QrPass, key: PassSigner, *, key_id: int = 0) -> str:
     pass key ``key``, whose id in its community is ``key_id``."""
     if len(qr_pass.door_ids) > _MAX_DOORS:
         raise InvalidCredential(
-            f"一张二维码通行证最多指定 {_MAX_DOORS} 道门。",
-            f"A QR pass can name at most {_MAX_DOORS} doors.",
+            message_id="invalid_credential.qr_pass_too_many_doors", values={"max_doors": _MAX_DOORS}
         )
     if not 0 <= key_id <= 0xFF:
-        raise InvalidCredential("密钥编号必须在 0 到 255 之间。", "A key id runs from 0 to 255.")
+        raise InvalidCredential(message_id="invalid_credential.key_id_out_of_range")
     valid_until = qr_pass.validity.valid_until
     if valid_until is None:  # QrPass refuses this; kept for objects built around it
-        raise InvalidCredential("二维码通行证必须有截止时间。", "A QR pass must have an end time.")
+        raise InvalidCredential(message_id="invalid_credential.qr_pass_must_end")
     doors = sorted(qr_pass.door_ids, key=lambda d: d.bytes)
     payload = _HEAD.pack(
         _VERSION,
@@ -99,9 +95,7 @@ def sign_qr_pass(qr_pass: QrPass, key: PassSigner, *, key_id: int = 0) -> str:
     ) + b"".join(d.bytes for d in doors)
     tag = key.sign(payload)
     if len(tag) != _TAG_BYTES:
-        raise InvalidCredential(
-            "二维码通行证必须用 Ed25519 密钥签名。", "A QR pass must be signed with Ed25519."
-        )
+        raise InvalidCredential(message_id="invalid_credential.qr_pass_must_signed")
     return PREFIX + base64.b32encode(payload + tag).decode("ascii").rstrip("=")
 
 
@@ -213,21 +207,14 @@ def issue_qr_pass(
     Passes are short-lived (``max_duration``) because a code can be forwarded.
     """
     if issuer.role is Role.VISITOR:
-        raise InvalidCredential(
-            "访客不能签发二维码通行证，请由住户或物业工作人员签发。",
-            "Visitors cannot issue QR passes. Ask a resident or the property staff.",
-        )
+        raise InvalidCredential(message_id="invalid_credential.visitors_cannot_issue_qr")
     beyond = door_ids - issuer_door_ids
     if beyond:
-        raise InvalidCredential(
-            "只能为您本人有权通行的门签发二维码通行证。",
-            "You can issue passes only for doors you may open yourself.",
-        )
+        raise InvalidCredential(message_id="invalid_credential.qr_pass_door_not_yours")
     if valid_until - valid_from > max_duration:
         days = max_duration.total_seconds() / 86400
         raise InvalidCredential(
-            f"二维码通行证的有效期不能超过 {days:g} 天。",
-            f"A QR pass can be valid for at most {days:g} days.",
+            message_id="invalid_credential.qr_pass_too_long", values={"days": days}
         )
     return QrPass(
         id=pass_id,

@@ -27,10 +27,7 @@ class TimeWindow:
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise InvalidConfiguration(
-                "时段使用小区当地时间，不应带时区。",
-                "Time windows are in the community's local time and carry no time zone.",
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.time_window_has_zone")
 
     @property
     def crosses_midnight(self) -> bool:
@@ -53,8 +50,7 @@ class TimeWindow:
             start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
         except ValueError:
             raise InvalidConfiguration(
-                f"无法识别时段“{text}”，请按 HH:MM-HH:MM 填写，例如 07:00-22:00。",
-                f"Cannot read the time window '{text}'. Write it as HH:MM-HH:MM, e.g. 07:00-22:00.",
+                message_id="invalid_configuration.cannot_read_time_window", values={"text": text}
             ) from None
         return cls(start, end)
 
@@ -73,15 +69,14 @@ class WeeklySchedule:
     def __post_init__(self) -> None:
         if any(day not in range(7) for day in self.weekly):
             raise InvalidConfiguration(
-                "星期只能是 0（周一）到 6（周日）。",
-                "Weekdays run from 0 (Monday) to 6 (Sunday).",
+                message_id="invalid_configuration.weekdays_run_monday_sunday"
             )
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise InvalidConfiguration(
-                f"未知时区“{self.timezone}”，例如应填写 Asia/Shanghai。",
-                f"Unknown time zone '{self.timezone}'; use a name such as Asia/Shanghai.",
+                message_id="invalid_configuration.unknown_time_zone",
+                values={"timezone": self.timezone},
             ) from None
 
     @classmethod
@@ -97,7 +92,7 @@ class WeeklySchedule:
     def is_open(self, at: datetime) -> bool:
         """Whether access is allowed at the instant ``at`` (a timezone-aware datetime)."""
         if at.utcoffset() is None:
-            raise InvalidConfiguration("时间缺少时区信息。", "The time has no time zone.")
+            raise InvalidConfiguration(message_id="invalid_configuration.naive_time")
         local = at.astimezone(ZoneInfo(self.timezone))
         today, moment = local.date(), local.time().replace(tzinfo=None)
         if any(w.opens_on_its_day(moment) for w in self.windows_on(today)):

@@ -44,8 +44,7 @@ class TailgatingRule:
     def __post_init__(self) -> None:
         if self.window <= timedelta(0) or self.tolerance < 0:
             raise InvalidConfiguration(
-                "尾随检测的时间窗必须大于 0，容差不能为负数。",
-                "The tailgating window must be longer than 0 and the tolerance not negative.",
+                message_id="invalid_configuration.tailgating_window_must_longer"
             )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 
 from menwei.core.errors import InvalidConfiguration
+from menwei.text import Message
 
 #: Directional formatting characters: embeddings, overrides, isolates and marks.
 BIDI_CONTROLS = frozenset(
@@ -28,12 +29,10 @@ class InvalidName(InvalidConfiguration):
 
     code = "invalid_name"
 
-    def __init__(self, field: str, problem: str, zh: str, en: str) -> None:
+    def __init__(self, field: str, problem: str) -> None:
+        """``problem`` is the word ``problem_of`` gives; its text is ``invalid_name.<problem>``."""
         super().__init__(
-            f"“{field}”{zh}请修改后再保存。",
-            f"'{field}' {en} Correct it and save again.",
-            field=field,
-            problem=problem,
+            values={"problem_text": Message(f"{self.code}.{problem}")}, field=field, problem=problem
         )
 
 
@@ -53,28 +52,9 @@ def problem_of(value: str) -> str | None:
     return None
 
 
-_TEXTS = {
-    "blank": ("不能为空，也不能只有空格。", "is empty or only spaces."),
-    "bidi": (
-        "含有改变文字方向的不可见字符（如 U+202E），会让名称显示颠倒。",
-        "holds an invisible character that reverses the text direction (such as U+202E).",
-    ),
-    "zero_width": (
-        "含有零宽度的不可见字符，会让两个看起来相同的名称实际不同。",
-        "holds an invisible zero-width character, which makes equal-looking names differ.",
-    ),
-    "line_break": ("不能包含换行。", "may not contain a line break."),
-    "control": (
-        "含有不可见的控制字符，请删去。",
-        "holds an invisible control character; remove it.",
-    ),
-}
-
-
 def check_name(value: str, field: str = "name") -> str:
     """``value`` if it is a name that shows as written; ``InvalidName`` saying why if not."""
     problem = problem_of(value)
     if problem is None:
         return value
-    zh, en = _TEXTS[problem]
-    raise InvalidName(field, problem, zh, en)
+    raise InvalidName(field, problem)

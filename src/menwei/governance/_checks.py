@@ -23,20 +23,16 @@ AREA_DECIMALS = 4
 def text(field: str, value: object, *, max_length: int, multiline: bool = True) -> str:
     """Stripped text without control characters, not empty, at most ``max_length`` characters."""
     if not isinstance(value, str):
-        raise InvalidInput(field, "应为文字", "it must be text")
+        raise InvalidInput(field, "invalid_input.must_text")
     cleaned = value.replace("\r\n", "\n").strip()
     if not cleaned:
-        raise InvalidInput(field, "不能为空", "it must not be empty")
+        raise InvalidInput(field, "invalid_input.must_not_empty")
     if len(cleaned) > max_length:
-        raise InvalidInput(
-            field, f"不能超过 {max_length} 个字", f"it must be at most {max_length} characters"
-        )
+        raise InvalidInput(field, "invalid_input.too_long", max_length=max_length)
     allowed = _ALLOWED_CONTROLS if multiline else set()
     for char in cleaned:
         if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in allowed:
-            raise InvalidInput(
-                field, "含有不可见的控制字符", "it contains invisible control characters"
-            )
+            raise InvalidInput(field, "invalid_input.contains_invisible_control_characters")
     return cleaned
 
 
@@ -50,9 +46,9 @@ def identifier(field: str, value: object) -> str:
 def aware(field: str, value: object) -> datetime:
     """A datetime that knows its time zone; naive times are ambiguous across time zones."""
     if not isinstance(value, datetime):
-        raise InvalidInput(field, "应为日期时间", "it must be a date and time")
+        raise InvalidInput(field, "invalid_input.must_date_time")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(field, "必须带时区", "it must carry a time zone")
+        raise InvalidInput(field, "invalid_input.must_carry_time_zone")
     return value
 
 
@@ -63,18 +59,19 @@ def area(field: str, value: object) -> Decimal:
     records areas to the hundredth of a square metre; four places leave room for any source.
     """
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise InvalidInput(field, "应为精确的十进制数", "it must be an exact decimal number")
+        raise InvalidInput(field, "invalid_input.must_exact_decimal_number")
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise InvalidInput(field, "不是数字", "it is not a number") from None
+        raise InvalidInput(field, "invalid_input.not_number") from None
     if not number.is_finite() or number <= 0:
-        raise InvalidInput(field, "必须大于零", "it must be greater than zero")
+        raise InvalidInput(field, "invalid_input.must_greater_zero")
     if number >= MAX_AREA or number.as_tuple().exponent < -AREA_DECIMALS:  # type: ignore[operator]
         raise InvalidInput(
             field,
-            f"应小于 {MAX_AREA} 平方米且最多 {AREA_DECIMALS} 位小数",
-            f"it must be below {MAX_AREA} m² with at most {AREA_DECIMALS} decimal places",
+            "invalid_input.must_below_max_area",
+            max_area=MAX_AREA,
+            area_decimals=AREA_DECIMALS,
         )
     return number
 
@@ -82,7 +79,7 @@ def area(field: str, value: object) -> Decimal:
 def count(field: str, value: object) -> int:
     """A non-negative whole number."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, "应为整数", "it must be a whole number")
+        raise InvalidInput(field, "invalid_input.must_whole_number")
     if value < 0:
-        raise InvalidInput(field, "不能为负数", "it must not be negative")
+        raise InvalidInput(field, "invalid_input.must_not_negative")
     return value

@@ -54,14 +54,14 @@ class Posting:
         try:
             object.__setattr__(self, "channel", Channel(self.channel))
         except ValueError:
-            raise InvalidInput("channel", "公示渠道不存在", "no such channel") from None
+            raise InvalidInput("channel", "invalid_input.no_such_channel") from None
         object.__setattr__(self, "location", _checks.identifier("location", self.location))
         object.__setattr__(self, "recorded_by", _checks.identifier("recorded_by", self.recorded_by))
         _checks.aware("posted_at", self.posted_at)
         if self.taken_down_at is not None:
             _checks.aware("taken_down_at", self.taken_down_at)
             if self.taken_down_at < self.posted_at:
-                raise InvalidInput("taken_down_at", "撤下时间早于张贴时间", "it precedes posted_at")
+                raise InvalidInput("taken_down_at", "invalid_input.precedes_posted")
 
     def covers(self, start: datetime, end: datetime) -> bool:
         """Whether this posting was up for the whole of [start, end)."""
@@ -93,28 +93,28 @@ class PublicNotice:
         object.__setattr__(self, "title", _checks.text("title", self.title, max_length=200))
         object.__setattr__(self, "body", _checks.text("body", self.body, max_length=50_000))
         if not isinstance(self.starts_on, date) or isinstance(self.starts_on, datetime):
-            raise InvalidInput("starts_on", "应为日期", "it must be a date")
+            raise InvalidInput("starts_on", "invalid_input.must_date")
         days = _checks.count("minimum_days", self.minimum_days)
         if not 1 <= days <= MAX_DISPLAY_DAYS:
             raise InvalidInput(
-                "minimum_days", f"应在 1 到 {MAX_DISPLAY_DAYS} 天之间", "it is out of range"
+                "minimum_days",
+                "invalid_input.display_days_out_of_range",
+                max_display_days=MAX_DISPLAY_DAYS,
             )
         try:
             channels = frozenset(Channel(channel) for channel in self.required_channels)
             ZoneInfo(self.timezone)
         except (ValueError, KeyError, TypeError):
-            raise InvalidInput(
-                "required_channels", "公示渠道或时区不存在", "no such channel or time zone"
-            ) from None
+            raise InvalidInput("required_channels", "invalid_input.no_such_channel_time") from None
         if not channels:
-            raise InvalidInput("required_channels", "至少需要一个渠道", "name at least one")
+            raise InvalidInput("required_channels", "invalid_input.name_least_one")
         object.__setattr__(self, "required_channels", channels)
         doors = frozenset(_checks.identifier("poster_doors", door) for door in self.poster_doors)
         object.__setattr__(self, "poster_doors", doors)
         object.__setattr__(self, "postings", tuple(self.postings))
         for posting in self.postings:
             if not isinstance(posting, Posting):
-                raise InvalidInput("postings", "张贴记录格式不对", "a posting is malformed")
+                raise InvalidInput("postings", "invalid_input.posting_malformed")
 
     def with_posting(self, posting: Posting) -> PublicNotice:
         """A copy of the notice with one more placement recorded."""
@@ -142,7 +142,7 @@ class PublicNotice:
                 changed = True
             postings.append(posting)
         if not changed:
-            raise InvalidInput("location", "该位置没有正在张贴的公示", "nothing is up there")
+            raise InvalidInput("location", "invalid_input.nothing_posted")
         return _replace_postings(self, tuple(postings))
 
     def displayed_on(self, day: date) -> bool:

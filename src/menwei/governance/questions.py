@@ -53,7 +53,7 @@ class Answer:
         try:
             object.__setattr__(self, "role", AnswererRole(self.role))
         except ValueError:
-            raise InvalidInput("role", "回答者身份不存在", "no such role") from None
+            raise InvalidInput("role", "invalid_input.no_such_role") from None
         object.__setattr__(
             self,
             "speaking_for",
@@ -83,15 +83,11 @@ class Question:
         try:
             object.__setattr__(self, "visibility", Visibility(self.visibility))
         except ValueError:
-            raise InvalidInput(
-                "visibility", "请选择公开或不公开", "choose public or private"
-            ) from None
+            raise InvalidInput("visibility", "invalid_input.choose_public_private") from None
         _checks.aware("asked_at", self.asked_at)
         _checks.aware("answer_due_at", self.answer_due_at)
         if self.answer_due_at <= self.asked_at:
-            raise InvalidInput(
-                "answer_due_at", "答复期限必须晚于提问时间", "it must follow asked_at"
-            )
+            raise InvalidInput("answer_due_at", "invalid_input.must_follow_asked")
         object.__setattr__(self, "answers", tuple(self.answers))
 
     @classmethod
@@ -113,9 +109,9 @@ class Question:
     def answered(self, answer: Answer) -> Question:
         """A copy of the question with one more answer."""
         if not isinstance(answer, Answer):
-            raise InvalidInput("answer", "回答格式不对", "the answer is malformed")
+            raise InvalidInput("answer", "invalid_input.answer_malformed")
         if answer.answered_at < self.asked_at:
-            raise InvalidInput("answered_at", "回答早于提问", "it precedes the question")
+            raise InvalidInput("answered_at", "invalid_input.precedes_question")
         return Question(
             self.question_id,
             self.community_id,

@@ -44,10 +44,10 @@ class OwnedUnit:
         object.__setattr__(self, "unit_id", _checks.identifier("unit_id", self.unit_id))
         object.__setattr__(self, "area", _checks.area("area", self.area))
         if isinstance(self.owner_ids, str) or not isinstance(self.owner_ids, Iterable):
-            raise InvalidInput("owner_ids", "应为业主编号的集合", "it must be a set of owner ids")
+            raise InvalidInput("owner_ids", "invalid_input.must_set_owner_ids")
         owners = frozenset(_checks.identifier("owner_id", owner) for owner in self.owner_ids)
         if not owners:
-            raise InvalidInput("owner_ids", "每套房屋至少有一位业主", "every unit has an owner")
+            raise InvalidInput("owner_ids", "invalid_input.owner_missing")
         object.__setattr__(self, "owner_ids", owners)
 
 
@@ -62,15 +62,13 @@ class OwnerRoll:
     def __post_init__(self) -> None:
         units = tuple(sorted(self.units, key=lambda unit: unit.unit_id))
         if not units:
-            raise InvalidInput("units", "业主名册不能为空", "the owners' roll must not be empty")
+            raise InvalidInput("units", "invalid_input.owners_roll_must_not")
         by_id: dict[str, OwnedUnit] = {}
         for unit in units:
             if not isinstance(unit, OwnedUnit):
-                raise InvalidInput("units", "名册条目格式不对", "a roll entry is malformed")
+                raise InvalidInput("units", "invalid_input.roll_entry_malformed")
             if unit.unit_id in by_id:
-                raise InvalidInput(
-                    "units", f"房屋 {unit.unit_id} 重复登记", f"unit {unit.unit_id} is listed twice"
-                )
+                raise InvalidInput("units", "invalid_input.unit_listed_twice", unit_id=unit.unit_id)
             by_id[unit.unit_id] = unit
         object.__setattr__(self, "units", units)
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))

@@ -162,19 +162,17 @@ class CommunitySummary:
         ):
             _checks.count(name, getattr(self, name))
         if self.face_doors_with_alternative > self.face_doors:
-            raise InvalidInput(
-                "face_doors_with_alternative", "不能多于人脸门数", "it exceeds face_doors"
-            )
+            raise InvalidInput("face_doors_with_alternative", "invalid_input.exceeds_face_doors")
         if self.enrolled > self.residents:
-            raise InvalidInput("enrolled", "不能多于居民人数", "it exceeds residents")
+            raise InvalidInput("enrolled", "invalid_input.exceeds_residents")
         if self.overdue_rights_requests > self.open_rights_requests:
-            raise InvalidInput("overdue_rights_requests", "不能多于未办结数", "it exceeds open")
+            raise InvalidInput("overdue_rights_requests", "invalid_input.exceeds_open_requests")
         if self.overdue_questions > self.open_questions:
-            raise InvalidInput("overdue_questions", "不能多于未答复数", "it exceeds open")
+            raise InvalidInput("overdue_questions", "invalid_input.exceeds_open_questions")
         if self.face_on != (self.face_on_since is not None):
-            raise InvalidInput("face_on_since", "启用时才有启用日期", "set it exactly when face_on")
+            raise InvalidInput("face_on_since", "invalid_input.set_exactly_when_face")
         if self.face_on and self.face_off_since is not None:
-            raise InvalidInput("face_off_since", "关闭时才有关闭日期", "set it only when off")
+            raise InvalidInput("face_off_since", "invalid_input.set_only_when_off")
         object.__setattr__(self, "audit_status", AuditStatus(self.audit_status))
         object.__setattr__(self, "filing_status", FilingStatus(self.filing_status))
         object.__setattr__(self, "notices", tuple(self.notices))

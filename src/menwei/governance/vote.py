@@ -85,15 +85,15 @@ class Proposal:
         _checks.aware("opens_at", self.opens_at)
         _checks.aware("closes_at", self.closes_at)
         if self.closes_at <= self.opens_at:
-            raise InvalidInput("closes_at", "截止时间必须晚于开始时间", "it must follow opens_at")
+            raise InvalidInput("closes_at", "invalid_input.must_follow_opens")
         try:
             object.__setattr__(self, "rule", VoteRule(self.rule))
         except ValueError:
-            raise InvalidInput("rule", "表决规则不存在", "there is no such voting rule") from None
+            raise InvalidInput("rule", "invalid_input.there_no_such_voting") from None
         try:
             object.__setattr__(self, "subject", Subject(self.subject))
         except ValueError:
-            raise InvalidInput("subject", "表决事项类别不存在", "no such subject") from None
+            raise InvalidInput("subject", "invalid_input.no_such_subject") from None
         if self.created_by:
             object.__setattr__(
                 self, "created_by", _checks.identifier("created_by", self.created_by)
@@ -190,13 +190,9 @@ class OwnersVote:
         if not self.proposal.is_open(_checks.aware("at", at)):
             raise VotingNotOpen(self.proposal.proposal_id)
         if not self.proposal.is_open(signed_at):
-            raise InvalidInput(
-                "signed_at", "签署时间应在投票期间内", "it must fall in the voting period"
-            )
+            raise InvalidInput("signed_at", "invalid_input.must_fall_voting_period")
         if at < signed_at:
-            raise InvalidInput(
-                "signed_at", "签署时间不能晚于录入时间", "it must not be after entry"
-            )
+            raise InvalidInput("signed_at", "invalid_input.must_not_after_entry")
         unit_id = _checks.identifier("unit_id", unit_id)
         current = self._ballots.get(unit_id)
         if current is not None:
@@ -259,9 +255,7 @@ class OwnersVote:
         try:
             choice = Choice(choice)
         except ValueError:
-            raise InvalidInput(
-                "choice", "请选择同意、反对或弃权", "choose approve, oppose or abstain"
-            ) from None
+            raise InvalidInput("choice", "invalid_input.choose_approve_oppose_abstain") from None
         unit_id = _checks.identifier("unit_id", unit_id)
         voter_id = _checks.identifier("voter_id", voter_id)
         self.roll.require_owner(unit_id, voter_id)

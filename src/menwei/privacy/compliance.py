@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from menwei.privacy.errors import ActivationRefused, InvalidAssessment, InvalidIncident
+from menwei.text import Bilingual, Message
 
 DEFAULT_DISPLAY_DAYS = 7
 FILING_THRESHOLD = 100_000
@@ -78,8 +79,8 @@ def check_assessment(assessment: ImpactAssessment) -> None:
     for name, (zh, en) in {"assessor": ("评估人", "Assessor"), **ASSESSMENT_FIELDS}.items():
         if not str(getattr(assessment, name)).strip():
             raise InvalidAssessment(
-                f"影响评估缺少“{zh}”。请填写后再保存。",
-                f"The impact assessment lacks: {en}. Fill it in before saving.",
+                message_id="invalid_assessment.item_missing",
+                values={"item": Bilingual(zh, en)},
                 field=name,
             )
 
@@ -133,9 +134,18 @@ class Unmet(StrEnum):
 
 @dataclass(frozen=True)
 class UnmetCondition:
+    """One condition not yet met, and the catalogued text that says what to do about it."""
+
     code: Unmet
-    message_zh: str
-    message_en: str
+    text: Message
+
+    @property
+    def message_zh(self) -> str:
+        return self.text.render("zh-CN")
+
+    @property
+    def message_en(self) -> str:
+        return self.text.render("en")
 
 
 def activation_conditions(
@@ -150,42 +160,28 @@ def activation_conditions(
     """Every condition that still stands between the community and face recognition."""
     unmet: list[UnmetCondition] = []
     if notice_displayed_since is None:
-        unmet.append(
-            UnmetCondition(
-                Unmet.NO_NOTICE,
-                "尚未公示处理规则。请先发布并公示处理规则。",
-                "No processing notice has been displayed. Publish and display it first.",
-            )
-        )
+        unmet.append(UnmetCondition(Unmet.NO_NOTICE, Message("activation_refused.no_notice")))
     else:
         ready = notice_displayed_since + timedelta(days=display_days)
         if now < ready:
             unmet.append(
                 UnmetCondition(
                     Unmet.NOTICE_TOO_RECENT,
-                    f"处理规则公示未满 {display_days} 天，最早可于 {ready:%Y-%m-%d %H:%M} 开启。",
-                    f"The notice has been displayed for less than {display_days} days; face "
-                    f"recognition can be switched on from {ready:%Y-%m-%d %H:%M}.",
+                    Message.of(
+                        "activation_refused.notice_too_recent",
+                        display_days=display_days,
+                        ready=f"{ready:%Y-%m-%d %H:%M}",
+                    ),
                 )
             )
     if assessment is None or assessment.community_id != community_id:
         unmet.append(
-            UnmetCondition(
-                Unmet.NO_ASSESSMENT,
-                "尚未记录个人信息保护影响评估。请填写内置的评估表。",
-                "No personal-information impact assessment is on record. Fill in the "
-                "built-in assessment form.",
-            )
+            UnmetCondition(Unmet.NO_ASSESSMENT, Message("activation_refused.no_assessment"))
         )
     status = votes.vote_status(community_id)
     if status.required and not status.passed:
         unmet.append(
-            UnmetCondition(
-                Unmet.VOTE_NOT_PASSED,
-                "本小区要求业主表决通过后才能开启人脸识别，表决尚未通过。",
-                "This community requires an owners' vote before face recognition is switched "
-                "on, and no vote has passed.",
-            )
+            UnmetCondition(Unmet.VOTE_NOT_PASSED, Message("activation_refused.vote_not_passed"))
         )
     return unmet
 
@@ -194,11 +190,10 @@ def require_activation(**conditions: Any) -> None:
     """Raise ``ActivationRefused`` naming every unmet condition; return when all hold."""
     unmet = activation_conditions(**conditions)
     if unmet:
-        raise ActivationRefused(
-            "暂不能开启人脸识别：" + "；".join(u.message_zh for u in unmet),
-            "Face recognition cannot be switched on yet: " + " ".join(u.message_en for u in unmet),
-            unmet=[u.code.value for u in unmet],
+        listed = Bilingual(
+            "；".join(u.message_zh for u in unmet), " ".join(u.message_en for u in unmet)
         )
+        raise ActivationRefused(values={"conditions": listed}, unmet=[u.code.value for u in unmet])
 
 
 # -- filing counter ---------------------------------------------------------------------------
@@ -318,8 +313,8 @@ def check_incident(incident: BreachIncident) -> None:
     for name, (zh, en) in INCIDENT_NOTICE_FIELDS.items():
         if not str(getattr(incident, name)).strip():
             raise InvalidIncident(
-                f"事件记录缺少“{zh}”，通知无法生成。请补充后再保存。",
-                f"The incident record lacks: {en}. The notice cannot be produced without it.",
+                message_id="invalid_incident.item_missing",
+                values={"item": Bilingual(zh, en)},
                 field=name,
             )
 

@@ -32,6 +32,7 @@ from menwei.privacy.errors import (
     InvalidNotice,
     NotAllowed,
 )
+from menwei.text import Bilingual
 
 LOCALES = ("zh-CN", "en")
 MAX_RETENTION_DAYS = 3650
@@ -86,24 +87,21 @@ def check_notice(content: NoticeContent) -> None:
         value = getattr(content, name)
         if not isinstance(value, str) or not value.strip():
             raise InvalidNotice(
-                f"处理规则缺少“{zh}”。请填写后再发布。",
-                f"The notice has no {en}. Fill it in before publishing.",
+                message_id="invalid_notice.item_missing",
+                values={"item": Bilingual(zh, en)},
                 field=name,
             )
         if len(value) > MAX_FIELD_CHARS:
             raise InvalidNotice(
-                f"“{zh}”过长（上限 {MAX_FIELD_CHARS} 字）。处理规则应简明易懂，请精简。",
-                f"The {en} is too long (at most {MAX_FIELD_CHARS} characters). A notice must be "
-                "plain and short; please shorten it.",
+                message_id="invalid_notice.item_too_long",
+                values={"item": Bilingual(zh, en), "max_field_chars": MAX_FIELD_CHARS},
                 field=name,
             )
         found = _VOID_CLAUSES.search(value)
         if found:
             raise InvalidNotice(
-                f"“{zh}”中含有无效条款（“{found.group(0)}”）：不得约定无限期或不可撤回地处理"
-                "人脸信息。请删去该表述。",
-                f"The {en} contains a void clause ({found.group(0)!r}): face data may not be "
-                "processed without limit or irrevocably. Remove it.",
+                message_id="invalid_notice.void_clause",
+                values={"item": Bilingual(zh, en), "clause": found.group(0)},
                 field=name,
             )
     for name in ("retention_days", "moved_out_days"):
@@ -111,15 +109,13 @@ def check_notice(content: NoticeContent) -> None:
         valid = isinstance(days, int) and not isinstance(days, bool)
         if not valid or not 1 <= days <= MAX_RETENTION_DAYS:
             raise InvalidNotice(
-                f"保存期限必须是 1 到 {MAX_RETENTION_DAYS} 之间的天数。",
-                f"A retention period must be a number of days from 1 to {MAX_RETENTION_DAYS}.",
+                message_id="invalid_notice.retention_days_out_of_range",
+                values={"max_retention_days": MAX_RETENTION_DAYS},
                 field=name,
             )
     if content.moved_out_days > content.retention_days:
         raise InvalidNotice(
-            "搬离后的删除期限不能长于最长保存期限。",
-            "The erasure period after moving out cannot exceed the overall retention period.",
-            field="moved_out_days",
+            message_id="invalid_notice.erasure_period_after_moving", field="moved_out_days"
         )
 
 
@@ -153,9 +149,7 @@ def publish_notice(
     """Freeze ``content`` as the community's next notice version."""
     check_notice(content)
     if previous is not None and previous.community_id != community_id:
-        raise NotAllowed(
-            "上一版处理规则属于另一个小区。", "The previous notice belongs to another community."
-        )
+        raise NotAllowed(message_id="not_allowed.previous_notice_belongs_another")
     version = 1 if previous is None else previous.version + 1
     return NoticeVersion(
         community_id=community_id,
@@ -227,35 +221,20 @@ def give_consent(
 ) -> ConsentRecord:
     """A new consent record, or a typed refusal saying who must consent instead."""
     if person.community_id != notice.community_id:
-        raise NotAllowed("该处理规则属于另一个小区。", "This notice belongs to another community.")
+        raise NotAllowed(message_id="not_allowed.notice_belongs_another_community")
     minor = person.is_under_14(at.date())
     if minor:
         if person.date_of_birth is None and channel is not Channel.GUARDIAN:
-            raise GuardianRequired(
-                "此人未登记出生日期，无法确认是否已满 14 周岁。请先在住户资料中填写出生日期，"
-                "再请本人同意；未满 14 周岁的须由登记的监护人同意。",
-                "This person has no date of birth on record, so we cannot tell whether they are "
-                "14 or over. Record the date of birth in their resident record first; a child "
-                "under 14 needs their linked guardian's consent.",
-            )
+            raise GuardianRequired(message_id="guardian_required.no_birth_date")
         if channel is not Channel.GUARDIAN or guardian is None:
-            raise GuardianRequired(
-                "未满 14 周岁（或未登记出生日期）的人，须由其登记的监护人同意。",
-                "For a person under 14 (or with no date of birth on record) only their linked "
-                "guardian can consent.",
-            )
+            raise GuardianRequired(message_id="guardian_required.child_or_no_birth_date")
     elif channel is Channel.GUARDIAN:
-        raise NotAllowed(
-            "已满 14 周岁的人须本人同意。", "A person aged 14 or over consents themselves."
-        )
+        raise NotAllowed(message_id="not_allowed.person_aged_over_consents")
     if channel is Channel.GUARDIAN:
         assert guardian is not None
         _check_guardian(person, guardian)
     if channel is Channel.STAFF_ASSISTED and not (staff_account or "").strip():
-        raise NotAllowed(
-            "工作人员协助同意时，须记录协助的工作人员账户。",
-            "A staff-assisted consent must name the staff account that helped.",
-        )
+        raise NotAllowed(message_id="not_allowed.staff_assisted_consent_must")
     return ConsentRecord(
         id=uuid.uuid4(),
         person_id=person.id,
@@ -271,11 +250,7 @@ def give_consent(
 
 def _check_guardian(person: Person, guardian: Person) -> None:
     if person.guardian_id is None or person.guardian_id != guardian.id:
-        raise GuardianRequired(
-            "此人不是该未成年人登记的监护人。请先在住户资料中关联监护人。",
-            "This person is not the child's linked guardian. Link the guardian in the "
-            "household record first.",
-        )
+        raise GuardianRequired(message_id="guardian_required.not_the_guardian")
 
 
 def withdraw_consent(
@@ -290,22 +265,18 @@ def withdraw_consent(
 ) -> ConsentRecord:
     """The consent, withdrawn. Face data only: cards, PINs and QR codes are not touched."""
     if consent.person_id != person.id:
-        raise NotAllowed("该同意记录不属于此人。", "This consent belongs to someone else.")
+        raise NotAllowed(message_id="not_allowed.consent_belongs_someone_else")
     if not consent.is_live:
         return consent
     actor = str(person.id)
     if channel is Channel.GUARDIAN:
         if guardian is None:
-            raise GuardianRequired("请指明监护人。", "Name the guardian who withdraws.")
+            raise GuardianRequired(message_id="guardian_required.name_the_guardian")
         _check_guardian(person, guardian)
         actor = str(guardian.id)
     elif channel is Channel.STAFF_ASSISTED:
         if not (staff_account or "").strip() or not (written_request or "").strip():
-            raise NotAllowed(
-                "工作人员只能根据本人的书面申请代为撤回，并须记录工作人员账户和申请编号。",
-                "Staff may withdraw only on the person's written request; record the staff "
-                "account and the request reference.",
-            )
+            raise NotAllowed(message_id="not_allowed.staff_may_withdraw_only")
         actor = f"staff:{staff_account}"
     return replace(
         consent,
@@ -333,7 +304,7 @@ def refuse_consent(
 ) -> ConsentRefusal:
     """Record a "no". It costs the person nothing: cards, PINs and QR codes are unaffected."""
     if person.community_id != notice.community_id:
-        raise NotAllowed("该处理规则属于另一个小区。", "This notice belongs to another community.")
+        raise NotAllowed(message_id="not_allowed.notice_belongs_another_community")
     return ConsentRefusal(
         id=uuid.uuid4(),
         person_id=person.id,
@@ -364,12 +335,7 @@ def may_ask_for_consent(
 
 
 def _refuse_no_consent() -> ConsentRequired:
-    return ConsentRequired(
-        "尚未取得本人（或监护人）对当前处理规则的单独同意，不能保存人脸特征。请先阅读处理规则"
-        "并同意，或改用门卡、密码或二维码。",
-        "There is no separate consent to the current notice, so no face template may be "
-        "stored. Read the notice and consent first, or use a card, PIN or QR code instead.",
-    )
+    return ConsentRequired(message_id="consent_required.no_consent")
 
 
 def require_consent_to_store(
@@ -389,11 +355,7 @@ def require_consent_to_store(
         and not material_change(consented_notice.content, current.content)
     ):
         return consent
-    raise ConsentRequired(
-        "处理规则的目的、方式或保存期限已变更，需要重新同意后才能保存人脸特征。",
-        "The notice's purpose, method or retention changed; consent again before a face "
-        "template is stored.",
-    )
+    raise ConsentRequired(message_id="consent_required.notice_changed")
 
 
 class TemplateStatus(StrEnum):

@@ -55,11 +55,7 @@ class VaultError(PrivacyError):
     code = "vault_error"
 
     def __init__(self) -> None:
-        super().__init__(
-            "无法解密该人脸特征数据：数据已删除、已损坏或密钥不匹配。请重新录入。",
-            "The face template cannot be decrypted: it was erased, damaged, or the key does "
-            "not match. Enrol again if face access is still wanted.",
-        )
+        super().__init__()
 
 
 class KeyFileError(PrivacyError):

@@ -49,11 +49,7 @@ def _unb64(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
-        raise KeyFileError(
-            f"密钥文件中的 {what} 不是有效的 base64 文本。请从备份恢复密钥文件。",
-            f"The {what} in the key file is not valid base64. Restore the key file from its "
-            "backup.",
-        ) from None
+        raise KeyFileError(message_id="key_file_error.not_base64", values={"what": what}) from None
 
 
 def key_id(key: bytes) -> bytes:
@@ -66,16 +62,10 @@ class KekRing:
 
     def __init__(self, keks: Sequence[bytes]) -> None:
         if not keks:
-            raise KeyFileError(
-                "没有配置密钥加密密钥（KEK）。请检查密钥文件或 MENWEI_KEK。",
-                "No key-encryption key is configured. Check the key file or MENWEI_KEK.",
-            )
+            raise KeyFileError(message_id="key_file_error.no_key_encryption_key")
         for kek in keks:
             if len(kek) != KEY_BYTES:
-                raise KeyFileError(
-                    "密钥加密密钥必须是 32 字节。请从备份恢复密钥文件。",
-                    "A key-encryption key must be 32 bytes. Restore the key file from backup.",
-                )
+                raise KeyFileError(message_id="key_file_error.key_encryption_key_must")
         self.keks = tuple(keks)
         self._by_id = {key_id(k): AESGCM(k) for k in self.keks}
         self.active_id = key_id(self.keks[0])
@@ -168,29 +158,19 @@ class ProcessorKeys:
         except json.JSONDecodeError:
             data = None
         if not isinstance(data, dict) or data.get("format") != KEY_FILE_FORMAT:
-            raise KeyFileError(
-                "密钥文件格式不正确。请从备份恢复密钥文件，切勿手工编辑。",
-                "The key file is not in the expected format. Restore it from its backup; do "
-                "not edit it by hand.",
-            )
+            raise KeyFileError(message_id="key_file_error.key_file_not_expected")
         try:
             keks = tuple(_unb64(k, "KEK") for k in data["keks"])
             signing = _unb64(data["signing_key"], "signing key")
             pepper = _unb64(data["subject_pepper"], "subject pepper")
         except (KeyError, TypeError):
-            raise KeyFileError(
-                "密钥文件缺少必需的字段。请从备份恢复密钥文件。",
-                "The key file lacks a required field. Restore it from its backup.",
-            ) from None
+            raise KeyFileError(message_id="key_file_error.key_file_lacks_required") from None
         return cls(KekRing(keks).keks, _signing_key(signing), pepper)
 
 
 def _signing_key(raw: bytes) -> Ed25519PrivateKey:
     if len(raw) != KEY_BYTES:
-        raise KeyFileError(
-            "签名私钥必须是 32 字节的 Ed25519 密钥。",
-            "The signing key must be a 32-byte Ed25519 private key.",
-        )
+        raise KeyFileError(message_id="key_file_error.signing_key_must_byte")
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
@@ -218,15 +198,14 @@ def read_key_file(path: Path) -> ProcessorKeys:
         mode = path.stat().st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise KeyFileError(
-                f"密钥文件 {path} 的权限过宽（{oct(mode & 0o777)}）。请执行 chmod 600 {path}。",
-                f"The key file {path} can be read by others ({oct(mode & 0o777)}). Run "
-                f"chmod 600 {path}.",
+                message_id="key_file_error.key_file_readable_by_others",
+                values={"path": path, "mode": oct(mode & 0o777)},
             )
         return ProcessorKeys.from_json(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise KeyFileError(
-            f"无法读取密钥文件 {path}：{error.strerror}。",
-            f"Cannot read the key file {path}: {error.strerror}.",
+            message_id="key_file_error.cannot_read_key_file",
+            values={"path": path, "error_strerror": error.strerror},
         ) from None
 
 
@@ -243,8 +222,8 @@ def load_processor_keys(
         missing = [n for n in ("MENWEI_SIGNING_KEY", "MENWEI_SUBJECT_PEPPER") if not env.get(n)]
         if missing:
             raise KeyFileError(
-                f"设置了 MENWEI_KEK 时也必须设置 {', '.join(missing)}。",
-                f"With MENWEI_KEK set, {', '.join(missing)} must be set too.",
+                message_id="key_file_error.kek_settings_incomplete",
+                values={"missing": ", ".join(missing)},
             )
         return ProcessorKeys(
             KekRing(keks).keks,
@@ -254,8 +233,7 @@ def load_processor_keys(
     if not key_file.exists():
         if not create:
             raise KeyFileError(
-                f"密钥文件 {key_file} 不存在。请设置 MENWEI_KEY_FILE 指向正确的文件。",
-                f"The key file {key_file} does not exist. Point MENWEI_KEY_FILE at it.",
+                message_id="key_file_error.key_file_missing", values={"key_file": key_file}
             )
         keys = ProcessorKeys.generate()
         write_key_file(key_file, keys)
@@ -270,8 +248,5 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     except ValueError:
         key = None
     if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError(
-            "公钥文件不是有效的 Ed25519 PEM 公钥。",
-            "The public key file is not a valid Ed25519 public key in PEM format.",
-        )
+        raise KeyFileError(message_id="key_file_error.public_key_file_not")
     return key

@@ -129,8 +129,8 @@ class FileKeyStore:
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as error:
             raise KeyFileError(
-                f"无法打开密钥库 {path}：{error}。请检查数据目录的权限。",
-                f"Cannot open the key store {path}: {error}. Check the data folder's permissions.",
+                message_id="key_file_error.cannot_open_key_store",
+                values={"path": path, "error": error},
             ) from None
 
     def close(self) -> None:

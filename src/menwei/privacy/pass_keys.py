@@ -69,8 +69,8 @@ class PassKeyRing:
             return []
         except ValueError as error:
             raise PassKeyError(
-                f"通行证密钥文件 {self._path(community_id)} 已损坏。",
-                f"The pass key file {self._path(community_id)} is damaged.",
+                message_id="pass_key_error.key_file_damaged",
+                values={"path": self._path(community_id)},
             ) from error
         return [
             PassKey(
@@ -118,9 +118,7 @@ class PassKeyRing:
         keys = self.keys(community_id)
         key_id = max((key.key_id for key in keys), default=0) + 1
         if key_id > MAX_KEY_ID:
-            raise PassKeyError(
-                "此小区的通行证密钥编号已用完。", "This community has used every pass key id."
-            )
+            raise PassKeyError(message_id="pass_key_error.community_used_every_pass")
         key = PassKey(key_id, Ed25519PrivateKey.generate(), datetime.now(UTC))
         self._write(community_id, [*keys, key])
         return key
@@ -131,8 +129,7 @@ class PassKeyRing:
         found = [key for key in keys if key.key_id == key_id]
         if not found:
             raise PassKeyError(
-                f"此小区没有编号为 {key_id} 的通行证密钥。",
-                f"This community has no pass key {key_id}.",
+                message_id="pass_key_error.community_no_pass_key", values={"key_id": key_id}
             )
         revoked = PassKey(key_id, found[0].private_key, found[0].created_at, datetime.now(UTC))
         self._write(community_id, [revoked if key.key_id == key_id else key for key in keys])

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from menwei.privacy.canonical import canonical_json
 from menwei.privacy.errors import InvalidReceipt, KeyFileError
 from menwei.privacy.keys import load_public_key
+from menwei.text import Message
 
 RECEIPT_FORMAT = "menwei-deletion-receipt/1"
 MAX_RECEIPT_BYTES = 64 * 1024
@@ -77,20 +78,20 @@ def issue_receipt(
     return body
 
 
-def _refuse(zh: str, en: str) -> InvalidReceipt:
-    return InvalidReceipt(f"删除凭证无效：{zh}", f"The deletion receipt is not valid: {en}")
+def _refuse(message_id: str) -> InvalidReceipt:
+    return InvalidReceipt(values={"reason": Message(message_id)})
 
 
 def parse_receipt(text: str | bytes) -> dict[str, Any]:
     """The receipt as a dict, or ``InvalidReceipt`` when it is not a receipt at all."""
     if len(text) > MAX_RECEIPT_BYTES:
-        raise _refuse("文件过大，不是删除凭证。", "the file is far too large to be a receipt.")
+        raise _refuse("invalid_receipt.file_far_too_large")
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise _refuse("不是 JSON 文件。", "it is not a JSON file.") from None
+        raise _refuse("invalid_receipt.not_json_file") from None
     if not isinstance(data, dict) or data.get("format") != RECEIPT_FORMAT:
-        raise _refuse("不是 menwei 删除凭证。", "it is not a menwei deletion receipt.")
+        raise _refuse("invalid_receipt.not_menwei_deletion_receipt")
     return data
 
 
@@ -107,20 +108,16 @@ def verify_receipt(
         signature = base64.b64decode(str(receipt["signature"]), validate=True)
         embedded = load_public_key(str(receipt["public_key"]).encode("ascii"))
     except (KeyError, binascii.Error, ValueError, UnicodeEncodeError):
-        raise _refuse("缺少签名或公钥。", "the signature or public key is missing.") from None
+        raise _refuse("invalid_receipt.signature_public_key_missing") from None
     except KeyFileError:
-        raise _refuse("内嵌公钥已损坏。", "its embedded public key is damaged.") from None
+        raise _refuse("invalid_receipt.embedded_public_key_damaged") from None
     key = public_key or embedded
     if public_key is not None and _raw(public_key) != _raw(embedded):
-        raise _refuse(
-            "它不是由该处理者的密钥签发的。", "it was not issued by this processor's key."
-        )
+        raise _refuse("invalid_receipt.not_issued_processor_s")
     try:
         key.verify(signature, canonical_json(body))
     except InvalidSignature:
-        raise _refuse(
-            "内容在签发后被修改过。", "its content was changed after it was signed."
-        ) from None
+        raise _refuse("invalid_receipt.content_changed_after_signed") from None
     return receipt
 
 

@@ -30,9 +30,7 @@ class RetentionPolicy:
             days = getattr(self, name)
             if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
                 raise InvalidNotice(
-                    "保存期限须是 0 到 3650 之间的天数。",
-                    "A retention period must be a number of days from 0 to 3650.",
-                    field=name,
+                    message_id="invalid_notice.erasure_days_out_of_range", field=name
                 )
 
 

@@ -80,16 +80,13 @@ def check_text(text: str, *, field: str, limit: int = MAX_TEXT_CHARS) -> str:
     """``text`` stripped, if it fits ``limit`` and shows as written; ``RequestError`` if not."""
     if len(text) > limit:
         raise RequestError(
-            f"填写的内容过长（上限 {limit} 字），请删减后再提交。",
-            f"The text is too long (at most {limit} characters); shorten it and send again.",
+            message_id="rights_request_error.text_too_long_most",
+            values={"limit": limit},
             field=field,
         )
     if hidden_character(text):
         raise RequestError(
-            "填写的内容含有不可见的控制字符（如改变文字方向的字符），请删去后再提交。",
-            "The text holds an invisible control character (such as a direction override); "
-            "remove it and send again.",
-            field=field,
+            message_id="rights_request_error.text_holds_invisible_control", field=field
         )
     return text.strip()
 
@@ -101,8 +98,7 @@ def correction_details(*, wrong: str, correct: str, note: str = "") -> str:
     note = check_text(note, field="details")
     if not wrong or not correct:
         raise RequestError(
-            "请写明哪一项信息有误，以及正确的内容。",
-            "Say which detail is wrong and what the correct value is.",
+            message_id="rights_request_error.correction_incomplete",
             field="wrong" if not wrong else "correct",
         )
     lines = [f"有误的信息 / Wrong: {wrong}", f"正确的内容 / Correct: {correct}"]
@@ -121,19 +117,17 @@ def open_request(
     details: str = "",
 ) -> RightsRequest:
     if not 1 <= deadline_days <= 60:
-        raise RequestError(
-            "答复期限须在 1 到 60 天之间。", "The answer deadline must be 1 to 60 days."
-        )
+        raise RequestError(message_id="rights_request_error.answer_deadline_must_days")
     if len(details) > MAX_TEXT_CHARS:
         raise RequestError(
-            f"申请说明过长（上限 {MAX_TEXT_CHARS} 字）。",
-            f"The request text is too long (at most {MAX_TEXT_CHARS} characters).",
+            message_id="rights_request_error.request_text_too_long",
+            values={"max_text_chars": MAX_TEXT_CHARS},
             field="details",
         )
     check_text(details, field="details")
     if kind is RequestKind.CORRECTION and not details.strip():
         raise RequestError(
-            "请写明需要更正的内容。", "Say what should be corrected.", field="details"
+            message_id="rights_request_error.say_what_should_corrected", field="details"
         )
     return RightsRequest(
         id=uuid.uuid4(),
@@ -148,10 +142,7 @@ def open_request(
 
 def _check_open(request: RightsRequest) -> None:
     if request.state is not RequestState.OPEN:
-        raise RequestError(
-            "该申请已经处理完毕，不能再次处理。",
-            "This request is already closed and cannot be handled again.",
-        )
+        raise RequestError(message_id="rights_request_error.request_already_closed_cannot")
 
 
 def fulfil(request: RightsRequest, *, at: datetime, handled_by: str) -> RightsRequest:
@@ -164,15 +155,14 @@ def refuse(request: RightsRequest, *, at: datetime, handled_by: str, reason: str
     _check_open(request)
     if len(reason) > MAX_TEXT_CHARS:
         raise RequestError(
-            f"拒绝理由过长（上限 {MAX_TEXT_CHARS} 字）。",
-            f"The reason is too long (at most {MAX_TEXT_CHARS} characters).",
+            message_id="rights_request_error.reason_too_long_most",
+            values={"max_text_chars": MAX_TEXT_CHARS},
             field="reason",
         )
     if len(reason.strip()) < MIN_REASON_CHARS:
         raise RequestError(
-            f"拒绝申请时必须写明理由（至少 {MIN_REASON_CHARS} 个字），理由会告知申请人。",
-            f"A refusal needs a reason of at least {MIN_REASON_CHARS} characters; the person "
-            "will read it.",
+            message_id="rights_request_error.refusal_needs_reason_least",
+            values={"min_reason_chars": MIN_REASON_CHARS},
             field="reason",
         )
     return replace(

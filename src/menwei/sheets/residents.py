@@ -21,6 +21,7 @@ from menwei.core.credential import normalise_card_uid
 from menwei.core.person import Role
 from menwei.sheets.cells import has_control_characters, looks_like_formula
 from menwei.sheets.errors import ImportRejected
+from menwei.text import Bilingual, Message
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -99,8 +100,17 @@ class CellError:
 
     line: int
     column: str
-    message_zh: str
-    message_en: str
+    text: Message
+
+    @property
+    def message_zh(self) -> str:
+        """What is wrong with the cell, in zh-CN."""
+        return self.text.render("zh-CN")
+
+    @property
+    def message_en(self) -> str:
+        """What is wrong with the cell, in English."""
+        return self.text.render("en")
 
     def message(self, locale: str = "zh-CN") -> str:
         label_zh, label_en = COLUMN_LABELS.get(self.column, (self.column, self.column))
@@ -136,9 +146,7 @@ class _Checked:
 def reject(errors: Sequence[CellError]) -> ImportRejected:
     shown = errors[:200]
     return ImportRejected(
-        f"导入文件有 {len(errors)} 处错误，未导入任何数据。请按提示修改后重新上传。",
-        f"The file has {len(errors)} error(s); nothing was imported. "
-        "Fix them as listed and upload again.",
+        message_id="import_rejected.rows_invalid",
         errors=[
             {
                 "line": e.line,
@@ -152,8 +160,8 @@ def reject(errors: Sequence[CellError]) -> ImportRejected:
     )
 
 
-def _file_error(zh: str, en: str) -> ImportRejected:
-    return ImportRejected(zh, en, errors=[], error_count=1)
+def _file_error(message_id: str, **values: object) -> ImportRejected:
+    return ImportRejected(message_id=message_id, values=values, errors=[], error_count=1)
 
 
 # reading ------------------------------------------------------------------------------
@@ -180,25 +188,17 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_error(
-        "无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 Excel (.xlsx) 文件。",
-        "Cannot read the file's text encoding; save it as UTF-8 CSV or as Excel (.xlsx).",
-    )
+    raise _file_error("import_rejected.unknown_encoding")
 
 
 def _csv_rows(data: bytes) -> Iterator[list[object]]:
     text = _decode_csv(data)
     if "\x00" in text:
-        raise _file_error(
-            "文件中含有空字符，不是有效的 CSV 文件。", "The file contains NUL bytes; it is not CSV."
-        )
+        raise _file_error("import_rejected.nul_bytes")
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as error:
-        raise _file_error(
-            f"CSV 格式有误（{error}），请检查引号是否成对。",
-            f"The CSV is malformed ({error}); check that quotes are balanced.",
-        ) from None
+        raise _file_error("import_rejected.csv_malformed", error=error) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
@@ -208,39 +208,22 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked <= MAX_XLSX_UNCOMPRESSED and _declares_a_dtd(archive):
-                raise _file_error(
-                    "Excel 文件含有文档类型声明（DTD），正常导出的表格不会有。"
-                    "请用 Excel 重新另存为 .xlsx 后再试。",
-                    "The Excel file carries a document type declaration (DTD), which no normal "
-                    "export has. Save it again as .xlsx from Excel and retry.",
-                )
+                raise _file_error("import_rejected.excel_has_dtd")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
-        raise _file_error(
-            "无法打开 Excel 文件，请确认是 .xlsx 格式（不支持旧版 .xls）。",
-            "Cannot open the Excel file; it must be .xlsx (old .xls is not supported).",
-        ) from None
+        raise _file_error("import_rejected.cannot_open_excel_file") from None
     if unpacked > MAX_XLSX_UNCOMPRESSED:
-        raise _file_error(
-            "Excel 文件解压后过大，请拆分后分批导入。",
-            "The Excel file is too large once unpacked; split it and import in parts.",
-        )
+        raise _file_error("import_rejected.excel_too_large_unpacked")
     try:
         # formulas are read as their text ("=…"), so they are refused, never evaluated
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise _file_error(
-            "无法读取 Excel 文件，文件可能已损坏。请重新导出后再试。",
-            "Cannot read the Excel file; it may be damaged. Export it again and retry.",
-        ) from None
+        raise _file_error("import_rejected.cannot_read_excel_file") from None
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield list(values)
     except Exception:  # a sheet openpyxl opened but cannot read through (damaged XML)
-        raise _file_error(
-            "无法读取 Excel 文件，文件可能已损坏。请重新导出后再试。",
-            "Cannot read the Excel file; it may be damaged. Export it again and retry.",
-        ) from None
+        raise _file_error("import_rejected.cannot_read_excel_file") from None
     finally:
         workbook.close()
 
@@ -262,8 +245,8 @@ def read_sheet(data: bytes, filename: str) -> list[list[object]]:
     """The sheet's rows (header first) from CSV or ``.xlsx`` bytes, within the size limits."""
     if len(data) > MAX_FILE_BYTES:
         raise _file_error(
-            f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分后分批导入。",
-            f"The file is over {MAX_FILE_BYTES // (1024 * 1024)} MB; split it and import in parts.",
+            "import_rejected.file_too_large",
+            max_megabytes=MAX_FILE_BYTES // (1024 * 1024),
         )
     lower = filename.lower()
     if lower.endswith(".xlsx"):
@@ -271,16 +254,11 @@ def read_sheet(data: bytes, filename: str) -> list[list[object]]:
     elif lower.endswith((".csv", ".txt")):
         source = _csv_rows(data)
     else:
-        raise _file_error(
-            "只支持 CSV 和 Excel (.xlsx) 文件。", "Only CSV and Excel (.xlsx) files are supported."
-        )
+        raise _file_error("import_rejected.unsupported_format")
     rows: list[list[object]] = []
     for row in source:
         if len(rows) > MAX_ROWS:
-            raise _file_error(
-                f"文件超过 {MAX_ROWS} 行，请拆分后分批导入。",
-                f"The file has more than {MAX_ROWS} rows; split it and import in parts.",
-            )
+            raise _file_error("import_rejected.too_many_rows", max_rows=MAX_ROWS)
         rows.append(row)
     return rows
 
@@ -316,8 +294,8 @@ class _RowChecker:
         self.cells = cells
         self.errors = errors
 
-    def fail(self, column: str, zh: str, en: str) -> None:
-        self.errors.append(CellError(self.line, column, zh, en))
+    def fail(self, column: str, message_id: str, **values: object) -> None:
+        self.errors.append(CellError(self.line, column, Message(message_id, values)))
 
     def text(self, column: str) -> str:
         raw = self.cells.get(column)
@@ -325,33 +303,20 @@ class _RowChecker:
             return raw.isoformat()
         text = _cell_text(raw)
         if looks_like_formula(text) and not (column == "phone" and text.startswith("+")):
-            self.fail(
-                column,
-                "单元格内容像公式，出于安全原因不能导入，请改为纯文本。",
-                "The cell looks like a spreadsheet formula and is refused for safety; "
-                "enter plain text.",
-            )
+            self.fail(column, "cell.looks_like_formula")
             return ""
         if has_control_characters(text):
-            self.fail(
-                column,
-                "含有不可见的控制字符，请删除后重试。",
-                "Contains invisible control characters; remove them and retry.",
-            )
+            self.fail(column, "cell.control_characters")
             return ""
         if len(text) > MAX_LENGTH[column]:
-            self.fail(
-                column,
-                f"内容过长（最多 {MAX_LENGTH[column]} 个字符）。",
-                f"Too long (at most {MAX_LENGTH[column]} characters).",
-            )
+            self.fail(column, "cell.too_long", max_length=MAX_LENGTH[column])
             return ""
         return text
 
     def required(self, column: str) -> str:
         text = self.text(column)
         if not text and not any(e.line == self.line and e.column == column for e in self.errors):
-            self.fail(column, "不能为空。", "Must not be empty.")
+            self.fail(column, "cell.must_not_empty")
         return text
 
 
@@ -365,11 +330,7 @@ def _check_row(line: int, cells: Mapping[str, object], today: date, checked: _Ch
     role_text = row.required("role")
     role = ROLES.get(_normalise_header(role_text)) if role_text else None
     if role_text and role is None:
-        row.fail(
-            "role",
-            f"无法识别身份“{role_text}”，请填写 业主、家属、租户 或 工作人员。",
-            f"Unknown role '{role_text}'; use owner, family member, tenant or staff.",
-        )
+        row.fail("role", "cell.unknown_role", role_text=role_text)
     area: Decimal | None = None
     area_text = row.text("area").removesuffix("㎡").removesuffix("m²").strip()
     if area_text:
@@ -378,62 +339,37 @@ def _check_row(line: int, cells: Mapping[str, object], today: date, checked: _Ch
         except InvalidOperation:
             area = None
         if area is None or not area.is_finite() or area <= 0 or area >= Decimal("100000"):
-            row.fail(
-                "area",
-                "面积必须是大于 0 的数字（平方米），例如 89.5。",
-                "The area must be a number of m² above 0, e.g. 89.5.",
-            )
+            row.fail("area", "cell.area_not_a_number")
             area = None
         elif area.as_tuple().exponent < -2:  # type: ignore[operator]
-            row.fail("area", "面积最多保留两位小数。", "The area may have at most 2 decimals.")
+            row.fail("area", "cell.area_too_many_decimals")
             area = None
     date_of_birth = None
     if row.text("date_of_birth"):
         date_of_birth = _parse_date(cells.get("date_of_birth"))
         if date_of_birth is None:
-            row.fail(
-                "date_of_birth",
-                "无法识别日期，请按 2012-05-01 的格式填写。",
-                "Cannot read the date; write it like 2012-05-01.",
-            )
+            row.fail("date_of_birth", "cell.date_of_birth_unreadable")
         elif not date(1900, 1, 1) <= date_of_birth <= today:
-            row.fail(
-                "date_of_birth",
-                "出生日期不在合理范围内，请核对。",
-                "The date of birth is out of range; please check it.",
-            )
+            row.fail("date_of_birth", "cell.date_of_birth_out_of_range")
             date_of_birth = None
     phone = row.text("phone")
     if phone:
         digits = re.sub(r"[ \-]", "", phone)
         if not _PHONE.match(phone) or (len(digits) == 11 and not _MOBILE.match(digits)):
-            row.fail(
-                "phone",
-                "手机号格式不正确，请填写 11 位手机号或带区号的电话。",
-                "The phone number is not valid; give an 11-digit mobile or a number with "
-                "area code.",
-            )
+            row.fail("phone", "cell.phone_number_invalid")
         phone = digits
     card: str | None = None
     card_text = row.text("card")
     if card_text:
         card = normalise_card_uid(card_text)
         if not card or not card.isascii() or len(card) > 32:
-            row.fail(
-                "card",
-                "卡号只能由数字和字母组成。",
-                "A card number may contain only digits and letters.",
-            )
+            row.fail("card", "cell.card_number_malformed")
             card = None
     moved_in = today
     if row.text("moved_in"):
         parsed = _parse_date(cells.get("moved_in"))
         if parsed is None:
-            row.fail(
-                "moved_in",
-                "无法识别入住日期，请按 2020-09-01 的格式填写。",
-                "Cannot read the move-in date; write it like 2020-09-01.",
-            )
+            row.fail("moved_in", "cell.moved_in_unreadable")
         else:
             moved_in = parsed
     guardian = row.text("guardian") or None
@@ -469,8 +405,7 @@ def _check_across_rows(checked: _Checked) -> None:
                     CellError(
                         row.line,
                         "card",
-                        f"卡号与第 {cards[row.card]} 行重复。",
-                        f"The card number repeats line {cards[row.card]}.",
+                        Message.of("cell.card_repeats_line", first_line=cards[row.card]),
                     )
                 )
             cards.setdefault(row.card, row.line)
@@ -479,10 +414,7 @@ def _check_across_rows(checked: _Checked) -> None:
             if first[0] != row.area:
                 checked.errors.append(
                     CellError(
-                        row.line,
-                        "area",
-                        f"同一户的面积与第 {first[1]} 行不一致。",
-                        f"The area differs from line {first[1]} for the same unit.",
+                        row.line, "area", Message.of("cell.area_differs_line", first_line=first[1])
                     )
                 )
     for row in checked.rows:
@@ -491,12 +423,7 @@ def _check_across_rows(checked: _Checked) -> None:
             row.guardian == row.name or row.guardian not in residents[key]
         ):
             checked.errors.append(
-                CellError(
-                    row.line,
-                    "guardian",
-                    "监护人必须是同一户中的另一位住户（填写其姓名）。",
-                    "The guardian must be another resident of the same unit (give their name).",
-                )
+                CellError(row.line, "guardian", Message("cell.guardian_same_unit"))
             )
 
 
@@ -505,15 +432,13 @@ def validate_sheet(
 ) -> list[ResidentRow]:
     """Every row checked; raises ``ImportRejected`` listing every problem if any row is bad."""
     if not sheet:
-        raise _file_error("文件是空的。", "The file is empty.")
+        raise _file_error("import_rejected.file_empty")
     mapping, missing = _header_map(sheet[0])
     if missing:
         names_zh = "、".join(COLUMN_LABELS[m][0] for m in missing)
         names_en = ", ".join(COLUMN_LABELS[m][1] for m in missing)
         raise _file_error(
-            f"表头缺少必需的列：{names_zh}。第一行应是列名，如 楼栋、户号、姓名、身份。",
-            f"The header lacks required columns: {names_en}. The first row must name the "
-            "columns, e.g. building, unit, name, role.",
+            "import_rejected.header_lacks_required_columns", names=Bilingual(names_zh, names_en)
         )
     checked = _Checked()
     body = sheet[1:]
@@ -526,7 +451,7 @@ def validate_sheet(
         if progress is not None and (offset % 200 == 0 or offset == len(body) - 1):
             progress("validate", offset + 1, len(body))
     if not checked.rows and not checked.errors:
-        raise _file_error("文件中没有数据行。", "The file has no data rows.")
+        raise _file_error("import_rejected.file_no_data_rows")
     _check_across_rows(checked)
     if checked.errors:
         raise reject(sorted(checked.errors, key=lambda e: (e.line, e.column)))

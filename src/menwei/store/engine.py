@@ -72,9 +72,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 owner_only_sqlite(Path(database).expanduser())
             except OSError as error:
                 raise DatabaseUnavailable(
-                    f"无法创建数据库目录：{error.strerror}。请检查 MENWEI_DATA_DIR 的权限。",
-                    f"Cannot create the database folder: {error.strerror}. "
-                    "Check the permissions of MENWEI_DATA_DIR.",
+                    message_id="database_unavailable.cannot_create_folder",
+                    values={"error_strerror": error.strerror},
                 ) from None
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         engine = create_engine(parsed, **kwargs)
@@ -84,8 +83,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_pre_ping", True)
         return _guarded(create_engine(parsed, **kwargs))
     raise DatabaseUnavailable(
-        f"不支持的数据库：{parsed.get_backend_name()}。请使用 SQLite 或 PostgreSQL。",
-        f"Unsupported database {parsed.get_backend_name()!r}; use SQLite or PostgreSQL.",
+        message_id="database_unavailable.unsupported_url",
+        values={"parsed_get_backend_name": parsed.get_backend_name()},
     )
 
 

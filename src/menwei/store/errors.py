@@ -7,6 +7,7 @@ and say what to do next. Nothing here ever carries a template, a face image or a
 from __future__ import annotations
 
 from menwei.core.errors import BilingualError
+from menwei.text import Message, has_message
 
 
 class StoreError(BilingualError):
@@ -27,11 +28,10 @@ class NotFound(StoreError):
     code = "not_found"
 
     def __init__(self, kind: str, key: object) -> None:
+        kind_id = "record_kind." + kind.replace(" ", "_")
+        named = Message(kind_id) if has_message(kind_id) else kind
         super().__init__(
-            f"找不到该{kind}记录（{key}），请检查编号后重试。",
-            f"No {kind} with id {key} was found; check the id and try again.",
-            kind=kind,
-            key=str(key),
+            message_id="not_found.record", values={"what": named}, kind=kind, key=str(key)
         )
 
 
@@ -48,11 +48,7 @@ class ControlCharacters(StoreError):
     code = "control_characters"
 
     def __init__(self, field: str) -> None:
-        super().__init__(
-            f"“{field}”含有不可见的控制字符，请删去后重试。",
-            f"'{field}' holds an invisible control character; remove it and try again.",
-            field=field,
-        )
+        super().__init__(field=field)
 
 
 class ValueTooLong(StoreError):
@@ -61,9 +57,4 @@ class ValueTooLong(StoreError):
     code = "value_too_long"
 
     def __init__(self, field: str, limit: int) -> None:
-        super().__init__(
-            f"“{field}”过长，最多 {limit} 个字符，请缩短后重试。",
-            f"'{field}' is too long: at most {limit} characters. Shorten it and try again.",
-            field=field,
-            limit=limit,
-        )
+        super().__init__(field=field, limit=limit)

@@ -30,10 +30,10 @@ class Calibration:
 def _scores(values: np.ndarray | list[float], name: str) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64).reshape(-1)
     if array.size == 0:
-        raise CalibrationError(f"No {name} scores were given.", f"缺少{name}分数样本。")
+        raise CalibrationError(f"缺少{name}分数样本。", f"No {name} scores were given.")
     if not np.all(np.isfinite(array)):
         raise CalibrationError(
-            f"The {name} scores contain NaN or infinity.", f"{name}分数中有无效值。"
+            f"{name}分数中有无效值。", f"The {name} scores contain NaN or infinity."
         )
     return array
 
@@ -59,14 +59,14 @@ def threshold_for_far(impostor: np.ndarray, target_far: float) -> float:
     impostor = np.sort(_scores(impostor, "impostor"))[::-1]
     if not 0.0 < target_far < 1.0:
         raise CalibrationError(
-            f"The target false-accept rate must be between 0 and 1, got {target_far}.",
             "误识率目标必须在 0 到 1 之间。",
+            f"The target false-accept rate must be between 0 and 1, got {target_far}.",
         )
     if target_far * impostor.size < 1.0:
         raise CalibrationError(
+            "冒认者样本太少，无法校准到该误识率，请补充样本。",
             f"{impostor.size} impostor scores cannot resolve a false-accept rate of "
             f"{target_far:g}; at least {int(np.ceil(1 / target_far))} are needed.",
-            "冒认者样本太少，无法校准到该误识率，请补充样本。",
         )
     allowed = int(np.floor(target_far * impostor.size))  # impostors we may accept
     # Just above the highest impostor score we must reject: accepts exactly ``allowed`` of them.

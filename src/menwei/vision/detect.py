@@ -214,7 +214,7 @@ class FaceDetector:
         faces = self.detect(image)
         if not faces:
             raise NoFace(
-                "No face was found. Face the camera in good light.",
                 "没有检测到人脸，请在光线充足处正对镜头。",
+                "No face was found. Face the camera in good light.",
             )
         return faces[0]

@@ -53,17 +53,17 @@ def check_template(template: np.ndarray, dim: int = EMBEDDING_DIM) -> np.ndarray
         vector = np.asarray(template, dtype=np.float32).reshape(-1)
     except (TypeError, ValueError):
         raise GalleryError(
-            f"A template must be a vector of {dim} numbers.", "人脸模板格式错误。"
+            "人脸模板格式错误。", f"A template must be a vector of {dim} numbers."
         ) from None
     if vector.size != dim:
         raise GalleryError(
-            f"A template must have {dim} numbers, got {vector.size}.", "人脸模板长度错误。"
+            "人脸模板长度错误。", f"A template must have {dim} numbers, got {vector.size}."
         )
     if not np.all(np.isfinite(vector)):
-        raise GalleryError("A template contains NaN or infinity.", "人脸模板包含无效数值。")
+        raise GalleryError("人脸模板包含无效数值。", "A template contains NaN or infinity.")
     norm = float(np.linalg.norm(vector))
     if norm < 1e-6:
-        raise GalleryError("A template cannot be all zeros.", "人脸模板为空。")
+        raise GalleryError("人脸模板为空。", "A template cannot be all zeros.")
     return vector / norm
 
 
@@ -104,7 +104,7 @@ class Gallery:
         if row is not None:
             if not replace:
                 raise GalleryError(
-                    "This person already has a template in the gallery.", "此人已在人脸库中。"
+                    "此人已在人脸库中。", "This person already has a template in the gallery."
                 )
             self._matrix[row] = vector
             return
@@ -124,7 +124,7 @@ class Gallery:
         """Forget ``id``'s template: the last row moves into its place, nothing is rebuilt."""
         row = self._rows.pop(id, None)
         if row is None:
-            raise GalleryError("No template with this id is in the gallery.", "人脸库中没有此人。")
+            raise GalleryError("人脸库中没有此人。", "No template with this id is in the gallery.")
         last = len(self._ids) - 1
         if row != last:
             moved = self._ids[last]
@@ -143,7 +143,7 @@ class Gallery:
     def search(self, probe: np.ndarray, k: int = 1) -> list[Match]:
         """The ``k`` most similar templates, best first (fewer if the gallery is smaller)."""
         if k < 1:
-            raise GalleryError("k must be at least 1.", "检索数量必须至少为 1。")
+            raise GalleryError("检索数量必须至少为 1。", "k must be at least 1.")
         scores = self.scores(probe)
         count = len(scores)
         if count == 0:
@@ -171,9 +171,9 @@ class AnnGallery:
             from usearch.index import Index
         except ImportError:
             raise GalleryError(
+                "近似检索需要安装 usearch。",
                 "The approximate index needs the optional package usearch "
                 "(pip install 'menwei[ann]').",
-                "近似检索需要安装 usearch。",
             ) from None
         self.dim = dim
         self._index = Index(
@@ -198,7 +198,7 @@ class AnnGallery:
         if id in self._keys:
             if not replace:
                 raise GalleryError(
-                    "This person already has a template in the gallery.", "此人已在人脸库中。"
+                    "此人已在人脸库中。", "This person already has a template in the gallery."
                 )
             self.remove(id)
         key = self._next_key
@@ -225,13 +225,13 @@ class AnnGallery:
     def remove(self, id: Hashable) -> None:
         key = self._keys.pop(id, None)
         if key is None:
-            raise GalleryError("No template with this id is in the gallery.", "人脸库中没有此人。")
+            raise GalleryError("人脸库中没有此人。", "No template with this id is in the gallery.")
         del self._ids[key]
         self._index.remove(key)
 
     def search(self, probe: np.ndarray, k: int = 1) -> list[Match]:
         if k < 1:
-            raise GalleryError("k must be at least 1.", "检索数量必须至少为 1。")
+            raise GalleryError("检索数量必须至少为 1。", "k must be at least 1.")
         if not self._keys:
             return []
         vector = check_template(probe, self.dim)

@@ -55,7 +55,7 @@ def read_identities(root: Path) -> dict[str, list[Path]]:
     base = root / "images" if (root / "images").is_dir() else root
     if not base.is_dir():
         raise DatasetError(
-            f"{root} is not a folder of identity folders.", "数据目录应为每人一个子文件夹。"
+            "数据目录应为每人一个子文件夹。", f"{root} is not a folder of identity folders."
         )
     identities = {
         folder.name: sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -64,7 +64,7 @@ def read_identities(root: Path) -> dict[str, list[Path]]:
     }
     identities = {name: files for name, files in identities.items() if files}
     if not identities:
-        raise DatasetError(f"No images were found under {base}.", "目录中没有图片。")
+        raise DatasetError("目录中没有图片。", f"No images were found under {base}.")
     return identities
 
 
@@ -105,8 +105,8 @@ def search_all(
             distractor_vectors.append(usable[0])
     if not gallery_vectors or not probe_vectors:
         raise DatasetError(
-            "Identification needs identities with at least two usable images.",
             "至少需要若干人各有两张可用照片。",
+            "Identification needs identities with at least two usable images.",
         )
     gallery = np.stack(gallery_vectors)
     probes = np.stack(probe_vectors)
@@ -121,7 +121,7 @@ def search_all(
     if distractor_vectors:
         non_mated.append((np.stack(distractor_vectors) @ gallery.T).max(axis=1))
     if not non_mated:
-        raise DatasetError("A gallery of one cannot measure false positives.", "人数太少。")
+        raise DatasetError("人数太少。", "A gallery of one cannot measure false positives.")
     return Searches(
         mated_top_score=mated_scores[rows, best],
         mated_correct=best == owner,

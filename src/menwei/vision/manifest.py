@@ -133,10 +133,10 @@ def builtin_manifest() -> Manifest:
 
 def _refuse(where: Path, en: str, zh: str) -> ModelFileError:
     return ModelFileError(
-        f"The model manifest {where} is not usable: {en}. Fix it (see the README, "
-        f"'Model folder') or unset MENWEI_MODEL_DIR.",
         f"模型清单 {where} 无法使用：{zh}。"
         "请按 README 的“模型目录”一节修正，或取消 MENWEI_MODEL_DIR。",
+        f"The model manifest {where} is not usable: {en}. Fix it (see the README, "
+        f"'Model folder') or unset MENWEI_MODEL_DIR.",
     )
 
 

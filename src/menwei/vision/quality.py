@@ -129,13 +129,15 @@ class QualityReport:
         """The main face, or the typed error a boundary turns into a user message."""
         if "no_face" in self.reasons:
             reason = REASONS["no_face"]
-            raise NoFace(reason.en, reason.zh)
+            raise NoFace(reason.zh, reason.en)
         if "several_faces" in self.reasons:
             reason = REASONS["several_faces"]
-            raise SeveralFaces(reason.en, reason.zh)
+            raise SeveralFaces(reason.zh, reason.en)
         if self.reasons or self.face is None:
             raise PoorQuality(
-                "; ".join(self.messages("en")), self.reasons, "；".join(self.messages("zh-CN"))
+                "；".join(self.messages("zh-CN")),
+                "; ".join(self.messages("en")),
+                reasons=self.reasons,
             )
         return self.face
 

@@ -1,5 +1,8 @@
 """The errors a service raises when a request breaks a rule: a stable code and a plain text.
 
+The text is the ``errors`` catalogue's message for the code (``menwei.text``), filled with the
+error's named values; an error that brings its own ``texts`` says those instead.
+
 Each class names a kind of refusal (invalid, not signed in, forbidden, missing …); the HTTP
 status for each kind lives in one table in ``server.errors``, not here, so a service never
 speaks in status codes.

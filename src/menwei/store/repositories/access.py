@@ -135,10 +135,7 @@ class AccessRepository:
             self._session.flush()
         except IntegrityError:
             # the unit of work is now unusable; leaving its block rolls everything back
-            raise Conflict(
-                "这个名称的门禁组已存在，请换一个名称。",
-                "An access group with this name already exists; choose another name.",
-            ) from None
+            raise Conflict(message_id="conflict.access_group_name_taken") from None
 
     def save_group(
         self,

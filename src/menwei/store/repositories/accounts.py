@@ -100,10 +100,7 @@ class AccountRepository:
                 )
             )
             if other is not None:
-                raise Conflict(
-                    "此人已有居民账号，每人只能有一个账号。",
-                    "This person already has an account; each person has one.",
-                )
+                raise Conflict(message_id="conflict.person_has_account")
         row = self._session.get(UserAccountRow, account.id)
         values = {
             "login": account.login,
@@ -125,8 +122,8 @@ class AccountRepository:
             self._session.flush()
         except IntegrityError:
             raise Conflict(
-                f"登录名“{account.login}”已被使用，请换一个。",
-                f"The login '{account.login}' is taken; choose another.",
+                message_id="conflict.login_taken",
+                values={"account_login": account.login},
             ) from None
         self._session.execute(
             delete(AccountCommunityRow).where(AccountCommunityRow.account_id == account.id)

@@ -51,8 +51,7 @@ def stored_head(head_file: Path | None) -> AuditHead | None:
         return read_head(head_file)
     except (ValueError, KeyError, TypeError) as error:
         raise DamagedHead(
-            f"审计日志头文件 {head_file} 已损坏，无法核对日志末尾。",
-            f"The audit head file {head_file} is damaged; the end of the log cannot be checked.",
+            message_id="privacy_error.audit_head_damaged", values={"head_file": head_file}
         ) from error
 
 

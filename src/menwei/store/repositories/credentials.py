@@ -183,16 +183,8 @@ class CredentialRepository:
             self._session.flush()
         except IntegrityError:
             if values["kind"] == "pin":
-                raise Conflict(
-                    "此人已有一个有效密码，同时又有人在修改它。请刷新后重试。",
-                    "This person already has a live PIN, which someone is changing at the same "
-                    "time. Refresh and try again.",
-                ) from None
-            raise Conflict(
-                "该卡号已发给本小区的另一位住户，请先注销旧卡或核对卡号。",
-                "This card number is already issued in this community; revoke the old card "
-                "or check the number.",
-            ) from None
+                raise Conflict(message_id="conflict.person_has_pin") from None
+            raise Conflict(message_id="conflict.card_issued") from None
         if isinstance(credential, QrPass):
             self._set_doors(credential, person.community_id)
         self._changes.record(person.community_id, "credential", credential.id, UPSERT)

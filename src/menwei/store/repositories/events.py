@@ -20,6 +20,7 @@ from menwei.store.records import AccessEvent, EventFilter, EventPage
 from menwei.store.repositories.event_insert import COLUMNS, insert_events
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import DoorRow, EventRow
+from menwei.text import Message
 
 MAX_PAGE_SIZE = 1000
 CSV_COLUMNS = (
@@ -45,14 +46,11 @@ class InvalidEvent(StoreError):
 
     code = "invalid_event"
 
-    def __init__(self, idempotency_key: str, field: str, problem_zh: str, problem_en: str) -> None:
+    def __init__(self, idempotency_key: str, field: str, problem: str, **values: object) -> None:
+        """``problem`` is the message id of what is wrong; ``values`` fill its placeholders."""
         key = _printable(idempotency_key)
         super().__init__(
-            f"事件 {key} 的 {field} {problem_zh}请修正门禁设备的配置或软件后重新上传。",
-            f"Event {key}: {field} {problem_en} Fix the gate's configuration or software and "
-            "upload again.",
-            idempotency_key=key,
-            field=field,
+            values={"problem": Message(problem, values)}, idempotency_key=key, field=field
         )
 
 
@@ -72,20 +70,13 @@ def check_event(event: AccessEvent) -> None:
     """Refuse what the database would refuse, with a message instead of a constraint error."""
     key = event.idempotency_key
     if not isinstance(key, str) or not key or not key.isprintable():
-        raise InvalidEvent(
-            str(key), "idempotency_key", "必须是非空的可打印文本。", "must be printable text."
-        )
+        raise InvalidEvent(str(key), "idempotency_key", "invalid_event.not_printable")
     for name, limit in _TEXT_LIMITS.items():
         value = getattr(event, name)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
-            raise InvalidEvent(
-                key,
-                name,
-                f"不能超过 {limit} 个字符。",
-                f"must be text of at most {limit} characters.",
-            )
+            raise InvalidEvent(key, name, "invalid_event.too_long", limit=limit)
     if not event.reason_code:
-        raise InvalidEvent(key, "reason_code", "不能为空。", "must not be empty.")
+        raise InvalidEvent(key, "reason_code", "invalid_event.empty")
     choices = (
         ("outcome", OUTCOMES, event.outcome),
         ("direction", DIRECTIONS, event.direction),
@@ -94,14 +85,12 @@ def check_event(event: AccessEvent) -> None:
     for name, allowed, value in choices:
         if value not in allowed:
             listed = ", ".join(sorted(allowed))
-            raise InvalidEvent(key, name, f"只能是 {listed} 之一。", f"must be one of {listed}.")
+            raise InvalidEvent(key, name, "invalid_event.not_a_choice", listed=listed)
     if event.liveness is not None and event.liveness not in LIVENESS_VERDICTS:
         listed = ", ".join(sorted(LIVENESS_VERDICTS))
-        raise InvalidEvent(
-            key, "liveness", f"只能是 {listed} 之一或留空。", f"must be one of {listed}, or empty."
-        )
+        raise InvalidEvent(key, "liveness", "invalid_event.not_a_choice_or_empty", listed=listed)
     if not isinstance(event.occurred_at, datetime) or event.occurred_at.utcoffset() is None:
-        raise InvalidEvent(key, "occurred_at", "缺少时区信息。", "is a time without a time zone.")
+        raise InvalidEvent(key, "occurred_at", "invalid_event.no_time_zone")
 
 
 class UnknownReference(StoreError):
@@ -110,11 +99,7 @@ class UnknownReference(StoreError):
     code = "unknown_reference"
 
     def __init__(self) -> None:
-        super().__init__(
-            "上传的事件引用了不存在的小区、门、设备或人员，整批未保存。请让设备重新同步后再上传。",
-            "The events refer to a community, door, device or person that does not exist; "
-            "the batch was not stored. Let the device sync again, then upload.",
-        )
+        super().__init__()
 
 
 class InvalidPageKey(StoreError):
@@ -123,10 +108,7 @@ class InvalidPageKey(StoreError):
     code = "invalid_page_key"
 
     def __init__(self) -> None:
-        super().__init__(
-            "分页参数无效，请从第一页重新查询。",
-            "The page key is not valid; start again from the first page.",
-        )
+        super().__init__()
 
 
 def encode_page_key(occurred_at: datetime, event_id: int) -> str:

@@ -20,16 +20,7 @@ from menwei.privacy.errors import FaceRecognitionOff
 from menwei.store.repositories.changes import UPSERT, ChangeLog
 from menwei.store.repositories.face_switches import FaceSwitches
 from menwei.store.tables import CommunityRow, CredentialRow
-
-#: Shown when the caller cannot say more (a CLI path): the compliance desk names the conditions.
-_OFF_ZH = (
-    "本小区的人脸识别未开启：须先公示处理规则、完成影响评估、业主表决通过并公示期满，由物业开启。"
-)
-_OFF_EN = (
-    "Face recognition is off in this community: it must first have a published notice, an "
-    "impact assessment, a passed owners' vote and a completed notice period, and then be "
-    "switched on."
-)
+from menwei.text import Bilingual
 
 
 def face_is_on(session: Session, community_id: uuid.UUID) -> bool:
@@ -39,17 +30,19 @@ def face_is_on(session: Session, community_id: uuid.UUID) -> bool:
 
 
 def face_off_error(unmet: Sequence[tuple[str, str, str]] = ()) -> FaceRecognitionOff:
-    """The 409 refusal, naming each unmet condition as ``(code, zh, en)``."""
-    zh = _OFF_ZH if not unmet else "本小区的人脸识别未开启：" + "；".join(u[1] for u in unmet)
-    en = (
-        _OFF_EN
-        if not unmet
-        else "Face recognition is off in this community: " + " ".join(u[2] for u in unmet)
-    )
+    """The 409 refusal, naming each unmet condition as ``(code, zh, en)``.
+
+    Without conditions (a CLI path) the text names them all in general terms; the compliance
+    desk names each one.
+    """
+    details = [{"code": c, "zh": z, "en": e} for c, z, e in unmet]
+    if not unmet:
+        return FaceRecognitionOff(unmet=details)
+    conditions = Bilingual("；".join(u[1] for u in unmet), " ".join(u[2] for u in unmet))
     return FaceRecognitionOff(
-        zh,
-        en,
-        unmet=[{"code": c, "zh": z, "en": e} for c, z, e in unmet],
+        message_id="face_recognition_off.conditions",
+        values={"conditions": conditions},
+        unmet=details,
     )
 
 

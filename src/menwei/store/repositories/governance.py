@@ -132,7 +132,7 @@ class GovernanceRepository:
         proposal_id = _uuid("proposal", proposal.proposal_id)
         if self._session.get(ProposalRow, proposal_id) is not None:
             raise Conflict(
-                "该表决已存在。", "This proposal already exists.", proposal_id=str(proposal_id)
+                message_id="conflict.proposal_already_exists", proposal_id=str(proposal_id)
             )
         self._session.add(
             ProposalRow(

@@ -21,6 +21,7 @@ from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import BuildingRow, CommunityRow, DoorRow, ProcessorRow, UnitRow
+from menwei.text import Message
 
 
 def _processor(row: ProcessorRow) -> Processor:
@@ -93,15 +94,12 @@ class PlaceRepository:
         self._session = session
         self._changes = changes
 
-    def _flush(self, what_zh: str, what_en: str) -> None:
+    def _flush(self, what: Message) -> None:
         try:
             self._session.flush()
         except IntegrityError:
             # the unit of work is now unusable; leaving its block rolls everything back
-            raise Conflict(
-                f"{what_zh}已存在，请换一个名称或编号。",
-                f"{what_en} already exists; choose another name or number.",
-            ) from None
+            raise Conflict(message_id="conflict.already_exists", values={"what": what}) from None
 
     # processors -------------------------------------------------------------------------
     def add_processor(self, processor: Processor, *, responsible_contact: str = "") -> Processor:
@@ -115,7 +113,7 @@ class PlaceRepository:
                 responsible_contact=responsible_contact,
             )
         )
-        self._flush("处理者", "A processor with this id")
+        self._flush(Message("record.processor_with_id"))
         return processor
 
     def processor(self, processor_id: uuid.UUID) -> Processor:
@@ -154,7 +152,7 @@ class PlaceRepository:
                 timezone=community.timezone,
             )
         )
-        self._flush("小区", "A community with this id")
+        self._flush(Message("record.community_with_id"))
         return community
 
     def community(self, community_id: uuid.UUID, scope: CommunityScope) -> Community:
@@ -204,7 +202,7 @@ class PlaceRepository:
         self._session.add(
             BuildingRow(id=building.id, community_id=building.community_id, name=building.name)
         )
-        self._flush(f"楼栋“{building.name}”", f"Building '{building.name}'")
+        self._flush(Message.of("record.building_named", name=building.name))
         return building
 
     def buildings(self, community_id: uuid.UUID, scope: CommunityScope) -> list[Building]:
@@ -239,7 +237,7 @@ class PlaceRepository:
                 floor_area=unit.floor_area_m2,
             )
         )
-        self._flush(f"户“{unit.number}”", f"Unit '{unit.number}'")
+        self._flush(Message.of("record.unit_numbered", number=unit.number))
         return unit
 
     def units(
@@ -291,7 +289,7 @@ class PlaceRepository:
                 raise NotFound("door", door.id)
             for name, value in _door_values(door).items():
                 setattr(row, name, value)
-        self._flush(f"门“{door.name}”", f"Door '{door.name}'")
+        self._flush(Message.of("record.door_named", name=door.name))
         self._changes.record(door.community_id, "door", door.id, UPSERT)
         return door
 

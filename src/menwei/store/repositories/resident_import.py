@@ -40,6 +40,7 @@ from menwei.store.tables import (
     UnitRow,
 )
 from menwei.store.uow import UnitOfWork
+from menwei.text import Message
 
 __all__ = [
     "import_resident_file",
@@ -112,12 +113,7 @@ def import_residents(
             ).all()
         )
         clashes = [
-            CellError(
-                r.line,
-                "card",
-                "该卡号已发给本小区的其他住户。",
-                "This card is already issued to someone in this community.",
-            )
+            CellError(r.line, "card", Message("cell.card_already_issued"))
             for r in rows
             if r.card is not None and r.card in taken_cards
         ]
@@ -126,7 +122,7 @@ def import_residents(
             if r.area is not None:
                 area_of.setdefault((r.building, r.entrance, r.unit), r.area)
         missing_area = [
-            CellError(r.line, "area", "新建的户必须填写面积。", "A new unit needs its area.")
+            CellError(r.line, "area", Message("cell.new_unit_needs_area"))
             for r in rows
             if (r.building, r.entrance, r.unit) not in area_of
             and (buildings.get(r.building), r.entrance, r.unit) not in units

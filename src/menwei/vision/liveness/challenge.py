@@ -97,7 +97,7 @@ class Challenge:
     ) -> Challenge:
         """A challenge of a kind drawn with ``secrets``: unpredictable to whoever prepares."""
         if not kinds:
-            raise ChallengeError("No challenge kinds to choose from.", "没有可用的动作验证类型。")
+            raise ChallengeError("没有可用的动作验证类型。", "No challenge kinds to choose from.")
         return cls(secrets.choice(list(kinds)), at, rules or ChallengeRules(), mirrored)
 
     @property
@@ -117,8 +117,8 @@ class Challenge:
         """Feed one frame's five landmarks (``None`` when no face was found) taken at ``at``."""
         if self._result is not None:
             raise ChallengeError(
-                "This challenge is already settled; issue a new one.",
                 "本次动作验证已结束，请重新开始。",
+                "This challenge is already settled; issue a new one.",
             )
         if at > self.deadline:
             return self._settle(LivenessOutcome.FAIL, LivenessReason.CHALLENGE_TIMED_OUT)
@@ -130,7 +130,7 @@ class Challenge:
             points = as_landmarks(landmarks)
         except ValueError as error:
             raise ChallengeError(
-                f"Unusable landmarks for the challenge: {error}.", "人脸关键点数据无效。"
+                "人脸关键点数据无效。", f"Unusable landmarks for the challenge: {error}."
             ) from None
         if self._last_seen is not None and at - self._last_seen > self.rules.max_gap:
             return self._settle(LivenessOutcome.FAIL, LivenessReason.FACE_LOST)

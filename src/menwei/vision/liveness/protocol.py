@@ -113,8 +113,8 @@ def _need_subjects(subjects: np.ndarray, least: int, purpose: str) -> None:
     count = len(np.unique(subjects))
     if count < least:
         raise DatasetError(
-            f"{purpose} needs frames of at least {least} subjects (one folder each); got {count}.",
             f"需要至少 {least} 个人的数据（每人一个文件夹），现有 {count} 个。",
+            f"{purpose} needs frames of at least {least} subjects (one folder each); got {count}.",
         )
 
 
