@@ -30,7 +30,7 @@ def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, 
     from sqlalchemy.exc import SQLAlchemyError
 
     from menwei.privacy.errors import PrivacyError
-    from menwei.server.services.privacy_operations import open_kit
+    from menwei.server.services.privacy_kit import open_kit
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
     from menwei.store.errors import StoreError
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         from datetime import UTC, datetime
 
         from menwei.privacy.audit import AuditAction
-        from menwei.server.services.privacy_operations import rotate_keks
+        from menwei.server.services.key_rotation import rotate_keks
         from menwei.store.repositories.privacy import PrivacyStore
 
         now = datetime.now(UTC)

@@ -15,13 +15,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
+from menwei.privacy.receipts import DeletionReceipt
 from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.errors import request_locale
+from menwei.server.privacy_schemas import receipt_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
-from menwei.server.services import privacy
+from menwei.server.services import privacy, withdrawal
 
 router = APIRouter(prefix=API_PREFIX, tags=["consent"])
 
@@ -57,10 +59,10 @@ class Withdrawal(ApiModel):
     )
 
 
-def receipt_download(receipt: dict[str, Any]) -> Response:
+def receipt_download(receipt: DeletionReceipt) -> Response:
     """The deletion receipt as a file the person keeps; ``menwei receipt verify`` checks it."""
-    body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
-    name = f"deletion-receipt-{receipt.get('receipt_id', 'menwei')}.json"
+    body = json.dumps(receipt_json(receipt), ensure_ascii=False, indent=2, sort_keys=True)
+    name = f"deletion-receipt-{receipt.receipt_id}.json"
     return Response(
         body.encode("utf-8"),
         media_type="application/json",
@@ -124,7 +126,9 @@ def consents(person_id: uuid.UUID, caller: ConsentRead, uow: UowDep) -> list[dic
 def withdraw(
     person_id: uuid.UUID, body: Withdrawal, caller: ConsentWrite, request: Request, uow: UowDep
 ) -> Response:
-    """One action: consent withdrawn, template shredded, gates told; cards keep working."""
+    """One action, one transaction: consent withdrawn, template shredded, cards keep working.
+
+    The gates learn it from their change feed on their next pull."""
     kit = app_state.privacy_kit(request)
-    receipt = privacy.withdraw(uow, kit, caller, person_id, written_request=body.written_request)
+    receipt = withdrawal.withdraw(uow, kit, caller, person_id, written_request=body.written_request)
     return receipt_download(receipt)

@@ -12,7 +12,7 @@ from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
 from menwei.server.routers.consent import receipt_download
-from menwei.server.services import privacy
+from menwei.server.services import privacy, withdrawal
 
 router = APIRouter(prefix=API_PREFIX + "/me/privacy", tags=["my data"])
 
@@ -57,4 +57,4 @@ def export(
 @router.post("/erase")
 def erase(caller: Me, request: Request, uow: UowDep) -> Response:
     """Withdraw consent and erase my face data; answers the signed deletion receipt."""
-    return receipt_download(privacy.erase_mine(uow, app_state.privacy_kit(request), caller))
+    return receipt_download(withdrawal.erase_mine(uow, app_state.privacy_kit(request), caller))

@@ -15,7 +15,8 @@ from typing import Any
 
 from menwei.server.services.compliance import FACE_OFF, _recorded_votes, activation_unmet
 from menwei.server.services.privacy import now
-from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
+from menwei.server.services.privacy_kit import PrivacyKit
+from menwei.server.services.retention_run import tell_face_holders_of_suspension
 from menwei.store.repositories.face_gate import face_is_on, face_off_error, write_face_switch
 from menwei.store.repositories.face_switches import FaceSwitches
 from menwei.store.repositories.privacy import PrivacyStore

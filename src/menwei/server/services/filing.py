@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import InvalidRequest
 from menwei.server.services.privacy import staff_account
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 

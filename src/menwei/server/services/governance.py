@@ -42,7 +42,7 @@ from menwei.server.domain.errors import Forbidden
 from menwei.server.policy import Role, holds
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.privacy import actor_of
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.errors import NotFound
 from menwei.store.repositories.governance import GovernanceRepository
 from menwei.store.repositories.privacy import PrivacyStore

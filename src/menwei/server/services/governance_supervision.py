@@ -40,7 +40,7 @@ from menwei.server.domain.errors import Conflict
 from menwei.server.policy import Role
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.audit_verdict import AuditVerdicts
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.server.services.transparency import ALERT_WINDOW
 from menwei.store.errors import NotFound as StoreNotFound
 from menwei.store.repositories.face_switches import FaceSwitches

@@ -1,7 +1,8 @@
 """Notices, consent, withdrawal and a person's own data, as the API's routes need them.
 
-The privacy operations themselves (one transaction each, audit entries included) live in
-``menwei.server.services.privacy_operations``; this module decides *who* may ask for them. A
+The privacy records themselves (one transaction each, audit entries included) live beside this
+module: ``consent_records``, ``withdrawal``, ``rights``, ``audit_trail``, ``data_export``; this
+module decides *who* may ask for them. A
 resident acts for themself, or as the linked guardian of a child; staff act for anyone in their
 community and are named in the record. A person outside the caller's reach answers 404, as one that
 does not exist.
@@ -20,10 +21,8 @@ from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, Notice
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
-from menwei.server.services import privacy_operations as ops
-from menwei.server.services.privacy_operations import PrivacyKit
-from menwei.store.repositories.governance import GovernanceRepository
-from menwei.store.repositories.privacy import PrivacyStore
+from menwei.server.services import audit_trail, consent_records, data_export
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -57,7 +56,12 @@ class Acting:
 def acting_for(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
     """The caller's capacity towards ``person_id``, or 404 when the person is out of reach."""
     with uow:
-        person = uow.people.get(person_id, caller.scope)
+        return acting_within(uow, caller, person_id)
+
+
+def acting_within(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
+    """``acting_for`` inside the caller's open unit of work (one transaction with what follows)."""
+    person = uow.people.get(person_id, caller.scope)
     if caller.community_id is not None and person.community_id != caller.community_id:
         raise NotFound()
     principal = caller.principal
@@ -111,7 +115,7 @@ def publish_notice(
         responsible_person=processor.responsible_person,
         **values,
     )
-    return ops.publish_community_notice(
+    return consent_records.publish_community_notice(
         uow, community_id=caller.community_id, content=content, at=at
     )
 
@@ -119,7 +123,7 @@ def publish_notice(
 def notices(uow: UnitOfWork, community_id: uuid.UUID) -> list[NoticeVersion]:
     """Every published version, newest first (public: the notice is displayed to everyone)."""
     with uow:
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
         current = store.notices.current(community_id)
         if current is None:
             return []
@@ -166,7 +170,9 @@ def answer_consent(
     require_on(uow, acting.person.community_id)
     at = now()
     if not give:
-        refusal = ops.record_refusal(uow, person_id=person_id, channel=acting.channel, at=at)
+        refusal = consent_records.record_refusal(
+            uow, person_id=person_id, channel=acting.channel, at=at
+        )
         return {
             "answer": "refused",
             "person_id": str(person_id),
@@ -174,7 +180,7 @@ def answer_consent(
             "at": refusal.refused_at.isoformat(),
             "channel": refusal.channel.value,
         }
-    consent = ops.record_consent(
+    consent = consent_records.record_consent(
         uow,
         kit,
         person_id=person_id,
@@ -189,39 +195,8 @@ def answer_consent(
 def consents_of(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[dict[str, Any]]:
     acting_for(uow, caller, person_id)
     with uow:
-        found = PrivacyStore(uow.session).consents.for_person(person_id)
+        found = uow.privacy.consents.for_person(person_id)
     return [consent_public(c) for c in found]
-
-
-def withdraw(
-    uow: UnitOfWork,
-    kit: PrivacyKit,
-    caller: Caller,
-    person_id: uuid.UUID,
-    *,
-    written_request: str | None,
-) -> dict[str, Any]:
-    """Withdraw consent and crypto-shred the template; the signed deletion receipt comes back.
-
-    The person's face credentials are marked withdrawn in the same transaction, which is what
-    the gates' change feed carries: every gate drops the template on its next pull. Cards, PINs
-    and QR passes are not touched.
-    """
-    acting = acting_for(uow, caller, person_id)
-    guardian = None
-    if acting.guardian_id is not None:
-        with uow:
-            guardian = uow.people.get(acting.guardian_id, CommunityScope.all())
-    return ops.withdraw_and_erase(
-        uow,
-        kit,
-        person=acting.person,
-        channel=acting.channel,
-        at=now(),
-        guardian=guardian,
-        staff_account=acting.staff,
-        written_request=written_request,
-    )
 
 
 # -- what is held -----------------------------------------------------------------------------
@@ -230,7 +205,7 @@ def withdraw(
 def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
     """Whether a template is held, since when, and under which notice version — never the data."""
     with uow:
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
         person = uow.people.get(person_id, CommunityScope.all())
         community, person_key = str(person.community_id), str(person_id)
         versions = store.templates.versions_of(community, person_key)
@@ -256,8 +231,8 @@ def do_not_ask(uow: UnitOfWork, person_id: uuid.UUID) -> datetime | None:
     """When the person declined the notice in force, so that staff do not ask again (不再询问);
     ``None`` when they have not declined, or the terms changed since."""
     with uow:
-        refusal = PrivacyStore(uow.session).consents.latest_refusal(person_id)
-    if refusal is None or ops.may_prompt_for_consent(uow, person_id=person_id):
+        refusal = uow.privacy.consents.latest_refusal(person_id)
+    if refusal is None or consent_records.may_prompt_for_consent(uow, person_id=person_id):
         return None
     return refusal.refused_at
 
@@ -267,7 +242,7 @@ def staff_view(
 ) -> dict[str, Any]:
     """A staff member looks at a person's face data record: logged, so the person sees it."""
     acting_for(uow, caller, person_id)
-    ops.record_staff_view(
+    audit_trail.record_staff_view(
         uow, kit, staff_account=staff_account(caller), person_id=person_id, at=now()
     )
     return face_data_held(uow, person_id)
@@ -285,13 +260,13 @@ def my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
             }
             for c in uow.credentials.of_person(person_id, CommunityScope.all())
         ]
-        consents = PrivacyStore(uow.session).consents.for_person(person_id)
+        consents = uow.privacy.consents.for_person(person_id)
         community_id = uow.people.get(person_id, CommunityScope.all()).community_id
     from menwei.server.services.face_switch import off_state  # compliance imports this module
 
     return {
         "face_recognition": off_state(uow, community_id),
-        "may_ask_for_consent": ops.may_prompt_for_consent(uow, person_id=person_id),
+        "may_ask_for_consent": consent_records.may_prompt_for_consent(uow, person_id=person_id),
         "face_data": held,
         "consents": [consent_public(c) for c in consents],
         "credentials": credentials,
@@ -305,7 +280,7 @@ def may_be_face_enrolled(person: Person) -> bool:
 
 def my_audit(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> list[dict[str, Any]]:
     """Every audit entry about the resident: who did what with their face data, and when."""
-    return ops.audit_entries_for(uow, kit, person_id=own_person_id(caller))
+    return audit_trail.audit_entries_for(uow, kit, person_id=own_person_id(caller))
 
 
 def my_export(
@@ -313,14 +288,9 @@ def my_export(
 ) -> tuple[dict[str, Any], str]:
     """The resident's complete data (JSON and a readable HTML page); the export is logged."""
     person_id = own_person_id(caller)
-    return ops.export_person(
+    return data_export.export_person(
         uow, kit, person_id=person_id, at=now(), actor=str(person_id), locale=locale
     )
-
-
-def erase_mine(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> dict[str, Any]:
-    """Withdraw and erase in one action from the resident's own page."""
-    return withdraw(uow, kit, caller, own_person_id(caller), written_request=None)
 
 
 def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
@@ -331,20 +301,15 @@ def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
     owners' vote.
     """
     from menwei.privacy.compliance import filing_status
-    from menwei.store.tables import CommunityRow
 
     with uow:
         community = uow.places.community(community_id, CommunityScope.all())
         processor = uow.places.processor(community.processor_id)
-        row = uow.session.get(CommunityRow, community_id)
-        enabled = bool(row is not None and row.face_enabled)
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
+        enabled = store.communities.face_is_on(community_id)
         notice = store.notices.current(community_id)
         people = store.templates.people_with_face_data(processor.id)
-        results = GovernanceRepository(uow.session).results(
-            CommunityScope.of([community_id]), community_id
-        )
-    latest = results[-1] if results else None
+        latest = store.communities.latest_vote_result(community_id)
     return {
         "community": {"id": str(community.id), "name": community.name},
         "processor": {

@@ -29,7 +29,7 @@ from menwei.server.deps import (
 )
 from menwei.server.domain.errors import ApiError
 from menwei.server.errors import status_of
-from menwei.server.services import accounts, privacy
+from menwei.server.services import accounts, privacy, withdrawal
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
 from menwei.server.web.face_off import face_off_page
@@ -261,10 +261,10 @@ def erase(
     if confirmed != "yes":
         problem = translated(request, "Nothing was erased. Confirm below to erase your face data.")
         return render(request, "erase_confirm.html", problem=problem, status_code=422)
-    receipt = privacy.erase_mine(uow, app_state.privacy_kit(request), caller)
-    body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
+    receipt = withdrawal.erase_mine(uow, app_state.privacy_kit(request), caller)
+    body = json.dumps(receipt.document(), ensure_ascii=False, indent=2, sort_keys=True)
     encoded = base64.b64encode(body.encode("utf-8")).decode("ascii")
-    name = f"deletion-receipt-{receipt.get('receipt_id', 'menwei')}.json"
+    name = f"deletion-receipt-{receipt.receipt_id}.json"
     return render(
         request,
         "receipt.html",
