@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from menwei.privacy.audit import ChainPosition, VerifyReport
-from menwei.server.services import audit_trail
+from menwei.server.services import audit_trail as ops
 from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.uow import UnitOfWork
 
@@ -116,7 +116,7 @@ class AuditVerdicts:
 
     def _first(self, uow: UnitOfWork, kit: PrivacyKit, now: datetime) -> AuditVerdict:
         """No verdict yet: verify now if the chain is short, else in the background."""
-        if self._running is None and audit_trail.audit_length(uow) < self.inline_below:
+        if self._running is None and ops.audit_length(uow) < self.inline_below:
             return self._judged(self._full(uow, kit), now)
         self._start_full(uow, kit, now)
         return AuditVerdict(None, None, None)
@@ -126,7 +126,7 @@ class AuditVerdicts:
     ) -> AuditVerdict:
         if not known.ok or known.position is None:
             return known  # failed stays failed (unsure stays unsure) until a full run passes
-        report = audit_trail.verify_audit_after(uow, kit, known.position)
+        report = ops.verify_audit_after(uow, kit, known.position)
         if report is None:  # the signed checkpoints changed: only the whole chain can tell
             self._start_full(uow, kit, now)
             return AuditVerdict(None, known.fully_verified_at, None)
@@ -135,9 +135,7 @@ class AuditVerdicts:
         return AuditVerdict(True, known.fully_verified_at, report.position)
 
     def _full(self, uow: UnitOfWork, kit: PrivacyKit) -> VerifyReport:
-        verify = (
-            self._verify_full or audit_trail.verify_audit
-        )  # looked up now, so tests may replace it
+        verify = self._verify_full or ops.verify_audit  # looked up now, so tests may replace it
         return verify(uow, kit)
 
     @staticmethod
