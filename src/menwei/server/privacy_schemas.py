@@ -12,7 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from menwei.privacy.consent import ConsentRecord
 from menwei.privacy.receipts import DeletionReceipt
+from menwei.server.services.audit_trail import PersonalEntry
+from menwei.server.services.privacy import ConsentAnswer, MyData
 from menwei.server.services.rights import RequestStatus
 
 
@@ -71,3 +74,124 @@ class RightsRequestOut(BaseModel):
 
 def request_json(status: RequestStatus) -> dict[str, Any]:
     return RightsRequestOut.of(status).as_json()
+
+
+class ConsentOut(BaseModel):
+    """A consent record, withdrawn or live."""
+
+    id: str
+    person_id: str
+    community_id: str
+    notice_version: int
+    notice_hash: str
+    given_at: str
+    channel: str
+    guardian_id: str | None
+    staff_account: str | None
+    withdrawn_at: str | None
+    withdrawal_channel: str | None
+    withdrawn_by: str | None
+    written_request: str | None
+    live: bool
+
+    @classmethod
+    def of(cls, consent: ConsentRecord) -> ConsentOut:
+        return cls(
+            id=str(consent.id),
+            person_id=str(consent.person_id),
+            community_id=str(consent.community_id),
+            notice_version=consent.notice_version,
+            notice_hash=consent.notice_hash,
+            given_at=consent.given_at.isoformat(),
+            channel=consent.channel.value,
+            guardian_id=None if consent.guardian_id is None else str(consent.guardian_id),
+            staff_account=consent.staff_account,
+            withdrawn_at=_iso(consent.withdrawn_at),
+            withdrawal_channel=(
+                None if consent.withdrawal_channel is None else consent.withdrawal_channel.value
+            ),
+            withdrawn_by=consent.withdrawn_by,
+            written_request=consent.written_request,
+            live=consent.is_live,
+        )
+
+
+def consent_json(consent: ConsentRecord) -> dict[str, Any]:
+    return ConsentOut.of(consent).model_dump()
+
+
+class RefusalOut(BaseModel):
+    """A declined consent: recorded, and the person is not asked again under these terms."""
+
+    answer: str = "refused"
+    person_id: str
+    notice_version: int
+    at: str
+    channel: str
+
+
+def consent_answer_json(answer: ConsentAnswer) -> dict[str, Any]:
+    """``{"answer": "given", ...the consent}`` or ``{"answer": "refused", ...}``."""
+    if answer.given is not None:
+        return {"answer": "given", **consent_json(answer.given)}
+    refusal = answer.refused
+    assert refusal is not None
+    return RefusalOut(
+        person_id=str(refusal.person_id),
+        notice_version=refusal.notice_version,
+        at=refusal.refused_at.isoformat(),
+        channel=refusal.channel.value,
+    ).model_dump()
+
+
+class AuditEntryOut(BaseModel):
+    """One audit entry about the person: when, who, what."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+def audit_entry_json(entry: PersonalEntry) -> dict[str, Any]:
+    return AuditEntryOut(
+        seq=entry.seq,
+        at=entry.at.isoformat(),
+        actor=entry.actor,
+        action=entry.action,
+        detail=entry.detail,
+    ).model_dump()
+
+
+class CredentialOut(BaseModel):
+    id: str
+    kind: str
+    withdrawn: bool
+
+
+class MyDataOut(BaseModel):
+    """The resident's own record: the switch, the face data, consents, credentials."""
+
+    face_recognition: dict[str, Any]
+    may_ask_for_consent: bool
+    face_data: dict[str, Any]
+    consents: list[ConsentOut]
+    credentials: list[CredentialOut]
+
+    @classmethod
+    def of(cls, mine: MyData) -> MyDataOut:
+        return cls(
+            face_recognition=mine.face_recognition,
+            may_ask_for_consent=mine.may_ask_for_consent,
+            face_data=mine.face_data.as_json(),
+            consents=[ConsentOut.of(c) for c in mine.consents],
+            credentials=[
+                CredentialOut(id=str(c.id), kind=c.kind, withdrawn=c.withdrawn)
+                for c in mine.credentials
+            ],
+        )
+
+
+def my_data_json(mine: MyData) -> dict[str, Any]:
+    return MyDataOut.of(mine).model_dump()

@@ -20,7 +20,7 @@ from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.errors import request_locale
-from menwei.server.privacy_schemas import receipt_json
+from menwei.server.privacy_schemas import consent_answer_json, consent_json, receipt_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import privacy, withdrawal
@@ -114,12 +114,12 @@ def answer(
     person_id: uuid.UUID, body: ConsentAnswer, caller: ConsentWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     kit = app_state.privacy_kit(request)
-    return privacy.answer_consent(uow, kit, caller, person_id, give=body.give)
+    return consent_answer_json(privacy.answer_consent(uow, kit, caller, person_id, give=body.give))
 
 
 @router.get("/communities/{community_id}/people/{person_id}/consents")
 def consents(person_id: uuid.UUID, caller: ConsentRead, uow: UowDep) -> list[dict[str, Any]]:
-    return privacy.consents_of(uow, caller, person_id)
+    return [consent_json(c) for c in privacy.consents_of(uow, caller, person_id)]
 
 
 @router.post("/communities/{community_id}/people/{person_id}/consent/withdraw")
