@@ -184,6 +184,49 @@ def _backup(database_url: str, engine: sa.Engine, tmp_path: Path) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def test_a_crash_before_the_withdrawal_commits_leaves_an_unreadable_template(
+    uow, kit, site, monkeypatch
+):
+    """The data key goes before the transaction commits: when the transaction then fails,
+    nothing of the withdrawal is recorded, but the template can never be read again."""
+    person = _publish_and_consent(uow, site)
+    sealed = _enrol(uow, kit, site, person, _template())
+
+    def crash(*_: object, **__: object) -> None:
+        raise RuntimeError("the power went out")
+
+    monkeypatch.setattr("menwei.store.repositories.privacy.ReceiptRepository.add", crash)
+    with pytest.raises(RuntimeError):
+        withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    with uow:
+        store = PrivacyStore(uow.session)
+        assert store.consents.live_for(person.id) is not None  # rolled back as a whole
+        [kept] = store.templates.latest_for_community(site.community.id)
+    assert kept.ciphertext == sealed.ciphertext
+    with pytest.raises(VaultError):
+        kit.vault.unseal(kept)
+
+
+def test_a_withdrawal_is_one_transaction(uow, kit, site, monkeypatch):
+    person = _publish_and_consent(uow, site)
+    _enrol(uow, kit, site, person, _template())
+    counts = {"opened": 0, "committed": 0}
+    opened, committed = type(uow).__enter__, type(uow).commit
+
+    def counted_enter(self):  # type: ignore[no-untyped-def]
+        counts["opened"] += 1
+        return opened(self)
+
+    def counted_commit(self):  # type: ignore[no-untyped-def]
+        counts["committed"] += 1
+        return committed(self)
+
+    monkeypatch.setattr(type(uow), "__enter__", counted_enter)
+    monkeypatch.setattr(type(uow), "commit", counted_commit)
+    withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    assert counts == {"opened": 1, "committed": 1}
+
+
 def test_erasure_survives_restoring_a_database_backup(
     uow, kit, site, engine, database_url, tmp_path
 ):

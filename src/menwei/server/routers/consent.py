@@ -20,7 +20,7 @@ from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.errors import request_locale
-from menwei.server.privacy_schemas import consent_answer_json, consent_json, receipt_json
+from menwei.server.privacy_schemas import consent_answer_json, consent_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import privacy, withdrawal
@@ -61,7 +61,7 @@ class Withdrawal(ApiModel):
 
 def receipt_download(receipt: DeletionReceipt) -> Response:
     """The deletion receipt as a file the person keeps; ``menwei receipt verify`` checks it."""
-    body = json.dumps(receipt_json(receipt), ensure_ascii=False, indent=2, sort_keys=True)
+    body = json.dumps(receipt.document(), ensure_ascii=False, indent=2, sort_keys=True)
     name = f"deletion-receipt-{receipt.receipt_id}.json"
     return Response(
         body.encode("utf-8"),
