@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from menwei.privacy.audit import AuditAction
-from menwei.server.services.privacy_operations import open_kit
+from menwei.server.services.privacy_kit import open_kit
 from menwei.store.engine import make_engine
 from menwei.store.migrate import upgrade
 from menwei.store.repositories.privacy import PrivacyStore

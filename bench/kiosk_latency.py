@@ -54,8 +54,8 @@ def _site(folder: Path) -> tuple[object, object, str]:
     from menwei.server import create_app
     from menwei.server.demo import seed_demo
     from menwei.server.demo_story import staff_caller
+    from menwei.server.services.consent_records import record_consent
     from menwei.server.services.enrolment import enrol
-    from menwei.server.services.privacy_operations import record_consent
     from menwei.server.services.template_delivery import privacy_kit
     from menwei.settings import Settings
     from menwei.store.migrate import upgrade

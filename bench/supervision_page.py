@@ -5,7 +5,7 @@ one community and its supervisor, and the app in process (``create_app``, the AP
 ``GET /api/v1/supervision/communities`` through a test client: the same service and the same
 verdict cache as ``/supervision``).
 
-- **full verification:** ``privacy_operations.verify_audit`` over the whole chain, as the
+- **full verification:** ``audit_trail.verify_audit`` over the whole chain, as the
   background run and ``menwei audit verify`` do it (with ``--memory``, once more under
   ``tracemalloc`` for its peak of Python memory);
 - **stale:** the app's clock is moved past ``audit_full_verify_minutes`` before each load, so
@@ -39,7 +39,7 @@ from menwei.core import Community, Processor, ProcessorKind
 from menwei.privacy.audit import AuditAction, AuditChain, AuditEntry, MemoryAuditLog
 from menwei.server.app import create_app
 from menwei.server.auth.tokens import USER_TOKEN_PREFIX, new_token, token_hash
-from menwei.server.services import privacy_operations as ops
+from menwei.server.services import audit_trail
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.settings import Settings
 from menwei.store.migrate import upgrade
@@ -179,7 +179,7 @@ def bench(
     full = []
     for _ in range(loads[0]):
         began = time.perf_counter()
-        report = ops.verify_audit(UnitOfWork(app.state.session_factory), kit)
+        report = audit_trail.verify_audit(UnitOfWork(app.state.session_factory), kit)
         full.append(time.perf_counter() - began)
         assert report.ok and report.entries == entries, report.problems[:3]
     peak = _peak_memory(app, kit) if memory else None
@@ -212,7 +212,7 @@ def bench(
 def _peak_memory(app: FastAPI, kit: object) -> int:
     tracemalloc.start()
     try:
-        ops.verify_audit(UnitOfWork(app.state.session_factory), kit)  # type: ignore[arg-type]
+        audit_trail.verify_audit(UnitOfWork(app.state.session_factory), kit)  # type: ignore[arg-type]
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

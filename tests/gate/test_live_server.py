@@ -39,12 +39,9 @@ from tests.server.conftest import SECRET, World, seed_world
 from menwei.core import FaceCredential, Validity
 from menwei.gate.tracker import FaceTracker
 from menwei.privacy.consent import Channel
-from menwei.server.services.privacy_operations import (
-    enrol_template,
-    open_kit,
-    publish_community_notice,
-    record_consent,
-)
+from menwei.server.services.consent_records import publish_community_notice, record_consent
+from menwei.server.services.privacy_kit import open_kit
+from menwei.server.services.privacy_operations import enrol_template
 from menwei.store.engine import make_engine
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork

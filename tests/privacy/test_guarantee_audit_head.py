@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from menwei.cli import app
 from menwei.privacy.audit import GENESIS_HASH, AuditAction, entry_digest
 from menwei.privacy.audit_head import head_file_for
-from menwei.server.services.privacy_operations import open_kit
+from menwei.server.services.privacy_kit import open_kit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.tables.privacy import AuditEntryRow
 

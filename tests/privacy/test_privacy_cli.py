@@ -11,7 +11,7 @@ from tests.privacy.builders import signed_receipt
 from menwei.cli import app
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.keys import ProcessorKeys, read_key_file
-from menwei.server.services.privacy_operations import open_kit
+from menwei.server.services.privacy_kit import open_kit
 from menwei.settings import get_settings
 from menwei.store.repositories.privacy import PrivacyStore
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from tests.privacy.builders import notice_content, switch_face_on
 from tests.store.builders import T0, make_site
 
+from menwei.core.credential import FaceCredential, Validity
 from menwei.core.person import Person, Role
 from menwei.privacy.compliance import BreachIncident, ImpactAssessment, VoteStatus
 from menwei.privacy.consent import Channel, OnNewTerms
@@ -23,27 +24,30 @@ from menwei.privacy.errors import (
 )
 from menwei.privacy.retention import RetentionPolicy
 from menwei.privacy.rights import RequestKind, RequestState
-from menwei.server.services.privacy_operations import (
-    activate_face_recognition,
-    audit_entries_for,
-    enrol_template,
-    erase_person,
-    filing_statuses,
-    fulfil_deletion_request,
+from menwei.server.services.audit_trail import audit_entries_for, record_staff_view, verify_audit
+from menwei.server.services.consent_records import (
     may_prompt_for_consent,
-    open_kit,
-    open_rights_request,
     publish_community_notice,
     record_consent,
+    record_refusal,
+)
+from menwei.server.services.face_activation import activate_face_recognition
+from menwei.server.services.face_data_counts import filing_statuses
+from menwei.server.services.gate_templates import (
     record_device_sync,
     record_gate_matches,
-    record_refusal,
-    record_staff_view,
-    refuse_rights_request,
     templates_for_gates,
-    verify_audit,
 )
+from menwei.server.services.privacy_kit import open_kit
+from menwei.server.services.privacy_operations import enrol_template
+from menwei.server.services.rights import (
+    fulfil_deletion_request,
+    open_rights_request,
+    refuse_rights_request,
+)
+from menwei.server.services.withdrawal import erase_person
 from menwei.store.repositories.privacy import PrivacySettings, PrivacyStore
+from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, DeviceRow
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -155,7 +159,9 @@ def test_enrolment_is_refused_before_any_notice_is_published(uow, kit, site):
     assert "Face recognition is off" in refused.value.message("en")
 
 
-def test_devices_that_pulled_a_template_are_told_to_drop_it_on_erasure(uow, kit, site, engine):
+def test_devices_that_pulled_a_template_learn_of_its_erasure_from_the_change_feed(
+    uow, kit, site, engine
+):
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
     switch_face_on(uow, site.community.id, at=T0)
     person = _person(uow, site)
@@ -186,7 +192,22 @@ def test_devices_that_pulled_a_template_are_told_to_drop_it_on_erasure(uow, kit,
         person_ids=[person.id],
         at=NOW,
     )
-    told: list[str] = []
+    face_id = uuid.uuid4()
+    with uow:
+        consent = PrivacyStore(uow.session).consents.live_for(person.id)
+        assert consent is not None
+        uow.credentials.save(
+            FaceCredential(
+                id=face_id,
+                person_id=person.id,
+                template_ref="v1",
+                consent_id=consent.id,
+                validity=Validity(valid_from=T0),
+            )
+        )
+        uow.commit()
+    with uow:
+        pulled_before = uow.changes.cursor(site.community.id)
     receipt = erase_person(
         uow,
         kit,
@@ -195,11 +216,20 @@ def test_devices_that_pulled_a_template_are_told_to_drop_it_on_erasure(uow, kit,
         reason="deletion_request",
         actor="staff:li",
         at=NOW,
-        tell_devices=told.extend,
     )
-    assert told == [str(device_id)]
-    assert receipt["deleted"]["devices_told_to_delete"] == [str(device_id)]
-    assert receipt["processor"] == site.processor.name
+    with uow:  # what the gate's next pull carries: its face credential, withdrawn
+        feed = uow.changes.since(site.community.id, pulled_before)
+        face = next(c for c in uow.credentials.of_person(person.id, CommunityScope.all()))
+        still_held = PrivacyStore(uow.session).templates.devices_holding(
+            str(site.community.id), str(person.id)
+        )
+    assert [(c.entity, str(c.entity_id), c.action) for c in feed] == [
+        ("credential", str(face_id), "upsert")
+    ]
+    assert isinstance(face, FaceCredential) and face.consent_withdrawn_at == NOW
+    assert still_held == []
+    assert receipt.devices_told_to_delete == (str(device_id),)
+    assert receipt.processor == site.processor.name
     with uow:
         actions = [e.action for e in kit.chain(PrivacyStore(uow.session)).entries_about(person.id)]
     assert actions == ["consent", "enrol", "sync_to_device", "erasure"]
@@ -382,7 +412,7 @@ def test_a_deletion_request_is_fulfilled_by_crypto_shredding_with_a_receipt(uow,
     person = _enrolled(uow, kit, site)
     request = open_rights_request(uow, kit, person_id=person.id, kind=RequestKind.DELETION, at=NOW)
     receipt = fulfil_deletion_request(uow, kit, request_id=request.id, at=NOW, handled_by="li")
-    assert receipt["reason"] == "deletion_request"
+    assert receipt.reason == "deletion_request"
     assert templates_for_gates(uow, kit, community_id=site.community.id) == {}
     with uow:
         store = PrivacyStore(uow.session)

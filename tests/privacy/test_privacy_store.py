@@ -27,17 +27,15 @@ from menwei.privacy.errors import ConsentRequired, VaultError
 from menwei.privacy.keys import read_key_file
 from menwei.privacy.receipts import receipt_names, verify_receipt
 from menwei.privacy.vault import SealedTemplate
-from menwei.server.services.privacy_operations import (
-    enrol_template,
-    erase_person,
-    export_person,
-    open_kit,
-    rotate_keks,
-    run_maintenance,
-    verify_audit,
-    withdraw_and_erase,
-)
+from menwei.server.services.audit_trail import verify_audit
+from menwei.server.services.data_export import export_person
+from menwei.server.services.key_rotation import rotate_keks
+from menwei.server.services.privacy_kit import open_kit
+from menwei.server.services.privacy_operations import enrol_template
+from menwei.server.services.retention_run import run_maintenance
+from menwei.server.services.withdrawal import erase_person, withdraw_and_erase
 from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.scope import CommunityScope
 from menwei.store.tables import EventRow
 from menwei.store.tables.privacy import FaceTemplateRow
 
@@ -186,6 +184,49 @@ def _backup(database_url: str, engine: sa.Engine, tmp_path: Path) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def test_a_crash_before_the_withdrawal_commits_leaves_an_unreadable_template(
+    uow, kit, site, monkeypatch
+):
+    """The data key goes before the transaction commits: when the transaction then fails,
+    nothing of the withdrawal is recorded, but the template can never be read again."""
+    person = _publish_and_consent(uow, site)
+    sealed = _enrol(uow, kit, site, person, _template())
+
+    def crash(*_: object, **__: object) -> None:
+        raise RuntimeError("the power went out")
+
+    monkeypatch.setattr("menwei.store.repositories.privacy.ReceiptRepository.add", crash)
+    with pytest.raises(RuntimeError):
+        withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    with uow:
+        store = PrivacyStore(uow.session)
+        assert store.consents.live_for(person.id) is not None  # rolled back as a whole
+        [kept] = store.templates.latest_for_community(site.community.id)
+    assert kept.ciphertext == sealed.ciphertext
+    with pytest.raises(VaultError):
+        kit.vault.unseal(kept)
+
+
+def test_a_withdrawal_is_one_transaction(uow, kit, site, monkeypatch):
+    person = _publish_and_consent(uow, site)
+    _enrol(uow, kit, site, person, _template())
+    counts = {"opened": 0, "committed": 0}
+    opened, committed = type(uow).__enter__, type(uow).commit
+
+    def counted_enter(self):  # type: ignore[no-untyped-def]
+        counts["opened"] += 1
+        return opened(self)
+
+    def counted_commit(self):  # type: ignore[no-untyped-def]
+        counts["committed"] += 1
+        return committed(self)
+
+    monkeypatch.setattr(type(uow), "__enter__", counted_enter)
+    monkeypatch.setattr(type(uow), "commit", counted_commit)
+    withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    assert counts == {"opened": 1, "committed": 1}
+
+
 def test_erasure_survives_restoring_a_database_backup(
     uow, kit, site, engine, database_url, tmp_path
 ):
@@ -205,8 +246,8 @@ def test_erasure_survives_restoring_a_database_backup(
         actor="self",
         at=NOW,
     )
-    assert verify_receipt(receipt, kit.keys.public_key)
-    assert receipt_names(receipt, erased.id)
+    assert verify_receipt(receipt.document(), kit.keys.public_key)
+    assert receipt_names(receipt.document(), erased.id)
 
     # Restore the old backup's ciphertexts into the live database.
     with engine.begin() as connection:
@@ -278,15 +319,22 @@ def test_withdrawal_erases_the_face_and_leaves_the_card_working(uow, kit, site):
             )
         )
         uow.commit()
-    told: list[str] = []
-    receipt = withdraw_and_erase(
-        uow, kit, person=person, channel=Channel.SELF, at=NOW, tell_devices=told.extend
-    )
-    assert receipt["reason"] == "withdrawal"
+        face_id = next(
+            c.id
+            for c in uow.credentials.of_person(person.id, CommunityScope.all())
+            if isinstance(c, FaceCredential)
+        )
+    with uow:
+        pulled_before = uow.changes.cursor(site.community.id)
+    receipt = withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    assert receipt.reason == "withdrawal"
+    with uow:  # what each gate's next pull carries: the face credential, withdrawn
+        feed = uow.changes.since(site.community.id, pulled_before)
+    assert [(c.entity, str(c.entity_id), c.action) for c in feed] == [
+        ("credential", str(face_id), "upsert")
+    ]
     with pytest.raises(VaultError):
         kit.vault.unseal(sealed)
-    from menwei.store.scope import CommunityScope
-
     with uow:
         store = PrivacyStore(uow.session)
         assert store.consents.live_for(person.id) is None

@@ -10,6 +10,7 @@ import pytest
 from menwei.privacy.errors import InvalidReceipt
 from menwei.privacy.keys import ProcessorKeys, load_public_key
 from menwei.privacy.receipts import (
+    DeletionReceipt,
     issue_receipt,
     parse_receipt,
     receipt_names,
@@ -49,6 +50,20 @@ def test_the_receipt_names_what_was_deleted_but_not_the_person(receipt):
     assert receipt["deleted"]["devices_told_to_delete"] == ["gate-east", "gate-north"]
     assert receipt["deleted"]["personal_data_key"] == "destroyed"
     assert "3f1c-person" not in json.dumps(receipt)
+
+
+def test_the_typed_receipt_gives_back_the_signed_document_byte_for_byte(receipt, keys):
+    typed = DeletionReceipt.from_document(json.loads(json.dumps(receipt)))
+    assert typed.document() == receipt
+    assert typed.face_template_versions == (1, 2)
+    assert typed.key_destroyed
+    assert verify_receipt(typed.document(), keys.public_key)
+
+
+def test_a_document_missing_parts_is_not_a_typed_receipt(receipt):
+    del receipt["subject"]
+    with pytest.raises(InvalidReceipt):
+        DeletionReceipt.from_document(receipt)
 
 
 def test_the_person_can_recognise_their_own_receipt(receipt):

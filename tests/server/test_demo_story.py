@@ -18,7 +18,8 @@ from menwei.privacy.errors import ActivationRefused
 from menwei.server.demo import DemoWorld, seed_demo
 from menwei.server.demo_story import staff_caller
 from menwei.server.services import compliance
-from menwei.server.services.privacy_operations import PrivacyKit, open_kit, templates_for_gates
+from menwei.server.services.gate_templates import templates_for_gates
+from menwei.server.services.privacy_kit import PrivacyKit, open_kit
 from menwei.store.engine import make_engine
 from menwei.store.repositories.face_switches import FaceSwitches
 from menwei.store.repositories.governance import GovernanceRepository

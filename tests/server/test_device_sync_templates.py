@@ -15,18 +15,15 @@ from menwei.gate.records import template_model
 from menwei.gate.sync import _change
 from menwei.privacy.consent import Channel
 from menwei.privacy.transport import DeviceKeyPair
-from menwei.server.services.privacy_operations import (
-    enrol_template,
-    publish_community_notice,
-    record_consent,
-    templates_for_gates,
-    withdraw_and_erase,
-)
+from menwei.server.services.consent_records import publish_community_notice, record_consent
+from menwei.server.services.gate_templates import templates_for_gates
+from menwei.server.services.privacy_operations import enrol_template
 from menwei.server.services.template_delivery import (
     DEVICE_KEY_HEADER,
     privacy_kit,
     usable_templates,
 )
+from menwei.server.services.withdrawal import withdraw_and_erase
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork

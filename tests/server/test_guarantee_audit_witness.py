@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.audit_head import Witness
-from menwei.server.services.privacy_operations import verify_audit
+from menwei.server.services.audit_trail import verify_audit
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from tests.privacy.builders import switch_face_on_in_app
 
 from menwei.privacy.transport import DeviceKeyPair
-from menwei.server.services.privacy_operations import run_maintenance
+from menwei.server.services.retention_run import run_maintenance
 from menwei.server.services.template_delivery import DEVICE_KEY_HEADER, privacy_kit
 from menwei.store.tables.privacy import ConsentRow, FaceTemplateRow
 from menwei.store.uow import UnitOfWork

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from menwei.privacy.consent import Channel
-from menwei.server.services.privacy_operations import withdraw_and_erase
+from menwei.server.services.withdrawal import withdraw_and_erase
 from menwei.store.scope import CommunityScope
 from menwei.vision import synthetic
 

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 from menwei.privacy.rights import RequestKind, RequestState
-from menwei.server.services import privacy_operations as ops
+from menwei.server.services import rights
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
@@ -23,7 +23,7 @@ def _request_of_b(app, world: World):  # type: ignore[no-untyped-def]
     """A request of the other community's resident, as their own portal would record it."""
     uow = UnitOfWork(app.state.session_factory)
     kit = privacy_kit(app.state, app.state.settings)
-    return ops.open_rights_request(
+    return rights.open_rights_request(
         uow, kit, person_id=world.b.resident_id, kind=RequestKind.ACCESS, at=datetime.now(UTC)
     )
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from menwei.privacy.audit import VerifyReport
-from menwei.server.services import privacy_operations as ops
+from menwei.server.services import audit_trail
 from menwei.server.services.audit_verdict import AuditVerdict, AuditVerdicts
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.store.uow import UnitOfWork
@@ -34,7 +34,7 @@ class HeldVerifier:
     def __call__(self, uow: UnitOfWork, kit: Any) -> VerifyReport:
         self.calls += 1
         assert self.released.wait(timeout=30), "the test never released the verification"
-        return ops.verify_audit(uow, kit)
+        return audit_trail.verify_audit(uow, kit)
 
 
 def verdicts_for(app: FastAPI, **options: Any) -> tuple[AuditVerdicts, HeldVerifier]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from menwei.privacy.rights import RequestKind, RequestState
-from menwei.server.services import privacy_operations as ops
+from menwei.server.services import rights
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
@@ -25,7 +25,7 @@ def open_request(site: Site, kind: RequestKind, *, person=None, days_ago: int = 
     kit = privacy_kit(app.state, app.state.settings)  # type: ignore[attr-defined]
     person = person or site.people()[0]
     at = datetime.now(UTC) - timedelta(days=days_ago)
-    opened = ops.open_rights_request(
+    opened = rights.open_rights_request(
         uow, kit, person_id=person.id, kind=kind, at=at, details=details
     )
     return opened, person

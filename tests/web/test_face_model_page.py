@@ -11,7 +11,8 @@ from tests.vision.tiny_model import TINY_ID, make_tiny_model_dir
 
 from menwei.server import create_app
 from menwei.server.demo import seed_demo
-from menwei.server.services.privacy_operations import model_status, open_kit
+from menwei.server.services.face_data_counts import model_status
+from menwei.server.services.privacy_kit import open_kit
 from menwei.settings import Settings
 from menwei.store.uow import UnitOfWork
 from menwei.vision.models import MODEL_DIR_ENV, model_dir

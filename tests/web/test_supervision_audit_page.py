@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from menwei.privacy.audit import AuditAction, VerifyReport
+from menwei.server.services.audit_trail import verify_audit
 from menwei.server.services.audit_verdict import AuditVerdicts
-from menwei.server.services.privacy_operations import verify_audit
 from menwei.server.services.template_delivery import privacy_kit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.tables.privacy import AuditEntryRow

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         anything changed or the log was cut short."""
         from menwei.privacy.audit_head import Witness
         from menwei.privacy.errors import PrivacyError
-        from menwei.server.services.privacy_operations import verify_audit
+        from menwei.server.services.audit_trail import verify_audit
 
         seen = None
         if witness is not None:

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         from menwei.server import create_app
         from menwei.server.demo import DEMO_LOGINS, seed_demo
         from menwei.server.heap import freeze_startup_heap
-        from menwei.server.services.privacy_operations import open_kit
+        from menwei.server.services.privacy_kit import open_kit
         from menwei.settings import InsecureSettingsError, Settings
         from menwei.store.engine import make_engine
         from menwei.store.migrate import upgrade

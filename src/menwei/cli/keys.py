@@ -28,7 +28,7 @@ def fail(error: Any, code: int = EXIT_BAD_INPUT) -> NoReturn:
 def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, Any]]:
     """``(settings, unit of work, privacy kit)`` from the environment; closes what it opened."""
     from menwei.privacy.errors import PrivacyError
-    from menwei.server.services.privacy_operations import open_kit
+    from menwei.server.services.privacy_kit import open_kit
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
     from menwei.store.errors import StoreError
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         from datetime import UTC, datetime
 
         from menwei.privacy.audit import AuditAction
-        from menwei.server.services.privacy_operations import rotate_keks
+        from menwei.server.services.key_rotation import rotate_keks
 
         now = datetime.now(UTC)
         with privacy_context() as (settings, uow, kit):

@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
         from datetime import UTC, datetime
 
         from menwei.privacy.compliance import FilingLevel
-        from menwei.server.services.privacy_operations import filing_statuses, run_maintenance
+        from menwei.server.services.face_data_counts import filing_statuses
+        from menwei.server.services.retention_run import run_maintenance
 
         with privacy_context() as (_settings, uow, kit):
             reports = run_maintenance(uow, kit, now=datetime.now(UTC))

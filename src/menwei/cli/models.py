@@ -54,7 +54,7 @@ def _files() -> dict[str, Any]:
 
 
 def _affected(model_id: str) -> list[dict[str, Any]]:
-    from menwei.server.services.privacy_operations import model_status
+    from menwei.server.services.face_data_counts import model_status
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
     from menwei.store.uow import UnitOfWork

@@ -75,7 +75,13 @@ from menwei.privacy.errors import (
 from menwei.privacy.face_data import TemplateRepository, erase_face_data, store_template
 from menwei.privacy.keys import KekRing, ProcessorKeys, load_processor_keys, load_public_key
 from menwei.privacy.keystore import FileKeyStore, KeyStore, MemoryKeyStore, key_store_path
-from menwei.privacy.receipts import issue_receipt, parse_receipt, receipt_names, verify_receipt
+from menwei.privacy.receipts import (
+    DeletionReceipt,
+    issue_receipt,
+    parse_receipt,
+    receipt_names,
+    verify_receipt,
+)
 from menwei.privacy.retention import MovedOut, RetentionPolicy, due_for_erasure, events_cutoff
 from menwei.privacy.rights import (
     RequestKind,
@@ -104,6 +110,7 @@ __all__ = [
     "ConsentRecord",
     "ConsentRefusal",
     "ConsentRequired",
+    "DeletionReceipt",
     "DeviceKeyPair",
     "FaceRecognitionOff",
     "FileKeyStore",

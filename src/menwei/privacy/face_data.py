@@ -3,13 +3,15 @@
 ``store_template`` is the one way a template enters the system: it checks the consent, seals the
 template under the person's own key, saves the ciphertext and logs it. ``erase_face_data`` is the
 one way out: the data key is destroyed *first* (so that even if a later step fails the data is
-already unusable), then the ciphertexts are deleted, the devices are told to drop theirs, the
-erasure is logged, and a signed receipt is returned for the person to keep.
+already unusable), then the ciphertexts are deleted, the erasure is logged, and a signed receipt
+naming the devices that held a copy is returned for the person to keep. The devices learn of the
+erasure from the change feed their gates pull (the caller withdraws the face credentials in the
+same transaction), not from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from menwei.privacy.audit import AuditAction, AuditChain
 from menwei.privacy.consent import ConsentRecord, NoticeVersion, require_consent_to_store
-from menwei.privacy.receipts import issue_receipt
+from menwei.privacy.receipts import DeletionReceipt, issue_receipt
 from menwei.privacy.vault import DEFAULT_MODEL_ID, SealedTemplate, Vault
 
 
@@ -93,16 +95,17 @@ def erase_face_data(
     reason: str,
     actor: str,
     at: datetime,
-    tell_devices: Callable[[Sequence[str]], None] | None = None,
-) -> dict[str, Any]:
-    """Crypto-shred the person's face data everywhere; return the signed deletion receipt."""
+) -> DeletionReceipt:
+    """Crypto-shred the person's face data; return the signed deletion receipt.
+
+    The data key goes first: once it is destroyed the ciphertexts (here and on any device) can
+    never be opened again, whatever happens to the rest of the caller's transaction.
+    """
     community, person = str(community_id), str(person_id)
     versions = templates.versions_of(community, person)
     devices = templates.devices_holding(community, person)
     vault.shred(community, person)
     templates.delete_all(community, person)
-    if tell_devices is not None and devices:
-        tell_devices(devices)
     audit.append(
         at=at,
         actor=actor,
@@ -111,7 +114,7 @@ def erase_face_data(
         community_id=community,
         detail={"reason": reason, "template_versions": versions, "devices_told": devices},
     )
-    return issue_receipt(
+    document = issue_receipt(
         signing_key=signing_key,
         processor=processor,
         community_id=community,
@@ -122,3 +125,4 @@ def erase_face_data(
         deleted_at=at,
         issued_at=at,
     )
+    return DeletionReceipt.from_document(document)

@@ -16,7 +16,8 @@ import hmac
 import json
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,80 @@ MAX_RECEIPT_BYTES = 64 * 1024
 def hash_person_id(person_id: object, salt: bytes) -> str:
     """SHA-256 of ``salt ‖ person id``: what the receipt shows instead of the id."""
     return hashlib.sha256(salt + str(person_id).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionReceipt:
+    """A signed deletion receipt as a typed value: what the services hand back and keep.
+
+    ``document()`` is the signed JSON the person downloads (``menwei receipt verify`` checks it);
+    ``from_document`` reads one back. The signature covers the document, not this object, so a
+    receipt read back from storage and written out again is byte for byte the one issued.
+    """
+
+    receipt_id: uuid.UUID
+    processor: str
+    community_id: str
+    #: the person, as a salted SHA-256 of their id, with the salt (base64)
+    subject_salt: str
+    subject_sha256: str
+    face_template_versions: tuple[int, ...]
+    devices_told_to_delete: tuple[str, ...]
+    reason: str
+    deleted_at: datetime
+    issued_at: datetime
+    public_key: str
+    signature: str
+    personal_data_key: str = "destroyed"
+    format: str = RECEIPT_FORMAT
+
+    @property
+    def key_destroyed(self) -> bool:
+        return self.personal_data_key == "destroyed"
+
+    def document(self) -> dict[str, Any]:
+        """The signed JSON form, exactly as issued."""
+        return {
+            "format": self.format,
+            "receipt_id": str(self.receipt_id),
+            "processor": self.processor,
+            "community_id": self.community_id,
+            "subject": {"salt": self.subject_salt, "sha256": self.subject_sha256},
+            "deleted": {
+                "face_template_versions": list(self.face_template_versions),
+                "personal_data_key": self.personal_data_key,
+                "devices_told_to_delete": list(self.devices_told_to_delete),
+            },
+            "reason": self.reason,
+            "deleted_at": self.deleted_at.isoformat(),
+            "issued_at": self.issued_at.isoformat(),
+            "public_key": self.public_key,
+            "signature": self.signature,
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> DeletionReceipt:
+        """A receipt read from its signed JSON form (``InvalidReceipt`` when it is not one)."""
+        try:
+            subject, deleted = document["subject"], document["deleted"]
+            return cls(
+                receipt_id=uuid.UUID(str(document["receipt_id"])),
+                processor=str(document["processor"]),
+                community_id=str(document["community_id"]),
+                subject_salt=str(subject["salt"]),
+                subject_sha256=str(subject["sha256"]),
+                face_template_versions=tuple(int(v) for v in deleted["face_template_versions"]),
+                devices_told_to_delete=tuple(str(d) for d in deleted["devices_told_to_delete"]),
+                personal_data_key=str(deleted["personal_data_key"]),
+                reason=str(document["reason"]),
+                deleted_at=datetime.fromisoformat(str(document["deleted_at"])),
+                issued_at=datetime.fromisoformat(str(document["issued_at"])),
+                public_key=str(document["public_key"]),
+                signature=str(document["signature"]),
+                format=str(document["format"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise _refuse("invalid_receipt.lacks_parts") from None
 
 
 def issue_receipt(

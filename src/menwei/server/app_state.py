@@ -13,7 +13,7 @@ from fastapi import Request
 from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS
 from menwei.privacy.compliance import OwnersVoteHook
 from menwei.server.services.governance import Clock
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.server.services.template_delivery import privacy_kit as _open_kit
 
 

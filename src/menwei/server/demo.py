@@ -39,7 +39,7 @@ from menwei.server.demo_compliance import demo_notice, switch_demo_face_on
 from menwei.server.policy import Role
 from menwei.server.services.accounts import AccountSpec, create_account
 from menwei.server.services.devices import save_device
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.records import Device
 from menwei.store.repositories.resident_import import import_resident_file
 from menwei.store.scope import CommunityScope

@@ -28,7 +28,7 @@ from menwei.governance import (
 from menwei.governance.vote import DEFAULT_MINIMUM_VOTING_DAYS
 from menwei.privacy.compliance import ImpactAssessment
 from menwei.privacy.consent import NoticeContent
-from menwei.server.services import privacy_operations as ops
+from menwei.server.services import consent_records
 from menwei.server.services.compliance import _recorded_votes, activation_unmet
 from menwei.server.services.privacy import DEFAULT_NOTICE
 from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
@@ -61,7 +61,9 @@ def switch_demo_face_on(
     posted = at - timedelta(days=45)
     opens = at - timedelta(days=40)
     if content is not None:
-        ops.publish_community_notice(uow, community_id=community_id, content=content, at=posted)
+        consent_records.publish_community_notice(
+            uow, community_id=community_id, content=content, at=posted
+        )
     scope = CommunityScope.of([community_id])
     with uow:
         if not owners_vote:

@@ -34,14 +34,14 @@ from menwei.server.demo_compliance import demo_notice, hold_vote
 from menwei.server.domain.caller import Caller
 from menwei.server.policy import Principal, Role
 from menwei.server.services import compliance
-from menwei.server.services.enrolment import enrol
-from menwei.server.services.privacy_operations import (
-    PrivacyKit,
+from menwei.server.services.consent_records import (
     publish_community_notice,
     record_consent,
     record_refusal,
-    withdraw_and_erase,
 )
+from menwei.server.services.enrolment import enrol
+from menwei.server.services.privacy_kit import PrivacyKit
+from menwei.server.services.withdrawal import withdraw_and_erase
 from menwei.store.repositories.governance import UNREGISTERED_OWNER
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork

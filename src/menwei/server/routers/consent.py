@@ -15,14 +15,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
+from menwei.privacy.receipts import DeletionReceipt
 from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.errors import request_locale
+from menwei.server.privacy_schemas import consent_answer_json, consent_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.routers.transparency_schemas import AnswersPublic
 from menwei.server.schemas import ApiModel
-from menwei.server.services import privacy
+from menwei.server.services import privacy, withdrawal
 
 router = APIRouter(prefix=API_PREFIX, tags=["consent"])
 
@@ -58,10 +60,10 @@ class Withdrawal(ApiModel):
     )
 
 
-def receipt_download(receipt: dict[str, Any]) -> Response:
+def receipt_download(receipt: DeletionReceipt) -> Response:
     """The deletion receipt as a file the person keeps; ``menwei receipt verify`` checks it."""
-    body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
-    name = f"deletion-receipt-{receipt.get('receipt_id', 'menwei')}.json"
+    body = json.dumps(receipt.document(), ensure_ascii=False, indent=2, sort_keys=True)
+    name = f"deletion-receipt-{receipt.receipt_id}.json"
     return Response(
         body.encode("utf-8"),
         media_type="application/json",
@@ -114,19 +116,21 @@ def answer(
     person_id: uuid.UUID, body: ConsentAnswer, caller: ConsentWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     kit = app_state.privacy_kit(request)
-    return privacy.answer_consent(uow, kit, caller, person_id, give=body.give)
+    return consent_answer_json(privacy.answer_consent(uow, kit, caller, person_id, give=body.give))
 
 
 @router.get("/communities/{community_id}/people/{person_id}/consents")
 def consents(person_id: uuid.UUID, caller: ConsentRead, uow: UowDep) -> list[dict[str, Any]]:
-    return privacy.consents_of(uow, caller, person_id)
+    return [consent_json(c) for c in privacy.consents_of(uow, caller, person_id)]
 
 
 @router.post("/communities/{community_id}/people/{person_id}/consent/withdraw")
 def withdraw(
     person_id: uuid.UUID, body: Withdrawal, caller: ConsentWrite, request: Request, uow: UowDep
 ) -> Response:
-    """One action: consent withdrawn, template shredded, gates told; cards keep working."""
+    """One action, one transaction: consent withdrawn, template shredded, cards keep working.
+
+    The gates learn it from their change feed on their next pull."""
     kit = app_state.privacy_kit(request)
-    receipt = privacy.withdraw(uow, kit, caller, person_id, written_request=body.written_request)
+    receipt = withdrawal.withdraw(uow, kit, caller, person_id, written_request=body.written_request)
     return receipt_download(receipt)

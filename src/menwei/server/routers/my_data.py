@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse
 from menwei.server import app_state
 from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.errors import request_locale
+from menwei.server.privacy_schemas import audit_entry_json, my_data_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.routers.consent import receipt_download
-from menwei.server.services import privacy
+from menwei.server.services import privacy, withdrawal
 
 router = APIRouter(prefix=API_PREFIX + "/me/privacy", tags=["my data"])
 
@@ -22,12 +23,13 @@ Me = Annotated[Caller, Depends(Permit("me:privacy"))]
 @router.get("")
 def held(caller: Me, uow: UowDep) -> dict[str, Any]:
     """Is a face template held, since when, under which notice; my consents and credentials."""
-    return privacy.my_data(uow, caller)
+    return my_data_json(privacy.my_data(uow, caller))
 
 
 @router.get("/audit")
 def audit(caller: Me, request: Request, uow: UowDep) -> list[dict[str, Any]]:
-    return privacy.my_audit(uow, app_state.privacy_kit(request), caller)
+    entries = privacy.my_audit(uow, app_state.privacy_kit(request), caller)
+    return [audit_entry_json(e) for e in entries]
 
 
 @router.get("/export")
@@ -38,17 +40,17 @@ def export(
     format: Annotated[Literal["json", "html"], Query()] = "json",
 ) -> Response:
     """My complete data as a JSON bundle or a readable page, to keep or to print."""
-    bundle, page = privacy.my_export(
+    export = privacy.my_export(
         uow, app_state.privacy_kit(request), caller, locale=request_locale(request)
     )
     if format == "html":
         return HTMLResponse(
-            page, headers={"Content-Disposition": 'attachment; filename="my-data.html"'}
+            export.page, headers={"Content-Disposition": 'attachment; filename="my-data.html"'}
         )
     import json
 
     return Response(
-        json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8"),
+        json.dumps(export.bundle, ensure_ascii=False, indent=2).encode("utf-8"),
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
     )
@@ -57,4 +59,4 @@ def export(
 @router.post("/erase")
 def erase(caller: Me, request: Request, uow: UowDep) -> Response:
     """Withdraw consent and erase my face data; answers the signed deletion receipt."""
-    return receipt_download(privacy.erase_mine(uow, app_state.privacy_kit(request), caller))
+    return receipt_download(withdrawal.erase_mine(uow, app_state.privacy_kit(request), caller))

@@ -11,6 +11,7 @@ from pydantic import Field
 from menwei.privacy.rights import RequestKind
 from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, Permit, UowDep
+from menwei.server.privacy_schemas import request_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import rights
@@ -36,7 +37,7 @@ class Refusal(ApiModel):
 @router.post("/me/requests", status_code=201)
 def open_request(body: NewRequest, caller: Me, request: Request, uow: UowDep) -> dict[str, Any]:
     kit = app_state.privacy_kit(request)
-    return rights.open_mine(
+    opened = rights.open_mine(
         uow,
         kit,
         caller,
@@ -45,23 +46,24 @@ def open_request(body: NewRequest, caller: Me, request: Request, uow: UowDep) ->
         wrong=body.wrong,
         correct=body.correct,
     )
+    return request_json(opened)
 
 
 @router.get("/me/requests")
 def my_requests(caller: Me, uow: UowDep) -> list[dict[str, Any]]:
-    return rights.mine(uow, caller)
+    return [request_json(r) for r in rights.mine(uow, caller)]
 
 
 @router.get("/communities/{community_id}/requests")
 def open_requests(caller: RequestsRead, uow: UowDep) -> list[dict[str, Any]]:
-    return rights.open_in_community(uow, caller)
+    return [request_json(r) for r in rights.open_in_community(uow, caller)]
 
 
 @router.post("/communities/{community_id}/requests/{request_id}/fulfil")
 def fulfil(
     request_id: uuid.UUID, caller: RequestsResolve, request: Request, uow: UowDep
 ) -> dict[str, Any]:
-    return rights.resolve(uow, app_state.privacy_kit(request), caller, request_id)
+    return request_json(rights.resolve(uow, app_state.privacy_kit(request), caller, request_id))
 
 
 @router.post("/communities/{community_id}/requests/{request_id}/refuse")
@@ -70,4 +72,4 @@ def refuse(
 ) -> dict[str, Any]:
     """Refusing needs a reason: the person reads it."""
     kit = app_state.privacy_kit(request)
-    return rights.refuse(uow, kit, caller, request_id, reason=body.reason)
+    return request_json(rights.refuse(uow, kit, caller, request_id, reason=body.reason))

@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from menwei.privacy.audit import ChainPosition, VerifyReport
-from menwei.server.services import privacy_operations as ops
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services import audit_trail as ops
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.uow import UnitOfWork
 
 DEFAULT_MAX_AGE = timedelta(minutes=10)
 #: a chain shorter than this is verified in full on a process's first load (about a second)
 DEFAULT_INLINE_BELOW = 20_000
 
-#: verifies the whole chain in the unit of work given (``privacy_operations.verify_audit``)
+#: verifies the whole chain in the unit of work given (``audit_trail.verify_audit``)
 FullVerifier = Callable[[UnitOfWork, PrivacyKit], VerifyReport]
 
 log = logging.getLogger(__name__)

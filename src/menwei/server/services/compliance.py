@@ -38,7 +38,8 @@ from menwei.privacy.errors import ActivationRefused
 from menwei.server.domain.caller import Caller
 from menwei.server.services import face_model
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
-from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
+from menwei.server.services.privacy_kit import PrivacyKit
+from menwei.server.services.retention_run import tell_face_holders_of_suspension
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 

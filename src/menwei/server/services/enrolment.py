@@ -37,7 +37,7 @@ from menwei.server.services.enrolment_challenges import (
 )
 from menwei.server.services.face_switch import require_on
 from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from menwei.server.domain.errors import Unavailable
-from menwei.server.services.privacy_operations import ModelStatus, model_status
+from menwei.server.services.face_data_counts import ModelStatus, model_status
 from menwei.store.uow import UnitOfWork
 
 log = logging.getLogger("menwei.models")

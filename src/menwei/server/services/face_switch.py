@@ -20,7 +20,8 @@ from menwei.server.services.compliance import (
     activation_unmet,
 )
 from menwei.server.services.privacy import now
-from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
+from menwei.server.services.privacy_kit import PrivacyKit
+from menwei.server.services.retention_run import tell_face_holders_of_suspension
 from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import InvalidRequest
 from menwei.server.services.privacy import staff_account
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.uow import UnitOfWork
 
 #: The audit action of a recorded filing (the processor's: no person is the subject).

@@ -58,7 +58,7 @@ from menwei.server.services.governance_views import (
     plain,
 )
 from menwei.server.services.privacy import actor_of
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.errors import NotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork

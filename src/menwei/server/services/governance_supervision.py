@@ -38,7 +38,7 @@ from menwei.server.policy import Role
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.governance_views import PublicAnswerView
-from menwei.server.services.privacy_operations import PrivacyKit
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.server.services.transparency import ALERT_WINDOW
 from menwei.store.repositories.supervision import SupervisedCommunity
 from menwei.store.repositories.supervisor_levels import SupervisorLevel

@@ -1,7 +1,8 @@
 """Notices, consent, withdrawal and a person's own data, as the API's routes need them.
 
-The privacy operations themselves (one transaction each, audit entries included) live in
-``menwei.server.services.privacy_operations``; this module decides *who* may ask for them. A
+The privacy records themselves (one transaction each, audit entries included) live beside this
+module: ``consent_records``, ``withdrawal``, ``rights``, ``audit_trail``, ``data_export``; this
+module decides *who* may ask for them. A
 resident acts for themself, or as the linked guardian of a child; staff act for anyone in their
 community and are named in the record. A person outside the caller's reach answers 404, as one that
 does not exist.
@@ -12,20 +13,28 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from menwei.core import Person
 from menwei.core import Role as PersonRole
-from menwei.privacy.consent import Channel, ConsentRecord, NoticeContent, NoticeVersion
+from menwei.privacy.consent import (
+    Channel,
+    ConsentRecord,
+    ConsentRefusal,
+    NoticeContent,
+    NoticeVersion,
+)
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
-from menwei.server.services import privacy_operations as ops
-from menwei.server.services.privacy_operations import PrivacyKit
-from menwei.store.repositories.governance import GovernanceRepository
-from menwei.store.repositories.privacy import PrivacyStore
+from menwei.server.services import audit_trail, consent_records, data_export
+from menwei.server.services.audit_trail import PersonalEntry
+from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # face_switch imports compliance, which imports this module
+    from menwei.server.services.face_switch import FaceState
 
 
 def now() -> datetime:
@@ -57,7 +66,12 @@ class Acting:
 def acting_for(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
     """The caller's capacity towards ``person_id``, or 404 when the person is out of reach."""
     with uow:
-        person = uow.people.get(person_id, caller.scope)
+        return acting_within(uow, caller, person_id)
+
+
+def acting_within(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
+    """``acting_for`` inside the caller's open unit of work (one transaction with what follows)."""
+    person = uow.people.get(person_id, caller.scope)
     if caller.community_id is not None and person.community_id != caller.community_id:
         raise NotFound()
     principal = caller.principal
@@ -111,7 +125,7 @@ def publish_notice(
         responsible_person=processor.responsible_person,
         **values,
     )
-    return ops.publish_community_notice(
+    return consent_records.publish_community_notice(
         uow, community_id=caller.community_id, content=content, at=at
     )
 
@@ -119,7 +133,7 @@ def publish_notice(
 def notices(uow: UnitOfWork, community_id: uuid.UUID) -> list[NoticeVersion]:
     """Every published version, newest first (public: the notice is displayed to everyone)."""
     with uow:
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
         current = store.notices.current(community_id)
         if current is None:
             return []
@@ -141,24 +155,17 @@ def notice_public(notice: NoticeVersion, locale: str) -> dict[str, Any]:
 # -- consent ----------------------------------------------------------------------------------
 
 
-def consent_public(consent: ConsentRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in asdict(consent).items():
-        if isinstance(value, datetime):
-            out[key] = value.isoformat()
-        elif isinstance(value, uuid.UUID):
-            out[key] = str(value)
-        elif isinstance(value, Channel):
-            out[key] = value.value
-        else:
-            out[key] = value
-    out["live"] = consent.is_live
-    return out
+@dataclass(frozen=True, slots=True)
+class ConsentAnswer:
+    """A yes (the consent given) or a no (the refusal recorded): exactly one is set."""
+
+    given: ConsentRecord | None = None
+    refused: ConsentRefusal | None = None
 
 
 def answer_consent(
     uow: UnitOfWork, kit: PrivacyKit, caller: Caller, person_id: uuid.UUID, *, give: bool
-) -> dict[str, Any]:
+) -> ConsentAnswer:
     """Record a yes (consent) or a no (refusal) to the current notice, in the caller's capacity."""
     acting = acting_for(uow, caller, person_id)
     from menwei.server.services.face_switch import require_on  # compliance imports this module
@@ -166,15 +173,11 @@ def answer_consent(
     require_on(uow, acting.person.community_id)
     at = now()
     if not give:
-        refusal = ops.record_refusal(uow, person_id=person_id, channel=acting.channel, at=at)
-        return {
-            "answer": "refused",
-            "person_id": str(person_id),
-            "notice_version": refusal.notice_version,
-            "at": refusal.refused_at.isoformat(),
-            "channel": refusal.channel.value,
-        }
-    consent = ops.record_consent(
+        refusal = consent_records.record_refusal(
+            uow, person_id=person_id, channel=acting.channel, at=at
+        )
+        return ConsentAnswer(refused=refusal)
+    consent = consent_records.record_consent(
         uow,
         kit,
         person_id=person_id,
@@ -183,54 +186,56 @@ def answer_consent(
         guardian_id=acting.guardian_id,
         staff_account=acting.staff,
     )
-    return {"answer": "given", **consent_public(consent)}
+    return ConsentAnswer(given=consent)
 
 
-def consents_of(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[dict[str, Any]]:
+def consents_of(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[ConsentRecord]:
+    """Every consent of the person, oldest first, withdrawn ones included."""
     acting_for(uow, caller, person_id)
     with uow:
-        found = PrivacyStore(uow.session).consents.for_person(person_id)
-    return [consent_public(c) for c in found]
-
-
-def withdraw(
-    uow: UnitOfWork,
-    kit: PrivacyKit,
-    caller: Caller,
-    person_id: uuid.UUID,
-    *,
-    written_request: str | None,
-) -> dict[str, Any]:
-    """Withdraw consent and crypto-shred the template; the signed deletion receipt comes back.
-
-    The person's face credentials are marked withdrawn in the same transaction, which is what
-    the gates' change feed carries: every gate drops the template on its next pull. Cards, PINs
-    and QR passes are not touched.
-    """
-    acting = acting_for(uow, caller, person_id)
-    guardian = None
-    if acting.guardian_id is not None:
-        with uow:
-            guardian = uow.people.get(acting.guardian_id, CommunityScope.all())
-    return ops.withdraw_and_erase(
-        uow,
-        kit,
-        person=acting.person,
-        channel=acting.channel,
-        at=now(),
-        guardian=guardian,
-        staff_account=acting.staff,
-        written_request=written_request,
-    )
+        return uow.privacy.consents.for_person(person_id)
 
 
 # -- what is held -----------------------------------------------------------------------------
 
 
-def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
-    """Whether a template is held, since when, and under which notice version — never the data."""
+@dataclass(frozen=True, slots=True)
+class FaceDataHeld:
+    """Whether a template is held, since when, under which notice version — never the data."""
+
+    person_id: uuid.UUID
+    template_versions: tuple[int, ...]
+    enrolled_at: datetime | None
+    notice_version: int | None
+    consent_live: bool
+    devices_holding: int
+
+    @property
+    def template_held(self) -> bool:
+        return bool(self.template_versions)
+
+    @property
+    def stored_as(self) -> str | None:
+        return "AES-256-GCM" if self.template_versions else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as the API and the console pages show it."""
+        return {
+            "person_id": str(self.person_id),
+            "template_held": self.template_held,
+            "template_versions": list(self.template_versions),
+            "enrolled_at": None if self.enrolled_at is None else self.enrolled_at.isoformat(),
+            "notice_version": self.notice_version,
+            "consent_live": self.consent_live,
+            "devices_holding": self.devices_holding,
+            "stored_as": self.stored_as,
+        }
+
+
+def face_data_record(uow: UnitOfWork, person_id: uuid.UUID) -> FaceDataHeld:
+    """What is held of the person's face data, read in one transaction."""
     with uow:
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
         person = uow.people.get(person_id, CommunityScope.all())
         community, person_key = str(person.community_id), str(person_id)
         versions = store.templates.versions_of(community, person_key)
@@ -238,26 +243,29 @@ def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
         sealed_at = None
         for sealed in store.templates.latest_for_community(person.community_id):
             if sealed.person_id == person_key:
-                sealed_at = sealed.sealed_at.isoformat()
+                sealed_at = sealed.sealed_at
         devices = store.templates.devices_holding(community, person_key)
-    return {
-        "person_id": person_key,
-        "template_held": bool(versions),
-        "template_versions": versions,
-        "enrolled_at": sealed_at,
-        "notice_version": consent.notice_version if consent else None,
-        "consent_live": consent is not None,
-        "devices_holding": len(devices),
-        "stored_as": "AES-256-GCM" if versions else None,
-    }
+    return FaceDataHeld(
+        person_id=person_id,
+        template_versions=tuple(versions),
+        enrolled_at=sealed_at,
+        notice_version=consent.notice_version if consent else None,
+        consent_live=consent is not None,
+        devices_holding=len(devices),
+    )
+
+
+def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
+    """``face_data_record`` as JSON, for the console pages and routes that show it as such."""
+    return face_data_record(uow, person_id).as_json()
 
 
 def do_not_ask(uow: UnitOfWork, person_id: uuid.UUID) -> datetime | None:
     """When the person declined the notice in force, so that staff do not ask again (不再询问);
     ``None`` when they have not declined, or the terms changed since."""
     with uow:
-        refusal = PrivacyStore(uow.session).consents.latest_refusal(person_id)
-    if refusal is None or ops.may_prompt_for_consent(uow, person_id=person_id):
+        refusal = uow.privacy.consents.latest_refusal(person_id)
+    if refusal is None or consent_records.may_prompt_for_consent(uow, person_id=person_id):
         return None
     return refusal.refused_at
 
@@ -267,35 +275,56 @@ def staff_view(
 ) -> dict[str, Any]:
     """A staff member looks at a person's face data record: logged, so the person sees it."""
     acting_for(uow, caller, person_id)
-    ops.record_staff_view(
+    audit_trail.record_staff_view(
         uow, kit, staff_account=staff_account(caller), person_id=person_id, at=now()
     )
     return face_data_held(uow, person_id)
 
 
-def my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CredentialHeld:
+    """One of the resident's credentials, by kind only (never its secret)."""
+
+    id: uuid.UUID
+    kind: str
+    withdrawn: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MyData:
+    """What the resident's own page shows: the switch, the face data, consents, credentials."""
+
+    #: whether face recognition is on in the community, and if not, why (both languages)
+    face_recognition: FaceState
+    may_ask_for_consent: bool
+    face_data: FaceDataHeld
+    consents: list[ConsentRecord]
+    credentials: list[CredentialHeld]
+
+
+def my_data(uow: UnitOfWork, caller: Caller) -> MyData:
     person_id = own_person_id(caller)
-    held = face_data_held(uow, person_id)
+    held = face_data_record(uow, person_id)
     with uow:
         credentials = [
-            {
-                "id": str(c.id),
-                "kind": type(c).__name__,
-                "withdrawn": getattr(c, "consent_withdrawn_at", None) is not None,
-            }
+            CredentialHeld(
+                c.id,
+                type(c).__name__,
+                getattr(c, "consent_withdrawn_at", None) is not None,
+            )
             for c in uow.credentials.of_person(person_id, CommunityScope.all())
         ]
-        consents = PrivacyStore(uow.session).consents.for_person(person_id)
+        consents = uow.privacy.consents.for_person(person_id)
         community_id = uow.people.get(person_id, CommunityScope.all()).community_id
     from menwei.server.services.face_switch import off_state  # compliance imports this module
 
-    return {
-        "face_recognition": off_state(uow, community_id),
-        "may_ask_for_consent": ops.may_prompt_for_consent(uow, person_id=person_id),
-        "face_data": held,
-        "consents": [consent_public(c) for c in consents],
-        "credentials": credentials,
-    }
+    return MyData(
+        face_recognition=off_state(uow, community_id),
+        may_ask_for_consent=consent_records.may_prompt_for_consent(uow, person_id=person_id),
+        face_data=held,
+        consents=consents,
+        credentials=credentials,
+    )
 
 
 def may_be_face_enrolled(person: Person) -> bool:
@@ -303,24 +332,26 @@ def may_be_face_enrolled(person: Person) -> bool:
     return person.role is not PersonRole.VISITOR
 
 
-def my_audit(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> list[dict[str, Any]]:
+def my_audit(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> list[PersonalEntry]:
     """Every audit entry about the resident: who did what with their face data, and when."""
-    return ops.audit_entries_for(uow, kit, person_id=own_person_id(caller))
+    return audit_trail.personal_entries(uow, kit, own_person_id(caller))
 
 
-def my_export(
-    uow: UnitOfWork, kit: PrivacyKit, caller: Caller, *, locale: str
-) -> tuple[dict[str, Any], str]:
+@dataclass(frozen=True, slots=True)
+class PersonalExport:
+    """The resident's complete data: the JSON bundle (a document to keep) and a readable page."""
+
+    bundle: dict[str, Any]
+    page: str
+
+
+def my_export(uow: UnitOfWork, kit: PrivacyKit, caller: Caller, *, locale: str) -> PersonalExport:
     """The resident's complete data (JSON and a readable HTML page); the export is logged."""
     person_id = own_person_id(caller)
-    return ops.export_person(
+    bundle, page = data_export.export_person(
         uow, kit, person_id=person_id, at=now(), actor=str(person_id), locale=locale
     )
-
-
-def erase_mine(uow: UnitOfWork, kit: PrivacyKit, caller: Caller) -> dict[str, Any]:
-    """Withdraw and erase in one action from the resident's own page."""
-    return withdraw(uow, kit, caller, own_person_id(caller), written_request=None)
+    return PersonalExport(bundle, page)
 
 
 def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
@@ -331,20 +362,15 @@ def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
     owners' vote.
     """
     from menwei.privacy.compliance import filing_status
-    from menwei.store.tables import CommunityRow
 
     with uow:
         community = uow.places.community(community_id, CommunityScope.all())
         processor = uow.places.processor(community.processor_id)
-        row = uow.session.get(CommunityRow, community_id)
-        enabled = bool(row is not None and row.face_enabled)
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
+        enabled = store.communities.face_is_on(community_id)
         notice = store.notices.current(community_id)
         people = store.templates.people_with_face_data(processor.id)
-        results = GovernanceRepository(uow.session).results(
-            CommunityScope.of([community_id]), community_id
-        )
-    latest = results[-1] if results else None
+        latest = store.communities.latest_vote_result(community_id)
     return {
         "community": {"id": str(community.id), "name": community.name},
         "processor": {

@@ -35,12 +35,8 @@ from menwei.privacy.vault import SealedTemplate
 from menwei.server.domain.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.server.services.face_model import configured_model_id
-from menwei.server.services.privacy_operations import (
-    PrivacyKit,
-    open_kit,
-    record_device_sync,
-    usable_for_gates,
-)
+from menwei.server.services.gate_templates import record_device_sync, usable_for_gates
+from menwei.server.services.privacy_kit import PrivacyKit, open_kit
 from menwei.settings import Settings
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.tables.privacy import FaceTemplateRow

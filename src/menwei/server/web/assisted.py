@@ -91,7 +91,7 @@ def assisted_enrol(
     off = face_off_page(request, uow, acting.person.community_id, base)
     if off is not None:
         return off
-    if not privacy.face_data_held(uow, person_id)["consent_live"]:
+    if not privacy.face_data_record(uow, person_id).consent_live:
         return RedirectResponse(base + "/consent", status_code=303)
     return render(
         request,

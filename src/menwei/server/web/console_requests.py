@@ -19,6 +19,7 @@ from menwei.privacy.errors import PrivacyError
 from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.privacy_schemas import request_json
 from menwei.server.services import people, rights
 from menwei.server.web.console import community_zone, render_console
 from menwei.server.web.forms import CsrfField
@@ -38,7 +39,7 @@ def open_requests(uow: UnitOfWork, caller: Caller) -> list[dict[str, Any]]:
     """The open requests, soonest deadline first, with names and local dates for the page."""
     zone = community_zone(uow, caller)
     shown = []
-    for found in rights.open_in_community(uow, caller):
+    for found in map(request_json, rights.open_in_community(uow, caller)):
         try:
             name = people.get_person(uow, caller, uuid.UUID(found["person_id"])).name
         except NotFound:
@@ -115,7 +116,7 @@ def fulfil_request(
         closed = rights.resolve(uow, app_state.privacy_kit(request), caller, request_id)
     except PrivacyError as refused:
         return _refused(request, caller, uow, refused, request_id, "")
-    return _back(caller, "erased" if "receipt" in closed else "fulfilled")
+    return _back(caller, "erased" if closed.receipt is not None else "fulfilled")
 
 
 @router.post("/{request_id}/refuse")

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from menwei.privacy.errors import PrivacyError
+from menwei.privacy.receipts import DeletionReceipt
 from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.policy import Role
 from menwei.server.services import paper_withdrawal as paper
-from menwei.server.services import privacy
+from menwei.server.services import privacy, withdrawal
 from menwei.server.services.transparency import local
 from menwei.server.web.console import community_zone, render_console
 from menwei.server.web.forms import CsrfField, translated
@@ -93,7 +94,7 @@ def withdraw_on_paper(
             request, caller, uow, person_id, reference=reference, problem=problem, status_code=422
         )
     try:
-        receipt = privacy.withdraw(
+        receipt = withdrawal.withdraw(
             uow, app_state.privacy_kit(request), caller, person_id, written_request=reference
         )
     except PrivacyError as refused:
@@ -106,21 +107,18 @@ def withdraw_on_paper(
             problem=refused.message(page_locale(request)),
             status_code=409,
         )
-    target = RECEIPT.format(community_id=caller.community_id, receipt_id=receipt["receipt_id"])
+    target = RECEIPT.format(community_id=caller.community_id, receipt_id=receipt.receipt_id)
     return RedirectResponse(target, status_code=303)
 
 
-def _readable(uow: UowDep, receipt: dict[str, Any], zone: str) -> dict[str, Any]:
-    from datetime import datetime
-
-    deleted = receipt.get("deleted", {})
+def _readable(uow: UowDep, receipt: DeletionReceipt, zone: str) -> dict[str, Any]:
     return {
-        "id": receipt["receipt_id"],
-        "processor": receipt.get("processor", ""),
-        "deleted_at": local(datetime.fromisoformat(receipt["deleted_at"]), zone),
-        "issued_at": local(datetime.fromisoformat(receipt["issued_at"]), zone),
-        "versions": len(deleted.get("face_template_versions", [])),
-        "key_destroyed": deleted.get("personal_data_key") == "destroyed",
+        "id": str(receipt.receipt_id),
+        "processor": receipt.processor,
+        "deleted_at": local(receipt.deleted_at, zone),
+        "issued_at": local(receipt.issued_at, zone),
+        "versions": len(receipt.face_template_versions),
+        "key_destroyed": receipt.key_destroyed,
         "doors": paper.doors_told(uow, receipt),
         "fingerprint": paper.grouped(paper.fingerprint(receipt)),
     }
@@ -158,7 +156,7 @@ def receipt_page(
         verify_url=verify,
         json_url=f"{RECEIPT.format(community_id=caller.community_id, receipt_id=receipt_id)}"
         "?download=json",
-        signed=json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True),
+        signed=json.dumps(receipt.document(), ensure_ascii=False, indent=2, sort_keys=True),
     )
 
 
@@ -172,10 +170,7 @@ def receipt_check(
     """Public: is this a receipt the system issued, unaltered, with this fingerprint?"""
     receipt = paper.stored_receipt(uow, receipt_id)
     result = paper.check(receipt, fp)
-    from datetime import datetime
-
-    zone = paper.zone_of(uow, receipt)
-    deleted_at = local(datetime.fromisoformat(receipt["deleted_at"]), zone)
+    deleted_at = local(receipt.deleted_at, paper.zone_of(uow, receipt))
     return render(
         request, "receipt_check.html", result=result, receipt_id=receipt_id, deleted_at=deleted_at
     )

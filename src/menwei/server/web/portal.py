@@ -29,7 +29,8 @@ from menwei.server.deps import (
 )
 from menwei.server.domain.errors import ApiError
 from menwei.server.errors import status_of
-from menwei.server.services import accounts, privacy
+from menwei.server.privacy_schemas import audit_entry_json, my_data_json
+from menwei.server.services import accounts, privacy, withdrawal
 from menwei.server.services.transparency import local
 from menwei.server.web.console import landing_path
 from menwei.server.web.face_off import face_off_page
@@ -170,7 +171,7 @@ def my_home(caller: Resident, request: Request, uow: UowDep) -> Response:
     community_id = _community_id(caller)
     found = privacy.notices(uow, community_id) if community_id else []
     notice = privacy.notice_public(found[0], page_locale(request)) if found else None
-    held = privacy.my_data(uow, caller)
+    held = my_data_json(privacy.my_data(uow, caller))
     return render(request, "my_home.html", caller=caller, notice=notice, held=held)
 
 
@@ -203,8 +204,7 @@ def enrol_page(caller: Resident, request: Request, uow: UowDep) -> Response:
     off = face_off_page(request, uow, _community_id(caller), "/my")
     if off is not None:
         return off
-    held = privacy.my_data(uow, caller)
-    if not held["face_data"]["consent_live"]:
+    if not privacy.my_data(uow, caller).face_data.consent_live:
         return RedirectResponse("/my", status_code=303)
     return render(
         request,
@@ -219,7 +219,7 @@ def alternatives(caller: Resident, request: Request, uow: UowDep) -> Response:
     """Card, PIN and QR: the ways in that never need a face."""
     community_id = _community_id(caller)
     summary = privacy.public_summary(uow, community_id) if community_id else None
-    held = privacy.my_data(uow, caller)
+    held = my_data_json(privacy.my_data(uow, caller))
     return render(request, "alternatives.html", summary=summary, held=held)
 
 
@@ -227,8 +227,8 @@ def alternatives(caller: Resident, request: Request, uow: UowDep) -> Response:
 def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
     """What is held about me, every audit entry about me, my consents and credentials."""
     kit = app_state.privacy_kit(request)
-    held = privacy.my_data(uow, caller)
-    audit = privacy.my_audit(uow, kit, caller)
+    held = my_data_json(privacy.my_data(uow, caller))
+    audit = [audit_entry_json(e) for e in privacy.my_audit(uow, kit, caller)]
     from zoneinfo import ZoneInfo
 
     from menwei.server.services import audit_readable
@@ -261,10 +261,10 @@ def erase(
     if confirmed != "yes":
         problem = translated(request, "Nothing was erased. Confirm below to erase your face data.")
         return render(request, "erase_confirm.html", problem=problem, status_code=422)
-    receipt = privacy.erase_mine(uow, app_state.privacy_kit(request), caller)
-    body = json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True)
+    receipt = withdrawal.erase_mine(uow, app_state.privacy_kit(request), caller)
+    body = json.dumps(receipt.document(), ensure_ascii=False, indent=2, sort_keys=True)
     encoded = base64.b64encode(body.encode("utf-8")).decode("ascii")
-    name = f"deletion-receipt-{receipt.get('receipt_id', 'menwei')}.json"
+    name = f"deletion-receipt-{receipt.receipt_id}.json"
     return render(
         request,
         "receipt.html",

@@ -19,6 +19,7 @@ from menwei.privacy.rights import MAX_FIELD_CHARS, MAX_TEXT_CHARS, RequestKind
 from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, Permit, UowDep
+from menwei.server.privacy_schemas import request_json
 from menwei.server.services import privacy, rights
 from menwei.server.services.transparency import local
 from menwei.server.web.forms import CsrfField, translated
@@ -54,7 +55,11 @@ def my_requests(uow: UnitOfWork, caller: Caller) -> list[dict[str, Any]]:
             "closed": at("closed_at"),
         }
 
-    found = sorted(rights.mine(uow, caller), key=lambda r: r["received_at"], reverse=True)
+    found = sorted(
+        (request_json(r) for r in rights.mine(uow, caller)),
+        key=lambda r: r["received_at"],
+        reverse=True,
+    )
     return [shown(r) for r in found]
 
 

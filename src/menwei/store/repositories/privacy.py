@@ -12,12 +12,14 @@ import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from menwei.privacy.audit import AuditEntry, Checkpoint
+from menwei.governance import VoteResult
+from menwei.privacy.audit import AuditChain, AuditEntry, Checkpoint
 from menwei.privacy.compliance import BreachIncident, ImpactAssessment
 from menwei.privacy.consent import (
     Channel,
@@ -27,10 +29,17 @@ from menwei.privacy.consent import (
     NoticeVersion,
     OnNewTerms,
 )
+from menwei.privacy.receipts import DeletionReceipt
 from menwei.privacy.retention import MovedOut, RetentionPolicy
 from menwei.privacy.rights import RequestKind, RequestState, RightsRequest
 from menwei.privacy.vault import SealedTemplate
-from menwei.store.tables import CommunityRow, EventRow, HouseholdMembershipRow
+from menwei.store.repositories.face_gate import face_is_on, require_face_on, write_face_switch
+from menwei.store.repositories.face_switches import FaceSwitch, FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.scope import CommunityScope
+from menwei.store.tables import CommunityRow, EventRow, HouseholdMembershipRow, ProcessorRow
+from menwei.store.tables.devices import DeviceDoorRow, DeviceRow
+from menwei.store.tables.places import DoorRow
 from menwei.store.tables.privacy import (
     AuditCheckpointRow,
     AuditEntryRow,
@@ -352,6 +361,16 @@ class SqlTemplateRepository:
             for r in rows
         ]
 
+    def holders(self, community_id: uuid.UUID) -> list[uuid.UUID]:
+        """Everyone in the community with a stored template, by id."""
+        return sorted(
+            self._session.scalars(
+                select(FaceTemplateRow.person_id)
+                .where(FaceTemplateRow.community_id == community_id)
+                .distinct()
+            )
+        )
+
     def people_with_face_data(self, processor_id: object) -> int:
         """Distinct people with a stored template across all of a processor's communities."""
         return int(
@@ -545,28 +564,47 @@ class ConsentRepository:
 
 
 class ReceiptRepository:
+    """Deletion receipts as issued: the signed document is kept whole, so it verifies forever."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, receipt: dict[str, Any], *, subject: str) -> None:
+    def add(self, receipt: DeletionReceipt, *, subject: str) -> None:
         self._session.add(
             DeletionReceiptRow(
-                id=_uuid(receipt["receipt_id"]),
-                community_id=str(receipt["community_id"]),
+                id=receipt.receipt_id,
+                community_id=receipt.community_id,
                 subject=subject,
-                issued_at=datetime.fromisoformat(receipt["issued_at"]),
-                body=receipt,
+                issued_at=receipt.issued_at,
+                body=receipt.document(),
             )
         )
         self._session.flush()
 
-    def for_subject(self, subject: str) -> list[dict[str, Any]]:
+    def get(self, receipt_id: uuid.UUID) -> DeletionReceipt | None:
+        row = self._session.get(DeletionReceiptRow, receipt_id)
+        return None if row is None else DeletionReceipt.from_document(row.body)
+
+    def for_subject(self, subject: str) -> list[DeletionReceipt]:
         rows = self._session.scalars(
             select(DeletionReceiptRow)
             .where(DeletionReceiptRow.subject == subject)
             .order_by(DeletionReceiptRow.issued_at)
         )
-        return [dict(r.body) for r in rows]
+        return [DeletionReceipt.from_document(r.body) for r in rows]
+
+    def doors_of_devices(self, device_ids: Sequence[uuid.UUID]) -> list[str]:
+        """The names of the doors these devices serve (a receipt names devices, people doors)."""
+        if not device_ids:
+            return []
+        names = self._session.scalars(
+            select(DoorRow.name)
+            .join(DeviceDoorRow, DeviceDoorRow.door_id == DoorRow.id)
+            .join(DeviceRow, DeviceRow.id == DeviceDoorRow.device_id)
+            .where(DeviceRow.id.in_(list(device_ids)))
+            .distinct()
+        )
+        return sorted(names)
 
 
 # -- rights requests --------------------------------------------------------------------------
@@ -782,11 +820,58 @@ class RetentionQueries:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+class CommunityFacts:
+    """What the privacy services need to know of communities and processors."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.switches = FaceSwitches(session)
+
+    def exists(self, community_id: uuid.UUID) -> bool:
+        return self._session.get(CommunityRow, community_id) is not None
+
+    def processor_name(self, community_id: uuid.UUID) -> str | None:
+        """The name of the processor of the community (what a deletion receipt is issued by)."""
+        return self._session.scalar(
+            select(ProcessorRow.name)
+            .join(CommunityRow, CommunityRow.processor_id == ProcessorRow.id)
+            .where(CommunityRow.id == community_id)
+        )
+
+    def processor_ids(self) -> list[uuid.UUID]:
+        return list(self._session.scalars(select(ProcessorRow.id).order_by(ProcessorRow.id)))
+
+    def timezone(self, community_id: uuid.UUID) -> str | None:
+        row = self._session.get(CommunityRow, community_id)
+        return None if row is None else row.timezone
+
+    def face_is_on(self, community_id: uuid.UUID) -> bool:
+        return face_is_on(self._session, community_id)
+
+    def require_face_on(self, community_id: uuid.UUID) -> None:
+        """``FaceRecognitionOff`` unless the community's face recognition is switched on."""
+        require_face_on(self._session, community_id)
+
+    def switch_face_on(self, community_id: uuid.UUID, *, at: datetime, by: str) -> bool:
+        return write_face_switch(self._session, community_id, enabled=True, at=at, by=by)
+
+    def latest_switch(self, community_id: uuid.UUID) -> FaceSwitch | None:
+        return self.switches.latest(community_id)
+
+    def latest_vote_result(self, community_id: uuid.UUID) -> VoteResult | None:
+        """The community's latest closed owners' vote (shown on its public page), if any."""
+        results = GovernanceRepository(self._session).results(
+            CommunityScope.of([community_id]), community_id
+        )
+        return results[-1] if results else None
+
+
 class PrivacyStore:
     """Every privacy repository on one session."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.communities = CommunityFacts(session)
         self.audit_log = SqlAuditLog(session)
         self.templates = SqlTemplateRepository(session)
         self.notices = NoticeRepository(session)
@@ -796,3 +881,11 @@ class PrivacyStore:
         self.compliance = ComplianceRepository(session)
         self.settings = PrivacySettingsRepository(session)
         self.retention = RetentionQueries(session)
+
+    def sign_head_after_commit(
+        self, chain: AuditChain, signing_key: Ed25519PrivateKey, head_file: Path
+    ) -> None:
+        """Write the chain's signed head outside the database once this transaction commits."""
+        from menwei.store.repositories.audit_head import sign_head_after_commit  # it reads us
+
+        sign_head_after_commit(self.session, chain, signing_key, head_file)
