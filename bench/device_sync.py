@@ -30,8 +30,8 @@ from menwei.privacy.consent import Channel, NoticeContent
 from menwei.privacy.transport import DeviceKeyPair
 from menwei.server import create_app
 from menwei.server.demo_compliance import switch_demo_face_on
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_operations import (
-    enrol_template,
     publish_community_notice,
     record_consent,
     withdraw_and_erase,

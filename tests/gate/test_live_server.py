@@ -39,8 +39,8 @@ from tests.server.conftest import SECRET, World, seed_world
 from menwei.core import FaceCredential, Validity
 from menwei.gate.tracker import FaceTracker
 from menwei.privacy.consent import Channel
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_operations import (
-    enrol_template,
     open_kit,
     publish_community_notice,
     record_consent,

@@ -23,10 +23,10 @@ from menwei.privacy.errors import (
 )
 from menwei.privacy.retention import RetentionPolicy
 from menwei.privacy.rights import RequestKind, RequestState
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_operations import (
     activate_face_recognition,
     audit_entries_for,
-    enrol_template,
     erase_person,
     filing_statuses,
     fulfil_deletion_request,

@@ -27,8 +27,8 @@ from menwei.privacy.errors import ConsentRequired, VaultError
 from menwei.privacy.keys import read_key_file
 from menwei.privacy.receipts import receipt_names, verify_receipt
 from menwei.privacy.vault import SealedTemplate
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_operations import (
-    enrol_template,
     erase_person,
     export_person,
     open_kit,

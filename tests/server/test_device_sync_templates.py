@@ -15,8 +15,8 @@ from menwei.gate.records import template_model
 from menwei.gate.sync import _change
 from menwei.privacy.consent import Channel
 from menwei.privacy.transport import DeviceKeyPair
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_operations import (
-    enrol_template,
     publish_community_notice,
     record_consent,
     templates_for_gates,

@@ -51,7 +51,7 @@ from menwei.privacy.consent import (
     withdraw_consent,
 )
 from menwei.privacy.errors import ConsentRequired, NotAllowed, RequestError
-from menwei.privacy.face_data import erase_face_data, store_template
+from menwei.privacy.face_data import erase_face_data
 from menwei.privacy.keys import KekRing, ProcessorKeys, load_processor_keys, write_key_file
 from menwei.privacy.keystore import FileKeyStore, KeyStore, key_store_path
 from menwei.privacy.pass_keys import PassKeyRing, pass_key_folder
@@ -128,51 +128,6 @@ def open_kit(
         head_file=head_file_for(key_file),
         pass_keys=PassKeyRing(pass_key_folder(key_file)),
     )
-
-
-def enrol_template(
-    uow: UnitOfWork,
-    kit: PrivacyKit,
-    *,
-    person_id: uuid.UUID,
-    community_id: uuid.UUID,
-    template: bytes,
-    at: datetime,
-    actor: str,
-    liveness: Mapping[str, Any] | None = None,
-    model_id: str = DEFAULT_MODEL_ID,
-) -> SealedTemplate:
-    """Seal and store a template; ``ConsentRequired`` or ``FaceRecognitionOff`` store nothing.
-
-    ``model_id`` is the recognition model that made it; a later enrolment with another model
-    replaces it (the newest version is the one gates get).
-    """
-    with uow:
-        require_face_on(uow.session, community_id)
-        store = PrivacyStore(uow.session)
-        consent = store.consents.live_for(person_id)
-        current = store.notices.current(community_id)
-        if current is None:
-            raise ConsentRequired(
-                "本小区尚未发布人脸识别处理规则，不能录入人脸。",
-                "This community has published no processing notice, so no face can be enrolled.",
-            )
-        consented = store.notices.get(community_id, consent.notice_version) if consent else None
-        sealed = store_template(
-            vault=kit.vault,
-            templates=store.templates,
-            audit=kit.chain(store),
-            consent=consent,
-            current_notice=current,
-            consented_notice=consented,
-            template=template,
-            at=at,
-            actor=actor,
-            liveness=liveness,
-            model_id=model_id,
-        )
-        uow.commit()
-    return sealed
 
 
 def erase_person(
