@@ -31,9 +31,7 @@ from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden
 from menwei.store.errors import NotFound
-from menwei.store.repositories.face_gate import face_is_on
 from menwei.store.repositories.site_pad import CHANGE_ENTITY as SITE_PAD
-from menwei.store.repositories.site_pad import site_pad_threshold
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -51,9 +49,27 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class ChangePage:
-    records: list[Record]
+    records: tuple[Record, ...]
     cursor: int
     more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GateDevice:
+    """The device a sync call comes from: its id, its one community and its doors."""
+
+    id: uuid.UUID
+    community_id: uuid.UUID
+    door_ids: frozenset[uuid.UUID]
+
+
+def gate_device(caller: Caller) -> GateDevice:
+    """The calling device, or ``Forbidden`` for anyone else (a device serves one community)."""
+    principal = caller.principal
+    if principal.kind != "device" or len(principal.community_ids) != 1:
+        raise Forbidden()
+    (community_id,) = principal.community_ids
+    return GateDevice(principal.id, community_id, principal.door_ids)
 
 
 def _when(value: datetime | None) -> str | None:
@@ -139,7 +155,7 @@ LIVENESS = "liveness"
 
 def liveness_records(uow: UnitOfWork, community_id: uuid.UUID, seq: int) -> list[Record]:
     """The community's calibrated liveness threshold, for the parameters it was made for."""
-    found = site_pad_threshold(uow.session, community_id)
+    found = uow.devices.site_pad_threshold(community_id)
     if found is None:
         return []
     payload = {"threshold": found.threshold, "model_sha256": found.model_sha256}
@@ -187,37 +203,34 @@ def _first_records(pass_keys: PassKeyRing, community_id: uuid.UUID) -> list[Reco
     ]
 
 
-def pull(
-    uow: UnitOfWork, caller: Caller, *, cursor: int, limit: int, pass_keys: PassKeyRing
+def changes_page(
+    uow: UnitOfWork, device: GateDevice, *, cursor: int, limit: int, pass_keys: PassKeyRing
 ) -> ChangePage:
-    principal = caller.principal
-    if principal.kind != "device" or len(principal.community_ids) != 1:
-        raise Forbidden()
-    (community_id,) = principal.community_ids
+    """The device's page of changes after ``cursor``, read inside the open unit of work."""
+    community_id = device.community_id
     scope = CommunityScope.of([community_id])
     records: dict[tuple[str, str], Record] = {}
     if cursor == 0:
         pass_keys.current(community_id)  # a community's first gate gets a key to check with
         records.update({(r.kind, r.id): r for r in _first_records(pass_keys, community_id)})
     now = datetime.now(UTC)
-    with uow:
-        changes = uow.changes.since(community_id, cursor, limit=limit)
-        known = _prefetch(uow, community_id, scope, changes, now)
-        if cursor == 0:
-            records.update({(r.kind, r.id): r for r in liveness_records(uow, community_id, 0)})
-        for change in changes:
-            if change.entity == PASS_KEY:
-                found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
-                records.update({(r.kind, r.id): r for r in found})
-                continue
-            if change.entity == SITE_PAD:
-                found = liveness_records(uow, community_id, change.seq)
-                records.update({(r.kind, r.id): r for r in found})
-                continue
-            for record in _records_for(uow, scope, principal.door_ids, change, known):
-                records[(record.kind, record.id)] = record
+    changes = uow.changes.since(community_id, cursor, limit=limit)
+    known = _prefetch(uow, community_id, scope, changes, now)
+    if cursor == 0:
+        records.update({(r.kind, r.id): r for r in liveness_records(uow, community_id, 0)})
+    for change in changes:
+        if change.entity == PASS_KEY:
+            found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
+            records.update({(r.kind, r.id): r for r in found})
+            continue
+        if change.entity == SITE_PAD:
+            found = liveness_records(uow, community_id, change.seq)
+            records.update({(r.kind, r.id): r for r in found})
+            continue
+        for record in _records_for(uow, scope, device.door_ids, change, known):
+            records[(record.kind, record.id)] = record
     last = changes[-1].seq if changes else cursor
-    return ChangePage(list(records.values()), last, len(changes) >= limit)
+    return ChangePage(tuple(records.values()), last, len(changes) >= limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +258,7 @@ def _prefetch(
         people=people,
         group_ids=uow.access.group_ids_of(people, now),
         credentials=dict(uow.credentials.get_many(sorted(named("credential")), scope)),
-        faces_off_since=None if face_is_on(uow.session, community_id) else _when(now),
+        faces_off_since=None if uow.places.face_enabled(community_id) else _when(now),
     )
 
 
@@ -323,12 +336,10 @@ def _records_for(
 
 
 def acknowledge(
-    uow: UnitOfWork, caller: Caller, *, cursor: int, door_driver: str | None = None
+    uow: UnitOfWork, device: GateDevice, *, cursor: int, door_driver: str | None = None
 ) -> None:
     """Remember how far the device has applied the log, and which door driver it runs (for
     the devices page)."""
     with uow:
-        uow.devices.seen(
-            caller.principal.id, datetime.now(UTC), sync_cursor=cursor, door_driver=door_driver
-        )
+        uow.devices.seen(device.id, datetime.now(UTC), sync_cursor=cursor, door_driver=door_driver)
         uow.commit()

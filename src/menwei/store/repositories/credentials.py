@@ -8,7 +8,7 @@ single-use pass can never both succeed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,10 +26,12 @@ from menwei.core.credential import (
     Validity,
     normalise_card_uid,
 )
+from menwei.privacy.vault import SealedTemplate
 from menwei.store.errors import Conflict, NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CredentialDoorRow, CredentialRow, DoorRow, PersonRow
+from menwei.store.tables.privacy import FaceTemplateRow
 
 AnyCredential = Card | PinCredential | QrPass | FaceCredential
 
@@ -354,3 +356,31 @@ class CredentialRepository:
             self._changes.record(row.community_id, "credential", row.id, UPSERT)
         self._session.flush()
         return [row.id for row in rows]
+
+    def newest_templates_of(
+        self, community_id: uuid.UUID, person_ids: Collection[uuid.UUID]
+    ) -> list[SealedTemplate]:
+        """Each named person's newest sealed template (what their face credential points a
+        gate at), read for those people only."""
+        if not person_ids:
+            return []
+        rows = self._session.scalars(
+            select(FaceTemplateRow)
+            .where(
+                FaceTemplateRow.community_id == community_id,
+                FaceTemplateRow.person_id.in_(list(person_ids)),
+            )
+            .order_by(FaceTemplateRow.person_id, FaceTemplateRow.template_version)
+        )
+        newest = {r.person_id: r for r in rows}  # the highest version wins
+        return [
+            SealedTemplate(
+                str(r.community_id),
+                str(r.person_id),
+                r.template_version,
+                r.sealed_at,
+                r.ciphertext,
+                r.model_id,
+            )
+            for r in newest.values()
+        ]

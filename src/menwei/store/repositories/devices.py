@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from menwei.store.errors import NotFound
 from menwei.store.records import Device
 from menwei.store.repositories.checks import require
+from menwei.store.repositories.site_pad import SitePadThreshold, site_pad_threshold
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, DeviceDoorRow, DeviceRow, DoorRow
 
@@ -145,3 +146,7 @@ class DeviceRepository:
             raise NotFound("device", device_id)
         row.revoked_at = at
         self._session.flush()
+
+    def site_pad_threshold(self, community_id: uuid.UUID) -> SitePadThreshold | None:
+        """The community's calibrated liveness threshold, which its gates pull, if any."""
+        return site_pad_threshold(self._session, community_id)
