@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -384,3 +384,32 @@ class CredentialRepository:
             )
             for r in newest.values()
         ]
+
+    def live_of_person(
+        self, person_id: uuid.UUID, kinds: Sequence[str], at: datetime
+    ) -> list[uuid.UUID]:
+        """The person's own credentials of ``kinds`` not revoked by ``at``."""
+        return list(
+            self._session.scalars(
+                select(CredentialRow.id).where(
+                    CredentialRow.person_id == person_id,
+                    CredentialRow.kind.in_(kinds),
+                    or_(CredentialRow.revoked_at.is_(None), CredentialRow.revoked_at > at),
+                )
+            ).all()
+        )
+
+    def live_passes_issued_by(
+        self, person_id: uuid.UUID, community_id: uuid.UUID, at: datetime
+    ) -> list[uuid.UUID]:
+        """The visitor passes the person issued in the community, not revoked by ``at``."""
+        return list(
+            self._session.scalars(
+                select(CredentialRow.id).where(
+                    CredentialRow.community_id == community_id,
+                    CredentialRow.kind == "qr",
+                    CredentialRow.issued_by == person_id,
+                    or_(CredentialRow.revoked_at.is_(None), CredentialRow.revoked_at > at),
+                )
+            ).all()
+        )
