@@ -6,8 +6,8 @@ only, every person, card, PIN and face reference of its community (a face record
 vault reference and the consent state, never a vector), every access group with its schedule,
 and, on its first pull, the face policy, its community's public QR pass keys (a rotation or
 revocation reaches it as a change) and the community's calibrated liveness threshold, if any (a
-new calibration reaches it as a change). Templates themselves come
-from the privacy vault's own sync, not from here.
+new calibration reaches it as a change). Templates themselves are added to the page by
+``template_delivery``; ``device_pull`` puts the two together for the route.
 """
 
 from __future__ import annotations

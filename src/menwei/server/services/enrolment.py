@@ -2,8 +2,9 @@
 
 Order matters. Consent is checked before any photo is looked at ("no consent, no template"),
 then each photo is decoded, passed through the enrolment quality gate and the single-frame
-liveness check, and embedded; the template is sealed under the person's own key and the audit
-entry written in one transaction. The photos live only in local variables and are never
+liveness check, and embedded; the template is sealed under the person's own key, and it, its
+audit entry and the face credential the gates sync are written in one transaction
+(``enrolment_record``). The photos live only in local variables and are never
 written anywhere; errors carry reason codes and messages, never pixels or vectors.
 
 A resident enrolling themselves (or their child) first makes a random movement in front of the
