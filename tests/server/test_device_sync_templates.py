@@ -230,6 +230,7 @@ def test_the_pull_is_one_service_call_whose_page_the_route_answers_as_is(
     from menwei.server.policy import Principal, Role
     from menwei.server.services import device_pull
     from menwei.server.services.credentials import pass_key_ring
+    from menwei.server.services.gate_payloads import wire
 
     uow, kit, template = enrolled
     community = world.a.community_id
@@ -257,7 +258,7 @@ def test_the_pull_is_one_service_call_whose_page_the_route_answers_as_is(
             "id": record.id,
             "version": record.version,
             "action": record.action,
-            "payload": record.payload,
+            "payload": None if record.payload is None else wire(record.payload),
         },
         pair.private_key,
     )

@@ -12,6 +12,7 @@ from menwei.server.deps import Caller, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import credentials, device_pull
+from menwei.server.services.gate_payloads import wire
 from menwei.server.services.template_delivery import DEVICE_KEY_HEADER
 
 router = APIRouter(prefix=API_PREFIX + "/device", tags=["devices"])
@@ -88,7 +89,11 @@ def pull_changes(
         more=page.more,
         changes=[
             ChangePublic(
-                kind=r.kind, id=r.id, version=r.version, action=r.action, payload=r.payload
+                kind=r.kind,
+                id=r.id,
+                version=r.version,
+                action=r.action,
+                payload=None if r.payload is None else wire(r.payload),
             )
             for r in page.records
         ],

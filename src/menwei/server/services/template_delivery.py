@@ -33,6 +33,7 @@ from menwei.privacy.vault import SealedTemplate
 from menwei.server.domain.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.server.services.face_model import configured_model_id
+from menwei.server.services.gate_payloads import FaceBody, TemplateBody
 from menwei.server.services.privacy_operations import (
     PrivacyKit,
     open_kit,
@@ -112,15 +113,13 @@ def faces_of(records: Iterable[Record]) -> dict[str, FaceState]:
     for record in records:
         if record.kind == "person" and record.action == "delete":
             faces[record.id] = FaceState(record.id, record.version, live=False)
-        if record.kind != "face" or record.action != "upsert" or record.payload is None:
+        body = record.payload
+        if record.action != "upsert" or not isinstance(body, FaceBody):
             continue
-        payload = record.payload
-        validity = payload.get("validity") or {}
-        live = payload.get("consent_withdrawn_at") is None and validity.get("revoked_at") is None
-        person_id = str(payload["person_id"])
-        known = faces.get(person_id)
+        known = faces.get(body.person_id)
         # A person may hold several face credentials: one live credential is enough.
-        faces[person_id] = FaceState(person_id, record.version, live or bool(known and known.live))
+        live = body.live or bool(known and known.live)
+        faces[body.person_id] = FaceState(body.person_id, record.version, live)
     return faces
 
 
@@ -182,11 +181,7 @@ def template_records(
         bundle = seal_for_device(
             public_key, {face.person_id: template}, device_id=str(device_id), at=at
         )
-        payload = {
-            "device_id": str(device_id),
-            "sealed": base64.b64encode(bundle).decode(),
-            "model_id": model_id,
-        }
+        payload = TemplateBody(str(device_id), base64.b64encode(bundle).decode(), model_id)
         out.append(Record("template", face.person_id, face.seq, "upsert", payload))
     return out
 
