@@ -83,7 +83,7 @@ def test_the_first_community_went_through_every_step_and_its_switch_is_on_record
     assert switches[0].switched_by.startswith("staff(")
     # the gate reads the records again and still finds nothing missing
     status = compliance.status(told.uow, staff_caller(staff_id(told), world.community_id), None)
-    assert status["may_activate"] and status["unmet"] == []
+    assert status.may_activate and status.unmet == ()
 
 
 def test_the_second_community_is_voting_so_its_switch_stays_off_with_the_reason(
@@ -94,8 +94,8 @@ def test_the_second_community_is_voting_so_its_switch_stays_off_with_the_reason(
     caller = staff_caller(staff_id(told), second)
     status = compliance.status(told.uow, caller, None)
     assert not _face_enabled(told.uow, second)
-    assert not status["may_activate"]
-    codes = {u["code"] for u in status["unmet"]}
+    assert not status.may_activate
+    codes = {u.code for u in status.unmet}
     assert "vote_not_passed" in codes and "no_assessment" not in codes, codes
     with pytest.raises(ActivationRefused):
         compliance.switch(told.uow, caller, None, enabled=True, kit=told.kit)

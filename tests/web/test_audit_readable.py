@@ -39,11 +39,11 @@ def test_entries_name_the_gate_and_say_what_happened(site: Site) -> None:
         },
     ]
     lines = audit_readable.readable(uow, entries, person, ZoneInfo("Asia/Shanghai"))
-    assert [line["what"] for line in lines] == ["told_to_delete", "withdrawal", "staff_view"]
-    assert lines[0]["when"] == "2026-03-10 09:05"  # Beijing time
-    assert lines[0]["door"] == "南大门"
-    assert lines[1]["who"] == "you"
-    assert lines[2]["who"] == "staff" and lines[2]["who_name"] == "wang"
+    assert [line.what for line in lines] == ["told_to_delete", "withdrawal", "staff_view"]
+    assert lines[0].when == "2026-03-10 09:05"  # Beijing time
+    assert lines[0].door == "南大门"
+    assert lines[1].who == "you"
+    assert lines[2].who == "staff" and lines[2].who_name == "wang"
     assert str(device) not in repr(lines)
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from menwei.server.services.compliance import Condition
 from menwei.server.web.console_compliance import checks
 
 from .conftest import Site
@@ -114,14 +115,11 @@ def test_a_bad_switch_value_is_refused_as_a_page(client: TestClient, site: Site)
 
 
 def test_conditions_are_shown_generically() -> None:
-    found = {
-        "unmet": [
-            {"code": "no_assessment", "zh": "缺少影响评估。", "en": "No assessment."},
-            {"code": "something_new", "zh": "新条件未满足。", "en": "A new condition."},
-        ],
-        "vote_required": False,
-    }
-    shown = {c.key: c for c in checks(found, ["车库人脸门"], "zh-CN")}
+    unmet = [
+        Condition("no_assessment", "缺少影响评估。", "No assessment."),
+        Condition("something_new", "新条件未满足。", "A new condition."),
+    ]
+    shown = {c.key: c for c in checks(unmet, False, ["车库人脸门"], "zh-CN")}
     assert not shown["assessment"].ok and shown["assessment"].why == "缺少影响评估。"
     assert shown["notice"].ok and shown["display"].ok
     assert shown["vote_not_required"].ok and "vote" not in shown
@@ -129,7 +127,7 @@ def test_conditions_are_shown_generically() -> None:
     assert (
         not shown["other:something_new"].ok and shown["other:something_new"].why == "新条件未满足。"
     )
-    english = {c.key: c for c in checks(found, [], "en")}
+    english = {c.key: c for c in checks(unmet, False, [], "en")}
     assert english["assessment"].why == "No assessment." and english["alternatives"].ok
 
 

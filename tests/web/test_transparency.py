@@ -86,34 +86,34 @@ def _record(site: Site, now: datetime) -> None:
 def test_the_answers_come_from_the_records(site: Site) -> None:
     now = datetime.now(UTC)
     before = transparency.answers(_uow(site), site.world.community_id, at=now)
-    assert before["necessity"] is None
-    assert before["consent"]["running_votes"] == []
-    assert before["tailgating"]["alerts"] == 0
+    assert before.necessity is None
+    assert before.consent.running_votes == ()
+    assert before.tailgating.alerts == 0
 
     _record(site, now)
     t = transparency.answers(_uow(site), site.world.community_id, at=now)
-    assert t["necessity"]["assessor"] == "评估小组甲"
-    (vote,) = t["consent"]["running_votes"]
-    assert vote["open_now"] and vote["title"] == "是否启用人脸识别"
+    assert t.necessity is not None and t.necessity.assessor == "评估小组甲"
+    (vote,) = t.consent.running_votes
+    assert vote.open_now and vote.title == "是否启用人脸识别"
     # Beijing time, not UTC.
     opens = (now - timedelta(days=1)).astimezone(transparency.ZoneInfo("Asia/Shanghai"))
-    assert vote["opens_at"] == opens.strftime("%Y-%m-%d %H:%M")
-    assert t["tailgating"]["alerts"] == 1
-    by_door = {d["name"]: d for d in t["tailgating"]["doors"]}
-    assert by_door["南大门"]["alerts"] == 1 and by_door["南大门"]["counts_people"]
-    assert by_door["南大门"]["rule"] == "alert"  # the rule stored for the door
-    assert not by_door["地下车库道闸"]["counts_people"]
-    assert by_door["地下车库道闸"]["rule"] == "off"  # no camera: nothing to watch with
-    assert t["filing"]["filed"] is None
-    ways = {d["name"]: d for d in t["alternatives"]}
-    assert ways["地下车库道闸"] == {
-        "id": str(site.world.door_ids["地下车库道闸"]),
-        "name": "地下车库道闸",
-        "face": False,
-        "others": ["card", "qr"],
-    }
-    assert t["supervision"]["hotline"] == "12345"
-    assert t["supervision"]["bodies"] == ["文新街道办事处"]  # the demo supervisor's office
+    assert vote.opens_at == opens.strftime("%Y-%m-%d %H:%M")
+    assert t.tailgating.alerts == 1
+    by_door = {d.name: d for d in t.tailgating.doors}
+    assert by_door["南大门"].alerts == 1 and by_door["南大门"].counts_people
+    assert by_door["南大门"].rule == "alert"  # the rule stored for the door
+    assert not by_door["地下车库道闸"].counts_people
+    assert by_door["地下车库道闸"].rule == "off"  # no camera: nothing to watch with
+    assert t.filing.filed is None
+    ways = {d.name: d for d in t.alternatives}
+    assert ways["地下车库道闸"] == transparency.DoorWays(
+        id=str(site.world.door_ids["地下车库道闸"]),
+        name="地下车库道闸",
+        face=False,
+        others=("card", "qr"),
+    )
+    assert t.supervision.hotline == "12345"
+    assert t.supervision.bodies == ("文新街道办事处",)  # the demo supervisor's office
     uow = _uow(site)
     with uow:
         account = uow.session.scalars(
@@ -122,8 +122,8 @@ def test_the_answers_come_from_the_records(site: Site) -> None:
         account.display_name = "文三街道办事处"
         uow.commit()
     named = transparency.answers(_uow(site), site.world.community_id, at=now)
-    assert named["supervision"]["bodies"] == ["文三街道办事处"]
-    assert t["filing"]["threshold"] == 100_000
+    assert named.supervision.bodies == ("文三街道办事处",)
+    assert t.filing.threshold == 100_000
 
 
 def test_the_public_page_answers_the_nine_questions_in_chinese(

@@ -59,10 +59,8 @@ def register(app: typer.Typer) -> None:
         """Sign the newest entry now (maintenance also does this after every run)."""
         from datetime import UTC, datetime
 
-        from menwei.store.repositories.privacy import PrivacyStore
-
         with privacy_context() as (_settings, uow, kit), uow:
-            point = kit.chain(PrivacyStore(uow.session)).checkpoint(datetime.now(UTC))
+            point = kit.chain(uow.privacy).checkpoint(datetime.now(UTC))
             uow.commit()
         typer.echo(
             "审计日志为空 / The log is empty."

@@ -27,13 +27,12 @@ def fail(error: Any, code: int = EXIT_BAD_INPUT) -> NoReturn:
 @contextmanager
 def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, Any]]:
     """``(settings, unit of work, privacy kit)`` from the environment; closes what it opened."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from menwei.privacy.errors import PrivacyError
     from menwei.server.services.privacy_operations import open_kit
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
     from menwei.store.errors import StoreError
+    from menwei.store.failures import DatabaseFailure
     from menwei.store.uow import UnitOfWork
 
     settings = get_settings()
@@ -48,7 +47,7 @@ def privacy_context(processor_name: str = "menwei") -> Iterator[tuple[Any, Any, 
         fail(error)
     try:
         yield settings, UnitOfWork.for_engine(engine), kit
-    except SQLAlchemyError as error:
+    except DatabaseFailure as error:
         typer.echo(
             f"数据库无法使用（{type(error).__name__}）：请确认数据库已启动并已升级到最新结构。",
             err=True,
@@ -90,7 +89,6 @@ def register(app: typer.Typer) -> None:
 
         from menwei.privacy.audit import AuditAction
         from menwei.server.services.privacy_operations import rotate_keks
-        from menwei.store.repositories.privacy import PrivacyStore
 
         now = datetime.now(UTC)
         with privacy_context() as (settings, uow, kit):
@@ -115,7 +113,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(2) from None
             count = kit.vault.rotate_community_key(str(community_id))
             with uow:
-                chain = kit.chain(PrivacyStore(uow.session))
+                chain = kit.chain(uow.privacy)
                 chain.append(
                     at=now,
                     actor="system:keys",

@@ -57,7 +57,6 @@ def _affected(model_id: str) -> list[dict[str, Any]]:
     from menwei.server.services.privacy_operations import model_status
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
-    from menwei.store.tables import CommunityRow
     from menwei.store.uow import UnitOfWork
 
     engine = make_engine(get_settings().resolved_database_url)
@@ -66,7 +65,7 @@ def _affected(model_id: str) -> list[dict[str, Any]]:
         found = model_status(uow, model_id=model_id)
         communities = set(found.to_reenrol) | set(found.current)
         with uow:
-            names = {c: getattr(uow.session.get(CommunityRow, c), "name", "") for c in communities}
+            names = uow.names.communities(communities)
     finally:
         engine.dispose()
     return [
@@ -98,8 +97,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """The models in use, and per community how many people must enrol again (重新录入)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
+    from menwei.store.failures import DatabaseFailure
     from menwei.vision import VisionError
     from menwei.vision.liveness import LivenessError
 
@@ -115,7 +113,7 @@ def status(
         _print_files(files)
     try:
         communities = _affected(model_id)
-    except SQLAlchemyError as error:
+    except DatabaseFailure as error:
         typer.echo(
             f"数据库无法使用（{type(error).__name__}）：请确认数据库已启动并已升级。", err=True
         )

@@ -31,9 +31,7 @@ from menwei.privacy.consent import NoticeContent
 from menwei.server.services import privacy_operations as ops
 from menwei.server.services.compliance import _recorded_votes, activation_unmet
 from menwei.server.services.privacy import DEFAULT_NOTICE
-from menwei.store.repositories.face_gate import write_face_switch
 from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
-from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -67,10 +65,9 @@ def switch_demo_face_on(
     scope = CommunityScope.of([community_id])
     with uow:
         if not owners_vote:
-            privacy = PrivacyStore(uow.session)
-            settings = privacy.settings.get(community_id)
-            privacy.settings.save(community_id, replace(settings, vote_required=False))
-        PrivacyStore(uow.session).compliance.add_assessment(
+            settings = uow.privacy.settings.get(community_id)
+            uow.privacy.settings.save(community_id, replace(settings, vote_required=False))
+        uow.privacy.compliance.add_assessment(
             ImpactAssessment(
                 id=uuid.uuid4(),
                 community_id=community_id,
@@ -79,7 +76,7 @@ def switch_demo_face_on(
                 **_ASSESSMENT,
             )
         )
-        governance = GovernanceRepository(uow.session)
+        governance = uow.governance
         governance.add_notice(
             PublicNotice(
                 notice_id=str(uuid.uuid4()),
@@ -94,11 +91,11 @@ def switch_demo_face_on(
         )
         if owners_vote:
             _owners_approve(governance, community_id, scope, opens, by)
-        uow.session.flush()
+        uow.flush()
         unmet = activation_unmet(uow, community_id, _recorded_votes(uow, community_id, at), at)
         if unmet:
             raise RuntimeError("demo compliance incomplete: " + ", ".join(u.code for u in unmet))
-        write_face_switch(uow.session, community_id, enabled=True, at=at, by=by)
+        uow.face_gate.switch(community_id, enabled=True, at=at, by=by)
         uow.commit()
 
 

@@ -42,8 +42,7 @@ from menwei.server.services.privacy_operations import (
     record_refusal,
     withdraw_and_erase,
 )
-from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
-from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.repositories.governance import UNREGISTERED_OWNER
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 from menwei.vision import synthetic
@@ -114,7 +113,7 @@ def _public_notice(
         postings=postings,
     )
     with uow:
-        GovernanceRepository(uow.session).add_notice(notice)
+        uow.governance.add_notice(notice)
         uow.commit()
 
 
@@ -123,7 +122,7 @@ def _assessment(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> None:
         id=uuid.uuid4(), community_id=community_id, assessed_at=at, assessor="staff", **ASSESSMENT
     )
     with uow:
-        PrivacyStore(uow.session).compliance.add_assessment(assessment)
+        uow.privacy.compliance.add_assessment(assessment)
         uow.commit()
 
 
@@ -151,7 +150,7 @@ def _owners_vote(
         subject=Subject.FACE_RECOGNITION,
     )
     with uow:
-        repository = GovernanceRepository(uow.session)
+        repository = uow.governance
         roll = repository.roll_for_community(community_id, today)
         owned = [u for u in roll.units if UNREGISTERED_OWNER not in u.owner_ids]
         voting = owned[: int(len(owned) * turnout)]

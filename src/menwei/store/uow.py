@@ -15,13 +15,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from menwei.store.engine import make_session_factory
 from menwei.store.repositories.access import AccessRepository
 from menwei.store.repositories.accounts import AccountRepository
+from menwei.store.repositories.audit_head import AuditHeadRepository
 from menwei.store.repositories.changes import ChangeLog
 from menwei.store.repositories.credentials import CredentialRepository
 from menwei.store.repositories.devices import DeviceRepository
 from menwei.store.repositories.events import EventRepository
+from menwei.store.repositories.face_gate import FaceGate
+from menwei.store.repositories.face_switches import FaceSwitches
+from menwei.store.repositories.governance import GovernanceRepository
+from menwei.store.repositories.names import NameLookups
+from menwei.store.repositories.pass_key_changes import PassKeyChanges
 from menwei.store.repositories.people import PersonRepository
 from menwei.store.repositories.places import PlaceRepository
 from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.repositories.site_pad import SitePadThresholds
+from menwei.store.repositories.transparency import TransparencyRecords
 
 
 class UnitOfWork:
@@ -37,6 +45,14 @@ class UnitOfWork:
     events: EventRepository
     changes: ChangeLog
     privacy: PrivacyStore
+    governance: GovernanceRepository
+    face_gate: FaceGate
+    face_switches: FaceSwitches
+    site_pad: SitePadThresholds
+    audit_head: AuditHeadRepository
+    pass_keys: PassKeyChanges
+    transparency: TransparencyRecords
+    names: NameLookups
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -49,6 +65,10 @@ class UnitOfWork:
     @property
     def session_factory(self) -> sessionmaker[Session]:
         return self._session_factory
+
+    def fresh(self) -> UnitOfWork:
+        """Another unit of work on the same database, for a thread of its own."""
+        return UnitOfWork(self._session_factory)
 
     def __enter__(self) -> UnitOfWork:
         if self._open:
@@ -63,6 +83,14 @@ class UnitOfWork:
         self.devices = DeviceRepository(self.session)
         self.events = EventRepository(self.session)
         self.privacy = PrivacyStore(self.session)
+        self.governance = GovernanceRepository(self.session)
+        self.face_gate = FaceGate(self.session)
+        self.face_switches = FaceSwitches(self.session)
+        self.site_pad = SitePadThresholds(self.session)
+        self.audit_head = AuditHeadRepository(self.session)
+        self.pass_keys = PassKeyChanges(self.places, self.changes)
+        self.transparency = TransparencyRecords(self.session)
+        self.names = NameLookups(self.session)
         self._open = True
         return self
 
@@ -77,6 +105,10 @@ class UnitOfWork:
         finally:
             self.session.close()
             self._open = False
+
+    def flush(self) -> None:
+        """Send what is pending to the database, so reads in this transaction see it."""
+        self.session.flush()
 
     def commit(self) -> None:
         self.session.commit()

@@ -14,6 +14,13 @@ from menwei.server.app_state import privacy_kit
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
+from menwei.server.routers.compliance_schemas import (
+    AssessmentPublic,
+    AssessmentQuestionPublic,
+    ComplianceStatusPublic,
+    FilingPublic,
+    IncidentPublic,
+)
 from menwei.server.schemas import ApiModel
 from menwei.server.services import compliance
 
@@ -62,39 +69,43 @@ class Incident(ApiModel):
 
 
 @router.get("")
-def gate_status(caller: ComplianceRead, request: Request, uow: UowDep) -> dict[str, Any]:
+def gate_status(caller: ComplianceRead, request: Request, uow: UowDep) -> ComplianceStatusPublic:
     """Is face recognition on, and which conditions still stand in the way (each named)."""
-    return compliance.status(uow, caller, app_state.owners_votes(request))
+    found = compliance.status(uow, caller, app_state.owners_votes(request))
+    return ComplianceStatusPublic.of(found)
 
 
 @router.get("/assessment-form")
-def assessment_form(caller: ComplianceRead, request: Request) -> list[dict[str, str]]:
-    return compliance.form(request_locale(request))
+def assessment_form(caller: ComplianceRead, request: Request) -> list[AssessmentQuestionPublic]:
+    return [AssessmentQuestionPublic.of(item) for item in compliance.form(request_locale(request))]
 
 
 @router.post("/assessment", status_code=201)
-def record_assessment(body: Assessment, caller: ComplianceWrite, uow: UowDep) -> dict[str, Any]:
-    return compliance.record_assessment(uow, caller, body.model_dump())
+def record_assessment(body: Assessment, caller: ComplianceWrite, uow: UowDep) -> AssessmentPublic:
+    return AssessmentPublic.of(compliance.record_assessment(uow, caller, body.model_dump()))
 
 
 @router.post("/face-recognition")
-def switch(body: Switch, caller: ComplianceWrite, request: Request, uow: UowDep) -> dict[str, Any]:
+def switch(
+    body: Switch, caller: ComplianceWrite, request: Request, uow: UowDep
+) -> ComplianceStatusPublic:
     """Switch on (refused, naming every unmet condition) or off (always allowed)."""
-    return compliance.switch(
+    switched = compliance.switch(
         uow,
         caller,
         app_state.owners_votes(request),
         enabled=body.enabled,
         kit=privacy_kit(request),
     )
+    return ComplianceStatusPublic.of(switched)
 
 
 @router.post("/face-recognition/order-off")
 def order_off(
     body: Order, caller: SupervisorOrder, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> ComplianceStatusPublic:
     """A supervisor orders face recognition off: faces are suspended at once, as for a vote."""
-    return compliance.switch(
+    switched = compliance.switch(
         uow,
         caller,
         app_state.owners_votes(request),
@@ -102,20 +113,22 @@ def order_off(
         kit=privacy_kit(request),
         order={"order_reference": body.order_reference, "ordered_by": "supervisor"},
     )
+    return ComplianceStatusPublic.of(switched)
 
 
 @router.get("/filing")
-def filing(caller: ComplianceRead, request: Request, uow: UowDep) -> dict[str, Any]:
+def filing(caller: ComplianceRead, request: Request, uow: UowDep) -> FilingPublic:
     """People with face data against the 100,000 filing threshold, and the filing materials."""
-    return compliance.filing(uow, caller, locale=request_locale(request))
+    return FilingPublic.of(compliance.filing(uow, caller, locale=request_locale(request)))
 
 
 @router.post("/incidents", status_code=201)
 def record_incident(
     body: Incident, caller: ComplianceWrite, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> IncidentPublic:
     fields: dict[str, Any] = body.model_dump()
     discovered: datetime | None = fields.pop("discovered_at")
     if discovered is not None:
         fields["discovered_at"] = discovered
-    return compliance.record_incident(uow, caller, fields, locale=request_locale(request))
+    recorded = compliance.record_incident(uow, caller, fields, locale=request_locale(request))
+    return IncidentPublic.of(recorded)

@@ -20,6 +20,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.errors import request_locale
 from menwei.server.routers import API_PREFIX
+from menwei.server.routers.transparency_schemas import AnswersPublic
 from menwei.server.schemas import ApiModel
 from menwei.server.services import privacy
 
@@ -84,12 +85,13 @@ def transparency(community_id: uuid.UUID, uow: UowDep) -> dict[str, Any]:
 
 
 @router.get("/communities/{community_id}/transparency/answers")
-def transparency_answers(community_id: uuid.UUID, request: Request, uow: UowDep) -> dict[str, Any]:
+def transparency_answers(community_id: uuid.UUID, request: Request, uow: UowDep) -> AnswersPublic:
     """The nine residents' questions answered from the records, as the public page and the
     door posters show them. Public."""
     from menwei.server.services import transparency
 
-    return transparency.answers(uow, community_id, at=app_state.clock(request)())
+    found = transparency.answers(uow, community_id, at=app_state.clock(request)())
+    return AnswersPublic.model_validate(found)
 
 
 @router.get("/communities/{community_id}/notice/history")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, Field
@@ -18,6 +18,19 @@ from pydantic import AwareDatetime, Field
 from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale
+from menwei.server.governance_schemas import (
+    BallotOut,
+    BallotRecordOut,
+    CastOut,
+    CountedResultOut,
+    MyUnitOut,
+    NoticeOut,
+    ProposalOut,
+    PublicQuestionOut,
+    QuestionBoardOut,
+    QuestionOut,
+    VoteResultOut,
+)
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import governance as service
@@ -108,89 +121,102 @@ class NewAnswer(ApiModel):
 @router.post("/votes", status_code=201)
 def create_proposal(
     body: NewProposal, caller: VotesWrite, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> ProposalOut:
     """Publish a proposal; the owners' roll is frozen as of its opening day. A voting period
     shorter than the installation's minimum (7 days unless set) is refused with 422."""
-    return service.create_proposal(
-        uow, caller, body.model_dump(), minimum_days=app_state.minimum_voting_days(request)
+    return ProposalOut.model_validate(
+        service.create_proposal(
+            uow, caller, body.model_dump(), minimum_days=app_state.minimum_voting_days(request)
+        )
     )
 
 
 @router.get("/votes")
-def list_proposals(caller: VotesRead, uow: UowDep) -> list[dict[str, Any]]:
-    return service.proposals(uow, caller)
+def list_proposals(caller: VotesRead, uow: UowDep) -> list[ProposalOut]:
+    found = service.proposals(uow, caller)
+    return [ProposalOut.model_validate(item) for item in found]
 
 
 @router.get("/votes/public")
-def public_results(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def public_results(
+    community_id: uuid.UUID, request: Request, uow: UowDep
+) -> list[CountedResultOut]:
     """Closed votes with turnout and approval by area and by owners; open to anyone."""
-    return service.public_results(uow, community_id, request_locale(request))
+    found = service.public_results(uow, community_id, request_locale(request))
+    return [CountedResultOut.model_validate(item) for item in found]
 
 
 @router.get("/votes/{proposal_id}")
-def get_proposal(proposal_id: uuid.UUID, caller: VotesRead, uow: UowDep) -> dict[str, Any]:
-    return service.proposal(uow, caller, proposal_id)
+def get_proposal(proposal_id: uuid.UUID, caller: VotesRead, uow: UowDep) -> ProposalOut:
+    return ProposalOut.model_validate(service.proposal(uow, caller, proposal_id))
 
 
 @router.get("/votes/{proposal_id}/my-units")
-def my_units(proposal_id: uuid.UUID, caller: VotesCast, uow: UowDep) -> list[dict[str, Any]]:
+def my_units(proposal_id: uuid.UUID, caller: VotesCast, uow: UowDep) -> list[MyUnitOut]:
     """The calling owner's units on the roll, with the choice counted for each so far."""
-    return service.my_units(uow, caller, proposal_id)
+    found = service.my_units(uow, caller, proposal_id)
+    return [MyUnitOut.model_validate(item) for item in found]
 
 
 @router.put("/votes/{proposal_id}/my-ballot")
 def cast(
     proposal_id: uuid.UUID, body: OnlineBallot, caller: VotesCast, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> CastOut:
     """Vote for one owned unit; voting again before the close replaces the earlier choice."""
-    return service.cast(
-        uow,
-        caller,
-        proposal_id,
-        unit_id=body.unit_id,
-        choice=body.choice,
-        at=app_state.clock(request)(),
+    return CastOut.model_validate(
+        service.cast(
+            uow,
+            caller,
+            proposal_id,
+            unit_id=body.unit_id,
+            choice=body.choice,
+            at=app_state.clock(request)(),
+        )
     )
 
 
 @router.post("/votes/{proposal_id}/paper-ballots", status_code=201)
 def record_paper(
     proposal_id: uuid.UUID, body: PaperBallot, caller: BallotsRecord, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> BallotOut:
     """The owners' committee enters an owner's signed paper ballot during the voting window (no
     image is kept); the record and the audit chain name who entered it. A unit that already
     voted, online or on paper, and a paper number already entered are refused with 409."""
-    return service.record_paper(
-        uow,
-        caller,
-        app_state.privacy_kit(request),
-        proposal_id,
-        unit_id=body.unit_id,
-        voter_id=body.voter_id,
-        choice=body.choice,
-        signed_at=body.signed_at,
-        reference=body.reference,
-        at=app_state.clock(request)(),
+    return BallotOut.model_validate(
+        service.record_paper(
+            uow,
+            caller,
+            app_state.privacy_kit(request),
+            proposal_id,
+            unit_id=body.unit_id,
+            voter_id=body.voter_id,
+            choice=body.choice,
+            signed_at=body.signed_at,
+            reference=body.reference,
+            at=app_state.clock(request)(),
+        )
     )
 
 
 @router.get("/votes/{proposal_id}/ballots")
-def ballots(proposal_id: uuid.UUID, caller: BallotsRead, uow: UowDep) -> dict[str, Any]:
-    return service.ballots(uow, caller, proposal_id)
+def ballots(proposal_id: uuid.UUID, caller: BallotsRead, uow: UowDep) -> BallotRecordOut:
+    return BallotRecordOut.model_validate(service.ballots(uow, caller, proposal_id))
 
 
 @router.post("/votes/{proposal_id}/close")
 def close(
     proposal_id: uuid.UUID, caller: VotesWrite, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> VoteResultOut:
     """Count and fix the result (after the window ends); recorded in the audit chain."""
-    return service.close(
-        uow,
-        caller,
-        app_state.privacy_kit(request),
-        proposal_id,
-        at=app_state.clock(request)(),
-        locale=request_locale(request),
+    return VoteResultOut.model_validate(
+        service.close(
+            uow,
+            caller,
+            app_state.privacy_kit(request),
+            proposal_id,
+            at=app_state.clock(request)(),
+            locale=request_locale(request),
+        )
     )
 
 
@@ -200,50 +226,58 @@ def close(
 @router.post("/public-notices", status_code=201)
 def create_notice(
     body: NewNotice, caller: NoticesWrite, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> NoticeOut:
     """Open a notice: its start date, minimum display period and where it must be shown."""
-    return service.create_notice(uow, caller, body.model_dump(), as_of=app_state.clock(request)())
+    return NoticeOut.model_validate(
+        service.create_notice(uow, caller, body.model_dump(), as_of=app_state.clock(request)())
+    )
 
 
 @router.get("/public-notices")
-def list_notices(caller: NoticesRead, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def list_notices(caller: NoticesRead, request: Request, uow: UowDep) -> list[NoticeOut]:
     """Notices with the days each has been displayed and whether its period is complete."""
-    return service.notices(uow, caller, as_of=app_state.clock(request)())
+    found = service.notices(uow, caller, as_of=app_state.clock(request)())
+    return [NoticeOut.model_validate(item) for item in found]
 
 
 @router.get("/public-notices/public")
-def public_notices(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def public_notices(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[NoticeOut]:
     """Every notice with where it was posted and how long it has been up; open to anyone."""
-    return service.public_notices(uow, community_id, as_of=app_state.clock(request)())
+    found = service.public_notices(uow, community_id, as_of=app_state.clock(request)())
+    return [NoticeOut.model_validate(item) for item in found]
 
 
 @router.post("/public-notices/{notice_id}/postings", status_code=201)
 def add_posting(
     notice_id: uuid.UUID, body: NewPosting, caller: NoticesWrite, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> NoticeOut:
     at = app_state.clock(request)()
-    return service.add_posting(
-        uow,
-        caller,
-        notice_id,
-        channel=body.channel,
-        location=body.location,
-        posted_at=body.posted_at or at,
-        as_of=at,
+    return NoticeOut.model_validate(
+        service.add_posting(
+            uow,
+            caller,
+            notice_id,
+            channel=body.channel,
+            location=body.location,
+            posted_at=body.posted_at or at,
+            as_of=at,
+        )
     )
 
 
 @router.post("/public-notices/{notice_id}/take-down")
 def take_down(
     notice_id: uuid.UUID, body: TakeDown, caller: NoticesWrite, request: Request, uow: UowDep
-) -> dict[str, Any]:
-    return service.take_down(
-        uow,
-        caller,
-        notice_id,
-        channel=body.channel,
-        location=body.location,
-        at=body.at or app_state.clock(request)(),
+) -> NoticeOut:
+    return NoticeOut.model_validate(
+        service.take_down(
+            uow,
+            caller,
+            notice_id,
+            channel=body.channel,
+            location=body.location,
+            at=body.at or app_state.clock(request)(),
+        )
     )
 
 
@@ -251,35 +285,41 @@ def take_down(
 
 
 @router.post("/questions", status_code=201)
-def ask(body: NewQuestion, caller: QuestionsAsk, request: Request, uow: UowDep) -> dict[str, Any]:
-    return service.ask(
-        uow, caller, text=body.text, public=body.public, at=app_state.clock(request)()
+def ask(body: NewQuestion, caller: QuestionsAsk, request: Request, uow: UowDep) -> QuestionOut:
+    return QuestionOut.model_validate(
+        service.ask(uow, caller, text=body.text, public=body.public, at=app_state.clock(request)())
     )
 
 
 @router.get("/questions")
-def list_questions(caller: QuestionsRead, request: Request, uow: UowDep) -> dict[str, Any]:
+def list_questions(caller: QuestionsRead, request: Request, uow: UowDep) -> QuestionBoardOut:
     """Every question, private ones included, with open and overdue counts."""
-    return service.questions(uow, caller, at=app_state.clock(request)())
+    return QuestionBoardOut.model_validate(
+        service.questions(uow, caller, at=app_state.clock(request)())
+    )
 
 
 @router.get("/questions/mine")
-def my_questions(caller: QuestionsAsk, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def my_questions(caller: QuestionsAsk, request: Request, uow: UowDep) -> list[QuestionOut]:
     """The resident's own questions and their answers, the private ones included."""
-    return service.my_questions(uow, caller, at=app_state.clock(request)())
+    found = service.my_questions(uow, caller, at=app_state.clock(request)())
+    return [QuestionOut.model_validate(item) for item in found]
 
 
 @router.get("/questions/public")
 def public_questions(
     community_id: uuid.UUID, request: Request, uow: UowDep
-) -> list[dict[str, Any]]:
+) -> list[PublicQuestionOut]:
     """Public questions and their answers, without who asked; open to anyone."""
-    return service.public_questions(uow, community_id, at=app_state.clock(request)())
+    found = service.public_questions(uow, community_id, at=app_state.clock(request)())
+    return [PublicQuestionOut.model_validate(item) for item in found]
 
 
 @router.post("/questions/{question_id}/answers", status_code=201)
 def answer(
     question_id: uuid.UUID, body: NewAnswer, caller: QuestionsAnswer, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> QuestionOut:
     """Answer; the answer carries the answering account's organisation from its records."""
-    return service.answer(uow, caller, question_id, text=body.text, at=app_state.clock(request)())
+    return QuestionOut.model_validate(
+        service.answer(uow, caller, question_id, text=body.text, at=app_state.clock(request)())
+    )

@@ -4,20 +4,34 @@ roll-up and both as CSV. Aggregates only: no route here returns a person or a re
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import Field
 
-from menwei.governance import community_row, district_rollup, rollup_to_csv, rows_to_csv
+from menwei.governance import (
+    CommunitySummary,
+    community_row,
+    district_rollup,
+    rollup_to_csv,
+    rows_to_csv,
+)
 from menwei.server import app_state
 from menwei.server.app_state import privacy_kit
 from menwei.server.deps import Caller, Permit, ReadUowDep, UowDep
 from menwei.server.errors import request_locale
+from menwei.server.governance_schemas import (
+    DistrictRollupOut,
+    LevelOut,
+    OfficialAnswerOut,
+    SupervisedQuestionOut,
+    SupervisorRowOut,
+)
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import governance_supervision
+from menwei.server.services.governance_views import plain
 
 router = APIRouter(prefix=API_PREFIX + "/supervision", tags=["supervision"])
 
@@ -39,7 +53,7 @@ class PublicAnswer(ApiModel):
     text: Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
-def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
+def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[CommunitySummary]:
     at = app_state.clock(request)()
     return governance_supervision.summaries(
         uow, privacy_kit(request), caller, at=at, verdicts=request.app.state.audit_verdicts
@@ -47,9 +61,12 @@ def _summaries(caller: Caller, request: Request, uow: UowDep) -> list[Any]:
 
 
 @router.get("/communities")
-def communities(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> list[dict[str, Any]]:
+def communities(
+    caller: SupervisionRead, request: Request, uow: ReadUowDep
+) -> list[SupervisorRowOut]:
     """One row per supervised community: face on/off, alternatives, counts, concerns."""
-    return governance_supervision.community_rows(_summaries(caller, request, uow))
+    rows = governance_supervision.community_rows(_summaries(caller, request, uow))
+    return [SupervisorRowOut.model_validate(plain(row)) for row in rows]
 
 
 @router.get("/communities.csv")
@@ -59,9 +76,10 @@ def communities_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) 
 
 
 @router.get("/rollup")
-def rollup(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> dict[str, Any]:
+def rollup(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> DistrictRollupOut:
     """Totals across the supervised communities; shares recomputed from the totals."""
-    return governance_supervision.rollup(_summaries(caller, request, uow))
+    totals = governance_supervision.rollup(_summaries(caller, request, uow))
+    return DistrictRollupOut.model_validate(plain(totals))
 
 
 @router.get("/rollup.csv")
@@ -71,10 +89,13 @@ def rollup_csv(caller: SupervisionRead, request: Request, uow: ReadUowDep) -> Re
 
 
 @router.get("/questions")
-def public_questions(caller: OfficialAnswer, request: Request, uow: UowDep) -> list[dict[str, Any]]:
+def public_questions(
+    caller: OfficialAnswer, request: Request, uow: UowDep
+) -> list[SupervisedQuestionOut]:
     """Public questions of the supervised communities, unanswered first; never who asked."""
     at = app_state.clock(request)()
-    return governance_supervision.public_questions(uow, caller, at=at)
+    found = governance_supervision.public_questions(uow, caller, at=at)
+    return [SupervisedQuestionOut.model_validate(item) for item in found]
 
 
 @router.post("/questions/{question_id}/answers", status_code=201)
@@ -84,23 +105,22 @@ def answer_public_question(
     caller: OfficialAnswer,
     request: Request,
     uow: UowDep,
-) -> dict[str, Any]:
+) -> OfficialAnswerOut:
     """Answer a public question as an official office; private questions are not found."""
-    return governance_supervision.answer_public_question(
+    answered = governance_supervision.answer_public_question(
         uow,
         caller,
         question_id,
         text=body.text,
         at=app_state.clock(request)(),
     )
+    return OfficialAnswerOut.model_validate(answered)
 
 
 @router.put("/accounts/{account_id}/level")
-def set_level(
-    account_id: uuid.UUID, body: Level, caller: LevelWrite, uow: UowDep
-) -> dict[str, Any]:
+def set_level(account_id: uuid.UUID, body: Level, caller: LevelWrite, uow: UowDep) -> LevelOut:
     """Label a supervisor account with the level it speaks at (a label, not a permission)."""
-    return governance_supervision.set_level(uow, account_id, body.level)
+    return LevelOut.model_validate(governance_supervision.set_level(uow, account_id, body.level))
 
 
 def _csv(text: str, filename: str) -> Response:

@@ -12,8 +12,8 @@ import uuid
 
 from menwei.server.domain.errors import Conflict, Forbidden
 from menwei.server.policy import Principal, Role
+from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import UserAccount
-from menwei.store.uow import UnitOfWork
 
 #: Token names that are one-time codes, not proof that the person has taken the account over.
 ONE_TIME_CODES = frozenset({"invitation", "recovery"})
@@ -30,18 +30,18 @@ def person_has_account() -> Conflict:
     )
 
 
-def account_of_person(uow: UnitOfWork, person_id: uuid.UUID) -> UserAccount | None:
+def account_of_person(uow: UnitOfWorkPort, person_id: uuid.UUID) -> UserAccount | None:
     return uow.accounts.by_person(person_id)
 
 
-def in_use(uow: UnitOfWork, account: UserAccount) -> bool:
+def in_use(uow: UnitOfWorkPort, account: UserAccount) -> bool:
     """Whether the person has taken the account over: signed in, or holds a token of their own."""
     if account.last_login_at is not None:
         return True
     return any(token.name not in ONE_TIME_CODES for token in uow.accounts.tokens_of(account.id))
 
 
-def refuse_second_account(uow: UnitOfWork, person_id: uuid.UUID | None) -> None:
+def refuse_second_account(uow: UnitOfWorkPort, person_id: uuid.UUID | None) -> None:
     if person_id is not None and account_of_person(uow, person_id) is not None:
         raise person_has_account()
 

@@ -30,16 +30,16 @@ from menwei.server.domain.errors import (
 )
 from menwei.server.policy import USER_ROLES, Principal, Role
 from menwei.server.services import account_guard
+from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
 from menwei.store.scope import CommunityScope
-from menwei.store.uow import UnitOfWork
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-def principal_of(uow: UnitOfWork, account: UserAccount) -> Principal:
+def principal_of(uow: UnitOfWorkPort, account: UserAccount) -> Principal:
     """The role and reach of an account, resolved once per request."""
     role = Role(account.role)
     communities: frozenset[uuid.UUID] = frozenset()
@@ -97,7 +97,7 @@ def device_token_expires_at(device: Device, days: int) -> datetime:
 
 
 def principal_for_bearer(
-    uow: UnitOfWork, token: str, *, device_token_days: int = DEVICE_TOKEN_DAYS
+    uow: UnitOfWorkPort, token: str, *, device_token_days: int = DEVICE_TOKEN_DAYS
 ) -> Principal | None:
     """The caller behind an ``Authorization: Bearer`` token, or ``None`` if it opens nothing.
 
@@ -130,7 +130,7 @@ def principal_for_bearer(
     return principal_of(uow, account)
 
 
-def principal_for_session(uow: UnitOfWork, cookie: str) -> Principal | None:
+def principal_for_session(uow: UnitOfWorkPort, cookie: str) -> Principal | None:
     record = uow.accounts.session_by_hash(token_hash(cookie), now())
     if record is None:
         return None
@@ -150,7 +150,7 @@ class IssuedSecret:
 
 
 def _authenticate(
-    uow: UnitOfWork, throttle: LoginThrottle, login: str, password: str, client: str
+    uow: UnitOfWorkPort, throttle: LoginThrottle, login: str, password: str, client: str
 ) -> UserAccount:
     locked = throttle.locked_for(login, client)
     if locked > 0:
@@ -171,7 +171,7 @@ def _authenticate(
 
 
 def sign_in(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     throttle: LoginThrottle,
     *,
     login: str,
@@ -197,7 +197,7 @@ def sign_in(
 
 
 def issue_api_token(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     throttle: LoginThrottle,
     *,
     login: str,
@@ -224,7 +224,7 @@ def issue_api_token(
     return IssuedSecret(secret, expires, account)
 
 
-def sign_out(uow: UnitOfWork, *, cookie: str | None, bearer: str | None) -> None:
+def sign_out(uow: UnitOfWorkPort, *, cookie: str | None, bearer: str | None) -> None:
     with uow:
         if cookie:
             uow.accounts.end_session(token_hash(cookie))
@@ -285,7 +285,7 @@ def _reach(spec: AccountSpec, role: Role) -> frozenset[uuid.UUID]:
     return spec.community_ids if spec.role is role else frozenset()
 
 
-def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) -> UserAccount:
+def create_account(uow: UnitOfWorkPort, spec: AccountSpec, actor: Principal | None) -> UserAccount:
     """Create an account with its community reach; ``actor`` is ``None`` for the CLI."""
     if spec.role not in USER_ROLES:
         raise InvalidRequest(reason=f"role {spec.role}")
@@ -321,14 +321,14 @@ def create_account(uow: UnitOfWork, spec: AccountSpec, actor: Principal | None) 
     return account
 
 
-def list_accounts(uow: UnitOfWork, actor: Principal) -> list[UserAccount]:
+def list_accounts(uow: UnitOfWorkPort, actor: Principal) -> list[UserAccount]:
     with uow:
         if actor.role is Role.PLATFORM_ADMIN:
             return uow.accounts.list()
         return uow.accounts.list(processor_id=actor.processor_id)
 
 
-def get_account(uow: UnitOfWork, actor: Principal, account_id: uuid.UUID) -> UserAccount:
+def get_account(uow: UnitOfWorkPort, actor: Principal, account_id: uuid.UUID) -> UserAccount:
     """An account the actor may manage; others look absent (404), not forbidden."""
     with uow:
         account = uow.accounts.get(account_id)
@@ -344,7 +344,7 @@ def raise_not_found() -> None:
 
 
 def reset_password(
-    uow: UnitOfWork, actor: Principal | None, account_id: uuid.UUID, password: str
+    uow: UnitOfWorkPort, actor: Principal | None, account_id: uuid.UUID, password: str
 ) -> None:
     """Set a new password and end every session and token of the account.
 
@@ -361,7 +361,7 @@ def reset_password(
 
 
 def change_own_password(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     principal: Principal,
     *,
     current: str,
@@ -396,6 +396,6 @@ def change_own_password(
         uow.commit()
 
 
-def account_by_login(uow: UnitOfWork, login: str) -> UserAccount | None:
+def account_by_login(uow: UnitOfWorkPort, login: str) -> UserAccount | None:
     with uow:
         return uow.accounts.by_login(login.strip())

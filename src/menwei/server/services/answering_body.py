@@ -17,6 +17,7 @@ looked up here, at the moment of answering, and stored with the answer:
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from menwei.core import ProcessorKind
 from menwei.governance import AnswererRole, NoOrganisationOnRecord
@@ -60,12 +61,21 @@ def answering_body(
     return _ROLE_OF_KIND[processor.kind], processor.name[:MAX_LABEL]
 
 
+@dataclass(frozen=True, slots=True)
+class AnsweringLabel:
+    """The organisation an answer would carry, as the answer form words it: its ``name``, or
+    for a committee member the community whose owners' committee it is (``committee_of``), so
+    a page can word it in its own language."""
+
+    name: str | None = None
+    committee_of: str | None = None
+
+
 def answering_label(
     uow: UnitOfWork, caller: Caller, community_id: uuid.UUID
-) -> dict[str, str] | None:
-    """The organisation an answer by ``caller`` would carry, for the answer form: ``{"name"}``,
-    or ``{"committee_of"}`` with the community's name so a page can word it in its language;
-    ``None`` when the records name none (answering is then refused)."""
+) -> AnsweringLabel | None:
+    """The organisation an answer by ``caller`` would carry, for the answer form; ``None`` when
+    the records name none (answering is then refused)."""
     with uow:
         try:
             role, name = answering_body(uow, caller, community_id)
@@ -74,5 +84,5 @@ def answering_label(
         account = uow.accounts.get(caller.principal.id)
         if role is AnswererRole.COMMITTEE and account.processor_id is None:
             community = uow.places.community(community_id, CommunityScope.all())
-            return {"committee_of": community.name}
-    return {"name": name}
+            return AnsweringLabel(committee_of=community.name)
+    return AnsweringLabel(name=name)

@@ -10,14 +10,11 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from menwei.store.tables.devices import DeviceDoorRow
-from menwei.store.tables.places import DoorRow
 from menwei.store.uow import UnitOfWork
 
 #: A rights request's steps: opened by the person, then fulfilled or refused by the office.
@@ -39,12 +36,7 @@ def _doors_of(uow: UnitOfWork, devices: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not devices:
         return {}
     with uow:
-        rows = uow.session.execute(
-            select(DeviceDoorRow.device_id, DoorRow.name)
-            .join(DoorRow, DoorRow.id == DeviceDoorRow.door_id)
-            .where(DeviceDoorRow.device_id.in_(devices))
-            .order_by(DoorRow.name)
-        ).all()
+        rows = uow.names.doors_of_devices(devices)
     found: dict[uuid.UUID, list[str]] = {}
     for device_id, name in rows:
         found.setdefault(device_id, []).append(name)
@@ -67,9 +59,23 @@ def _who(actor: str, person_id: str, doors: dict[uuid.UUID, str]) -> tuple[str, 
     return "other", ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReadableEntry:
+    """One audit entry as its person reads it: ``what`` is a key for the page's words."""
+
+    when: str
+    what: str
+    door: str
+    count: Any
+    day: Any
+    who: str
+    who_name: str
+    kind: str
+
+
 def readable(
     uow: UnitOfWork, entries: list[dict[str, Any]], person_id: str, zone: ZoneInfo
-) -> list[dict[str, Any]]:
+) -> list[ReadableEntry]:
     """The entries newest first with ``when``, ``what`` (a key for the page's words), ``door``,
     ``count``, ``day`` and ``who``/``who_name``; no id survives."""
     devices = {d for d in (_device(str(e["actor"])) for e in entries) if d is not None}
@@ -91,15 +97,15 @@ def readable(
             what = _REQUEST_STEPS.get(str(detail.get("outcome", "")), "request_opened")
         at = datetime.fromisoformat(str(e["at"])) if e.get("at") else None
         out.append(
-            {
-                "when": at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else "",
-                "what": what,
-                "door": door or "",
-                "count": detail.get("count"),
-                "day": detail.get("day", ""),
-                "who": who,
-                "who_name": who_name,
-                "kind": str(detail.get("kind", "")) if what.startswith("request_") else "",
-            }
+            ReadableEntry(
+                when=at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else "",
+                what=what,
+                door=door or "",
+                count=detail.get("count"),
+                day=detail.get("day", ""),
+                who=who,
+                who_name=who_name,
+                kind=str(detail.get("kind", "")) if what.startswith("request_") else "",
+            )
         )
-    return sorted(out, key=lambda row: row["when"], reverse=True)
+    return sorted(out, key=lambda row: row.when, reverse=True)

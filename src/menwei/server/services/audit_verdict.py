@@ -146,7 +146,7 @@ class AuditVerdicts:
         """Start the background full verification unless one runs. Caller holds the lock."""
         if self._running is not None:
             return
-        own = UnitOfWork(uow.session_factory)  # a session is not shared between threads
+        own = uow.fresh()  # a session is not shared between threads
         thread = threading.Thread(
             target=self._run_full, args=(own, kit, now), name="audit-full-verify", daemon=True
         )

@@ -13,7 +13,7 @@ does not require a vote is not asked.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,20 +39,13 @@ from menwei.server.domain.caller import Caller
 from menwei.server.services import face_model
 from menwei.server.services.privacy import DEFAULT_NOTICE, now, staff_account
 from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
-from menwei.store.repositories.face_gate import write_face_switch
-from menwei.store.repositories.face_switches import FaceSwitches
-from menwei.store.repositories.governance import GovernanceRepository
-from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import CommunityRow
 from menwei.store.uow import UnitOfWork
 
 
 def _recorded_votes(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> OwnersVoteHook:
     """The community's closed owners' votes as the activation gate reads them (call in a uow)."""
-    results = GovernanceRepository(uow.session).results(
-        CommunityScope.of([community_id]), community_id
-    )
+    results = uow.governance.results(CommunityScope.of([community_id]), community_id)
     return OwnersVoteGate(results, at=at)
 
 
@@ -95,9 +88,7 @@ def displayed_notice(
 
     A notice's period is its own minimum display days, never less than ``floor_days``.
     """
-    found = GovernanceRepository(uow.session).notices(
-        CommunityScope.of([community_id]), community_id
-    )
+    found = uow.governance.notices(CommunityScope.of([community_id]), community_id)
     running = []
     for notice in found:
         since = notice.displayed_since(at)
@@ -142,7 +133,7 @@ def activation_unmet(
     The processing notice must be published (``no_notice``); its display is read from the
     public notices and their posting records, not from its publication date.
     """
-    store = PrivacyStore(uow.session)
+    store = uow.privacy
     settings = store.settings.get(community_id)
     published = store.notices.first_published_at(community_id)
     privacy_side = activation_conditions(
@@ -163,52 +154,80 @@ def activation_unmet(
 _NOTICE_CODES = frozenset({Unmet.NO_NOTICE.value, Unmet.NOTICE_TOO_RECENT.value})
 
 
-def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class AssessmentOnRecord:
+    """The latest impact assessment, as the desk names it (kept until ``keep_until``)."""
+
+    id: uuid.UUID
+    assessed_at: datetime
+    assessor: str
+    keep_until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeProgress:
+    """How far the public notice closest to done has served its display period."""
+
+    title: str
+    displayed_since: datetime
+    days_served: int
+    required_days: int
+    ready_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceStatus:
+    """Whether face recognition is on, and what still stands in the way of switching it on."""
+
+    community_id: uuid.UUID
+    face_enabled: bool
+    may_activate: bool
+    unmet: tuple[Condition, ...]
+    assessment: AssessmentOnRecord | None
+    display_days: int
+    vote_required: bool
+    switched_at: datetime | None
+    public_notice: NoticeProgress | None
+    #: the recognition model in use, and how many people's templates another one made:
+    #: those are not used at the gates until the person enrols again
+    face_model: face_model.ModelSummary
+
+
+def status(uow: UnitOfWork, caller: Caller, votes: OwnersVoteHook | None) -> ComplianceStatus:
     """Whether face recognition is on, and every condition still unmet, in both languages."""
     community_id = _community(caller)
     at = now()
     with uow:
         uow.places.community(community_id, caller.scope)
-        row = uow.session.get(CommunityRow, community_id)
-        face_enabled = bool(row is not None and row.face_enabled)
-        store = PrivacyStore(uow.session)
-        settings = store.settings.get(community_id)
-        assessment = store.compliance.latest_assessment(community_id)
+        face_enabled = uow.face_gate.is_on(community_id)
+        settings = uow.privacy.settings.get(community_id)
+        assessment = uow.privacy.compliance.latest_assessment(community_id)
         if votes is None:
             votes = _recorded_votes(uow, community_id, at)
         unmet = activation_unmet(uow, community_id, votes, at)
         shown = displayed_notice(uow, community_id, at=at, floor_days=settings.display_days)
-        switched = FaceSwitches(uow.session).latest(community_id)
+        switched = uow.face_switches.latest(community_id)
     models = face_model.community_summary(uow, community_id)
-    return {
-        "community_id": str(community_id),
-        "face_enabled": face_enabled,
-        "may_activate": not unmet,
-        "unmet": [{"code": u.code, "zh": u.zh, "en": u.en} for u in unmet],
-        "assessment": None
+    return ComplianceStatus(
+        community_id=community_id,
+        face_enabled=face_enabled,
+        may_activate=not unmet,
+        unmet=tuple(unmet),
+        assessment=None
         if assessment is None
-        else {
-            "id": str(assessment.id),
-            "assessed_at": assessment.assessed_at.isoformat(),
-            "assessor": assessment.assessor,
-            "keep_until": assessment.keep_until.isoformat(),
-        },
-        "display_days": settings.display_days,
-        "vote_required": settings.vote_required,
-        "switched_at": None if switched is None else switched.switched_at.isoformat(),
-        "public_notice": None
+        else AssessmentOnRecord(
+            assessment.id, assessment.assessed_at, assessment.assessor, assessment.keep_until
+        ),
+        display_days=settings.display_days,
+        vote_required=settings.vote_required,
+        switched_at=None if switched is None else switched.switched_at,
+        public_notice=None
         if shown is None
-        else {
-            "title": shown.title,
-            "displayed_since": shown.since.isoformat(),
-            "days_served": shown.days_served(at),
-            "required_days": shown.required_days,
-            "ready_at": shown.ready_at.isoformat(),
-        },
-        # the recognition model in use, and how many people's templates another one made:
-        # those are not used at the gates until the person enrols again
-        "face_model": models,
-    }
+        else NoticeProgress(
+            shown.title, shown.since, shown.days_served(at), shown.required_days, shown.ready_at
+        ),
+        face_model=models,
+    )
 
 
 def switch(
@@ -219,7 +238,7 @@ def switch(
     enabled: bool,
     kit: PrivacyKit | None = None,
     order: dict[str, str] | None = None,
-) -> dict[str, Any]:
+) -> ComplianceStatus:
     """On only through the gate (``ActivationRefused`` names what is missing); off at any time.
 
     Off suspends faces at once everywhere (gates drop templates at their next sync), tells each
@@ -243,9 +262,9 @@ def switch(
                     unmet=[u.code for u in unmet],
                 )
         by = staff_account(caller)
-        changed = write_face_switch(uow.session, community_id, enabled=enabled, at=at, by=by)
+        changed = uow.face_gate.switch(community_id, enabled=enabled, at=at, by=by)
         if changed and kit is not None:
-            kit.chain(PrivacyStore(uow.session)).append(
+            kit.chain(uow.privacy).append(
                 at=at,
                 actor=f"staff:{by}",
                 action=FACE_ON if enabled else FACE_OFF,
@@ -265,11 +284,20 @@ FACE_ON = "face_recognition_on"
 FACE_OFF = "face_recognition_off"
 
 
-def form(locale: str) -> list[dict[str, str]]:
-    return assessment_form(locale)
+@dataclass(frozen=True, slots=True)
+class AssessmentQuestion:
+    """One item of the impact assessment: the answer's field and its question."""
+
+    field: str
+    question: str
 
 
-def record_assessment(uow: UnitOfWork, caller: Caller, answers: dict[str, str]) -> dict[str, Any]:
+def form(locale: str) -> list[AssessmentQuestion]:
+    """The assessment's questions in ``locale``, as the privacy room words them."""
+    return [AssessmentQuestion(q["field"], q["question"]) for q in assessment_form(locale)]
+
+
+def record_assessment(uow: UnitOfWork, caller: Caller, answers: dict[str, str]) -> ImpactAssessment:
     """Keep a completed impact assessment (kept at least three years)."""
     community_id = _community(caller)
     assessment = ImpactAssessment(
@@ -282,19 +310,32 @@ def record_assessment(uow: UnitOfWork, caller: Caller, answers: dict[str, str]) 
     check_assessment(assessment)
     with uow:
         uow.places.community(community_id, caller.scope)
-        PrivacyStore(uow.session).compliance.add_assessment(assessment)
+        uow.privacy.compliance.add_assessment(assessment)
         uow.commit()
-    return _plain(asdict(assessment)) | {"keep_until": assessment.keep_until.isoformat()}
+    return assessment
 
 
-def filing(uow: UnitOfWork, caller: Caller, *, locale: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class FilingCounter:
+    """The processor's people with face data against the filing threshold, and its materials."""
+
+    people_with_face_data: int
+    threshold: int
+    level: str
+    message: str
+    #: the filing materials as ``menwei.privacy.compliance.filing_materials`` lays them out
+    materials: dict[str, Any]
+    document: str
+
+
+def filing(uow: UnitOfWork, caller: Caller, *, locale: str) -> FilingCounter:
     """The processor's filing counter and its filing materials, as data and as a document."""
     community_id = _community(caller)
     at = now()
     with uow:
         community = uow.places.community(community_id, caller.scope)
         processor = uow.places.processor(community.processor_id)
-        store = PrivacyStore(uow.session)
+        store = uow.privacy
         people = store.templates.people_with_face_data(processor.id)
         notice = store.notices.current(community_id)
         assessment = store.compliance.latest_assessment(community_id)
@@ -320,19 +361,28 @@ def filing(uow: UnitOfWork, caller: Caller, *, locale: str) -> dict[str, Any]:
         assessment=assessment,
         generated_at=at,
     )
-    return {
-        "people_with_face_data": counted.people,
-        "threshold": counted.threshold,
-        "level": counted.level.value,
-        "message": counted.message(locale),
-        "materials": materials,
-        "document": render_filing_materials(materials, locale),
-    }
+    return FilingCounter(
+        people_with_face_data=counted.people,
+        threshold=counted.threshold,
+        level=counted.level.value,
+        message=counted.message(locale),
+        materials=materials,
+        document=render_filing_materials(materials, locale),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecorded:
+    """A kept incident and its notice: the PIPL Art 57 items, as data and as text."""
+
+    incident_id: uuid.UUID
+    notice: dict[str, str]
+    text: str
 
 
 def record_incident(
     uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, locale: str
-) -> dict[str, Any]:
+) -> IncidentRecorded:
     """Keep a breach incident and produce its notice (exactly the PIPL Art 57 items)."""
     community_id = _community(caller)
     incident = BreachIncident(
@@ -345,17 +395,6 @@ def record_incident(
     notice = incident_notice(incident)
     with uow:
         uow.places.community(community_id, caller.scope)
-        PrivacyStore(uow.session).compliance.add_incident(incident)
+        uow.privacy.compliance.add_incident(incident)
         uow.commit()
-    return {
-        "incident_id": str(incident.id),
-        "notice": notice,
-        "text": render_incident_notice(incident, locale),
-    }
-
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, uuid.UUID) else v
-        for k, v in values.items()
-    }
+    return IncidentRecorded(incident.id, notice, render_incident_notice(incident, locale))

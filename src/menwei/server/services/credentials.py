@@ -25,6 +25,7 @@ from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden, InvalidRequest, NotFound
 from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.settings import Settings
+from menwei.store.ports import UnitOfWorkPort
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -38,14 +39,14 @@ def pass_key_ring(settings: Settings) -> PassKeyRing:
     return PassKeyRing(pass_key_folder(settings.resolved_key_file))
 
 
-def of_person(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> list[object]:
+def of_person(uow: UnitOfWorkPort, caller: Caller, person_id: uuid.UUID) -> list[object]:
     with uow:
         uow.people.get(person_id, caller.scope)
         return list(uow.credentials.of_person(person_id, caller.scope))
 
 
 def in_community(
-    uow: UnitOfWork, caller: Caller, *, kind: CredentialKind | None = None
+    uow: UnitOfWorkPort, caller: Caller, *, kind: CredentialKind | None = None
 ) -> list[tuple[object, Person | None]]:
     """Every credential of the caller's community with its holder, for the office's list."""
     assert caller.community_id is not None
@@ -67,7 +68,7 @@ def _holder_id(credential: object) -> uuid.UUID:
 
 
 def issue_card(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     caller: Caller,
     person_id: uuid.UUID,
     *,
@@ -91,7 +92,7 @@ def issue_card(
 
 
 def set_pin(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     caller: Caller,
     person_id: uuid.UUID,
     *,
@@ -119,13 +120,13 @@ def set_pin(
     return credential
 
 
-def get(uow: UnitOfWork, caller: Caller, credential_id: uuid.UUID) -> object:
+def get(uow: UnitOfWorkPort, caller: Caller, credential_id: uuid.UUID) -> object:
     """One credential in the caller's scope (``NotFound`` otherwise), e.g. to confirm a revoke."""
     with uow:
         return uow.credentials.get(credential_id, caller.scope)
 
 
-def revoke(uow: UnitOfWork, caller: Caller, credential_id: uuid.UUID) -> object:
+def revoke(uow: UnitOfWorkPort, caller: Caller, credential_id: uuid.UUID) -> object:
     with uow:
         uow.credentials.revoke(credential_id, now(), caller.scope)
         uow.commit()
@@ -139,7 +140,7 @@ class IssuedPass:
     token: str
 
 
-def resident_doors(uow: UnitOfWork, person: Person, scope: CommunityScope) -> set[uuid.UUID]:
+def resident_doors(uow: UnitOfWorkPort, person: Person, scope: CommunityScope) -> set[uuid.UUID]:
     """A resident may let a visitor through the common entrances and their own buildings."""
     today = date.today()
     buildings = set()

@@ -8,20 +8,20 @@ from typing import Any
 
 from menwei.core import Door
 from menwei.server.domain.caller import Caller
-from menwei.store.uow import UnitOfWork
+from menwei.store.ports import UnitOfWorkPort
 
 
-def list_doors(uow: UnitOfWork, caller: Caller) -> list[Door]:
+def list_doors(uow: UnitOfWorkPort, caller: Caller) -> list[Door]:
     with uow:
         return uow.places.doors(caller.scope, community_id=caller.community_id)
 
 
-def get_door(uow: UnitOfWork, caller: Caller, door_id: uuid.UUID) -> Door:
+def get_door(uow: UnitOfWorkPort, caller: Caller, door_id: uuid.UUID) -> Door:
     with uow:
         return uow.places.door(door_id, caller.scope)
 
 
-def add_door(uow: UnitOfWork, caller: Caller, values: dict[str, Any]) -> Door:
+def add_door(uow: UnitOfWorkPort, caller: Caller, values: dict[str, Any]) -> Door:
     assert caller.community_id is not None
     door = Door(id=uuid.uuid4(), community_id=caller.community_id, **values)
     with uow:
@@ -34,7 +34,7 @@ def add_door(uow: UnitOfWork, caller: Caller, values: dict[str, Any]) -> Door:
 
 
 def change_door(
-    uow: UnitOfWork, caller: Caller, door_id: uuid.UUID, changes: dict[str, Any]
+    uow: UnitOfWorkPort, caller: Caller, door_id: uuid.UUID, changes: dict[str, Any]
 ) -> Door:
     """Apply ``changes``; a change that would leave faces as the only way in is refused."""
     with uow:
@@ -46,7 +46,7 @@ def change_door(
     return door
 
 
-def delete_door(uow: UnitOfWork, caller: Caller, door_id: uuid.UUID) -> None:
+def delete_door(uow: UnitOfWorkPort, caller: Caller, door_id: uuid.UUID) -> None:
     with uow:
         uow.places.delete_door(door_id, caller.scope)
         uow.commit()

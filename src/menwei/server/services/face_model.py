@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from menwei.server.domain.errors import Unavailable
@@ -59,17 +60,31 @@ def status(uow: UnitOfWork) -> ModelStatus:
     return model_status(uow, model_id=configured_model_id())
 
 
-def community_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ModelSummary:
+    """The configured model and how many of a community's people must enrol again.
+
+    When the model folder is unusable, ``problem`` says why (by locale) and the counts are
+    ``None``: nothing can be counted against a model that cannot be read.
+    """
+
+    model_id: str | None
+    people_to_reenrol: int | None
+    people_enrolled: int | None = None
+    problem: dict[str, str] | None = None
+
+
+def community_summary(uow: UnitOfWork, community_id: uuid.UUID) -> ModelSummary:
     """The configured model and how many of this community's people must enrol again."""
     try:
         found = status(uow)
     except ModelUnavailable as error:
-        return {"model_id": None, "people_to_reenrol": None, "problem": error.texts}
-    return {
-        "model_id": found.model_id,
-        "people_to_reenrol": found.to_reenrol.get(community_id, 0),
-        "people_enrolled": found.current.get(community_id, 0),
-    }
+        return ModelSummary(None, None, problem=dict(error.texts))
+    return ModelSummary(
+        found.model_id,
+        found.to_reenrol.get(community_id, 0),
+        found.current.get(community_id, 0),
+    )
 
 
 def log_at_start(uow: UnitOfWork) -> None:

@@ -10,15 +10,18 @@ come through here is refused too.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from menwei.server.services.compliance import FACE_OFF, _recorded_votes, activation_unmet
+from menwei.server.services.compliance import (
+    FACE_OFF,
+    Condition,
+    _recorded_votes,
+    activation_unmet,
+)
 from menwei.server.services.privacy import now
 from menwei.server.services.privacy_operations import PrivacyKit, tell_face_holders_of_suspension
-from menwei.store.repositories.face_gate import face_is_on, face_off_error, write_face_switch
-from menwei.store.repositories.face_switches import FaceSwitches
-from menwei.store.repositories.privacy import PrivacyStore
+from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
 
 #: Named when every condition holds but nobody switched it on, or it was switched off.
@@ -37,12 +40,12 @@ _SWITCHED_OFF = (
 
 def reasons_off(uow: UnitOfWork, community_id: uuid.UUID) -> list[tuple[str, str, str]]:
     """Why face recognition is off now, as ``(code, zh, en)``; empty when it is on (in a uow)."""
-    if face_is_on(uow.session, community_id):
+    if uow.face_gate.is_on(community_id):
         return []
     at = now()
     unmet = activation_unmet(uow, community_id, _recorded_votes(uow, community_id, at), at)
     reasons = [(u.code, u.zh, u.en) for u in unmet]
-    latest = FaceSwitches(uow.session).latest(community_id)
+    latest = uow.face_switches.latest(community_id)
     if latest is not None and not latest.enabled:
         reasons.insert(0, _SWITCHED_OFF)
     return reasons or [_NOT_SWITCHED_ON]
@@ -56,14 +59,19 @@ def require_on(uow: UnitOfWork, community_id: uuid.UUID) -> None:
         raise face_off_error(reasons)
 
 
-def off_state(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class FaceState:
+    """Whether face recognition is on, and if not, each reason in both languages."""
+
+    face_on: bool
+    reasons: tuple[Condition, ...]
+
+
+def off_state(uow: UnitOfWork, community_id: uuid.UUID) -> FaceState:
     """For pages: whether face recognition is on, and if not, why (both languages)."""
     with uow:
         reasons = reasons_off(uow, community_id)
-    return {
-        "face_on": not reasons,
-        "reasons": [{"code": c, "zh": z, "en": e} for c, z, e in reasons],
-    }
+    return FaceState(not reasons, tuple(Condition(c, z, e) for c, z, e in reasons))
 
 
 def switch_off_in_uow(
@@ -71,9 +79,9 @@ def switch_off_in_uow(
 ) -> bool:
     """Switch off (inside the caller's unit of work): record and log the switch, and tell each
     face-data holder in their own log. Returns whether it was on."""
-    if not write_face_switch(uow.session, community_id, enabled=False, at=at, by=actor):
+    if not uow.face_gate.switch(community_id, enabled=False, at=at, by=actor):
         return False
-    kit.chain(PrivacyStore(uow.session)).append(
+    kit.chain(uow.privacy).append(
         at=at,
         actor=actor,
         action=FACE_OFF,

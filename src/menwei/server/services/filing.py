@@ -11,15 +11,15 @@ and may not lie in the future. Each recording is written to the audit chain.
 from __future__ import annotations
 
 import re
+import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import InvalidRequest
 from menwei.server.services.privacy import staff_account
 from menwei.server.services.privacy_operations import PrivacyKit
-from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 #: The audit action of a recorded filing (the processor's: no person is the subject).
@@ -72,6 +72,14 @@ def check_day(text: str, today: date) -> date:
     return day
 
 
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """A processor's filing as recorded: its number and the day it was filed."""
+
+    number: str
+    filed_on: date
+
+
 def record_filing(
     uow: UnitOfWork,
     caller: Caller,
@@ -80,7 +88,7 @@ def record_filing(
     filed_on: str,
     at: datetime,
     kit: PrivacyKit | None = None,
-) -> dict[str, Any]:
+) -> Filing:
     """Store the filing of the processor running the caller's community; bad input refused.
 
     Given the ``kit``, who recorded which number is written to the audit chain.
@@ -93,7 +101,7 @@ def record_filing(
         day = check_day(filed_on, today)
         uow.places.record_filing(community.processor_id, stored, day)
         if kit is not None:
-            kit.chain(PrivacyStore(uow.session)).append(
+            kit.chain(uow.privacy).append(
                 at=at,
                 actor=f"staff:{staff_account(caller)}",
                 action=FILING_RECORDED,
@@ -101,14 +109,14 @@ def record_filing(
                 detail={"number": stored, "filed_on": day.isoformat()},
             )
         uow.commit()
-    return {"number": stored, "filed_on": day.isoformat()}
+    return Filing(stored, day)
 
 
-def filing_of(uow: UnitOfWork, processor_id: Any) -> dict[str, str] | None:
+def filing_of(uow: UnitOfWork, processor_id: uuid.UUID) -> Filing | None:
     """The stored filing as pages show it, or ``None`` while the processor has not filed."""
     with uow:
         found = uow.places.filing(processor_id)
     if found is None:
         return None
     number, day = found
-    return {"number": number, "filed_on": day.isoformat()}
+    return Filing(number, day)

@@ -1,10 +1,10 @@
 """Owners' votes, public notices and residents' questions, as the API offers them.
 
-The rules live in :mod:`menwei.governance`; this module loads and stores through
-:class:`~menwei.store.repositories.governance.GovernanceRepository`, names the caller in every
-record, and shapes the answers. Areas and shares leave as strings so no float ever rounds them.
-A closed vote's result is appended to the audit chain in the same transaction that fixes it, so
-the published figures and the chain cannot disagree.
+The rules live in :mod:`menwei.governance`; this module loads and stores through the unit of
+work's governance repository, names the caller in every record, and answers with the views of
+:mod:`~menwei.server.services.governance_views`. Areas and shares leave as strings so no float
+ever rounds them. A closed vote's result is appended to the audit chain in the same
+transaction that fixes it, so the published figures and the chain cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import select
 
 from menwei.governance import (
     Answer,
@@ -35,19 +33,34 @@ from menwei.governance import (
     public_listing,
 )
 from menwei.governance.result import plain_decimal
-from menwei.governance.tally import percent_down
 from menwei.governance.vote import BallotChannel
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden
 from menwei.server.policy import Role, holds
 from menwei.server.services.answering_body import answering_body
+from menwei.server.services.governance_views import (
+    BallotRecordView,
+    BallotView,
+    CastView,
+    ChannelCounts,
+    CountedResultView,
+    LiveCountsView,
+    MyUnitView,
+    NoticeView,
+    OwnerName,
+    PaperEntryView,
+    ProposalView,
+    PublicQuestionView,
+    QuestionBoardView,
+    QuestionView,
+    RollEntryView,
+    VoteResultView,
+    plain,
+)
 from menwei.server.services.privacy import actor_of
 from menwei.server.services.privacy_operations import PrivacyKit
 from menwei.store.errors import NotFound
-from menwei.store.repositories.governance import GovernanceRepository
-from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
-from menwei.store.tables.governance import ProposalRow
 from menwei.store.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -68,7 +81,7 @@ def _account(caller: Caller) -> str:
 
 def create_proposal(
     uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, minimum_days: int
-) -> dict[str, Any]:
+) -> ProposalView:
     """Publish a proposal with the owners' roll frozen as of its opening day; a voting period
     shorter than ``minimum_days`` is refused before anything is stored."""
     community_id = _community(caller)
@@ -86,91 +99,51 @@ def create_proposal(
     )
     with uow:
         uow.places.community(community_id, caller.scope)
-        repo = GovernanceRepository(uow.session)
         proposal.require_voting_period(minimum_days)
-        roll = repo.roll_for_community(community_id, proposal.opens_at.date())
-        repo.add_vote(OwnersVote(proposal, roll), minimum_days=minimum_days)
+        roll = uow.governance.roll_for_community(community_id, proposal.opens_at.date())
+        uow.governance.add_vote(OwnersVote(proposal, roll), minimum_days=minimum_days)
         uow.commit()
-        vote = repo.get_vote(proposal.proposal_id, caller.scope)
-    return proposal_view(vote)
+        vote = uow.governance.get_vote(proposal.proposal_id, caller.scope)
+    return ProposalView.of(vote)
 
 
-def proposals(uow: UnitOfWork, caller: Caller) -> list[dict[str, Any]]:
+def proposals(uow: UnitOfWork, caller: Caller) -> list[ProposalView]:
     """Every proposal of the community, newest first, with its result once closed."""
-    community_id = _community(caller)
     with uow:
-        ids = uow.session.scalars(
-            select(ProposalRow.id)
-            .where(ProposalRow.community_id == community_id)
-            .order_by(ProposalRow.opens_at.desc(), ProposalRow.id)
-        ).all()
-        repo = GovernanceRepository(uow.session)
-        return [proposal_view(repo.get_vote(i, caller.scope)) for i in ids]
+        found = uow.governance.votes(_community(caller), caller.scope)
+    return [ProposalView.of(vote) for vote in found]
 
 
-def proposal(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
+def proposal(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> ProposalView:
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
-    return proposal_view(vote)
-
-
-def proposal_view(vote: OwnersVote) -> dict[str, Any]:
-    """A proposal and its counts so far: figures only, never who voted what."""
-    p = vote.proposal
-    return {
-        "id": p.proposal_id,
-        "community_id": p.community_id,
-        "title": p.title,
-        "full_text": p.full_text,
-        "notice_text": p.notice_text,
-        "opens_at": p.opens_at.isoformat(),
-        "closes_at": p.closes_at.isoformat(),
-        "rule": str(p.rule),
-        "subject": str(p.subject),
-        "units_on_roll": len(vote.roll.units),
-        "total_area": plain_decimal(vote.roll.total_area),
-        "total_owners": vote.roll.total_heads,
-        "ballots_received": len(vote.ballots()),
-        **channel_view(vote),
-        "closed": vote.result is not None,
-        "result": None if vote.result is None else result_view(vote.result),
-    }
-
-
-def channel_view(vote: OwnersVote) -> dict[str, int]:
-    """How many of the ballots that count came online and on paper."""
-    counts = vote.channel_counts()
-    return {
-        "ballots_online": counts[BallotChannel.ONLINE],
-        "ballots_paper": counts[BallotChannel.PAPER],
-    }
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
+    return ProposalView.of(vote)
 
 
 def result_view(result: VoteResult, locale: str = "zh-CN") -> dict[str, Any]:
-    """The fixed result: exact areas and shares (percent rounded down) as strings."""
-    t = result.tally
-    return result.canonical() | {
-        "turnout_by_area_percent": str(percent_down(t.turnout_by_area())),
-        "turnout_by_owners_percent": str(percent_down(t.turnout_by_heads())),
-        "approval_by_area_percent": str(percent_down(t.approval_by_area())),
-        "approval_by_owners_percent": str(percent_down(t.approval_by_heads())),
-        "result_hash": result.canonical_hash(),
-        "summary": result.summary_lines(locale),
-    }
+    """A fixed result as JSON values, for answers that merge it into their own figures."""
+    plain_result: dict[str, Any] = plain(VoteResultView.of(result, locale))
+    return plain_result
 
 
-def my_units(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> list[dict[str, Any]]:
+def channel_view(vote: OwnersVote) -> dict[str, int]:
+    """How many of the ballots that count came online and on paper, as JSON values."""
+    counts: dict[str, int] = plain(ChannelCounts.of(vote))
+    return counts
+
+
+def my_units(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> list[MyUnitView]:
     """The units the calling owner may vote for, with the choice currently counted for each."""
     voter = _voter(caller)
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
     counted = {ballot.unit_id: ballot for ballot in vote.ballots()}
     return [
-        {
-            "unit_id": unit.unit_id,
-            "area": plain_decimal(unit.area),
-            "choice": str(counted[unit.unit_id].choice) if unit.unit_id in counted else None,
-        }
+        MyUnitView(
+            unit.unit_id,
+            plain_decimal(unit.area),
+            str(counted[unit.unit_id].choice) if unit.unit_id in counted else None,
+        )
         for unit in vote.roll.units
         if voter in unit.owner_ids
     ]
@@ -184,16 +157,15 @@ def cast(
     unit_id: str,
     choice: str,
     at: datetime,
-) -> dict[str, Any]:
+) -> CastView:
     """An owner votes online for one of their units; a later vote replaces an earlier one."""
     voter = _voter(caller)
     with uow:
-        repo = GovernanceRepository(uow.session)
-        vote = repo.get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
         ballot = vote.cast_online(unit_id=unit_id, voter_id=voter, choice=Choice(choice), at=at)
-        repo.add_ballot(proposal_id, ballot, caller.scope)
+        uow.governance.add_ballot(proposal_id, ballot, caller.scope)
         uow.commit()
-    return {"unit_id": ballot.unit_id, "choice": str(ballot.choice), "cast_at": at.isoformat()}
+    return CastView(ballot.unit_id, str(ballot.choice), at.isoformat())
 
 
 #: The audit chain's name for a paper ballot entered by the owners' committee.
@@ -212,7 +184,7 @@ def record_paper(
     signed_at: datetime,
     reference: str,
     at: datetime,
-) -> dict[str, Any]:
+) -> BallotView:
     """A committee member enters a signed paper ballot during the voting window.
 
     The ballot names the account that entered it and the paper's number; the audit chain gets
@@ -220,8 +192,7 @@ def record_paper(
     the choice, so the chain does not tell how anyone voted).
     """
     with uow:
-        repo = GovernanceRepository(uow.session)
-        vote = repo.get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
         ballot = vote.record_paper_ballot(
             unit_id=unit_id,
             voter_id=voter_id,
@@ -231,8 +202,8 @@ def record_paper(
             reference=reference,
             at=at,
         )
-        repo.add_ballot(proposal_id, ballot, caller.scope)
-        kit.chain(PrivacyStore(uow.session)).append(
+        uow.governance.add_ballot(proposal_id, ballot, caller.scope)
+        kit.chain(uow.privacy).append(
             at=at,
             actor=actor_of(caller),
             action=PAPER_BALLOT_ACTION,
@@ -246,48 +217,35 @@ def record_paper(
             },
         )
         uow.commit()
-    return ballot_view(ballot)
+    return BallotView.of(ballot)
 
 
-def paper_entries(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> list[dict[str, Any]]:
+def paper_entries(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> list[PaperEntryView]:
     """The paper ballots entered so far, for the committee: which paper, which unit, who entered
     it and when; never the choice (that is counted, not listed, outside the office's record)."""
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
     entered = [b for b in (*vote.ballots(), *vote.superseded()) if b.channel is BallotChannel.PAPER]
     return [
-        {
-            "reference": b.reference,
-            "unit_id": b.unit_id,
-            "recorded_by": b.recorded_by,
-            "signed_at": b.cast_at.isoformat(),
-            "recorded_at": b.recorded_at.isoformat(),
-        }
+        PaperEntryView(
+            reference=b.reference,
+            unit_id=b.unit_id,
+            recorded_by=b.recorded_by,
+            signed_at=b.cast_at.isoformat(),
+            recorded_at=b.recorded_at.isoformat(),
+        )
         for b in sorted(entered, key=lambda b: b.recorded_at, reverse=True)
     ]
 
 
-def ballots(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
+def ballots(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> BallotRecordView:
     """The ballots that count and those replaced, for the office's record (personal data)."""
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
-    return {
-        "counted": [ballot_view(b) for b in vote.ballots()],
-        "superseded": [ballot_view(b) for b in vote.superseded()],
-    }
-
-
-def ballot_view(ballot: Any) -> dict[str, Any]:
-    return {
-        "unit_id": ballot.unit_id,
-        "voter_id": ballot.voter_id,
-        "choice": str(ballot.choice),
-        "channel": str(ballot.channel),
-        "cast_at": ballot.cast_at.isoformat(),
-        "recorded_at": ballot.recorded_at.isoformat(),
-        "recorded_by": ballot.recorded_by,
-        "reference": ballot.reference,
-    }
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
+    return BallotRecordView(
+        tuple(BallotView.of(b) for b in vote.ballots()),
+        tuple(BallotView.of(b) for b in vote.superseded()),
+    )
 
 
 def close(
@@ -298,17 +256,16 @@ def close(
     *,
     at: datetime,
     locale: str,
-) -> dict[str, Any]:
+) -> VoteResultView:
     """Count and fix the result, and append it to the audit chain, in one transaction."""
     with uow:
-        repo = GovernanceRepository(uow.session)
-        vote = repo.get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
         if vote.result is not None:
             raise VoteClosed(vote.proposal.proposal_id)
         result = vote.close(at)
-        repo.save_result(result, caller.scope)
+        uow.governance.save_result(result, caller.scope)
         action, detail = result.audit_record()
-        kit.chain(PrivacyStore(uow.session)).append(
+        kit.chain(uow.privacy).append(
             at=at,
             actor=actor_of(caller),
             action=action,
@@ -327,20 +284,23 @@ def close(
                 actor=f"vote:{vote.proposal.proposal_id}",
             )
         uow.commit()
-    return result_view(result, locale)
+    return VoteResultView.of(result, locale)
 
 
-def public_results(uow: UnitOfWork, community_id: uuid.UUID, locale: str) -> list[dict[str, Any]]:
+def public_results(
+    uow: UnitOfWork, community_id: uuid.UUID, locale: str
+) -> list[CountedResultView]:
     """Every closed vote of the community as the public page shows it, newest first, with how
     many ballots came online and on paper."""
     scope = CommunityScope.of([community_id])
     with uow:
         uow.places.community(community_id, CommunityScope.all())
-        repo = GovernanceRepository(uow.session)
-        results = repo.results(scope, community_id)
-        channels = [channel_view(repo.get_vote(r.proposal_id, scope)) for r in results]
+        results = uow.governance.results(scope, community_id)
+        channels = [
+            ChannelCounts.of(uow.governance.get_vote(r.proposal_id, scope)) for r in results
+        ]
     return [
-        result_view(result, locale) | counts
+        CountedResultView.counted(result, counts, locale)
         for result, counts in zip(reversed(results), reversed(channels), strict=True)
     ]
 
@@ -357,7 +317,7 @@ def _voter(caller: Caller) -> str:
 
 def create_notice(
     uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, as_of: datetime
-) -> dict[str, Any]:
+) -> NoticeView:
     community_id = _community(caller)
     notice = PublicNotice(
         notice_id=str(uuid.uuid4()),
@@ -375,25 +335,25 @@ def create_notice(
             door_row = uow.places.door(uuid.UUID(door), caller.scope)
             if door_row.community_id != community_id:
                 raise NotFound("door", door)
-        GovernanceRepository(uow.session).add_notice(notice)
+        uow.governance.add_notice(notice)
         uow.commit()
-    return notice_view(notice, as_of=as_of)
+    return NoticeView.of(notice, as_of=as_of)
 
 
-def notices(uow: UnitOfWork, caller: Caller, *, as_of: datetime) -> list[dict[str, Any]]:
+def notices(uow: UnitOfWork, caller: Caller, *, as_of: datetime) -> list[NoticeView]:
     with uow:
-        found = GovernanceRepository(uow.session).notices(caller.scope, _community(caller))
-    return [notice_view(n, as_of=as_of) for n in found]
+        found = uow.governance.notices(caller.scope, _community(caller))
+    return [NoticeView.of(n, as_of=as_of) for n in found]
 
 
-def public_notices(uow: UnitOfWork, community_id: uuid.UUID, *, as_of: datetime) -> list[Any]:
+def public_notices(
+    uow: UnitOfWork, community_id: uuid.UUID, *, as_of: datetime
+) -> list[NoticeView]:
     """The community's notices as the public page shows them (a notice is public by nature)."""
     with uow:
         uow.places.community(community_id, CommunityScope.all())
-        found = GovernanceRepository(uow.session).notices(
-            CommunityScope.of([community_id]), community_id
-        )
-    return [notice_view(n, as_of=as_of) for n in found]
+        found = uow.governance.notices(CommunityScope.of([community_id]), community_id)
+    return [NoticeView.of(n, as_of=as_of) for n in found]
 
 
 def notice_displayed_since(
@@ -405,9 +365,7 @@ def notice_displayed_since(
     ``None`` when no notice is up on every channel it requires: a notice that was taken down, or
     that never reached the door posters, does not count as displayed.
     """
-    found = GovernanceRepository(uow.session).notices(
-        CommunityScope.of([community_id]), community_id
-    )
+    found = uow.governance.notices(CommunityScope.of([community_id]), community_id)
     running = [since for n in found if (since := n.displayed_since(at)) is not None]
     return min(running, default=None)
 
@@ -421,15 +379,14 @@ def add_posting(
     location: str,
     posted_at: datetime,
     as_of: datetime,
-) -> dict[str, Any]:
+) -> NoticeView:
     """Record where and when the notice was put up (the page, a door's poster, a kiosk)."""
     posting = Posting(Channel(channel), location, posted_at, _account(caller))
     with uow:
-        repo = GovernanceRepository(uow.session)
-        repo.add_posting(notice_id, posting, caller.scope)
+        uow.governance.add_posting(notice_id, posting, caller.scope)
         uow.commit()
-        notice = repo.get_notice(notice_id, caller.scope)
-    return notice_view(notice, as_of=as_of)
+        notice = uow.governance.get_notice(notice_id, caller.scope)
+    return NoticeView.of(notice, as_of=as_of)
 
 
 def take_down(
@@ -440,47 +397,19 @@ def take_down(
     channel: str,
     location: str,
     at: datetime,
-) -> dict[str, Any]:
+) -> NoticeView:
     """End one placement of the notice."""
     with uow:
-        repo = GovernanceRepository(uow.session)
-        repo.record_taken_down(notice_id, Channel(channel), location, at, caller.scope)
+        uow.governance.record_taken_down(notice_id, Channel(channel), location, at, caller.scope)
         uow.commit()
-        notice = repo.get_notice(notice_id, caller.scope)
-    return notice_view(notice, as_of=at)
-
-
-def notice_view(notice: PublicNotice, *, as_of: datetime) -> dict[str, Any]:
-    since = notice.displayed_since(as_of)
-    return {
-        "id": notice.notice_id,
-        "title": notice.title,
-        "body": notice.body,
-        "starts_on": notice.starts_on.isoformat(),
-        "minimum_days": notice.minimum_days,
-        "required_channels": sorted(str(c) for c in notice.required_channels),
-        "poster_doors": sorted(notice.poster_doors),
-        "displayed_days": notice.displayed_days(as_of),
-        "displayed_since": None if since is None else since.isoformat(),
-        "period_complete": notice.period_complete(as_of),
-        "postings": [
-            {
-                "channel": str(p.channel),
-                "location": p.location,
-                "posted_at": p.posted_at.isoformat(),
-                "taken_down_at": None if p.taken_down_at is None else p.taken_down_at.isoformat(),
-            }
-            for p in notice.postings
-        ],
-    }
+        notice = uow.governance.get_notice(notice_id, caller.scope)
+    return NoticeView.of(notice, as_of=at)
 
 
 # -- residents' questions (咨询) -----------------------------------------------------------------
 
 
-def ask(
-    uow: UnitOfWork, caller: Caller, *, text: str, public: bool, at: datetime
-) -> dict[str, Any]:
+def ask(uow: UnitOfWork, caller: Caller, *, text: str, public: bool, at: datetime) -> QuestionView:
     asker = _voter(caller)
     question = Question.ask(
         question_id=str(uuid.uuid4()),
@@ -491,35 +420,35 @@ def ask(
         at=at,
     )
     with uow:
-        GovernanceRepository(uow.session).add_question(question)
+        uow.governance.add_question(question)
         uow.commit()
-    return question_view(question, at=at)
+    return QuestionView.of(question, at=at)
 
 
-def questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> dict[str, Any]:
+def questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> QuestionBoardView:
     """Every question of the community, private ones included, for those who answer them."""
     with uow:
-        found = GovernanceRepository(uow.session).questions(caller.scope, _community(caller))
+        found = uow.governance.questions(caller.scope, _community(caller))
     counts = count_questions(found, at=at)
     askers = holds(caller.principal, "people:read")
-    return {
-        "open": counts.open,
-        "overdue": counts.overdue,
-        "questions": [question_view(q, at=at, asker=askers) for q in reversed(found)],
-    }
+    return QuestionBoardView(
+        counts.open,
+        counts.overdue,
+        tuple(QuestionView.of(q, at=at, asker=askers) for q in reversed(found)),
+    )
 
 
-def my_questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> list[dict[str, Any]]:
+def my_questions(uow: UnitOfWork, caller: Caller, *, at: datetime) -> list[QuestionView]:
     """The calling resident's own questions, private ones included, with their answers."""
     asker = _voter(caller)
     with uow:
-        found = GovernanceRepository(uow.session).questions(caller.scope, _community(caller))
-    return [question_view(q, at=at) for q in reversed(found) if q.asked_by == asker]
+        found = uow.governance.questions(caller.scope, _community(caller))
+    return [QuestionView.of(q, at=at) for q in reversed(found) if q.asked_by == asker]
 
 
 def answer(
     uow: UnitOfWork, caller: Caller, question_id: uuid.UUID, *, text: str, at: datetime
-) -> dict[str, Any]:
+) -> QuestionView:
     """Answer under the organisation the answering account belongs to, read from its records
     (:mod:`~menwei.server.services.answering_body`); nothing the answerer types names it."""
     with uow:
@@ -531,82 +460,33 @@ def answer(
             text=text,
             answered_at=at,
         )
-        question = GovernanceRepository(uow.session).add_answer(question_id, given, caller.scope)
+        question = uow.governance.add_answer(question_id, given, caller.scope)
         uow.commit()
-    return question_view(question, at=at, asker=holds(caller.principal, "people:read"))
+    return QuestionView.of(question, at=at, asker=holds(caller.principal, "people:read"))
 
 
-def question_view(question: Question, *, at: datetime, asker: bool = True) -> dict[str, Any]:
-    """A question; without ``asker`` (a committee member) it does not say who asked."""
-    return {
-        "id": question.question_id,
-        "asked_by": question.asked_by if asker else None,
-        "text": question.text,
-        "visibility": str(question.visibility),
-        "asked_at": question.asked_at.isoformat(),
-        "answer_due_at": question.answer_due_at.isoformat(),
-        "overdue": question.is_overdue(at),
-        "answers": [
-            {
-                "role": str(a.role),
-                "speaking_for": a.speaking_for,
-                "text": a.text,
-                "answered_at": a.answered_at.isoformat(),
-            }
-            for a in question.answers
-        ],
-    }
-
-
-def public_questions(uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime) -> list[Any]:
+def public_questions(
+    uow: UnitOfWork, community_id: uuid.UUID, *, at: datetime
+) -> list[PublicQuestionView]:
     """The community's public Q&A, without who asked."""
     with uow:
         uow.places.community(community_id, CommunityScope.all())
-        found = GovernanceRepository(uow.session).questions(
-            CommunityScope.of([community_id]), community_id
-        )
-    return [
-        {
-            "id": q.question_id,
-            "text": q.text,
-            "asked_on": q.asked_on.isoformat(),
-            "overdue": q.overdue,
-            "answers": [
-                {
-                    "role": str(a.role),
-                    "speaking_for": a.speaking_for,
-                    "text": a.text,
-                    "answered_on": a.answered_on.isoformat(),
-                }
-                for a in q.answers
-            ],
-        }
-        for q in public_listing(found, community_id=str(community_id), at=at)
-    ]
+        found = uow.governance.questions(CommunityScope.of([community_id]), community_id)
+    listing = public_listing(found, community_id=str(community_id), at=at)
+    return [PublicQuestionView.of(q) for q in listing]
 
 
 # -- what the pages add: names and labels for people, live figures -------------------------------
 
 
-def live_counts(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> dict[str, Any]:
+def live_counts(uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID) -> LiveCountsView:
     """The count so far of an open vote, as figures only: who voted what never leaves here."""
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
     tally = count_votes(
         vote.roll, ((b.unit_id, b.choice) for b in vote.ballots()), vote.proposal.rule
     )
-    return channel_view(vote) | {
-        "participating_area": plain_decimal(tally.participating_area),
-        "total_area": plain_decimal(tally.total_area),
-        "participating_heads": tally.participating_heads,
-        "total_heads": tally.total_heads,
-        "turnout_by_area_percent": str(percent_down(tally.turnout_by_area())),
-        "turnout_by_owners_percent": str(percent_down(tally.turnout_by_heads())),
-        "approval_by_area_percent": str(percent_down(tally.approval_by_area())),
-        "approval_by_owners_percent": str(percent_down(tally.approval_by_heads())),
-        "turnout_met": tally.turnout_met,
-        "approval_met": tally.approval_met,
-    }
+    return LiveCountsView.of(tally, ChannelCounts.of(vote))
 
 
 def unit_labels(uow: UnitOfWork, caller: Caller) -> dict[str, str]:
@@ -624,12 +504,12 @@ def unit_labels(uow: UnitOfWork, caller: Caller) -> dict[str, str]:
 
 def paper_ballot_roll(
     uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID
-) -> list[dict[str, Any]]:
+) -> list[RollEntryView]:
     """The roll as the committee needs it to enter a paper ballot: each unit with its owners'
     names, as the signed paper shows them."""
     labels = unit_labels(uow, caller)
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
         names: dict[str, str] = {}
         for unit in vote.roll.units:
             for owner in unit.owner_ids:
@@ -640,11 +520,11 @@ def paper_ballot_roll(
                 except (ValueError, NotFound):
                     names[owner] = ""
     return [
-        {
-            "unit_id": unit.unit_id,
-            "label": labels.get(unit.unit_id, unit.unit_id),
-            "owners": [{"id": o, "name": names[o]} for o in sorted(unit.owner_ids)],
-        }
+        RollEntryView(
+            unit.unit_id,
+            labels.get(unit.unit_id, unit.unit_id),
+            tuple(OwnerName(o, names[o]) for o in sorted(unit.owner_ids)),
+        )
         for unit in vote.roll.units
     ]
 
@@ -663,16 +543,18 @@ def account_names(uow: UnitOfWork, account_ids: Iterable[str]) -> dict[str, str]
 
 
 def notice_recorders(uow: UnitOfWork, caller: Caller) -> dict[str, list[str]]:
-    """Who recorded each posting of each notice, in the order ``notice_view`` lists them."""
+    """Who recorded each posting of each notice, in the order ``NoticeView`` lists them."""
     with uow:
-        found = GovernanceRepository(uow.session).notices(caller.scope, _community(caller))
+        found = uow.governance.notices(caller.scope, _community(caller))
     return {n.notice_id: [p.recorded_by for p in n.postings] for n in found}
 
 
 def result_of(
     uow: UnitOfWork, caller: Caller, proposal_id: uuid.UUID, locale: str
-) -> dict[str, Any] | None:
+) -> CountedResultView | None:
     """A closed vote's fixed result in the reader's language; ``None`` while it is open."""
     with uow:
-        vote = GovernanceRepository(uow.session).get_vote(proposal_id, caller.scope)
-    return None if vote.result is None else result_view(vote.result, locale) | channel_view(vote)
+        vote = uow.governance.get_vote(proposal_id, caller.scope)
+    if vote.result is None:
+        return None
+    return CountedResultView.counted(vote.result, ChannelCounts.of(vote), locale)

@@ -8,11 +8,11 @@ from datetime import date
 
 from menwei.core import AccessGroup, TimeWindow, WeeklySchedule
 from menwei.server.domain.caller import Caller
-from menwei.store.uow import UnitOfWork
+from menwei.store.ports import UnitOfWorkPort
 
 
 def _schedule(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     community_id: uuid.UUID,
     weekly: Mapping[int, Iterable[str]],
     on_holidays: tuple[TimeWindow, ...] | None,
@@ -27,19 +27,19 @@ def _schedule(
     return WeeklySchedule(weekly=windows, holidays=holidays, timezone=timezone)
 
 
-def list_groups(uow: UnitOfWork, caller: Caller) -> list[AccessGroup]:
+def list_groups(uow: UnitOfWorkPort, caller: Caller) -> list[AccessGroup]:
     assert caller.community_id is not None
     with uow:
         return uow.access.groups(caller.community_id, caller.scope)
 
 
-def get_group(uow: UnitOfWork, caller: Caller, group_id: uuid.UUID) -> AccessGroup:
+def get_group(uow: UnitOfWorkPort, caller: Caller, group_id: uuid.UUID) -> AccessGroup:
     with uow:
         return uow.access.group(group_id, caller.scope)
 
 
 def save_group(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     caller: Caller,
     *,
     group_id: uuid.UUID | None,
@@ -71,19 +71,19 @@ def save_group(
     return group
 
 
-def delete_group(uow: UnitOfWork, caller: Caller, group_id: uuid.UUID) -> None:
+def delete_group(uow: UnitOfWorkPort, caller: Caller, group_id: uuid.UUID) -> None:
     with uow:
         uow.access.delete_group(group_id, caller.scope)
         uow.commit()
 
 
-def members(uow: UnitOfWork, caller: Caller, group_id: uuid.UUID) -> list[uuid.UUID]:
+def members(uow: UnitOfWorkPort, caller: Caller, group_id: uuid.UUID) -> list[uuid.UUID]:
     with uow:
         return uow.access.members(group_id, caller.scope)
 
 
 def add_members(
-    uow: UnitOfWork, caller: Caller, group_id: uuid.UUID, person_ids: Iterable[uuid.UUID]
+    uow: UnitOfWorkPort, caller: Caller, group_id: uuid.UUID, person_ids: Iterable[uuid.UUID]
 ) -> list[uuid.UUID]:
     with uow:
         uow.access.group(group_id, caller.scope)
@@ -93,7 +93,7 @@ def add_members(
 
 
 def remove_member(
-    uow: UnitOfWork, caller: Caller, group_id: uuid.UUID, person_id: uuid.UUID
+    uow: UnitOfWorkPort, caller: Caller, group_id: uuid.UUID, person_id: uuid.UUID
 ) -> None:
     with uow:
         uow.access.group(group_id, caller.scope)
@@ -101,7 +101,7 @@ def remove_member(
         uow.commit()
 
 
-def holidays(uow: UnitOfWork, caller: Caller) -> dict[date, str]:
+def holidays(uow: UnitOfWorkPort, caller: Caller) -> dict[date, str]:
     assert caller.community_id is not None
     with uow:
         uow.places.community(caller.community_id, caller.scope)
@@ -109,14 +109,14 @@ def holidays(uow: UnitOfWork, caller: Caller) -> dict[date, str]:
 
 
 def holiday_windows(
-    uow: UnitOfWork, caller: Caller, group_id: uuid.UUID
+    uow: UnitOfWorkPort, caller: Caller, group_id: uuid.UUID
 ) -> tuple[TimeWindow, ...] | None:
     """The group's own holiday windows (``()`` = closed); ``None`` keeps weekday hours."""
     with uow:
         return uow.access.holiday_windows(group_id, caller.scope)
 
 
-def set_holidays(uow: UnitOfWork, caller: Caller, days: dict[date, str]) -> dict[date, str]:
+def set_holidays(uow: UnitOfWorkPort, caller: Caller, days: dict[date, str]) -> dict[date, str]:
     """Replace the holiday list; every group with holiday hours takes the new dates with it."""
     assert caller.community_id is not None
     with uow:

@@ -11,12 +11,7 @@ from datetime import UTC, datetime
 
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import InvalidRequest, NotFound
-from menwei.store.repositories.site_pad import (
-    CHANGE_ENTITY,
-    SitePadThreshold,
-    save_site_pad_threshold,
-    site_pad_threshold,
-)
+from menwei.store.repositories.site_pad import CHANGE_ENTITY, SitePadThreshold
 from menwei.store.uow import UnitOfWork
 from menwei.vision.liveness.model import SHIPPED_SHA256, load_model
 from menwei.vision.liveness.site import FLOOR_DROP, MIN_LIVE_FRAMES
@@ -29,7 +24,7 @@ def _refused(code: str, zh: str, en: str) -> InvalidRequest:
 def get_threshold(uow: UnitOfWork, caller: Caller) -> SitePadThreshold:
     assert caller.community_id is not None
     with uow:
-        found = site_pad_threshold(uow.session, caller.community_id)
+        found = uow.site_pad.get(caller.community_id)
     if found is None:
         raise NotFound(
             code="site_pad_threshold_not_set",
@@ -78,7 +73,7 @@ def set_threshold(
         caller.community_id, threshold, model_sha256, live_frames, bpcer, datetime.now(UTC)
     )
     with uow:
-        save_site_pad_threshold(uow.session, value)
+        uow.site_pad.save(value)
         uow.changes.record(caller.community_id, CHANGE_ENTITY, caller.community_id, "upsert")
         uow.commit()
     return value

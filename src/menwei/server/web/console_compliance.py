@@ -9,9 +9,10 @@ with the service's own message, so nothing unmet can be hidden by this page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,6 +26,7 @@ from menwei.server.domain.errors import ApiError
 from menwei.server.policy import holds
 from menwei.server.services import compliance, filing, privacy
 from menwei.server.services import doors as door_service
+from menwei.server.services.compliance import Condition
 from menwei.server.web.console import community_zone, navigation, render_console
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import page_locale
@@ -60,23 +62,26 @@ _KNOWN = {
 
 
 def checks(
-    found: dict[str, Any], face_doors_without_alternative: list[str], locale: str
+    unmet: Sequence[Condition],
+    vote_required: bool,
+    face_doors_without_alternative: list[str],
+    locale: str,
 ) -> list[Check]:
     """Every condition with ✓ or ✗, in the order the office works through them."""
     why: dict[str, list[str]] = {}
     extra = []
-    for unmet in found["unmet"]:
-        text = unmet["en"] if locale == "en" else unmet["zh"]
-        key = _KNOWN.get(unmet["code"])
+    for condition in unmet:
+        text = condition.en if locale == "en" else condition.zh
+        key = _KNOWN.get(condition.code)
         if key is None:
-            extra.append(Check(f"other:{unmet['code']}", False, text))
+            extra.append(Check(f"other:{condition.code}", False, text))
         else:
             why.setdefault(key, []).append(text)
     shown = [
         Check(key, key not in why, " ".join(why.get(key, [])))
         for key in ("notice", "display", "assessment")
     ]
-    if found.get("vote_required", True):
+    if vote_required:
         shown.append(Check("vote", "vote" not in why, " ".join(why.get("vote", []))))
     else:
         shown.append(Check("vote_not_required", True))
@@ -96,20 +101,19 @@ def _doors_without_alternative(uow: UnitOfWork, caller: Caller) -> list[str]:
 def _saved_assessment(uow: UnitOfWork, caller: Caller) -> dict[str, str] | None:
     """The answers of the latest assessment, so the office can read back what it recorded."""
     from menwei.privacy.compliance import ASSESSMENT_FIELDS
-    from menwei.store.repositories.privacy import PrivacyStore
 
     assert caller.community_id is not None
     with uow:
-        found = PrivacyStore(uow.session).compliance.latest_assessment(caller.community_id)
+        found = uow.privacy.compliance.latest_assessment(caller.community_id)
     if found is None:
         return None
     return {field: str(getattr(found, field)) for field in ASSESSMENT_FIELDS}
 
 
-def _local(stamp: str | None, zone: ZoneInfo) -> str:
-    if not stamp:
+def _local(at: datetime | None, zone: ZoneInfo) -> str:
+    if at is None:
         return ""
-    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d")
+    return at.astimezone(zone).strftime("%Y-%m-%d")
 
 
 def _page(
@@ -133,7 +137,8 @@ def _page(
     with uow:
         processor_id = uow.places.community(caller.community_id, caller.scope).processor_id
     filed = filing.filing_of(uow, processor_id)
-    notice = found.get("public_notice")
+    notice = found.public_notice
+    assessment = found.assessment
     console = f"/office/c/{caller.community_id}"
     served = {entry["href"] for entry in navigation(request, caller.principal, caller.community_id)}
     go_to = {
@@ -148,12 +153,12 @@ def _page(
         "compliance_page.html",
         status_code=status_code,
         status=found,
-        checks=checks(found, without, locale),
+        checks=checks(found.unmet, found.vote_required, without, locale),
         without_alternative=without,
-        switched_on=_local(found.get("switched_at"), zone),
-        assessed_on=_local((found.get("assessment") or {}).get("assessed_at"), zone),
-        keep_until=_local((found.get("assessment") or {}).get("keep_until"), zone),
-        notice_ready=_local(notice.get("ready_at"), zone) if notice else "",
+        switched_on=_local(found.switched_at, zone),
+        assessed_on=_local(assessment.assessed_at if assessment else None, zone),
+        keep_until=_local(assessment.keep_until if assessment else None, zone),
+        notice_ready=_local(notice.ready_at if notice else None, zone),
         filing=filing_figures,
         filed=filed,
         filing_typed=filing_typed or {"number": "", "filed_on": ""},

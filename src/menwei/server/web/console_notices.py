@@ -8,6 +8,7 @@ rule), so the page shows each placement with who recorded it and when.
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
@@ -70,13 +71,23 @@ def _page(
     recorders = service.notice_recorders(uow, caller)
     names = service.account_names(uow, [a for ids in recorders.values() for a in ids])
     doors = {str(d.id): d.name for d in door_service.list_doors(uow, caller)}
-    for notice in found:
-        notice["door_names"] = [doors.get(d, d) for d in notice["poster_doors"]]
-        for posting, who in zip(notice["postings"], recorders.get(notice["id"], []), strict=False):
-            posting["by"] = names.get(who, "")
-            posting["where"] = doors.get(posting["location"], "")
-            posting["posted"] = local_text(posting["posted_at"])
-            posting["taken_down"] = local_text(posting["taken_down_at"])
+    shown = [
+        asdict(notice)
+        | {
+            "door_names": [doors.get(d, d) for d in notice.poster_doors],
+            "postings": [
+                asdict(posting)
+                | {
+                    "by": names.get(who, ""),
+                    "where": doors.get(posting.location, ""),
+                    "posted": local_text(posting.posted_at),
+                    "taken_down": local_text(posting.taken_down_at),
+                }
+                for posting, who in zip(notice.postings, recorders.get(notice.id, []), strict=False)
+            ],
+        }
+        for notice in found
+    ]
     defaults = {
         "title": "",
         "body": "",
@@ -91,7 +102,7 @@ def _page(
         uow,
         "public_notices_list.html",
         status_code=status_code,
-        notices=found,
+        notices=shown,
         places=_places(uow, caller),
         doors=doors,
         base=_base(caller),

@@ -39,7 +39,7 @@ def community_overview(caller: Overview, request: Request, uow: UowDep) -> Respo
         open_requests = len(rights.open_in_community(uow, caller))
     unanswered = None
     if holds(principal, "questions:read"):
-        unanswered = governance.questions(uow, caller, at=app_state.clock(request)())["open"]
+        unanswered = governance.questions(uow, caller, at=app_state.clock(request)()).open
     return render_console(
         request,
         caller,

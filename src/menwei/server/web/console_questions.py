@@ -6,6 +6,7 @@ the organisation the answering account belongs to by its records (never a name t
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -46,20 +47,26 @@ def _page(
 ) -> Response:
     now = app_state.clock(request)()
     found = service.questions(uow, caller, at=now)
-    items = found["questions"]
-    for item in items:
-        item["asked"] = local_text(item["asked_at"])
-        item["due"] = local_text(item["answer_due_at"])
-        for answer in item["answers"]:
-            answer["when"] = local_text(answer["answered_at"])
     # Unanswered first (overdue at the very top), then the rest, newest first within each.
-    items.sort(
+    ordered = sorted(
+        found.questions,
         key=lambda q: (
-            bool(q["answers"]),
-            not q["overdue"],
-            -datetime.fromisoformat(q["asked_at"]).timestamp(),
-        )
+            bool(q.answers),
+            not q.overdue,
+            -datetime.fromisoformat(q.asked_at).timestamp(),
+        ),
     )
+    items = [
+        asdict(item)
+        | {
+            "asked": local_text(item.asked_at),
+            "due": local_text(item.answer_due_at),
+            "answers": [
+                asdict(answer) | {"when": local_text(answer.answered_at)} for answer in item.answers
+            ],
+        }
+        for item in ordered
+    ]
     assert caller.community_id is not None
     organisation = answering_label(uow, caller, caller.community_id)
     return render_console(
@@ -69,8 +76,8 @@ def _page(
         "questions_list.html",
         status_code=status_code,
         questions=items,
-        open_count=found["open"],
-        overdue_count=found["overdue"],
+        open_count=found.open,
+        overdue_count=found.overdue,
         base=_base(caller),
         error=error,
         organisation=organisation,

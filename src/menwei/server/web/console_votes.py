@@ -11,6 +11,7 @@ shown only to those holding ``ballots:read``.
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.errors import request_locale, status_of
 from menwei.server.policy import holds
 from menwei.server.services import governance as service
+from menwei.server.services.governance_views import ProposalView
 from menwei.server.web.console import render_console
 from menwei.server.web.forms import CsrfField, FormProblem, translated
 from menwei.server.web.templating import page_locale
@@ -66,10 +68,15 @@ def local_text(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 
 
-def is_between(now: datetime, proposal: dict[str, Any]) -> bool:
+def is_between(now: datetime, proposal: ProposalView) -> bool:
     """Whether voting is open at ``now`` by the proposal's window."""
-    opens = datetime.fromisoformat(proposal["opens_at"])
-    return opens <= now < datetime.fromisoformat(proposal["closes_at"])
+    opens = datetime.fromisoformat(proposal.opens_at)
+    return opens <= now < datetime.fromisoformat(proposal.closes_at)
+
+
+def window_text(proposal: ProposalView) -> str:
+    """The voting window as people read it, in the community's time."""
+    return f"{local_text(proposal.opens_at)} – {local_text(proposal.closes_at)}"
 
 
 def _base(caller: Caller) -> str:
@@ -86,10 +93,14 @@ def _list_page(
     form: dict[str, str] | None = None,
 ) -> Response:
     now = app_state.clock(request)()
-    found = service.proposals(uow, caller)
-    for item in found:
-        item["window"] = f"{local_text(item['opens_at'])} – {local_text(item['closes_at'])}"
-        item["open_now"] = not item["closed"] and is_between(now, item)
+    found = [
+        asdict(item)
+        | {
+            "window": window_text(item),
+            "open_now": not item.closed and is_between(now, item),
+        }
+        for item in service.proposals(uow, caller)
+    ]
     defaults = {
         "title": "",
         "full_text": "",
@@ -180,7 +191,7 @@ def votes_create(
             error=refused.message(page_locale(request)),
             form=form,
         )
-    return RedirectResponse(f"{_base(caller)}/{created['id']}", status_code=303)
+    return RedirectResponse(f"{_base(caller)}/{created.id}", status_code=303)
 
 
 def _detail(
@@ -197,18 +208,18 @@ def _detail(
     now = app_state.clock(request)()
     context: dict[str, Any] = {
         "proposal": found,
-        "window": f"{local_text(found['opens_at'])} – {local_text(found['closes_at'])}",
-        "no_notice": found["notice_text"] == NO_NOTICE,
+        "window": window_text(found),
+        "no_notice": found.notice_text == NO_NOTICE,
         "base": _base(caller),
         "error": error,
         # paper ballots are entered while voting is open, by the committee only
         "may_record": holds(caller.principal, "ballots:record")
-        and not found["closed"]
+        and not found.closed
         and is_between(now, found),
-        "window_over": now >= datetime.fromisoformat(found["closes_at"]),
+        "window_over": now >= datetime.fromisoformat(found.closes_at),
         "now_input": local_input(now),
     }
-    if found["closed"]:
+    if found.closed:
         context["result"] = service.result_of(uow, caller, proposal_id, page_locale(request))
     else:
         context["counts"] = service.live_counts(uow, caller, proposal_id)
@@ -216,14 +227,18 @@ def _detail(
             context["roll"] = service.paper_ballot_roll(uow, caller, proposal_id)
             context["entered"] = _paper_entries(uow, caller, proposal_id)
     if holds(caller.principal, "ballots:read"):
-        ballots = service.ballots(uow, caller, proposal_id)["counted"]
+        counted = service.ballots(uow, caller, proposal_id).counted
         labels = service.unit_labels(uow, caller)
-        staff = service.account_names(uow, [b["recorded_by"] for b in ballots if b["recorded_by"]])
-        for ballot in ballots:
-            ballot["label"] = labels.get(ballot["unit_id"], ballot["unit_id"])
-            ballot["staff"] = staff.get(ballot["recorded_by"] or "", "")
-            ballot["when"] = local_text(ballot["cast_at"])
-        context["ballots"] = ballots
+        staff = service.account_names(uow, [b.recorded_by for b in counted if b.recorded_by])
+        context["ballots"] = [
+            asdict(ballot)
+            | {
+                "label": labels.get(ballot.unit_id, ballot.unit_id),
+                "staff": staff.get(ballot.recorded_by or "", ""),
+                "when": local_text(ballot.cast_at),
+            }
+            for ballot in counted
+        ]
     return render_console(request, caller, uow, template, status_code=status_code, **context)
 
 
@@ -231,12 +246,16 @@ def _paper_entries(uow: UowDep, caller: Caller, proposal_id: uuid.UUID) -> list[
     """The paper ballots entered so far, as the committee reads them: number, unit, who, when."""
     entries = service.paper_entries(uow, caller, proposal_id)
     labels = service.unit_labels(uow, caller)
-    names = service.account_names(uow, [e["recorded_by"] for e in entries if e["recorded_by"]])
-    for entry in entries:
-        entry["label"] = labels.get(entry["unit_id"], entry["unit_id"])
-        entry["member"] = names.get(entry["recorded_by"] or "", "")
-        entry["when"] = local_text(entry["recorded_at"])
-    return entries
+    names = service.account_names(uow, [e.recorded_by for e in entries if e.recorded_by])
+    return [
+        asdict(entry)
+        | {
+            "label": labels.get(entry.unit_id, entry.unit_id),
+            "member": names.get(entry.recorded_by or "", ""),
+            "when": local_text(entry.recorded_at),
+        }
+        for entry in entries
+    ]
 
 
 @router.get("/{proposal_id}")

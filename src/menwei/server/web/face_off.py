@@ -17,6 +17,6 @@ def face_off_page(
 ) -> Response | None:
     """The page that says face recognition is off and why (409), or None while it is on."""
     face = off_state(uow, community_id)
-    if face["face_on"]:
+    if face.face_on:
         return None
     return render(request, "face_off.html", face=face, back=back, status_code=409)

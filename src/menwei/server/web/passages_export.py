@@ -12,12 +12,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from menwei.core.reason import Reason
 from menwei.sheets.cells import defuse
 from menwei.store.records import AccessEvent
-from menwei.store.tables.people import PersonRow
 from menwei.store.uow import UnitOfWork
 
 BOM = "\ufeff"
@@ -56,10 +53,7 @@ _WORDS = {
 def person_names(uow: UnitOfWork, community_id: uuid.UUID) -> dict[uuid.UUID, str]:
     """Every person of the community by id (the office may read names; the file stays local)."""
     with uow:
-        rows = uow.session.execute(
-            select(PersonRow.id, PersonRow.name).where(PersonRow.community_id == community_id)
-        ).all()
-    return {row.id: row.name for row in rows}
+        return uow.names.people_of_community(community_id)
 
 
 def _reason(code: str, locale: str) -> str:

@@ -49,16 +49,21 @@ def _governance_data(
     uow: UowDep, community_id: uuid.UUID, request: Request, locale: str
 ) -> dict[str, Any]:
     """The latest vote's figures, the public notices (current and past) and the public Q&A."""
+    from dataclasses import asdict
+
     from menwei.server.services import governance
     from menwei.server.web.console_votes import local_text
 
     now = app_state.clock(request)()
     results = governance.public_results(uow, community_id, locale)
-    notices = governance.public_notices(uow, community_id, as_of=now)
-    for notice in notices:
-        postings = notice["postings"]
-        notice["taken_down"] = bool(postings) and all(p["taken_down_at"] for p in postings)
-        notice["first_posted"] = local_text(min((p["posted_at"] for p in postings), default=None))
+    notices = [
+        asdict(notice)
+        | {
+            "taken_down": bool(notice.postings) and all(p.taken_down_at for p in notice.postings),
+            "first_posted": local_text(min((p.posted_at for p in notice.postings), default=None)),
+        }
+        for notice in governance.public_notices(uow, community_id, as_of=now)
+    ]
     return {
         "vote_result": results[0] if results else None,
         "current_notices": [n for n in notices if not n["taken_down"]],
@@ -137,11 +142,10 @@ def door_poster(
     with uow:
         door = uow.places.door(door_id, CommunityScope.of([community_id]))
     data = _public_page_data(uow, community_id, page_locale(request))
-    data["faq"] = transparency.answers(uow, community_id, at=app_state.clock(request)())
+    faq = transparency.answers(uow, community_id, at=app_state.clock(request)())
+    data["faq"] = faq
     data["ways"] = transparency.door_ways(door)
-    data["door_rule"] = next(
-        d for d in data["faq"]["tailgating"]["doors"] if d["id"] == str(door.id)
-    )
+    data["door_rule"] = next(d for d in faq.tailgating.doors if d.id == str(door.id))
     url = str(request.url_for("community_page", community_id=community_id))
     qr = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
     return render(request, "poster.html", door=door, public_url=url, qr_svg=qr, **data)

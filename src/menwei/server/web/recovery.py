@@ -27,7 +27,6 @@ from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services.accounts import now
 from menwei.server.web.invitations import add_code, code_hash, new_code, set_password_with_code
-from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork
 
 RECOVERY = "recovery"
@@ -73,7 +72,7 @@ def start(
             raise NotFound()
         uow.accounts.end_everything(account.id, at)
         add_code(uow, account.id, RECOVERY, code, at + VALID_FOR)
-        kit_of().chain(PrivacyStore(uow.session)).append(
+        kit_of().chain(uow.privacy).append(
             at=at,
             actor=f"staff:{caller.principal.name}",
             action=AuditAction.ACCOUNT_RECOVERY,

@@ -8,6 +8,7 @@ resident's choice; public ones appear on the community page without the asker's 
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,7 +21,13 @@ from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.domain.errors import Forbidden
 from menwei.server.services import governance as service
-from menwei.server.web.console_votes import CHOICES, NO_NOTICE, is_between, local_text
+from menwei.server.web.console_votes import (
+    CHOICES,
+    NO_NOTICE,
+    is_between,
+    local_text,
+    window_text,
+)
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
 from menwei.store.scope import CommunityScope
@@ -45,21 +52,23 @@ def _my_votes(uow: UowDep, caller: Caller, now: datetime, locale: str) -> list[d
     labels = service.unit_labels(uow, caller)
     shown = []
     for proposal in service.proposals(uow, caller):
-        pid = uuid.UUID(proposal["id"])
+        pid = uuid.UUID(proposal.id)
         units = service.my_units(uow, caller, pid)
         if not units:
             continue
-        for unit in units:
-            unit["label"] = labels.get(unit["unit_id"], unit["unit_id"])
-        proposal["units"] = units
-        proposal["open_now"] = not proposal["closed"] and is_between(now, proposal)
-        proposal["window"] = (
-            f"{local_text(proposal['opens_at'])} – {local_text(proposal['closes_at'])}"
+        shown.append(
+            asdict(proposal)
+            | {
+                "units": [
+                    asdict(unit) | {"label": labels.get(unit.unit_id, unit.unit_id)}
+                    for unit in units
+                ],
+                "open_now": not proposal.closed and is_between(now, proposal),
+                "window": window_text(proposal),
+                "no_notice": proposal.notice_text == NO_NOTICE,
+                "result": service.result_of(uow, caller, pid, locale) if proposal.closed else None,
+            }
         )
-        proposal["no_notice"] = proposal["notice_text"] == NO_NOTICE
-        if proposal["closed"]:
-            proposal["result"] = service.result_of(uow, caller, pid, locale)
-        shown.append(proposal)
     shown.sort(key=lambda p: (not p["open_now"], p["closed"]))
     return shown
 
@@ -111,11 +120,17 @@ def _questions_page(
     public: bool = True,
 ) -> Response:
     home = _at_home(caller)
-    mine = service.my_questions(uow, home, at=app_state.clock(request)())
-    for question in mine:
-        question["asked"] = local_text(question["asked_at"])
-        for answer in question["answers"]:
-            answer["when"] = local_text(answer["answered_at"])
+    mine = [
+        asdict(question)
+        | {
+            "asked": local_text(question.asked_at),
+            "answers": [
+                asdict(answer) | {"when": local_text(answer.answered_at)}
+                for answer in question.answers
+            ],
+        }
+        for question in service.my_questions(uow, home, at=app_state.clock(request)())
+    ]
     return render(
         request,
         "my_questions.html",

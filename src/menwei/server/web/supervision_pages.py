@@ -24,6 +24,7 @@ from menwei.server.deps import Caller, InCommunity, Permit, ReadUowDep, UowDep
 from menwei.server.policy import holds
 from menwei.server.services import governance_supervision
 from menwei.server.services.answering_body import answering_label
+from menwei.server.services.governance_views import plain
 from menwei.server.web.charts import Series, bar_chart
 from menwei.server.web.forms import CsrfField
 from menwei.server.web.templating import render
@@ -77,7 +78,7 @@ def rollup(caller: Supervising, request: Request, uow: ReadUowDep) -> Response:
         request,
         "supervision_rollup.html",
         rows=[_row_view(summary) for summary in found],
-        totals=governance_supervision.rollup(found),
+        totals=plain(governance_supervision.rollup(found)),
         chart=bar_chart,
         Series=Series,
         audit_running=request.app.state.audit_verdicts.running,
@@ -109,9 +110,7 @@ def questions(caller: Answering, request: Request, uow: UowDep) -> Response:
     """The public questions of the supervised communities, unanswered first."""
     at = app_state.clock(request)()
     found = governance_supervision.public_questions(uow, caller, at=at)
-    organisation = (
-        answering_label(uow, caller, uuid.UUID(found[0]["community_id"])) if found else None
-    )
+    organisation = answering_label(uow, caller, uuid.UUID(found[0].community_id)) if found else None
     return render(
         request,
         "supervision_questions.html",

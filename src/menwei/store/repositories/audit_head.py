@@ -73,3 +73,24 @@ def check_ends(
     if witness is not None:
         report.problems.extend(check_witness(witness, log.entry_at(witness.seq)))
     return report
+
+
+class AuditHeadRepository:
+    """The signed head of the audit log kept by one session's store (``uow.audit_head``)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def sign_after_commit(self, chain: AuditChain, key: Ed25519PrivateKey, head_file: Path) -> None:
+        """Sign and write the head once this session's appended entries are committed."""
+        sign_head_after_commit(self._session, chain, key, head_file)
+
+    def check_ends(
+        self,
+        report: VerifyReport,
+        head: AuditHead | None,
+        public_key: Ed25519PublicKey,
+        witness: Witness | None = None,
+    ) -> VerifyReport:
+        """Add to ``report`` what the signed head and the witness say about the log's end."""
+        return check_ends(PrivacyStore(self._session), report, head, public_key, witness)

@@ -4,6 +4,7 @@ Consent to face processing, enrolment (self or assisted), sealing a template and
 a gate all ask ``require_face_on`` first, inside their unit of work, so a route, a page, a CLI
 command and a device sync are refused alike. The flag it reads, ``communities.face_enabled``, is
 written only by ``write_face_switch``, which the compliance desk calls after its activation gate.
+``FaceGate`` offers the same rule on a unit of work's session (``uow.face_gate``).
 """
 
 from __future__ import annotations
@@ -80,3 +81,21 @@ def write_face_switch(
         changes.record(community_id, "credential", credential_id, UPSERT)
     session.flush()
     return True
+
+
+class FaceGate:
+    """The face switch of communities on one session: read it, require it, throw it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def is_on(self, community_id: uuid.UUID) -> bool:
+        return face_is_on(self._session, community_id)
+
+    def require_on(self, community_id: uuid.UUID) -> None:
+        """``FaceRecognitionOff`` unless the community's face recognition is switched on."""
+        require_face_on(self._session, community_id)
+
+    def switch(self, community_id: uuid.UUID, *, enabled: bool, at: datetime, by: str) -> bool:
+        """Write the switch (see ``write_face_switch``); returns whether anything changed."""
+        return write_face_switch(self._session, community_id, enabled=enabled, at=at, by=by)

@@ -41,6 +41,8 @@ from menwei.governance import (
     VoteRule,
 )
 from menwei.store.errors import Conflict, NotFound
+from menwei.store.repositories.supervision import SupervisionFigures
+from menwei.store.repositories.supervisor_levels import SupervisorLevels
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import HouseholdMembershipRow, PersonRow, UnitRow
 from menwei.store.tables.governance import (
@@ -70,10 +72,16 @@ def _uuid(kind: str, value: object) -> uuid.UUID:
 
 
 class GovernanceRepository:
-    """Governance records of the communities in the caller's scope."""
+    """Governance records of the communities in the caller's scope.
+
+    The supervisor's figures and the supervisors' level labels hang off it (``supervision``,
+    ``levels``), so that the unit of work carries one governance entry.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.supervision = SupervisionFigures(session)
+        self.levels = SupervisorLevels(session)
 
     # -- owners' votes --------------------------------------------------------------------------
 
@@ -191,6 +199,15 @@ class GovernanceRepository:
             ballots,
             None if result_row is None else _result(result_row),
         )
+
+    def votes(self, community_id: uuid.UUID, scope: CommunityScope) -> list[OwnersVote]:
+        """Every vote of the community in scope, the latest opening first."""
+        ids = self._session.scalars(
+            select(ProposalRow.id)
+            .where(ProposalRow.community_id == community_id, scope.clause(ProposalRow.community_id))
+            .order_by(ProposalRow.opens_at.desc(), ProposalRow.id)
+        ).all()
+        return [self.get_vote(proposal_id, scope) for proposal_id in ids]
 
     def add_ballot(self, proposal_id: object, ballot: Ballot, scope: CommunityScope) -> None:
         """Store a ballot the domain accepted; refused once the vote is closed."""

@@ -44,3 +44,16 @@ def save_site_pad_threshold(session: Session, value: SitePadThreshold) -> None:
     row.bpcer = value.bpcer
     row.set_at = value.set_at
     session.flush()
+
+
+class SitePadThresholds:
+    """Communities' calibrated liveness thresholds on one session (``uow.site_pad``)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, community_id: uuid.UUID) -> SitePadThreshold | None:
+        return site_pad_threshold(self._session, community_id)
+
+    def save(self, value: SitePadThreshold) -> None:
+        save_site_pad_threshold(self._session, value)
