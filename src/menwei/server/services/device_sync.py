@@ -85,7 +85,7 @@ LIVENESS = "liveness"
 
 def liveness_records(uow: UnitOfWork, community_id: uuid.UUID, seq: int) -> list[Record]:
     """The community's calibrated liveness threshold, for the parameters it was made for."""
-    found = uow.devices.site_pad_threshold(community_id)
+    found = uow.site_pad.get(community_id)
     if found is None:
         return []
     payload = LivenessBody(found.threshold, found.model_sha256)
@@ -176,7 +176,7 @@ def _prefetch(
         people=people,
         group_ids=uow.access.group_ids_of(people, now),
         credentials=dict(uow.credentials.get_many(sorted(named("credential")), scope)),
-        faces_off_since=None if uow.places.face_enabled(community_id) else when(now),
+        faces_off_since=None if uow.face_gate.is_on(community_id) else when(now),
     )
 
 

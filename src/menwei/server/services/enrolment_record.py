@@ -21,7 +21,6 @@ from menwei.privacy.errors import ConsentRequired
 from menwei.privacy.face_data import store_template
 from menwei.privacy.vault import DEFAULT_MODEL_ID, SealedTemplate
 from menwei.server.services.privacy_operations import PrivacyKit
-from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -48,8 +47,7 @@ def _seal(
     model_id: str,
 ) -> SealedTemplate:
     """Seal and add the template and its audit entry inside the open unit of work."""
-    if not uow.places.face_enabled(community_id):
-        raise face_off_error()
+    uow.face_gate.require_on(community_id)
     store = uow.privacy
     current = store.notices.current(community_id)
     if current is None:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from menwei.store.errors import NotFound
 from menwei.store.records import Device
 from menwei.store.repositories.checks import require
-from menwei.store.repositories.site_pad import SitePadThreshold, site_pad_threshold
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, DeviceDoorRow, DeviceRow, DoorRow
 from menwei.store.tables.privacy import TemplateDeviceRow
@@ -147,10 +146,6 @@ class DeviceRepository:
             raise NotFound("device", device_id)
         row.revoked_at = at
         self._session.flush()
-
-    def site_pad_threshold(self, community_id: uuid.UUID) -> SitePadThreshold | None:
-        """The community's calibrated liveness threshold, which its gates pull, if any."""
-        return site_pad_threshold(self._session, community_id)
 
     def template_copies(
         self, device_ids: builtins.list[uuid.UUID]
