@@ -31,7 +31,7 @@ from menwei.privacy.transport import DeviceKeyPair
 from menwei.server import create_app
 from menwei.server.demo_compliance import switch_demo_face_on
 from menwei.server.services.consent_records import publish_community_notice, record_consent
-from menwei.server.services.privacy_operations import enrol_template
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.template_delivery import DEVICE_KEY_HEADER, privacy_kit
 from menwei.server.services.withdrawal import withdraw_and_erase
 from menwei.settings import Settings

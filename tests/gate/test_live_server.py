@@ -40,8 +40,8 @@ from menwei.core import FaceCredential, Validity
 from menwei.gate.tracker import FaceTracker
 from menwei.privacy.consent import Channel
 from menwei.server.services.consent_records import publish_community_notice, record_consent
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_kit import open_kit
-from menwei.server.services.privacy_operations import enrol_template
 from menwei.store.engine import make_engine
 from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.uow import UnitOfWork

@@ -31,6 +31,7 @@ from menwei.server.services.consent_records import (
     record_consent,
     record_refusal,
 )
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.face_activation import activate_face_recognition
 from menwei.server.services.face_data_counts import filing_statuses
 from menwei.server.services.gate_templates import (
@@ -39,7 +40,6 @@ from menwei.server.services.gate_templates import (
     templates_for_gates,
 )
 from menwei.server.services.privacy_kit import open_kit
-from menwei.server.services.privacy_operations import enrol_template
 from menwei.server.services.rights import (
     fulfil_deletion_request,
     open_rights_request,

@@ -29,9 +29,9 @@ from menwei.privacy.receipts import receipt_names, verify_receipt
 from menwei.privacy.vault import SealedTemplate
 from menwei.server.services.audit_trail import verify_audit
 from menwei.server.services.data_export import export_person
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.key_rotation import rotate_keks
 from menwei.server.services.privacy_kit import open_kit
-from menwei.server.services.privacy_operations import enrol_template
 from menwei.server.services.retention_run import run_maintenance
 from menwei.server.services.withdrawal import erase_person, withdraw_and_erase
 from menwei.store.repositories.privacy import PrivacyStore

@@ -16,8 +16,8 @@ from menwei.gate.sync import _change
 from menwei.privacy.consent import Channel
 from menwei.privacy.transport import DeviceKeyPair
 from menwei.server.services.consent_records import publish_community_notice, record_consent
+from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.gate_templates import templates_for_gates
-from menwei.server.services.privacy_operations import enrol_template
 from menwei.server.services.template_delivery import (
     DEVICE_KEY_HEADER,
     privacy_kit,
@@ -218,3 +218,49 @@ def test_a_key_given_at_registration_is_the_only_one_even_on_the_first_pull(app,
     other = client.get(PULL, headers=token | _key_header(DeviceKeyPair.generate()))
     assert other.status_code == 409
     assert client.get(PULL, headers=token | _key_header(own)).status_code == 200
+
+
+def test_the_pull_is_one_service_call_whose_page_the_route_answers_as_is(
+    app, settings, client, world, enrolled
+):  # type: ignore[no-untyped-def]
+    from menwei.server.domain.caller import Caller
+    from menwei.server.policy import Principal, Role
+    from menwei.server.services import device_pull
+    from menwei.server.services.credentials import pass_key_ring
+    from menwei.server.services.gate_payloads import wire
+
+    uow, kit, template = enrolled
+    community = world.a.community_id
+    device = Principal(
+        kind="device",
+        id=world.a.device_id,
+        role=Role.DEVICE,
+        community_ids=frozenset({community}),
+        door_ids=frozenset({world.a.gate_id}),
+    )
+    pair = DeviceKeyPair.generate()
+    page = device_pull.pull(
+        uow,
+        Caller(device, CommunityScope.of([community]), community),
+        cursor=0,
+        limit=500,
+        device_key=base64.b64encode(pair.public_key).decode(),
+        pass_keys=pass_key_ring(settings),
+        kit_source=lambda: kit,
+    )
+    [record] = [r for r in page.records if r.kind == "template"]
+    opened = _change(
+        {
+            "kind": record.kind,
+            "id": record.id,
+            "version": record.version,
+            "action": record.action,
+            "payload": None if record.payload is None else wire(record.payload),
+        },
+        pair.private_key,
+    )
+    assert template_model(opened.payload) == ("sface-2021dec", template)
+    answered = client.get(PULL, headers=world.auth("device_a") | _key_header(pair)).json()
+    assert answered["cursor"] == str(page.cursor) and answered["more"] is page.more
+    kinds = sorted((c["kind"], c["id"]) for c in answered["changes"])
+    assert kinds == sorted((r.kind, r.id) for r in page.records)

@@ -7,10 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, Field
 
+from menwei.server import app_state
 from menwei.server.deps import Caller, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
-from menwei.server.services import credentials, device_sync, template_delivery
+from menwei.server.services import credentials, device_pull
+from menwei.server.services.gate_payloads import wire
+from menwei.server.services.template_delivery import DEVICE_KEY_HEADER
 
 router = APIRouter(prefix=API_PREFIX + "/device", tags=["devices"])
 
@@ -53,6 +56,10 @@ class Acknowledgement(ApiModel):
     ] = None
 
 
+class Acknowledged(BaseModel):
+    ok: bool
+
+
 @router.get("/changes")
 def pull_changes(
     caller: DeviceSync,
@@ -61,38 +68,32 @@ def pull_changes(
     request: Request,
     cursor: Annotated[str, Query(pattern=r"^[0-9]{1,18}$")] = "0",
     limit: Annotated[int, Query(ge=1, le=2000)] = 500,
-    device_key: Annotated[
-        str | None, Header(alias=template_delivery.DEVICE_KEY_HEADER, max_length=100)
-    ] = None,
+    device_key: Annotated[str | None, Header(alias=DEVICE_KEY_HEADER, max_length=100)] = None,
 ) -> ChangePagePublic:
     """Changes of this device's community after ``cursor``, as gate records.
 
     Face templates come sealed to the X25519 key in the ``X-Menwei-Device-Key`` header; the
     first key a device presents is pinned, and a pull with any other key is refused (409).
     """
-    public_key = template_delivery.device_public_key(device_key)
-    if public_key is not None:
-        template_delivery.pin_device_key(uow, caller.principal.id, public_key)
-    page = device_sync.pull(
-        uow, caller, cursor=int(cursor), limit=limit, pass_keys=credentials.pass_key_ring(settings)
-    )
-    (community_id,) = caller.principal.community_ids
-    page.records.extend(
-        template_delivery.template_records(
-            uow,
-            lambda: template_delivery.privacy_kit(request.app.state, settings),
-            device_id=caller.principal.id,
-            community_id=community_id,
-            records=page.records,
-            public_key=public_key,
-        )
+    page = device_pull.pull(
+        uow,
+        caller,
+        cursor=int(cursor),
+        limit=limit,
+        device_key=device_key,
+        pass_keys=credentials.pass_key_ring(settings),
+        kit_source=lambda: app_state.privacy_kit(request),
     )
     return ChangePagePublic(
         cursor=str(page.cursor),
         more=page.more,
         changes=[
             ChangePublic(
-                kind=r.kind, id=r.id, version=r.version, action=r.action, payload=r.payload
+                kind=r.kind,
+                id=r.id,
+                version=r.version,
+                action=r.action,
+                payload=None if r.payload is None else wire(r.payload),
             )
             for r in page.records
         ],
@@ -101,15 +102,16 @@ def pull_changes(
 
 @router.post("/changes/ack")
 def acknowledge_changes(
-    body: Acknowledgement, caller: DeviceSync, uow: UowDep, settings: SettingsDep, request: Request
-) -> dict[str, bool]:
-    device_sync.acknowledge(uow, caller, cursor=int(body.cursor), door_driver=body.door_driver)
-    (community_id,) = caller.principal.community_ids
-    template_delivery.record_dropped(
+    body: Acknowledgement, caller: DeviceSync, uow: UowDep, request: Request
+) -> Acknowledged:
+    device_pull.acknowledge(
         uow,
-        lambda: template_delivery.privacy_kit(request.app.state, settings),
-        device_id=caller.principal.id,
-        community_id=community_id,
-        person_ids=[a.id for a in body.applied if a.kind == "template" and a.action == "delete"],
+        caller,
+        cursor=int(body.cursor),
+        door_driver=body.door_driver,
+        dropped_templates=[
+            a.id for a in body.applied if a.kind == "template" and a.action == "delete"
+        ],
+        kit_source=lambda: app_state.privacy_kit(request),
     )
-    return {"ok": True}
+    return Acknowledged(ok=True)

@@ -14,18 +14,75 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
 
 from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.photo_uploads import read_photos, read_upload
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import enrolment, face_switch, privacy
-from menwei.server.services.enrolment_challenges import EnrolmentChallenges
+from menwei.server.services.enrolment_challenges import (
+    ChallengeAnswer,
+    EnrolmentChallenges,
+    Prompt,
+    Reason,
+)
 
 router = APIRouter(prefix=API_PREFIX, tags=["enrolment"])
 
 FaceEnrol = Annotated[Caller, Depends(InCommunity("face:enrol"))]
 FaceRead = Annotated[Caller, Depends(InCommunity("face:read"))]
+
+
+class EnrolledPublic(BaseModel):
+    person_id: uuid.UUID
+    template_version: int
+    enrolled_at: str
+    notice_version: int
+    credential_id: uuid.UUID
+
+
+class ReasonPublic(BaseModel):
+    code: str
+    zh: str
+    en: str
+
+
+class PromptPublic(BaseModel):
+    zh: str
+    en: str
+
+
+class FrameCheckPublic(BaseModel):
+    passed: bool
+    reasons: list[ReasonPublic]
+
+
+class ChallengeIssued(BaseModel):
+    id: str
+    kind: str
+    prompt: PromptPublic
+    time_limit: float
+
+
+class ChallengeAnswerPublic(BaseModel):
+    status: str
+    prompt: PromptPublic
+    reason: ReasonPublic
+
+
+def _reason(reason: Reason) -> ReasonPublic:
+    return ReasonPublic(code=reason.code, zh=reason.zh, en=reason.en)
+
+
+def _prompt(prompt: Prompt) -> PromptPublic:
+    return PromptPublic(zh=prompt.zh, en=prompt.en)
+
+
+def _answer(answer: ChallengeAnswer) -> ChallengeAnswerPublic:
+    return ChallengeAnswerPublic(
+        status=answer.status, prompt=_prompt(answer.prompt), reason=_reason(answer.reason)
+    )
 
 
 _registry_lock = threading.Lock()
@@ -68,7 +125,7 @@ def _multipart(field: str, description: str, *, many: bool) -> dict[str, Any]:
 )
 async def enrol(
     person_id: uuid.UUID, caller: FaceEnrol, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> EnrolledPublic:
     """Enrol from the photos; ``challenge`` (a form field) names a passed movement check,
     required when residents enrol themselves or their child."""
     photos, fields = await read_upload(request, "images")
@@ -87,13 +144,13 @@ async def enrol(
             challenge_id=challenge_id,
         )
     )
-    return {
-        "person_id": str(done.person_id),
-        "template_version": done.template_version,
-        "enrolled_at": done.sealed_at,
-        "notice_version": done.notice_version,
-        "credential_id": str(done.credential_id),
-    }
+    return EnrolledPublic(
+        person_id=done.person_id,
+        template_version=done.template_version,
+        enrolled_at=done.sealed_at,
+        notice_version=done.notice_version,
+        credential_id=done.credential_id,
+    )
 
 
 @router.get("/communities/{community_id}/people/{person_id}/face")
@@ -108,21 +165,25 @@ def face_record(
     "/communities/{community_id}/face/quality",
     openapi_extra=_multipart("image", "one camera frame", many=False),
 )
-async def check_quality(caller: FaceEnrol, request: Request, uow: UowDep) -> dict[str, Any]:
+async def check_quality(caller: FaceEnrol, request: Request, uow: UowDep) -> FrameCheckPublic:
     """Is this frame good enough to enrol from? Only the verdict and reasons come back."""
     # No face is looked at while face recognition is off (409 naming why).
     assert caller.community_id is not None  # FaceEnrol is held to the path's community
     await anyio.to_thread.run_sync(face_switch.require_on, uow, caller.community_id)
     photos = await read_photos(request, "image")
-    return await anyio.to_thread.run_sync(enrolment.check_frame, photos[0])
+    checked = await anyio.to_thread.run_sync(enrolment.check_frame, photos[0])
+    return FrameCheckPublic(passed=checked.passed, reasons=[_reason(r) for r in checked.reasons])
 
 
 @router.post("/communities/{community_id}/people/{person_id}/face/challenge", status_code=201)
 def issue_challenge(
     person_id: uuid.UUID, caller: FaceEnrol, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> ChallengeIssued:
     """A random movement to make within ``time_limit`` seconds: id, kind and prompt (zh, en)."""
-    return enrolment.issue_challenge(uow, caller, person_id, challenges_of(request))
+    issued = enrolment.issue_challenge(uow, caller, person_id, challenges_of(request))
+    return ChallengeIssued(
+        id=issued.id, kind=issued.kind, prompt=_prompt(issued.prompt), time_limit=issued.time_limit
+    )
 
 
 @router.post(
@@ -131,10 +192,11 @@ def issue_challenge(
 )
 async def challenge_frame(
     person_id: uuid.UUID, challenge_id: str, caller: FaceEnrol, request: Request, uow: UowDep
-) -> dict[str, Any]:
+) -> ChallengeAnswerPublic:
     """One frame of the movement: ``pending``, ``passed`` or ``failed``, with the reason."""
     photos = await read_photos(request, "image")
     registry = challenges_of(request)
-    return await anyio.to_thread.run_sync(
+    answer = await anyio.to_thread.run_sync(
         lambda: enrolment.challenge_frame(uow, caller, person_id, challenge_id, photos[0], registry)
     )
+    return _answer(answer)

@@ -6,34 +6,39 @@ only, every person, card, PIN and face reference of its community (a face record
 vault reference and the consent state, never a vector), every access group with its schedule,
 and, on its first pull, the face policy, its community's public QR pass keys (a rotation or
 revocation reaches it as a change) and the community's calibrated liveness threshold, if any (a
-new calibration reaches it as a change). Templates themselves come
-from the privacy vault's own sync, not from here.
+new calibration reaches it as a change). Templates themselves are added to the page by
+``template_delivery``; ``device_pull`` puts the two together for the route.
 """
 
 from __future__ import annotations
 
 import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from menwei.core import (
-    AccessGroup,
-    Card,
-    FaceCredential,
-    Person,
-    PinCredential,
-    QrPass,
-    Validity,
-)
+from menwei.core import Person
 from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden
+from menwei.server.services.gate_payloads import (
+    Body,
+    DoorBody,
+    FaceBody,
+    FacePolicyBody,
+    GroupBody,
+    LivenessBody,
+    MembershipBody,
+    PassKeyBody,
+    PersonBody,
+    PinLockoutBody,
+    PolicyBody,
+    credential_body,
+    when,
+)
 from menwei.store.errors import NotFound
-from menwei.store.repositories.face_gate import face_is_on
 from menwei.store.repositories.site_pad import CHANGE_ENTITY as SITE_PAD
-from menwei.store.repositories.site_pad import site_pad_threshold
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -46,91 +51,32 @@ class Record:
     id: str
     version: int
     action: Action
-    payload: dict[str, Any] | None
+    payload: Body | None
 
 
 @dataclass(frozen=True, slots=True)
 class ChangePage:
-    records: list[Record]
+    records: tuple[Record, ...]
     cursor: int
     more: bool
 
 
-def _when(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+@dataclass(frozen=True, slots=True)
+class GateDevice:
+    """The device a sync call comes from: its id, its one community and its doors."""
+
+    id: uuid.UUID
+    community_id: uuid.UUID
+    door_ids: frozenset[uuid.UUID]
 
 
-def _validity(validity: Validity) -> dict[str, Any]:
-    return {
-        "valid_from": _when(validity.valid_from),
-        "valid_until": _when(validity.valid_until),
-        "revoked_at": _when(validity.revoked_at),
-    }
-
-
-def _windows(windows: Any) -> list[list[str]]:
-    return [[f"{w.start:%H:%M}", f"{w.end:%H:%M}"] for w in windows]
-
-
-def group_record(group: AccessGroup) -> dict[str, Any]:
-    schedule = group.schedule
-    return {
-        "id": str(group.id),
-        "community_id": str(group.community_id),
-        "name": group.name,
-        "door_ids": sorted(str(d) for d in group.door_ids),
-        "schedule": {
-            "weekly": {str(day): _windows(w) for day, w in sorted(schedule.weekly.items())},
-            "holidays": {d.isoformat(): _windows(w) for d, w in sorted(schedule.holidays.items())},
-            "timezone": schedule.timezone,
-        },
-    }
-
-
-def person_record(person: Person) -> dict[str, Any]:
-    """Only what a gate shows and decides with: no phone, no date of birth."""
-    return {
-        "id": str(person.id),
-        "community_id": str(person.community_id),
-        "name": person.name,
-        "role": person.role.value,
-    }
-
-
-def credential_record(credential: object) -> tuple[str, dict[str, Any]] | None:
-    if isinstance(credential, Card):
-        return "card", {
-            "id": str(credential.id),
-            "person_id": str(credential.person_id),
-            "uid": credential.uid,
-            "facility_code": credential.facility_code,
-            "validity": _validity(credential.validity),
-        }
-    if isinstance(credential, PinCredential):
-        return "pin", {
-            "id": str(credential.id),
-            "person_id": str(credential.person_id),
-            "pin_hash": credential.pin_hash,
-            "validity": _validity(credential.validity),
-            "failed_attempts": credential.failed_attempts,
-            "locked_until": _when(credential.locked_until),
-        }
-    if isinstance(credential, FaceCredential):
-        return "face", {
-            "id": str(credential.id),
-            "person_id": str(credential.person_id),
-            "template_ref": credential.template_ref,
-            "consent_id": str(credential.consent_id),
-            "validity": _validity(credential.validity),
-            "consent_withdrawn_at": _when(credential.consent_withdrawn_at),
-        }
-    if isinstance(credential, QrPass) and credential.validity.revoked_at is not None:
-        # A pass is checked by its signature; only its revocation has to travel to the gates.
-        return "qr_revoked", {
-            "id": str(credential.id),
-            "revoked_at": _when(credential.validity.revoked_at),
-        }
-    return None  # a live QR pass is checked by its signature, not from a list
+def gate_device(caller: Caller) -> GateDevice:
+    """The calling device, or ``Forbidden`` for anyone else (a device serves one community)."""
+    principal = caller.principal
+    if principal.kind != "device" or len(principal.community_ids) != 1:
+        raise Forbidden()
+    (community_id,) = principal.community_ids
+    return GateDevice(principal.id, community_id, principal.door_ids)
 
 
 PASS_KEY = "qr_key"  # noqa: S105 (a record kind, not a secret)
@@ -139,10 +85,10 @@ LIVENESS = "liveness"
 
 def liveness_records(uow: UnitOfWork, community_id: uuid.UUID, seq: int) -> list[Record]:
     """The community's calibrated liveness threshold, for the parameters it was made for."""
-    found = site_pad_threshold(uow.session, community_id)
+    found = uow.site_pad.get(community_id)
     if found is None:
         return []
-    payload = {"threshold": found.threshold, "model_sha256": found.model_sha256}
+    payload = LivenessBody(found.threshold, found.model_sha256)
     return [Record(LIVENESS, LIVENESS, seq, "upsert", payload)]
 
 
@@ -158,7 +104,7 @@ def pass_key_records(
             records.append(Record(PASS_KEY, str(key.key_id), seq, "delete", None))
         elif only is not None or seq == 0:
             public = base64.b64encode(key.public_bytes).decode("ascii")
-            payload = {"key_id": key.key_id, "public_key": public}
+            payload = PassKeyBody(key.key_id, public)
             records.append(Record(PASS_KEY, str(key.key_id), seq, "upsert", payload))
     return records
 
@@ -167,57 +113,42 @@ def _first_records(pass_keys: PassKeyRing, community_id: uuid.UUID) -> list[Reco
     from menwei.server.services.face_model import configured_model_id, configured_thresholds
 
     thresholds = configured_thresholds()
-    face = {
-        "confident": thresholds.confident,
-        "possible": thresholds.possible,
-        "model_id": configured_model_id(),  # the thresholds are that model's, and only its
-    }
+    face = FacePolicyBody(thresholds.confident, thresholds.possible, configured_model_id())
+    policy = PolicyBody(face, PinLockoutBody(max_failures=5, lockout_s=900))
     return [
-        Record(
-            "policy",
-            "policy",
-            0,
-            "upsert",
-            {
-                "face": face,
-                "pin_lockout": {"max_failures": 5, "lockout_s": 900},
-            },
-        ),
+        Record("policy", "policy", 0, "upsert", policy),
         *[r for r in pass_key_records(pass_keys, community_id, 0) if r.action == "upsert"],
     ]
 
 
-def pull(
-    uow: UnitOfWork, caller: Caller, *, cursor: int, limit: int, pass_keys: PassKeyRing
+def changes_page(
+    uow: UnitOfWork, device: GateDevice, *, cursor: int, limit: int, pass_keys: PassKeyRing
 ) -> ChangePage:
-    principal = caller.principal
-    if principal.kind != "device" or len(principal.community_ids) != 1:
-        raise Forbidden()
-    (community_id,) = principal.community_ids
+    """The device's page of changes after ``cursor``, read inside the open unit of work."""
+    community_id = device.community_id
     scope = CommunityScope.of([community_id])
     records: dict[tuple[str, str], Record] = {}
     if cursor == 0:
         pass_keys.current(community_id)  # a community's first gate gets a key to check with
         records.update({(r.kind, r.id): r for r in _first_records(pass_keys, community_id)})
     now = datetime.now(UTC)
-    with uow:
-        changes = uow.changes.since(community_id, cursor, limit=limit)
-        known = _prefetch(uow, community_id, scope, changes, now)
-        if cursor == 0:
-            records.update({(r.kind, r.id): r for r in liveness_records(uow, community_id, 0)})
-        for change in changes:
-            if change.entity == PASS_KEY:
-                found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
-                records.update({(r.kind, r.id): r for r in found})
-                continue
-            if change.entity == SITE_PAD:
-                found = liveness_records(uow, community_id, change.seq)
-                records.update({(r.kind, r.id): r for r in found})
-                continue
-            for record in _records_for(uow, scope, principal.door_ids, change, known):
-                records[(record.kind, record.id)] = record
+    changes = uow.changes.since(community_id, cursor, limit=limit)
+    known = _prefetch(uow, community_id, scope, changes, now)
+    if cursor == 0:
+        records.update({(r.kind, r.id): r for r in liveness_records(uow, community_id, 0)})
+    for change in changes:
+        if change.entity == PASS_KEY:
+            found = pass_key_records(pass_keys, community_id, change.seq, int(change.entity_id))
+            records.update({(r.kind, r.id): r for r in found})
+            continue
+        if change.entity == SITE_PAD:
+            found = liveness_records(uow, community_id, change.seq)
+            records.update({(r.kind, r.id): r for r in found})
+            continue
+        for record in _records_for(uow, scope, device.door_ids, change, known):
+            records[(record.kind, record.id)] = record
     last = changes[-1].seq if changes else cursor
-    return ChangePage(list(records.values()), last, len(changes) >= limit)
+    return ChangePage(tuple(records.values()), last, len(changes) >= limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +176,7 @@ def _prefetch(
         people=people,
         group_ids=uow.access.group_ids_of(people, now),
         credentials=dict(uow.credentials.get_many(sorted(named("credential")), scope)),
-        faces_off_since=None if face_is_on(uow.session, community_id) else _when(now),
+        faces_off_since=None if uow.face_gate.is_on(community_id) else when(now),
     )
 
 
@@ -269,18 +200,18 @@ def _records_for(
             if deleted:
                 return gone("door")
             door = uow.places.door(uuid.UUID(key), scope)
-            payload = {
-                "id": str(door.id),
-                "community_id": str(door.community_id),
-                "name": door.name,
-                "kind": door.kind.value,
-                "direction": door.direction.value,
-                "accepts": sorted(k.value for k in door.accepts),
-                "building_id": None if door.building_id is None else str(door.building_id),
-                "anti_passback": door.anti_passback.value,
-                "passback_zone": door.passback_zone,
-                "tailgating": door.tailgating.value,
-            }
+            payload = DoorBody(
+                id=str(door.id),
+                community_id=str(door.community_id),
+                name=door.name,
+                kind=door.kind.value,
+                direction=door.direction.value,
+                accepts=tuple(sorted(k.value for k in door.accepts)),
+                building_id=None if door.building_id is None else str(door.building_id),
+                anti_passback=door.anti_passback.value,
+                passback_zone=door.passback_zone,
+                tailgating=door.tailgating.value,
+            )
             return [Record("door", key, seq, "upsert", payload)]
         if entity == "person":
             if deleted:
@@ -288,32 +219,32 @@ def _records_for(
             person = known.people.get(uuid.UUID(key))
             if person is None:
                 return []  # changed, then deleted before this pull: a later change says so
-            groups = [str(g) for g in known.group_ids.get(person.id, [])]
+            groups = tuple(str(g) for g in known.group_ids.get(person.id, []))
             return [
-                Record("person", key, seq, "upsert", person_record(person)),
-                Record("membership", key, seq, "upsert", {"person_id": key, "group_ids": groups}),
+                Record("person", key, seq, "upsert", PersonBody.of(person)),
+                Record("membership", key, seq, "upsert", MembershipBody(key, groups)),
             ]
         if entity == "credential":
             if deleted:
                 return gone("card", "pin", "face")
             credential = known.credentials.get(uuid.UUID(key))
-            shaped = None if credential is None else credential_record(credential)
+            shaped = None if credential is None else credential_body(credential)
             if shaped is None:
                 return []
             kind, body = shaped
-            if kind == "face" and known.faces_off_since and not body["validity"]["revoked_at"]:
-                validity = {**body["validity"], "revoked_at": known.faces_off_since}
-                body = {**body, "validity": validity}
+            off_since = known.faces_off_since
+            if isinstance(body, FaceBody) and off_since and not body.validity.revoked_at:
+                body = replace(body, validity=replace(body.validity, revoked_at=off_since))
             return [Record(kind, key, seq, "upsert", body)]
         if entity == "access_group":
             if deleted:
                 return gone("group")
             group = uow.access.group(uuid.UUID(key), scope)
-            return [Record("group", key, seq, "upsert", group_record(group))]
+            return [Record("group", key, seq, "upsert", GroupBody.of(group))]
         if entity == "holidays":
             community_id = uuid.UUID(key)
             return [
-                Record("group", str(g.id), seq, "upsert", group_record(g))
+                Record("group", str(g.id), seq, "upsert", GroupBody.of(g))
                 for g in uow.access.groups(community_id, scope)
             ]
     except NotFound:
@@ -323,12 +254,10 @@ def _records_for(
 
 
 def acknowledge(
-    uow: UnitOfWork, caller: Caller, *, cursor: int, door_driver: str | None = None
+    uow: UnitOfWork, device: GateDevice, *, cursor: int, door_driver: str | None = None
 ) -> None:
     """Remember how far the device has applied the log, and which door driver it runs (for
     the devices page)."""
     with uow:
-        uow.devices.seen(
-            caller.principal.id, datetime.now(UTC), sync_cursor=cursor, door_driver=door_driver
-        )
+        uow.devices.seen(device.id, datetime.now(UTC), sync_cursor=cursor, door_driver=door_driver)
         uow.commit()

@@ -89,22 +89,9 @@ def sync_states(
     uow: UnitOfWork, caller: Caller, listed: list[Device]
 ) -> dict[uuid.UUID, SyncState]:
     """The sync state of each device in ``listed`` (devices the caller has already read)."""
-    from sqlalchemy import func, select
-
-    from menwei.store.tables.privacy import TemplateDeviceRow
-
     ids = [device.id for device in listed]
     with uow:
-        rows = uow.session.execute(
-            select(
-                TemplateDeviceRow.device_id,
-                func.count(),
-                func.max(TemplateDeviceRow.synced_at),
-            )
-            .where(TemplateDeviceRow.device_id.in_(ids))
-            .group_by(TemplateDeviceRow.device_id)
-        ).all()
-    held = {device_id: (count, latest) for device_id, count, latest in rows}
+        held = uow.devices.template_copies(ids)
     return {
         device.id: SyncState(
             templates=int(held.get(device.id, (0, None))[0]),

@@ -2,8 +2,9 @@
 
 Order matters. Consent is checked before any photo is looked at ("no consent, no template"),
 then each photo is decoded, passed through the enrolment quality gate and the single-frame
-liveness check, and embedded; the template is sealed under the person's own key and the audit
-entry written in one transaction. The photos live only in local variables and are never
+liveness check, and embedded; the template is sealed under the person's own key, and it, its
+audit entry and the face credential the gates sync are written in one transaction
+(``enrolment_record``). The photos live only in local variables and are never
 written anywhere; errors carry reason codes and messages, never pixels or vectors.
 
 A resident enrolling themselves (or their child) first makes a random movement in front of the
@@ -19,27 +20,28 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from menwei.core import FaceCredential, Validity
 from menwei.privacy.consent import Channel
 from menwei.privacy.errors import ConsentRequired
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Conflict, Forbidden, InvalidRequest, Unavailable
-from menwei.server.services import privacy_operations as ops
 from menwei.server.services.enrolment_challenges import (
+    ChallengeAnswer,
     ChallengeUsed,
     EnrolmentChallenge,
     EnrolmentChallenges,
+    Prompt,
+    Reason,
 )
-from menwei.server.services.face_switch import require_on
+from menwei.server.services.enrolment_record import store_enrolment
+from menwei.server.services.face_switch import reasons_off
 from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
 from menwei.server.services.privacy_kit import PrivacyKit
-from menwei.store.repositories.privacy import PrivacyStore
-from menwei.store.scope import CommunityScope
+from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
 
 
@@ -109,15 +111,17 @@ def _engine() -> Iterator[Any]:
                 _idle.append(engine)
 
 
-def _reasons(codes: Sequence[str]) -> list[dict[str, str]]:
+def _reasons(codes: Sequence[str]) -> tuple[Reason, ...]:
     from menwei.vision.quality import REASONS
 
-    return [
-        {"code": c, "zh": REASONS[c].zh, "en": REASONS[c].en}
-        if c in REASONS
-        else {"code": c, "zh": c, "en": c}
-        for c in codes
-    ]
+    return tuple(
+        Reason(c, REASONS[c].zh, REASONS[c].en) if c in REASONS else Reason(c, c, c) for c in codes
+    )
+
+
+def _reason_details(codes: Sequence[str]) -> list[dict[str, str]]:
+    """The reasons as an error's details carry them."""
+    return [{"code": r.code, "zh": r.zh, "en": r.en} for r in _reasons(codes)]
 
 
 def _refused(index: int, error: Exception, reasons: Sequence[str]) -> FaceRefused:
@@ -126,7 +130,7 @@ def _refused(index: int, error: Exception, reasons: Sequence[str]) -> FaceRefuse
     code = getattr(error, "code", "image")
     return FaceRefused(
         texts={"zh-CN": f"第 {index + 1} 张照片：{zh}", "en": f"Photo {index + 1}: {en}"},
-        details={"photo": index + 1, "code": code, "reasons": _reasons(reasons or [code])},
+        details={"photo": index + 1, "code": code, "reasons": _reason_details(reasons or [code])},
     )
 
 
@@ -291,12 +295,17 @@ class Enrolled:
     credential_id: uuid.UUID
 
 
-def _require_consent(uow: UnitOfWork, person_id: uuid.UUID, community_id: uuid.UUID) -> None:
-    """Refuse before looking at any photo when no live consent exists (the vault checks again)."""
+def _require_on_and_consented(
+    uow: UnitOfWork, person_id: uuid.UUID, community_id: uuid.UUID
+) -> None:
+    """Refuse before looking at any photo when face recognition is off or no live consent
+    exists (both are read again when the template is stored)."""
     with uow:
-        store = PrivacyStore(uow.session)
-        live = store.consents.live_for(person_id)
-        current = store.notices.current(community_id)
+        off = reasons_off(uow, community_id)
+        live = uow.privacy.consents.live_for(person_id)
+        current = uow.privacy.notices.current(community_id)
+    if off:
+        raise face_off_error(off)
     if current is None or live is None:
         raise ConsentRequired(
             "此人尚未同意人脸识别处理规则，不能录入人脸（没有同意，就没有人脸模板）。"
@@ -318,19 +327,25 @@ def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting
                 "en": "Visitors are never face-enrolled; issue a QR pass instead.",
             },
         )
-    require_on(uow, acting.person.community_id)
-    _require_consent(uow, person_id, acting.person.community_id)
+    _require_on_and_consented(uow, person_id, acting.person.community_id)
     return acting
 
 
-def _liveness_record(challenge: EnrolmentChallenge | None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class LivenessRecord:
     """Which liveness checks the enrolment went through, for the audit entry: names only."""
-    record: dict[str, Any] = {"frame": "pass"}
-    if challenge is None:
-        record["challenge"] = "not_asked"
-    else:
-        record["challenge"] = {"kind": challenge.challenge.kind.value, "passed": True}
-    return record
+
+    challenge_kind: str | None
+
+    @classmethod
+    def of(cls, challenge: EnrolmentChallenge | None) -> LivenessRecord:
+        return cls(None if challenge is None else challenge.challenge.kind.value)
+
+    def as_detail(self) -> dict[str, Any]:
+        """The audit entry's ``liveness`` detail."""
+        if self.challenge_kind is None:
+            return {"frame": "pass", "challenge": "not_asked"}
+        return {"frame": "pass", "challenge": {"kind": self.challenge_kind, "passed": True}}
 
 
 def enrol(
@@ -367,80 +382,70 @@ def enrol(
     finally:
         if challenge is not None:
             challenge.forget_face()  # used once: its embeddings have no further purpose
-    at = now()
-    sealed = ops.enrol_template(
+    stored = store_enrolment(
         uow,
         kit,
         person_id=person_id,
         community_id=acting.person.community_id,
         template=template,
-        at=at,
+        at=now(),
         actor=actor,
-        liveness=_liveness_record(challenge),
+        liveness=LivenessRecord.of(challenge).as_detail(),
         model_id=model_id,
     )
     del template
-    with uow:
-        consent = PrivacyStore(uow.session).consents.live_for(person_id)
-        assert consent is not None
-        credential = _face_credential(uow, person_id, sealed.template_version, consent.id, at)
-        uow.credentials.save(credential)
-        uow.commit()
     return Enrolled(
         person_id=person_id,
-        template_version=sealed.template_version,
-        sealed_at=sealed.sealed_at.isoformat(),
-        notice_version=consent.notice_version,
-        credential_id=credential.id,
+        template_version=stored.sealed.template_version,
+        sealed_at=stored.sealed.sealed_at.isoformat(),
+        notice_version=stored.notice_version,
+        credential_id=stored.credential_id,
     )
 
 
-def _face_credential(
-    uow: UnitOfWork, person_id: uuid.UUID, version: int, consent_id: uuid.UUID, at: Any
-) -> FaceCredential:
-    """The person's live face credential, pointed at the new template version (or a new one)."""
-    ref = f"{person_id}/v{version}"
-    for existing in uow.credentials.of_person(person_id, CommunityScope.all()):
-        if isinstance(existing, FaceCredential) and existing.consent_withdrawn_at is None:
-            return replace(existing, template_ref=ref, consent_id=consent_id)
-    return FaceCredential(
-        id=uuid.uuid4(),
-        person_id=person_id,
-        template_ref=ref,
-        consent_id=consent_id,
-        validity=Validity(valid_from=at),
-    )
+@dataclass(frozen=True, slots=True)
+class FrameCheck:
+    """The live hint for the phone page: passed or not, and why."""
+
+    passed: bool
+    reasons: tuple[Reason, ...]
 
 
-def check_frame(photo: bytes) -> dict[str, Any]:
+def check_frame(photo: bytes) -> FrameCheck:
     """The live hint for the phone page: passed or not, and the reasons — nothing else."""
     from menwei.vision import ENROLMENT, ImageError, assess, decode_image
 
     try:
         image = decode_image(photo)
     except ImageError as error:
-        reason = {"code": error.code, "zh": error.message_zh, "en": error.message}
-        return {"passed": False, "reasons": [reason]}
+        return FrameCheck(False, (Reason(error.code, error.message_zh, error.message),))
     with _engine() as (detector, _, _):
         report = assess(image, detector.detect(image), ENROLMENT)
-    return {"passed": report.passed, "reasons": _reasons(report.reasons)}
+    return FrameCheck(report.passed, _reasons(report.reasons))
 
 
 # -- the movement check of phone enrolment ---------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class IssuedChallenge:
+    """A movement to make within ``time_limit`` seconds."""
+
+    id: str
+    kind: str
+    prompt: Prompt
+    time_limit: float
+
+
 def issue_challenge(
     uow: UnitOfWork, caller: Caller, person_id: uuid.UUID, challenges: EnrolmentChallenges
-) -> dict[str, Any]:
+) -> IssuedChallenge:
     """A new movement to make, for a person the caller may enrol (consent checked first)."""
     acting = _enrollable(uow, caller, person_id)
     entry = challenges.issue(acting.person.community_id, person_id, caller.id)
-    return {
-        "id": entry.id,
-        "kind": entry.challenge.kind.value,
-        "prompt": entry.prompt(),
-        "time_limit": entry.challenge.rules.time_limit,
-    }
+    return IssuedChallenge(
+        entry.id, entry.challenge.kind.value, entry.prompt(), entry.challenge.rules.time_limit
+    )
 
 
 def _frame_refused(code: str, zh: str, en: str) -> FrameRefused:
@@ -456,7 +461,7 @@ def challenge_frame(
     challenge_id: str,
     photo: bytes,
     challenges: EnrolmentChallenges,
-) -> dict[str, Any]:
+) -> ChallengeAnswer:
     """Judge one camera frame of a challenge; answer its status, prompt and reason, no score.
 
     The frame's time is its arrival here, on the server's monotonic clock: the phone's clock is

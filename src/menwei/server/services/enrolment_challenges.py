@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -66,6 +66,32 @@ class ChallengeExpired(Gone):
                 "en": "The movement check has expired. Start again and follow the prompt.",
             }
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A machine-readable code and what it means, in Chinese and English."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What the person is asked to do, in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeAnswer:
+    """A challenge's state after a frame: status, what to do, and why; never a score."""
+
+    status: str
+    prompt: Prompt
+    reason: Reason
 
 
 class ChallengeUsed(Conflict):
@@ -153,27 +179,23 @@ class EnrolmentChallenge:
         if self.status == "pending":
             self.failure = (code, zh, en)
 
-    def reason(self) -> dict[str, str]:
+    def reason(self) -> Reason:
         """Why the status is what it is, in both languages; never a score."""
         if self.failure is not None:
             code, zh, en = self.failure
-            return {"code": code, "zh": zh, "en": en}
+            return Reason(code, zh, en)
         from menwei.vision.liveness import LivenessOutcome, LivenessReason, LivenessResult
 
         result = self.challenge.result or LivenessResult(
             LivenessOutcome.NOT_CHECKED, LivenessReason.CHALLENGE_PENDING, "challenge"
         )
-        return {
-            "code": result.reason.value,
-            "zh": result.message("zh-CN"),
-            "en": result.message("en"),
-        }
+        return Reason(result.reason.value, result.message("zh-CN"), result.message("en"))
 
-    def prompt(self) -> dict[str, str]:
-        return {"zh": self.challenge.prompt("zh-CN"), "en": self.challenge.prompt("en")}
+    def prompt(self) -> Prompt:
+        return Prompt(self.challenge.prompt("zh-CN"), self.challenge.prompt("en"))
 
-    def answer(self) -> dict[str, Any]:
-        return {"status": self.status, "prompt": self.prompt(), "reason": self.reason()}
+    def answer(self) -> ChallengeAnswer:
+        return ChallengeAnswer(self.status, self.prompt(), self.reason())
 
     def forget_face(self) -> None:
         """Drop the embeddings kept for the enrolment's comparison."""

@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
-
 from menwei.core import HouseholdMembership
 from menwei.server.domain.errors import Forbidden, InvalidRequest
 from menwei.store.repositories.changes import UPSERT
-from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import AccessGroupMemberRow, CredentialRow
 from menwei.store.uow import UnitOfWork
 
 #: Move-out days are local dates; access ends at the start of that day in China.
@@ -71,36 +67,14 @@ def end_access(
     Each revoked credential and the person are written to the change log, so gates learn it.
     """
     at = max(datetime.combine(day, time(0), tzinfo=_LOCAL), now)
-    session = uow.session
-    own = session.scalars(
-        select(CredentialRow.id).where(
-            CredentialRow.person_id == person_id,
-            CredentialRow.kind.in_(_OWN_KINDS),
-            or_(CredentialRow.revoked_at.is_(None), CredentialRow.revoked_at > at),
-        )
-    ).all()
-    issued = session.scalars(
-        select(CredentialRow.id).where(
-            CredentialRow.community_id == community_id,
-            CredentialRow.kind == "qr",
-            CredentialRow.issued_by == person_id,
-            or_(CredentialRow.revoked_at.is_(None), CredentialRow.revoked_at > at),
-        )
-    ).all()
+    own = uow.credentials.live_of_person(person_id, _OWN_KINDS, at)
+    issued = uow.credentials.live_passes_issued_by(person_id, community_id, at)
     scope = CommunityScope.of([community_id])
     for credential_id in [*own, *issued]:
         uow.credentials.revoke(credential_id, at, scope)
-    ended = session.execute(
-        update(AccessGroupMemberRow)
-        .where(
-            AccessGroupMemberRow.person_id == person_id,
-            or_(AccessGroupMemberRow.valid_until.is_(None), AccessGroupMemberRow.valid_until > at),
-        )
-        .values(valid_until=at)
-    )
+    ended = uow.people.end_group_memberships(person_id, at)
     uow.changes.record(community_id, "person", person_id, UPSERT)
-    session.flush()
-    return AccessEnded(len(own), len(issued), int(ended.rowcount or 0))  # type: ignore[attr-defined]
+    return AccessEnded(len(own), len(issued), ended)
 
 
 def require_may_issue_pass(
@@ -117,7 +91,7 @@ def require_may_issue_pass(
     """A resident's pass: they must live here, and it must stay within the community's limits."""
     if not has_current_home(uow.people.memberships_of(host_id, scope), today):
         raise NoCurrentHome()
-    settings = PrivacyStore(uow.session).settings.get(community_id)
+    settings = uow.privacy.settings.get(community_id)
     too_long = (valid_until - valid_from).total_seconds() > settings.pass_max_days * 86400
     if too_long or max_uses > settings.pass_max_uses:
         days, uses = settings.pass_max_days, settings.pass_max_uses

@@ -7,20 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, or_, select
-
 from menwei.core import HouseholdMembership, Person, Role
 from menwei.server.domain.caller import Caller
 from menwei.server.services.moving_out import end_access, has_current_home
-from menwei.store.repositories.people import person_from_row
-from menwei.store.tables import (
-    BuildingRow,
-    CredentialRow,
-    HouseholdMembershipRow,
-    PersonRow,
-    UnitRow,
-)
-from menwei.store.tables.privacy import ConsentRow, FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 
@@ -176,11 +165,6 @@ def unit_label(building: str, entrance: str, number: str) -> str:
     return f"{building} {entrance}-{number}" if entrance else f"{building} {number}"
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-    return f"%{escaped}%"
-
-
 def roster(
     uow: UnitOfWork,
     caller: Caller,
@@ -193,92 +177,24 @@ def roster(
     """A page of residents (by name, optionally only those living in a matching unit), whether
     there is more, and the total; a few grouped queries per page, never one per person."""
     assert caller.community_id is not None
-    cid = caller.community_id
-    today = date.today()
-    current = or_(
-        HouseholdMembershipRow.moved_out.is_(None), HouseholdMembershipRow.moved_out > today
-    )
-    where = [PersonRow.community_id == cid, caller.scope.clause(PersonRow.community_id)]
-    if name_contains:
-        where.append(PersonRow.name.like(_like(name_contains), escape="\\"))
-    if unit_contains:
-        pattern = _like(unit_contains)
-        living = (
-            select(HouseholdMembershipRow.person_id)
-            .join(UnitRow, UnitRow.id == HouseholdMembershipRow.unit_id)
-            .join(BuildingRow, BuildingRow.id == UnitRow.building_id)
-            .where(
-                UnitRow.community_id == cid,
-                current,
-                or_(
-                    UnitRow.number.like(pattern, escape="\\"),
-                    BuildingRow.name.like(pattern, escape="\\"),
-                    (UnitRow.entrance + "-" + UnitRow.number).like(pattern, escape="\\"),
-                    (BuildingRow.name + " " + UnitRow.number).like(pattern, escape="\\"),
-                    (BuildingRow.name + " " + UnitRow.entrance + "-" + UnitRow.number).like(
-                        pattern, escape="\\"
-                    ),
-                ),
-            )
-        )
-        where.append(PersonRow.id.in_(living))
     with uow:
-        session = uow.session
-        total = int(session.scalar(select(func.count()).select_from(PersonRow).where(*where)) or 0)
-        rows = session.scalars(
-            select(PersonRow)
-            .where(*where)
-            .order_by(PersonRow.name, PersonRow.id)
-            .limit(limit + 1)
-            .offset(offset)
-        ).all()
-        found = [person_from_row(row) for row in rows[:limit]]
-        ids = [p.id for p in found]
-        units: dict[uuid.UUID, list[str]] = {}
-        counts: dict[uuid.UUID, int] = {}
-        consenting: set[uuid.UUID] = set()
-        enrolled: set[uuid.UUID] = set()
-        if ids:
-            for person_id, building, entrance, number in session.execute(
-                select(
-                    HouseholdMembershipRow.person_id,
-                    BuildingRow.name,
-                    UnitRow.entrance,
-                    UnitRow.number,
-                )
-                .join(UnitRow, UnitRow.id == HouseholdMembershipRow.unit_id)
-                .join(BuildingRow, BuildingRow.id == UnitRow.building_id)
-                .where(HouseholdMembershipRow.person_id.in_(ids), current)
-                .order_by(BuildingRow.name, UnitRow.entrance, UnitRow.number)
-            ).all():
-                units.setdefault(person_id, []).append(unit_label(building, entrance, number))
-            counts = dict(
-                session.execute(
-                    select(CredentialRow.person_id, func.count())
-                    .where(CredentialRow.person_id.in_(ids), CredentialRow.revoked_at.is_(None))
-                    .group_by(CredentialRow.person_id)
-                ).all()
-            )
-            consenting = set(
-                session.scalars(
-                    select(ConsentRow.person_id).where(
-                        ConsentRow.person_id.in_(ids), ConsentRow.withdrawn_at.is_(None)
-                    )
-                ).all()
-            )
-            enrolled = set(
-                session.scalars(
-                    select(FaceTemplateRow.person_id).where(FaceTemplateRow.person_id.in_(ids))
-                ).all()
-            )
+        page = uow.people.roster_page(
+            caller.community_id,
+            caller.scope,
+            name_contains=name_contains,
+            unit_contains=unit_contains,
+            today=date.today(),
+            limit=limit,
+            offset=offset,
+        )
     entries = [
         RosterEntry(
-            person=p,
-            units=tuple(units.get(p.id, ())),
-            credentials=counts.get(p.id, 0),
-            consent_live=p.id in consenting,
-            face_enrolled=p.id in enrolled,
+            person=row.person,
+            units=tuple(unit_label(*unit) for unit in row.units),
+            credentials=row.credentials,
+            consent_live=row.consent_live,
+            face_enrolled=row.face_enrolled,
         )
-        for p in found
+        for row in page.rows
     ]
-    return entries, len(rows) > limit, total
+    return entries, page.more, page.total

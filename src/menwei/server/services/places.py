@@ -217,29 +217,5 @@ def households(
     uow: UnitOfWork, caller: Caller, unit_ids: list[uuid.UUID], day: date
 ) -> dict[uuid.UUID, list[Person]]:
     """Who lives in each of ``unit_ids`` on ``day``: one query for the lot."""
-    from sqlalchemy import or_, select
-
-    from menwei.store.repositories.people import person_from_row
-    from menwei.store.tables import HouseholdMembershipRow, PersonRow
-
-    found: dict[uuid.UUID, list[Person]] = {unit_id: [] for unit_id in unit_ids}
-    if not unit_ids:
-        return found
     with uow:
-        rows = uow.session.execute(
-            select(HouseholdMembershipRow.unit_id, PersonRow)
-            .join(PersonRow, PersonRow.id == HouseholdMembershipRow.person_id)
-            .where(
-                HouseholdMembershipRow.unit_id.in_(unit_ids),
-                HouseholdMembershipRow.moved_in <= day,
-                or_(
-                    HouseholdMembershipRow.moved_out.is_(None),
-                    HouseholdMembershipRow.moved_out > day,
-                ),
-                caller.scope.clause(PersonRow.community_id),
-            )
-            .order_by(PersonRow.name)
-        ).all()
-        for unit_id, row in rows:
-            found[unit_id].append(person_from_row(row))
-    return found
+        return uow.people.living_in(unit_ids, day, caller.scope)

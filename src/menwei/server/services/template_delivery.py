@@ -27,19 +27,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.transport import seal_for_device
 from menwei.privacy.vault import SealedTemplate
 from menwei.server.domain.errors import Conflict, InvalidRequest
 from menwei.server.services.device_sync import Record
 from menwei.server.services.face_model import configured_model_id
-from menwei.server.services.gate_templates import record_device_sync, usable_for_gates
+from menwei.server.services.gate_payloads import FaceBody, TemplateBody
+from menwei.server.services.gate_templates import usable_for_gates
 from menwei.server.services.privacy_kit import PrivacyKit, open_kit
 from menwei.settings import Settings
-from menwei.store.repositories.privacy import PrivacyStore
-from menwei.store.tables.privacy import FaceTemplateRow
 from menwei.store.uow import UnitOfWork
 
 DEVICE_KEY_HEADER = "X-Menwei-Device-Key"
@@ -99,54 +96,39 @@ def privacy_kit(state: Any, settings: Settings) -> PrivacyKit:
 
 
 @dataclass(frozen=True, slots=True)
-class _FaceState:
+class FaceState:
+    """The page's last word on one person's face credentials: live or not."""
+
     person_id: str
     seq: int
     live: bool
 
 
-def _faces(records: Iterable[Record]) -> dict[str, _FaceState]:
+def faces_of(records: Iterable[Record]) -> dict[str, FaceState]:
     """The last word of the page on each person's face credentials."""
-    faces: dict[str, _FaceState] = {}
+    faces: dict[str, FaceState] = {}
     for record in records:
         if record.kind == "person" and record.action == "delete":
-            faces[record.id] = _FaceState(record.id, record.version, live=False)
-        if record.kind != "face" or record.action != "upsert" or record.payload is None:
+            faces[record.id] = FaceState(record.id, record.version, live=False)
+        body = record.payload
+        if record.action != "upsert" or not isinstance(body, FaceBody):
             continue
-        payload = record.payload
-        validity = payload.get("validity") or {}
-        live = payload.get("consent_withdrawn_at") is None and validity.get("revoked_at") is None
-        person_id = str(payload["person_id"])
-        known = faces.get(person_id)
+        known = faces.get(body.person_id)
         # A person may hold several face credentials: one live credential is enough.
-        faces[person_id] = _FaceState(person_id, record.version, live or bool(known and known.live))
+        live = body.live or bool(known and known.live)
+        faces[body.person_id] = FaceState(body.person_id, record.version, live)
     return faces
 
 
-def _latest_of(
-    uow: UnitOfWork, community_id: uuid.UUID, person_ids: set[str]
+def usable_in(
+    uow: UnitOfWork, community_id: uuid.UUID, person_ids: set[str], model_id: str
 ) -> list[SealedTemplate]:
-    """Each named person's newest sealed template, read for those people only."""
-    rows = uow.session.scalars(
-        select(FaceTemplateRow)
-        .where(
-            FaceTemplateRow.community_id == community_id,
-            FaceTemplateRow.person_id.in_([uuid.UUID(p) for p in person_ids]),
-        )
-        .order_by(FaceTemplateRow.person_id, FaceTemplateRow.template_version)
-    )
-    newest = {str(r.person_id): r for r in rows}  # the highest version wins
-    return [
-        SealedTemplate(
-            str(r.community_id),
-            str(r.person_id),
-            r.template_version,
-            r.sealed_at,
-            r.ciphertext,
-            r.model_id,
-        )
-        for r in newest.values()
-    ]
+    """Of the named people's newest templates, those the community's gates may use today
+    (``usable_for_gates``), read inside the open unit of work; still sealed."""
+    if not person_ids:
+        return []
+    latest = uow.credentials.newest_templates_of(community_id, [uuid.UUID(p) for p in person_ids])
+    return usable_for_gates(uow.privacy, community_id, latest, model_id)
 
 
 def usable_templates(
@@ -163,68 +145,41 @@ def usable_templates(
     """
     model_id = model_id or configured_model_id()
     with uow:
-        store = PrivacyStore(uow.session)
-        latest = _latest_of(uow, community_id, person_ids)
-        usable = usable_for_gates(store, community_id, latest, model_id)
+        usable = usable_in(uow, community_id, person_ids, model_id)
     return kit.vault.unseal_many(usable)
 
 
+def wanted_people(faces: dict[str, FaceState], public_key: bytes | None) -> set[str]:
+    """The people whose templates the page should carry: live faces, to a gate with a key."""
+    if public_key is None:
+        return set()
+    return {f.person_id for f in faces.values() if f.live}
+
+
 def template_records(
-    uow: UnitOfWork,
-    kit_source: Any,
+    faces: dict[str, FaceState],
+    opened: dict[str, bytes],
     *,
     device_id: uuid.UUID,
-    community_id: uuid.UUID,
-    records: Sequence[Record],
     public_key: bytes | None,
-    now: datetime | None = None,
+    model_id: str,
+    at: datetime,
 ) -> list[Record]:
-    """The ``template`` records that go with this page, sealed to ``public_key``.
-
-    ``kit_source`` is called for the privacy kit only when a template must be opened or logged.
-    """
-    faces = _faces(records)
-    if not faces:
-        return []
-    at = now or datetime.now(UTC)
-    wanted = [f for f in faces.values() if f.live]
-    opened: dict[str, bytes] = {}
-    model_id = ""
-    if wanted and public_key is not None:
-        kit: PrivacyKit = kit_source()
-        model_id = configured_model_id()
-        people = {f.person_id for f in wanted}
-        opened = usable_templates(uow, kit, community_id, people, model_id)
+    """The ``template`` records that go with a page: each opened template sealed to
+    ``public_key``, and a delete for every face that brings none."""
     out: list[Record] = []
     for face in faces.values():
         template = opened.get(face.person_id)
-        if template is None:
+        if template is None or public_key is None:
             if face.live and public_key is None:
                 continue  # a gate without a transport key keeps what it has
             out.append(Record("template", face.person_id, face.seq, "delete", None))
             continue
         bundle = seal_for_device(
-            public_key,  # type: ignore[arg-type]
-            {face.person_id: template},
-            device_id=str(device_id),
-            at=at,
+            public_key, {face.person_id: template}, device_id=str(device_id), at=at
         )
-        payload = {
-            "device_id": str(device_id),
-            "sealed": base64.b64encode(bundle).decode(),
-            "model_id": model_id,
-        }
+        payload = TemplateBody(str(device_id), base64.b64encode(bundle).decode(), model_id)
         out.append(Record("template", face.person_id, face.seq, "upsert", payload))
-    delivered = [uuid.UUID(r.id) for r in out if r.action == "upsert"]
-    if delivered:
-        record_device_sync(
-            uow,
-            kit_source(),
-            community_id=community_id,
-            device_id=device_id,
-            person_ids=delivered,
-            at=at,
-        )
     return out
 
 
@@ -255,7 +210,7 @@ def record_dropped(
         return 0
     kit: PrivacyKit = kit_source()
     with uow:
-        chain = kit.chain(PrivacyStore(uow.session))
+        chain = kit.chain(uow.privacy)
         for person_id in people:
             chain.append(
                 at=at,

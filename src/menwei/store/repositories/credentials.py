@@ -8,11 +8,11 @@ single-use pass can never both succeed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,10 +26,12 @@ from menwei.core.credential import (
     Validity,
     normalise_card_uid,
 )
+from menwei.privacy.vault import SealedTemplate
 from menwei.store.errors import Conflict, NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CredentialDoorRow, CredentialRow, DoorRow, PersonRow
+from menwei.store.tables.privacy import FaceTemplateRow
 
 AnyCredential = Card | PinCredential | QrPass | FaceCredential
 
@@ -346,3 +348,60 @@ class CredentialRepository:
             self._changes.record(row.community_id, "credential", row.id, UPSERT)
         self._session.flush()
         return [row.id for row in rows]
+
+    def newest_templates_of(
+        self, community_id: uuid.UUID, person_ids: Collection[uuid.UUID]
+    ) -> list[SealedTemplate]:
+        """Each named person's newest sealed template (what their face credential points a
+        gate at), read for those people only."""
+        if not person_ids:
+            return []
+        rows = self._session.scalars(
+            select(FaceTemplateRow)
+            .where(
+                FaceTemplateRow.community_id == community_id,
+                FaceTemplateRow.person_id.in_(list(person_ids)),
+            )
+            .order_by(FaceTemplateRow.person_id, FaceTemplateRow.template_version)
+        )
+        newest = {r.person_id: r for r in rows}  # the highest version wins
+        return [
+            SealedTemplate(
+                str(r.community_id),
+                str(r.person_id),
+                r.template_version,
+                r.sealed_at,
+                r.ciphertext,
+                r.model_id,
+            )
+            for r in newest.values()
+        ]
+
+    def live_of_person(
+        self, person_id: uuid.UUID, kinds: Sequence[str], at: datetime
+    ) -> list[uuid.UUID]:
+        """The person's own credentials of ``kinds`` not revoked by ``at``."""
+        return list(
+            self._session.scalars(
+                select(CredentialRow.id).where(
+                    CredentialRow.person_id == person_id,
+                    CredentialRow.kind.in_(kinds),
+                    or_(CredentialRow.revoked_at.is_(None), CredentialRow.revoked_at > at),
+                )
+            ).all()
+        )
+
+    def live_passes_issued_by(
+        self, person_id: uuid.UUID, community_id: uuid.UUID, at: datetime
+    ) -> list[uuid.UUID]:
+        """The visitor passes the person issued in the community, not revoked by ``at``."""
+        return list(
+            self._session.scalars(
+                select(CredentialRow.id).where(
+                    CredentialRow.community_id == community_id,
+                    CredentialRow.kind == "qr",
+                    CredentialRow.issued_by == person_id,
+                    or_(CredentialRow.revoked_at.is_(None), CredentialRow.revoked_at > at),
+                )
+            ).all()
+        )

@@ -6,7 +6,7 @@ import builtins
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from menwei.store.errors import NotFound
@@ -14,6 +14,7 @@ from menwei.store.records import Device
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CommunityRow, DeviceDoorRow, DeviceRow, DoorRow
+from menwei.store.tables.privacy import TemplateDeviceRow
 
 
 class DeviceRepository:
@@ -145,3 +146,18 @@ class DeviceRepository:
             raise NotFound("device", device_id)
         row.revoked_at = at
         self._session.flush()
+
+    def template_copies(
+        self, device_ids: builtins.list[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[int, datetime | None]]:
+        """For each device that was sent face templates: how many people's, and when last."""
+        rows = self._session.execute(
+            select(
+                TemplateDeviceRow.device_id,
+                func.count(),
+                func.max(TemplateDeviceRow.synced_at),
+            )
+            .where(TemplateDeviceRow.device_id.in_(device_ids))
+            .group_by(TemplateDeviceRow.device_id)
+        ).all()
+        return {device_id: (int(count), latest) for device_id, count, latest in rows}

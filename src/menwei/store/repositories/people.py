@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from menwei.core.person import HouseholdMembership, Person, Role
@@ -16,7 +17,16 @@ from menwei.store.errors import NotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
-from menwei.store.tables import CommunityRow, HouseholdMembershipRow, PersonRow, UnitRow
+from menwei.store.tables import (
+    AccessGroupMemberRow,
+    BuildingRow,
+    CommunityRow,
+    CredentialRow,
+    HouseholdMembershipRow,
+    PersonRow,
+    UnitRow,
+)
+from menwei.store.tables.privacy import ConsentRow, FaceTemplateRow
 
 #: ids per ``IN (…)`` list, well below every driver's limit on bound parameters
 _CHUNK = 500
@@ -42,6 +52,31 @@ def _membership(row: HouseholdMembershipRow) -> HouseholdMembership:
         moved_in=row.moved_in,
         moved_out=row.moved_out,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """One resident of the office's list: the person, the units they live in now as
+    ``(building, entrance, number)``, their live credentials, and whether they consented to
+    face recognition and hold a template (never the template)."""
+
+    person: Person
+    units: tuple[tuple[str, str, str], ...]
+    credentials: int
+    consent_live: bool
+    face_enrolled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RosterPage:
+    rows: tuple[RosterRow, ...]
+    more: bool
+    total: int
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
 
 
 def _current_on(day: date) -> ColumnElement[bool]:
@@ -285,3 +320,142 @@ class PersonRepository:
             .distinct()
         )
         return list(self._session.scalars(ended).all())
+
+    def living_in(
+        self, unit_ids: Sequence[uuid.UUID], day: date, scope: CommunityScope
+    ) -> dict[uuid.UUID, builtins.list[Person]]:
+        """Who lives in each of ``unit_ids`` on ``day``, by name: one query for the lot."""
+        found: dict[uuid.UUID, builtins.list[Person]] = {unit_id: [] for unit_id in unit_ids}
+        if not unit_ids:
+            return found
+        rows = self._session.execute(
+            select(HouseholdMembershipRow.unit_id, PersonRow)
+            .join(PersonRow, PersonRow.id == HouseholdMembershipRow.person_id)
+            .where(
+                HouseholdMembershipRow.unit_id.in_(unit_ids),
+                _current_on(day),
+                scope.clause(PersonRow.community_id),
+            )
+            .order_by(PersonRow.name)
+        ).all()
+        for unit_id, row in rows:
+            found[unit_id].append(person_from_row(row))
+        return found
+
+    def end_group_memberships(self, person_id: uuid.UUID, at: datetime) -> int:
+        """End the person's access-group memberships that run past ``at``; how many ended."""
+        ended = self._session.execute(
+            update(AccessGroupMemberRow)
+            .where(
+                AccessGroupMemberRow.person_id == person_id,
+                or_(
+                    AccessGroupMemberRow.valid_until.is_(None),
+                    AccessGroupMemberRow.valid_until > at,
+                ),
+            )
+            .values(valid_until=at)
+        )
+        self._session.flush()
+        return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+
+    def roster_page(
+        self,
+        community_id: uuid.UUID,
+        scope: CommunityScope,
+        *,
+        name_contains: str | None,
+        unit_contains: str | None,
+        today: date,
+        limit: int,
+        offset: int,
+    ) -> RosterPage:
+        """A page of the community's people by name (optionally only those living in a unit
+        matching ``unit_contains``), whether there is more, and the total: a few grouped
+        queries per page, never one per person."""
+        current = or_(
+            HouseholdMembershipRow.moved_out.is_(None), HouseholdMembershipRow.moved_out > today
+        )
+        where = [PersonRow.community_id == community_id, scope.clause(PersonRow.community_id)]
+        if name_contains:
+            where.append(PersonRow.name.like(_like(name_contains), escape="\\"))
+        if unit_contains:
+            pattern = _like(unit_contains)
+            living = (
+                select(HouseholdMembershipRow.person_id)
+                .join(UnitRow, UnitRow.id == HouseholdMembershipRow.unit_id)
+                .join(BuildingRow, BuildingRow.id == UnitRow.building_id)
+                .where(
+                    UnitRow.community_id == community_id,
+                    current,
+                    or_(
+                        UnitRow.number.like(pattern, escape="\\"),
+                        BuildingRow.name.like(pattern, escape="\\"),
+                        (UnitRow.entrance + "-" + UnitRow.number).like(pattern, escape="\\"),
+                        (BuildingRow.name + " " + UnitRow.number).like(pattern, escape="\\"),
+                        (BuildingRow.name + " " + UnitRow.entrance + "-" + UnitRow.number).like(
+                            pattern, escape="\\"
+                        ),
+                    ),
+                )
+            )
+            where.append(PersonRow.id.in_(living))
+        session = self._session
+        total = int(session.scalar(select(func.count()).select_from(PersonRow).where(*where)) or 0)
+        rows = session.scalars(
+            select(PersonRow)
+            .where(*where)
+            .order_by(PersonRow.name, PersonRow.id)
+            .limit(limit + 1)
+            .offset(offset)
+        ).all()
+        found = [person_from_row(row) for row in rows[:limit]]
+        ids = [p.id for p in found]
+        units: dict[uuid.UUID, builtins.list[tuple[str, str, str]]] = {}
+        counts: dict[uuid.UUID, int] = {}
+        consenting: set[uuid.UUID] = set()
+        enrolled: set[uuid.UUID] = set()
+        if ids:
+            for person_id, building, entrance, number in session.execute(
+                select(
+                    HouseholdMembershipRow.person_id,
+                    BuildingRow.name,
+                    UnitRow.entrance,
+                    UnitRow.number,
+                )
+                .join(UnitRow, UnitRow.id == HouseholdMembershipRow.unit_id)
+                .join(BuildingRow, BuildingRow.id == UnitRow.building_id)
+                .where(HouseholdMembershipRow.person_id.in_(ids), current)
+                .order_by(BuildingRow.name, UnitRow.entrance, UnitRow.number)
+            ).all():
+                units.setdefault(person_id, []).append((building, entrance, number))
+            counts = {
+                person_id: int(count)
+                for person_id, count in session.execute(
+                    select(CredentialRow.person_id, func.count())
+                    .where(CredentialRow.person_id.in_(ids), CredentialRow.revoked_at.is_(None))
+                    .group_by(CredentialRow.person_id)
+                ).all()
+            }
+            consenting = set(
+                session.scalars(
+                    select(ConsentRow.person_id).where(
+                        ConsentRow.person_id.in_(ids), ConsentRow.withdrawn_at.is_(None)
+                    )
+                ).all()
+            )
+            enrolled = set(
+                session.scalars(
+                    select(FaceTemplateRow.person_id).where(FaceTemplateRow.person_id.in_(ids))
+                ).all()
+            )
+        entries = tuple(
+            RosterRow(
+                person=p,
+                units=tuple(units.get(p.id, ())),
+                credentials=counts.get(p.id, 0),
+                consent_live=p.id in consenting,
+                face_enrolled=p.id in enrolled,
+            )
+            for p in found
+        )
+        return RosterPage(entries, len(rows) > limit, total)
