@@ -29,7 +29,7 @@ from menwei.gate.credentials import (
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, DoorError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
-from menwei.gate.liveness import LivenessCheck, TrackLiveness, make_liveness
+from menwei.gate.liveness import LivenessJudge, TrackLiveness, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.osdp import OsdpPanel, ReaderSettings, SerialChannel
 from menwei.gate.outbox import Outbox
@@ -89,7 +89,7 @@ class GateAgent:
         faces: FaceSteps | None = None,
         driver: DoorDriver | None = None,
         sync_transport: object | None = None,
-        liveness: LivenessCheck | None = None,
+        liveness: LivenessJudge | None = None,
     ) -> None:
         self.config = config
         data = config.data_dir

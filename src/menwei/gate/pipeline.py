@@ -45,7 +45,7 @@ from menwei.gate.credentials import PresentedCredential, QrReader
 from menwei.gate.doors import DoorController
 from menwei.gate.errors import DoorError
 from menwei.gate.evidence import TrackEvidence, TrackRule
-from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked
+from menwei.gate.liveness import LivenessJudge, LivenessVerdict, NotChecked
 from menwei.gate.outbox import Outbox
 from menwei.gate.sources import Frame
 from menwei.gate.tailgating import TailgatingIncident, TailgatingWatch
@@ -168,7 +168,7 @@ def _quality(report: QualityReport) -> float:
     return float(measures.sharpness * min(measures.eye_distance, 112.0))
 
 
-def _margin(outcome: LivenessVerdict, check: LivenessCheck) -> float | None:
+def _margin(outcome: LivenessVerdict, check: LivenessJudge) -> float | None:
     """A frame's liveness margin: the frame score's, or ±1 from a verdict without a score."""
     margin = check.frame_margin()
     if margin is not None:
@@ -192,7 +192,7 @@ class GatePipeline:
         tracker: FaceTracker | None = None,
         tailgating: TailgatingWatch | None = None,
         qr_reader: QrReader | None = None,
-        liveness: LivenessCheck | None = None,
+        liveness: LivenessJudge | None = None,
         quality: QualityPolicy = GATE,
         kiosk: KioskView | None = None,
         qr_every: int = 3,
