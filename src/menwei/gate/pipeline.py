@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -50,8 +50,8 @@ from menwei.gate.outbox import Outbox
 from menwei.gate.sources import Frame
 from menwei.gate.tailgating import TailgatingIncident, TailgatingWatch
 from menwei.gate.tracker import FaceTracker, Track
-from menwei.vision.detect import Face, FaceDetector
-from menwei.vision.embed import Embedder
+from menwei.vision.detect import Face
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Searchable
 from menwei.vision.liveness import LivenessReason, LivenessResult
 from menwei.vision.quality import GATE, QualityPolicy, QualityReport, assess
@@ -129,37 +129,6 @@ class StateHolder:
         return mask_name(person.name) if person is not None else ""
 
 
-class FaceSteps(Protocol):
-    """Detection and embedding, as ``menwei.vision`` provides them (a seam for tests)."""
-
-    def detect(self, image: np.ndarray) -> list[Face]: ...
-
-    def embed(self, image: np.ndarray, face: Face) -> np.ndarray: ...
-
-
-class VisionSteps:
-    """YuNet detection and SFace embedding from ``menwei.vision`` (one per pipeline thread)."""
-
-    def __init__(
-        self,
-        detector: FaceDetector | None = None,
-        embedder: Embedder | None = None,
-        *,
-        detect_max_side: int = 640,
-        refine_under_eye: float | None = None,
-    ) -> None:
-        self.detector = detector or FaceDetector(
-            max_side=detect_max_side, refine_under_eye=refine_under_eye
-        )
-        self.embedder = embedder or Embedder()
-
-    def detect(self, image: np.ndarray) -> list[Face]:
-        return self.detector.detect(image)
-
-    def embed(self, image: np.ndarray, face: Face) -> np.ndarray:
-        return self.embedder.embed_face(image, face)
-
-
 def _quality(report: QualityReport) -> float:
     """Rank of a good frame among its track's: sharper and closer first."""
     measures = report.measures
@@ -185,7 +154,7 @@ class GatePipeline:
         self,
         *,
         holder: StateHolder,
-        faces: FaceSteps,
+        faces: FaceEngine,
         gallery: Searchable,
         door: DoorController,
         outbox: Outbox,
