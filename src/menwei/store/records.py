@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from menwei.core.passage import PassageEvent, passage_values
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UserAccount:
@@ -81,27 +83,36 @@ class Device:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AccessEvent:
-    """One decision at a door, as the gate reported it. No image, no score, ever.
+class AccessEvent(PassageEvent):
+    """A passage event as the server stores it: the gate's report, in the store's envelope.
 
     ``idempotency_key`` is chosen by the gate when it decides; uploading the same event twice
-    stores it once. ``person_id`` is ``None`` when nobody was recognised.
+    stores it once. ``device_id`` is the device that uploaded it, ``id`` and ``received_at``
+    the store's (``None`` before it is stored).
     """
 
     idempotency_key: str
     community_id: uuid.UUID
-    door_id: uuid.UUID
-    occurred_at: datetime
-    direction: str
-    credential_kind: str
-    outcome: str
-    reason_code: str
-    person_id: uuid.UUID | None = None
     device_id: uuid.UUID | None = None
-    flag: str | None = None
-    liveness: str | None = None
     id: int | None = None
     received_at: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        passage: PassageEvent,
+        *,
+        idempotency_key: str,
+        community_id: uuid.UUID,
+        device_id: uuid.UUID | None,
+    ) -> AccessEvent:
+        """``passage`` to be stored for ``community_id``, as uploaded by ``device_id``."""
+        return cls(
+            **passage_values(passage),
+            idempotency_key=idempotency_key,
+            community_id=community_id,
+            device_id=device_id,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
