@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from menwei.core.passage import PassageEvent, passage_values
+from menwei.core.passage import PassageEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,23 +96,6 @@ class AccessEvent(PassageEvent):
     device_id: uuid.UUID | None = None
     id: int | None = None
     received_at: datetime | None = None
-
-    @classmethod
-    def of(
-        cls,
-        passage: PassageEvent,
-        *,
-        idempotency_key: str,
-        community_id: uuid.UUID,
-        device_id: uuid.UUID | None,
-    ) -> AccessEvent:
-        """``passage`` to be stored for ``community_id``, as uploaded by ``device_id``."""
-        return cls(
-            **passage_values(passage),
-            idempotency_key=idempotency_key,
-            community_id=community_id,
-            device_id=device_id,
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

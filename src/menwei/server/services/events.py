@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from menwei.core.passage import PassageEvent
+from menwei.core.passage import PassageEvent, passage_values
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden, InvalidRequest
 from menwei.server.metrics import ServerMetrics
@@ -102,12 +102,12 @@ def _admitted(
     )
     turned_away = {r.idempotency_key for r in refused}
     events = [
-        AccessEvent.of(
-            replace(
-                e,
-                person_id=e.person_id if e.person_id in communities else None,
-                flag=e.flag or (CLOCK_SUSPECT if e.occurred_at < now - MAX_EVENT_AGE else None),
-            ),
+        AccessEvent(
+            **passage_values(e)
+            | {
+                "person_id": e.person_id if e.person_id in communities else None,
+                "flag": e.flag or (CLOCK_SUSPECT if e.occurred_at < now - MAX_EVENT_AGE else None),
+            },
             idempotency_key=e.idempotency_key,
             community_id=community_id,
             device_id=device_id,
