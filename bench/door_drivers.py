@@ -42,7 +42,7 @@ from menwei.gate.credentials import PresentedCredential
 from menwei.gate.doors import DoorController, DoorDriver, SimulatedDoor
 from menwei.gate.osdp import OsdpPanel, ReaderSettings
 from menwei.gate.outbox import Outbox
-from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps
+from menwei.gate.pipeline import GatePipeline, StateHolder
 from menwei.gate.uhppote import (
     DoorContext,
     UhppoteDoor,
@@ -51,6 +51,7 @@ from menwei.gate.uhppote import (
     UhppoteSettings,
 )
 from menwei.gate.uhppote_simulator import ControllerSimulator
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Gallery
 
 TZ = "Asia/Shanghai"
@@ -81,7 +82,7 @@ class TimedDoor(SimulatedDoor):
 
 
 def card_to_relay(
-    steps: VisionSteps, driver: DoorDriver, relay_times: list[float], outbox: Outbox, runs: int
+    steps: FaceEngine, driver: DoorDriver, relay_times: list[float], outbox: Outbox, runs: int
 ) -> list[float]:
     door, state = world()
     pipeline = GatePipeline(
@@ -143,7 +144,7 @@ class End(osdp.Channel):
         pass
 
 
-def osdp_card_to_relay(steps: VisionSteps, outbox: Outbox, runs: int) -> list[float]:
+def osdp_card_to_relay(steps: FaceEngine, outbox: Outbox, runs: int) -> list[float]:
     door, state = world()
     timed = TimedDoor()
     pipeline = GatePipeline(
@@ -212,7 +213,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
-    steps = VisionSteps()  # the pipeline needs its face steps; a card does not use them
+    steps = FaceEngine()  # the pipeline needs its face steps; a card does not use them
     sim = ControllerSimulator().start()
     settings = UhppoteSettings(
         serial=sim.serial, address=sim.address, listen="127.0.0.1:0", timeout_s=1.0

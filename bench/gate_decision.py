@@ -48,10 +48,11 @@ from menwei.gate.credentials import QrReader
 from menwei.gate.doors import DoorController, SimulatedDoor
 from menwei.gate.liveness import TrackLiveness
 from menwei.gate.outbox import Outbox
-from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps
+from menwei.gate.pipeline import GatePipeline, StateHolder
 from menwei.gate.sources import Frame
 from menwei.gate.tracker import FaceTracker
 from menwei.vision.detect import FaceDetector
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Gallery
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -98,7 +99,7 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (n={len(samples)})"
 
 
-def ours(frames, templates: int, lfw: int, steps: VisionSteps, enrol: np.ndarray) -> list[float]:
+def ours(frames, templates: int, lfw: int, steps: FaceEngine, enrol: np.ndarray) -> list[float]:
     real = []
     for path in sorted(LFW.glob("*/*.jpg"))[:lfw] if LFW.is_dir() else []:
         image = cv2.imread(str(path))
@@ -121,7 +122,7 @@ def ours(frames, templates: int, lfw: int, steps: VisionSteps, enrol: np.ndarray
             door=DoorController(SimulatedDoor(), pulse_s=0.01),
             outbox=outbox,
             qr_reader=QrReader(),
-            liveness=TrackLiveness(aligner=steps.embedder.align),
+            liveness=TrackLiveness(aligner=steps.align),
         )
         before, after, granted, decided = [], [], 0, 0
         for index, image in enumerate(frames):
@@ -188,12 +189,12 @@ def approaches_of(pipeline: GatePipeline, frames: list[np.ndarray], size: int = 
     pipeline.rule = TrackRule()
 
 
-def stages(frames, steps: VisionSteps, gallery_size: int) -> None:
+def stages(frames, steps: FaceEngine, gallery_size: int) -> None:
     """Median per stage over the same frames, to show where the time goes."""
     from menwei.vision.quality import GATE, assess
 
     qr = QrReader()
-    check = TrackLiveness(aligner=steps.embedder.align)
+    check = TrackLiveness(aligner=steps.align)
     gallery = Gallery(capacity=gallery_size)
     gallery.add_many((f"d{i}", v) for i, v in enumerate(fill([], gallery_size)))
     timings: dict[str, list[float]] = {
@@ -258,7 +259,7 @@ def main() -> None:
     enrol = cv2.imread(str(paths[0]))
     frames = approach([cv2.imread(str(p)) for p in paths[10:40]], args.frames)
     detector = FaceDetector(max_side=args.detect_max_side, refine_under_eye=args.refine_under_eye)
-    steps = VisionSteps(detector)
+    steps = FaceEngine(detector=detector)
     print(
         f"detection on frames scaled to {args.detect_max_side} px, native refine for eyes under "
         f"{args.refine_under_eye or 'any'} px; QR scan every 3rd frame"

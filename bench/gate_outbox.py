@@ -20,8 +20,8 @@ import numpy as np
 
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.outbox import Outbox
-from menwei.gate.pipeline import VisionSteps
 from menwei.gate.records import build_snapshot
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Gallery
 
 
@@ -85,7 +85,7 @@ def bench_startup(folder: Path, templates: int) -> None:
     state.close()
 
     start = time.perf_counter()
-    VisionSteps()
+    FaceEngine()
     print(
         "model start-up (YuNet + SFace, sha256 checked): "
         f"{(time.perf_counter() - start) * 1000:.0f} ms"

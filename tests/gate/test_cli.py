@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from menwei.gate.pipeline import VisionSteps
+from menwei.vision.engine import FaceEngine
 
 from .device_server import DeviceServer, world_records
 from .local_http import LocalHttpServer, Recorded
@@ -75,7 +75,7 @@ def test_menwei_gate_replays_a_folder_and_uploads_its_decisions(tmp_path: Path) 
     resident = sorted((NUAA / "0001").glob("*.jpg"))
     for i, path in enumerate(resident[4:12]):
         shutil.copy(path, frames / f"{i:03d}.jpg")
-    steps = VisionSteps()
+    steps = FaceEngine()
     enrol = cv2.imread(str(resident[0]))
     device = DeviceServer(TOKEN)
     for kind, record_id, payload in world_records(make_world()):

@@ -14,9 +14,10 @@ from menwei.gate.demo import DemoGate, DemoGateConfig, DemoScene
 from menwei.gate.doors import DoorController, SimulatedDoor
 from menwei.gate.liveness import TrackLiveness
 from menwei.gate.outbox import Outbox
-from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps
+from menwei.gate.pipeline import GatePipeline, StateHolder
 from menwei.gate.tailgating import TailgatingWatch
 from menwei.vision import synthetic
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Gallery
 from menwei.vision.templates import build_template
 from menwei.vision.thresholds import default_thresholds
@@ -41,7 +42,7 @@ def test_one_round_of_the_scene_tells_each_part_of_the_story(tmp_path: Path) -> 
     shipped = default_thresholds()  # the demo server's thresholds, which its gates receive
     face = FacePolicy(confident=shipped.confident, possible=shipped.possible)
     state = replace(world.state, policy=AccessPolicy(face=face))
-    steps = VisionSteps()
+    steps = FaceEngine()
     gallery = Gallery()
     looks = (synthetic.Look(1.2, 0.5), synthetic.Look(1.15, 0.5))  # as the demo enrols them
     vectors = []
@@ -59,7 +60,7 @@ def test_one_round_of_the_scene_tells_each_part_of_the_story(tmp_path: Path) -> 
         door=DoorController(relay, pulse_s=3, clock=clock),
         outbox=outbox,
         tailgating=TailgatingWatch(),
-        liveness=TrackLiveness("passive", aligner=steps.embedder.align),
+        liveness=TrackLiveness("passive", aligner=steps.align),
         clock=clock,
         wall_clock=lambda: NOW,
     )

@@ -155,9 +155,9 @@ class Site:
 
 
 def _embedding(image: np.ndarray) -> bytes:
-    from menwei.gate.pipeline import VisionSteps
+    from menwei.vision.engine import FaceEngine
 
-    steps = VisionSteps()
+    steps = FaceEngine()
     vector = steps.embed(image, steps.detect(image)[0])
     return np.asarray(vector, dtype="<f4").tobytes()
 

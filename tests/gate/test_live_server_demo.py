@@ -28,12 +28,12 @@ def _free_port() -> int:
 def test_the_demo_frames_show_an_entrance_without_a_face(tmp_path: Path) -> None:
     import cv2
 
-    from menwei.gate.pipeline import VisionSteps
+    from menwei.vision.engine import FaceEngine
 
     folder = write_demo_frames(tmp_path / "frames", count=3)
     frames = sorted(folder.glob("*.png"))
     assert len(frames) == 3
-    steps = VisionSteps()
+    steps = FaceEngine()
     assert all(steps.detect(cv2.imread(str(f))) == [] for f in frames)
 
 

@@ -13,10 +13,11 @@ from menwei.gate.doors import DoorController, SimulatedDoor
 from menwei.gate.evidence import TrackRule
 from menwei.gate.liveness import LivenessVerdict, NotChecked
 from menwei.gate.outbox import Outbox
-from menwei.gate.pipeline import GatePipeline, StateHolder, VisionSteps, mask_name
+from menwei.gate.pipeline import GatePipeline, StateHolder, mask_name
 from menwei.gate.sources import Frame
 from menwei.gate.tailgating import TailgatingWatch
 from menwei.vision.detect import Face
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Gallery
 from menwei.vision.liveness import LivenessReason, LivenessResult
 
@@ -281,7 +282,7 @@ def _nuaa(subject: str) -> list[np.ndarray]:
 def test_real_models_open_for_the_enrolled_resident_and_not_for_a_stranger(
     tmp_path: Path,
 ) -> None:
-    steps = VisionSteps()
+    steps = FaceEngine()
     rig = Rig(tmp_path, steps=steps)
     resident = _nuaa("0001")
     enrol = resident[0]
@@ -297,7 +298,7 @@ def test_real_models_open_for_the_enrolled_resident_and_not_for_a_stranger(
 
 
 def _enrolled_rig(tmp_path: Path, *, rule: TrackRule | None = None, liveness=None) -> Rig:
-    steps = VisionSteps()
+    steps = FaceEngine()
     rig = Rig(tmp_path, steps=steps, liveness=liveness)
     if rule is not None:
         rig.pipeline.rule = rule
@@ -320,7 +321,7 @@ def test_a_residents_track_is_granted_on_its_fused_frames(tmp_path: Path) -> Non
 
     no_single_frame = TrackRule(strict_margin=1.0)
     rig = _enrolled_rig(tmp_path, rule=no_single_frame)
-    rig.pipeline.liveness = TrackLiveness(aligner=rig.faces.embedder.align)
+    rig.pipeline.liveness = TrackLiveness(aligner=rig.faces.align)
     frames, outcomes = _until_decided(rig, _nuaa("0001")[6:12])
     assert frames == no_single_frame.min_frames
     assert [(o.allowed, o.masked_name) for o in outcomes] == [(True, "张*")]
@@ -353,7 +354,7 @@ def test_a_printed_photo_of_the_resident_is_refused_over_the_approach(tmp_path: 
     from menwei.gate.liveness import TrackLiveness
 
     rig = _enrolled_rig(tmp_path)
-    rig.pipeline.liveness = TrackLiveness(aligner=rig.faces.embedder.align)
+    rig.pipeline.liveness = TrackLiveness(aligner=rig.faces.align)
     spoof = NUAA.parent / "spoof" / "0001"
     photos = [cv2.imread(str(p)) for p in sorted(spoof.glob("*.jpg"))[:40:2]]
     frames, outcomes = _until_decided(rig, photos)

@@ -394,14 +394,14 @@ def test_a_presentation_attack_verdict_refuses_enrolment_without_exposing_a_scor
     from menwei.server.services import enrolment as service
     from menwei.vision.liveness import LivenessOutcome, LivenessReason, LivenessResult
 
-    detector, embedder, _ = service._build_engine()
+    faces, _ = service._build_engine()
 
     class SaysAttack:
         def assess(self, image, face):  # type: ignore[no-untyped-def]
             return LivenessResult(LivenessOutcome.FAIL, LivenessReason.PRESENTATION_ATTACK, "frame")
 
     monkeypatch.setattr(service, "_idle", [])
-    monkeypatch.setattr(service, "_build_engine", lambda: (detector, embedder, SaysAttack()))
+    monkeypatch.setattr(service, "_build_engine", lambda: service.PooledEngine(faces, SaysAttack()))
     me = world.a.resident_id
     publish(client, world)
     consent(client, world, me)

@@ -325,14 +325,16 @@ def test_frames_the_passive_check_calls_an_attack_fail_the_challenge(
 ) -> None:
     from menwei.vision.liveness import LivenessOutcome, LivenessReason, LivenessResult
 
-    detector, embedder, _ = enrolment._build_engine()
+    faces, _ = enrolment._build_engine()
 
     class SaysAttack:
         def assess(self, image, face):  # type: ignore[no-untyped-def]
             return LivenessResult(LivenessOutcome.FAIL, LivenessReason.PRESENTATION_ATTACK, "frame")
 
     monkeypatch.setattr(enrolment, "_idle", [])
-    monkeypatch.setattr(enrolment, "_build_engine", lambda: (detector, embedder, SaysAttack()))
+    monkeypatch.setattr(
+        enrolment, "_build_engine", lambda: enrolment.PooledEngine(faces, SaysAttack())
+    )
     clock = _registry(app, ChallengeKind.TURN_LEFT)
     _ready(client, world)
     issued = _issue(client, world).json()
@@ -357,7 +359,7 @@ class _Posed:
     def detect(self, image):  # type: ignore[no-untyped-def]
         return [self.faces.pop(0)]
 
-    def embed_face(self, image, face):  # type: ignore[no-untyped-def]
+    def embed(self, image, face):  # type: ignore[no-untyped-def]
         return np.eye(128, dtype=np.float32)[0]
 
     def assess(self, image, face):  # type: ignore[no-untyped-def]
@@ -389,7 +391,7 @@ def test_synthetic_head_poses_are_read_as_an_unmirrored_camera_sees_them(
     yaws = [0.0, 0.0, 0.0] + [float(y) for y in np.linspace(0, turn_to, 8)[1:]]
     posed = _Posed(yaws)
     monkeypatch.setattr(enrolment, "_idle", [])
-    monkeypatch.setattr(enrolment, "_build_engine", lambda: (posed, posed, posed))
+    monkeypatch.setattr(enrolment, "_build_engine", lambda: (posed, posed))
     clock = _registry(app, kind)
     _ready(client, world)
     issued = _issue(client, world).json()

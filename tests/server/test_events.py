@@ -189,3 +189,14 @@ def test_a_supervisor_sees_counts_but_never_the_events(client, world) -> None:  
         f"/api/v1/communities/{world.a.community_id}/people", headers=world.auth("supervisor")
     )
     assert people.status_code == 403
+
+
+def test_the_apis_event_shapes_are_the_passage_event_and_its_envelopes() -> None:
+    """A field added to the passage event and forgotten in the API would be lost on the way."""
+    from menwei.core.passage import PASSAGE_FIELDS
+    from menwei.server.routers.events import EventPublic, EventReport
+    from menwei.server.services.events import ReportedEvent
+
+    assert set(EventReport.model_fields) == {*PASSAGE_FIELDS, "idempotency_key"}
+    assert set(EventPublic.model_fields) == {*PASSAGE_FIELDS, "id", "device_id", "received_at"}
+    assert set(ReportedEvent.__dataclass_fields__) == set(EventReport.model_fields)

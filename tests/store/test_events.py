@@ -350,3 +350,15 @@ def test_the_database_itself_refuses_an_unknown_liveness_verdict(uow: UnitOfWork
     with uow, pytest.raises(sa.exc.IntegrityError):
         uow.session.execute(sa.text("UPDATE events SET liveness = 'maybe'"))
         uow.session.flush()
+
+
+def test_the_events_table_holds_every_field_of_a_stored_event() -> None:
+    """The insert's columns are the passage event's fields and the store's envelope, no fewer."""
+    from dataclasses import fields
+
+    from menwei.core.passage import PASSAGE_FIELDS
+    from menwei.store.repositories.event_insert import COLUMNS
+
+    stored = {field.name for field in fields(AccessEvent)}
+    assert set(PASSAGE_FIELDS) <= stored
+    assert set(COLUMNS) == stored - {"id"}

@@ -130,9 +130,9 @@ def test_big_faces_can_keep_the_coarse_landmarks_and_small_ones_are_still_refine
 
 
 def test_a_gates_refine_setting_reaches_its_detector(astronaut: np.ndarray) -> None:
-    from menwei.gate.pipeline import VisionSteps
+    from menwei.vision.engine import FaceEngine
 
-    steps = VisionSteps(refine_under_eye=1.0)
+    steps = FaceEngine(refine_under_eye=1.0)
     coarse_only = FaceDetector(refine_under_eye=1.0).detect(astronaut)[0]
     assert np.allclose(steps.detect(astronaut)[0].landmarks, coarse_only.landmarks)
-    assert not np.allclose(VisionSteps().detect(astronaut)[0].landmarks, coarse_only.landmarks)
+    assert not np.allclose(FaceEngine().detect(astronaut)[0].landmarks, coarse_only.landmarks)

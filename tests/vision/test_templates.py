@@ -72,3 +72,20 @@ def test_a_gate_probe_embeds_only_frames_that_pass_the_quality_gate(
     dark = engine.probe(cv2.convertScaleAbs(astronaut, alpha=0.15))
     assert not dark.quality.passed and dark.vector is None
     assert "too_dark" in dark.quality.reasons
+
+
+def test_the_engines_single_steps_are_the_steps_its_probe_runs(
+    engine: FaceEngine, astronaut: np.ndarray
+) -> None:
+    """The gate runs ``detect`` and ``embed`` one by one; enrolment runs ``probe``: same vector."""
+    probe = engine.probe(astronaut)
+    assert probe.vector is not None
+    (face, *_) = engine.detect(astronaut)
+    np.testing.assert_array_equal(engine.embed(astronaut, face), probe.vector)
+    assert engine.align(astronaut, face).shape[:2] == (112, 112)
+    assert engine.dim == probe.vector.shape[0] == 128
+
+
+def test_the_engine_configures_the_detector_it_builds() -> None:
+    engine = FaceEngine(detect_max_side=480, refine_under_eye=1.0)
+    assert (engine.detector.max_side, engine.detector.refine_under_eye) == (480, 1.0)

@@ -12,21 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from menwei.core.passage import PASSAGE_FIELDS
+
 if TYPE_CHECKING:
     from menwei.gate.outbox import RefusedEvent
 
-# The event fields shown to the installer: what the audit needs, nothing else an event might
-# ever carry by mistake (events hold no templates, images or scores by construction).
-SHOWN_FIELDS = (
-    "door_id",
-    "direction",
-    "credential_kind",
-    "person_id",
-    "outcome",
-    "reason_code",
-    "flag",
-    "liveness",
-)
+# The event fields shown to the installer: a passage event's own (its time is shown apart),
+# nothing else an event might ever carry by mistake (events hold no templates, images or
+# scores by construction).
+SHOWN_FIELDS = tuple(name for name in PASSAGE_FIELDS if name != "occurred_at")
 
 
 def register(app: typer.Typer) -> None:

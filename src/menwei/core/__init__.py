@@ -34,6 +34,7 @@ from menwei.core.errors import (
     InvalidCredential,
     WeakPin,
 )
+from menwei.core.passage import PASSAGE_FIELDS, PassageEvent, passage_values
 from menwei.core.person import GUARDIAN_AGE, HouseholdMembership, Person, Role, age_on
 from menwei.core.pin import PinLockoutPolicy, check_pin_format, hash_pin, verify_pin
 from menwei.core.place import Building, Community, Processor, ProcessorKind, Unit
@@ -71,6 +72,7 @@ __all__ = [
     "GUARDIAN_AGE",
     "HOLD_SECONDS",
     "NON_FACE_KINDS",
+    "PASSAGE_FIELDS",
     "AccessGroup",
     "AccessPolicy",
     "AccessState",
@@ -97,6 +99,7 @@ __all__ = [
     "InvalidCredential",
     "LastPassage",
     "PassIssuer",
+    "PassageEvent",
     "PassageRecorded",
     "Person",
     "PinCredential",
@@ -133,6 +136,7 @@ __all__ = [
     "is_tailgating",
     "issue_qr_pass",
     "normalise_card_uid",
+    "passage_values",
     "qr_refusal",
     "read_qr_pass",
     "resident_door_ids",

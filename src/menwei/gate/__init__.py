@@ -27,7 +27,7 @@ from menwei.gate.errors import (
     SourceError,
     SyncError,
 )
-from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked, TrackLiveness
+from menwei.gate.liveness import LivenessJudge, LivenessVerdict, NotChecked, TrackLiveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.outbox import Outbox, OutboxEvent
 from menwei.gate.pipeline import GatePipeline, KioskView, Outcome, StateHolder, mask_name
@@ -54,7 +54,7 @@ __all__ = [
     "GpioDoor",
     "HttpRelayDoor",
     "KioskView",
-    "LivenessCheck",
+    "LivenessJudge",
     "LivenessVerdict",
     "LocalState",
     "LocalStateError",

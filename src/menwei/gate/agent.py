@@ -29,17 +29,18 @@ from menwei.gate.credentials import (
 from menwei.gate.doors import DoorController, DoorDriver, RelayConfig, make_driver
 from menwei.gate.errors import CredentialInputError, DoorError, GateError, LocalStateError
 from menwei.gate.kiosk import KioskServer
-from menwei.gate.liveness import LivenessCheck, TrackLiveness, make_liveness
+from menwei.gate.liveness import LivenessJudge, TrackLiveness, make_liveness
 from menwei.gate.local_state import Change, LocalState, load_device_key
 from menwei.gate.osdp import OsdpPanel, ReaderSettings, SerialChannel
 from menwei.gate.outbox import Outbox
-from menwei.gate.pipeline import FaceSteps, GatePipeline, KioskView, StateHolder, VisionSteps
+from menwei.gate.pipeline import GatePipeline, KioskView, StateHolder
 from menwei.gate.records import DEFAULT_MODEL_ID, TEMPLATE_DIM, Snapshot, build_snapshot
 from menwei.gate.sources import FrameReader, open_source
 from menwei.gate.sync import SyncClient, Syncer
 from menwei.gate.tailgating import TailgatingWatch
 from menwei.gate.tracker import FaceTracker
 from menwei.gate.uhppote import UhppoteDoor, UhppoteSettings
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Gallery
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,10 @@ class GateAgent:
         self,
         config: GateConfig,
         *,
-        faces: FaceSteps | None = None,
+        faces: FaceEngine | None = None,
         driver: DoorDriver | None = None,
         sync_transport: object | None = None,
-        liveness: LivenessCheck | None = None,
+        liveness: LivenessJudge | None = None,
     ) -> None:
         self.config = config
         data = config.data_dir
@@ -160,11 +161,13 @@ class GateAgent:
             pulse_s=self.config.pulse_s,
             held_open_alarm_s=self.config.held_open_alarm_s,
         )
-        faces = self._faces or VisionSteps(
+        faces = self._faces or FaceEngine(
             detect_max_side=self.config.detect_max_side,
             refine_under_eye=self.config.refine_under_eye,
         )
-        aligner = faces.embedder.align if isinstance(faces, VisionSteps) else None
+        # an engine standing in for the real one may have no ``align``: the liveness check
+        # then loads its own aligner
+        aligner = getattr(faces, "align", None)
         gallery = self._gallery(snapshot, faces)
         self.pipeline = GatePipeline(
             holder=StateHolder(door, snapshot.state),
@@ -188,11 +191,10 @@ class GateAgent:
             self.controller.start(snapshot.state, door, pulse_s=self.config.pulse_s)
         return self.pipeline
 
-    def _gallery(self, snapshot: Snapshot, faces: FaceSteps) -> Gallery:
+    def _gallery(self, snapshot: Snapshot, faces: FaceEngine) -> Gallery:
         """The gallery of the templates this gate's recognition model made, and no other's:
         a score between vectors of two models means nothing."""
-        embedder = getattr(faces, "embedder", None)
-        self._model_id = getattr(embedder, "model_id", DEFAULT_MODEL_ID)
+        self._model_id = getattr(faces, "model_id", DEFAULT_MODEL_ID)
         usable = snapshot.templates_of(self._model_id)
         if snapshot.policy_model_id != self._model_id:
             log.error(
@@ -209,7 +211,7 @@ class GateAgent:
                 len(snapshot.templates) - len(usable),
                 self._model_id,
             )
-        gallery = Gallery(getattr(embedder, "dim", TEMPLATE_DIM), capacity=max(1024, len(usable)))
+        gallery = Gallery(getattr(faces, "dim", TEMPLATE_DIM), capacity=max(1024, len(usable)))
         gallery.add_many(usable.items())
         snapshot.templates.clear()
         return gallery

@@ -25,12 +25,12 @@ from menwei.gate.records import SiteLiveness
 from menwei.vision.detect import Face
 from menwei.vision.liveness import (
     FrameLiveness,
+    LivenessCheck,
     LivenessMode,
     LivenessOutcome,
     LivenessReason,
     LivenessResult,
 )
-from menwei.vision.liveness import LivenessCheck as DoorLivenessCheck
 from menwei.vision.liveness.model import SHIPPED_SHA256
 from menwei.vision.liveness.site import clamp_site_threshold
 
@@ -42,7 +42,7 @@ MODES = tuple(mode.value for mode in LivenessMode)
 Aligner = Callable[[np.ndarray, Face], np.ndarray]
 
 
-class LivenessCheck(Protocol):
+class LivenessJudge(Protocol):
     """Per-track liveness: fed every frame of a track, asked when the door decides."""
 
     def observe(self, track_id: int, face: Face, at: float) -> None: ...
@@ -125,7 +125,7 @@ class TrackLiveness:
         # a stand-in frame check without parameters (tests) takes no site threshold
         self._base = getattr(frame, "model", None)
         self._parameters_sha256 = parameters_sha256
-        self._checks: dict[int, DoorLivenessCheck] = {}
+        self._checks: dict[int, LivenessCheck] = {}
 
     @property
     def threshold(self) -> float | None:
@@ -149,10 +149,10 @@ class TrackLiveness:
         self._inner.model = base.with_threshold(threshold, provenance)
         return True
 
-    def _for(self, track_id: int, at: float) -> DoorLivenessCheck:
+    def _for(self, track_id: int, at: float) -> LivenessCheck:
         check = self._checks.get(track_id)
         if check is None:
-            check = DoorLivenessCheck(self.mode, self._frame, started_at=at)  # type: ignore[arg-type]
+            check = LivenessCheck(self.mode, self._frame, started_at=at)  # type: ignore[arg-type]
             self._checks[track_id] = check
         return check
 
@@ -177,7 +177,7 @@ class TrackLiveness:
         self._checks.pop(track_id, None)
 
 
-def make_liveness(mode: str, *, aligner: Aligner | None = None) -> LivenessCheck:
+def make_liveness(mode: str, *, aligner: Aligner | None = None) -> LivenessJudge:
     """The check ``--liveness`` names."""
     if mode == LivenessMode.OFF.value:
         return NotChecked()

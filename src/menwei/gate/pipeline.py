@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -41,17 +41,19 @@ from menwei.core import (
     apply_effects,
     decide,
 )
+from menwei.core.passage import NO_CREDENTIAL, PassageEvent
 from menwei.gate.credentials import PresentedCredential, QrReader
 from menwei.gate.doors import DoorController
 from menwei.gate.errors import DoorError
 from menwei.gate.evidence import TrackEvidence, TrackRule
-from menwei.gate.liveness import LivenessCheck, LivenessVerdict, NotChecked
+from menwei.gate.liveness import LivenessJudge, LivenessVerdict, NotChecked
 from menwei.gate.outbox import Outbox
+from menwei.gate.passages import record
 from menwei.gate.sources import Frame
 from menwei.gate.tailgating import TailgatingIncident, TailgatingWatch
 from menwei.gate.tracker import FaceTracker, Track
-from menwei.vision.detect import Face, FaceDetector
-from menwei.vision.embed import Embedder
+from menwei.vision.detect import Face
+from menwei.vision.engine import FaceEngine
 from menwei.vision.gallery import Searchable
 from menwei.vision.liveness import LivenessReason, LivenessResult
 from menwei.vision.quality import GATE, QualityPolicy, QualityReport, assess
@@ -129,37 +131,6 @@ class StateHolder:
         return mask_name(person.name) if person is not None else ""
 
 
-class FaceSteps(Protocol):
-    """Detection and embedding, as ``menwei.vision`` provides them (a seam for tests)."""
-
-    def detect(self, image: np.ndarray) -> list[Face]: ...
-
-    def embed(self, image: np.ndarray, face: Face) -> np.ndarray: ...
-
-
-class VisionSteps:
-    """YuNet detection and SFace embedding from ``menwei.vision`` (one per pipeline thread)."""
-
-    def __init__(
-        self,
-        detector: FaceDetector | None = None,
-        embedder: Embedder | None = None,
-        *,
-        detect_max_side: int = 640,
-        refine_under_eye: float | None = None,
-    ) -> None:
-        self.detector = detector or FaceDetector(
-            max_side=detect_max_side, refine_under_eye=refine_under_eye
-        )
-        self.embedder = embedder or Embedder()
-
-    def detect(self, image: np.ndarray) -> list[Face]:
-        return self.detector.detect(image)
-
-    def embed(self, image: np.ndarray, face: Face) -> np.ndarray:
-        return self.embedder.embed_face(image, face)
-
-
 def _quality(report: QualityReport) -> float:
     """Rank of a good frame among its track's: sharper and closer first."""
     measures = report.measures
@@ -168,7 +139,7 @@ def _quality(report: QualityReport) -> float:
     return float(measures.sharpness * min(measures.eye_distance, 112.0))
 
 
-def _margin(outcome: LivenessVerdict, check: LivenessCheck) -> float | None:
+def _margin(outcome: LivenessVerdict, check: LivenessJudge) -> float | None:
     """A frame's liveness margin: the frame score's, or ±1 from a verdict without a score."""
     margin = check.frame_margin()
     if margin is not None:
@@ -185,14 +156,14 @@ class GatePipeline:
         self,
         *,
         holder: StateHolder,
-        faces: FaceSteps,
+        faces: FaceEngine,
         gallery: Searchable,
         door: DoorController,
         outbox: Outbox,
         tracker: FaceTracker | None = None,
         tailgating: TailgatingWatch | None = None,
         qr_reader: QrReader | None = None,
-        liveness: LivenessCheck | None = None,
+        liveness: LivenessJudge | None = None,
         quality: QualityPolicy = GATE,
         kiosk: KioskView | None = None,
         qr_every: int = 3,
@@ -399,20 +370,19 @@ class GatePipeline:
                 door_error = error
                 log.error("door: %s", error.message)
             self._report_tailgating(self.tailgating.authorise(now))
-        body: dict[str, Any] = {
-            "door_id": str(decision.door_id),
-            "device_id": self.device_id,
-            "direction": self.holder.door.direction.value,
-            "credential_kind": via,
-            "person_id": str(decision.person_id) if decision.person_id else None,
-            "outcome": "allow" if decision.allowed and not held else "deny",
-            "reason_code": TAILGATING_HOLD if held else decision.reason.value,
-            "flag": min((f.value for f in decision.flags), default=None),
-            "liveness": liveness.value if liveness is not None else None,
-        }
-        if door_error is not None:
-            body["door_error"] = door_error.code
-        self.outbox.add("passage", body, occurred_at=decision.at.timestamp())
+        event = PassageEvent(
+            door_id=decision.door_id,
+            occurred_at=decision.at,
+            direction=self.holder.door.direction.value,
+            credential_kind=via or NO_CREDENTIAL,
+            person_id=decision.person_id,
+            outcome="allow" if decision.allowed and not held else "deny",
+            reason_code=TAILGATING_HOLD if held else decision.reason.value,
+            flag=min((f.value for f in decision.flags), default=None),
+            liveness=liveness.value if liveness is not None else None,
+        )
+        fault = {"door_error": door_error.code} if door_error is not None else {}
+        record(self.outbox, "passage", event, self.device_id, **fault)
         if door_error is not None:
             outcome = Outcome(
                 False,
@@ -426,21 +396,36 @@ class GatePipeline:
         return outcome
 
     def _record_refusal(self, outcome: Outcome, liveness: LivenessVerdict) -> None:
-        self.outbox.add(
+        self._record(
             "passage",
-            {
-                "door_id": str(self.holder.door.id),
-                "device_id": self.device_id,
-                "direction": self.holder.door.direction.value,
-                "credential_kind": outcome.via,
-                "person_id": None,
-                "outcome": "deny",
-                "reason_code": outcome.reason_code,
-                "flag": None,
-                "liveness": liveness.value,
-            },
-            occurred_at=self._wall().timestamp(),
+            credential_kind=outcome.via or NO_CREDENTIAL,
+            reason_code=outcome.reason_code,
+            liveness=liveness.value,
         )
+
+    def _record(
+        self,
+        kind: str,
+        *,
+        reason_code: str,
+        credential_kind: str = NO_CREDENTIAL,
+        flag: str | None = None,
+        liveness: str | None = None,
+        **extra: Any,
+    ) -> None:
+        """A refusal or an alarm of this door, now, naming nobody."""
+        door = self.holder.door
+        event = PassageEvent(
+            door_id=door.id,
+            occurred_at=self._wall(),
+            direction=door.direction.value,
+            credential_kind=credential_kind,
+            outcome="deny",
+            reason_code=reason_code,
+            flag=flag,
+            liveness=liveness,
+        )
+        record(self.outbox, kind, event, self.device_id, **extra)
 
     def _holding(self, now: float) -> bool:
         """Whether this door is shut for a while after a tailgating alert (rule ``hold``)."""
@@ -467,61 +452,34 @@ class GatePipeline:
             incident.crossings,
             incident.authorisations,
         )
-        self.outbox.add(
+        self._record(
             "tailgating",
-            {
-                "door_id": str(self.holder.door.id),
-                "device_id": self.device_id,
-                "direction": self.holder.door.direction.value,
-                "credential_kind": None,
-                "person_id": None,
-                "outcome": "deny",
-                "reason_code": "tailgating",
-                "flag": "tailgating",
-                "authorisations": incident.authorisations,
-                "crossings": incident.crossings,
-                "alert": True,
-                "rule": rule.value,
-            },
-            occurred_at=self._wall().timestamp(),
+            reason_code="tailgating",
+            flag="tailgating",
+            authorisations=incident.authorisations,
+            crossings=incident.crossings,
+            alert=True,
+            rule=rule.value,
         )
 
     def report_held_open(self, seconds: float) -> None:
         """The door controller's held-open alarm, as an event and an alert."""
-        self.outbox.add(
+        self._record(
             "door_held_open",
-            {
-                "door_id": str(self.holder.door.id),
-                "device_id": self.device_id,
-                "direction": self.holder.door.direction.value,
-                "credential_kind": None,
-                "person_id": None,
-                "outcome": "deny",
-                "reason_code": "door_held_open",
-                "flag": "door_held_open",
-                "held_open_s": round(seconds, 1),
-                "alert": True,
-            },
-            occurred_at=self._wall().timestamp(),
+            reason_code="door_held_open",
+            flag="door_held_open",
+            held_open_s=round(seconds, 1),
+            alert=True,
         )
 
     def report_reader(self, reason: str, address: int) -> None:
         """A card reader went offline, came back, or refused Secure Channel: an event."""
-        self.outbox.add(
+        self._record(
             "reader",
-            {
-                "door_id": str(self.holder.door.id),
-                "device_id": self.device_id,
-                "direction": self.holder.door.direction.value,
-                "credential_kind": None,
-                "person_id": None,
-                "outcome": "deny",
-                "reason_code": reason,
-                "flag": reason,
-                "reader_address": address,
-                "alert": reason != "osdp_reader_online",
-            },
-            occurred_at=self._wall().timestamp(),
+            reason_code=reason,
+            flag=reason,
+            reader_address=address,
+            alert=reason != "osdp_reader_online",
         )
 
     def tick_door(self) -> None:

@@ -45,7 +45,6 @@ import stat
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from menwei.gate.errors import GateError, SyncError
 from menwei.gate.local_state import Change, LocalState
 from menwei.gate.outbox import Outbox, OutboxEvent, UploadReceipt
+from menwei.gate.passages import event_report
 from menwei.gate.records import build_snapshot, tag_template
 from menwei.privacy.errors import VaultError
 from menwei.privacy.transport import DeviceKeyPair, open_for_device
@@ -237,23 +237,6 @@ class SyncClient:
 
     def close(self) -> None:
         self._client.close()
-
-
-def event_report(event: OutboxEvent) -> dict[str, Any]:
-    """An outbox event in the server's event-report shape. Never a score, never an image."""
-    body = event.body
-    return {
-        "idempotency_key": event.idempotency_key,
-        "door_id": str(body["door_id"]),
-        "occurred_at": datetime.fromtimestamp(event.occurred_at, UTC).isoformat(),
-        "direction": body.get("direction") or "in",
-        "credential_kind": body.get("credential_kind") or "none",
-        "outcome": body["outcome"],
-        "reason_code": body["reason_code"],
-        "person_id": body.get("person_id"),
-        "flag": body.get("flag"),
-        "liveness": body.get("liveness"),
-    }
 
 
 def _change(item: dict[str, Any], transport_key: bytes | None = None) -> Change:

@@ -22,7 +22,6 @@ import ipaddress
 import logging
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,9 +30,12 @@ from typing import Any
 from uhppoted import decode
 from uhppoted.uhppote import Uhppote
 
+from menwei.core.credential import CredentialKind
+from menwei.core.passage import NO_CREDENTIAL, PassageEvent
 from menwei.gate.controller_plan import CardEntry, ControllerPlan, differences
 from menwei.gate.errors import DoorError, GateError
 from menwei.gate.outbox import Outbox
+from menwei.gate.passages import record, record_once
 
 log = logging.getLogger(__name__)
 
@@ -284,44 +286,44 @@ class UhppoteEvents:
 
     def _store(self, record: SwipeRecord) -> bool:
         serial = self.link.settings.serial
-        at = record.at.replace(tzinfo=self.zone).timestamp() if record.at else time.time()
+        at = record.at.replace(tzinfo=self.zone) if record.at else dt.datetime.now(dt.UTC)
         person = self.person_of(record.card)
         reason = REASONS.get(record.reason, "not_authorised_for_door")
         if not record.granted and person is None:
             reason = "unknown_card"  # a card this gate never gave the controller
-        body = {
-            "door_id": str(self.context.door_id),
-            "device_id": self.context.device_id,
-            "direction": self.context.direction,
-            "credential_kind": "card",
-            "person_id": str(person) if person else None,
-            "outcome": "allow" if record.granted else "deny",
-            "reason_code": "granted" if record.granted else reason,
-            "flag": None,
-            "liveness": None,
-            "decided_by": "controller",
-            "controller_event": record.index,
-        }
-        return self.outbox.add_keyed(
-            f"uhppote:{serial}:{record.index}", "passage", body, occurred_at=at
+        event = PassageEvent(
+            door_id=self.context.door_id,
+            occurred_at=at,
+            direction=self.context.direction,
+            credential_kind=CredentialKind.CARD.value,
+            person_id=person,
+            outcome="allow" if record.granted else "deny",
+            reason_code="granted" if record.granted else reason,
+        )
+        key = f"uhppote:{serial}:{record.index}"
+        return record_once(
+            self.outbox,
+            key,
+            "passage",
+            event,
+            self.context.device_id,
+            decided_by="controller",
+            controller_event=record.index,
         )
 
     def alert(self, reason: str, **extra: Any) -> None:
         """A controller problem as an event and an alert (never raises)."""
-        body = {
-            "door_id": str(self.context.door_id),
-            "device_id": self.context.device_id,
-            "direction": self.context.direction,
-            "credential_kind": None,
-            "person_id": None,
-            "outcome": "deny",
-            "reason_code": reason,
-            "flag": reason,
-            "alert": True,
-            **extra,
-        }
+        event = PassageEvent(
+            door_id=self.context.door_id,
+            occurred_at=dt.datetime.now(dt.UTC),
+            direction=self.context.direction,
+            credential_kind=NO_CREDENTIAL,
+            outcome="deny",
+            reason_code=reason,
+            flag=reason,
+        )
         try:
-            self.outbox.add("controller", body)
+            record(self.outbox, "controller", event, self.context.device_id, alert=True, **extra)
         except GateError:
             log.exception("controller alert could not be stored")
 

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from menwei.core.passage import PassageEvent
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UserAccount:
@@ -81,25 +83,17 @@ class Device:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AccessEvent:
-    """One decision at a door, as the gate reported it. No image, no score, ever.
+class AccessEvent(PassageEvent):
+    """A passage event as the server stores it: the gate's report, in the store's envelope.
 
     ``idempotency_key`` is chosen by the gate when it decides; uploading the same event twice
-    stores it once. ``person_id`` is ``None`` when nobody was recognised.
+    stores it once. ``device_id`` is the device that uploaded it, ``id`` and ``received_at``
+    the store's (``None`` before it is stored).
     """
 
     idempotency_key: str
     community_id: uuid.UUID
-    door_id: uuid.UUID
-    occurred_at: datetime
-    direction: str
-    credential_kind: str
-    outcome: str
-    reason_code: str
-    person_id: uuid.UUID | None = None
     device_id: uuid.UUID | None = None
-    flag: str | None = None
-    liveness: str | None = None
     id: int | None = None
     received_at: datetime | None = None
 

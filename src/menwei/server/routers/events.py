@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from menwei.core import CredentialKind, Direction
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
@@ -30,6 +30,11 @@ Liveness = Literal["pass", "fail", "not_checked"]
 
 
 class EventPublic(BaseModel):
+    """A stored event as staff read it: the passage event's fields (``core.passage``), the
+    device that uploaded it and the store's id and time of receipt; never its key."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     occurred_at: datetime
     door_id: uuid.UUID
@@ -45,6 +50,8 @@ class EventPublic(BaseModel):
 
 
 class EventReport(ApiModel):
+    """A passage event (``core.passage``) as a gate uploads it, under the key it chose."""
+
     idempotency_key: Annotated[str, Field(min_length=8, max_length=100, pattern=r"^[\w.:\-]+$")]
     door_id: uuid.UUID
     occurred_at: AwareDatetime
@@ -80,20 +87,7 @@ class IngestReceiptPublic(BaseModel):
 
 
 def event_public(e: AccessEvent) -> EventPublic:
-    return EventPublic(
-        id=e.id,
-        occurred_at=e.occurred_at,
-        door_id=e.door_id,
-        device_id=e.device_id,
-        direction=e.direction,
-        credential_kind=e.credential_kind,
-        person_id=e.person_id,
-        outcome=e.outcome,
-        reason_code=e.reason_code,
-        flag=e.flag,
-        liveness=e.liveness,
-        received_at=e.received_at,
-    )
+    return EventPublic.model_validate(e)
 
 
 class EventQuery(ApiModel):

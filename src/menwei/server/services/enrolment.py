@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -44,6 +44,10 @@ from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from menwei.vision import FaceEngine
+    from menwei.vision.liveness import FrameLiveness
+
 
 class FaceRefused(InvalidRequest):
     """A photo the engine cannot enrol from: the reasons are machine-readable, the text plain."""
@@ -61,24 +65,32 @@ MAX_PHOTOS = 5
 ENGINES = min(4, os.cpu_count() or 1)
 """At most this many face engines at once: each holds its models (tens of MB) and a core."""
 
-_idle: list[Any] = []
+
+class PooledEngine(NamedTuple):
+    """The face engine and the single-frame liveness check (not thread-safe: OpenCV)."""
+
+    faces: FaceEngine
+    liveness: FrameLiveness
+
+
+_idle: list[PooledEngine] = []
 _idle_lock = threading.Lock()
 _slots = threading.BoundedSemaphore(ENGINES)
 
 
-def _build_engine() -> Any:
-    """A detector, an embedder and the single-frame liveness check (not thread-safe: OpenCV)."""
-    from menwei.vision import Embedder, FaceDetector
+def _build_engine() -> PooledEngine:
+    """A new engine and liveness check; loading their models is what makes this slow."""
+    from menwei.vision import FaceEngine
     from menwei.vision.liveness import FrameLiveness
 
-    return (FaceDetector(), Embedder(), FrameLiveness())
+    return PooledEngine(FaceEngine(), FrameLiveness())
 
 
 class EngineUnavailable(Unavailable):
     code = "face_engine_unavailable"
 
 
-def _usable_engine() -> Any:
+def _usable_engine() -> PooledEngine:
     """A new engine, or 503 when a model file is missing or altered (the operator must act)."""
     from menwei.vision import VisionError
     from menwei.vision.liveness import LivenessError
@@ -97,7 +109,7 @@ def _usable_engine() -> Any:
 
 
 @contextmanager
-def _engine() -> Iterator[Any]:
+def _engine() -> Iterator[PooledEngine]:
     """Borrow one engine for one request; a request waits while all of them are busy."""
     with _slots:
         with _idle_lock:
@@ -145,15 +157,15 @@ def check_size(photos: Sequence[bytes]) -> None:
         )
 
 
-def _vector(engine: Any, index: int, photo: bytes) -> np.ndarray:
+def _vector(engine: PooledEngine, index: int, photo: bytes) -> np.ndarray:
     """One photo to one embedding, or ``FaceRefused`` saying what to fix."""
     from menwei.vision import ENROLMENT, VisionError, assess, decode_image
     from menwei.vision.liveness import LivenessError
 
-    detector, embedder, liveness = engine
+    faces, liveness = engine
     try:
         image = decode_image(photo)
-        report = assess(image, detector.detect(image), ENROLMENT)
+        report = assess(image, faces.detect(image), ENROLMENT)
         if not report.passed or report.face is None:
             try:
                 report.raise_if_failed()
@@ -180,7 +192,7 @@ def _vector(engine: Any, index: int, photo: bytes) -> np.ndarray:
                     ],
                 },
             )
-        return embedder.embed_face(image, face)  # type: ignore[no-any-return]
+        return faces.embed(image, face)
     except (VisionError, LivenessError) as error:
         raise _refused(index, error, ()) from None
 
@@ -272,18 +284,18 @@ def _template(
 
     with _engine() as engine:
         vectors = [_vector(engine, i, photo) for i, photo in enumerate(photos)]
-        embedder = engine[1]
+        faces = engine.faces
     if challenge is not None:
         _check_same_person(vectors, challenge)
         vectors = vectors + _live_frames(vectors, challenge)
     try:
-        template = build_template(vectors, dim=embedder.dim)
+        template = build_template(vectors, dim=faces.dim)
     except TemplateError as error:
         raise FaceRefused(
             texts={"zh-CN": error.message_zh, "en": error.message},
             details={"code": error.code, "reasons": [{"code": error.code}]},
         ) from None
-    return np.asarray(template, dtype=np.float32).tobytes(), embedder.model_id
+    return np.asarray(template, dtype=np.float32).tobytes(), faces.model_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,8 +431,8 @@ def check_frame(photo: bytes) -> FrameCheck:
         image = decode_image(photo)
     except ImageError as error:
         return FrameCheck(False, (Reason(error.code, error.message_zh, error.message),))
-    with _engine() as (detector, _, _):
-        report = assess(image, detector.detect(image), ENROLMENT)
+    with _engine() as (faces, _):
+        report = assess(image, faces.detect(image), ENROLMENT)
     return FrameCheck(report.passed, _reasons(report.reasons))
 
 
@@ -496,8 +508,8 @@ def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
     from menwei.vision import decode_image, default_thresholds
 
     image = decode_image(photo)
-    with _engine() as (detector, embedder, liveness):
-        faces = detector.detect(image)
+    with _engine() as (engine, liveness):
+        faces = engine.detect(image)
         if len(faces) != 1:
             entry.challenge.observe(None, at)
             if entry.status != "pending":
@@ -514,7 +526,7 @@ def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
                 "Several faces are seen; only the person enrolling should face the camera.",
             )
         face = faces[0]
-        vector = np.asarray(embedder.embed_face(image, face))
+        vector = np.asarray(engine.embed(image, face))
         verdict = liveness.assess(image, face)
     if entry.previous is not None and (
         same_person_score(vector, entry.previous) < default_thresholds().possible

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from menwei.core.passage import PassageEvent, passage_values
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden, InvalidRequest
 from menwei.server.metrics import ServerMetrics
@@ -20,19 +21,10 @@ from menwei.store.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReportedEvent:
-    """One decision as a gate reports it: no image, no score, ever."""
+class ReportedEvent(PassageEvent):
+    """A passage event as a gate reports it, under the key the gate chose for it."""
 
     idempotency_key: str
-    door_id: uuid.UUID
-    occurred_at: datetime
-    direction: str
-    credential_kind: str
-    outcome: str
-    reason_code: str
-    person_id: uuid.UUID | None = None
-    flag: str | None = None
-    liveness: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +103,14 @@ def _admitted(
     turned_away = {r.idempotency_key for r in refused}
     events = [
         AccessEvent(
+            **passage_values(e)
+            | {
+                "person_id": e.person_id if e.person_id in communities else None,
+                "flag": e.flag or (CLOCK_SUSPECT if e.occurred_at < now - MAX_EVENT_AGE else None),
+            },
             idempotency_key=e.idempotency_key,
             community_id=community_id,
-            door_id=e.door_id,
             device_id=device_id,
-            occurred_at=e.occurred_at,
-            direction=e.direction,
-            credential_kind=e.credential_kind,
-            outcome=e.outcome,
-            reason_code=e.reason_code,
-            person_id=e.person_id if e.person_id in communities else None,
-            flag=e.flag or (CLOCK_SUSPECT if e.occurred_at < now - MAX_EVENT_AGE else None),
-            liveness=e.liveness,
         )
         for e in reported
         if e.idempotency_key not in turned_away

@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from menwei.core.passage import CREDENTIAL_KINDS, DIRECTIONS, LIVENESS_VERDICTS, OUTCOMES
 from menwei.sheets.cells import defuse
 from menwei.store.errors import StoreError
 from menwei.store.records import AccessEvent, EventFilter, EventPage
@@ -59,10 +61,6 @@ def _printable(text: object) -> str:
     return "".join(ch for ch in str(text)[:60] if ch.isprintable())
 
 
-OUTCOMES = frozenset({"allow", "deny"})
-DIRECTIONS = frozenset({"in", "out", "both"})
-CREDENTIAL_KINDS = frozenset({"card", "pin", "qr", "face", "none"})
-LIVENESS_VERDICTS = frozenset({"pass", "fail", "not_checked"})
 _TEXT_LIMITS = {"idempotency_key": 100, "reason_code": 50, "flag": 40}
 
 
@@ -128,23 +126,12 @@ def decode_page_key(key: str) -> tuple[datetime, int]:
         raise InvalidPageKey() from None
 
 
+#: what a stored event holds: the passage event's fields and the store's envelope
+_STORED = tuple(field.name for field in fields(AccessEvent))
+
+
 def _to_event(row: Any) -> AccessEvent:
-    return AccessEvent(
-        id=row.id,
-        idempotency_key=row.idempotency_key,
-        community_id=row.community_id,
-        door_id=row.door_id,
-        device_id=row.device_id,
-        occurred_at=row.occurred_at,
-        direction=row.direction,
-        credential_kind=row.credential_kind,
-        person_id=row.person_id,
-        outcome=row.outcome,
-        reason_code=row.reason_code,
-        flag=row.flag,
-        liveness=row.liveness,
-        received_at=row.received_at,
-    )
+    return AccessEvent(**{name: getattr(row, name) for name in _STORED})
 
 
 def _conditions(wanted: EventFilter, scope: CommunityScope) -> list[ColumnElement[bool]]:
