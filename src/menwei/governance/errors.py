@@ -6,6 +6,8 @@ say what to do next. Nothing here carries a resident's name or contact details.
 
 from __future__ import annotations
 
+import uuid
+
 from menwei.core.errors import BilingualError
 
 
@@ -33,12 +35,12 @@ class VotingNotOpen(GovernanceError):
 
     code = "voting_not_open"
 
-    def __init__(self, proposal_id: str) -> None:
+    def __init__(self, proposal_id: uuid.UUID) -> None:
         super().__init__(
             "现在不在该表决的投票时间内。请在公示的投票期间内投票。",
             "Voting on this proposal is not open at this time. Please vote within the "
             "published voting window.",
-            proposal_id=proposal_id,
+            proposal_id=str(proposal_id),
         )
 
 
@@ -99,12 +101,12 @@ class VoteClosed(GovernanceError):
 
     code = "vote_closed"
 
-    def __init__(self, proposal_id: str) -> None:
+    def __init__(self, proposal_id: uuid.UUID) -> None:
         super().__init__(
             "该表决已结束，结果已公布，不能再修改。如有异议，请向业主委员会或街道书面提出。",
             "This vote has closed and its result is published; it can no longer change. "
             "Raise any objection in writing with the owners' committee or the sub-district office.",
-            proposal_id=proposal_id,
+            proposal_id=str(proposal_id),
         )
 
 
@@ -113,12 +115,12 @@ class VoteStillOpen(GovernanceError):
 
     code = "vote_still_open"
 
-    def __init__(self, proposal_id: str) -> None:
+    def __init__(self, proposal_id: uuid.UUID) -> None:
         super().__init__(
             "投票期间尚未结束，不能提前计票。请在投票截止后再结束表决。",
             "The voting window has not ended yet, so the vote cannot be counted. Close it after "
             "the deadline.",
-            proposal_id=proposal_id,
+            proposal_id=str(proposal_id),
         )
 
 
@@ -156,11 +158,11 @@ class QuestionNotFound(GovernanceError):
 
     code = "question_not_found"
 
-    def __init__(self, question_id: str) -> None:
+    def __init__(self, question_id: uuid.UUID) -> None:
         super().__init__(
             "找不到该咨询。请刷新页面后重试。",
             "That question does not exist. Refresh the page and try again.",
-            question_id=question_id,
+            question_id=str(question_id),
         )
 
 
