@@ -8,8 +8,8 @@ resident's consent, and asking it for one raises :class:`VoteIsNotConsent`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn

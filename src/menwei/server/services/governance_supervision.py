@@ -108,7 +108,7 @@ class SupervisedQuestionView:
     @classmethod
     def of(cls, question: PublicQuestion, community: SupervisedCommunity) -> Self:
         return cls(
-            id=question.question_id,
+            id=str(question.question_id),
             community_id=str(community.id),
             community_name=community.name,
             text=question.text,
@@ -166,7 +166,7 @@ def _summary(
     people = store.templates.people_with_face_data(community.processor_id)
     settings = store.settings.get(community_id)
     return CommunitySummary(
-        community_id=str(community_id),
+        community_id=community_id,
         community_name=community.name,
         face_on=community.face_enabled,
         face_on_since=_face_on_since(uow, community) if community.face_enabled else None,
@@ -233,7 +233,7 @@ def public_questions(
         for community in _supervised(uow, caller):
             listing = public_listing(
                 uow.governance.questions(caller.scope, community.id),
-                community_id=str(community.id),
+                community_id=community.id,
                 at=at,
                 timezone=community.timezone,
             )
@@ -259,8 +259,8 @@ def answer_public_question(
     with uow:
         question = uow.governance.get_question(question_id, caller.scope)
         if question.visibility is not Visibility.PUBLIC:
-            raise QuestionNotFound(str(question_id))
-        role, organisation = answering_body(uow, caller, uuid.UUID(question.community_id))
+            raise QuestionNotFound(question_id)
+        role, organisation = answering_body(uow, caller, question.community_id)
         given = Answer(
             answered_by=str(caller.principal.id),
             role=role,

@@ -143,8 +143,8 @@ class ProposalView:
         p = vote.proposal
         channels = ChannelCounts.of(vote)
         return cls(
-            id=p.proposal_id,
-            community_id=p.community_id,
+            id=str(p.proposal_id),
+            community_id=str(p.community_id),
             title=p.title,
             full_text=p.full_text,
             notice_text=p.notice_text,
@@ -321,7 +321,7 @@ class NoticeView:
     def of(cls, notice: PublicNotice, *, as_of: datetime) -> Self:
         since = notice.displayed_since(as_of)
         return cls(
-            id=notice.notice_id,
+            id=str(notice.notice_id),
             title=notice.title,
             body=notice.body,
             starts_on=notice.starts_on.isoformat(),
@@ -370,7 +370,7 @@ class QuestionView:
     @classmethod
     def of(cls, question: Question, *, at: datetime, asker: bool = True) -> Self:
         return cls(
-            id=question.question_id,
+            id=str(question.question_id),
             asked_by=question.asked_by if asker else None,
             text=question.text,
             visibility=str(question.visibility),
@@ -419,7 +419,7 @@ class PublicQuestionView:
     @classmethod
     def of(cls, question: PublicQuestion) -> Self:
         return cls(
-            id=question.question_id,
+            id=str(question.question_id),
             text=question.text,
             asked_on=question.asked_on.isoformat(),
             overdue=question.overdue,
