@@ -542,11 +542,11 @@ def account_names(uow: UnitOfWork, account_ids: Iterable[str]) -> dict[str, str]
     return names
 
 
-def notice_recorders(uow: UnitOfWork, caller: Caller) -> dict[str, list[str]]:
+def notice_recorders(uow: UnitOfWork, caller: Caller) -> dict[uuid.UUID, list[str]]:
     """Who recorded each posting of each notice, in the order ``NoticeView`` lists them."""
     with uow:
         found = uow.governance.notices(caller.scope, _community(caller))
-    return {str(n.notice_id): [p.recorded_by for p in n.postings] for n in found}
+    return {n.notice_id: [p.recorded_by for p in n.postings] for n in found}
 
 
 def result_of(

@@ -97,8 +97,8 @@ class SwitchView:
 class SupervisedQuestionView:
     """A public question of a supervised community, without who asked."""
 
-    id: str
-    community_id: str
+    id: uuid.UUID
+    community_id: uuid.UUID
     community_name: str
     text: str
     asked_on: str
@@ -108,8 +108,8 @@ class SupervisedQuestionView:
     @classmethod
     def of(cls, question: PublicQuestion, community: SupervisedCommunity) -> Self:
         return cls(
-            id=str(question.question_id),
-            community_id=str(community.id),
+            id=question.question_id,
+            community_id=community.id,
             community_name=community.name,
             text=question.text,
             asked_on=question.asked_on.isoformat(),
@@ -122,7 +122,7 @@ class SupervisedQuestionView:
 class OfficialAnswerView:
     """An official's answer as recorded: to which question, when, in whose name."""
 
-    id: str
+    id: uuid.UUID
     answered_at: str
     speaking_for: str
 
@@ -131,7 +131,7 @@ class OfficialAnswerView:
 class LevelView:
     """The level label a supervisor account carries now; ``None`` when it has none."""
 
-    account_id: str
+    account_id: uuid.UUID
     level: str | None
 
 
@@ -270,7 +270,7 @@ def answer_public_question(
         )
         uow.governance.add_answer(question_id, given, caller.scope)
         uow.commit()
-    return OfficialAnswerView(str(question_id), at.isoformat(), organisation)
+    return OfficialAnswerView(question_id, at.isoformat(), organisation)
 
 
 def _supervised(uow: UnitOfWork, caller: Caller) -> list[SupervisedCommunity]:
@@ -298,7 +298,7 @@ def set_level(uow: UnitOfWork, account_id: uuid.UUID, level: str | None) -> Leve
             )
         uow.governance.levels.set(account_id, None if level is None else SupervisorLevel(level))
         uow.commit()
-    return LevelView(str(account_id), level)
+    return LevelView(account_id, level)
 
 
 def community_rows(summaries_: list[CommunitySummary]) -> list[SupervisorRow]:

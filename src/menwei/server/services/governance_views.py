@@ -120,8 +120,8 @@ def _shares(tally: Tally) -> dict[str, str]:
 class ProposalView:
     """A proposal and its counts so far: figures only, never who voted what."""
 
-    id: str
-    community_id: str
+    id: UUID
+    community_id: UUID
     title: str
     full_text: str
     notice_text: str
@@ -143,8 +143,8 @@ class ProposalView:
         p = vote.proposal
         channels = ChannelCounts.of(vote)
         return cls(
-            id=str(p.proposal_id),
-            community_id=str(p.community_id),
+            id=p.proposal_id,
+            community_id=p.community_id,
             title=p.title,
             full_text=p.full_text,
             notice_text=p.notice_text,
@@ -305,7 +305,7 @@ class PostingView:
 class NoticeView:
     """A notice with the days it has been displayed as of a moment, and its placements."""
 
-    id: str
+    id: UUID
     title: str
     body: str
     starts_on: str
@@ -321,7 +321,7 @@ class NoticeView:
     def of(cls, notice: PublicNotice, *, as_of: datetime) -> Self:
         since = notice.displayed_since(as_of)
         return cls(
-            id=str(notice.notice_id),
+            id=notice.notice_id,
             title=notice.title,
             body=notice.body,
             starts_on=notice.starts_on.isoformat(),
@@ -358,7 +358,7 @@ class AnswerView:
 class QuestionView:
     """A question; ``asked_by`` is ``None`` for a reader who may not know who asked."""
 
-    id: str
+    id: UUID
     asked_by: str | None
     text: str
     visibility: str
@@ -370,7 +370,7 @@ class QuestionView:
     @classmethod
     def of(cls, question: Question, *, at: datetime, asker: bool = True) -> Self:
         return cls(
-            id=str(question.question_id),
+            id=question.question_id,
             asked_by=question.asked_by if asker else None,
             text=question.text,
             visibility=str(question.visibility),
@@ -410,7 +410,7 @@ class PublicAnswerView:
 class PublicQuestionView:
     """A public question as the public page shows it, without who asked."""
 
-    id: str
+    id: UUID
     text: str
     asked_on: str
     overdue: bool
@@ -419,7 +419,7 @@ class PublicQuestionView:
     @classmethod
     def of(cls, question: PublicQuestion) -> Self:
         return cls(
-            id=str(question.question_id),
+            id=question.question_id,
             text=question.text,
             asked_on=question.asked_on.isoformat(),
             overdue=question.overdue,
