@@ -319,6 +319,7 @@ def create_notice(
     uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, as_of: datetime
 ) -> NoticeView:
     community_id = _community(caller)
+    doors: list[uuid.UUID] = list(fields["poster_doors"])
     notice = PublicNotice(
         notice_id=uuid.uuid4(),
         community_id=community_id,
@@ -327,12 +328,12 @@ def create_notice(
         starts_on=fields["starts_on"],
         minimum_days=fields["minimum_days"],
         required_channels=frozenset(Channel(c) for c in fields["required_channels"]),
-        poster_doors=frozenset(str(door) for door in fields["poster_doors"]),
+        poster_doors=frozenset(str(door) for door in doors),
     )
     with uow:
         uow.places.community(community_id, caller.scope)
-        for door in notice.poster_doors:
-            door_row = uow.places.door(uuid.UUID(door), caller.scope)
+        for door in doors:
+            door_row = uow.places.door(door, caller.scope)
             if door_row.community_id != community_id:
                 raise NotFound("door", door)
         uow.governance.add_notice(notice)
