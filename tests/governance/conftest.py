@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +18,11 @@ DURING = OPENS + timedelta(days=1)
 AFTER = CLOSES + timedelta(hours=1)
 
 
+def rid(name: str) -> uuid.UUID:
+    """A record id that reads as ``name`` in a test: the same name always gives the same UUID."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"menwei-test:{name}")
+
+
 def make_roll(*units: tuple[str, str, set[str]]) -> OwnerRoll:
     """A roll from (unit id, area as text, owner ids)."""
     return OwnerRoll(
@@ -28,12 +34,12 @@ def make_vote(
     roll: OwnerRoll,
     rule: VoteRule = VoteRule.ORDINARY,
     subject: Subject = Subject.FACE_RECOGNITION,
-    proposal_id: str = "p-1",
-    community_id: str = "c-1",
+    proposal_id: uuid.UUID | None = None,
+    community_id: uuid.UUID | None = None,
 ) -> OwnersVote:
     proposal = Proposal(
-        proposal_id=proposal_id,
-        community_id=community_id,
+        proposal_id=proposal_id or rid("p-1"),
+        community_id=community_id or rid("c-1"),
         title="在本小区启用人脸识别门禁",
         full_text="提议在东门和南门安装人脸识别门禁，门禁卡、密码和二维码继续有效。",
         notice_text="人脸信息处理告知（第 1 版）",

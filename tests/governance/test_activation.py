@@ -11,6 +11,8 @@ from menwei.governance import Choice, Subject, VoteIsNotConsent, vote_passed
 from menwei.governance.activation import OwnersVoteGate
 from menwei.privacy.compliance import Unmet, activation_conditions
 
+from .conftest import rid
+
 
 def _closed(vote_on, roll, choices, during, after, **options):
     vote = vote_on(roll, **options)
@@ -28,11 +30,11 @@ def test_a_passed_face_vote_approves_activation_from_its_closing(
     equal_roll, vote_on, during, after
 ):
     result = _closed(vote_on, equal_roll, _all(Choice.APPROVE), during, after)
-    approval = vote_passed([result], community_id="c-1", at=after)
+    approval = vote_passed([result], community_id=rid("c-1"), at=after)
     assert approval is not None
-    assert approval.proposal_id == "p-1"
+    assert approval.proposal_id == rid("p-1")
     assert approval.result_hash == result.canonical_hash()
-    assert vote_passed([result], community_id="c-1", at=after - timedelta(seconds=1)) is None
+    assert vote_passed([result], community_id=rid("c-1"), at=after - timedelta(seconds=1)) is None
 
 
 def test_a_failed_vote_another_subject_or_another_community_gives_no_approval(
@@ -43,12 +45,13 @@ def test_a_failed_vote_another_subject_or_another_community_gives_no_approval(
         vote_on, equal_roll, _all(Choice.APPROVE), during, after, subject=Subject.OTHER
     )
     other_community = _closed(
-        vote_on, equal_roll, _all(Choice.APPROVE), during, after, community_id="c-2"
+        vote_on, equal_roll, _all(Choice.APPROVE), during, after, community_id=rid("c-2")
     )
     assert (
-        vote_passed([failed, other_subject, other_community], community_id="c-1", at=after) is None
+        vote_passed([failed, other_subject, other_community], community_id=rid("c-1"), at=after)
+        is None
     )
-    assert vote_passed([other_community], community_id="c-2", at=after) is not None
+    assert vote_passed([other_community], community_id=rid("c-2"), at=after) is not None
 
 
 def test_a_later_failed_vote_takes_an_earlier_approval_away(equal_roll, vote_on, during, after):
@@ -59,17 +62,19 @@ def test_a_later_failed_vote_takes_an_earlier_approval_away(equal_roll, vote_on,
         _all(Choice.OPPOSE),
         during,
         after + timedelta(days=30),
-        proposal_id="p-2",
+        proposal_id=rid("p-2"),
     )
-    assert vote_passed([passed, later], community_id="c-1", at=after + timedelta(days=1))
-    assert vote_passed([passed, later], community_id="c-1", at=after + timedelta(days=31)) is None
+    assert vote_passed([passed, later], community_id=rid("c-1"), at=after + timedelta(days=1))
+    assert (
+        vote_passed([passed, later], community_id=rid("c-1"), at=after + timedelta(days=31)) is None
+    )
 
 
 def test_neither_a_result_nor_an_approval_can_stand_for_a_residents_consent(
     equal_roll, vote_on, during, after
 ):
     result = _closed(vote_on, equal_roll, _all(Choice.APPROVE), during, after)
-    approval = vote_passed([result], community_id="c-1", at=after)
+    approval = vote_passed([result], community_id=rid("c-1"), at=after)
     assert result.grants_personal_consent is False
     assert approval.grants_personal_consent is False
     with pytest.raises(VoteIsNotConsent) as refused:
@@ -92,7 +97,7 @@ def test_the_privacy_activation_gate_reads_the_owners_vote_through_its_hook(
         during,
         after,
         community_id=community,
-        proposal_id="p-2",
+        proposal_id=rid("p-2"),
     )
 
     def unmet(results):
@@ -115,4 +120,4 @@ def test_a_community_that_requires_no_vote_is_not_held_back_by_a_missing_one(aft
     status = gate.vote_status(uuid.uuid4())
     assert status.required is False
     assert status.passed is False
-    assert OwnersVoteGate([], at=after).vote_status("c-1").required is True
+    assert OwnersVoteGate([], at=after).vote_status(rid("c-1")).required is True

@@ -11,6 +11,8 @@ import pytest
 import menwei.governance as governance
 from menwei.governance import GovernanceError, InvalidInput, OwnedUnit, OwnerRoll, Proposal
 
+from .conftest import rid
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 OPENS = datetime(2026, 3, 1, 8, tzinfo=BEIJING)
 
@@ -45,8 +47,8 @@ def test_a_roll_that_lists_a_unit_twice_or_nothing_at_all_is_refused():
 
 def _proposal(**changes) -> Proposal:
     fields = {
-        "proposal_id": "p-1",
-        "community_id": "c-1",
+        "proposal_id": rid("p-1"),
+        "community_id": rid("c-1"),
         "title": "在本小区启用人脸识别门禁",
         "full_text": "全文",
         "notice_text": "告知",
@@ -70,6 +72,7 @@ def _proposal(**changes) -> Proposal:
         {"rule": "two_thirds"},
         {"subject": "everything"},
         {"proposal_id": "p\n1"},
+        {"proposal_id": "p-1"},
     ],
 )
 def test_a_malformed_proposal_is_refused_with_a_typed_error(changes):
@@ -82,12 +85,12 @@ def test_a_malformed_proposal_is_refused_with_a_typed_error(changes):
     "error",
     [
         governance.InvalidInput("title", "invalid_input.must_not_empty"),
-        governance.VotingNotOpen("p-1"),
-        governance.VoteClosed("p-1"),
-        governance.VoteStillOpen("p-1"),
+        governance.VotingNotOpen(rid("p-1")),
+        governance.VoteClosed(rid("p-1")),
+        governance.VoteStillOpen(rid("p-1")),
         governance.NotAnOwnerOfUnit("u-1"),
         governance.VoteIsNotConsent(),
-        governance.QuestionNotFound("q-1"),
+        governance.QuestionNotFound(rid("q-1")),
         governance.RecordAltered("p-1"),
         governance.VotingPeriodTooShort(7),
         governance.AlreadyVoted("u-1", "online"),

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from menwei.governance import Channel, Posting, PublicNotice
 
+from .conftest import rid
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 BASE = datetime(2026, 3, 1, tzinfo=BEIJING)
 offsets = st.integers(min_value=0, max_value=30 * 24 * 60).map(lambda m: timedelta(minutes=m))
@@ -29,8 +31,8 @@ def notices(draw):
             down = draw(st.none() | offsets.map(lambda d, p=posted: p + d))
             postings.append(Posting(channel, location, posted, "staff-1", down))
     return PublicNotice(
-        notice_id="n-1",
-        community_id="c-1",
+        notice_id=rid("n-1"),
+        community_id=rid("c-1"),
         title="公示",
         body="正文",
         starts_on=date(2026, 3, 1) + timedelta(days=draw(st.integers(0, 5))),

@@ -9,6 +9,8 @@ import pytest
 
 from menwei.governance import Channel, InvalidInput, Posting, PublicNotice
 
+from .conftest import rid
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
@@ -18,8 +20,8 @@ def _at(day: int, hour: int = 0, minute: int = 0) -> datetime:
 
 def _notice(*postings: Posting, minimum_days: int = 7, **options) -> PublicNotice:
     return PublicNotice(
-        notice_id="n-1",
-        community_id="c-1",
+        notice_id=rid("n-1"),
+        community_id=rid("c-1"),
         title="关于启用人脸识别门禁的公示",
         body="本小区拟在东门、南门启用人脸识别，门禁卡继续有效。",
         starts_on=options.pop("starts_on", date(2026, 3, 1)),
@@ -147,8 +149,8 @@ def test_a_naive_time_is_refused_because_its_day_is_ambiguous():
 )
 def test_a_malformed_notice_is_refused_with_a_typed_error(field, value):
     fields = {
-        "notice_id": "n-1",
-        "community_id": "c-1",
+        "notice_id": rid("n-1"),
+        "community_id": rid("c-1"),
         "title": "公示",
         "body": "正文",
         "starts_on": date(2026, 3, 1),

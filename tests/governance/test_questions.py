@@ -19,14 +19,16 @@ from menwei.governance import (
     public_listing,
 )
 
+from .conftest import rid
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 ASKED = datetime(2026, 1, 5, 20, 0, tzinfo=BEIJING)
 
 
-def _ask(question_id="q-1", visibility=Visibility.PUBLIC, at=ASKED, **options) -> Question:
+def _ask(name="q-1", visibility=Visibility.PUBLIC, at=ASKED, **options) -> Question:
     return Question.ask(
-        question_id=question_id,
-        community_id=options.pop("community_id", "c-1"),
+        question_id=rid(name),
+        community_id=options.pop("community_id", rid("c-1")),
         asked_by=options.pop("asked_by", "resident-42"),
         text=options.pop("text", "这是全区统一的政府行为吗？有没有向主管部门备案？谁来监管？"),
         visibility=visibility,
@@ -66,11 +68,11 @@ def test_a_late_answer_ends_the_overdue_flag_from_the_moment_it_is_given():
 def test_the_public_listing_shows_public_questions_with_answers_and_never_who_asked():
     public = _ask("q-1").answered(_answer(ASKED + timedelta(days=1)))
     private = _ask("q-2", visibility=Visibility.PRIVATE, asked_by="resident-7")
-    elsewhere = _ask("q-3", community_id="c-2")
+    elsewhere = _ask("q-3", community_id=rid("c-2"))
     listing = public_listing(
-        [public, private, elsewhere], community_id="c-1", at=ASKED + timedelta(days=2)
+        [public, private, elsewhere], community_id=rid("c-1"), at=ASKED + timedelta(days=2)
     )
-    assert [entry.question_id for entry in listing] == ["q-1"]
+    assert [entry.question_id for entry in listing] == [rid("q-1")]
     (entry,) = listing
     assert entry.answers[0].speaking_for == "丹阳街道办事处"
     assert entry.answers[0].role is AnswererRole.OFFICIAL
@@ -82,16 +84,20 @@ def test_the_public_listing_dates_are_beijing_dates_and_newest_questions_come_fi
     late_evening = _ask("q-early", at=datetime(2026, 1, 5, 23, 30, tzinfo=BEIJING))
     next_morning = _ask("q-late", at=datetime(2026, 1, 6, 0, 30, tzinfo=BEIJING))
     listing = public_listing(
-        [late_evening, next_morning], community_id="c-1", at=datetime(2026, 1, 7, tzinfo=BEIJING)
+        [late_evening, next_morning],
+        community_id=rid("c-1"),
+        at=datetime(2026, 1, 7, tzinfo=BEIJING),
     )
-    assert [entry.question_id for entry in listing] == ["q-late", "q-early"]
+    assert [entry.question_id for entry in listing] == [rid("q-late"), rid("q-early")]
     assert [entry.asked_on.day for entry in listing] == [6, 5]
 
 
 def test_the_listing_as_of_a_past_moment_leaves_out_later_answers_and_questions():
     question = _ask("q-1").answered(_answer(ASKED + timedelta(days=5)))
     later = _ask("q-2", at=ASKED + timedelta(days=4))
-    (entry,) = public_listing([question, later], community_id="c-1", at=ASKED + timedelta(days=3))
+    (entry,) = public_listing(
+        [question, later], community_id=rid("c-1"), at=ASKED + timedelta(days=3)
+    )
     assert entry.answers == ()
 
 

@@ -109,8 +109,8 @@ def _estate(uow, name: str = "太阳国际公寓") -> Estate:
 
 def _proposal(community_id, **changes) -> Proposal:
     fields = {
-        "proposal_id": str(uuid.uuid4()),
-        "community_id": str(community_id),
+        "proposal_id": uuid.uuid4(),
+        "community_id": community_id,
         "title": "在本小区启用人脸识别门禁",
         "full_text": "提议在南门启用人脸识别，门禁卡继续有效。",
         "notice_text": "人脸信息处理告知（第 1 版）",
@@ -193,7 +193,7 @@ def test_a_vote_survives_the_database_and_closes_to_the_same_result(uow, session
         assert reloaded.result.canonical_hash() == in_memory.canonical_hash()
         approval = vote_passed(
             repository.results(scope, estate.community.id),
-            community_id=str(estate.community.id),
+            community_id=estate.community.id,
             at=AFTER,
         )
         assert approval is not None
@@ -298,7 +298,7 @@ def test_a_stored_result_altered_in_the_database_is_detected(uow, sessions):
         repository.add_vote(vote, minimum_days=7)
         repository.save_result(vote.close(AFTER), scope)
         session.commit()
-        row = session.get(VoteResultRow, uuid.UUID(vote.proposal.proposal_id))
+        row = session.get(VoteResultRow, vote.proposal.proposal_id)
         row.canonical = row.canonical.replace('"passed":false', '"passed":true')
         session.commit()
     with sessions() as session, pytest.raises(RecordAltered):
@@ -315,8 +315,8 @@ def test_another_communitys_votes_notices_and_questions_are_out_of_scope(uow, se
         repository.add_vote(vote, minimum_days=7)
         repository.save_result(vote.close(AFTER), CommunityScope.of([mine.community.id]))
         question = Question.ask(
-            question_id=str(uuid.uuid4()),
-            community_id=str(mine.community.id),
+            question_id=uuid.uuid4(),
+            community_id=mine.community.id,
             asked_by=str(mine.owners["wife"]),
             text="谁来监管？",
             visibility=Visibility.PUBLIC,
@@ -340,8 +340,8 @@ def test_another_communitys_votes_notices_and_questions_are_out_of_scope(uow, se
 
 def _notice(community_id) -> PublicNotice:
     return PublicNotice(
-        notice_id=str(uuid.uuid4()),
-        community_id=str(community_id),
+        notice_id=uuid.uuid4(),
+        community_id=community_id,
         title="关于启用人脸识别门禁的公示",
         body="拟在南门启用人脸识别，门禁卡继续有效。",
         starts_on=date(2026, 2, 1),
@@ -381,8 +381,8 @@ def test_questions_and_answers_round_trip_and_an_unknown_question_is_a_typed_err
     estate = _estate(uow)
     scope = CommunityScope.of([estate.community.id])
     question = Question.ask(
-        question_id=str(uuid.uuid4()),
-        community_id=str(estate.community.id),
+        question_id=uuid.uuid4(),
+        community_id=estate.community.id,
         asked_by=str(estate.owners["wife"]),
         text="这是全区统一的政府行为吗？",
         visibility=Visibility.PUBLIC,
@@ -405,6 +405,6 @@ def test_questions_and_answers_round_trip_and_an_unknown_question_is_a_typed_err
         (stored,) = repository.questions(scope, estate.community.id)
         assert stored == question.answered(answer)
         with pytest.raises(QuestionNotFound):
-            repository.add_answer(str(uuid.uuid4()), answer, scope)
+            repository.add_answer(uuid.uuid4(), answer, scope)
         with pytest.raises(QuestionNotFound):
-            repository.get_question("not-a-uuid", scope)
+            repository.get_question(uuid.uuid4(), scope)

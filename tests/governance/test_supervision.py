@@ -7,6 +7,7 @@ import dataclasses
 import io
 import types
 import typing
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -31,18 +32,21 @@ from menwei.governance import (
     rows_to_csv,
 )
 
+from .conftest import rid
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 # Text fields a supervisor type may hold: names of communities, notices and proposals, and
 # codes. Any other text field could carry a person's name or id.
-ALLOWED_TEXT_FIELDS = {"community_id", "community_name", "notice_id", "proposal_id", "title"}
-ALLOWED_TEXT_FIELDS |= {"subject", "rule"}
+ALLOWED_TEXT_FIELDS = {"community_name", "title", "subject", "rule"}
+# Record ids a supervisor type may hold: those of communities, notices and proposals only.
+ALLOWED_ID_FIELDS = {"community_id", "notice_id", "proposal_id"}
 PLAIN_TYPES = (bool, int, Decimal, date, datetime, type(None))
 
 
 def _summary(**changes) -> CommunitySummary:
     fields = {
-        "community_id": "c-1",
+        "community_id": rid("c-1"),
         "community_name": "太阳国际公寓",
         "face_on": True,
         "face_on_since": date(2026, 4, 1),
@@ -59,10 +63,10 @@ def _summary(**changes) -> CommunitySummary:
         "audit_verified_at": datetime(2026, 5, 1, 3, 0, tzinfo=BEIJING),
         "filing_count": 300,
         "filing_status": FilingStatus.NOT_REQUIRED,
-        "notices": (NoticeRecord("n-1", "启用人脸识别公示", date(2026, 3, 1), 7, 20, True),),
+        "notices": (NoticeRecord(rid("n-1"), "启用人脸识别公示", date(2026, 3, 1), 7, 20, True),),
         "votes": (
             VoteRecord(
-                "p-1",
+                rid("p-1"),
                 "在本小区启用人脸识别门禁",
                 "face_recognition",
                 "ordinary",
@@ -106,6 +110,8 @@ def test_supervisor_types_can_hold_no_personal_data(kind):
                 continue
             elif leaf is str:
                 assert field.name in ALLOWED_TEXT_FIELDS, f"{kind.__name__}.{field.name} is text"
+            elif leaf is uuid.UUID:
+                assert field.name in ALLOWED_ID_FIELDS, f"{kind.__name__}.{field.name} is an id"
             else:
                 assert leaf in PLAIN_TYPES, f"{kind.__name__}.{field.name}: {leaf!r}"
     forbidden = {"name", "person_id", "resident_id", "phone", "owner_id", "asked_by", "voter_id"}
@@ -183,7 +189,7 @@ def summaries(draw, index=0):
     open_requests = draw(counts)
     face_on = draw(st.booleans())
     return _summary(
-        community_id=f"c-{draw(st.integers(0, 10**6))}",
+        community_id=rid(f"c-{draw(st.integers(0, 10**6))}"),
         face_on=face_on,
         face_on_since=date(2026, 4, 1) if face_on else None,
         face_doors=face_doors,
@@ -262,8 +268,8 @@ def test_vote_and_notice_records_are_built_from_the_domain_objects(equal_roll, v
 
     posted = datetime(2026, 3, 1, 9, tzinfo=BEIJING)
     notice = PublicNotice(
-        notice_id="n-1",
-        community_id="c-1",
+        notice_id=rid("n-1"),
+        community_id=rid("c-1"),
         title="公示",
         body="正文",
         starts_on=date(2026, 3, 1),
@@ -289,7 +295,7 @@ def test_the_district_roll_up_exports_as_csv_with_every_total():
     from menwei.governance import rollup_to_csv
 
     rollup = district_rollup(
-        [_summary(), _summary(community_id="c-2", face_doors_with_alternative=3)]
+        [_summary(), _summary(community_id=rid("c-2"), face_doors_with_alternative=3)]
     )
     header, line = list(csv.reader(io.StringIO(rollup_to_csv(rollup, locale="en"))))
     record = dict(zip(header, line, strict=True))

@@ -89,8 +89,8 @@ def switch_face_on(uow, community_id: uuid.UUID, *, at: datetime | None = None) 
         store.settings.save(community_id, dataclasses.replace(settings, vote_required=False))
         GovernanceRepository(uow.session).add_notice(
             PublicNotice(
-                notice_id=str(uuid.uuid4()),
-                community_id=str(community_id),
+                notice_id=uuid.uuid4(),
+                community_id=community_id,
                 title="关于启用人脸识别门禁的公示",
                 body="公示期内如有意见，请向物业或业委会反映。",
                 starts_on=(posted - timedelta(days=1)).date(),

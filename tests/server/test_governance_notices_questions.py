@@ -263,8 +263,8 @@ def test_a_resident_reads_the_answer_to_their_private_question_and_only_their_ow
     with UnitOfWork(app.state.session_factory) as uow:
         GovernanceRepository(uow.session).add_question(
             Question.ask(
-                question_id=str(uuid.uuid4()),
-                community_id=str(world.a.community_id),
+                question_id=uuid.uuid4(),
+                community_id=world.a.community_id,
                 asked_by="someone-else",
                 text="别人的私密问题",
                 visibility=Visibility.PRIVATE,

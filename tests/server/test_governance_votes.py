@@ -489,3 +489,22 @@ def test_the_supervisor_sees_the_closed_vote_as_figures_without_any_ballot(
     assert vote["passed"] is True
     for owner in (str(world.a.resident_id), roll.single_owner):
         assert owner not in response.text
+
+
+def test_ids_in_the_answers_are_the_usual_uuid_text(
+    client: TestClient, world: World, roll: Roll, clock: Clock
+) -> None:
+    proposal = _propose(client, world, "ordinary")
+    assert str(uuid.UUID(proposal)) == proposal
+    shown = client.get(
+        f"/api/v1/communities/{world.a.community_id}/votes/{proposal}",
+        headers=world.auth("community_staff"),
+    )
+    assert shown.status_code == 200, shown.text
+    assert f'"id":"{proposal}"' in shown.text
+    assert f'"community_id":"{world.a.community_id}"' in shown.text
+    clock.now = CLOSES
+    closed = _close(client, world, proposal)
+    assert closed.status_code == 200, closed.text
+    assert f'"proposal_id":"{proposal}"' in closed.text
+    assert f'"community_id":"{world.a.community_id}"' in closed.text

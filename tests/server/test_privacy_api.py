@@ -449,8 +449,8 @@ def test_a_passed_owners_vote_on_record_meets_the_vote_condition(client, world: 
         roll = repository.roll_for_community(world.a.community_id, date.today())
         vote = OwnersVote(
             Proposal(
-                proposal_id=str(uuid.uuid4()),
-                community_id=str(world.a.community_id),
+                proposal_id=uuid.uuid4(),
+                community_id=world.a.community_id,
                 title="在本小区启用人脸识别门禁",
                 full_text="提议在南门启用人脸识别，门禁卡继续有效。",
                 notice_text="人脸信息处理告知（第 1 版）",

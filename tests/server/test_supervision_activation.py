@@ -40,8 +40,8 @@ def put_up_public_notice(
     """A public notice put up on the community's page ``posted_days_ago`` and never taken down."""
     posted = datetime.now(UTC) - timedelta(days=posted_days_ago)
     notice = PublicNotice(
-        notice_id=str(uuid.uuid4()),
-        community_id=str(community_id),
+        notice_id=uuid.uuid4(),
+        community_id=community_id,
         title="关于启用人脸识别门禁的公示",
         body="公示期内如有意见，请向物业或业委会反映。",
         starts_on=(posted - timedelta(days=1)).date(),
@@ -209,7 +209,7 @@ def test_the_csv_carries_off_since_from_the_recorded_switch(
 
 def test_a_summary_cannot_be_on_and_off_since_at_once() -> None:
     fields = {
-        "community_id": str(uuid.uuid4()),
+        "community_id": uuid.uuid4(),
         "community_name": "阳光小区",
         "face_on": True,
         "face_on_since": date(2026, 4, 1),

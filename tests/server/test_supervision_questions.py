@@ -111,8 +111,8 @@ def test_a_public_question_of_another_community_is_neither_listed_nor_answerable
     client: TestClient, world: World, app
 ) -> None:  # type: ignore[no-untyped-def]
     question = Question.ask(
-        question_id=str(uuid.uuid4()),
-        community_id=str(world.b.community_id),
+        question_id=uuid.uuid4(),
+        community_id=world.b.community_id,
         asked_by=str(uuid.uuid4()),
         text="翠湖的问题",
         visibility=Visibility.PUBLIC,

@@ -26,8 +26,8 @@ def test_the_supervisor_reads_the_rollup_downloads_the_csv_and_answers_a_questio
     with UnitOfWork(site.app.state.session_factory) as uow:  # type: ignore[attr-defined]
         GovernanceRepository(uow.session).add_question(
             Question.ask(
-                question_id=str(uuid.uuid4()),
-                community_id=str(site.world.community_id),
+                question_id=uuid.uuid4(),
+                community_id=site.world.community_id,
                 asked_by=str(uuid.uuid4()),
                 text="小区的人脸识别是谁批准的？由谁来监督？",
                 visibility=Visibility.PUBLIC,

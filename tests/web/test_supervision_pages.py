@@ -27,8 +27,8 @@ def uow_of(site: Site) -> UnitOfWork:
 def ask(site: Site, text: str, *, public: bool, community_id: uuid.UUID | None = None) -> str:
     """A resident's question, put straight on record (the asking page is not under test)."""
     question = Question.ask(
-        question_id=str(uuid.uuid4()),
-        community_id=str(community_id or site.world.community_id),
+        question_id=uuid.uuid4(),
+        community_id=community_id or site.world.community_id,
         asked_by=str(uuid.uuid4()),
         text=text,
         visibility=Visibility.PUBLIC if public else Visibility.PRIVATE,
@@ -37,7 +37,7 @@ def ask(site: Site, text: str, *, public: bool, community_id: uuid.UUID | None =
     with uow_of(site) as uow:
         GovernanceRepository(uow.session).add_question(question)
         uow.commit()
-    return question.question_id
+    return str(question.question_id)
 
 
 def other_community(site: Site) -> uuid.UUID:

@@ -43,6 +43,16 @@ def identifier(field: str, value: object) -> str:
     return text(field, value, max_length=MAX_ID, multiline=False)
 
 
+def record_id(field: str, value: object) -> uuid.UUID:
+    """A record's id (community, proposal, notice, question): a UUID, as the store issues them.
+
+    Text is refused rather than parsed, so an id is converted once, where it enters the process.
+    """
+    if not isinstance(value, uuid.UUID):
+        raise InvalidInput(field, "invalid_input.must_record_id")
+    return value
+
+
 def aware(field: str, value: object) -> datetime:
     """A datetime that knows its time zone; naive times are ambiguous across time zones."""
     if not isinstance(value, datetime):

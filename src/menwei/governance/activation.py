@@ -8,6 +8,7 @@ resident's consent, and asking it for one raises :class:`VoteIsNotConsent`.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +24,8 @@ from menwei.governance.vote import Subject
 class ActivationApproval:
     """Evidence that the owners of a community approved face recognition."""
 
-    community_id: str
-    proposal_id: str
+    community_id: uuid.UUID
+    proposal_id: uuid.UUID
     closed_at: datetime
     result_hash: str
 
@@ -37,7 +38,7 @@ class ActivationApproval:
 
 
 def vote_passed(
-    results: Iterable[VoteResult], *, community_id: str, at: datetime
+    results: Iterable[VoteResult], *, community_id: uuid.UUID, at: datetime
 ) -> ActivationApproval | None:
     """The approval in force for ``community_id`` at ``at``, or ``None``.
 
@@ -91,6 +92,6 @@ class OwnersVoteGate:
         self._requires_vote = requires_vote
 
     def vote_status(self, community_id: object) -> OwnersVoteStatus:
-        community = _checks.identifier("community_id", community_id)
+        community = _checks.record_id("community_id", community_id)
         approval = vote_passed(self._results, community_id=community, at=self._at)
         return OwnersVoteStatus(self._requires_vote, approval is not None, approval)

@@ -6,6 +6,8 @@ say what to do next. Nothing here carries a resident's name or contact details.
 
 from __future__ import annotations
 
+import uuid
+
 from menwei.core.errors import BilingualError
 from menwei.text import Message
 
@@ -31,8 +33,8 @@ class VotingNotOpen(GovernanceError):
 
     code = "voting_not_open"
 
-    def __init__(self, proposal_id: str) -> None:
-        super().__init__(proposal_id=proposal_id)
+    def __init__(self, proposal_id: uuid.UUID) -> None:
+        super().__init__(proposal_id=str(proposal_id))
 
 
 class VotingPeriodTooShort(GovernanceError):
@@ -68,8 +70,8 @@ class VoteClosed(GovernanceError):
 
     code = "vote_closed"
 
-    def __init__(self, proposal_id: str) -> None:
-        super().__init__(proposal_id=proposal_id)
+    def __init__(self, proposal_id: uuid.UUID) -> None:
+        super().__init__(proposal_id=str(proposal_id))
 
 
 class VoteStillOpen(GovernanceError):
@@ -77,8 +79,8 @@ class VoteStillOpen(GovernanceError):
 
     code = "vote_still_open"
 
-    def __init__(self, proposal_id: str) -> None:
-        super().__init__(proposal_id=proposal_id)
+    def __init__(self, proposal_id: uuid.UUID) -> None:
+        super().__init__(proposal_id=str(proposal_id))
 
 
 class NotAnOwnerOfUnit(GovernanceError):
@@ -104,8 +106,8 @@ class QuestionNotFound(GovernanceError):
 
     code = "question_not_found"
 
-    def __init__(self, question_id: str) -> None:
-        super().__init__(question_id=question_id)
+    def __init__(self, question_id: uuid.UUID) -> None:
+        super().__init__(question_id=str(question_id))
 
 
 class NoOrganisationOnRecord(GovernanceError):

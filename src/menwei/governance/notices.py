@@ -15,6 +15,7 @@ counting again.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -76,8 +77,8 @@ class PublicNotice:
     ``poster_doors`` are the doors that must each carry a poster when posters are required.
     """
 
-    notice_id: str
-    community_id: str
+    notice_id: uuid.UUID
+    community_id: uuid.UUID
     title: str
     body: str
     starts_on: date
@@ -89,7 +90,7 @@ class PublicNotice:
 
     def __post_init__(self) -> None:
         for name in ("notice_id", "community_id"):
-            object.__setattr__(self, name, _checks.identifier(name, getattr(self, name)))
+            _checks.record_id(name, getattr(self, name))
         object.__setattr__(self, "title", _checks.text("title", self.title, max_length=200))
         object.__setattr__(self, "body", _checks.text("body", self.body, max_length=50_000))
         if not isinstance(self.starts_on, date) or isinstance(self.starts_on, datetime):

@@ -9,6 +9,7 @@ flagged to the supervisor.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -67,8 +68,8 @@ class Answer:
 class Question:
     """A resident's question. ``asked_by`` stays private whatever the visibility."""
 
-    question_id: str
-    community_id: str
+    question_id: uuid.UUID
+    community_id: uuid.UUID
     asked_by: str
     text: str
     visibility: Visibility
@@ -77,8 +78,9 @@ class Question:
     answers: tuple[Answer, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("question_id", "community_id", "asked_by"):
-            object.__setattr__(self, name, _checks.identifier(name, getattr(self, name)))
+        for name in ("question_id", "community_id"):
+            _checks.record_id(name, getattr(self, name))
+        object.__setattr__(self, "asked_by", _checks.identifier("asked_by", self.asked_by))
         object.__setattr__(self, "text", _checks.text("text", self.text, max_length=MAX_QUESTION))
         try:
             object.__setattr__(self, "visibility", Visibility(self.visibility))
@@ -94,8 +96,8 @@ class Question:
     def ask(
         cls,
         *,
-        question_id: str,
-        community_id: str,
+        question_id: uuid.UUID,
+        community_id: uuid.UUID,
         asked_by: str,
         text: str,
         visibility: Visibility,
@@ -150,7 +152,7 @@ class PublicAnswer:
 class PublicQuestion:
     """A public question as the public page shows it, without who asked."""
 
-    question_id: str
+    question_id: uuid.UUID
     text: str
     asked_on: date
     answers: tuple[PublicAnswer, ...]
@@ -160,7 +162,7 @@ class PublicQuestion:
 def public_listing(
     questions: Iterable[Question],
     *,
-    community_id: str,
+    community_id: uuid.UUID,
     at: datetime,
     timezone: str = "Asia/Shanghai",
 ) -> tuple[PublicQuestion, ...]:

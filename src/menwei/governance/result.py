@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,8 +32,8 @@ class VoteResult:
     :attr:`passed`); it never stands for any one resident's consent — see :meth:`consent_for`.
     """
 
-    proposal_id: str
-    community_id: str
+    proposal_id: uuid.UUID
+    community_id: uuid.UUID
     subject: str
     title: str
     opens_at: datetime
@@ -57,8 +58,8 @@ class VoteResult:
         """The result as plain JSON values, in the form that is hashed."""
         tally = self.tally
         return {
-            "proposal_id": self.proposal_id,
-            "community_id": self.community_id,
+            "proposal_id": str(self.proposal_id),
+            "community_id": str(self.community_id),
             "subject": str(self.subject),
             "title": self.title,
             "opens_at": _utc(self.opens_at),
@@ -88,8 +89,8 @@ class VoteResult:
         """Rebuild a stored result; :class:`RecordAltered` when it does not match its hash."""
         try:
             result = cls(
-                proposal_id=data["proposal_id"],
-                community_id=data["community_id"],
+                proposal_id=uuid.UUID(data["proposal_id"]),
+                community_id=uuid.UUID(data["community_id"]),
                 subject=data["subject"],
                 title=data["title"],
                 opens_at=datetime.fromisoformat(data["opens_at"]),
@@ -115,7 +116,7 @@ class VoteResult:
         except (KeyError, TypeError, ValueError, ArithmeticError):
             raise RecordAltered(str(data.get("proposal_id", ""))) from None
         if result.canonical_hash() != expected_hash or result.canonical() != dict(data):
-            raise RecordAltered(result.proposal_id)
+            raise RecordAltered(str(result.proposal_id))
         return result
 
     def audit_record(self) -> tuple[str, dict[str, Any]]:
@@ -124,7 +125,7 @@ class VoteResult:
         The detail carries the result's hash, so the chain vouches for the published figures.
         """
         return AUDIT_ACTION, {
-            "proposal_id": self.proposal_id,
+            "proposal_id": str(self.proposal_id),
             "subject": str(self.subject),
             "rule": str(self.tally.rule),
             "passed": self.passed,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -62,7 +63,7 @@ class Concern(StrEnum):
 class NoticeRecord:
     """One notice in a community's history, as figures."""
 
-    notice_id: str
+    notice_id: uuid.UUID
     title: str
     starts_on: date
     minimum_days: int
@@ -86,7 +87,7 @@ class NoticeRecord:
 class VoteRecord:
     """One closed vote in a community's history, as figures (percentages rounded down)."""
 
-    proposal_id: str
+    proposal_id: uuid.UUID
     title: str
     subject: str
     rule: str
@@ -118,7 +119,7 @@ class VoteRecord:
 class CommunitySummary:
     """Per-community counts the store gathers for the supervisor."""
 
-    community_id: str
+    community_id: uuid.UUID
     community_name: str
     face_on: bool
     face_on_since: date | None
@@ -145,7 +146,7 @@ class CommunitySummary:
     tailgating_alerts: int = 0
 
     def __post_init__(self) -> None:
-        _checks.identifier("community_id", self.community_id)
+        _checks.record_id("community_id", self.community_id)
         _checks.text("community_name", self.community_name, max_length=200, multiline=False)
         for name in (
             "face_doors",
@@ -183,7 +184,7 @@ class CommunitySummary:
 class SupervisorRow:
     """One community's line in the supervisor's table."""
 
-    community_id: str
+    community_id: uuid.UUID
     community_name: str
     face_on: bool
     face_on_since: date | None

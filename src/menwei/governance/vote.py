@@ -18,6 +18,7 @@ From then on nothing about the vote can change; every attempt raises :class:`Vot
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -61,8 +62,8 @@ class BallotChannel(StrEnum):
 class Proposal:
     """A matter put to the owners, with the notice it would adopt and its voting window."""
 
-    proposal_id: str
-    community_id: str
+    proposal_id: uuid.UUID
+    community_id: uuid.UUID
     title: str
     full_text: str
     notice_text: str
@@ -74,7 +75,7 @@ class Proposal:
 
     def __post_init__(self) -> None:
         for name in ("proposal_id", "community_id"):
-            object.__setattr__(self, name, _checks.identifier(name, getattr(self, name)))
+            _checks.record_id(name, getattr(self, name))
         object.__setattr__(self, "title", _checks.text("title", self.title, max_length=200))
         object.__setattr__(
             self, "full_text", _checks.text("full_text", self.full_text, max_length=50_000)

@@ -81,8 +81,8 @@ def switch_demo_face_on(
         governance = uow.governance
         governance.add_notice(
             PublicNotice(
-                notice_id=str(uuid.uuid4()),
-                community_id=str(community_id),
+                notice_id=uuid.uuid4(),
+                community_id=community_id,
                 title="关于启用人脸识别门禁的公示",
                 body="本小区拟在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
                 starts_on=posted.date(),
@@ -120,8 +120,8 @@ def _owners_approve(
     hold_vote(
         governance,
         Proposal(
-            proposal_id=str(uuid.uuid4()),
-            community_id=str(community_id),
+            proposal_id=uuid.uuid4(),
+            community_id=community_id,
             title="在本小区启用人脸识别门禁",
             full_text="提议在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
             notice_text="人脸信息处理告知（第 1 版）",

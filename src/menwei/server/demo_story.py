@@ -102,8 +102,8 @@ def _public_notice(
     posters = [Posting(NoticeChannel.DOOR_POSTER, str(d), posted, "staff") for d in face_doors]
     postings = (Posting(NoticeChannel.PUBLIC_PAGE, "page", posted, "staff"), *posters)
     notice = PublicNotice(
-        notice_id=str(uuid.uuid4()),
-        community_id=str(community_id),
+        notice_id=uuid.uuid4(),
+        community_id=community_id,
         title="关于启用人脸识别门禁的公示",
         body="本小区拟启用人脸识别门禁，自愿使用；不同意者继续用门禁卡、密码或二维码。"
         "公示期内如有意见，请向物业或业委会反映。",
@@ -139,8 +139,8 @@ def _owners_vote(
     """A vote on face recognition; every ``1/turnout``-th owner stays home, a few oppose."""
     scope = CommunityScope.of([community_id])
     proposal = Proposal(
-        proposal_id=str(uuid.uuid4()),
-        community_id=str(community_id),
+        proposal_id=uuid.uuid4(),
+        community_id=community_id,
         title="关于启用人脸识别门禁的表决",
         full_text="是否同意在小区大门及单元门启用人脸识别门禁（自愿录入，不同意者不受影响）。",
         notice_text="人脸识别门禁处理规则（见公示页）。",

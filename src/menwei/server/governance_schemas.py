@@ -7,6 +7,8 @@ service's names and order. Times, areas and shares stay text: no float ever roun
 
 from __future__ import annotations
 
+import uuid
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -60,8 +62,8 @@ class CountedResultOut(VoteResultOut):
 
 
 class ProposalOut(ResponseModel):
-    id: str
-    community_id: str
+    id: uuid.UUID
+    community_id: uuid.UUID
     title: str
     full_text: str
     notice_text: str
@@ -118,7 +120,7 @@ class PostingOut(ResponseModel):
 
 
 class NoticeOut(ResponseModel):
-    id: str
+    id: uuid.UUID
     title: str
     body: str
     starts_on: str
@@ -142,7 +144,7 @@ class AnswerOut(ResponseModel):
 
 
 class QuestionOut(ResponseModel):
-    id: str
+    id: uuid.UUID
     asked_by: str | None
     text: str
     visibility: str
@@ -166,7 +168,7 @@ class PublicAnswerOut(ResponseModel):
 
 
 class PublicQuestionOut(ResponseModel):
-    id: str
+    id: uuid.UUID
     text: str
     asked_on: str
     overdue: bool
@@ -177,8 +179,8 @@ class PublicQuestionOut(ResponseModel):
 
 
 class SupervisedQuestionOut(ResponseModel):
-    id: str
-    community_id: str
+    id: uuid.UUID
+    community_id: uuid.UUID
     community_name: str
     text: str
     asked_on: str
@@ -187,20 +189,20 @@ class SupervisedQuestionOut(ResponseModel):
 
 
 class OfficialAnswerOut(ResponseModel):
-    id: str
+    id: uuid.UUID
     answered_at: str
     speaking_for: str
 
 
 class LevelOut(ResponseModel):
-    account_id: str
+    account_id: uuid.UUID
     level: str | None
 
 
 class NoticeRecordOut(ResponseModel):
     """A notice in a community's history, as figures."""
 
-    notice_id: str
+    notice_id: uuid.UUID
     title: str
     starts_on: str
     minimum_days: int
@@ -209,7 +211,7 @@ class NoticeRecordOut(ResponseModel):
 
 
 class VoteRecordOut(ResponseModel):
-    proposal_id: str
+    proposal_id: uuid.UUID
     title: str
     subject: str
     rule: str
@@ -224,7 +226,7 @@ class VoteRecordOut(ResponseModel):
 class SupervisorRowOut(ResponseModel):
     """One community's line: shares as decimal text, days and moments as ISO text."""
 
-    community_id: str
+    community_id: uuid.UUID
     community_name: str
     face_on: bool
     face_on_since: str | None

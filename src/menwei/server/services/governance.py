@@ -86,8 +86,8 @@ def create_proposal(
     shorter than ``minimum_days`` is refused before anything is stored."""
     community_id = _community(caller)
     proposal = Proposal(
-        proposal_id=str(uuid.uuid4()),
-        community_id=str(community_id),
+        proposal_id=uuid.uuid4(),
+        community_id=community_id,
         title=fields["title"],
         full_text=fields["full_text"],
         notice_text=fields["notice_text"],
@@ -209,7 +209,7 @@ def record_paper(
             action=PAPER_BALLOT_ACTION,
             community_id=vote.proposal.community_id,
             detail={
-                "proposal_id": vote.proposal.proposal_id,
+                "proposal_id": str(vote.proposal.proposal_id),
                 "unit_id": ballot.unit_id,
                 "reference": ballot.reference,
                 "signed_at": ballot.cast_at.isoformat(),
@@ -279,7 +279,7 @@ def close(
             switch_off_in_uow(
                 uow,
                 kit,
-                uuid.UUID(str(result.community_id)),
+                result.community_id,
                 at=max(at, datetime.now(UTC)),  # the switch happens when the result is fixed
                 actor=f"vote:{vote.proposal.proposal_id}",
             )
@@ -319,20 +319,21 @@ def create_notice(
     uow: UnitOfWork, caller: Caller, fields: dict[str, Any], *, as_of: datetime
 ) -> NoticeView:
     community_id = _community(caller)
+    doors: list[uuid.UUID] = list(fields["poster_doors"])
     notice = PublicNotice(
-        notice_id=str(uuid.uuid4()),
-        community_id=str(community_id),
+        notice_id=uuid.uuid4(),
+        community_id=community_id,
         title=fields["title"],
         body=fields["body"],
         starts_on=fields["starts_on"],
         minimum_days=fields["minimum_days"],
         required_channels=frozenset(Channel(c) for c in fields["required_channels"]),
-        poster_doors=frozenset(str(door) for door in fields["poster_doors"]),
+        poster_doors=frozenset(str(door) for door in doors),
     )
     with uow:
         uow.places.community(community_id, caller.scope)
-        for door in notice.poster_doors:
-            door_row = uow.places.door(uuid.UUID(door), caller.scope)
+        for door in doors:
+            door_row = uow.places.door(door, caller.scope)
             if door_row.community_id != community_id:
                 raise NotFound("door", door)
         uow.governance.add_notice(notice)
@@ -412,8 +413,8 @@ def take_down(
 def ask(uow: UnitOfWork, caller: Caller, *, text: str, public: bool, at: datetime) -> QuestionView:
     asker = _voter(caller)
     question = Question.ask(
-        question_id=str(uuid.uuid4()),
-        community_id=str(_community(caller)),
+        question_id=uuid.uuid4(),
+        community_id=_community(caller),
         asked_by=asker,
         text=text,
         visibility=Visibility.PUBLIC if public else Visibility.PRIVATE,
@@ -472,7 +473,7 @@ def public_questions(
     with uow:
         uow.places.community(community_id, CommunityScope.all())
         found = uow.governance.questions(CommunityScope.of([community_id]), community_id)
-    listing = public_listing(found, community_id=str(community_id), at=at)
+    listing = public_listing(found, community_id=community_id, at=at)
     return [PublicQuestionView.of(q) for q in listing]
 
 
@@ -542,7 +543,7 @@ def account_names(uow: UnitOfWork, account_ids: Iterable[str]) -> dict[str, str]
     return names
 
 
-def notice_recorders(uow: UnitOfWork, caller: Caller) -> dict[str, list[str]]:
+def notice_recorders(uow: UnitOfWork, caller: Caller) -> dict[uuid.UUID, list[str]]:
     """Who recorded each posting of each notice, in the order ``NoticeView`` lists them."""
     with uow:
         found = uow.governance.notices(caller.scope, _community(caller))

@@ -97,8 +97,8 @@ class SwitchView:
 class SupervisedQuestionView:
     """A public question of a supervised community, without who asked."""
 
-    id: str
-    community_id: str
+    id: uuid.UUID
+    community_id: uuid.UUID
     community_name: str
     text: str
     asked_on: str
@@ -109,7 +109,7 @@ class SupervisedQuestionView:
     def of(cls, question: PublicQuestion, community: SupervisedCommunity) -> Self:
         return cls(
             id=question.question_id,
-            community_id=str(community.id),
+            community_id=community.id,
             community_name=community.name,
             text=question.text,
             asked_on=question.asked_on.isoformat(),
@@ -122,7 +122,7 @@ class SupervisedQuestionView:
 class OfficialAnswerView:
     """An official's answer as recorded: to which question, when, in whose name."""
 
-    id: str
+    id: uuid.UUID
     answered_at: str
     speaking_for: str
 
@@ -131,7 +131,7 @@ class OfficialAnswerView:
 class LevelView:
     """The level label a supervisor account carries now; ``None`` when it has none."""
 
-    account_id: str
+    account_id: uuid.UUID
     level: str | None
 
 
@@ -166,7 +166,7 @@ def _summary(
     people = store.templates.people_with_face_data(community.processor_id)
     settings = store.settings.get(community_id)
     return CommunitySummary(
-        community_id=str(community_id),
+        community_id=community_id,
         community_name=community.name,
         face_on=community.face_enabled,
         face_on_since=_face_on_since(uow, community) if community.face_enabled else None,
@@ -233,7 +233,7 @@ def public_questions(
         for community in _supervised(uow, caller):
             listing = public_listing(
                 uow.governance.questions(caller.scope, community.id),
-                community_id=str(community.id),
+                community_id=community.id,
                 at=at,
                 timezone=community.timezone,
             )
@@ -259,8 +259,8 @@ def answer_public_question(
     with uow:
         question = uow.governance.get_question(question_id, caller.scope)
         if question.visibility is not Visibility.PUBLIC:
-            raise QuestionNotFound(str(question_id))
-        role, organisation = answering_body(uow, caller, uuid.UUID(question.community_id))
+            raise QuestionNotFound(question_id)
+        role, organisation = answering_body(uow, caller, question.community_id)
         given = Answer(
             answered_by=str(caller.principal.id),
             role=role,
@@ -270,7 +270,7 @@ def answer_public_question(
         )
         uow.governance.add_answer(question_id, given, caller.scope)
         uow.commit()
-    return OfficialAnswerView(str(question_id), at.isoformat(), organisation)
+    return OfficialAnswerView(question_id, at.isoformat(), organisation)
 
 
 def _supervised(uow: UnitOfWork, caller: Caller) -> list[SupervisedCommunity]:
@@ -298,7 +298,7 @@ def set_level(uow: UnitOfWork, account_id: uuid.UUID, level: str | None) -> Leve
             )
         uow.governance.levels.set(account_id, None if level is None else SupervisorLevel(level))
         uow.commit()
-    return LevelView(str(account_id), level)
+    return LevelView(account_id, level)
 
 
 def community_rows(summaries_: list[CommunitySummary]) -> list[SupervisorRow]:

@@ -120,8 +120,8 @@ def _shares(tally: Tally) -> dict[str, str]:
 class ProposalView:
     """A proposal and its counts so far: figures only, never who voted what."""
 
-    id: str
-    community_id: str
+    id: UUID
+    community_id: UUID
     title: str
     full_text: str
     notice_text: str
@@ -305,7 +305,7 @@ class PostingView:
 class NoticeView:
     """A notice with the days it has been displayed as of a moment, and its placements."""
 
-    id: str
+    id: UUID
     title: str
     body: str
     starts_on: str
@@ -358,7 +358,7 @@ class AnswerView:
 class QuestionView:
     """A question; ``asked_by`` is ``None`` for a reader who may not know who asked."""
 
-    id: str
+    id: UUID
     asked_by: str | None
     text: str
     visibility: str
@@ -410,7 +410,7 @@ class PublicAnswerView:
 class PublicQuestionView:
     """A public question as the public page shows it, without who asked."""
 
-    id: str
+    id: UUID
     text: str
     asked_on: str
     overdue: bool

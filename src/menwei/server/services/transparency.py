@@ -320,7 +320,7 @@ def _consent(
     repository = uow.governance
     scope = CommunityScope.of([community_id])
     results = repository.results(scope, community_id)
-    closed = {uuid.UUID(r.proposal_id) for r in results}
+    closed = {r.proposal_id for r in results}
     running = tuple(
         RunningVote(
             title=p.title,

@@ -52,7 +52,7 @@ def _my_votes(uow: UowDep, caller: Caller, now: datetime, locale: str) -> list[d
     labels = service.unit_labels(uow, caller)
     shown = []
     for proposal in service.proposals(uow, caller):
-        pid = uuid.UUID(proposal.id)
+        pid = proposal.id
         units = service.my_units(uow, caller, pid)
         if not units:
             continue

@@ -110,7 +110,7 @@ def questions(caller: Answering, request: Request, uow: UowDep) -> Response:
     """The public questions of the supervised communities, unanswered first."""
     at = app_state.clock(request)()
     found = governance_supervision.public_questions(uow, caller, at=at)
-    organisation = answering_label(uow, caller, uuid.UUID(found[0].community_id)) if found else None
+    organisation = answering_label(uow, caller, found[0].community_id) if found else None
     return render(
         request,
         "supervision_questions.html",

@@ -62,15 +62,6 @@ from menwei.store.tables.governance import (
 UNREGISTERED_OWNER = "developer"
 
 
-def _uuid(kind: str, value: object) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(kind, value) from None
-
-
 class GovernanceRepository:
     """Governance records of the communities in the caller's scope.
 
@@ -129,7 +120,7 @@ class GovernanceRepository:
         ``minimum_days`` is refused (:class:`~menwei.governance.VotingPeriodTooShort`)."""
         proposal = vote.proposal
         proposal.require_voting_period(minimum_days)
-        proposal_id = _uuid("proposal", proposal.proposal_id)
+        proposal_id = proposal.proposal_id
         if self._session.get(ProposalRow, proposal_id) is not None:
             raise Conflict(
                 message_id="conflict.proposal_already_exists", proposal_id=str(proposal_id)
@@ -137,7 +128,7 @@ class GovernanceRepository:
         self._session.add(
             ProposalRow(
                 id=proposal_id,
-                community_id=_uuid("community", proposal.community_id),
+                community_id=proposal.community_id,
                 title=proposal.title,
                 full_text=proposal.full_text,
                 notice_text=proposal.notice_text,
@@ -161,7 +152,7 @@ class GovernanceRepository:
             self._add_ballot_row(proposal_id, ballot)
         self._session.flush()
 
-    def get_vote(self, proposal_id: object, scope: CommunityScope) -> OwnersVote:
+    def get_vote(self, proposal_id: uuid.UUID, scope: CommunityScope) -> OwnersVote:
         """The vote with its roll, every ballot in the order received, and its result if closed."""
         row = self._proposal_row(proposal_id, scope)
         units: dict[str, set[str]] = defaultdict(set)
@@ -209,11 +200,11 @@ class GovernanceRepository:
         ).all()
         return [self.get_vote(proposal_id, scope) for proposal_id in ids]
 
-    def add_ballot(self, proposal_id: object, ballot: Ballot, scope: CommunityScope) -> None:
+    def add_ballot(self, proposal_id: uuid.UUID, ballot: Ballot, scope: CommunityScope) -> None:
         """Store a ballot the domain accepted; refused once the vote is closed."""
         row = self._proposal_row(proposal_id, scope, lock=True)
         if self._session.get(VoteResultRow, row.id) is not None:
-            raise VoteClosed(str(row.id))
+            raise VoteClosed(row.id)
         self._refuse_second_channel(row.id, ballot)
         self._add_ballot_row(row.id, ballot)
         self._session.flush()
@@ -240,7 +231,7 @@ class GovernanceRepository:
         """Write a closed vote's result once; a second write is refused."""
         row = self._proposal_row(result.proposal_id, scope, lock=True)
         if self._session.get(VoteResultRow, row.id) is not None:
-            raise VoteClosed(str(row.id))
+            raise VoteClosed(row.id)
         self._session.add(
             VoteResultRow(
                 proposal_id=row.id,
@@ -264,10 +255,10 @@ class GovernanceRepository:
         return [_result(row) for row in rows]
 
     def _proposal_row(
-        self, proposal_id: object, scope: CommunityScope, *, lock: bool = False
+        self, proposal_id: uuid.UUID, scope: CommunityScope, *, lock: bool = False
     ) -> ProposalRow:
         query = select(ProposalRow).where(
-            ProposalRow.id == _uuid("proposal", proposal_id),
+            ProposalRow.id == proposal_id,
             scope.clause(ProposalRow.community_id),
         )
         row = self._session.scalar(query.with_for_update() if lock else query)
@@ -294,11 +285,11 @@ class GovernanceRepository:
 
     def add_notice(self, notice: PublicNotice) -> None:
         """Store a notice and the postings it already has."""
-        notice_id = _uuid("notice", notice.notice_id)
+        notice_id = notice.notice_id
         self._session.add(
             PublicNoticeRow(
                 id=notice_id,
-                community_id=_uuid("community", notice.community_id),
+                community_id=notice.community_id,
                 title=notice.title,
                 body=notice.body,
                 starts_on=notice.starts_on,
@@ -313,14 +304,14 @@ class GovernanceRepository:
             self._add_posting_row(notice_id, posting)
         self._session.flush()
 
-    def get_notice(self, notice_id: object, scope: CommunityScope) -> PublicNotice:
+    def get_notice(self, notice_id: uuid.UUID, scope: CommunityScope) -> PublicNotice:
         row = self._notice_row(notice_id, scope)
         postings = self._session.scalars(
             select(PostingRow).where(PostingRow.notice_id == row.id).order_by(PostingRow.id)
         )
         return PublicNotice(
-            notice_id=str(row.id),
-            community_id=str(row.community_id),
+            notice_id=row.id,
+            community_id=row.community_id,
             title=row.title,
             body=row.body,
             starts_on=row.starts_on,
@@ -350,7 +341,7 @@ class GovernanceRepository:
         ids = self._session.scalars(query.order_by(PublicNoticeRow.starts_on, PublicNoticeRow.id))
         return [self.get_notice(notice_id, scope) for notice_id in ids.all()]
 
-    def add_posting(self, notice_id: object, posting: Posting, scope: CommunityScope) -> None:
+    def add_posting(self, notice_id: uuid.UUID, posting: Posting, scope: CommunityScope) -> None:
         """Record one more placement of a notice."""
         row = self._notice_row(notice_id, scope)
         self._add_posting_row(row.id, posting)
@@ -358,7 +349,7 @@ class GovernanceRepository:
 
     def record_taken_down(
         self,
-        notice_id: object,
+        notice_id: uuid.UUID,
         channel: Channel,
         location: str,
         at: datetime,
@@ -370,7 +361,7 @@ class GovernanceRepository:
         row = self._session.scalar(
             select(PostingRow)
             .where(
-                PostingRow.notice_id == _uuid("notice", notice_id),
+                PostingRow.notice_id == notice_id,
                 PostingRow.channel == str(channel),
                 PostingRow.location == location,
                 PostingRow.taken_down_at.is_(None),
@@ -382,10 +373,10 @@ class GovernanceRepository:
         row.taken_down_at = at
         self._session.flush()
 
-    def _notice_row(self, notice_id: object, scope: CommunityScope) -> PublicNoticeRow:
+    def _notice_row(self, notice_id: uuid.UUID, scope: CommunityScope) -> PublicNoticeRow:
         row = self._session.scalar(
             select(PublicNoticeRow).where(
-                PublicNoticeRow.id == _uuid("notice", notice_id),
+                PublicNoticeRow.id == notice_id,
                 scope.clause(PublicNoticeRow.community_id),
             )
         )
@@ -408,11 +399,11 @@ class GovernanceRepository:
     # -- residents' questions -------------------------------------------------------------------
 
     def add_question(self, question: Question) -> None:
-        question_id = _uuid("question", question.question_id)
+        question_id = question.question_id
         self._session.add(
             QuestionRow(
                 id=question_id,
-                community_id=_uuid("community", question.community_id),
+                community_id=question.community_id,
                 asked_by=question.asked_by,
                 text=question.text,
                 visibility=str(question.visibility),
@@ -425,23 +416,21 @@ class GovernanceRepository:
             self._add_answer_row(question_id, answer)
         self._session.flush()
 
-    def add_answer(self, question_id: object, answer: Answer, scope: CommunityScope) -> Question:
+    def add_answer(self, question_id: uuid.UUID, answer: Answer, scope: CommunityScope) -> Question:
         """Answer a question in scope; the domain checks the answer against the question."""
         question = self.get_question(question_id, scope).answered(answer)
-        self._add_answer_row(_uuid("question", question_id), answer)
+        self._add_answer_row(question_id, answer)
         self._session.flush()
         return question
 
-    def get_question(self, question_id: object, scope: CommunityScope) -> Question:
-        try:
-            key = _uuid("question", question_id)
-        except NotFound:
-            raise QuestionNotFound(str(question_id)) from None
+    def get_question(self, question_id: uuid.UUID, scope: CommunityScope) -> Question:
         row = self._session.scalar(
-            select(QuestionRow).where(QuestionRow.id == key, scope.clause(QuestionRow.community_id))
+            select(QuestionRow).where(
+                QuestionRow.id == question_id, scope.clause(QuestionRow.community_id)
+            )
         )
         if row is None:
-            raise QuestionNotFound(str(question_id))
+            raise QuestionNotFound(question_id)
         return self._question(row)
 
     def questions(
@@ -459,8 +448,8 @@ class GovernanceRepository:
             select(AnswerRow).where(AnswerRow.question_id == row.id).order_by(AnswerRow.id)
         )
         return Question(
-            question_id=str(row.id),
-            community_id=str(row.community_id),
+            question_id=row.id,
+            community_id=row.community_id,
             asked_by=row.asked_by,
             text=row.text,
             visibility=Visibility(row.visibility),
@@ -493,8 +482,8 @@ class GovernanceRepository:
 
 def _proposal(row: ProposalRow) -> Proposal:
     return Proposal(
-        proposal_id=str(row.id),
-        community_id=str(row.community_id),
+        proposal_id=row.id,
+        community_id=row.community_id,
         title=row.title,
         full_text=row.full_text,
         notice_text=row.notice_text,
