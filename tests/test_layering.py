@@ -160,3 +160,74 @@ def test_the_http_rule_lets_a_service_speak_to_its_domain() -> None:
     service = SRC / "server" / "services" / "people.py"
     source = "from menwei.server.domain.errors import NotFound\nfrom ..domain import caller\n"
     assert not _refused(service, HTTP_FREE["server/services"], source)
+
+
+# The database is reached through the store's repositories and unit of work. Outside ``store``
+# only the engine's wiring (the app making its engines, the listener watching one, the ``db``
+# command checking a URL) may name SQLAlchemy; a service or page that writes a query does not.
+SQL_WIRING = {
+    "server/app.py",
+    "server/auth/invalidation.py",
+    "cli/db.py",
+}
+
+
+def test_nothing_outside_the_store_writes_sql() -> None:
+    wrong = [
+        line
+        for path in sorted(SRC.rglob("*.py"))
+        if path.relative_to(SRC).parts[0] != "store"
+        and str(path.relative_to(SRC)) not in SQL_WIRING
+        for line in _refused(path, ("sqlalchemy",))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_sql_rule_catches_a_service_with_its_own_query() -> None:
+    service = SRC / "server" / "services" / "people.py"
+    assert _refused(service, ("sqlalchemy",), "def f():\n    from sqlalchemy import select\n")
+
+
+# Commands go through the same services as the pages, never through the HTTP layer.
+def test_the_commands_do_not_go_through_http() -> None:
+    refused = (
+        "fastapi",
+        "starlette",
+        "menwei.server.deps",
+        "menwei.server.errors",
+        "menwei.server.routers",
+        "menwei.server.web",
+    )
+    wrong = [
+        line for path in sorted((SRC / "cli").rglob("*.py")) for line in _refused(path, refused)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def _session_reads(path: Path, source: str | None = None) -> list[str]:
+    tree = ast.parse(source if source is not None else path.read_text(encoding="utf-8"))
+    return [
+        f"{path.relative_to(SRC)}:{node.lineno} reads .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "session"
+    ]
+
+
+# A service that needs something of the database asks a repository by name; the unit of work's
+# session is the store's own.
+
+
+def test_nothing_outside_the_store_opens_the_unit_of_works_session() -> None:
+    wrong = [
+        line
+        for path in sorted(SRC.rglob("*.py"))
+        if path.relative_to(SRC).parts[0] != "store"
+        and str(path.relative_to(SRC)) not in SQL_WIRING
+        for line in _session_reads(path)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_session_rule_catches_a_raw_session() -> None:
+    service = SRC / "server" / "services" / "people.py"
+    assert _session_reads(service, "def f(uow):\n    uow.session.execute(1)\n")

@@ -135,9 +135,9 @@ def list_events(
 
 @router.get("/communities/{community_id}/events.csv")
 def export_events(
-    request: Request, caller: EventsExport, query: Annotated[EventQuery, Query()]
+    caller: EventsExport, query: Annotated[EventQuery, Query()], uow: UowDep
 ) -> StreamingResponse:
-    rows = events.export_csv(request.app.state.session_factory, caller, _filter(caller, query))
+    rows = events.export_csv(uow, caller, _filter(caller, query))
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",

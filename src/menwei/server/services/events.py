@@ -8,8 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from menwei.core.passage import PassageEvent, passage_values
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden, InvalidRequest
@@ -178,11 +176,10 @@ def page(
         )
 
 
-def export_csv(
-    session_factory: sessionmaker[Session], caller: Caller, wanted: EventFilter
-) -> Iterator[str]:
-    """The matching events as CSV, read in short transactions while the client downloads."""
-    return events_csv(iter_events(session_factory, wanted, caller.scope))
+def export_csv(uow: UnitOfWork, caller: Caller, wanted: EventFilter) -> Iterator[str]:
+    """The matching events as CSV, read in short transactions of the unit of work's database
+    while the client downloads (not in the request's one transaction, which would hold it)."""
+    return events_csv(iter_events(uow.session_factory, wanted, caller.scope))
 
 
 #: The credential kinds a passage chart shows, in the order the office reads them.
