@@ -3,11 +3,16 @@
 Leaving the block without ``commit()`` rolls everything back, so a service function that
 raises half-way leaves nothing half-written. A ``UnitOfWork`` may be entered again after it
 was left; each entry is a fresh transaction.
+
+Each repository is built the first time a transaction asks for it, on that transaction's
+session: a use case pays for the repositories it reads and writes, not for every area's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,32 +36,61 @@ from menwei.store.repositories.privacy import PrivacyStore
 from menwei.store.repositories.site_pad import SitePadThresholds
 from menwei.store.repositories.transparency import TransparencyRecords
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, built on first use in each transaction."""
+
+    def __init__(self, build: Callable[[UnitOfWork], R]) -> None:
+        self._build = build
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type | None = None) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type | None = None) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type | None = None) -> Any:
+        if uow is None:
+            return self
+        built = uow._built
+        if self._name not in built:
+            built[self._name] = self._build(uow)
+        return built[self._name]
+
 
 class UnitOfWork:
     """Repositories sharing one session; commit explicitly, roll back by default."""
 
     session: Session
-    places: PlaceRepository
-    people: PersonRepository
-    credentials: CredentialRepository
-    access: AccessRepository
-    accounts: AccountRepository
-    devices: DeviceRepository
-    events: EventRepository
-    changes: ChangeLog
-    privacy: PrivacyStore
-    governance: GovernanceRepository
-    face_gate: FaceGate
-    face_switches: FaceSwitches
-    site_pad: SitePadThresholds
-    audit_head: AuditHeadRepository
-    pass_keys: PassKeyChanges
-    transparency: TransparencyRecords
-    names: NameLookups
+
+    changes = _Repository(lambda uow: ChangeLog(uow.session))
+    places = _Repository(lambda uow: PlaceRepository(uow.session, uow.changes))
+    people = _Repository(lambda uow: PersonRepository(uow.session, uow.changes))
+    credentials = _Repository(lambda uow: CredentialRepository(uow.session, uow.changes))
+    access = _Repository(lambda uow: AccessRepository(uow.session, uow.changes))
+    accounts = _Repository(lambda uow: AccountRepository(uow.session))
+    devices = _Repository(lambda uow: DeviceRepository(uow.session))
+    events = _Repository(lambda uow: EventRepository(uow.session))
+    privacy = _Repository(lambda uow: PrivacyStore(uow.session))
+    governance = _Repository(lambda uow: GovernanceRepository(uow.session))
+    face_gate = _Repository(lambda uow: FaceGate(uow.session))
+    face_switches = _Repository(lambda uow: FaceSwitches(uow.session))
+    site_pad = _Repository(lambda uow: SitePadThresholds(uow.session))
+    audit_head = _Repository(lambda uow: AuditHeadRepository(uow.session))
+    pass_keys = _Repository(lambda uow: PassKeyChanges(uow.places, uow.changes))
+    transparency = _Repository(lambda uow: TransparencyRecords(uow.session))
+    names = _Repository(lambda uow: NameLookups(uow.session))
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self._open = False
+        self._built: dict[str, object] = {}
 
     @classmethod
     def for_engine(cls, engine: Engine) -> UnitOfWork:
@@ -74,23 +108,7 @@ class UnitOfWork:
         if self._open:
             raise RuntimeError("this unit of work is already open; nest a new one instead")
         self.session = self._session_factory()
-        self.changes = ChangeLog(self.session)
-        self.places = PlaceRepository(self.session, self.changes)
-        self.people = PersonRepository(self.session, self.changes)
-        self.credentials = CredentialRepository(self.session, self.changes)
-        self.access = AccessRepository(self.session, self.changes)
-        self.accounts = AccountRepository(self.session)
-        self.devices = DeviceRepository(self.session)
-        self.events = EventRepository(self.session)
-        self.privacy = PrivacyStore(self.session)
-        self.governance = GovernanceRepository(self.session)
-        self.face_gate = FaceGate(self.session)
-        self.face_switches = FaceSwitches(self.session)
-        self.site_pad = SitePadThresholds(self.session)
-        self.audit_head = AuditHeadRepository(self.session)
-        self.pass_keys = PassKeyChanges(self.places, self.changes)
-        self.transparency = TransparencyRecords(self.session)
-        self.names = NameLookups(self.session)
+        self._built = {}
         self._open = True
         return self
 

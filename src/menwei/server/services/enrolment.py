@@ -39,7 +39,7 @@ from menwei.server.services.enrolment_challenges import (
 )
 from menwei.server.services.enrolment_record import store_enrolment
 from menwei.server.services.face_switch import reasons_off
-from menwei.server.services.privacy import Acting, acting_for, may_be_face_enrolled, now
+from menwei.server.services.privacy import Acting, acting_within, may_be_face_enrolled, now
 from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
@@ -311,11 +311,11 @@ def _require_on_and_consented(
     uow: UnitOfWork, person_id: uuid.UUID, community_id: uuid.UUID
 ) -> None:
     """Refuse before looking at any photo when face recognition is off or no live consent
-    exists (both are read again when the template is stored)."""
-    with uow:
-        off = reasons_off(uow, community_id)
-        live = uow.privacy.consents.live_for(person_id)
-        current = uow.privacy.notices.current(community_id)
+    exists (both are read again when the template is stored). Inside the caller's open unit
+    of work."""
+    off = reasons_off(uow, community_id)
+    live = uow.privacy.consents.live_for(person_id)
+    current = uow.privacy.notices.current(community_id)
     if off:
         raise face_off_error(off)
     if current is None or live is None:
@@ -329,8 +329,16 @@ def _require_on_and_consented(
 
 
 def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
-    """Whom the caller may enrol, consent checked before any photo or frame is looked at."""
-    acting = acting_for(uow, caller, person_id)
+    """Whom the caller may enrol, consent checked before any photo or frame is looked at: one
+    read transaction, the checks of the write transaction that stores the template come later."""
+    with uow:
+        acting = acting_within(uow, caller, person_id)
+        _may_be_enrolled(acting)
+        _require_on_and_consented(uow, person_id, acting.person.community_id)
+    return acting
+
+
+def _may_be_enrolled(acting: Acting) -> None:
     if not may_be_face_enrolled(acting.person):
         raise Conflict(
             code="visitor_not_enrolled",
@@ -339,8 +347,6 @@ def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting
                 "en": "Visitors are never face-enrolled; issue a QR pass instead.",
             },
         )
-    _require_on_and_consented(uow, person_id, acting.person.community_id)
-    return acting
 
 
 @dataclass(frozen=True, slots=True)
