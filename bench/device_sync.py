@@ -26,7 +26,7 @@ import numpy as np
 from fastapi.testclient import TestClient
 
 from menwei.core import FaceCredential, Validity
-from menwei.privacy.consent import Channel, NoticeContent
+from menwei.privacy.consent import ConsentChannel, NoticeContent
 from menwei.privacy.transport import DeviceKeyPair
 from menwei.server import create_app
 from menwei.server.demo_compliance import switch_demo_face_on
@@ -70,7 +70,7 @@ def _enrol_everyone(uow: UnitOfWork, kit, community_id: uuid.UUID) -> list[uuid.
         uow.commit()
     rng = np.random.default_rng(0)
     for person_id in people:
-        consent = record_consent(uow, kit, person_id=person_id, channel=Channel.SELF, at=at)
+        consent = record_consent(uow, kit, person_id=person_id, channel=ConsentChannel.SELF, at=at)
         vector = rng.standard_normal(128).astype("<f4")
         sealed = enrol_template(
             uow,
@@ -156,7 +156,9 @@ def main() -> None:
             print(f"first sync: {templates} sealed templates in {seconds:.2f} s")
             with uow:
                 person = uow.people.get(people[0], CommunityScope.all())
-            withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=datetime.now(UTC))
+            withdraw_and_erase(
+                uow, kit, person=person, channel=ConsentChannel.SELF, at=datetime.now(UTC)
+            )
             cursor, _, seconds = _pull_all(client, headers, cursor)
             print(f"pull after one withdrawal: {seconds * 1000:.0f} ms")
             _reenrol(uow, kit, world.community_id, people[1])

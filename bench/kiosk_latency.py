@@ -50,7 +50,7 @@ def _camera_file(target: Path, seconds: int = 4, fps: int = 10) -> Path:
 def _site(folder: Path) -> tuple[object, object, str]:
     import uvicorn
 
-    from menwei.privacy.consent import Channel
+    from menwei.privacy.consent import ConsentChannel
     from menwei.server import create_app
     from menwei.server.demo import seed_demo
     from menwei.server.demo_story import staff_caller
@@ -76,7 +76,7 @@ def _site(folder: Path) -> tuple[object, object, str]:
         staff = uow.accounts.by_login("staff")
     assert resident is not None and resident.person_id is not None and staff is not None
     record_consent(
-        uow, kit, person_id=resident.person_id, channel=Channel.SELF, at=datetime.now(UTC)
+        uow, kit, person_id=resident.person_id, channel=ConsentChannel.SELF, at=datetime.now(UTC)
     )
     photo = synthetic.encoded(synthetic.frame(synthetic.PORTRAIT))
     caller = staff_caller(staff.id, world.community_id)

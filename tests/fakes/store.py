@@ -44,7 +44,7 @@ from menwei.core.door import Door
 from menwei.core.person import HouseholdMembership, Person, Role
 from menwei.core.place import Building, Community, Processor, Unit
 from menwei.core.schedule import TimeWindow, WeeklySchedule
-from menwei.store.errors import Conflict, ControlCharacters, NotFound
+from menwei.store.errors import ControlCharacters, RecordConflict, RecordNotFound
 from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import ApiToken, Change, Device, LoginSession, UserAccount
 from menwei.store.repositories.checks import check_lengths
@@ -251,8 +251,8 @@ class FakeChangeLog:
 # -- places ---------------------------------------------------------------------------------
 
 
-def _exists_conflict(what_zh: str, what_en: str) -> Conflict:
-    return Conflict(
+def _exists_conflict(what_zh: str, what_en: str) -> RecordConflict:
+    return RecordConflict(
         f"{what_zh}已存在，请换一个名称或编号。",
         f"{what_en} already exists; choose another name or number.",
     )
@@ -263,7 +263,7 @@ class FakePlaces:
         self._tx = tx
         self._changes = changes
 
-    def _conflict(self, what_zh: str, what_en: str) -> Conflict:
+    def _conflict(self, what_zh: str, what_en: str) -> RecordConflict:
         self._tx.spoil()
         return _exists_conflict(what_zh, what_en)
 
@@ -285,13 +285,13 @@ class FakePlaces:
     def processor(self, processor_id: uuid.UUID) -> Processor:
         found = self._tx.live().processors.get(processor_id)
         if found is None:
-            raise NotFound("processor", processor_id)
+            raise RecordNotFound("processor", processor_id)
         return found
 
     def add_community(self, community: Community) -> Community:
         t = self._tx.live()
         if community.processor_id not in t.processors:
-            raise NotFound("processor", community.processor_id)
+            raise RecordNotFound("processor", community.processor_id)
         _checked(
             CommunityRow,
             name=community.name,
@@ -306,7 +306,7 @@ class FakePlaces:
     def community(self, community_id: uuid.UUID, scope: CommunityScope) -> Community:
         found = self._tx.live().communities.get(community_id)
         if found is None or not scope.allows(community_id):
-            raise NotFound("community", community_id)
+            raise RecordNotFound("community", community_id)
         return found
 
     def communities(
@@ -329,7 +329,7 @@ class FakePlaces:
     def add_building(self, building: Building) -> Building:
         t = self._tx.live()
         if building.community_id not in t.communities:
-            raise NotFound("community", building.community_id)
+            raise RecordNotFound("community", building.community_id)
         _checked(BuildingRow, name=building.name)
         taken = any(
             b.community_id == building.community_id and b.name == building.name
@@ -343,14 +343,14 @@ class FakePlaces:
     def building(self, building_id: uuid.UUID, scope: CommunityScope) -> Building:
         found = self._tx.live().buildings.get(building_id)
         if found is None or not scope.allows(found.community_id):
-            raise NotFound("building", building_id)
+            raise RecordNotFound("building", building_id)
         return found
 
     def add_unit(self, unit: Unit) -> Unit:
         t = self._tx.live()
         building = t.buildings.get(unit.building_id)
         if building is None:
-            raise NotFound("building", unit.building_id)
+            raise RecordNotFound("building", unit.building_id)
         _checked(UnitRow, entrance=unit.entrance, number=unit.number)
         taken = any(
             (u.building_id, u.entrance, u.number) == (unit.building_id, unit.entrance, unit.number)
@@ -364,21 +364,21 @@ class FakePlaces:
     def unit(self, unit_id: uuid.UUID, scope: CommunityScope) -> Unit:
         found = self._tx.live().units.get(unit_id)
         if found is None or not scope.allows(found[0]):
-            raise NotFound("unit", unit_id)
+            raise RecordNotFound("unit", unit_id)
         return found[1]
 
     def save_door(self, door: Door) -> Door:
         """Create or update a door. ``Door`` itself has already refused a face-only door (R1)."""
         t = self._tx.live()
         if door.community_id not in t.communities:
-            raise NotFound("community", door.community_id)
+            raise RecordNotFound("community", door.community_id)
         if door.building_id is not None:
             building = t.buildings.get(door.building_id)
             if building is None or building.community_id != door.community_id:
-                raise NotFound("building", door.building_id)
+                raise RecordNotFound("building", door.building_id)
         existing = t.doors.get(door.id)
         if existing is not None and existing.community_id != door.community_id:
-            raise NotFound("door", door.id)
+            raise RecordNotFound("door", door.id)
         _checked(
             DoorRow,
             name=door.name,
@@ -400,7 +400,7 @@ class FakePlaces:
     def door(self, door_id: uuid.UUID, scope: CommunityScope) -> Door:
         found = self._tx.live().doors.get(door_id)
         if found is None or not scope.allows(found.community_id):
-            raise NotFound("door", door_id)
+            raise RecordNotFound("door", door_id)
         return found
 
     def doors(self, scope: CommunityScope, *, community_id: uuid.UUID | None = None) -> list[Door]:
@@ -452,12 +452,12 @@ class FakePeople:
         """Create or update a person (a guardian must live in the same community)."""
         t = self._tx.live()
         if person.community_id not in t.communities:
-            raise NotFound("community", person.community_id)
+            raise RecordNotFound("community", person.community_id)
         if person.guardian_id is not None:
             self.get(person.guardian_id, CommunityScope.of([person.community_id]))
         existing = t.people.get(person.id)
         if existing is not None and existing.community_id != person.community_id:
-            raise NotFound("person", person.id)
+            raise RecordNotFound("person", person.id)
         _checked(PersonRow, name=person.name, role=person.role.value, phone=person.phone)
         t.people[person.id] = person
         self._changes.record(person.community_id, "person", person.id, UPSERT)
@@ -466,7 +466,7 @@ class FakePeople:
     def get(self, person_id: uuid.UUID, scope: CommunityScope) -> Person:
         found = self._tx.live().people.get(person_id)
         if found is None or not scope.allows(found.community_id):
-            raise NotFound("person", person_id)
+            raise RecordNotFound("person", person_id)
         return found
 
     def list(
@@ -499,9 +499,9 @@ class FakePeople:
         person = t.people.get(membership.person_id)
         unit = t.units.get(membership.unit_id)
         if person is None:
-            raise NotFound("person", membership.person_id)
+            raise RecordNotFound("person", membership.person_id)
         if unit is None or unit[0] != person.community_id:
-            raise NotFound("unit", membership.unit_id)
+            raise RecordNotFound("unit", membership.unit_id)
         t.memberships[membership.id] = membership
         self._changes.record(person.community_id, "person", person.id, UPSERT)
         return membership
@@ -511,7 +511,7 @@ class FakePeople:
         membership = t.memberships.get(membership_id)
         person = None if membership is None else t.people.get(membership.person_id)
         if membership is None or person is None or not scope.allows(person.community_id):
-            raise NotFound("household membership", membership_id)
+            raise RecordNotFound("household membership", membership_id)
         # the domain refuses a move-out before the move-in
         t.memberships[membership_id] = replace(membership, moved_out=day)
         self._changes.record(person.community_id, "person", person.id, UPSERT)
@@ -572,7 +572,7 @@ class FakeCredentials:
     def _row(self, credential_id: uuid.UUID, scope: CommunityScope) -> _CredentialRow:
         row = self._tx.live().credentials.get(credential_id)
         if row is None or not scope.allows(row.community_id):
-            raise NotFound("credential", credential_id)
+            raise RecordNotFound("credential", credential_id)
         return row
 
     def save(self, credential: AnyCredential) -> AnyCredential:
@@ -581,12 +581,12 @@ class FakeCredentials:
         kind, holder = _kind(credential), _holder(credential)
         person = t.people.get(holder)
         if person is None:
-            raise NotFound("person", holder)
+            raise RecordNotFound("person", holder)
         existing = t.credentials.get(credential.id)
         if existing is not None and (
             existing.community_id != person.community_id or _kind(existing.credential) != kind
         ):
-            raise NotFound("credential", credential.id)
+            raise RecordNotFound("credential", credential.id)
         _checked(
             CredentialRow,
             kind=kind,
@@ -605,7 +605,7 @@ class FakeCredentials:
             for row in others
         ):
             self._tx.spoil()
-            raise Conflict(
+            raise RecordConflict(
                 "该卡号已发给本小区的另一位住户，请先注销旧卡或核对卡号。",
                 "This card number is already issued in this community; revoke the old card "
                 "or check the number.",
@@ -614,7 +614,7 @@ class FakeCredentials:
             _live_pin(row.credential) and _holder(row.credential) == holder for row in others
         ):
             self._tx.spoil()
-            raise Conflict(
+            raise RecordConflict(
                 "此人已有一个有效密码，同时又有人在修改它。请刷新后重试。",
                 "This person already has a live PIN, which someone is changing at the same "
                 "time. Refresh and try again.",
@@ -636,7 +636,7 @@ class FakeCredentials:
             i for i in qr.door_ids if i not in doors or doors[i].community_id != community_id
         )
         if unknown:
-            raise NotFound("door", unknown[0])
+            raise RecordNotFound("door", unknown[0])
 
     def get(self, credential_id: uuid.UUID, scope: CommunityScope) -> AnyCredential:
         return self._row(credential_id, scope).credential
@@ -698,7 +698,7 @@ class FakeAccess:
     def set_holidays(self, community_id: uuid.UUID, days: dict[date, str]) -> list[uuid.UUID]:
         t = self._tx.live()
         if community_id not in t.communities:
-            raise NotFound("community", community_id)
+            raise RecordNotFound("community", community_id)
         for key in [key for key in t.holidays if key[0] == community_id]:
             del t.holidays[key]
         for day, name in sorted(days.items()):
@@ -742,7 +742,7 @@ class FakeAccess:
     def _row(self, group_id: uuid.UUID, scope: CommunityScope) -> _GroupRow:
         row = self._tx.live().groups.get(group_id)
         if row is None or not scope.allows(row.community_id):
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         return row
 
     def save_group(
@@ -755,7 +755,7 @@ class FakeAccess:
         """Create or replace a group; doors of another community are refused."""
         t = self._tx.live()
         if group.community_id not in t.communities:
-            raise NotFound("community", group.community_id)
+            raise RecordNotFound("community", group.community_id)
         foreign = next(
             (
                 i
@@ -766,17 +766,17 @@ class FakeAccess:
         )
         missing = next((i for i in sorted(group.door_ids) if i not in t.doors), None)
         if foreign is not None or missing is not None:
-            raise NotFound("door", foreign or missing)
+            raise RecordNotFound("door", foreign or missing)
         existing = t.groups.get(group.id)
         if existing is not None and existing.community_id != group.community_id:
-            raise NotFound("access group", group.id)
+            raise RecordNotFound("access group", group.id)
         _checked(AccessGroupRow, name=group.name)
         if any(
             key != group.id and row.community_id == group.community_id and row.name == group.name
             for key, row in t.groups.items()
         ):
             self._tx.spoil()
-            raise Conflict(
+            raise RecordConflict(
                 "这个名称的门禁组已存在，请换一个名称。",
                 "An access group with this name already exists; choose another name.",
             )
@@ -839,12 +839,12 @@ class FakeAccess:
         t = self._tx.live()
         group = t.groups.get(group_id)
         if group is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         wanted = sorted(set(person_ids))
         for person_id in wanted:
             person = t.people.get(person_id)
             if person is None or person.community_id != group.community_id:
-                raise NotFound("person", person_id)
+                raise RecordNotFound("person", person_id)
             t.members[(group_id, person_id)] = _Member(_utc(valid_from), _utc(valid_until))
         self._changes.record_batch(
             group.community_id, [("person", person_id, UPSERT) for person_id in wanted]
@@ -854,7 +854,7 @@ class FakeAccess:
         t = self._tx.live()
         group = t.groups.get(group_id)
         if group is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         t.members.pop((group_id, person_id), None)
         self._changes.record(group.community_id, "person", person_id, UPSERT)
 
@@ -874,16 +874,16 @@ class FakeAccounts:
         """Create or update an account and replace its community scopes."""
         t = self._tx.live()
         if account.processor_id is not None and account.processor_id not in t.processors:
-            raise NotFound("processor", account.processor_id)
+            raise RecordNotFound("processor", account.processor_id)
         if account.person_id is not None and account.person_id not in t.people:
-            raise NotFound("person", account.person_id)
+            raise RecordNotFound("person", account.person_id)
         for community_id in sorted(account.staff_of | account.committee_of | account.supervises):
             if community_id not in t.communities:
-                raise NotFound("community", community_id)
+                raise RecordNotFound("community", community_id)
         if account.person_id is not None and any(
             a.person_id == account.person_id and a.id != account.id for a in t.accounts.values()
         ):
-            raise Conflict(
+            raise RecordConflict(
                 "此人已有居民账号，每人只能有一个账号。",
                 "This person already has an account; each person has one.",
             )
@@ -898,7 +898,7 @@ class FakeAccounts:
         _refuse_nul(account.login)
         if any(a.login == account.login and a.id != account.id for a in t.accounts.values()):
             self._tx.spoil()
-            raise Conflict(
+            raise RecordConflict(
                 f"登录名“{account.login}”已被使用，请换一个。",
                 f"The login '{account.login}' is taken; choose another.",
             )
@@ -913,7 +913,7 @@ class FakeAccounts:
     def get(self, account_id: uuid.UUID) -> UserAccount:
         found = self._tx.live().accounts.get(account_id)
         if found is None:
-            raise NotFound("account", account_id)
+            raise RecordNotFound("account", account_id)
         return found
 
     def by_login(self, login: str) -> UserAccount | None:
@@ -965,7 +965,7 @@ class FakeAccounts:
         t = self._tx.live()
         account = t.accounts.get(account_id)
         if account is None:
-            raise NotFound("account", account_id)
+            raise RecordNotFound("account", account_id)
         t.accounts[account_id] = replace(account, password_hash=password_hash)
         self.end_everything(account_id, _now(), keep_session=keep_session, keep_token=keep_token)
 
@@ -977,7 +977,7 @@ class FakeAccounts:
     def add_token(self, token: ApiToken) -> ApiToken:
         t = self._tx.live()
         if token.account_id not in t.accounts:
-            raise NotFound("account", token.account_id)
+            raise RecordNotFound("account", token.account_id)
         _checked(ApiTokenRow, token_sha256=token.token_sha256, name=token.name)
         t.tokens[token.id] = replace(
             token,
@@ -1008,7 +1008,7 @@ class FakeAccounts:
     def add_session(self, login_session: LoginSession) -> LoginSession:
         t = self._tx.live()
         if login_session.account_id not in t.accounts:
-            raise NotFound("account", login_session.account_id)
+            raise RecordNotFound("account", login_session.account_id)
         t.sessions[login_session.id] = replace(
             login_session,
             expires_at=_at(login_session.expires_at),
@@ -1048,17 +1048,17 @@ class FakeDevices:
         """Create or update a device; every door it serves must be in its own community."""
         t = self._tx.live()
         if device.community_id not in t.communities:
-            raise NotFound("community", device.community_id)
+            raise RecordNotFound("community", device.community_id)
         missing = sorted(
             i
             for i in device.door_ids
             if i not in t.doors or t.doors[i].community_id != device.community_id
         )
         if missing:
-            raise NotFound("door", missing[0])
+            raise RecordNotFound("door", missing[0])
         existing = t.devices.get(device.id)
         if existing is not None and existing.community_id != device.community_id:
-            raise NotFound("device", device.id)
+            raise RecordNotFound("device", device.id)
         _checked(DeviceRow, name=device.name, token_sha256=device.token_sha256)
         kept = existing or Device(
             id=device.id,
@@ -1080,7 +1080,7 @@ class FakeDevices:
     def get(self, device_id: uuid.UUID, scope: CommunityScope) -> Device:
         found = self._tx.live().devices.get(device_id)
         if found is None or not scope.allows(found.community_id):
-            raise NotFound("device", device_id)
+            raise RecordNotFound("device", device_id)
         return found
 
     def by_token_hash(self, token_sha256: str) -> Device | None:

@@ -38,7 +38,7 @@ from tests.server.conftest import SECRET, World, seed_world
 
 from menwei.core import FaceCredential, Validity
 from menwei.gate.tracker import FaceTracker
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.server.services.consent_records import publish_community_notice, record_consent
 from menwei.server.services.enrolment_record import enrol_template
 from menwei.server.services.privacy_kit import open_kit
@@ -173,7 +173,7 @@ def _seed(root: Path, database_url: str) -> World:
         at = datetime.now(UTC)
         publish_community_notice(uow, community_id=community_id, content=notice_content(), at=at)
         switch_face_on(uow, community_id, at=at)
-        consent = record_consent(uow, kit, person_id=person_id, channel=Channel.SELF, at=at)
+        consent = record_consent(uow, kit, person_id=person_id, channel=ConsentChannel.SELF, at=at)
         sealed = enrol_template(
             uow,
             kit,

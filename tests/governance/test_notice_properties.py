@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from menwei.governance import Channel, Posting, PublicNotice
+from menwei.governance import NoticeChannel, Posting, PublicNotice
 
 from .conftest import rid
 
@@ -22,9 +22,9 @@ zones = st.sampled_from([UTC, BEIJING, timezone(timedelta(hours=-7)), ZoneInfo("
 def notices(draw):
     postings = []
     for channel, location in (
-        (Channel.PUBLIC_PAGE, "public-page"),
-        (Channel.DOOR_POSTER, "east-gate"),
-        (Channel.DOOR_POSTER, "south-gate"),
+        (NoticeChannel.PUBLIC_PAGE, "public-page"),
+        (NoticeChannel.DOOR_POSTER, "east-gate"),
+        (NoticeChannel.DOOR_POSTER, "south-gate"),
     ):
         for _ in range(draw(st.integers(min_value=0, max_value=2))):
             posted = BASE + draw(offsets)

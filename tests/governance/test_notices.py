@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from menwei.governance import Channel, InvalidInput, Posting, PublicNotice
+from menwei.governance import InvalidInput, NoticeChannel, Posting, PublicNotice
 
 from .conftest import rid
 
@@ -33,8 +33,8 @@ def _notice(*postings: Posting, minimum_days: int = 7, **options) -> PublicNotic
 
 def _everywhere(posted_at: datetime, taken_down_at: datetime | None = None) -> tuple[Posting, ...]:
     return (
-        Posting(Channel.PUBLIC_PAGE, "public-page", posted_at, "staff-1", taken_down_at),
-        Posting(Channel.DOOR_POSTER, "east-gate", posted_at, "staff-1", taken_down_at),
+        Posting(NoticeChannel.PUBLIC_PAGE, "public-page", posted_at, "staff-1", taken_down_at),
+        Posting(NoticeChannel.DOOR_POSTER, "east-gate", posted_at, "staff-1", taken_down_at),
     )
 
 
@@ -65,15 +65,15 @@ def test_days_are_beijing_days_even_when_times_are_given_in_utc():
 
 
 def test_a_notice_only_on_the_web_page_is_not_displayed_when_door_posters_are_required():
-    notice = _notice(Posting(Channel.PUBLIC_PAGE, "public-page", _at(1, 9), "staff-1"))
+    notice = _notice(Posting(NoticeChannel.PUBLIC_PAGE, "public-page", _at(1, 9), "staff-1"))
     assert notice.displayed_days(_at(20)) == 0
     assert notice.displayed_since(_at(20)) is None
 
 
 def test_every_listed_door_must_carry_a_poster_for_a_day_to_count():
-    page = Posting(Channel.PUBLIC_PAGE, "public-page", _at(1, 9), "staff-1")
-    east = Posting(Channel.DOOR_POSTER, "east-gate", _at(1, 9), "staff-1")
-    south = Posting(Channel.DOOR_POSTER, "south-gate", _at(5, 9), "staff-2")
+    page = Posting(NoticeChannel.PUBLIC_PAGE, "public-page", _at(1, 9), "staff-1")
+    east = Posting(NoticeChannel.DOOR_POSTER, "east-gate", _at(1, 9), "staff-1")
+    south = Posting(NoticeChannel.DOOR_POSTER, "south-gate", _at(5, 9), "staff-2")
     notice = _notice(page, east, south, poster_doors=frozenset({"east-gate", "south-gate"}))
     assert not notice.displayed_on(date(2026, 3, 4))
     assert not notice.displayed_on(date(2026, 3, 5))
@@ -83,11 +83,13 @@ def test_every_listed_door_must_carry_a_poster_for_a_day_to_count():
 
 def test_kiosk_screens_count_only_where_the_community_requires_them():
     postings = _everywhere(_at(1, 9))
-    required = frozenset({Channel.PUBLIC_PAGE, Channel.DOOR_POSTER, Channel.KIOSK_SCREEN})
+    required = frozenset(
+        {NoticeChannel.PUBLIC_PAGE, NoticeChannel.DOOR_POSTER, NoticeChannel.KIOSK_SCREEN}
+    )
     assert _notice(*postings, required_channels=required).displayed_days(_at(10)) == 0
     with_kiosk = _notice(
         *postings,
-        Posting(Channel.KIOSK_SCREEN, "kiosk-east", _at(1, 9), "staff-1"),
+        Posting(NoticeChannel.KIOSK_SCREEN, "kiosk-east", _at(1, 9), "staff-1"),
         required_channels=required,
     )
     assert with_kiosk.displayed_days(_at(10)) == 8
@@ -95,8 +97,10 @@ def test_kiosk_screens_count_only_where_the_community_requires_them():
 
 def test_taking_a_notice_down_breaks_the_period_and_it_starts_again():
     notice = _notice(*_everywhere(_at(1, 9)), minimum_days=5)
-    notice = notice.taken_down(Channel.DOOR_POSTER, "east-gate", _at(4, 20))
-    notice = notice.with_posting(Posting(Channel.DOOR_POSTER, "east-gate", _at(5, 8), "staff-2"))
+    notice = notice.taken_down(NoticeChannel.DOOR_POSTER, "east-gate", _at(4, 20))
+    notice = notice.with_posting(
+        Posting(NoticeChannel.DOOR_POSTER, "east-gate", _at(5, 8), "staff-2")
+    )
     # 2-3 March count; 4 March (down at 20:00) and 5 March (up at 08:00) do not; from 6 March
     # a new run starts, so five days are served only when 10 March has ended.
     assert notice.displayed_days(_at(5)) == 2
@@ -131,7 +135,7 @@ def test_a_naive_time_is_refused_because_its_day_is_ambiguous():
     with pytest.raises(InvalidInput):
         notice.displayed_days(datetime(2026, 3, 10))
     with pytest.raises(InvalidInput):
-        Posting(Channel.DOOR_POSTER, "east-gate", datetime(2026, 3, 1), "staff-1")
+        Posting(NoticeChannel.DOOR_POSTER, "east-gate", datetime(2026, 3, 1), "staff-1")
 
 
 @pytest.mark.parametrize(
@@ -164,4 +168,4 @@ def test_a_malformed_notice_is_refused_with_a_typed_error(field, value):
 def test_taking_down_a_poster_that_is_not_up_is_refused():
     notice = _notice(*_everywhere(_at(1, 10)))
     with pytest.raises(InvalidInput):
-        notice.taken_down(Channel.DOOR_POSTER, "north-gate", _at(3))
+        notice.taken_down(NoticeChannel.DOOR_POSTER, "north-gate", _at(3))

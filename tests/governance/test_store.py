@@ -18,8 +18,8 @@ from menwei.governance import (
     Answer,
     AnswererRole,
     BallotChannel,
-    Channel,
     Choice,
+    NoticeChannel,
     OwnersVote,
     PaperReferenceUsed,
     Posting,
@@ -36,7 +36,7 @@ from menwei.governance import (
     vote_passed,
 )
 from menwei.store.base import Base
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.repositories.governance import UNREGISTERED_OWNER, GovernanceRepository
 from menwei.store.scope import CommunityScope
 from menwei.store.tables.governance import GOVERNANCE_TABLES, ProposalRow, VoteResultRow
@@ -326,9 +326,9 @@ def test_another_communitys_votes_notices_and_questions_are_out_of_scope(uow, se
         notice = _notice(mine.community.id)
         repository.add_notice(notice)
         session.commit()
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             repository.get_vote(vote.proposal.proposal_id, their_scope)
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             repository.get_notice(notice.notice_id, their_scope)
         with pytest.raises(QuestionNotFound):
             repository.get_question(question.question_id, their_scope)
@@ -347,7 +347,7 @@ def _notice(community_id) -> PublicNotice:
         starts_on=date(2026, 2, 1),
         minimum_days=7,
         poster_doors=frozenset({"south-gate"}),
-        postings=(Posting(Channel.PUBLIC_PAGE, "public-page", OPENS, "staff-1"),),
+        postings=(Posting(NoticeChannel.PUBLIC_PAGE, "public-page", OPENS, "staff-1"),),
     )
 
 
@@ -355,17 +355,21 @@ def test_a_notice_and_its_postings_come_back_with_the_same_display_period(uow, s
     estate = _estate(uow)
     scope = CommunityScope.of([estate.community.id])
     notice = _notice(estate.community.id)
-    poster = Posting(Channel.DOOR_POSTER, "south-gate", OPENS + timedelta(hours=2), "staff-2")
+    poster = Posting(NoticeChannel.DOOR_POSTER, "south-gate", OPENS + timedelta(hours=2), "staff-2")
     with sessions() as session:
         repository = GovernanceRepository(session)
         repository.add_notice(notice)
         repository.add_posting(notice.notice_id, poster, scope)
         repository.record_taken_down(
-            notice.notice_id, Channel.DOOR_POSTER, "south-gate", OPENS + timedelta(days=5), scope
+            notice.notice_id,
+            NoticeChannel.DOOR_POSTER,
+            "south-gate",
+            OPENS + timedelta(days=5),
+            scope,
         )
         session.commit()
     expected = notice.with_posting(poster).taken_down(
-        Channel.DOOR_POSTER, "south-gate", OPENS + timedelta(days=5)
+        NoticeChannel.DOOR_POSTER, "south-gate", OPENS + timedelta(days=5)
     )
     with sessions() as session:
         stored = GovernanceRepository(session).get_notice(notice.notice_id, scope)

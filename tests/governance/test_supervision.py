@@ -253,7 +253,7 @@ def test_a_community_name_that_looks_like_a_formula_is_defused_in_the_csv():
 def test_vote_and_notice_records_are_built_from_the_domain_objects(equal_roll, vote_on, during):
     from datetime import timedelta
 
-    from menwei.governance import Channel, Choice, Posting, PublicNotice
+    from menwei.governance import Choice, NoticeChannel, Posting, PublicNotice
 
     vote = vote_on(equal_roll)
     for unit_id, choice in (("u1", Choice.APPROVE), ("u2", Choice.APPROVE), ("u3", Choice.OPPOSE)):
@@ -275,8 +275,8 @@ def test_vote_and_notice_records_are_built_from_the_domain_objects(equal_roll, v
         starts_on=date(2026, 3, 1),
         minimum_days=7,
         postings=(
-            Posting(Channel.PUBLIC_PAGE, "public-page", posted, "staff-1"),
-            Posting(Channel.DOOR_POSTER, "south-gate", posted, "staff-1"),
+            Posting(NoticeChannel.PUBLIC_PAGE, "public-page", posted, "staff-1"),
+            Posting(NoticeChannel.DOOR_POSTER, "south-gate", posted, "staff-1"),
         ),
     )
     short = NoticeRecord.of(notice, as_of=posted + timedelta(days=5))

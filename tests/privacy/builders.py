@@ -62,8 +62,7 @@ def switch_face_on(uow, community_id: uuid.UUID, *, at: datetime | None = None) 
     display for its full period, a community that asks no owners' vote: then the gate must have
     nothing left unmet, and the one writer of the switch turns it on.
     """
-    from menwei.governance import Channel as PostChannel
-    from menwei.governance import Posting, PublicNotice
+    from menwei.governance import NoticeChannel, Posting, PublicNotice
     from menwei.privacy.compliance import ImpactAssessment, NoVoteRequired
     from menwei.server.services.compliance import activation_unmet
     from menwei.store.repositories.face_gate import write_face_switch
@@ -95,8 +94,8 @@ def switch_face_on(uow, community_id: uuid.UUID, *, at: datetime | None = None) 
                 body="公示期内如有意见，请向物业或业委会反映。",
                 starts_on=(posted - timedelta(days=1)).date(),
                 minimum_days=30,
-                required_channels=frozenset({PostChannel.PUBLIC_PAGE}),
-                postings=(Posting(PostChannel.PUBLIC_PAGE, "page", posted, "office"),),
+                required_channels=frozenset({NoticeChannel.PUBLIC_PAGE}),
+                postings=(Posting(NoticeChannel.PUBLIC_PAGE, "page", posted, "office"),),
             )
         )
         uow.session.flush()

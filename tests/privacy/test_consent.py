@@ -11,7 +11,7 @@ from tests.privacy.builders import notice_content
 
 from menwei.core.person import Person, Role
 from menwei.privacy.consent import (
-    Channel,
+    ConsentChannel,
     OnNewTerms,
     TemplateStatus,
     give_consent,
@@ -103,19 +103,19 @@ def test_the_shipped_templates_render_every_field_in_both_languages(notice, loca
 
 def test_an_adult_consents_on_their_own_phone(notice):
     person = adult()
-    consent = give_consent(person, notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(person, notice, channel=ConsentChannel.SELF, at=NOW)
     assert consent.notice_hash == notice.content_hash
-    assert consent.channel is Channel.SELF
+    assert consent.channel is ConsentChannel.SELF
     assert require_consent_to_store(consent, notice) is consent
 
 
 def test_staff_assisted_consent_records_the_staff_account(notice):
     consent = give_consent(
-        adult(), notice, channel=Channel.STAFF_ASSISTED, at=NOW, staff_account="staff:zhang"
+        adult(), notice, channel=ConsentChannel.STAFF_ASSISTED, at=NOW, staff_account="staff:zhang"
     )
     assert consent.staff_account == "staff:zhang"
     with pytest.raises(NotAllowed):
-        give_consent(adult(), notice, channel=Channel.STAFF_ASSISTED, at=NOW)
+        give_consent(adult(), notice, channel=ConsentChannel.STAFF_ASSISTED, at=NOW)
 
 
 def test_a_child_under_14_cannot_consent_for_themselves(notice):
@@ -129,8 +129,8 @@ def test_a_child_under_14_cannot_consent_for_themselves(notice):
         guardian_id=parent.id,
     )
     with pytest.raises(GuardianRequired):
-        give_consent(child, notice, channel=Channel.SELF, at=NOW)
-    consent = give_consent(child, notice, channel=Channel.GUARDIAN, at=NOW, guardian=parent)
+        give_consent(child, notice, channel=ConsentChannel.SELF, at=NOW)
+    consent = give_consent(child, notice, channel=ConsentChannel.GUARDIAN, at=NOW, guardian=parent)
     assert consent.guardian_id == parent.id
 
 
@@ -145,7 +145,7 @@ def test_only_the_linked_guardian_may_consent_for_a_child(notice):
         guardian_id=parent.id,
     )
     with pytest.raises(GuardianRequired):
-        give_consent(child, notice, channel=Channel.GUARDIAN, at=NOW, guardian=neighbour)
+        give_consent(child, notice, channel=ConsentChannel.GUARDIAN, at=NOW, guardian=neighbour)
 
 
 def test_age_is_taken_on_the_day_of_consent(notice):
@@ -159,13 +159,13 @@ def test_age_is_taken_on_the_day_of_consent(notice):
         guardian_id=parent.id,
     )
     with pytest.raises(GuardianRequired):
-        give_consent(teen, notice, channel=Channel.SELF, at=NOW)  # 14 tomorrow
-    assert give_consent(teen, notice, channel=Channel.SELF, at=NOW + timedelta(days=1))
+        give_consent(teen, notice, channel=ConsentChannel.SELF, at=NOW)  # 14 tomorrow
+    assert give_consent(teen, notice, channel=ConsentChannel.SELF, at=NOW + timedelta(days=1))
 
 
 def test_a_guardian_cannot_consent_for_someone_aged_14_or_over(notice):
     with pytest.raises(NotAllowed):
-        give_consent(adult(), notice, channel=Channel.GUARDIAN, at=NOW, guardian=adult())
+        give_consent(adult(), notice, channel=ConsentChannel.GUARDIAN, at=NOW, guardian=adult())
 
 
 def test_no_consent_no_template(notice):
@@ -177,8 +177,8 @@ def test_no_consent_no_template(notice):
 
 def test_a_withdrawn_consent_allows_no_template(notice):
     person = adult()
-    consent = give_consent(person, notice, channel=Channel.SELF, at=NOW)
-    withdrawn = withdraw_consent(consent, person, channel=Channel.SELF, at=NOW)
+    consent = give_consent(person, notice, channel=ConsentChannel.SELF, at=NOW)
+    withdrawn = withdraw_consent(consent, person, channel=ConsentChannel.SELF, at=NOW)
     assert withdrawn.withdrawn_at == NOW
     with pytest.raises(ConsentRequired):
         require_consent_to_store(withdrawn, notice)
@@ -186,15 +186,15 @@ def test_a_withdrawn_consent_allows_no_template(notice):
 
 def test_staff_withdraw_only_on_a_recorded_written_request(notice):
     person = adult()
-    consent = give_consent(person, notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(person, notice, channel=ConsentChannel.SELF, at=NOW)
     with pytest.raises(NotAllowed):
         withdraw_consent(
-            consent, person, channel=Channel.STAFF_ASSISTED, at=NOW, staff_account="zhang"
+            consent, person, channel=ConsentChannel.STAFF_ASSISTED, at=NOW, staff_account="zhang"
         )
     done = withdraw_consent(
         consent,
         person,
-        channel=Channel.STAFF_ASSISTED,
+        channel=ConsentChannel.STAFF_ASSISTED,
         at=NOW,
         staff_account="zhang",
         written_request="REQ-2026-118",
@@ -204,7 +204,7 @@ def test_staff_withdraw_only_on_a_recorded_written_request(notice):
 
 
 def test_a_new_notice_changing_purpose_or_retention_needs_fresh_consent(notice):
-    consent = give_consent(adult(), notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(adult(), notice, channel=ConsentChannel.SELF, at=NOW)
     for change in ({"purpose": "通行核验及访客统计"}, {"retention_days": 730}):
         new = publish_notice(COMMUNITY, notice_content(**change), previous=notice, at=NOW)
         assert material_change(notice.content, new.content)
@@ -213,7 +213,7 @@ def test_a_new_notice_changing_purpose_or_retention_needs_fresh_consent(notice):
 
 
 def test_a_new_notice_with_only_a_new_contact_keeps_the_consent_valid(notice):
-    consent = give_consent(adult(), notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(adult(), notice, channel=ConsentChannel.SELF, at=NOW)
     new = publish_notice(
         COMMUNITY, notice_content(processor_contact="0571-9999 0000"), previous=notice, at=NOW
     )
@@ -221,7 +221,7 @@ def test_a_new_notice_with_only_a_new_contact_keeps_the_consent_valid(notice):
 
 
 def test_old_templates_run_under_old_terms_or_are_suspended_as_the_community_chooses(notice):
-    consent = give_consent(adult(), notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(adult(), notice, channel=ConsentChannel.SELF, at=NOW)
     new = publish_notice(COMMUNITY, notice_content(retention_days=730), previous=notice, at=NOW)
     assert template_status(consent, new, notice, OnNewTerms.OLD_TERMS) is TemplateStatus.OLD_TERMS
     assert template_status(consent, new, notice, OnNewTerms.SUSPEND) is TemplateStatus.SUSPENDED
@@ -238,7 +238,7 @@ def test_a_consent_to_another_communitys_notice_does_not_count(notice):
         date_of_birth=date(1990, 1, 1),
     )
     with pytest.raises(NotAllowed):
-        give_consent(stranger, notice, channel=Channel.SELF, at=NOW)
+        give_consent(stranger, notice, channel=ConsentChannel.SELF, at=NOW)
 
 
 def test_an_overlong_notice_field_is_refused_with_a_clear_message():
@@ -258,7 +258,7 @@ def test_after_a_refusal_nobody_asks_again_until_the_terms_change(notice):
 
     person = adult()
     assert may_ask_for_consent(None, notice, None)
-    refusal = refuse_consent(person, notice, channel=Channel.SELF, at=NOW)
+    refusal = refuse_consent(person, notice, channel=ConsentChannel.SELF, at=NOW)
     assert not may_ask_for_consent(refusal, notice, notice)
     cosmetic = publish_notice(
         COMMUNITY, notice_content(processor_contact="0571-1"), previous=notice, at=NOW

@@ -10,7 +10,7 @@ from tests.privacy.builders import notice_content
 
 from menwei.core.person import Person, Role
 from menwei.privacy.audit import AuditChain, MemoryAuditLog, verify_chain
-from menwei.privacy.consent import Channel, give_consent, publish_notice
+from menwei.privacy.consent import ConsentChannel, give_consent, publish_notice
 from menwei.privacy.errors import ConsentRequired, VaultError
 from menwei.privacy.face_data import erase_face_data, store_template
 from menwei.privacy.keys import ProcessorKeys
@@ -87,7 +87,7 @@ def test_without_consent_nothing_is_sealed_stored_or_logged(world):
 
 def test_enrolment_then_re_enrolment_is_logged_as_enrol_then_update(world):
     _keys, _vault, chain, person, notice, _templates = world
-    consent = give_consent(person, notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(person, notice, channel=ConsentChannel.SELF, at=NOW)
     first, second = _store(world, consent), _store(world, consent)
     assert (first.template_version, second.template_version) == (1, 2)
     assert [e.action for e in chain.entries_about(person.id)] == ["enrol", "update"]
@@ -95,7 +95,7 @@ def test_enrolment_then_re_enrolment_is_logged_as_enrol_then_update(world):
 
 def test_erasure_shreds_deletes_names_the_devices_logs_and_signs(world):
     keys, vault, chain, person, notice, templates = world
-    consent = give_consent(person, notice, channel=Channel.SELF, at=NOW)
+    consent = give_consent(person, notice, channel=ConsentChannel.SELF, at=NOW)
     sealed = _store(world, consent)
     templates.devices[str(person.id)] = ["gate-north", "gate-south"]
     receipt = erase_face_data(

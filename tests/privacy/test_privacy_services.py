@@ -14,7 +14,7 @@ from tests.store.builders import T0, make_site
 from menwei.core.credential import FaceCredential, Validity
 from menwei.core.person import Person, Role
 from menwei.privacy.compliance import BreachIncident, ImpactAssessment, VoteStatus
-from menwei.privacy.consent import Channel, OnNewTerms
+from menwei.privacy.consent import ConsentChannel, OnNewTerms
 from menwei.privacy.errors import (
     ActivationRefused,
     FaceRecognitionOff,
@@ -120,7 +120,7 @@ def test_consent_through_the_service_is_recorded_and_logged(uow, kit, site):
         uow,
         kit,
         person_id=person.id,
-        channel=Channel.STAFF_ASSISTED,
+        channel=ConsentChannel.STAFF_ASSISTED,
         at=NOW,
         staff_account="zhang",
     )
@@ -137,9 +137,9 @@ def test_a_child_is_refused_unless_the_linked_guardian_consents(uow, kit, site):
     parent = _person(uow, site)
     child = _person(uow, site, born=date(2016, 6, 1), guardian=parent, name="小明")
     with pytest.raises(GuardianRequired):
-        record_consent(uow, kit, person_id=child.id, channel=Channel.SELF, at=NOW)
+        record_consent(uow, kit, person_id=child.id, channel=ConsentChannel.SELF, at=NOW)
     consent = record_consent(
-        uow, kit, person_id=child.id, channel=Channel.GUARDIAN, at=NOW, guardian_id=parent.id
+        uow, kit, person_id=child.id, channel=ConsentChannel.GUARDIAN, at=NOW, guardian_id=parent.id
     )
     assert consent.guardian_id == parent.id
 
@@ -165,7 +165,7 @@ def test_devices_that_pulled_a_template_learn_of_its_erasure_from_the_change_fee
     publish_community_notice(uow, community_id=site.community.id, content=notice_content(), at=T0)
     switch_face_on(uow, site.community.id, at=T0)
     person = _person(uow, site)
-    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    record_consent(uow, kit, person_id=person.id, channel=ConsentChannel.SELF, at=NOW)
     enrol_template(
         uow,
         kit,
@@ -354,7 +354,7 @@ def test_assessments_and_incidents_are_kept_and_read_back(uow, site):
 
 def _enrolled(uow, kit, site, name="王芳", template=b"\x02" * 512) -> Person:
     person = _person(uow, site, name=name)
-    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    record_consent(uow, kit, person_id=person.id, channel=ConsentChannel.SELF, at=NOW)
     enrol_template(
         uow,
         kit,
@@ -389,7 +389,7 @@ def test_after_a_material_notice_change_gates_use_old_templates_only_if_the_comm
     )
     gallery = templates_for_gates(uow, kit, community_id=site.community.id)
     assert (str(person.id) in gallery) is usable
-    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    record_consent(uow, kit, person_id=person.id, channel=ConsentChannel.SELF, at=NOW)
     assert str(person.id) in templates_for_gates(uow, kit, community_id=site.community.id)
 
 
@@ -427,9 +427,9 @@ def test_a_recorded_refusal_stops_prompting_but_not_the_persons_own_consent(uow,
     switch_face_on(uow, site.community.id, at=T0)
     person = _person(uow, site)
     assert may_prompt_for_consent(uow, person_id=person.id)
-    record_refusal(uow, person_id=person.id, channel=Channel.SELF, at=NOW)
+    record_refusal(uow, person_id=person.id, channel=ConsentChannel.SELF, at=NOW)
     assert not may_prompt_for_consent(uow, person_id=person.id)
-    record_consent(uow, kit, person_id=person.id, channel=Channel.SELF, at=NOW)
+    record_consent(uow, kit, person_id=person.id, channel=ConsentChannel.SELF, at=NOW)
     assert not may_prompt_for_consent(uow, person_id=person.id)  # already consented
 
 

@@ -22,7 +22,7 @@ from tests.store.builders import T0, Site, make_site
 from menwei.core.credential import Card, CredentialKind, FaceCredential, Validity
 from menwei.core.person import HouseholdMembership, Person, Role
 from menwei.privacy.audit import AuditAction
-from menwei.privacy.consent import Channel, give_consent, publish_notice
+from menwei.privacy.consent import ConsentChannel, give_consent, publish_notice
 from menwei.privacy.errors import ConsentRequired, VaultError
 from menwei.privacy.keys import read_key_file
 from menwei.privacy.receipts import receipt_names, verify_receipt
@@ -65,7 +65,7 @@ def _publish_and_consent(uow, site: Site, person: Person | None = None) -> Perso
             notice = store.notices.add(
                 publish_notice(site.community.id, notice_content(), previous=None, at=T0)
             )
-        store.consents.add(give_consent(person, notice, channel=Channel.SELF, at=NOW))
+        store.consents.add(give_consent(person, notice, channel=ConsentChannel.SELF, at=NOW))
         uow.commit()
     switch_face_on(uow, site.community.id, at=T0)
     return person
@@ -197,7 +197,7 @@ def test_a_crash_before_the_withdrawal_commits_leaves_an_unreadable_template(
 
     monkeypatch.setattr("menwei.store.repositories.privacy.ReceiptRepository.add", crash)
     with pytest.raises(RuntimeError):
-        withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+        withdraw_and_erase(uow, kit, person=person, channel=ConsentChannel.SELF, at=NOW)
     with uow:
         store = PrivacyStore(uow.session)
         assert store.consents.live_for(person.id) is not None  # rolled back as a whole
@@ -223,7 +223,7 @@ def test_a_withdrawal_is_one_transaction(uow, kit, site, monkeypatch):
 
     monkeypatch.setattr(type(uow), "__enter__", counted_enter)
     monkeypatch.setattr(type(uow), "commit", counted_commit)
-    withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    withdraw_and_erase(uow, kit, person=person, channel=ConsentChannel.SELF, at=NOW)
     assert counts == {"opened": 1, "committed": 1}
 
 
@@ -326,7 +326,7 @@ def test_withdrawal_erases_the_face_and_leaves_the_card_working(uow, kit, site):
         )
     with uow:
         pulled_before = uow.changes.cursor(site.community.id)
-    receipt = withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=NOW)
+    receipt = withdraw_and_erase(uow, kit, person=person, channel=ConsentChannel.SELF, at=NOW)
     assert receipt.reason == "withdrawal"
     with uow:  # what each gate's next pull carries: the face credential, withdrawn
         feed = uow.changes.since(site.community.id, pulled_before)

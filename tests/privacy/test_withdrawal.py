@@ -16,11 +16,10 @@ from tests.store.builders import T0, Site, make_site
 
 from menwei.core.credential import FaceCredential, Validity
 from menwei.core.person import Person, Role
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.privacy.receipts import DeletionReceipt, receipt_names, verify_receipt
 from menwei.server.domain.caller import Caller
-from menwei.server.policy import Principal
-from menwei.server.policy import Role as AccountRole
+from menwei.server.policy import AccountRole, Principal
 from menwei.server.services.consent_records import publish_community_notice, record_consent
 from menwei.server.services.privacy_kit import PrivacyKit, open_kit
 from menwei.server.services.withdrawal import withdraw
@@ -73,7 +72,7 @@ def _consented_child(uow: UnitOfWork, kit: PrivacyKit, site: Site) -> tuple[Pers
         uow,
         kit,
         person_id=child.id,
-        channel=Channel.GUARDIAN,
+        channel=ConsentChannel.GUARDIAN,
         at=NOW,
         guardian_id=parent.id,
     )
@@ -133,7 +132,7 @@ def test_a_guardians_withdrawal_for_a_child_is_one_transaction(
         [consent] = uow.privacy.consents.for_person(child.id)
         feed = uow.changes.since(site.community.id, pulled_before)
         [face] = uow.credentials.of_person(child.id, CommunityScope.all())
-    assert consent.withdrawal_channel is Channel.GUARDIAN
+    assert consent.withdrawal_channel is ConsentChannel.GUARDIAN
     assert consent.withdrawn_by == str(parent.id)
     assert [(c.entity, c.action) for c in feed] == [("credential", "upsert")]
     assert isinstance(face, FaceCredential)
@@ -169,7 +168,7 @@ def test_fulfilling_a_deletion_request_is_one_transaction_with_the_receipt(
     from menwei.server.services import rights
 
     parent, _ = _consented_child(uow, kit, site)
-    record_consent(uow, kit, person_id=parent.id, channel=Channel.SELF, at=NOW)
+    record_consent(uow, kit, person_id=parent.id, channel=ConsentChannel.SELF, at=NOW)
     request = rights.open_rights_request(
         uow, kit, person_id=parent.id, kind=RequestKind.DELETION, at=NOW
     )

@@ -33,7 +33,7 @@ from menwei.core import (
 from menwei.core import Role as PersonRole
 from menwei.server.auth.passwords import hash_password
 from menwei.server.domain.caller import Caller, scope_of
-from menwei.server.policy import Principal, Role
+from menwei.server.policy import AccountRole, Principal
 from menwei.store.records import UserAccount
 from menwei.store.scope import CommunityScope
 
@@ -142,27 +142,30 @@ def seed_world(uow: FakeUnitOfWork) -> World:
         world = World(uow, _tenant(uow, "阳光"), _tenant(uow, "翠湖"))
         a, b = world.a, world.b
         specs: dict[str, dict[str, object]] = {
-            "platform_admin": {"role": Role.PLATFORM_ADMIN},
-            "processor_admin": {"role": Role.PROCESSOR_ADMIN, "processor_id": a.processor_id},
+            "platform_admin": {"role": AccountRole.PLATFORM_ADMIN},
+            "processor_admin": {
+                "role": AccountRole.PROCESSOR_ADMIN,
+                "processor_id": a.processor_id,
+            },
             "community_staff": {
-                "role": Role.COMMUNITY_STAFF,
+                "role": AccountRole.COMMUNITY_STAFF,
                 "processor_id": a.processor_id,
                 "staff_of": frozenset({a.community_id}),
             },
             "resident": {
-                "role": Role.RESIDENT,
+                "role": AccountRole.RESIDENT,
                 "processor_id": a.processor_id,
                 "person_id": a.resident_id,
             },
             "staff_b": {
-                "role": Role.COMMUNITY_STAFF,
+                "role": AccountRole.COMMUNITY_STAFF,
                 "processor_id": b.processor_id,
                 "staff_of": frozenset({b.community_id}),
             },
         }
         for login, spec in specs.items():
             role = spec.pop("role")
-            assert isinstance(role, Role)
+            assert isinstance(role, AccountRole)
             account = UserAccount(
                 id=uuid.uuid4(),
                 login=login,

@@ -28,9 +28,9 @@ from menwei.server.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
-from menwei.server.policy import Role
+from menwei.server.policy import AccountRole
 from menwei.server.services import account_guard, accounts
-from menwei.store.errors import NotFound as StoreNotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.records import ApiToken, Device
 
 from .conftest import PASSWORD, World
@@ -42,7 +42,7 @@ def _throttle() -> LoginThrottle:
     return LoginThrottle(FakeLoginFailures(), max_failures=3, lockout_seconds=900)  # type: ignore[arg-type]
 
 
-def _spec(login: str, role: Role, **more: object) -> accounts.AccountSpec:
+def _spec(login: str, role: AccountRole, **more: object) -> accounts.AccountSpec:
     return accounts.AccountSpec(login=login, password="a-long-enough-pass", role=role, **more)  # type: ignore[arg-type]
 
 
@@ -53,7 +53,7 @@ def test_a_second_account_for_a_person_is_refused(world: World) -> None:
     admin = world.principal("processor_admin")
     spec = _spec(
         "second_li_na",
-        Role.RESIDENT,
+        AccountRole.RESIDENT,
         person_id=world.a.resident_id,
         processor_id=world.a.processor_id,
     )
@@ -166,20 +166,20 @@ def test_a_password_change_ends_every_other_session_and_token(world: World) -> N
 def test_a_processor_admin_manages_only_accounts_of_their_processor(world: World) -> None:
     admin = world.principal("processor_admin")
     with pytest.raises(Forbidden):
-        accounts.create_account(world.uow, _spec("root2", Role.PLATFORM_ADMIN), admin)
+        accounts.create_account(world.uow, _spec("root2", AccountRole.PLATFORM_ADMIN), admin)
     with pytest.raises(Forbidden):
         accounts.create_account(
             world.uow,
-            _spec("q_staff", Role.COMMUNITY_STAFF, processor_id=world.b.processor_id),
+            _spec("q_staff", AccountRole.COMMUNITY_STAFF, processor_id=world.b.processor_id),
             admin,
         )
     reaching = _spec(
         "reach_b",
-        Role.COMMUNITY_STAFF,
+        AccountRole.COMMUNITY_STAFF,
         processor_id=world.a.processor_id,
         community_ids=frozenset({world.b.community_id}),
     )
-    with pytest.raises(StoreNotFound):
+    with pytest.raises(RecordNotFound):
         accounts.create_account(world.uow, reaching, admin)
     created = accounts.create_account(
         world.uow,
@@ -200,15 +200,15 @@ def test_staff_and_residents_manage_no_accounts(world: World) -> None:
         with pytest.raises(Forbidden):
             accounts.create_account(
                 world.uow,
-                _spec("x_" + who, Role.COMMUNITY_STAFF, processor_id=world.a.processor_id),
+                _spec("x_" + who, AccountRole.COMMUNITY_STAFF, processor_id=world.a.processor_id),
                 world.principal(who),
             )
 
 
 def test_a_taken_login_and_a_weak_password_are_refused(world: World) -> None:
     with pytest.raises(Conflict):
-        accounts.create_account(world.uow, _spec("resident", Role.PLATFORM_ADMIN), None)
-    weak = replace(_spec("newbie", Role.PLATFORM_ADMIN), password="password123")
+        accounts.create_account(world.uow, _spec("resident", AccountRole.PLATFORM_ADMIN), None)
+    weak = replace(_spec("newbie", AccountRole.PLATFORM_ADMIN), password="password123")
     with pytest.raises(InvalidRequest) as refused:
         accounts.create_account(world.uow, weak, None)
     assert refused.value.code == "weak_password"
@@ -277,7 +277,7 @@ def test_a_gate_token_lapses_without_a_sync(world: World) -> None:
         world.uow.devices.save(device)
         world.uow.commit()
         gate = accounts.principal_for_bearer(world.uow, token)
-        assert gate is not None and gate.role is Role.DEVICE
+        assert gate is not None and gate.role is AccountRole.DEVICE
         assert gate.community_ids == {world.a.community_id} and gate.door_ids == {world.a.gate_id}
         with pytest.raises(accounts.DeviceTokenExpired):
             accounts.principal_for_bearer(world.uow, token, device_token_days=0)

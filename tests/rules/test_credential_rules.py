@@ -20,7 +20,7 @@ from menwei.server.domain.errors import Forbidden
 from menwei.server.domain.errors import NotFound as DomainNotFound
 from menwei.server.services import credentials
 from menwei.server.services.moving_out import NoCurrentHome
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.scope import CommunityScope
 
 from .conftest import World
@@ -64,7 +64,7 @@ def test_a_card_and_a_pin_are_issued_and_the_pin_is_kept_only_as_a_hash(world: W
 
 def test_the_same_card_twice_in_one_community_is_a_conflict_and_leaves_one(world: World) -> None:
     first = _card(world, "A1B2C3D4")
-    with pytest.raises(Conflict):
+    with pytest.raises(RecordConflict):
         _card(world, "a1b2c3d4")
     caller = world.caller("community_staff", world.a)
     listed = credentials.in_community(world.uow, caller)
@@ -82,9 +82,9 @@ def test_the_same_card_twice_in_one_community_is_a_conflict_and_leaves_one(world
 
 
 def test_a_card_for_a_person_of_another_community_is_not_found(world: World) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         _card(world, "CAFEBABE", person=world.b.resident_id)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         credentials.of_person(
             world.uow, world.caller("platform_admin", world.a), world.b.resident_id
         )
@@ -100,9 +100,9 @@ def test_revoking_records_when_and_the_gates_hear_of_it(world: World) -> None:
     with world.uow:
         pulled = world.uow.changes.since(world.a.community_id, cursor)
     assert [(c.entity, c.entity_id) for c in pulled] == [("credential", str(card.id))]
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         credentials.revoke(world.uow, caller, uuid.uuid4())
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         credentials.revoke(world.uow, world.caller("staff_b", world.b), card.id)
 
 

@@ -13,7 +13,7 @@ import pytest
 from menwei.core import CredentialKind, Direction, DoorKind, TimeWindow
 from menwei.core.errors import FaceOnlyDoor, InvalidConfiguration
 from menwei.server.services import doors, groups
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.scope import CommunityScope
 
 from .conftest import World
@@ -66,12 +66,12 @@ def test_a_door_can_drop_faces_altogether(world: World) -> None:
 
 def test_a_door_of_another_community_is_not_found_through_this_one(world: World) -> None:
     for who in ("platform_admin", "community_staff"):
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             doors.get_door(world.uow, world.caller(who, world.a), world.b.gate_id)
     staff_b = world.caller("staff_b", world.b)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         doors.change_door(world.uow, staff_b, world.a.gate_id, {"name": "x"})
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         doors.delete_door(world.uow, staff_b, world.a.gate_id)
     assert (
         doors.get_door(world.uow, world.caller("community_staff", world.a), world.a.gate_id).name
@@ -82,23 +82,23 @@ def test_a_door_of_another_community_is_not_found_through_this_one(world: World)
 def test_deleting_a_door_removes_it_and_a_second_delete_is_not_found(world: World) -> None:
     staff = world.caller("community_staff", world.a)
     doors.delete_door(world.uow, staff, world.a.unit_door_id)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         doors.delete_door(world.uow, staff, world.a.unit_door_id)
 
 
 def test_a_door_in_a_building_of_another_community_is_refused(world: World) -> None:
     admin = world.caller("processor_admin", world.a)
     door = _door("外楼门", CARD, kind=DoorKind.UNIT_DOOR, building_id=world.b.building_id)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         doors.add_door(world.uow, admin, door)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         doors.change_door(
             world.uow, admin, world.a.unit_door_id, {"building_id": world.b.building_id}
         )
 
 
 def test_two_doors_of_one_community_cannot_share_a_name(world: World) -> None:
-    with pytest.raises(Conflict):
+    with pytest.raises(RecordConflict):
         doors.add_door(world.uow, world.caller("community_staff", world.a), _door("南大门", CARD))
     doors.add_door(world.uow, world.caller("staff_b", world.b), _door("北大门", CARD))
 
@@ -137,14 +137,14 @@ def test_staff_create_a_group_with_a_weekday_schedule_and_members(world: World) 
 
 
 def test_a_group_cannot_take_a_door_or_member_of_another_community(world: World) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         _group(world, "越界", {world.b.gate_id}, {0: ["00:00-00:00"]})
     staff = world.caller("community_staff", world.a)
     group = _group(world, "访客", {world.a.gate_id})
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         groups.add_members(world.uow, staff, group.id, [world.b.resident_id])
     assert groups.members(world.uow, staff, group.id) == []
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         groups.get_group(world.uow, world.caller("staff_b", world.b), group.id)
 
 
@@ -156,7 +156,7 @@ def test_a_malformed_time_window_is_refused(world: World) -> None:
 
 def test_two_groups_of_one_community_cannot_share_a_name(world: World) -> None:
     _group(world, "住户", set())
-    with pytest.raises(Conflict):
+    with pytest.raises(RecordConflict):
         _group(world, "住户", set())
 
 
@@ -178,9 +178,9 @@ def test_holidays_of_a_community_outside_the_callers_scope_are_not_found(world: 
 
     staff_b = world.caller("staff_b", world.b)
     reaching = Caller(staff_b.principal, staff_b.scope, world.a.community_id)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         groups.set_holidays(world.uow, reaching, {date(2026, 10, 1): "国庆节"})
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         groups.save_group(
             world.uow,
             reaching,

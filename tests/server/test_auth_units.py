@@ -9,7 +9,7 @@ import uuid
 
 from menwei.server.auth.cache import PrincipalCache
 from menwei.server.auth.passwords import hash_password, verify_password
-from menwei.server.policy import Principal, Role
+from menwei.server.policy import AccountRole, Principal
 
 
 class FakeClock:
@@ -32,7 +32,7 @@ def test_a_password_hash_is_argon2id_and_checks_only_the_right_password() -> Non
 def test_a_cached_principal_expires_after_its_ttl_and_on_clear() -> None:
     clock = FakeClock()
     cache = PrincipalCache(ttl=5, clock=clock)
-    principal = Principal(kind="user", id=uuid.uuid4(), role=Role.RESIDENT)
+    principal = Principal(kind="user", id=uuid.uuid4(), role=AccountRole.RESIDENT)
     cache.put("digest", principal)
     assert cache.get("digest") is principal
     clock.now += 5

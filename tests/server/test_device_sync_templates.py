@@ -13,7 +13,7 @@ from tests.privacy.builders import notice_content, switch_face_on
 from menwei.core import FaceCredential, Validity
 from menwei.gate.records import template_model
 from menwei.gate.sync import _change
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.privacy.transport import DeviceKeyPair
 from menwei.server.services.consent_records import publish_community_notice, record_consent
 from menwei.server.services.enrolment_record import enrol_template
@@ -45,7 +45,7 @@ def enrolled(app, settings, world):  # type: ignore[no-untyped-def]
     community_id, person_id = world.a.community_id, world.a.resident_id
     publish_community_notice(uow, community_id=community_id, content=notice_content(), at=T0)
     switch_face_on(uow, community_id, at=T0)
-    consent = record_consent(uow, kit, person_id=person_id, channel=Channel.SELF, at=T0)
+    consent = record_consent(uow, kit, person_id=person_id, channel=ConsentChannel.SELF, at=T0)
     template = _template(7)
     sealed = enrol_template(
         uow,
@@ -124,7 +124,7 @@ def test_a_withdrawal_is_a_template_delete_and_the_drop_is_logged(client, world,
     first = client.get(PULL, headers=headers).json()
     with uow:
         person = uow.people.get(world.a.resident_id, CommunityScope.all())
-    receipt = withdraw_and_erase(uow, kit, person=person, channel=Channel.SELF, at=T0)
+    receipt = withdraw_and_erase(uow, kit, person=person, channel=ConsentChannel.SELF, at=T0)
     assert str(world.a.device_id) in str(receipt)  # the receipt names the device told to drop it
     later = client.get(f"{PULL}?cursor={first['cursor']}", headers=headers).json()
     face = next(c for c in later["changes"] if c["kind"] == "face")
@@ -195,14 +195,14 @@ def test_the_first_pull_pins_the_key_only_for_its_own_device(client, world, enro
 
 def test_a_key_given_at_registration_is_the_only_one_even_on_the_first_pull(app, client, world):  # type: ignore[no-untyped-def]
     from menwei.server.domain.caller import Caller
-    from menwei.server.policy import Principal, Role
+    from menwei.server.policy import AccountRole, Principal
     from menwei.server.services.devices import register
 
     community = world.a.community_id
     staff = Principal(
         kind="user",
         id=uuid.uuid4(),
-        role=Role.COMMUNITY_STAFF,
+        role=AccountRole.COMMUNITY_STAFF,
         community_ids=frozenset({community}),
     )
     caller = Caller(staff, CommunityScope.of([community]), community)
@@ -224,7 +224,7 @@ def test_the_pull_is_one_service_call_whose_page_the_route_answers_as_is(
     app, settings, client, world, enrolled
 ):  # type: ignore[no-untyped-def]
     from menwei.server.domain.caller import Caller
-    from menwei.server.policy import Principal, Role
+    from menwei.server.policy import AccountRole, Principal
     from menwei.server.services import device_pull
     from menwei.server.services.credentials import pass_key_ring
     from menwei.server.services.gate_payloads import wire
@@ -234,7 +234,7 @@ def test_the_pull_is_one_service_call_whose_page_the_route_answers_as_is(
     device = Principal(
         kind="device",
         id=world.a.device_id,
-        role=Role.DEVICE,
+        role=AccountRole.DEVICE,
         community_ids=frozenset({community}),
         door_ids=frozenset({world.a.gate_id}),
     )

@@ -49,7 +49,7 @@ def test_every_refusal_of_the_services_has_a_status_below_500_or_a_plain_503() -
         (domain.ApiError(code="import_failed"), 400),
         (CsrfRejected(), 403),
         (CrossSiteRefused(), 403),
-        (store_errors.NotFound("door", "x"), 404),
+        (store_errors.RecordNotFound("door", "x"), 404),
         (store_errors.ValueTooLong("name", 10), 422),
         (ValueError("not ours"), 500),
     ],

@@ -52,7 +52,7 @@ def test_a_code_for_a_new_person_works_once_then_the_account_is_theirs(client, w
     # a second code before the first sign-in is still fine (the account is not in use yet)
     issued = _invite(client, world, person_id, "zhaolei")
     assert issued.status_code == 201
-    from menwei.server.web import invitations
+    from menwei.server.web.accounts import invitations
     from menwei.store.uow import UnitOfWork
 
     invitations.redeem(

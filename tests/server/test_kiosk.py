@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.server.services.withdrawal import withdraw_and_erase
 from menwei.store.scope import CommunityScope
 from menwei.vision import synthetic
@@ -80,7 +80,7 @@ def test_the_resident_is_let_in_a_stranger_refused_and_after_withdrawal_refused(
         uow = site.uow()
         with uow:
             person = uow.people.get(cast.recognised, CommunityScope.all())
-        withdraw_and_erase(uow, _kit(site), person=person, channel=Channel.SELF, at=_now())
+        withdraw_and_erase(uow, _kit(site), person=person, channel=ConsentChannel.SELF, at=_now())
         time.sleep(5)  # the kiosk's agent syncs every two seconds
         withdrawn = _until_decided(client, token, synthetic.RESIDENT)
 

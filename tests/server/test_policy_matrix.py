@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from menwei.server import create_app
 from menwei.server.deps import RouteEntry, route_table
-from menwei.server.policy import POLICY, PUBLIC_PATHS, Role
+from menwei.server.policy import POLICY, PUBLIC_PATHS, AccountRole
 from menwei.settings import Settings
 from menwei.store.uow import UnitOfWork
 
@@ -37,8 +37,8 @@ CALLERS = (
 A_SCOPED = ("processor_admin", "community_staff", "committee_member", "supervisor")
 
 
-def _role(caller: str) -> Role:
-    return Role.DEVICE if caller == "device_a" else Role(caller)
+def _role(caller: str) -> AccountRole:
+    return AccountRole.DEVICE if caller == "device_a" else AccountRole(caller)
 
 
 def _table() -> list[RouteEntry]:

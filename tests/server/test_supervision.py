@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from menwei.server.deps import route_table
-from menwei.server.policy import POLICY, PUBLIC_PATHS, Role
+from menwei.server.policy import POLICY, PUBLIC_PATHS, AccountRole
 
 from .conftest import World
 
@@ -53,7 +53,7 @@ def _fill(path: str, community_id: uuid.UUID) -> str:
 
 
 def test_the_supervisor_holds_no_permission_beyond_the_aggregates() -> None:
-    held = {name for name, roles in POLICY.items() if Role.SUPERVISOR in roles}
+    held = {name for name, roles in POLICY.items() if AccountRole.SUPERVISOR in roles}
 
     assert held == AGGREGATE_PERMISSIONS
 

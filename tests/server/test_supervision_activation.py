@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from menwei.governance import Channel, CommunitySummary, Posting, PublicNotice, community_row
+from menwei.governance import CommunitySummary, NoticeChannel, Posting, PublicNotice, community_row
 from menwei.governance.errors import InvalidInput
 from menwei.store.repositories.face_switches import FaceSwitches
 from menwei.store.repositories.governance import GovernanceRepository
@@ -46,8 +46,8 @@ def put_up_public_notice(
         body="公示期内如有意见，请向物业或业委会反映。",
         starts_on=(posted - timedelta(days=1)).date(),
         minimum_days=minimum_days,
-        required_channels=frozenset({Channel.PUBLIC_PAGE}),
-        postings=(Posting(Channel.PUBLIC_PAGE, "page", posted, "office"),),
+        required_channels=frozenset({NoticeChannel.PUBLIC_PAGE}),
+        postings=(Posting(NoticeChannel.PUBLIC_PAGE, "page", posted, "office"),),
     )
     with UnitOfWork(app.state.session_factory) as uow:
         GovernanceRepository(uow.session).add_notice(notice)

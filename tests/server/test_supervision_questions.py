@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from menwei.governance import Question, Visibility
-from menwei.server.policy import POLICY, Role
+from menwei.server.policy import POLICY, AccountRole
 from menwei.store.repositories.governance import GovernanceRepository
 from menwei.store.uow import UnitOfWork
 
@@ -30,7 +30,7 @@ def ask(client: TestClient, world: World, text: str, *, public: bool) -> str:
 
 
 def test_only_the_supervisor_may_answer_public_questions() -> None:
-    assert POLICY["questions:answer_public"] == frozenset({Role.SUPERVISOR})
+    assert POLICY["questions:answer_public"] == frozenset({AccountRole.SUPERVISOR})
 
 
 def test_the_official_sees_public_questions_without_the_asker_and_never_private_ones(

@@ -16,7 +16,7 @@ from tests.server.conftest import make_settings
 
 from menwei.server import create_app
 from menwei.server.auth.cache import PrincipalCache
-from menwei.server.policy import Principal, Role
+from menwei.server.policy import AccountRole, Principal
 from menwei.settings import Settings
 
 #: long enough that only the database's notification can explain a prompt refusal on B
@@ -77,7 +77,7 @@ def test_a_device_revoked_on_one_process_cannot_sync_on_the_other(pair, world) -
 
 def test_a_revocation_during_a_look_up_is_not_undone_by_its_late_answer() -> None:
     cache = PrincipalCache(ttl=60)
-    who = Principal(kind="user", id=uuid.uuid4(), role=Role.COMMUNITY_STAFF, name="x")
+    who = Principal(kind="user", id=uuid.uuid4(), role=AccountRole.COMMUNITY_STAFF, name="x")
     generation = cache.generation  # a request starts reading the database...
     cache.clear()  # ...another request revokes the token and clears the cache...
     cache.put("b:digest", who, generation)  # ...and the first one's stale answer arrives

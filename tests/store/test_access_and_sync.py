@@ -11,7 +11,7 @@ from tests.store.builders import T0, make_site
 from menwei.core.access_group import AccessGroup
 from menwei.core.credential import Card, Validity
 from menwei.core.schedule import TimeWindow, WeeklySchedule
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -76,7 +76,7 @@ def test_a_group_that_ignores_holidays_stays_open_on_them(uow: UnitOfWork) -> No
 def test_a_group_cannot_take_a_door_of_another_community(uow: UnitOfWork) -> None:
     mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
     group = _cleaners_group(mine.community.id, frozenset({mine.gate.id, theirs.gate.id}))
-    with uow, pytest.raises(NotFound):
+    with uow, pytest.raises(RecordNotFound):
         uow.access.save_group(group)
 
 

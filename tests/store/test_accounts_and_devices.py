@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from tests.store.builders import T0, make_site
 
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -52,7 +52,7 @@ def test_a_login_is_unique(uow: UnitOfWork) -> None:
     with uow:
         uow.accounts.save(first)
         uow.commit()
-    with uow, pytest.raises(Conflict):
+    with uow, pytest.raises(RecordConflict):
         uow.accounts.save(
             UserAccount(id=uuid.uuid4(), login="admin", password_hash=ARGON2, role="resident")
         )
@@ -120,7 +120,7 @@ def test_a_device_serves_only_doors_of_its_community(uow: UnitOfWork) -> None:
         token_sha256=_digest("mwd_1"),
         door_ids=frozenset({site.gate.id, other.gate.id}),
     )
-    with uow, pytest.raises(NotFound):
+    with uow, pytest.raises(RecordNotFound):
         uow.devices.save(device)
 
 
@@ -149,7 +149,7 @@ def test_a_device_is_found_by_token_until_it_is_revoked(uow: UnitOfWork) -> None
         uow.commit()
     with uow:
         assert uow.devices.by_token_hash(_digest("mwd_2")) is None
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.devices.get(device.id, CommunityScope.of([uuid.uuid4()]))
 
 

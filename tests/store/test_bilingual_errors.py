@@ -7,7 +7,7 @@ import pytest
 from menwei.core.errors import BilingualError, CoreError, InvalidConfiguration
 from menwei.governance.errors import GovernanceError, InvalidInput
 from menwei.privacy.errors import ConsentRequired, PrivacyError
-from menwei.store.errors import NotFound, StoreError
+from menwei.store.errors import RecordNotFound, StoreError
 
 LAYER_BASES = [CoreError, PrivacyError, StoreError, GovernanceError]
 
@@ -23,7 +23,7 @@ def test_each_layer_base_is_a_bilingual_error(base: type[BilingualError]) -> Non
 
 
 def test_a_store_error_keeps_its_code_message_and_details() -> None:
-    error = NotFound("门", "d-1")
+    error = RecordNotFound("门", "d-1")
     assert error.code == "not_found"
     assert error.details == {"kind": "门", "key": "d-1"}
     assert "d-1" in error.message("en") and "d-1" in error.message()
@@ -34,7 +34,7 @@ def test_one_layer_is_not_caught_as_another() -> None:
     samples = [
         InvalidConfiguration("甲", "a"),
         ConsentRequired("乙", "b"),
-        NotFound("人员", "p-1"),
+        RecordNotFound("人员", "p-1"),
         InvalidInput("name", "invalid_input.must_not_empty"),
     ]
     for sample in samples:

@@ -19,7 +19,7 @@ from menwei.core.credential import (
 )
 from menwei.core.person import Person, Role
 from menwei.core.pin import hash_pin
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -108,7 +108,7 @@ def test_the_same_card_cannot_be_issued_twice_in_a_community(uow: UnitOfWork) ->
     with uow:
         uow.credentials.save(first)
         uow.commit()
-    with uow, pytest.raises(Conflict) as refused:
+    with uow, pytest.raises(RecordConflict) as refused:
         uow.credentials.save(second)
     assert "卡号" in refused.value.message()
 
@@ -203,7 +203,7 @@ def test_credentials_of_another_community_are_invisible(uow: UnitOfWork) -> None
         uow.commit()
     scope = CommunityScope.of([mine.community.id])
     with uow:
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.credentials.get(card.id, scope)
         assert uow.credentials.of_person(theirs.owner.id, scope) == []
 

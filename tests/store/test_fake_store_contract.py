@@ -31,7 +31,7 @@ from menwei.core import (
     Validity,
     WeeklySchedule,
 )
-from menwei.store.errors import Conflict, ControlCharacters, NotFound, ValueTooLong
+from menwei.store.errors import ControlCharacters, RecordConflict, RecordNotFound, ValueTooLong
 from menwei.store.records import ApiToken, LoginSession, UserAccount
 from menwei.store.repositories.login_failures import FailureCount
 from menwei.store.scope import CommunityScope
@@ -87,7 +87,7 @@ def test_leaving_without_commit_discards_every_write(store: Store) -> None:
     with uow:
         uow.people.save(visitor)
         assert uow.people.get(visitor.id, ALL) == visitor
-    with uow, pytest.raises(NotFound):
+    with uow, pytest.raises(RecordNotFound):
         uow.people.get(visitor.id, ALL)
 
 
@@ -169,16 +169,16 @@ def test_a_record_of_another_community_is_not_found(store: Store) -> None:
     }
     with uow:
         for kind, lookup in lookups.items():
-            with pytest.raises(NotFound) as refused:
+            with pytest.raises(RecordNotFound) as refused:
                 lookup()
             assert refused.value.details["kind"] == kind
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.credentials.revoke(card.id, T0, scope)
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.places.delete_door(theirs.gate.id, scope)
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.access.delete_group(group.id, scope)
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.people.memberships_of(theirs.owner.id, scope)
         assert [p.id for p in uow.people.list(scope)] == [mine.owner.id]
         assert {d.community_id for d in uow.places.doors(scope)} == {mine.community.id}
@@ -202,19 +202,19 @@ def test_writing_under_a_parent_that_does_not_exist_is_not_found(store: Store) -
     mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
     stray = Person(id=uuid.uuid4(), community_id=uuid.uuid4(), name="无名", role=Role.OWNER)
     with uow:
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(RecordNotFound) as refused:
             uow.people.save(stray)
         assert refused.value.details["kind"] == "community"
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(RecordNotFound) as refused:
             uow.credentials.save(_card(stray))
         assert refused.value.details["kind"] == "person"
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(RecordNotFound) as refused:
             uow.places.save_door(replace(mine.unit_door, building_id=theirs.building.id))
         assert refused.value.details["kind"] == "building"
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(RecordNotFound) as refused:
             uow.places.save_door(replace(theirs.gate, community_id=mine.community.id))
         assert refused.value.details["kind"] == "door"
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(RecordNotFound) as refused:
             uow.people.add_membership(
                 HouseholdMembership(
                     id=uuid.uuid4(),
@@ -238,7 +238,7 @@ def test_a_card_number_is_issued_once_per_community_even_after_a_revoke(store: S
         uow.credentials.save(_card(theirs.owner))  # another community may hold the number
         uow.credentials.revoke(first.id, T0, ALL)
         uow.commit()
-    with uow, pytest.raises(Conflict) as refused:
+    with uow, pytest.raises(RecordConflict) as refused:
         uow.credentials.save(_card(mine.owner))
     assert "card number" in refused.value.message("en")
     with uow:
@@ -254,13 +254,13 @@ def test_after_a_conflict_the_transaction_must_be_rolled_back(store: Store) -> N
     visitor = _visitor(site)
     with uow:
         uow.people.save(visitor)
-        with pytest.raises(Conflict):
+        with pytest.raises(RecordConflict):
             uow.credentials.save(_card(site.owner))
         with pytest.raises(PendingRollbackError):
             uow.commit()
         uow.rollback()
         assert len(uow.people.list(ALL)) == 1
-    with uow, pytest.raises(NotFound):
+    with uow, pytest.raises(RecordNotFound):
         uow.people.get(visitor.id, ALL)
 
 
@@ -271,7 +271,7 @@ def test_a_person_holds_one_live_pin(store: Store) -> None:
     with uow:
         uow.credentials.save(first)
         uow.commit()
-    with uow, pytest.raises(Conflict) as refused:
+    with uow, pytest.raises(RecordConflict) as refused:
         uow.credentials.save(_pin(site.owner))
     assert "live PIN" in refused.value.message("en")
     with uow:
@@ -286,7 +286,7 @@ def test_a_person_holds_one_live_pin(store: Store) -> None:
 def test_names_are_unique_within_a_community(store: Store) -> None:
     uow = store()
     mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
-    with uow, pytest.raises(Conflict) as refused:
+    with uow, pytest.raises(RecordConflict) as refused:
         uow.places.save_door(replace(mine.unit_door, id=uuid.uuid4(), name=mine.gate.name))
     assert mine.gate.name in refused.value.message("en")
     with uow:
@@ -295,7 +295,7 @@ def test_names_are_unique_within_a_community(store: Store) -> None:
         uow.access.save_group(_group(mine, "保洁", frozenset()))
         uow.access.save_group(_group(theirs, "保洁", frozenset()))
         uow.commit()
-    with uow, pytest.raises(Conflict):
+    with uow, pytest.raises(RecordConflict):
         uow.access.save_group(_group(mine, "保洁", frozenset()))
 
 
@@ -313,12 +313,12 @@ def test_one_account_per_person_and_per_login(store: Store) -> None:
         uow.accounts.save(owner)
         uow.commit()
     with uow:
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(RecordConflict) as refused:
             uow.accounts.save(replace(owner, id=uuid.uuid4(), login="other"))
         assert "one" in refused.value.message("en")
         # a refusal before any write leaves the transaction usable
         assert uow.accounts.by_person(site.owner.id) == uow.accounts.get(owner.id)
-    with uow, pytest.raises(Conflict) as refused:
+    with uow, pytest.raises(RecordConflict) as refused:
         uow.accounts.save(replace(owner, id=uuid.uuid4(), person_id=None))
     assert "wangfang" in refused.value.message("en")
 
@@ -438,7 +438,7 @@ def test_a_pass_names_doors_of_its_own_community_only(store: Store) -> None:
         door_ids=frozenset({theirs.gate.id}),
         validity=Validity(valid_from=T0, valid_until=T0 + timedelta(hours=2)),
     )
-    with uow, pytest.raises(NotFound) as refused:
+    with uow, pytest.raises(RecordNotFound) as refused:
         uow.credentials.save(qr)
     assert refused.value.details["kind"] == "door"
 
@@ -459,14 +459,14 @@ def test_a_revocation_keeps_the_earliest_time(store: Store) -> None:
 def test_a_group_reaches_no_door_or_member_of_another_community(store: Store) -> None:
     uow = store()
     mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
-    with uow, pytest.raises(NotFound) as refused:
+    with uow, pytest.raises(RecordNotFound) as refused:
         uow.access.save_group(_group(mine, "越界", frozenset({theirs.gate.id})))
     assert refused.value.details["kind"] == "door"
     group = _group(mine, "住户", frozenset({mine.gate.id, mine.unit_door.id}))
     with uow:
         uow.access.save_group(group)
         uow.commit()
-    with uow, pytest.raises(NotFound) as refused:
+    with uow, pytest.raises(RecordNotFound) as refused:
         uow.access.add_members(group.id, [mine.owner.id, theirs.owner.id])
     assert refused.value.details["kind"] == "person"
     with uow:
@@ -520,7 +520,7 @@ def test_a_password_change_ends_every_session_and_token_but_the_one_kept(store: 
         assert uow.accounts.session_by_hash("s2", later) is None  # expired counts as absent
         tokens = {k.token_sha256: k.revoked_at for k in uow.accounts.tokens_of(account.id)}
         assert tokens["t1"] is not None and tokens["t2"] is None
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.accounts.set_password_hash(uuid.uuid4(), "x")
         assert uow.accounts.get(account.id).created_at is not None
         assert uow.accounts.get(account.id).last_login_at is None
@@ -559,7 +559,7 @@ def test_a_move_out_ends_a_home_and_never_before_it_began(store: Store) -> None:
     with uow:
         start = uow.changes.cursor(mine.community.id)
         uow.people.add_membership(home)
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(RecordNotFound) as refused:
             uow.people.move_out(
                 home.id, date(2025, 6, 30), CommunityScope.of([theirs.community.id])
             )

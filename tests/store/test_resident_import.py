@@ -211,10 +211,10 @@ def test_a_new_unit_without_an_area_is_refused(uow: UnitOfWork) -> None:
 
 
 def test_an_import_into_a_community_outside_the_scope_is_not_found(uow: UnitOfWork) -> None:
-    from menwei.store.errors import NotFound
+    from menwei.store.errors import RecordNotFound
 
     site = make_site(uow)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         import_resident_file(
             uow, site.community.id, _csv(*GOOD), "r.csv", scope=CommunityScope.of([]), at=T0
         )

@@ -8,7 +8,7 @@ import pytest
 from tests.store.builders import make_site
 
 from menwei.core.person import Person, Role
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -20,7 +20,7 @@ def test_leaving_without_commit_rolls_back(uow: UnitOfWork) -> None:
     )
     with uow:
         uow.people.save(visitor)
-    with uow, pytest.raises(NotFound):
+    with uow, pytest.raises(RecordNotFound):
         uow.people.get(visitor.id, CommunityScope.all())
 
 
@@ -49,7 +49,7 @@ def test_a_person_of_another_community_is_not_found_rather_than_forbidden(
     theirs = make_site(uow, "武陵花园")
     my_scope = CommunityScope.of([mine.community.id])
     with uow:
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             uow.people.get(theirs.owner.id, my_scope)
         assert [p.id for p in uow.people.list(my_scope)] == [mine.owner.id]
         assert [d.community_id for d in uow.places.doors(my_scope)] == [mine.community.id] * 2
@@ -91,7 +91,7 @@ def test_an_overlong_name_is_refused_the_same_way_on_every_database(uow: UnitOfW
 
 def test_writing_into_a_community_that_does_not_exist_is_not_found(uow: UnitOfWork) -> None:
     stray = Person(id=uuid.uuid4(), community_id=uuid.uuid4(), name="无名", role=Role.OWNER)
-    with uow, pytest.raises(NotFound) as refused:
+    with uow, pytest.raises(RecordNotFound) as refused:
         uow.people.save(stray)
     assert refused.value.details["kind"] == "community"
 
@@ -100,7 +100,7 @@ def test_a_door_cannot_belong_to_a_building_of_another_community(uow: UnitOfWork
     from dataclasses import replace
 
     mine, theirs = make_site(uow, "甲"), make_site(uow, "乙")
-    with uow, pytest.raises(NotFound):
+    with uow, pytest.raises(RecordNotFound):
         uow.places.save_door(replace(mine.unit_door, building_id=theirs.building.id))
 
 

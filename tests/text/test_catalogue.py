@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from menwei.core.reason import Reason
 from menwei.core.text import InvalidName
 from menwei.governance.errors import AlreadyVoted
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.text import Bilingual, Message, translate
 from menwei.text.catalogue import DOMAIN, LOCALE_DIR
 
@@ -180,7 +180,7 @@ def test_the_ids_built_at_run_time_are_in_the_catalogue() -> None:
     )
     for kind in set(kinds):
         assert f"record_kind.{kind.replace(' ', '_')}" in ZH, kind
-        assert kind not in NotFound(kind, "x").message_zh
+        assert kind not in RecordNotFound(kind, "x").message_zh
 
 
 def test_lookup_fills_named_values_in_the_reader_language() -> None:

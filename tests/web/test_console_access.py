@@ -510,8 +510,8 @@ def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient, site:
 
 
 def test_every_message_from_the_code_has_a_chinese_translation() -> None:
-    from menwei.server.web import console_access  # noqa: F401  (registers the messages)
-    from menwei.server.web.console_access_forms import MESSAGES
+    from menwei.server.web.console import access as console_access  # noqa: F401  (registers the messages)
+    from menwei.server.web.console.access_forms import MESSAGES
     from menwei.server.web.templating import translations
 
     zh = translations("zh-CN")

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from menwei.server.services.compliance import Condition
-from menwei.server.web.console_compliance import checks
+from menwei.server.web.console.compliance import checks
 
 from .conftest import Site
 from .forms import HTML, csrf_of, sign_in

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from menwei.server.web.console_events import today_charts
+from menwei.server.web.console.passages import today_charts
 from menwei.store.records import AccessEvent
 from menwei.store.uow import UnitOfWork
 
@@ -221,13 +221,13 @@ def test_todays_charts_can_be_drawn_for_the_overview(site: Site) -> None:
 
 def _staff_caller(site: Site):  # type: ignore[no-untyped-def]
     from menwei.server.domain.caller import Caller
-    from menwei.server.policy import Principal, Role
+    from menwei.server.policy import AccountRole, Principal
     from menwei.store.scope import CommunityScope
 
     principal = Principal(
         kind="user",
         id=uuid.uuid4(),
-        role=Role.COMMUNITY_STAFF,
+        role=AccountRole.COMMUNITY_STAFF,
         community_ids=frozenset({site.world.community_id}),
     )
     return Caller(

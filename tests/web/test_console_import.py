@@ -208,7 +208,7 @@ def test_one_import_at_a_time_per_community(monkeypatch) -> None:  # type: ignor
     import uuid
 
     from menwei.server.domain.caller import Caller
-    from menwei.server.policy import Principal, Role
+    from menwei.server.policy import AccountRole, Principal
     from menwei.server.services import imports
     from menwei.store.scope import CommunityScope
 
@@ -223,7 +223,7 @@ def test_one_import_at_a_time_per_community(monkeypatch) -> None:  # type: ignor
     principal = Principal(
         kind="user",
         id=uuid.uuid4(),
-        role=Role.COMMUNITY_STAFF,
+        role=AccountRole.COMMUNITY_STAFF,
         community_ids=frozenset({community}),
     )
     caller = Caller(principal, CommunityScope.of([community]), community)

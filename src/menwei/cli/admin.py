@@ -67,7 +67,7 @@ def create_user(
     """Create an account; the password is asked for (never passed on the command line)."""
     from menwei.core.errors import CoreError
     from menwei.server.domain.errors import ApiError
-    from menwei.server.policy import Role
+    from menwei.server.policy import AccountRole
     from menwei.server.services.accounts import AccountSpec, create_account
     from menwei.store.errors import StoreError
 
@@ -81,7 +81,7 @@ def create_user(
             AccountSpec(
                 login=login,
                 password=password,
-                role=Role(role),
+                role=AccountRole(role),
                 display_name=name,
                 locale=locale,
                 processor_id=processor,

@@ -21,7 +21,7 @@ from menwei.governance.errors import (
     VotingNotOpen,
     VotingPeriodTooShort,
 )
-from menwei.governance.notices import Channel, Posting, PublicNotice
+from menwei.governance.notices import NoticeChannel, Posting, PublicNotice
 from menwei.governance.questions import (
     Answer,
     AnswererRole,
@@ -60,7 +60,6 @@ __all__ = [
     "AuditStatus",
     "Ballot",
     "BallotChannel",
-    "Channel",
     "Choice",
     "CommunitySummary",
     "Concern",
@@ -70,6 +69,7 @@ __all__ = [
     "InvalidInput",
     "NoOrganisationOnRecord",
     "NotAnOwnerOfUnit",
+    "NoticeChannel",
     "NoticeRecord",
     "OwnedUnit",
     "OwnerRoll",

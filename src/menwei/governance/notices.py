@@ -29,7 +29,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_DISPLAY_DAYS = 3660
 
 
-class Channel(StrEnum):
+class NoticeChannel(StrEnum):
     """Where a notice is shown."""
 
     PUBLIC_PAGE = "public_page"
@@ -45,7 +45,7 @@ class Posting:
     ``None`` while it is still up.
     """
 
-    channel: Channel
+    channel: NoticeChannel
     location: str
     posted_at: datetime
     recorded_by: str
@@ -53,7 +53,7 @@ class Posting:
 
     def __post_init__(self) -> None:
         try:
-            object.__setattr__(self, "channel", Channel(self.channel))
+            object.__setattr__(self, "channel", NoticeChannel(self.channel))
         except ValueError:
             raise InvalidInput("channel", "invalid_input.no_such_channel") from None
         object.__setattr__(self, "location", _checks.identifier("location", self.location))
@@ -83,7 +83,9 @@ class PublicNotice:
     body: str
     starts_on: date
     minimum_days: int
-    required_channels: frozenset[Channel] = frozenset({Channel.PUBLIC_PAGE, Channel.DOOR_POSTER})
+    required_channels: frozenset[NoticeChannel] = frozenset(
+        {NoticeChannel.PUBLIC_PAGE, NoticeChannel.DOOR_POSTER}
+    )
     poster_doors: frozenset[str] = frozenset()
     timezone: str = DEFAULT_TIMEZONE
     postings: tuple[Posting, ...] = field(default=())
@@ -103,7 +105,7 @@ class PublicNotice:
                 max_display_days=MAX_DISPLAY_DAYS,
             )
         try:
-            channels = frozenset(Channel(channel) for channel in self.required_channels)
+            channels = frozenset(NoticeChannel(channel) for channel in self.required_channels)
             ZoneInfo(self.timezone)
         except (ValueError, KeyError, TypeError):
             raise InvalidInput("required_channels", "invalid_input.no_such_channel_time") from None
@@ -121,7 +123,7 @@ class PublicNotice:
         """A copy of the notice with one more placement recorded."""
         return _replace_postings(self, (*self.postings, posting))
 
-    def taken_down(self, channel: Channel, location: str, at: datetime) -> PublicNotice:
+    def taken_down(self, channel: NoticeChannel, location: str, at: datetime) -> PublicNotice:
         """A copy with the open placement at ``location`` marked as taken down at ``at``."""
         _checks.aware("at", at)
         changed = False
@@ -163,7 +165,7 @@ class PublicNotice:
                 for posting in self.postings
                 if posting.channel == channel and posting.covers(start, end)
             }
-            if channel is Channel.DOOR_POSTER and self.poster_doors:
+            if channel is NoticeChannel.DOOR_POSTER and self.poster_doors:
                 if not self.poster_doors <= covering:
                     return False
             elif not covering:

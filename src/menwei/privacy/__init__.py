@@ -40,7 +40,7 @@ from menwei.privacy.compliance import (
     require_activation,
 )
 from menwei.privacy.consent import (
-    Channel,
+    ConsentChannel,
     ConsentRecord,
     ConsentRefusal,
     NoticeContent,
@@ -105,8 +105,8 @@ __all__ = [
     "AuditLog",
     "BreachIncident",
     "ChainPosition",
-    "Channel",
     "Checkpoint",
+    "ConsentChannel",
     "ConsentRecord",
     "ConsentRefusal",
     "ConsentRequired",

@@ -174,7 +174,7 @@ def material_change(old: NoticeContent, new: NoticeContent) -> list[str]:
     return [n for n in names if getattr(old, n) != getattr(new, n)]
 
 
-class Channel(StrEnum):
+class ConsentChannel(StrEnum):
     """How a consent (or a withdrawal) reached us."""
 
     SELF = "self"
@@ -197,11 +197,11 @@ class ConsentRecord:
     notice_version: int
     notice_hash: str
     given_at: datetime
-    channel: Channel
+    channel: ConsentChannel
     guardian_id: uuid.UUID | None = None
     staff_account: str | None = None
     withdrawn_at: datetime | None = None
-    withdrawal_channel: Channel | None = None
+    withdrawal_channel: ConsentChannel | None = None
     withdrawn_by: str | None = None
     written_request: str | None = None
 
@@ -214,7 +214,7 @@ def give_consent(
     person: Person,
     notice: NoticeVersion,
     *,
-    channel: Channel,
+    channel: ConsentChannel,
     at: datetime,
     guardian: Person | None = None,
     staff_account: str | None = None,
@@ -224,16 +224,16 @@ def give_consent(
         raise NotAllowed(message_id="not_allowed.notice_belongs_another_community")
     minor = person.is_under_14(at.date())
     if minor:
-        if person.date_of_birth is None and channel is not Channel.GUARDIAN:
+        if person.date_of_birth is None and channel is not ConsentChannel.GUARDIAN:
             raise GuardianRequired(message_id="guardian_required.no_birth_date")
-        if channel is not Channel.GUARDIAN or guardian is None:
+        if channel is not ConsentChannel.GUARDIAN or guardian is None:
             raise GuardianRequired(message_id="guardian_required.child_or_no_birth_date")
-    elif channel is Channel.GUARDIAN:
+    elif channel is ConsentChannel.GUARDIAN:
         raise NotAllowed(message_id="not_allowed.person_aged_over_consents")
-    if channel is Channel.GUARDIAN:
+    if channel is ConsentChannel.GUARDIAN:
         assert guardian is not None
         _check_guardian(person, guardian)
-    if channel is Channel.STAFF_ASSISTED and not (staff_account or "").strip():
+    if channel is ConsentChannel.STAFF_ASSISTED and not (staff_account or "").strip():
         raise NotAllowed(message_id="not_allowed.staff_assisted_consent_must")
     return ConsentRecord(
         id=uuid.uuid4(),
@@ -244,7 +244,7 @@ def give_consent(
         given_at=at,
         channel=channel,
         guardian_id=guardian.id if guardian is not None else None,
-        staff_account=staff_account if channel is Channel.STAFF_ASSISTED else None,
+        staff_account=staff_account if channel is ConsentChannel.STAFF_ASSISTED else None,
     )
 
 
@@ -257,7 +257,7 @@ def withdraw_consent(
     consent: ConsentRecord,
     person: Person,
     *,
-    channel: Channel,
+    channel: ConsentChannel,
     at: datetime,
     guardian: Person | None = None,
     staff_account: str | None = None,
@@ -269,12 +269,12 @@ def withdraw_consent(
     if not consent.is_live:
         return consent
     actor = str(person.id)
-    if channel is Channel.GUARDIAN:
+    if channel is ConsentChannel.GUARDIAN:
         if guardian is None:
             raise GuardianRequired(message_id="guardian_required.name_the_guardian")
         _check_guardian(person, guardian)
         actor = str(guardian.id)
-    elif channel is Channel.STAFF_ASSISTED:
+    elif channel is ConsentChannel.STAFF_ASSISTED:
         if not (staff_account or "").strip() or not (written_request or "").strip():
             raise NotAllowed(message_id="not_allowed.staff_may_withdraw_only")
         actor = f"staff:{staff_account}"
@@ -283,7 +283,7 @@ def withdraw_consent(
         withdrawn_at=at,
         withdrawal_channel=channel,
         withdrawn_by=actor,
-        written_request=written_request if channel is Channel.STAFF_ASSISTED else None,
+        written_request=written_request if channel is ConsentChannel.STAFF_ASSISTED else None,
     )
 
 
@@ -296,11 +296,11 @@ class ConsentRefusal:
     community_id: uuid.UUID
     notice_version: int
     refused_at: datetime
-    channel: Channel
+    channel: ConsentChannel
 
 
 def refuse_consent(
-    person: Person, notice: NoticeVersion, *, channel: Channel, at: datetime
+    person: Person, notice: NoticeVersion, *, channel: ConsentChannel, at: datetime
 ) -> ConsentRefusal:
     """Record a "no". It costs the person nothing: cards, PINs and QR codes are unaffected."""
     if person.community_id != notice.community_id:

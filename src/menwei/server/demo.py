@@ -36,7 +36,7 @@ from menwei.core import (
 from menwei.server import demo_story
 from menwei.server.auth.tokens import DEVICE_TOKEN_PREFIX, new_token, token_hash
 from menwei.server.demo_compliance import demo_notice, switch_demo_face_on
-from menwei.server.policy import Role
+from menwei.server.policy import AccountRole
 from menwei.server.services.accounts import AccountSpec, create_account
 from menwei.server.services.devices import save_device
 from menwei.server.services.privacy_kit import PrivacyKit
@@ -49,13 +49,13 @@ if TYPE_CHECKING:
     from menwei.server.demo_story import StoryCast
 
 #: (login, password, role) of the demo accounts; printed by ``menwei demo``.
-DEMO_LOGINS: tuple[tuple[str, str, Role], ...] = (
-    ("admin", "demo-admin-2024", Role.PLATFORM_ADMIN),
-    ("wuye", "demo-wuye-2024", Role.PROCESSOR_ADMIN),
-    ("staff", "demo-staff-2024", Role.COMMUNITY_STAFF),
-    ("yeweihui", "demo-yeweihui-2024", Role.COMMITTEE_MEMBER),
-    ("resident", "demo-resident-2024", Role.RESIDENT),
-    ("jianguan", "demo-jianguan-2024", Role.SUPERVISOR),
+DEMO_LOGINS: tuple[tuple[str, str, AccountRole], ...] = (
+    ("admin", "demo-admin-2024", AccountRole.PLATFORM_ADMIN),
+    ("wuye", "demo-wuye-2024", AccountRole.PROCESSOR_ADMIN),
+    ("staff", "demo-staff-2024", AccountRole.COMMUNITY_STAFF),
+    ("yeweihui", "demo-yeweihui-2024", AccountRole.COMMITTEE_MEMBER),
+    ("resident", "demo-resident-2024", AccountRole.RESIDENT),
+    ("jianguan", "demo-jianguan-2024", AccountRole.SUPERVISOR),
 )
 
 #: The office the demo's supervisor account belongs to: its answers to residents carry this name.
@@ -312,11 +312,18 @@ def seed_demo(
                 login=login,
                 password=password,
                 role=role,
-                display_name=DEMO_SUPERVISING_OFFICE if role is Role.SUPERVISOR else login,
-                processor_id=processor.id if role is Role.PROCESSOR_ADMIN else None,
-                person_id=resident_person.id if role is Role.RESIDENT and resident_person else None,
+                display_name=DEMO_SUPERVISING_OFFICE if role is AccountRole.SUPERVISOR else login,
+                processor_id=processor.id if role is AccountRole.PROCESSOR_ADMIN else None,
+                person_id=resident_person.id
+                if role is AccountRole.RESIDENT and resident_person
+                else None,
                 community_ids=reach
-                if role in (Role.COMMUNITY_STAFF, Role.COMMITTEE_MEMBER, Role.SUPERVISOR)
+                if role
+                in (
+                    AccountRole.COMMUNITY_STAFF,
+                    AccountRole.COMMITTEE_MEMBER,
+                    AccountRole.SUPERVISOR,
+                )
                 else frozenset(),
             ),
             None,

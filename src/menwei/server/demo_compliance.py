@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from menwei.governance import (
-    Channel,
     Choice,
+    NoticeChannel,
     OwnerRoll,
     OwnersVote,
     Posting,
@@ -87,8 +87,8 @@ def switch_demo_face_on(
                 body="本小区拟在南大门和单元门启用人脸识别，门禁卡、密码、二维码继续有效。",
                 starts_on=posted.date(),
                 minimum_days=30,
-                required_channels=frozenset({Channel.PUBLIC_PAGE}),
-                postings=(Posting(Channel.PUBLIC_PAGE, "page", posted, by),),
+                required_channels=frozenset({NoticeChannel.PUBLIC_PAGE}),
+                postings=(Posting(NoticeChannel.PUBLIC_PAGE, "page", posted, by),),
             )
         )
         if owners_vote:

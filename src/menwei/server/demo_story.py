@@ -23,16 +23,15 @@ from datetime import date, datetime, timedelta
 
 from menwei.core import Person
 from menwei.core import Role as PersonRole
-from menwei.governance import Channel as NoticeChannel
-from menwei.governance import Posting, PublicNotice
+from menwei.governance import NoticeChannel, Posting, PublicNotice
 from menwei.governance.tally import Choice, VoteRule
 from menwei.governance.vote import Proposal, Subject
 from menwei.privacy.compliance import ImpactAssessment
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.privacy.pass_keys import PassKeyRing
 from menwei.server.demo_compliance import demo_notice, hold_vote
 from menwei.server.domain.caller import Caller
-from menwei.server.policy import Principal, Role
+from menwei.server.policy import AccountRole, Principal
 from menwei.server.services import compliance
 from menwei.server.services.consent_records import (
     publish_community_notice,
@@ -77,7 +76,7 @@ def staff_caller(account_id: uuid.UUID, community_id: uuid.UUID) -> Caller:
     principal = Principal(
         kind="user",
         id=account_id,
-        role=Role.COMMUNITY_STAFF,
+        role=AccountRole.COMMUNITY_STAFF,
         name="staff",
         community_ids=frozenset({community_id}),
     )
@@ -269,16 +268,19 @@ def cast_residents(
             uow,
             kit,
             person_id=person.id,
-            channel=Channel.STAFF_ASSISTED,
+            channel=ConsentChannel.STAFF_ASSISTED,
             at=now - timedelta(days=10),
             staff_account="staff",
         )
         photos = [synthetic.encoded(synthetic.frame(look)) for look in ENROLLED_LOOKS[looks]]
         enrol(uow, kit, caller, person.id, photos, actor=actor)
-    withdraw_and_erase(uow, kit, person=withdrawn, channel=Channel.SELF, at=now)
+    withdraw_and_erase(uow, kit, person=withdrawn, channel=ConsentChannel.SELF, at=now)
     for person in others:
         record_refusal(
-            uow, person_id=person.id, channel=Channel.STAFF_ASSISTED, at=now - timedelta(days=9)
+            uow,
+            person_id=person.id,
+            channel=ConsentChannel.STAFF_ASSISTED,
+            at=now - timedelta(days=9),
         )
     return StoryCast(
         recognised=recognised.id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class AccountRole(StrEnum):
     PLATFORM_ADMIN = "platform_admin"  # runs the installation
     PROCESSOR_ADMIN = "processor_admin"  # the property company / committee / government body
     COMMUNITY_STAFF = "community_staff"  # property office staff of some communities
@@ -24,20 +24,20 @@ class Role(StrEnum):
     DEVICE = "device"  # a gate agent, scoped to its own doors
 
 
-USER_ROLES = frozenset(Role) - {Role.DEVICE}
+USER_ROLES = frozenset(AccountRole) - {AccountRole.DEVICE}
 
-_ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.PROCESSOR_ADMIN})
-_OFFICE = _ADMINS | {Role.COMMUNITY_STAFF}
-_READERS = _OFFICE | {Role.COMMITTEE_MEMBER}
+_ADMINS = frozenset({AccountRole.PLATFORM_ADMIN, AccountRole.PROCESSOR_ADMIN})
+_OFFICE = _ADMINS | {AccountRole.COMMUNITY_STAFF}
+_READERS = _OFFICE | {AccountRole.COMMITTEE_MEMBER}
 
 #: permission -> roles that hold it. Scope (which community, which door) is checked separately.
-POLICY: Mapping[str, frozenset[Role]] = {
+POLICY: Mapping[str, frozenset[AccountRole]] = {
     "me:read": USER_ROLES,
     "processors:read": _ADMINS,
-    "processors:write": frozenset({Role.PLATFORM_ADMIN}),
-    "communities:read": _READERS | {Role.SUPERVISOR},
+    "processors:write": frozenset({AccountRole.PLATFORM_ADMIN}),
+    "communities:read": _READERS | {AccountRole.SUPERVISOR},
     "communities:write": _ADMINS,
-    "communities:stats": _READERS | {Role.SUPERVISOR},
+    "communities:stats": _READERS | {AccountRole.SUPERVISOR},
     "buildings:read": _READERS,
     "buildings:write": _OFFICE,
     "units:read": _READERS,
@@ -51,7 +51,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "credentials:read": _OFFICE,
     "credentials:write": _OFFICE,
     "passes:issue": _OFFICE,
-    "me:passes": frozenset({Role.RESIDENT}),
+    "me:passes": frozenset({AccountRole.RESIDENT}),
     "doors:read": _READERS,
     "doors:write": _OFFICE,
     "groups:read": _READERS,
@@ -60,41 +60,41 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "devices:write": _OFFICE,
     "events:read": _OFFICE,
     "events:export": _OFFICE,
-    "events:ingest": frozenset({Role.DEVICE}),
-    "device:sync": frozenset({Role.DEVICE}),
+    "events:ingest": frozenset({AccountRole.DEVICE}),
+    "device:sync": frozenset({AccountRole.DEVICE}),
     "imports:write": _OFFICE,
     "users:read": _ADMINS,
     "users:write": _ADMINS,
     "notices:write": _OFFICE,
-    "consent:read": _OFFICE | {Role.RESIDENT},
-    "consent:write": _OFFICE | {Role.RESIDENT},
-    "face:enrol": _OFFICE | {Role.RESIDENT},
+    "consent:read": _OFFICE | {AccountRole.RESIDENT},
+    "consent:write": _OFFICE | {AccountRole.RESIDENT},
+    "face:enrol": _OFFICE | {AccountRole.RESIDENT},
     "face:read": _OFFICE,
-    "me:privacy": frozenset({Role.RESIDENT}),
+    "me:privacy": frozenset({AccountRole.RESIDENT}),
     "requests:read": _OFFICE,
     "requests:resolve": _OFFICE,
     "compliance:read": _READERS,  # the owners' committee reads where the community stands
     "compliance:write": _OFFICE,
     "invitations:issue": _OFFICE,
     # governance: the supervisor reads aggregates only (``supervision:read``), never these records
-    "votes:read": _READERS | {Role.RESIDENT},
+    "votes:read": _READERS | {AccountRole.RESIDENT},
     "votes:write": _READERS,
-    "votes:cast": frozenset({Role.RESIDENT}),
+    "votes:cast": frozenset({AccountRole.RESIDENT}),
     "ballots:read": _OFFICE,
     # paper ballots are entered by the owners' committee of the community, never the property
     # company whose proposal may be the one being voted on
-    "ballots:record": frozenset({Role.COMMITTEE_MEMBER}),
+    "ballots:record": frozenset({AccountRole.COMMITTEE_MEMBER}),
     "public_notices:read": _READERS,
     "public_notices:write": _READERS,
-    "questions:ask": frozenset({Role.RESIDENT}),
+    "questions:ask": frozenset({AccountRole.RESIDENT}),
     "questions:read": _READERS,
     "questions:answer": _READERS,
-    "supervision:read": frozenset({Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
+    "supervision:read": frozenset({AccountRole.SUPERVISOR, AccountRole.PLATFORM_ADMIN}),
     # a supervisor's order switches a community's face recognition off (never on)
-    "supervision:order": frozenset({Role.SUPERVISOR}),
+    "supervision:order": frozenset({AccountRole.SUPERVISOR}),
     # an official answers public questions of supervised communities; never sees private ones
-    "questions:answer_public": frozenset({Role.SUPERVISOR}),
-    "supervisors:write": frozenset({Role.PLATFORM_ADMIN}),  # label a supervisor's level
+    "questions:answer_public": frozenset({AccountRole.SUPERVISOR}),
+    "supervisors:write": frozenset({AccountRole.PLATFORM_ADMIN}),  # label a supervisor's level
 }
 
 #: Routes anyone may call: probes, metrics, the login itself and the API description.
@@ -139,7 +139,7 @@ class Principal:
 
     kind: str  # "user" or "device"
     id: uuid.UUID
-    role: Role
+    role: AccountRole
     name: str = ""
     processor_id: uuid.UUID | None = None
     community_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
@@ -162,28 +162,28 @@ def reaches_community(
     processor; staff, committee members, supervisors and residents the ones they are assigned
     to; a device the community of its doors.
     """
-    if principal.role is Role.PLATFORM_ADMIN:
+    if principal.role is AccountRole.PLATFORM_ADMIN:
         return True
-    if principal.role is Role.PROCESSOR_ADMIN:
+    if principal.role is AccountRole.PROCESSOR_ADMIN:
         return processor_id is not None and processor_id == principal.processor_id
     return community_id in principal.community_ids
 
 
 def reaches_processor(principal: Principal, processor_id: uuid.UUID) -> bool:
-    if principal.role is Role.PLATFORM_ADMIN:
+    if principal.role is AccountRole.PLATFORM_ADMIN:
         return True
-    return principal.role is Role.PROCESSOR_ADMIN and principal.processor_id == processor_id
+    return principal.role is AccountRole.PROCESSOR_ADMIN and principal.processor_id == processor_id
 
 
 def reaches_door(principal: Principal, door_id: uuid.UUID) -> bool:
     """A device reaches only its own doors; this is what scopes its event uploads."""
-    if principal.role is Role.DEVICE:
+    if principal.role is AccountRole.DEVICE:
         return door_id in principal.door_ids
     return True
 
 
 def reaches_person(principal: Principal, person_id: uuid.UUID) -> bool:
     """A resident reaches only themself; every other role is limited by community scope instead."""
-    if principal.role is Role.RESIDENT:
+    if principal.role is AccountRole.RESIDENT:
         return principal.person_id == person_id
     return True

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from menwei.store.engine import make_engine, make_session_factory, url_for_environment
 from menwei.store.errors import (
-    Conflict,
     DatabaseUnavailable,
-    NotFound,
+    RecordConflict,
+    RecordNotFound,
     StoreError,
 )
 from menwei.store.migrate import current_revision, heads, upgrade
@@ -42,14 +42,14 @@ __all__ = [
     "ApiToken",
     "Change",
     "CommunityScope",
-    "Conflict",
     "DatabaseUnavailable",
     "Device",
     "EventFilter",
     "EventPage",
     "ImportReport",
     "LoginSession",
-    "NotFound",
+    "RecordConflict",
+    "RecordNotFound",
     "StoreError",
     "UnitOfWork",
     "UserAccount",

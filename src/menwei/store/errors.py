@@ -22,7 +22,7 @@ class DatabaseUnavailable(StoreError):
     code = "database_unavailable"
 
 
-class NotFound(StoreError):
+class RecordNotFound(StoreError):
     """A record does not exist, or is outside the caller's scope (the two look the same)."""
 
     code = "not_found"
@@ -35,7 +35,7 @@ class NotFound(StoreError):
         )
 
 
-class Conflict(StoreError):
+class RecordConflict(StoreError):
     """A write would break a uniqueness rule, e.g. a card number already issued."""
 
     code = "conflict"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from menwei.server.policy import Principal, Role
+from menwei.server.policy import AccountRole, Principal
 from menwei.store.scope import CommunityScope
 
 
@@ -28,6 +28,6 @@ class Caller:
 
 def scope_of(principal: Principal) -> CommunityScope:
     """Every community for a platform admin, else the communities the principal serves."""
-    if principal.role is Role.PLATFORM_ADMIN:
+    if principal.role is AccountRole.PLATFORM_ADMIN:
         return CommunityScope.all()
     return CommunityScope.of(principal.community_ids)

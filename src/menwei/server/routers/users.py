@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from menwei.server.deps import Caller, Permit, UowDep, forget_principals
 from menwei.server.pagination import Page, Paging, page_of, paging
-from menwei.server.policy import Role
+from menwei.server.policy import AccountRole
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
 from menwei.server.services import accounts
@@ -90,7 +90,7 @@ def create_user(body: UserCreate, caller: UsersWrite, uow: UowDep) -> UserPublic
     spec = accounts.AccountSpec(
         login=body.login,
         password=body.password,
-        role=Role(body.role),
+        role=AccountRole(body.role),
         display_name=body.display_name,
         locale=body.locale,
         processor_id=body.processor_id,

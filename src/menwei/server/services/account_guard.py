@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from menwei.server.domain.errors import Conflict, Forbidden
-from menwei.server.policy import Principal, Role
+from menwei.server.policy import AccountRole, Principal
 from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import UserAccount
 
@@ -48,7 +48,7 @@ def refuse_second_account(uow: UnitOfWorkPort, person_id: uuid.UUID | None) -> N
 
 def refuse_setting_resident_password(actor: Principal | None, account: UserAccount) -> None:
     """Administrators never set a resident's password: only the person does, by recovery."""
-    if actor is not None and account.role == Role.RESIDENT.value:
+    if actor is not None and account.role == AccountRole.RESIDENT.value:
         raise Forbidden(
             code="resident_password_is_personal",
             texts={

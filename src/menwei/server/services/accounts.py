@@ -28,7 +28,7 @@ from menwei.server.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
-from menwei.server.policy import USER_ROLES, Principal, Role
+from menwei.server.policy import USER_ROLES, AccountRole, Principal
 from menwei.server.services import account_guard
 from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
@@ -41,17 +41,17 @@ def now() -> datetime:
 
 def principal_of(uow: UnitOfWorkPort, account: UserAccount) -> Principal:
     """The role and reach of an account, resolved once per request."""
-    role = Role(account.role)
+    role = AccountRole(account.role)
     communities: frozenset[uuid.UUID] = frozenset()
-    if role is Role.PROCESSOR_ADMIN and account.processor_id is not None:
+    if role is AccountRole.PROCESSOR_ADMIN and account.processor_id is not None:
         communities = uow.places.community_ids_of_processor(account.processor_id)
-    elif role is Role.COMMUNITY_STAFF:
+    elif role is AccountRole.COMMUNITY_STAFF:
         communities = account.staff_of
-    elif role is Role.COMMITTEE_MEMBER:
+    elif role is AccountRole.COMMITTEE_MEMBER:
         communities = account.committee_of
-    elif role is Role.SUPERVISOR:
+    elif role is AccountRole.SUPERVISOR:
         communities = account.supervises
-    elif role is Role.RESIDENT and account.person_id is not None:
+    elif role is AccountRole.RESIDENT and account.person_id is not None:
         person = uow.people.get(account.person_id, CommunityScope.all())
         communities = frozenset({person.community_id})
     return Principal(
@@ -114,7 +114,7 @@ def principal_for_bearer(
         return Principal(
             kind="device",
             id=device.id,
-            role=Role.DEVICE,
+            role=AccountRole.DEVICE,
             name=device.name,
             community_ids=frozenset({device.community_id}),
             door_ids=device.door_ids,
@@ -244,7 +244,7 @@ class AccountSpec:
 
     login: str
     password: str
-    role: Role
+    role: AccountRole
     display_name: str = ""
     locale: str = "zh-CN"
     processor_id: uuid.UUID | None = None
@@ -268,18 +268,20 @@ def _checked_password(password: str, *user_inputs: str) -> str:
     return hash_password(password)
 
 
-def _may_manage(actor: Principal | None, spec_role: Role, processor_id: uuid.UUID | None) -> None:
+def _may_manage(
+    actor: Principal | None, spec_role: AccountRole, processor_id: uuid.UUID | None
+) -> None:
     """Platform admins manage everyone; a processor admin only accounts of their processor."""
-    if actor is None or actor.role is Role.PLATFORM_ADMIN:
+    if actor is None or actor.role is AccountRole.PLATFORM_ADMIN:
         return
-    if actor.role is Role.PROCESSOR_ADMIN:
-        if spec_role is Role.PLATFORM_ADMIN or processor_id != actor.processor_id:
+    if actor.role is AccountRole.PROCESSOR_ADMIN:
+        if spec_role is AccountRole.PLATFORM_ADMIN or processor_id != actor.processor_id:
             raise Forbidden()
         return
     raise Forbidden()
 
 
-def _reach(spec: AccountSpec, role: Role) -> frozenset[uuid.UUID]:
+def _reach(spec: AccountSpec, role: AccountRole) -> frozenset[uuid.UUID]:
     """The communities the new account reaches through ``role``'s relation (staff of, committee
     of, supervises), or none when it holds another role."""
     return spec.community_ids if spec.role is role else frozenset()
@@ -294,7 +296,7 @@ def create_account(uow: UnitOfWorkPort, spec: AccountSpec, actor: Principal | No
         if uow.accounts.by_login(spec.login.strip()) is not None:
             raise Conflict(reason=f"login {spec.login}")
         scope = CommunityScope.all()
-        if actor is not None and actor.role is Role.PROCESSOR_ADMIN:
+        if actor is not None and actor.role is AccountRole.PROCESSOR_ADMIN:
             scope = CommunityScope.of(actor.community_ids)
         for community_id in spec.community_ids:
             uow.places.community(community_id, scope)
@@ -312,9 +314,9 @@ def create_account(uow: UnitOfWorkPort, spec: AccountSpec, actor: Principal | No
             locale=spec.locale,
             processor_id=spec.processor_id,
             person_id=spec.person_id,
-            staff_of=_reach(spec, Role.COMMUNITY_STAFF),
-            committee_of=_reach(spec, Role.COMMITTEE_MEMBER),
-            supervises=_reach(spec, Role.SUPERVISOR),
+            staff_of=_reach(spec, AccountRole.COMMUNITY_STAFF),
+            committee_of=_reach(spec, AccountRole.COMMITTEE_MEMBER),
+            supervises=_reach(spec, AccountRole.SUPERVISOR),
         )
         uow.accounts.save(account)
         uow.commit()
@@ -323,7 +325,7 @@ def create_account(uow: UnitOfWorkPort, spec: AccountSpec, actor: Principal | No
 
 def list_accounts(uow: UnitOfWorkPort, actor: Principal) -> list[UserAccount]:
     with uow:
-        if actor.role is Role.PLATFORM_ADMIN:
+        if actor.role is AccountRole.PLATFORM_ADMIN:
             return uow.accounts.list()
         return uow.accounts.list(processor_id=actor.processor_id)
 
@@ -332,7 +334,7 @@ def get_account(uow: UnitOfWorkPort, actor: Principal, account_id: uuid.UUID) ->
     """An account the actor may manage; others look absent (404), not forbidden."""
     with uow:
         account = uow.accounts.get(account_id)
-    if actor.role is not Role.PLATFORM_ADMIN and account.processor_id != actor.processor_id:
+    if actor.role is not AccountRole.PLATFORM_ADMIN and account.processor_id != actor.processor_id:
         raise_not_found()
     return account
 
@@ -353,7 +355,7 @@ def reset_password(
     with uow:
         account = uow.accounts.get(account_id)
         foreign = actor is not None and actor.processor_id != account.processor_id
-        if foreign and actor is not None and actor.role is not Role.PLATFORM_ADMIN:
+        if foreign and actor is not None and actor.role is not AccountRole.PLATFORM_ADMIN:
             raise_not_found()
         account_guard.refuse_setting_resident_password(actor, account)
         uow.accounts.set_password_hash(account_id, password_hash)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from menwei.core import ProcessorKind
 from menwei.governance import AnswererRole, NoOrganisationOnRecord
 from menwei.server.domain.caller import Caller
-from menwei.server.policy import Role
+from menwei.server.policy import AccountRole
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -43,15 +43,15 @@ def answering_body(
     """(role, organisation name) for an answer by ``caller`` in ``community_id`` (call inside
     a unit of work); :class:`NoOrganisationOnRecord` when the records name no organisation."""
     account = uow.accounts.get(caller.principal.id)
-    role = Role(account.role)
+    role = AccountRole(account.role)
     if account.processor_id is not None:
         processor = uow.places.processor(account.processor_id)
         return _ROLE_OF_KIND[processor.kind], processor.name[:MAX_LABEL]
-    if role is Role.COMMITTEE_MEMBER:
+    if role is AccountRole.COMMITTEE_MEMBER:
         community = uow.places.community(community_id, CommunityScope.all())
         name = community.name[: MAX_LABEL - len(COMMITTEE_SUFFIX)]
         return AnswererRole.COMMITTEE, f"{name}{COMMITTEE_SUFFIX}"
-    if role is Role.SUPERVISOR:
+    if role is AccountRole.SUPERVISOR:
         name = account.display_name.strip()
         if not name or name == account.login:
             raise NoOrganisationOnRecord()

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from menwei.privacy.audit import AuditAction
 from menwei.privacy.consent import (
-    Channel,
+    ConsentChannel,
     ConsentRecord,
     ConsentRefusal,
     NoticeContent,
@@ -46,7 +46,7 @@ def record_consent(
     kit: PrivacyKit,
     *,
     person_id: uuid.UUID,
-    channel: Channel,
+    channel: ConsentChannel,
     at: datetime,
     guardian_id: uuid.UUID | None = None,
     staff_account: str | None = None,
@@ -71,7 +71,7 @@ def record_consent(
         store.consents.add(consent)
         actor = (
             f"staff:{staff_account}"
-            if channel is Channel.STAFF_ASSISTED
+            if channel is ConsentChannel.STAFF_ASSISTED
             else str(guardian_id if guardian_id else person_id)
         )
         kit.chain(store).append(
@@ -87,7 +87,7 @@ def record_consent(
 
 
 def record_refusal(
-    uow: UnitOfWork, *, person_id: uuid.UUID, channel: Channel, at: datetime
+    uow: UnitOfWork, *, person_id: uuid.UUID, channel: ConsentChannel, at: datetime
 ) -> ConsentRefusal:
     """Record that the person declined; nobody prompts them again until the terms change."""
     with uow:

@@ -37,7 +37,7 @@ from menwei.server.services.gate_payloads import (
     credential_body,
     when,
 )
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.repositories.site_pad import CHANGE_ENTITY as SITE_PAD
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -247,7 +247,7 @@ def _records_for(
                 Record("group", str(g.id), seq, "upsert", GroupBody.of(g))
                 for g in uow.access.groups(community_id, scope)
             ]
-    except NotFound:
+    except RecordNotFound:
         # Changed, then deleted before this pull: a later change in the log says so.
         return []
     return []

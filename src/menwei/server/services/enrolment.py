@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.privacy.errors import ConsentRequired
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Conflict, Forbidden, InvalidRequest, Unavailable
@@ -393,7 +393,7 @@ def enrol(
             person_id=person_id,
             caller_id=caller.id,
         )
-    elif acting.channel is not Channel.STAFF_ASSISTED:
+    elif acting.channel is not ConsentChannel.STAFF_ASSISTED:
         raise ChallengeRequired()
     try:
         template, model_id = _template(photos, challenge)

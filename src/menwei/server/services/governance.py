@@ -16,8 +16,8 @@ from typing import Any
 
 from menwei.governance import (
     Answer,
-    Channel,
     Choice,
+    NoticeChannel,
     OwnersVote,
     Posting,
     Proposal,
@@ -36,7 +36,7 @@ from menwei.governance.result import plain_decimal
 from menwei.governance.vote import BallotChannel
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden
-from menwei.server.policy import Role, holds
+from menwei.server.policy import AccountRole, holds
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.governance_views import (
     BallotRecordView,
@@ -59,7 +59,7 @@ from menwei.server.services.governance_views import (
 )
 from menwei.server.services.privacy import actor_of
 from menwei.server.services.privacy_kit import PrivacyKit
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -307,7 +307,7 @@ def public_results(
 
 def _voter(caller: Caller) -> str:
     person_id = caller.principal.person_id
-    if caller.principal.role is not Role.RESIDENT or person_id is None:
+    if caller.principal.role is not AccountRole.RESIDENT or person_id is None:
         raise Forbidden()
     return str(person_id)
 
@@ -327,7 +327,7 @@ def create_notice(
         body=fields["body"],
         starts_on=fields["starts_on"],
         minimum_days=fields["minimum_days"],
-        required_channels=frozenset(Channel(c) for c in fields["required_channels"]),
+        required_channels=frozenset(NoticeChannel(c) for c in fields["required_channels"]),
         poster_doors=frozenset(str(door) for door in doors),
     )
     with uow:
@@ -335,7 +335,7 @@ def create_notice(
         for door in doors:
             door_row = uow.places.door(door, caller.scope)
             if door_row.community_id != community_id:
-                raise NotFound("door", door)
+                raise RecordNotFound("door", door)
         uow.governance.add_notice(notice)
         uow.commit()
     return NoticeView.of(notice, as_of=as_of)
@@ -382,7 +382,7 @@ def add_posting(
     as_of: datetime,
 ) -> NoticeView:
     """Record where and when the notice was put up (the page, a door's poster, a kiosk)."""
-    posting = Posting(Channel(channel), location, posted_at, _account(caller))
+    posting = Posting(NoticeChannel(channel), location, posted_at, _account(caller))
     with uow:
         uow.governance.add_posting(notice_id, posting, caller.scope)
         uow.commit()
@@ -401,7 +401,9 @@ def take_down(
 ) -> NoticeView:
     """End one placement of the notice."""
     with uow:
-        uow.governance.record_taken_down(notice_id, Channel(channel), location, at, caller.scope)
+        uow.governance.record_taken_down(
+            notice_id, NoticeChannel(channel), location, at, caller.scope
+        )
         uow.commit()
         notice = uow.governance.get_notice(notice_id, caller.scope)
     return NoticeView.of(notice, as_of=at)
@@ -518,7 +520,7 @@ def paper_ballot_roll(
                     continue
                 try:
                     names[owner] = uow.people.get(uuid.UUID(owner), caller.scope).name
-                except (ValueError, NotFound):
+                except (ValueError, RecordNotFound):
                     names[owner] = ""
     return [
         RollEntryView(
@@ -537,7 +539,7 @@ def account_names(uow: UnitOfWork, account_ids: Iterable[str]) -> dict[str, str]
         for account_id in set(account_ids):
             try:
                 account = uow.accounts.get(uuid.UUID(account_id))
-            except (ValueError, NotFound):
+            except (ValueError, RecordNotFound):
                 continue
             names[account_id] = account.display_name or account.login
     return names

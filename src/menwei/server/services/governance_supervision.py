@@ -34,7 +34,7 @@ from menwei.governance.questions import PublicQuestion
 from menwei.privacy.compliance import FilingLevel, filing_status
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Conflict
-from menwei.server.policy import Role
+from menwei.server.policy import AccountRole
 from menwei.server.services.answering_body import answering_body
 from menwei.server.services.audit_verdict import AuditVerdicts
 from menwei.server.services.governance_views import PublicAnswerView
@@ -288,7 +288,7 @@ def set_level(uow: UnitOfWork, account_id: uuid.UUID, level: str | None) -> Leve
     """Label a supervisor account with its level; ``None`` removes the label."""
     with uow:
         account = uow.accounts.get(account_id)
-        if account.role != Role.SUPERVISOR:
+        if account.role != AccountRole.SUPERVISOR:
             raise Conflict(
                 texts={
                     "zh-CN": "只有监管账号才能设置层级（社区、街道或区）。",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from menwei.core import Building, Community, Person, Processor, ProcessorKind, Unit
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
-from menwei.server.policy import Role, reaches_processor
+from menwei.server.policy import AccountRole, reaches_processor
 from menwei.store.records import EventFilter
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -181,7 +181,7 @@ def all_scope() -> CommunityScope:
 
 
 def is_platform(caller: Caller) -> bool:
-    return caller.principal.role is Role.PLATFORM_ADMIN
+    return caller.principal.role is AccountRole.PLATFORM_ADMIN
 
 
 # -- the office's view of units and who lives in them ----------------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from menwei.core import Person
 from menwei.core import Role as PersonRole
 from menwei.privacy.consent import (
-    Channel,
+    ConsentChannel,
     ConsentRecord,
     ConsentRefusal,
     NoticeContent,
@@ -26,7 +26,7 @@ from menwei.privacy.consent import (
 )
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
-from menwei.server.policy import Role
+from menwei.server.policy import AccountRole
 from menwei.server.services import audit_trail, consent_records, data_export
 from menwei.server.services.audit_trail import PersonalEntry
 from menwei.server.services.privacy_kit import PrivacyKit
@@ -48,7 +48,7 @@ def staff_account(caller: Caller) -> str:
 
 
 def actor_of(caller: Caller) -> str:
-    if caller.principal.role is Role.RESIDENT and caller.principal.person_id is not None:
+    if caller.principal.role is AccountRole.RESIDENT and caller.principal.person_id is not None:
         return str(caller.principal.person_id)
     return f"staff:{staff_account(caller)}"
 
@@ -58,7 +58,7 @@ class Acting:
     """Whom a request is about, and in which capacity the caller acts for them."""
 
     person: Person
-    channel: Channel
+    channel: ConsentChannel
     guardian_id: uuid.UUID | None = None
     staff: str | None = None
 
@@ -75,13 +75,13 @@ def acting_within(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acti
     if caller.community_id is not None and person.community_id != caller.community_id:
         raise NotFound()
     principal = caller.principal
-    if principal.role is Role.RESIDENT:
+    if principal.role is AccountRole.RESIDENT:
         if principal.person_id == person.id:
-            return Acting(person, Channel.SELF)
+            return Acting(person, ConsentChannel.SELF)
         if principal.person_id is not None and person.guardian_id == principal.person_id:
-            return Acting(person, Channel.GUARDIAN, guardian_id=principal.person_id)
+            return Acting(person, ConsentChannel.GUARDIAN, guardian_id=principal.person_id)
         raise NotFound()
-    return Acting(person, Channel.STAFF_ASSISTED, staff=staff_account(caller))
+    return Acting(person, ConsentChannel.STAFF_ASSISTED, staff=staff_account(caller))
 
 
 def own_person_id(caller: Caller) -> uuid.UUID:

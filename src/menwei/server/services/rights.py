@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from menwei.privacy.audit import AuditAction
-from menwei.privacy.consent import Channel
+from menwei.privacy.consent import ConsentChannel
 from menwei.privacy.errors import RequestError
 from menwei.privacy.receipts import DeletionReceipt
 from menwei.privacy.rights import (
@@ -188,7 +188,7 @@ def _fulfil_deletion_within(
             replace(
                 consent,
                 withdrawn_at=at,
-                withdrawal_channel=Channel.STAFF_ASSISTED,
+                withdrawal_channel=ConsentChannel.STAFF_ASSISTED,
                 withdrawn_by=f"staff:{handled_by}",
                 written_request=f"rights-request:{request.id}",
             )

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from menwei.core.person import Person
 from menwei.privacy.audit import AuditAction
-from menwei.privacy.consent import Channel, withdraw_consent
+from menwei.privacy.consent import ConsentChannel, withdraw_consent
 from menwei.privacy.errors import NotAllowed
 from menwei.privacy.face_data import erase_face_data
 from menwei.privacy.receipts import DeletionReceipt
@@ -95,7 +95,7 @@ def withdraw_within(
     kit: PrivacyKit,
     *,
     person: Person,
-    channel: Channel,
+    channel: ConsentChannel,
     at: datetime,
     guardian: Person | None = None,
     staff_account: str | None = None,
@@ -144,7 +144,7 @@ def withdraw_and_erase(
     kit: PrivacyKit,
     *,
     person: Person,
-    channel: Channel,
+    channel: ConsentChannel,
     at: datetime,
     guardian: Person | None = None,
     staff_account: str | None = None,

@@ -26,7 +26,7 @@ DOMAIN = "menwei"
 
 
 def catalog_domains(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
-    """Every catalog domain: ``menwei`` first, then one per area of pages (``console``, …).
+    """Every catalog domain: ``menwei`` first, then one per area of pages (``console.frame``, …).
 
     Each area keeps its own ``.po`` file so that its strings are edited and reviewed together;
     a page sees all of them merged.

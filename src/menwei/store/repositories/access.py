@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from menwei.core.access_group import AccessGroup
 from menwei.core.schedule import TimeWindow, WeeklySchedule
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
@@ -135,7 +135,7 @@ class AccessRepository:
             self._session.flush()
         except IntegrityError:
             # the unit of work is now unusable; leaving its block rolls everything back
-            raise Conflict(message_id="conflict.access_group_name_taken") from None
+            raise RecordConflict(message_id="conflict.access_group_name_taken") from None
 
     def save_group(
         self,
@@ -164,13 +164,13 @@ class AccessRepository:
         )
         missing = next(iter(sorted(group.door_ids - known)), None)
         if foreign is not None or missing is not None:
-            raise NotFound("door", foreign or missing)
+            raise RecordNotFound("door", foreign or missing)
         row = self._session.get(AccessGroupRow, group.id)
         if row is None:
             row = AccessGroupRow(id=group.id, community_id=group.community_id, name=group.name)
             self._session.add(row)
         elif row.community_id != group.community_id:
-            raise NotFound("access group", group.id)
+            raise RecordNotFound("access group", group.id)
         row.name = group.name
         self._flush_name()
         row.is_default = is_default
@@ -235,7 +235,7 @@ class AccessRepository:
             )
         )
         if row is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         schedule = (
             None if row.schedule_id is None else self._session.get(ScheduleRow, row.schedule_id)
         )
@@ -257,7 +257,7 @@ class AccessRepository:
             )
         )
         if row is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         return self._group(row)
 
     def groups(self, community_id: uuid.UUID, scope: CommunityScope) -> list[AccessGroup]:
@@ -278,7 +278,7 @@ class AccessRepository:
             )
         )
         if row is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         community_id, schedule_id = row.community_id, row.schedule_id
         self._session.delete(row)
         if schedule_id is not None:
@@ -297,7 +297,7 @@ class AccessRepository:
     ) -> None:
         group = self._session.get(AccessGroupRow, group_id)
         if group is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         wanted = sorted(set(person_ids))
         people: set[uuid.UUID] = set()
         existing: dict[uuid.UUID, AccessGroupMemberRow] = {}
@@ -319,7 +319,7 @@ class AccessRepository:
                 existing[member.person_id] = member
         for person_id in wanted:
             if person_id not in people:
-                raise NotFound("person", person_id)
+                raise RecordNotFound("person", person_id)
             current = existing.get(person_id)
             if current is None:
                 self._session.add(
@@ -340,7 +340,7 @@ class AccessRepository:
     def remove_member(self, group_id: uuid.UUID, person_id: uuid.UUID) -> None:
         group = self._session.get(AccessGroupRow, group_id)
         if group is None:
-            raise NotFound("access group", group_id)
+            raise RecordNotFound("access group", group_id)
         self._session.execute(
             delete(AccessGroupMemberRow).where(
                 AccessGroupMemberRow.group_id == group_id,

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.records import ApiToken, LoginSession, UserAccount
 from menwei.store.repositories.checks import require
 from menwei.store.tables import (
@@ -100,7 +100,7 @@ class AccountRepository:
                 )
             )
             if other is not None:
-                raise Conflict(message_id="conflict.person_has_account")
+                raise RecordConflict(message_id="conflict.person_has_account")
         row = self._session.get(UserAccountRow, account.id)
         values = {
             "login": account.login,
@@ -121,7 +121,7 @@ class AccountRepository:
         try:
             self._session.flush()
         except IntegrityError:
-            raise Conflict(
+            raise RecordConflict(
                 message_id="conflict.login_taken",
                 values={"account_login": account.login},
             ) from None
@@ -141,7 +141,7 @@ class AccountRepository:
     def get(self, account_id: uuid.UUID) -> UserAccount:
         row = self._session.get(UserAccountRow, account_id)
         if row is None:
-            raise NotFound("account", account_id)
+            raise RecordNotFound("account", account_id)
         return self._account(row)
 
     def by_login(self, login: str) -> UserAccount | None:
@@ -205,7 +205,7 @@ class AccountRepository:
             .returning(UserAccountRow.id)
         ).first()
         if result is None:
-            raise NotFound("account", account_id)
+            raise RecordNotFound("account", account_id)
         self.end_everything(
             account_id, datetime.now(UTC), keep_session=keep_session, keep_token=keep_token
         )

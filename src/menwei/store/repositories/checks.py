@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import String, inspect
 from sqlalchemy.orm import Session
 
-from menwei.store.errors import ControlCharacters, NotFound, ValueTooLong
+from menwei.store.errors import ControlCharacters, RecordNotFound, ValueTooLong
 
 #: C0 controls and DEL, but tab and line breaks, which multi-line texts (notices) may hold.
 CONTROL_RANGES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
@@ -62,5 +62,5 @@ def require(session: Session, row_type: type[Any], key: Any, kind: str) -> Any:
     """The row with primary key ``key``, or ``NotFound`` naming ``kind`` (never a driver error)."""
     row = session.get(row_type, key)
     if row is None:
-        raise NotFound(kind, key)
+        raise RecordNotFound(kind, key)
     return row

@@ -27,7 +27,7 @@ from menwei.core.credential import (
     normalise_card_uid,
 )
 from menwei.privacy.vault import SealedTemplate
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CredentialDoorRow, CredentialRow, DoorRow, PersonRow
@@ -163,7 +163,7 @@ class CredentialRepository:
             )
         )
         if row is None:
-            raise NotFound("credential", credential_id)
+            raise RecordNotFound("credential", credential_id)
         return row
 
     def save(self, credential: AnyCredential) -> AnyCredential:
@@ -171,22 +171,22 @@ class CredentialRepository:
         values = _values(credential)
         person = self._session.get(PersonRow, values["person_id"])
         if person is None:
-            raise NotFound("person", values["person_id"])
+            raise RecordNotFound("person", values["person_id"])
         row = self._session.get(CredentialRow, credential.id)
         if row is None:
             row = CredentialRow(id=credential.id, community_id=person.community_id, **values)
             self._session.add(row)
         else:
             if row.community_id != person.community_id or row.kind != values["kind"]:
-                raise NotFound("credential", credential.id)
+                raise RecordNotFound("credential", credential.id)
             for name, value in values.items():
                 setattr(row, name, value)
         try:
             self._session.flush()
         except IntegrityError:
             if values["kind"] == "pin":
-                raise Conflict(message_id="conflict.person_has_pin") from None
-            raise Conflict(message_id="conflict.card_issued") from None
+                raise RecordConflict(message_id="conflict.person_has_pin") from None
+            raise RecordConflict(message_id="conflict.card_issued") from None
         if isinstance(credential, QrPass):
             self._set_doors(credential, person.community_id)
         self._changes.record(person.community_id, "credential", credential.id, UPSERT)
@@ -203,7 +203,7 @@ class CredentialRepository:
         )
         unknown = sorted(qr.door_ids - known)
         if unknown:
-            raise NotFound("door", unknown[0])
+            raise RecordNotFound("door", unknown[0])
         self._session.execute(
             delete(CredentialDoorRow).where(CredentialDoorRow.credential_id == qr.id)
         )
@@ -328,7 +328,7 @@ class CredentialRepository:
             .returning(CredentialRow.community_id)
         ).first()
         if result is None:
-            raise NotFound("credential", pin.id)
+            raise RecordNotFound("credential", pin.id)
         self._changes.record(result[0], "credential", pin.id, UPSERT)
 
     def withdraw_face_consent(self, person_id: uuid.UUID, at: datetime) -> list[uuid.UUID]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.records import Device
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
@@ -54,7 +54,7 @@ class DeviceRepository:
         )
         missing = sorted(device.door_ids - doors)
         if missing:
-            raise NotFound("door", missing[0])
+            raise RecordNotFound("door", missing[0])
         row = self._session.get(DeviceRow, device.id)
         if row is None:
             row = DeviceRow(
@@ -66,7 +66,7 @@ class DeviceRepository:
             self._session.add(row)
             self._session.flush()
         elif row.community_id != device.community_id:
-            raise NotFound("device", device.id)
+            raise RecordNotFound("device", device.id)
         row.name = device.name
         row.token_sha256 = device.token_sha256
         row.revoked_at = device.revoked_at
@@ -82,7 +82,7 @@ class DeviceRepository:
             select(DeviceRow).where(DeviceRow.id == device_id, scope.clause(DeviceRow.community_id))
         )
         if row is None:
-            raise NotFound("device", device_id)
+            raise RecordNotFound("device", device_id)
         return self._device(row)
 
     def list(
@@ -143,7 +143,7 @@ class DeviceRepository:
             select(DeviceRow).where(DeviceRow.id == device_id, scope.clause(DeviceRow.community_id))
         )
         if row is None:
-            raise NotFound("device", device_id)
+            raise RecordNotFound("device", device_id)
         row.revoked_at = at
         self._session.flush()
 

@@ -23,8 +23,8 @@ from menwei.governance import (
     AnswererRole,
     Ballot,
     BallotChannel,
-    Channel,
     Choice,
+    NoticeChannel,
     OwnedUnit,
     OwnerRoll,
     OwnersVote,
@@ -40,7 +40,7 @@ from menwei.governance import (
     VoteResult,
     VoteRule,
 )
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.repositories.supervision import SupervisionFigures
 from menwei.store.repositories.supervisor_levels import SupervisorLevels
 from menwei.store.scope import CommunityScope
@@ -86,7 +86,7 @@ class GovernanceRepository:
             select(UnitRow).where(UnitRow.community_id == community_id).order_by(UnitRow.id)
         ).all()
         if not units:
-            raise NotFound("community units", community_id)
+            raise RecordNotFound("community units", community_id)
         owners: dict[uuid.UUID, set[str]] = defaultdict(set)
         memberships = self._session.execute(
             select(HouseholdMembershipRow.unit_id, HouseholdMembershipRow.person_id)
@@ -122,7 +122,7 @@ class GovernanceRepository:
         proposal.require_voting_period(minimum_days)
         proposal_id = proposal.proposal_id
         if self._session.get(ProposalRow, proposal_id) is not None:
-            raise Conflict(
+            raise RecordConflict(
                 message_id="conflict.proposal_already_exists", proposal_id=str(proposal_id)
             )
         self._session.add(
@@ -263,7 +263,7 @@ class GovernanceRepository:
         )
         row = self._session.scalar(query.with_for_update() if lock else query)
         if row is None:
-            raise NotFound("proposal", proposal_id)
+            raise RecordNotFound("proposal", proposal_id)
         return row
 
     def _add_ballot_row(self, proposal_id: uuid.UUID, ballot: Ballot) -> None:
@@ -316,12 +316,14 @@ class GovernanceRepository:
             body=row.body,
             starts_on=row.starts_on,
             minimum_days=row.minimum_days,
-            required_channels=frozenset(Channel(channel) for channel in row.required_channels),
+            required_channels=frozenset(
+                NoticeChannel(channel) for channel in row.required_channels
+            ),
             poster_doors=frozenset(row.poster_doors),
             timezone=row.timezone,
             postings=tuple(
                 Posting(
-                    Channel(posting.channel),
+                    NoticeChannel(posting.channel),
                     posting.location,
                     posting.posted_at,
                     posting.recorded_by,
@@ -350,7 +352,7 @@ class GovernanceRepository:
     def record_taken_down(
         self,
         notice_id: uuid.UUID,
-        channel: Channel,
+        channel: NoticeChannel,
         location: str,
         at: datetime,
         scope: CommunityScope,
@@ -381,7 +383,7 @@ class GovernanceRepository:
             )
         )
         if row is None:
-            raise NotFound("notice", notice_id)
+            raise RecordNotFound("notice", notice_id)
         return row
 
     def _add_posting_row(self, notice_id: uuid.UUID, posting: Posting) -> None:

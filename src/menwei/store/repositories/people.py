@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from menwei.core.person import HouseholdMembership, Person, Role
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
@@ -117,7 +117,7 @@ class PersonRepository:
             select(PersonRow).where(PersonRow.id == person_id, scope.clause(PersonRow.community_id))
         )
         if row is None:
-            raise NotFound("person", person_id)
+            raise RecordNotFound("person", person_id)
         return row
 
     def save(self, person: Person) -> Person:
@@ -138,7 +138,7 @@ class PersonRepository:
             self._session.add(PersonRow(id=person.id, **values))
         else:
             if row.community_id != person.community_id:
-                raise NotFound("person", person.id)
+                raise RecordNotFound("person", person.id)
             for name, value in values.items():
                 setattr(row, name, value)
         self._session.flush()
@@ -244,9 +244,9 @@ class PersonRepository:
             select(UnitRow.community_id).where(UnitRow.id == membership.unit_id)
         )
         if person is None:
-            raise NotFound("person", membership.person_id)
+            raise RecordNotFound("person", membership.person_id)
         if unit_community is None or unit_community != person.community_id:
-            raise NotFound("unit", membership.unit_id)
+            raise RecordNotFound("unit", membership.unit_id)
         self._session.add(
             HouseholdMembershipRow(
                 id=membership.id,
@@ -264,7 +264,7 @@ class PersonRepository:
         row = self._session.get(HouseholdMembershipRow, membership_id)
         person = None if row is None else self._session.get(PersonRow, row.person_id)
         if row is None or person is None or not scope.allows(person.community_id):
-            raise NotFound("household membership", membership_id)
+            raise RecordNotFound("household membership", membership_id)
         # the domain refuses a move-out before the move-in
         HouseholdMembership(
             id=row.id,

@@ -16,7 +16,7 @@ from menwei.core.direction import Direction
 from menwei.core.door import Door, DoorKind
 from menwei.core.place import Building, Community, Processor, ProcessorKind, Unit
 from menwei.core.tailgating import TailgatingMode
-from menwei.store.errors import Conflict, NotFound
+from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.repositories.checks import require
 from menwei.store.scope import CommunityScope
@@ -99,7 +99,9 @@ class PlaceRepository:
             self._session.flush()
         except IntegrityError:
             # the unit of work is now unusable; leaving its block rolls everything back
-            raise Conflict(message_id="conflict.already_exists", values={"what": what}) from None
+            raise RecordConflict(
+                message_id="conflict.already_exists", values={"what": what}
+            ) from None
 
     # processors -------------------------------------------------------------------------
     def add_processor(self, processor: Processor, *, responsible_contact: str = "") -> Processor:
@@ -119,7 +121,7 @@ class PlaceRepository:
     def processor(self, processor_id: uuid.UUID) -> Processor:
         row = self._session.get(ProcessorRow, processor_id)
         if row is None:
-            raise NotFound("processor", processor_id)
+            raise RecordNotFound("processor", processor_id)
         return _processor(row)
 
     def processors(self) -> list[Processor]:
@@ -162,7 +164,7 @@ class PlaceRepository:
             )
         )
         if row is None:
-            raise NotFound("community", community_id)
+            raise RecordNotFound("community", community_id)
         return _community(row)
 
     def communities(
@@ -184,7 +186,7 @@ class PlaceRepository:
     def set_face_enabled(self, community_id: uuid.UUID, enabled: bool) -> None:
         row = self._session.get(CommunityRow, community_id)
         if row is None:
-            raise NotFound("community", community_id)
+            raise RecordNotFound("community", community_id)
         row.face_enabled = enabled
         self._session.flush()
         self._changes.record(community_id, "community", community_id, UPSERT)
@@ -220,13 +222,13 @@ class PlaceRepository:
             )
         )
         if row is None:
-            raise NotFound("building", building_id)
+            raise RecordNotFound("building", building_id)
         return _building(row)
 
     def add_unit(self, unit: Unit) -> Unit:
         building = self._session.get(BuildingRow, unit.building_id)
         if building is None:
-            raise NotFound("building", unit.building_id)
+            raise RecordNotFound("building", unit.building_id)
         self._session.add(
             UnitRow(
                 id=unit.id,
@@ -262,7 +264,7 @@ class PlaceRepository:
             select(UnitRow).where(UnitRow.id == unit_id, scope.clause(UnitRow.community_id))
         )
         if row is None:
-            raise NotFound("unit", unit_id)
+            raise RecordNotFound("unit", unit_id)
         return _unit(row)
 
     def community_of_unit(self, unit_id: uuid.UUID) -> uuid.UUID:
@@ -270,7 +272,7 @@ class PlaceRepository:
             select(UnitRow.community_id).where(UnitRow.id == unit_id)
         )
         if community_id is None:
-            raise NotFound("unit", unit_id)
+            raise RecordNotFound("unit", unit_id)
         return community_id
 
     # doors ------------------------------------------------------------------------------
@@ -280,13 +282,13 @@ class PlaceRepository:
         if door.building_id is not None:
             building = require(self._session, BuildingRow, door.building_id, "building")
             if building.community_id != door.community_id:
-                raise NotFound("building", door.building_id)
+                raise RecordNotFound("building", door.building_id)
         row = self._session.get(DoorRow, door.id)
         if row is None:
             self._session.add(DoorRow(id=door.id, **_door_values(door)))
         else:
             if row.community_id != door.community_id:
-                raise NotFound("door", door.id)
+                raise RecordNotFound("door", door.id)
             for name, value in _door_values(door).items():
                 setattr(row, name, value)
         self._flush(Message.of("record.door_named", name=door.name))
@@ -298,7 +300,7 @@ class PlaceRepository:
             select(DoorRow).where(DoorRow.id == door_id, scope.clause(DoorRow.community_id))
         )
         if row is None:
-            raise NotFound("door", door_id)
+            raise RecordNotFound("door", door_id)
         return door_from_row(row)
 
     def doors(self, scope: CommunityScope, *, community_id: uuid.UUID | None = None) -> list[Door]:
@@ -321,7 +323,7 @@ class PlaceRepository:
             select(DoorRow).where(DoorRow.id == door_id, scope.clause(DoorRow.community_id))
         )
         if row is None:
-            raise NotFound("door", door_id)
+            raise RecordNotFound("door", door_id)
         community_id = row.community_id
         self._session.delete(row)
         self._session.flush()

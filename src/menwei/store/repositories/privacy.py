@@ -22,7 +22,7 @@ from menwei.governance import VoteResult
 from menwei.privacy.audit import AuditChain, AuditEntry, Checkpoint
 from menwei.privacy.compliance import BreachIncident, ImpactAssessment
 from menwei.privacy.consent import (
-    Channel,
+    ConsentChannel,
     ConsentRecord,
     ConsentRefusal,
     NoticeContent,
@@ -447,11 +447,13 @@ def _consent(row: ConsentRow) -> ConsentRecord:
         notice_version=row.notice_version,
         notice_hash=row.notice_hash,
         given_at=row.given_at,
-        channel=Channel(row.channel),
+        channel=ConsentChannel(row.channel),
         guardian_id=row.guardian_id,
         staff_account=row.staff_account,
         withdrawn_at=row.withdrawn_at,
-        withdrawal_channel=Channel(row.withdrawal_channel) if row.withdrawal_channel else None,
+        withdrawal_channel=ConsentChannel(row.withdrawal_channel)
+        if row.withdrawal_channel
+        else None,
         withdrawn_by=row.withdrawn_by,
         written_request=row.written_request,
     )
@@ -548,7 +550,7 @@ class ConsentRepository:
             community_id=row.community_id,
             notice_version=row.notice_version,
             refused_at=row.refused_at,
-            channel=Channel(row.channel),
+            channel=ConsentChannel(row.channel),
         )
 
     def for_person(self, person_id: uuid.UUID) -> list[ConsentRecord]:

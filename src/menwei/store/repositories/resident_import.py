@@ -28,7 +28,7 @@ from menwei.sheets.residents import (
     template_rows,
     validate_sheet,
 )
-from menwei.store.errors import NotFound
+from menwei.store.errors import RecordNotFound
 from menwei.store.records import ImportReport
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import (
@@ -259,7 +259,7 @@ def import_residents(
                     )
                 )
             if guardian_id is None:
-                raise NotFound("person", row.guardian)
+                raise RecordNotFound("person", row.guardian)
             person_rows[person.id].guardian_id = guardian_id
         session.flush()
         # tens of thousands of written rows need not stay tracked for what follows

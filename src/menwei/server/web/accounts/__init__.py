@@ -1,0 +1,2 @@
+"""One-time codes that open an account: invitations and recovery, issued by the office
+and redeemed by the person."""

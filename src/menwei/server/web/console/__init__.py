@@ -1,0 +1,1 @@
+"""The property office's console: the pages its staff work in, under ``/office``."""

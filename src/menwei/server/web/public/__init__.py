@@ -1,0 +1,1 @@
+"""Pages anyone may open without signing in: a community's page, posters, the kiosk."""

@@ -1,0 +1,1 @@
+"""The district supervisors' pages: aggregates of communities, never a person."""
