@@ -449,5 +449,5 @@ def test_a_staff_view_appears_in_the_persons_own_log(uow, kit, site):
     person = _person(uow, site)
     record_staff_view(uow, kit, staff_account="wang", person_id=person.id, at=NOW)
     [entry] = audit_entries_for(uow, kit, person_id=person.id)
-    assert (entry["actor"], entry["action"]) == ("staff:wang", "staff_view")
+    assert (entry.actor, entry.action) == ("staff:wang", "staff_view")
     assert audit_entries_for(uow, kit, person_id=_person(uow, site, name="别人").id) == []

@@ -7,6 +7,7 @@ A deletion receipt travels as its signed document, exactly as issued, or it woul
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,13 @@ from pydantic import BaseModel
 from menwei.privacy.consent import ConsentRecord
 from menwei.privacy.receipts import DeletionReceipt
 from menwei.server.services.audit_trail import PersonalEntry
-from menwei.server.services.privacy import ConsentAnswer, MyData
+from menwei.server.services.privacy import (
+    ConsentAnswer,
+    FaceDataHeld,
+    MyData,
+    NoticeShown,
+    PublicSummary,
+)
 from menwei.server.services.rights import RequestStatus
 
 
@@ -164,6 +171,127 @@ def audit_entry_json(entry: PersonalEntry) -> dict[str, Any]:
     ).model_dump()
 
 
+class NoticeOut(BaseModel):
+    """A published notice version, its fields and its text in the reader's language."""
+
+    community_id: str
+    version: int
+    published_at: str
+    content_hash: str
+    content: dict[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, notice: NoticeShown) -> NoticeOut:
+        return cls(
+            community_id=str(notice.community_id),
+            version=notice.version,
+            published_at=notice.published_at.isoformat(),
+            content_hash=notice.content_hash,
+            content=asdict(notice.content),
+            text=notice.text,
+        )
+
+
+def notice_json(notice: NoticeShown) -> dict[str, Any]:
+    return NoticeOut.of(notice).model_dump()
+
+
+class FaceDataOut(BaseModel):
+    """Whether a template is held, since when, under which notice version — never the data."""
+
+    person_id: str
+    template_held: bool
+    template_versions: list[int]
+    enrolled_at: str | None
+    notice_version: int | None
+    consent_live: bool
+    devices_holding: int
+    stored_as: str | None
+
+    @classmethod
+    def of(cls, held: FaceDataHeld) -> FaceDataOut:
+        return cls(
+            person_id=str(held.person_id),
+            template_held=held.template_held,
+            template_versions=list(held.template_versions),
+            enrolled_at=_iso(held.enrolled_at),
+            notice_version=held.notice_version,
+            consent_live=held.consent_live,
+            devices_holding=held.devices_holding,
+            stored_as=held.stored_as,
+        )
+
+
+def face_data_json(held: FaceDataHeld) -> dict[str, Any]:
+    return FaceDataOut.of(held).model_dump()
+
+
+class CommunityOut(BaseModel):
+    id: str
+    name: str
+
+
+class ProcessorOut(BaseModel):
+    name: str
+    contact: str
+    responsible_person: str
+    responsible_contact: str | None
+
+
+class OwnersVoteOut(BaseModel):
+    title: str
+    closed_at: str
+    passed: bool
+    result_hash: str
+
+
+class PublicSummaryOut(BaseModel):
+    """What anyone may know about a community's face recognition, without signing in."""
+
+    community: CommunityOut
+    processor: ProcessorOut
+    face_recognition_enabled: bool
+    notice_version: int | None
+    notice_published_at: str | None
+    alternatives: str
+    how_to_withdraw: str
+    filing_level: str
+    owners_vote: OwnersVoteOut | None
+
+    @classmethod
+    def of(cls, summary: PublicSummary) -> PublicSummaryOut:
+        vote = summary.owners_vote
+        processor = summary.processor
+        return cls(
+            community=CommunityOut(id=str(summary.community.id), name=summary.community.name),
+            processor=ProcessorOut(
+                name=processor.name,
+                contact=processor.contact,
+                responsible_person=processor.responsible_person,
+                responsible_contact=processor.responsible_contact,
+            ),
+            face_recognition_enabled=summary.face_recognition_enabled,
+            notice_version=summary.notice_version,
+            notice_published_at=_iso(summary.notice_published_at),
+            alternatives=summary.alternatives,
+            how_to_withdraw=summary.how_to_withdraw,
+            filing_level=summary.filing_level,
+            owners_vote=None
+            if vote is None
+            else OwnersVoteOut(
+                title=vote.title,
+                closed_at=vote.closed_at.isoformat(),
+                passed=vote.passed,
+                result_hash=vote.result_hash,
+            ),
+        )
+
+
+def public_summary_json(summary: PublicSummary) -> dict[str, Any]:
+    return PublicSummaryOut.of(summary).model_dump()
+
+
 class CredentialOut(BaseModel):
     id: str
     kind: str
@@ -175,7 +303,7 @@ class MyDataOut(BaseModel):
 
     face_recognition: dict[str, Any]
     may_ask_for_consent: bool
-    face_data: dict[str, Any]
+    face_data: FaceDataOut
     consents: list[ConsentOut]
     credentials: list[CredentialOut]
 
@@ -189,7 +317,7 @@ class MyDataOut(BaseModel):
                 ],
             },
             may_ask_for_consent=mine.may_ask_for_consent,
-            face_data=mine.face_data.as_json(),
+            face_data=FaceDataOut.of(mine.face_data),
             consents=[ConsentOut.of(c) for c in mine.consents],
             credentials=[
                 CredentialOut(id=str(c.id), kind=c.kind, withdrawn=c.withdrawn)

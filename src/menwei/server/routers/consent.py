@@ -20,7 +20,12 @@ from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.errors import request_locale
-from menwei.server.privacy_schemas import consent_answer_json, consent_json
+from menwei.server.privacy_schemas import (
+    consent_answer_json,
+    consent_json,
+    notice_json,
+    public_summary_json,
+)
 from menwei.server.routers import API_PREFIX
 from menwei.server.routers.transparency_schemas import AnswersPublic
 from menwei.server.schemas import ApiModel
@@ -77,13 +82,13 @@ def current_notice(community_id: uuid.UUID, request: Request, uow: UowDep) -> di
     found = privacy.notices(uow, community_id)
     if not found:
         raise NotFound()
-    return privacy.notice_public(found[0], request_locale(request))
+    return notice_json(privacy.notice_public(found[0], request_locale(request)))
 
 
 @router.get("/communities/{community_id}/transparency")
 def transparency(community_id: uuid.UUID, uow: UowDep) -> dict[str, Any]:
     """For the public page: who processes face data here, whether it is on, the filing level."""
-    return privacy.public_summary(uow, community_id)
+    return public_summary_json(privacy.public_summary(uow, community_id))
 
 
 @router.get("/communities/{community_id}/transparency/answers")
@@ -100,7 +105,9 @@ def transparency_answers(community_id: uuid.UUID, request: Request, uow: UowDep)
 def notice_history(community_id: uuid.UUID, request: Request, uow: UowDep) -> list[dict[str, Any]]:
     """Every published version, newest first. Public."""
     locale = request_locale(request)
-    return [privacy.notice_public(n, locale) for n in privacy.notices(uow, community_id)]
+    return [
+        notice_json(privacy.notice_public(n, locale)) for n in privacy.notices(uow, community_id)
+    ]
 
 
 @router.post("/communities/{community_id}/notices", status_code=201)
@@ -108,7 +115,7 @@ def publish_notice(
     body: NoticeFields, caller: NoticesWrite, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     notice = privacy.publish_notice(uow, caller, body.model_dump(), at=privacy.now())
-    return privacy.notice_public(notice, request_locale(request))
+    return notice_json(privacy.notice_public(notice, request_locale(request)))
 
 
 @router.post("/communities/{community_id}/people/{person_id}/consent", status_code=201)

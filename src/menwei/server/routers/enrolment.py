@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from menwei.server import app_state
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.photo_uploads import read_photos, read_upload
+from menwei.server.privacy_schemas import face_data_json
 from menwei.server.routers import API_PREFIX
 from menwei.server.services import enrolment, face_switch, privacy
 from menwei.server.services.enrolment_challenges import (
@@ -158,7 +159,9 @@ def face_record(
     person_id: uuid.UUID, caller: FaceRead, request: Request, uow: UowDep
 ) -> dict[str, Any]:
     """What is held about the person's face (never the template); the view is audited."""
-    return privacy.staff_view(uow, app_state.privacy_kit(request), caller, person_id)
+    return face_data_json(
+        privacy.staff_view(uow, app_state.privacy_kit(request), caller, person_id)
+    )
 
 
 @router.post(

@@ -98,15 +98,6 @@ def personal_entries(uow: UnitOfWork, kit: PrivacyKit, person_id: uuid.UUID) -> 
 
 def audit_entries_for(
     uow: UnitOfWork, kit: PrivacyKit, *, person_id: uuid.UUID
-) -> list[dict[str, Any]]:
-    """Every audit entry about the person, ready to show them (time, who, what) as JSON."""
-    return [
-        {
-            "seq": e.seq,
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "action": e.action,
-            "detail": e.detail,
-        }
-        for e in personal_entries(uow, kit, person_id)
-    ]
+) -> list[PersonalEntry]:
+    """Every audit entry about the person, ready to show them (time, who, what)."""
+    return personal_entries(uow, kit, person_id)

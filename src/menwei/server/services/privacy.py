@@ -11,7 +11,7 @@ does not exist.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -141,15 +141,28 @@ def notices(uow: UnitOfWork, community_id: uuid.UUID) -> list[NoticeVersion]:
     return [n for n in found if n is not None]
 
 
-def notice_public(notice: NoticeVersion, locale: str) -> dict[str, Any]:
-    return {
-        "community_id": str(notice.community_id),
-        "version": notice.version,
-        "published_at": notice.published_at.isoformat(),
-        "content_hash": notice.content_hash,
-        "content": asdict(notice.content),
-        "text": notice.render(locale),
-    }
+@dataclass(frozen=True, slots=True)
+class NoticeShown:
+    """A published notice version as it is shown to the public, rendered in one language."""
+
+    community_id: uuid.UUID
+    version: int
+    published_at: datetime
+    content_hash: str
+    content: NoticeContent
+    text: str
+
+
+def notice_public(notice: NoticeVersion, locale: str) -> NoticeShown:
+    """The notice as anyone may read it: its fields and its text in ``locale``."""
+    return NoticeShown(
+        community_id=notice.community_id,
+        version=notice.version,
+        published_at=notice.published_at,
+        content_hash=notice.content_hash,
+        content=notice.content,
+        text=notice.render(locale),
+    )
 
 
 # -- consent ----------------------------------------------------------------------------------
@@ -218,19 +231,6 @@ class FaceDataHeld:
     def stored_as(self) -> str | None:
         return "AES-256-GCM" if self.template_versions else None
 
-    def as_json(self) -> dict[str, Any]:
-        """The record as the API and the console pages show it."""
-        return {
-            "person_id": str(self.person_id),
-            "template_held": self.template_held,
-            "template_versions": list(self.template_versions),
-            "enrolled_at": None if self.enrolled_at is None else self.enrolled_at.isoformat(),
-            "notice_version": self.notice_version,
-            "consent_live": self.consent_live,
-            "devices_holding": self.devices_holding,
-            "stored_as": self.stored_as,
-        }
-
 
 def face_data_record(uow: UnitOfWork, person_id: uuid.UUID) -> FaceDataHeld:
     """What is held of the person's face data, read in one transaction."""
@@ -255,9 +255,10 @@ def face_data_record(uow: UnitOfWork, person_id: uuid.UUID) -> FaceDataHeld:
     )
 
 
-def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
-    """``face_data_record`` as JSON, for the console pages and routes that show it as such."""
-    return face_data_record(uow, person_id).as_json()
+def face_data_held(uow: UnitOfWork, person_id: uuid.UUID) -> FaceDataHeld:
+    """What is held of the person's face data, for the console pages (not audited: staff
+    looking through the API go through ``staff_view``)."""
+    return face_data_record(uow, person_id)
 
 
 def do_not_ask(uow: UnitOfWork, person_id: uuid.UUID) -> datetime | None:
@@ -272,7 +273,7 @@ def do_not_ask(uow: UnitOfWork, person_id: uuid.UUID) -> datetime | None:
 
 def staff_view(
     uow: UnitOfWork, kit: PrivacyKit, caller: Caller, person_id: uuid.UUID
-) -> dict[str, Any]:
+) -> FaceDataHeld:
     """A staff member looks at a person's face data record: logged, so the person sees it."""
     acting_for(uow, caller, person_id)
     audit_trail.record_staff_view(
@@ -354,7 +355,49 @@ def my_export(uow: UnitOfWork, kit: PrivacyKit, caller: Caller, *, locale: str) 
     return PersonalExport(bundle, page)
 
 
-def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CommunityShown:
+    id: uuid.UUID
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessorShown:
+    """Who processes the face data, and whom to ask (the contact named in the notice)."""
+
+    name: str
+    contact: str
+    responsible_person: str
+    responsible_contact: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteShown:
+    """The latest closed owners' vote, with the hash that lets anyone check its result."""
+
+    title: str
+    closed_at: datetime
+    passed: bool
+    result_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSummary:
+    """What anyone may know about a community's face recognition, without signing in."""
+
+    community: CommunityShown
+    processor: ProcessorShown
+    face_recognition_enabled: bool
+    notice_version: int | None
+    notice_published_at: datetime | None
+    alternatives: str
+    how_to_withdraw: str
+    #: a level, never a head count
+    filing_level: str
+    owners_vote: VoteShown | None
+
+
+def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> PublicSummary:
     """What anyone may know about a community's face recognition, without signing in.
 
     The processor and its responsible person, whether face recognition is on, the notice in
@@ -371,28 +414,28 @@ def public_summary(uow: UnitOfWork, community_id: uuid.UUID) -> dict[str, Any]:
         notice = store.notices.current(community_id)
         people = store.templates.people_with_face_data(processor.id)
         latest = store.communities.latest_vote_result(community_id)
-    return {
-        "community": {"id": str(community.id), "name": community.name},
-        "processor": {
-            "name": processor.name,
-            "contact": processor.contact,
-            "responsible_person": processor.responsible_person,
-            "responsible_contact": notice.content.responsible_contact if notice else None,
-        },
-        "face_recognition_enabled": enabled,
-        "notice_version": notice.version if notice else None,
-        "notice_published_at": notice.published_at.isoformat() if notice else None,
-        "alternatives": notice.content.alternatives if notice else DEFAULT_NOTICE["alternatives"],
-        "how_to_withdraw": (
+    return PublicSummary(
+        community=CommunityShown(community.id, community.name),
+        processor=ProcessorShown(
+            name=processor.name,
+            contact=processor.contact,
+            responsible_person=processor.responsible_person,
+            responsible_contact=notice.content.responsible_contact if notice else None,
+        ),
+        face_recognition_enabled=enabled,
+        notice_version=notice.version if notice else None,
+        notice_published_at=notice.published_at if notice else None,
+        alternatives=notice.content.alternatives if notice else DEFAULT_NOTICE["alternatives"],
+        how_to_withdraw=(
             notice.content.how_to_withdraw if notice else DEFAULT_NOTICE["how_to_withdraw"]
         ),
-        "filing_level": filing_status(people).level.value,
-        "owners_vote": None
+        filing_level=filing_status(people).level.value,
+        owners_vote=None
         if latest is None
-        else {
-            "title": latest.title,
-            "closed_at": latest.closed_at.isoformat(),
-            "passed": latest.passed,
-            "result_hash": latest.canonical_hash(),
-        },
-    }
+        else VoteShown(
+            title=latest.title,
+            closed_at=latest.closed_at,
+            passed=latest.passed,
+            result_hash=latest.canonical_hash(),
+        ),
+    )

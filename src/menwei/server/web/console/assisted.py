@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
+from menwei.server.privacy_schemas import NoticeOut
 from menwei.server.services import privacy
 from menwei.server.services.transparency import local
 from menwei.server.web.face_off import face_off_page
@@ -52,7 +53,8 @@ def assisted_question(
     if off is not None:
         return off
     found = privacy.notices(uow, acting.person.community_id)
-    notice = privacy.notice_public(found[0], page_locale(request)) if found else None
+    shown = privacy.notice_public(found[0], page_locale(request)) if found else None
+    notice = None if shown is None else NoticeOut.of(shown)
     return render(
         request,
         "assisted_consent.html",

@@ -50,7 +50,7 @@ def person_delete(
     check_csrf(request, csrf)
     people.get_person(uow, caller, person_id)
     held = privacy.face_data_held(uow, person_id)
-    if held["consent_live"] or held["template_held"]:
+    if held.consent_live or held.template_held:
         return person_page(
             request, caller, uow, person_id, error=say(request, "face_data"), status_code=409
         )

@@ -29,7 +29,12 @@ from menwei.server.deps import (
 )
 from menwei.server.domain.errors import ApiError
 from menwei.server.errors import status_of
-from menwei.server.privacy_schemas import audit_entry_json, my_data_json
+from menwei.server.privacy_schemas import (
+    NoticeOut,
+    PublicSummaryOut,
+    audit_entry_json,
+    my_data_json,
+)
 from menwei.server.services import accounts, privacy, withdrawal
 from menwei.server.services.transparency import local
 from menwei.server.web.console.frame import landing_path
@@ -170,7 +175,8 @@ def my_home(caller: Resident, request: Request, uow: UowDep) -> Response:
     """The community's notice first; the consent question comes on its own page after it."""
     community_id = _community_id(caller)
     found = privacy.notices(uow, community_id) if community_id else []
-    notice = privacy.notice_public(found[0], page_locale(request)) if found else None
+    shown = privacy.notice_public(found[0], page_locale(request)) if found else None
+    notice = None if shown is None else NoticeOut.of(shown)
     held = my_data_json(privacy.my_data(uow, caller))
     return render(request, "my_home.html", caller=caller, notice=notice, held=held)
 
@@ -218,7 +224,8 @@ def enrol_page(caller: Resident, request: Request, uow: UowDep) -> Response:
 def alternatives(caller: Resident, request: Request, uow: UowDep) -> Response:
     """Card, PIN and QR: the ways in that never need a face."""
     community_id = _community_id(caller)
-    summary = privacy.public_summary(uow, community_id) if community_id else None
+    found = privacy.public_summary(uow, community_id) if community_id else None
+    summary = None if found is None else PublicSummaryOut.of(found)
     held = my_data_json(privacy.my_data(uow, caller))
     return render(request, "alternatives.html", summary=summary, held=held)
 

@@ -14,6 +14,7 @@ from menwei.server import app_state
 from menwei.server.deps import ReadUowDep, UowDep
 from menwei.server.domain.errors import NotFound
 from menwei.server.i18n import LOCALES
+from menwei.server.privacy_schemas import NoticeOut, PublicSummaryOut
 from menwei.server.services import privacy, transparency
 from menwei.server.web.templating import LANG_COOKIE, page_locale, render
 from menwei.store.scope import CommunityScope
@@ -40,8 +41,10 @@ def switch_language(locale: str, request: Request, next: str = Query("/")) -> Re
 
 
 def _public_page_data(uow: UowDep, community_id: uuid.UUID, locale: str) -> dict[str, Any]:
-    summary = privacy.public_summary(uow, community_id)
-    history = [privacy.notice_public(n, locale) for n in privacy.notices(uow, community_id)]
+    summary = PublicSummaryOut.of(privacy.public_summary(uow, community_id))
+    history = [
+        NoticeOut.of(privacy.notice_public(n, locale)) for n in privacy.notices(uow, community_id)
+    ]
     return {"summary": summary, "current": history[0] if history else None, "history": history}
 
 
