@@ -11,6 +11,7 @@ What it keeps of the real store (``menwei.store.uow.UnitOfWork``), method by met
   (``PendingRollbackError``) until it is rolled back, as SQLAlchemy's session does;
 * the change log the gates pull, one cursor per community, written and rolled back with the
   rest;
+* privacy settings: a community without a row of its own has the product's defaults;
 * commit and rollback: leaving the block without ``commit()`` discards every write; a commit
   applies the rows this transaction changed.
 
@@ -48,6 +49,7 @@ from menwei.store.errors import ControlCharacters, RecordConflict, RecordNotFoun
 from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import ApiToken, Change, Device, LoginSession, UserAccount
 from menwei.store.repositories.checks import check_lengths
+from menwei.store.repositories.privacy import PrivacySettings
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import (
     AccessGroupRow,
@@ -146,6 +148,7 @@ class _Tables:
         self.devices: dict[uuid.UUID, Device] = {}
         self.changes: dict[tuple[uuid.UUID, int], Change] = {}
         self.cursors: dict[uuid.UUID, int] = {}
+        self.privacy_settings: dict[uuid.UUID, PrivacySettings] = {}
         self.inserted = 0
 
     def tables(self) -> dict[str, dict[Any, Any]]:
@@ -1099,6 +1102,29 @@ class FakeDevices:
 # -- the unit of work -----------------------------------------------------------------------
 
 
+# -- privacy settings ------------------------------------------------------------------------
+
+
+class FakePrivacySettings:
+    """One row per community that chose; without a row, the product's defaults."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, community_id: uuid.UUID) -> PrivacySettings:
+        return self._tx.live().privacy_settings.get(community_id) or PrivacySettings()
+
+    def save(self, community_id: uuid.UUID, settings: PrivacySettings) -> None:
+        self._tx.live().privacy_settings[community_id] = settings
+
+
+class FakePrivacy:
+    """The part of ``PrivacyStore`` the office services use."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self.settings = FakePrivacySettings(tx)
+
+
 class FakeUnitOfWork:
     """``with uow: …; uow.commit()`` on dictionaries; leaving without ``commit()`` discards.
 
@@ -1113,6 +1139,7 @@ class FakeUnitOfWork:
     accounts: FakeAccounts
     devices: FakeDevices
     changes: FakeChangeLog
+    privacy: FakePrivacy
 
     def __init__(self, database: FakeDatabase | None = None) -> None:
         self.database = database or FakeDatabase()
@@ -1133,6 +1160,7 @@ class FakeUnitOfWork:
         self.access = FakeAccess(tx, self.changes)
         self.accounts = FakeAccounts(tx)
         self.devices = FakeDevices(tx)
+        self.privacy = FakePrivacy(tx)
 
     def __exit__(
         self,

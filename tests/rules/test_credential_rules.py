@@ -7,19 +7,31 @@ test_guarantee_move_out.py and test_guarantee_pass_keys.py.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from menwei.core import Card, PinCredential, QrPass, Role, qr_refusal, read_qr_pass, verify_pin
+from menwei.core import (
+    Card,
+    Direction,
+    Door,
+    DoorKind,
+    PinCredential,
+    QrPass,
+    Role,
+    qr_refusal,
+    read_qr_pass,
+    verify_pin,
+)
 from menwei.core.errors import InvalidConfiguration
 from menwei.core.reason import Reason
 from menwei.privacy.pass_keys import PassKeyRing
-from menwei.server.domain.errors import Forbidden
+from menwei.server.domain.errors import Forbidden, InvalidRequest
 from menwei.server.domain.errors import NotFound as DomainNotFound
 from menwei.server.services import credentials
-from menwei.server.services.moving_out import NoCurrentHome
+from menwei.server.services.moving_out import NoCurrentHome, PassBeyondLimits
 from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.scope import CommunityScope
 
@@ -122,7 +134,7 @@ def test_a_new_pin_revokes_the_previous_one(world: World) -> None:
 
 def _staff_pass(world: World, ring: PassKeyRing, doors, *, hours: float = 2, uses: int = 1):  # type: ignore[no-untyped-def]
     return credentials.issue_pass(
-        world.uow,  # type: ignore[arg-type]
+        world.uow,
         world.caller("community_staff", world.a),
         pass_keys=ring,
         visitor_name="维修师傅",
@@ -165,18 +177,86 @@ def test_a_pass_that_ends_before_it_starts_is_refused(world: World, tmp_path: Pa
         _staff_pass(world, PassKeyRing(tmp_path), {world.a.gate_id}, hours=-1)
 
 
-def _resident_pass(world: World, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _resident_pass(  # type: ignore[no-untyped-def]
+    world: World,
+    tmp_path: Path,
+    *,
+    days: float = 4 / 24,
+    uses: int = 1,
+    doors: frozenset[uuid.UUID] | None = None,
+):
+    start = datetime.now(UTC)
     return credentials.issue_pass(
-        world.uow,  # type: ignore[arg-type]
+        world.uow,
         world.caller("resident"),
         pass_keys=PassKeyRing(tmp_path),
         visitor_name="陈静",
         visitor_phone="",
-        door_ids=frozenset({world.a.gate_id}),
-        valid_from=None,
-        valid_until=datetime.now(UTC) + timedelta(hours=4),
-        max_uses=1,
+        door_ids=doors if doors is not None else frozenset({world.a.gate_id}),
+        valid_from=start,
+        valid_until=start + timedelta(days=days),
+        max_uses=uses,
     )
+
+
+def _save_limits(world: World, community_id: uuid.UUID, *, days: int, uses: int) -> None:
+    with world.uow:
+        settings = world.uow.privacy.settings.get(community_id)
+        wider = replace(settings, pass_max_days=days, pass_max_uses=uses)
+        world.uow.privacy.settings.save(community_id, wider)
+        world.uow.commit()
+
+
+def test_a_residents_pass_stays_within_the_default_limits(world: World, tmp_path: Path) -> None:
+    with pytest.raises(PassBeyondLimits) as refused:
+        _resident_pass(world, tmp_path, days=3650, uses=100)
+    assert refused.value.code == "pass_beyond_limits"
+    assert refused.value.details == {"max_days": 7, "max_uses": 10}
+    assert _resident_pass(world, tmp_path, days=7, uses=10).qr_pass.max_uses == 10
+    with pytest.raises(PassBeyondLimits):
+        _resident_pass(world, tmp_path, days=7.1)
+    with pytest.raises(PassBeyondLimits):
+        _resident_pass(world, tmp_path, uses=11)
+    with world.uow:
+        assert len(world.uow.people.list(ALL, role=Role.VISITOR)) == 1
+
+
+def test_the_limits_are_the_communitys_own(world: World, tmp_path: Path) -> None:
+    _save_limits(world, world.b.community_id, days=30, uses=20)
+    with pytest.raises(PassBeyondLimits) as refused:
+        _resident_pass(world, tmp_path, days=30, uses=20)
+    assert refused.value.details == {"max_days": 7, "max_uses": 10}
+    _save_limits(world, world.a.community_id, days=30, uses=20)
+    assert _resident_pass(world, tmp_path, days=30, uses=20).qr_pass.max_uses == 20
+    with pytest.raises(PassBeyondLimits) as wider:
+        _resident_pass(world, tmp_path, days=31)
+    assert wider.value.details == {"max_days": 30, "max_uses": 20}
+
+
+def test_a_resident_opens_no_door_beyond_their_own_to_a_visitor(
+    world: World, tmp_path: Path
+) -> None:
+    other_building = Door(
+        id=uuid.uuid4(),
+        community_id=world.a.community_id,
+        name="2号楼单元门",
+        kind=DoorKind.UNIT_DOOR,
+        direction=Direction.IN,
+        accepts=frozenset({credentials.CredentialKind.CARD}),
+        building_id=None,
+    )
+    with world.uow:
+        world.uow.places.save_door(other_building)
+        world.uow.commit()
+    for doors in ({world.a.gate_id, other_building.id}, {world.b.gate_id}):
+        with pytest.raises(InvalidRequest) as refused:
+            _resident_pass(world, tmp_path, doors=frozenset(doors))
+        assert refused.value.code == "door_not_allowed"
+        assert refused.value.details == {"field": "door_ids"}
+    issued = _resident_pass(world, tmp_path, doors=frozenset({world.a.unit_door_id}))
+    assert issued.qr_pass.door_ids == {world.a.unit_door_id}
+    with world.uow:
+        assert [p.id for p in world.uow.people.list(ALL, role=Role.VISITOR)] == [issued.visitor.id]
 
 
 def test_a_resident_who_moved_out_issues_no_pass(world: World, tmp_path: Path) -> None:
@@ -197,7 +277,7 @@ def test_an_account_without_a_person_issues_no_resident_pass(world: World, tmp_p
     nobody = Caller(replace(caller.principal, person_id=None), caller.scope)
     with pytest.raises(Forbidden):
         credentials.issue_pass(
-            world.uow,  # type: ignore[arg-type]
+            world.uow,
             nobody,
             pass_keys=PassKeyRing(tmp_path),
             visitor_name="陈静",

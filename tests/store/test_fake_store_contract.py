@@ -34,6 +34,7 @@ from menwei.core import (
 from menwei.store.errors import ControlCharacters, RecordConflict, RecordNotFound, ValueTooLong
 from menwei.store.records import ApiToken, LoginSession, UserAccount
 from menwei.store.repositories.login_failures import FailureCount
+from menwei.store.repositories.privacy import PrivacySettings
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
 
@@ -600,3 +601,24 @@ def test_failed_sign_ins_are_counted_per_login_and_per_address(failure_log) -> N
     assert failure_log.for_login("l1", since=since).count == 0
     assert failure_log.for_login("l3", since=since).last is None
     assert failure_log.accounts_from("10.0.0.1", since=since).count == 1
+
+
+# -- privacy settings -----------------------------------------------------------------------
+
+
+def test_a_community_without_settings_has_the_defaults_and_a_save_is_kept(store: Store) -> None:
+    site = make_site(store())
+    with store() as uow:
+        settings = uow.privacy.settings.get(site.community.id)
+        assert settings == PrivacySettings()
+        assert (settings.pass_max_days, settings.pass_max_uses) == (7, 10)
+        wider = replace(settings, pass_max_days=30, pass_max_uses=20)
+        uow.privacy.settings.save(site.community.id, wider)
+        assert uow.privacy.settings.get(site.community.id) == wider
+    with store() as uow:
+        assert uow.privacy.settings.get(site.community.id) == PrivacySettings()
+        uow.privacy.settings.save(site.community.id, wider)
+        uow.commit()
+    with store() as uow:
+        assert uow.privacy.settings.get(site.community.id) == wider
+        assert uow.privacy.settings.get(uuid.uuid4()) == PrivacySettings()

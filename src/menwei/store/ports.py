@@ -22,6 +22,7 @@ from menwei.core.person import HouseholdMembership, Person, Role
 from menwei.core.place import Building, Community, Processor, Unit
 from menwei.core.schedule import TimeWindow
 from menwei.store.records import ApiToken, Change, Device, LoginSession, UserAccount
+from menwei.store.repositories.privacy import PrivacySettings
 from menwei.store.scope import CommunityScope
 
 AnyCredential = Card | PinCredential | QrPass | FaceCredential
@@ -174,6 +175,21 @@ class ChangesPort(Protocol):
     def cursor(self, community_id: uuid.UUID) -> int: ...
 
 
+class PrivacySettingsPort(Protocol):
+    """A community's privacy choices; a community that never chose has the product's defaults."""
+
+    def get(self, community_id: uuid.UUID) -> PrivacySettings: ...
+
+    def save(self, community_id: uuid.UUID, settings: PrivacySettings) -> None: ...
+
+
+class PrivacyPort(Protocol):
+    """The privacy records the office services read; for now, the community's settings."""
+
+    @property
+    def settings(self) -> PrivacySettingsPort: ...
+
+
 class UnitOfWorkPort(Protocol):
     """One transaction: ``with uow: …; uow.commit()``; leaving without ``commit()`` discards."""
 
@@ -197,6 +213,9 @@ class UnitOfWorkPort(Protocol):
 
     @property
     def changes(self) -> ChangesPort: ...
+
+    @property
+    def privacy(self) -> PrivacyPort: ...
 
     def __enter__(self) -> object: ...
 

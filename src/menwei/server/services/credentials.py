@@ -27,7 +27,6 @@ from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.settings import Settings
 from menwei.store.ports import UnitOfWorkPort
 from menwei.store.scope import CommunityScope
-from menwei.store.uow import UnitOfWork
 
 
 def now() -> datetime:
@@ -157,7 +156,7 @@ def resident_doors(uow: UnitOfWorkPort, person: Person, scope: CommunityScope) -
 
 
 def issue_pass(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     caller: Caller,
     *,
     pass_keys: PassKeyRing,

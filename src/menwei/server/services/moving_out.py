@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from menwei.core import HouseholdMembership
 from menwei.server.domain.errors import Forbidden, InvalidRequest
+from menwei.store.ports import UnitOfWorkPort
 from menwei.store.repositories.changes import UPSERT
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -78,7 +79,7 @@ def end_access(
 
 
 def require_may_issue_pass(
-    uow: UnitOfWork,
+    uow: UnitOfWorkPort,
     host_id: uuid.UUID,
     community_id: uuid.UUID,
     scope: CommunityScope,
