@@ -1,7 +1,7 @@
 """The errors a service raises when a request breaks a rule: a stable code and a plain text.
 
-The text is the ``errors`` catalogue's message for the code (``menwei.text``), filled with the
-error's named values; an error that brings its own ``texts`` says those instead.
+The text is the ``errors`` catalogue's message (``menwei.text``) for the error's ``message_id``
+(its code unless the code's general text does not fit), filled with the error's named values.
 
 Each class names a kind of refusal (invalid, not signed in, forbidden, missing …); the HTTP
 status for each kind lives in one table in ``server.errors``, not here, so a service never
@@ -29,12 +29,14 @@ class ApiError(Exception):
         self,
         *,
         code: str | None = None,
+        message_id: str | None = None,
         details: Mapping[str, Any] | Sequence[Any] | None = None,
         texts: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         **values: object,
     ) -> None:
         self.code = code or self.code
+        self.message_id = message_id or self.code
         self.details = details if details is not None else {}
         self.texts = dict(texts or {})
         self.values = values
@@ -45,7 +47,7 @@ class ApiError(Exception):
         """The user-facing text: the error's own translation if it has one, else the catalogue's."""
         if self.texts:
             return self.texts.get(locale) or next(iter(self.texts.values()))
-        return message(self.code, locale, **self.values)
+        return message(self.message_id, locale, **self.values)
 
 
 class InvalidRequest(ApiError):

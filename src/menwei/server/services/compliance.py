@@ -42,6 +42,7 @@ from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.server.services.retention_run import tell_face_holders_of_suspension
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
+from menwei.text import Bilingual
 
 
 def _recorded_votes(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> OwnersVoteHook:
@@ -258,8 +259,12 @@ def switch(
             unmet = activation_unmet(uow, community_id, recorded, at)
             if unmet:
                 raise ActivationRefused(
-                    "暂不能开启人脸识别：" + "；".join(u.zh for u in unmet),
-                    "Face recognition cannot be switched on yet: " + " ".join(u.en for u in unmet),
+                    message_id="activation_unmet",
+                    values={
+                        "conditions": Bilingual(
+                            "；".join(u.zh for u in unmet), " ".join(u.en for u in unmet)
+                        )
+                    },
                     unmet=[u.code for u in unmet],
                 )
         by = staff_account(caller)
