@@ -32,15 +32,13 @@ _NUMBER = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff（）()〔〕【】\[\]\-—_/.�
 EARLIEST = date(2021, 11, 1)
 
 
-def _refuse(message_id: str, **values: object) -> InvalidRequest:
-    return InvalidRequest(code="invalid_filing", message_id=message_id, **values)
-
-
 def check_number(text: str) -> str:
     """The filing number as stored, or a refusal that says what a number looks like."""
     number = " ".join(text.split())
     if not _NUMBER.match(number) or sum(c.isdigit() for c in number) < 2:
-        raise _refuse("filing_number_invalid", max_length=NUMBER_MAX)
+        raise InvalidRequest(
+            code="invalid_filing", message_id="filing_number_invalid", max_length=NUMBER_MAX
+        )
     return number
 
 
@@ -49,11 +47,11 @@ def check_day(text: str, today: date) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise _refuse("filing_day_unreadable") from None
+        raise InvalidRequest(code="invalid_filing", message_id="filing_day_unreadable") from None
     if day > today:
-        raise _refuse("filing_day_in_future")
+        raise InvalidRequest(code="invalid_filing", message_id="filing_day_in_future")
     if day < EARLIEST:
-        raise _refuse("filing_day_before_law")
+        raise InvalidRequest(code="invalid_filing", message_id="filing_day_before_law")
     return day
 
 

@@ -17,10 +17,6 @@ from menwei.vision.liveness.model import SHIPPED_SHA256, load_model
 from menwei.vision.liveness.site import FLOOR_DROP, MIN_LIVE_FRAMES
 
 
-def _refused(code: str, **values: object) -> InvalidRequest:
-    return InvalidRequest(code=code, **values)
-
-
 def get_threshold(uow: UnitOfWork, caller: Caller) -> SitePadThreshold:
     assert caller.community_id is not None
     with uow:
@@ -44,12 +40,14 @@ def set_threshold(
     """Keep the community's calibrated threshold and note the change for its gates."""
     assert caller.community_id is not None
     if model_sha256 != SHIPPED_SHA256:
-        raise _refused("site_pad_other_parameters")
+        raise InvalidRequest(code="site_pad_other_parameters")
     if live_frames < MIN_LIVE_FRAMES:
-        raise _refused("site_pad_too_few_frames", min_frames=MIN_LIVE_FRAMES)
+        raise InvalidRequest(code="site_pad_too_few_frames", min_frames=MIN_LIVE_FRAMES)
     shipped = load_model().threshold
     if not shipped - FLOOR_DROP <= threshold <= shipped:
-        raise _refused("site_pad_out_of_range", floor=shipped - FLOOR_DROP, shipped=shipped)
+        raise InvalidRequest(
+            code="site_pad_out_of_range", floor=shipped - FLOOR_DROP, shipped=shipped
+        )
     value = SitePadThreshold(
         caller.community_id, threshold, model_sha256, live_frames, bpcer, datetime.now(UTC)
     )
