@@ -135,7 +135,7 @@ def _server_error_codes() -> dict[str, str]:
                         found[code] = where
             elif isinstance(node, ast.Call):
                 named = {k.arg: k.value for k in node.keywords}
-                own = "message_id" in named or "texts" in named
+                own = "message_id" in named or "retold" in named
                 if "code" in named and not own and (code := _literal(named["code"])):
                     found[code] = where
     return {

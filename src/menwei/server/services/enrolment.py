@@ -273,7 +273,7 @@ def _template(
         template = build_template(vectors, dim=faces.dim)
     except TemplateError as error:
         raise FaceRefused(
-            texts={"zh-CN": error.message_zh, "en": error.message},
+            retold=Bilingual(error.message_zh, error.message),
             details={"code": error.code, "reasons": [{"code": error.code}]},
         ) from None
     return np.asarray(template, dtype=np.float32).tobytes(), faces.model_id
@@ -447,7 +447,7 @@ def _frame_refused(code: str, message_id: str) -> FrameRefused:
 def _frame_unusable(code: str, zh: str, en: str) -> FrameRefused:
     """A frame the face engine refused, told in the engine's own words."""
     return FrameRefused(
-        texts={"zh-CN": zh, "en": en}, details={"reasons": [{"code": code, "zh": zh, "en": en}]}
+        retold=Bilingual(zh, en), details={"reasons": [{"code": code, "zh": zh, "en": en}]}
     )
 
 
