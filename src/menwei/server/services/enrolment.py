@@ -510,9 +510,8 @@ def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
     ):
         entry.fail(
             "face_changed",
-            "画面中的人变了，请本人重新开始，并按提示做动作。",
-            "The face changed during the movement. Start again; only the person enrolling "
-            "should make the movement.",
+            translate("challenge_face_changed", "zh-CN"),
+            translate("challenge_face_changed", "en"),
         )
         return
     entry.previous = vector
