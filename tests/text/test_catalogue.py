@@ -112,6 +112,39 @@ def _error_codes_used_as_ids() -> dict[str, str]:
     return found
 
 
+# server refusals that always say a lower room's error in that room's own words
+SAYS_ITS_OWN = {"face_refused", "frame_refused", "face_model_unavailable"}
+
+
+def _server_error_codes() -> dict[str, str]:
+    """The codes a server refusal's text is looked up by: a class's ``code`` and a raise's
+    ``code=`` that names no ``message_id`` of its own."""
+    found: dict[str, str] = {}
+    for path in sorted((SRC / "server").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(SRC)}:{node.lineno}" if hasattr(node, "lineno") else ""
+            if isinstance(node, ast.ClassDef):
+                for s in node.body:
+                    if (
+                        isinstance(s, ast.Assign)
+                        and isinstance(s.targets[0], ast.Name)
+                        and s.targets[0].id == "code"
+                        and (code := _literal(s.value))
+                    ):
+                        found[code] = where
+            elif isinstance(node, ast.Call):
+                named = {k.arg: k.value for k in node.keywords}
+                own = "message_id" in named or "retold" in named
+                if "code" in named and not own and (code := _literal(named["code"])):
+                    found[code] = where
+    return {
+        code: where
+        for code, where in found.items()
+        if code not in SAYS_ITS_OWN and code not in {"gone", "unavailable"}
+    }
+
+
 def _vision_codes() -> set[str]:
     from menwei.vision.errors import VisionError
     from menwei.vision.liveness import errors as _liveness  # noqa: F401 - registers its classes
@@ -128,6 +161,7 @@ def _vision_codes() -> set[str]:
 USED = {
     **_ids_named_in_code(),
     **_error_codes_used_as_ids(),
+    **_server_error_codes(),
     **{code: "vision" for code in _vision_codes()},
     **{reason.message_id: "core/reason.py" for reason in Reason},
 }

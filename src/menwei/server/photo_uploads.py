@@ -16,6 +16,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from menwei.server.domain.errors import InvalidRequest, PayloadTooLarge
 from menwei.server.services.enrolment import MAX_PHOTOS
+from menwei.text import Bilingual
 
 MAX_PHOTO_BYTES = 10_000_000
 """Per photo; the engine also refuses too many pixels from the image header."""
@@ -31,17 +32,15 @@ def too_large(what: str = "body", photo: int | None = None) -> PhotoTooLarge:
     limit = MAX_PHOTO_BYTES // 1_000_000
     if photo is not None:
         return PhotoTooLarge(
-            texts={
-                "zh-CN": f"第 {photo} 张照片超过 {limit} MB，请换一张较小的照片。",
-                "en": f"Photo {photo} is larger than {limit} MB; send a smaller one.",
-            },
+            message_id="photo_too_large",
+            photo=photo,
+            limit=limit,
             details={"photo": photo},
         )
     return PhotoTooLarge(
-        texts={
-            "zh-CN": f"上传内容太大：最多 {MAX_PHOTOS} 张照片，每张不超过 {limit} MB。",
-            "en": f"The upload is too large: at most {MAX_PHOTOS} photos of {limit} MB each.",
-        },
+        message_id="photo_upload_too_large",
+        max_photos=MAX_PHOTOS,
+        limit=limit,
         details={"part": what},
     )
 
@@ -62,10 +61,8 @@ async def _capped(request: Request) -> AsyncGenerator[bytes, None]:
 def _not_multipart(field: str) -> InvalidRequest:
     return InvalidRequest(
         code="validation_error",
-        texts={
-            "zh-CN": f"请以 multipart/form-data 上传照片，字段名为 {field}。",
-            "en": f"Send the photos as multipart/form-data in the field {field!r}.",
-        },
+        message_id="photos_not_multipart",
+        field=field,
         details={"fields": [{"field": field, "problem": "missing", "type": "missing"}]},
     )
 
@@ -91,11 +88,8 @@ async def read_upload(request: Request, field: str) -> tuple[list[bytes], dict[s
     except MultiPartException as error:
         raise InvalidRequest(
             code="invalid_upload",
-            texts={
-                "zh-CN": f"上传内容无法解析，请最多上传 {MAX_PHOTOS} 张照片后重试。",
-                "en": f"The upload could not be read ({error.message}). Send at most "
-                f"{MAX_PHOTOS} photos and try again.",
-            },
+            max_photos=MAX_PHOTOS,
+            problem=Bilingual("", error.message),
         ) from None
     photos: list[bytes] = []
     fields: dict[str, str] = {}

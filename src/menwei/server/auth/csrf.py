@@ -31,13 +31,7 @@ class CsrfRejected(Forbidden):
     code = "csrf_rejected"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "表单已过期或来源不明，未做任何更改。请刷新页面后重新提交。",
-                "en": "The form has expired or did not come from this site; nothing was "
-                "changed. Reload the page and submit it again.",
-            }
-        )
+        super().__init__()
 
 
 def ensure_nonce(request: Request) -> str:
@@ -89,15 +83,7 @@ class CrossSiteRefused(Forbidden):
     code = "csrf_rejected"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "此操作未通过来源校验，未做任何更改。请刷新页面后重试；"
-                "如果是程序调用，请带上登录时返回的 csrf_token（请求头 X-CSRF-Token）。",
-                "en": "This change did not pass the same-site check; nothing was changed. Reload "
-                "the page and try again; programs must send the csrf_token returned at sign-in "
-                "in the X-CSRF-Token header.",
-            }
-        )
+        super().__init__(message_id="cross_site_refused")
 
 
 def _foreign_origin(request: Request) -> bool:

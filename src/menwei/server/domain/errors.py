@@ -1,7 +1,9 @@
 """The errors a service raises when a request breaks a rule: a stable code and a plain text.
 
-The text is the ``errors`` catalogue's message for the code (``menwei.text``), filled with the
-error's named values; an error that brings its own ``texts`` says those instead.
+The text is the ``errors`` catalogue's message (``menwei.text``) for the error's ``message_id``
+(its code unless the code's general text does not fit), filled with the error's named values.
+Only an error that retells a lower room's refusal the catalogue cannot name (the face engine's,
+already in both languages) carries those words as they are.
 
 Each class names a kind of refusal (invalid, not signed in, forbidden, missing …); the HTTP
 status for each kind lives in one table in ``server.errors``, not here, so a service never
@@ -14,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from menwei.server.i18n import message
+from menwei.text import Bilingual
 
 
 class ApiError(Exception):
     """Base of every refusal the services raise. ``code`` is stable; the text is translated.
 
-    ``headers`` carries hints for the answer (``Retry-After``, ``WWW-Authenticate``) as plain
+    ``retold`` is a lower room's refusal in that room's own words, said instead of the catalogue's
+    text. ``headers`` carries hints for the answer (``Retry-After``, ``WWW-Authenticate``) as plain
     strings; the HTTP layer passes them on.
     """
 
@@ -29,23 +33,25 @@ class ApiError(Exception):
         self,
         *,
         code: str | None = None,
+        message_id: str | None = None,
         details: Mapping[str, Any] | Sequence[Any] | None = None,
-        texts: Mapping[str, str] | None = None,
+        retold: Bilingual | None = None,
         headers: Mapping[str, str] | None = None,
         **values: object,
     ) -> None:
         self.code = code or self.code
+        self.message_id = message_id or self.code
         self.details = details if details is not None else {}
-        self.texts = dict(texts or {})
+        self.retold = retold
         self.values = values
         self.headers = dict(headers or {})
         super().__init__(self.code)
 
     def render(self, locale: str) -> str:
-        """The user-facing text: the error's own translation if it has one, else the catalogue's."""
-        if self.texts:
-            return self.texts.get(locale) or next(iter(self.texts.values()))
-        return message(self.code, locale, **self.values)
+        """The user-facing text: the catalogue's for the message id, or the words it retells."""
+        if self.retold is not None:
+            return self.retold.render(locale)
+        return message(self.message_id, locale, **self.values)
 
 
 class InvalidRequest(ApiError):

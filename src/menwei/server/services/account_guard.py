@@ -22,11 +22,6 @@ ONE_TIME_CODES = frozenset({"invitation", "recovery"})
 def person_has_account() -> Conflict:
     return Conflict(
         code="person_has_account",
-        texts={
-            "zh-CN": "此人已有居民账号。每人只能有一个账号；丢失手机请在物业服务中心办理账号找回。",
-            "en": "This person already has a resident account. Each person has one account; "
-            "for a lost phone, start account recovery at the property office.",
-        },
     )
 
 
@@ -51,10 +46,4 @@ def refuse_setting_resident_password(actor: Principal | None, account: UserAccou
     if actor is not None and account.role == AccountRole.RESIDENT.value:
         raise Forbidden(
             code="resident_password_is_personal",
-            texts={
-                "zh-CN": "管理员不能设置居民的密码。请在物业服务中心为居民办理账号找回，"
-                "由居民本人设置新密码。",
-                "en": "Administrators cannot set a resident's password. Start account recovery "
-                "at the property office; the resident sets the new password themselves.",
-            },
         )

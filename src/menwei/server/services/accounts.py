@@ -33,6 +33,7 @@ from menwei.server.services import account_guard
 from menwei.store.ports import UnitOfWorkPort
 from menwei.store.records import ApiToken, Device, LoginSession, UserAccount
 from menwei.store.scope import CommunityScope
+from menwei.text import Bilingual
 
 
 def now() -> datetime:
@@ -79,13 +80,7 @@ class DeviceTokenExpired(Unauthenticated):
         super().__init__(
             headers={"WWW-Authenticate": "Bearer"},
             details={"lifetime_days": days},
-            texts={
-                "zh-CN": f"该设备的令牌已过期：设备超过 {days} 天未同步。请管理员在设备页面重新"
-                "登记该设备，并用新令牌重启闸机。",
-                "en": f"This device's token has expired: the device did not sync for more than "
-                f"{days} days. Ask an administrator to register the device again on the "
-                "devices page, and restart the gate with the new token.",
-            },
+            days=days,
         )
 
 
@@ -259,11 +254,8 @@ def _checked_password(password: str, *user_inputs: str) -> str:
         raise InvalidRequest(
             code="weak_password",
             details={"field": "password", "problem": str(error)},
-            texts={
-                "zh-CN": "密码太弱：至少 10 个字符、至少 4 个不同字符，且不能是常见密码"
-                "（如 password123、1234567890、键盘连排）。请换一个更长、不常见的密码。",
-                "en": f"The password is too weak: {error}. Choose a longer, less common one.",
-            },
+            message_id="weak_password_explained",
+            problem=Bilingual("", str(error)),
         ) from None
     return hash_password(password)
 
@@ -383,10 +375,6 @@ def change_own_password(
             raise InvalidRequest(
                 code="wrong_password",
                 details={"field": "current_password"},
-                texts={
-                    "zh-CN": "当前密码不正确。",
-                    "en": "The current password is wrong.",
-                },
             )
         password_hash = _checked_password(new)
         uow.accounts.set_password_hash(

@@ -42,6 +42,7 @@ from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.server.services.retention_run import tell_face_holders_of_suspension
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
+from menwei.text import Bilingual, Message
 
 
 def _recorded_votes(uow: UnitOfWork, community_id: uuid.UUID, at: datetime) -> OwnersVoteHook:
@@ -101,26 +102,26 @@ def displayed_notice(
     return min(running, key=lambda shown: shown.ready_at, default=None)
 
 
+def _condition(code: str, message: Message) -> Condition:
+    """An unmet condition, its words from the catalogue."""
+    return Condition(code, message.render("zh-CN"), message.render("en"))
+
+
 def _notice_conditions(shown: DisplayedNotice | None, at: datetime) -> list[Condition]:
     if shown is None:
-        return [
-            Condition(
-                "no_public_notice",
-                "目前没有按要求张贴中的公示。请发布公示，在公示页面和各门口张贴，并逐一登记张贴记录。",
-                "No public notice is on display on every channel it requires. Publish one, put "
-                "it up on the page and at the doors, and record each posting.",
-            )
-        ]
+        return [_condition("no_public_notice", Message("no_public_notice"))]
     if at < shown.ready_at:
         served = shown.days_served(at)
         return [
-            Condition(
+            _condition(
                 Unmet.NOTICE_TOO_RECENT.value,
-                f"公示「{shown.title}」已公示 {served} 天，须满 {shown.required_days} 天；"
-                f"最早可于 {shown.ready_on()} 开启人脸识别。",
-                f"The public notice “{shown.title}” has been displayed for {served} days of "
-                f"the {shown.required_days} required; face recognition can be switched on from "
-                f"{shown.ready_on()}.",
+                Message.of(
+                    "public_notice_too_recent",
+                    title=shown.title,
+                    served=served,
+                    required=shown.required_days,
+                    ready_on=shown.ready_on(),
+                ),
             )
         ]
     return []
@@ -258,8 +259,12 @@ def switch(
             unmet = activation_unmet(uow, community_id, recorded, at)
             if unmet:
                 raise ActivationRefused(
-                    "暂不能开启人脸识别：" + "；".join(u.zh for u in unmet),
-                    "Face recognition cannot be switched on yet: " + " ".join(u.en for u in unmet),
+                    message_id="activation_unmet",
+                    values={
+                        "conditions": Bilingual(
+                            "；".join(u.zh for u in unmet), " ".join(u.en for u in unmet)
+                        )
+                    },
                     unmet=[u.code for u in unmet],
                 )
         by = staff_account(caller)

@@ -60,11 +60,7 @@ def record_consent(
         guardian = uow.people.get(guardian_id, scope) if guardian_id else None
         notice = store.notices.current(person.community_id)
         if notice is None:
-            raise ConsentRequired(
-                "本小区尚未发布处理规则，暂不能同意。",
-                "This community has published no processing notice yet; there is nothing to "
-                "consent to.",
-            )
+            raise ConsentRequired(message_id="no_notice_to_consent_to")
         consent = give_consent(
             person, notice, channel=channel, at=at, guardian=guardian, staff_account=staff_account
         )
@@ -96,9 +92,7 @@ def record_refusal(
         store.communities.require_face_on(person.community_id)
         notice = store.notices.current(person.community_id)
         if notice is None:
-            raise ConsentRequired(
-                "本小区尚未发布处理规则。", "This community has published no processing notice."
-            )
+            raise ConsentRequired(message_id="no_notice_published")
         refusal = store.consents.add_refusal(refuse_consent(person, notice, channel=channel, at=at))
         uow.commit()
     return refusal

@@ -194,11 +194,6 @@ def issue_pass(
                 raise InvalidRequest(
                     code="door_not_allowed",
                     details={"field": "door_ids"},
-                    texts={
-                        "zh-CN": "住户只能为访客开放小区大门和自己所住楼栋的门。",
-                        "en": "A resident can open only the common gates and their own "
-                        "building's doors to a visitor.",
-                    },
                 )
             issued_by, issuer = host.id, PassIssuer.RESIDENT
         else:

@@ -43,6 +43,7 @@ from menwei.server.services.privacy import Acting, acting_within, may_be_face_en
 from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
+from menwei.text import Bilingual, translate
 
 if TYPE_CHECKING:
     from menwei.vision import FaceEngine
@@ -99,11 +100,6 @@ def _usable_engine() -> PooledEngine:
         return _build_engine()
     except (VisionError, LivenessError) as error:
         raise EngineUnavailable(
-            texts={
-                "zh-CN": "人脸识别暂不可用：模型文件缺失或已被改动。请联系物业重新安装后再试。",
-                "en": "Face enrolment is unavailable: a model file is missing or altered. Ask "
-                "the property office to reinstall menwei, then try again.",
-            },
             details={"cause": getattr(error, "code", type(error).__name__)},
         ) from None
 
@@ -141,7 +137,9 @@ def _refused(index: int, error: Exception, reasons: Sequence[str]) -> FaceRefuse
     en = getattr(error, "message", "") or "The photo cannot be used; take it again."
     code = getattr(error, "code", "image")
     return FaceRefused(
-        texts={"zh-CN": f"第 {index + 1} 张照片：{zh}", "en": f"Photo {index + 1}: {en}"},
+        message_id="photo_refused",
+        photo=index + 1,
+        reason=Bilingual(zh, en),
         details={"photo": index + 1, "code": code, "reasons": _reason_details(reasons or [code])},
     )
 
@@ -149,10 +147,7 @@ def _refused(index: int, error: Exception, reasons: Sequence[str]) -> FaceRefuse
 def check_size(photos: Sequence[bytes]) -> None:
     if not 1 <= len(photos) <= MAX_PHOTOS:
         raise TooManyPhotos(
-            texts={
-                "zh-CN": f"请上传 1 到 {MAX_PHOTOS} 张照片。",
-                "en": f"Send 1 to {MAX_PHOTOS} photos.",
-            },
+            max_photos=MAX_PHOTOS,
             details={"count": len(photos)},
         )
 
@@ -176,10 +171,9 @@ def _vector(engine: PooledEngine, index: int, photo: bytes) -> np.ndarray:
         verdict = liveness.assess(image, face)
         if verdict.failed:
             raise FaceRefused(
-                texts={
-                    "zh-CN": f"第 {index + 1} 张照片：{verdict.message('zh-CN')}",
-                    "en": f"Photo {index + 1}: {verdict.message('en')}",
-                },
+                message_id="photo_refused",
+                photo=index + 1,
+                reason=Bilingual(verdict.message("zh-CN"), verdict.message("en")),
                 details={
                     "photo": index + 1,
                     "code": "liveness",
@@ -201,27 +195,14 @@ class ChallengeRequired(Forbidden):
     code = "challenge_required"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "自助录入人脸前需要先完成动作验证。请重新开始，并按提示转头或点头。",
-                "en": "Enrolling your own face needs the movement check first. Start again and "
-                "turn or nod as the prompt asks.",
-            }
-        )
+        super().__init__()
 
 
 class NotTheSamePerson(InvalidRequest):
     code = "challenge_face_mismatch"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "照片中的人与做动作验证的人不是同一人。"
-                "请本人重新开始，按提示做动作后再拍照。",
-                "en": "The photos do not show the person who made the movement. Start again "
-                "and let the person being enrolled make the movement and take the photos.",
-            }
-        )
+        super().__init__()
 
 
 class FrameRefused(InvalidRequest):
@@ -292,7 +273,7 @@ def _template(
         template = build_template(vectors, dim=faces.dim)
     except TemplateError as error:
         raise FaceRefused(
-            texts={"zh-CN": error.message_zh, "en": error.message},
+            retold=Bilingual(error.message_zh, error.message),
             details={"code": error.code, "reasons": [{"code": error.code}]},
         ) from None
     return np.asarray(template, dtype=np.float32).tobytes(), faces.model_id
@@ -319,13 +300,7 @@ def _require_on_and_consented(
     if off:
         raise face_off_error(off)
     if current is None or live is None:
-        raise ConsentRequired(
-            "此人尚未同意人脸识别处理规则，不能录入人脸（没有同意，就没有人脸模板）。"
-            "请先由本人（或未满 14 周岁者的监护人）同意。",
-            "This person has not consented to the face recognition notice, so no face can be "
-            "enrolled (no consent, no template). Ask them (or a child's guardian) to consent "
-            "first.",
-        )
+        raise ConsentRequired(message_id="no_consent_to_enrol")
 
 
 def _enrollable(uow: UnitOfWork, caller: Caller, person_id: uuid.UUID) -> Acting:
@@ -342,10 +317,6 @@ def _may_be_enrolled(acting: Acting) -> None:
     if not may_be_face_enrolled(acting.person):
         raise Conflict(
             code="visitor_not_enrolled",
-            texts={
-                "zh-CN": "访客不能录入人脸，请使用二维码通行证。",
-                "en": "Visitors are never face-enrolled; issue a QR pass instead.",
-            },
         )
 
 
@@ -466,9 +437,17 @@ def issue_challenge(
     )
 
 
-def _frame_refused(code: str, zh: str, en: str) -> FrameRefused:
+def _frame_refused(code: str, message_id: str) -> FrameRefused:
+    zh, en = translate(message_id, "zh-CN"), translate(message_id, "en")
     return FrameRefused(
-        texts={"zh-CN": zh, "en": en}, details={"reasons": [{"code": code, "zh": zh, "en": en}]}
+        message_id=message_id, details={"reasons": [{"code": code, "zh": zh, "en": en}]}
+    )
+
+
+def _frame_unusable(code: str, zh: str, en: str) -> FrameRefused:
+    """A frame the face engine refused, told in the engine's own words."""
+    return FrameRefused(
+        retold=Bilingual(zh, en), details={"reasons": [{"code": code, "zh": zh, "en": en}]}
     )
 
 
@@ -507,7 +486,7 @@ def _judge_frame(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
     try:
         _judge_image(entry, photo, at)
     except VisionError as error:  # an image or landmarks the engine cannot use: say so
-        raise _frame_refused(error.code, error.message_zh, error.message) from None
+        raise _frame_unusable(error.code, error.message_zh, error.message) from None
 
 
 def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
@@ -521,16 +500,8 @@ def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
             if entry.status != "pending":
                 return
             if not faces:
-                raise _frame_refused(
-                    "no_face",
-                    "看不到人脸，请把脸放在取景框中间。",
-                    "No face is seen; keep your face in the middle of the frame.",
-                )
-            raise _frame_refused(
-                "several_faces",
-                "画面中有多张人脸，请只让本人出现在镜头前。",
-                "Several faces are seen; only the person enrolling should face the camera.",
-            )
+                raise _frame_refused("no_face", "frame_no_face")
+            raise _frame_refused("several_faces", "frame_several_faces")
         face = faces[0]
         vector = np.asarray(engine.embed(image, face))
         verdict = liveness.assess(image, face)
@@ -539,9 +510,8 @@ def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
     ):
         entry.fail(
             "face_changed",
-            "画面中的人变了，请本人重新开始，并按提示做动作。",
-            "The face changed during the movement. Start again; only the person enrolling "
-            "should make the movement.",
+            translate("challenge_face_changed", "zh-CN"),
+            translate("challenge_face_changed", "en"),
         )
         return
     entry.previous = vector

@@ -47,25 +47,14 @@ class ChallengeUnknown(NotFound):
     code = "challenge_unknown"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "找不到这次动作验证，可能已过期。请重新开始，并按提示转头。",
-                "en": "This movement check was not found; it may have expired. Start again and "
-                "follow the prompt.",
-            }
-        )
+        super().__init__()
 
 
 class ChallengeExpired(Gone):
     code = "challenge_expired"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "动作验证已过期，请重新开始，并按提示转头。",
-                "en": "The movement check has expired. Start again and follow the prompt.",
-            }
-        )
+        super().__init__()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,26 +87,14 @@ class ChallengeUsed(Conflict):
     code = "challenge_used"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "这次动作验证已经用过，请重新开始，并按提示转头。",
-                "en": "This movement check has already been used. Start again and follow the "
-                "prompt.",
-            }
-        )
+        super().__init__()
 
 
 class ChallengeNotPassed(Conflict):
     code = "challenge_not_passed"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "动作验证尚未通过，请先按提示转头或点头，再录入人脸。",
-                "en": "The movement check has not been passed. Make the movement shown first, "
-                "then enrol.",
-            }
-        )
+        super().__init__()
 
 
 class ChallengesBusy(Unavailable):
@@ -125,10 +102,6 @@ class ChallengesBusy(Unavailable):
 
     def __init__(self) -> None:
         super().__init__(
-            texts={
-                "zh-CN": "现在录入人脸的人较多，请一分钟后再试。",
-                "en": "Many people are enrolling right now. Please try again in a minute.",
-            },
             headers={"Retry-After": "60"},
         )
 

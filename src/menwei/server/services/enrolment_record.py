@@ -51,10 +51,7 @@ def _seal(
     store = uow.privacy
     current = store.notices.current(community_id)
     if current is None:
-        raise ConsentRequired(
-            "本小区尚未发布人脸识别处理规则，不能录入人脸。",
-            "This community has published no processing notice, so no face can be enrolled.",
-        )
+        raise ConsentRequired(message_id="no_notice_to_enrol_under")
     consented = store.notices.get(community_id, consent.notice_version) if consent else None
     return store_template(
         vault=kit.vault,

@@ -16,6 +16,7 @@ from menwei.server.policy import reaches_door
 from menwei.store.records import AccessEvent, EventFilter, EventPage
 from menwei.store.repositories.events import events_csv, iter_events
 from menwei.store.uow import UnitOfWork
+from menwei.text import Message
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,25 +45,18 @@ MAX_EVENT_AGE = timedelta(days=90)
 CLOCK_SUSPECT = "clock_suspect"
 
 
+def _refused(key: str, code: str, message: Message) -> RefusedEvent:
+    """An event not stored, saying why in both languages from the catalogue."""
+    return RefusedEvent(key, code, message.render("zh-CN"), message.render("en"))
+
+
 def occurred_in_future(key: str) -> RefusedEvent:
     minutes = int(MAX_CLOCK_AHEAD.total_seconds() // 60)
-    return RefusedEvent(
-        key,
-        "occurred_in_future",
-        f"该记录的时间比服务器时间晚 {minutes} 分钟以上，此条未保存。请校准闸机的时钟（NTP）。",
-        f"This event is dated more than {minutes} minutes after the server's clock; it was not "
-        "stored. Set the gate's clock right (NTP).",
-    )
+    return _refused(key, "occurred_in_future", Message.of("event_in_future", minutes=minutes))
 
 
 def person_not_in_community(key: str) -> RefusedEvent:
-    return RefusedEvent(
-        key,
-        "person_not_in_community",
-        "该记录中的人员不属于本设备所在的小区，此条未保存；其他记录已保存。",
-        "The person named in this event is not of this device's community; this event was not "
-        "stored, the others were.",
-    )
+    return _refused(key, "person_not_in_community", Message("event_person_elsewhere"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,6 @@ def activate_face_recognition(
             display_days=settings.display_days,
         )
         if not store.communities.exists(community_id):
-            raise RequestError("找不到该小区。", "No such community.")
+            raise RequestError(message_id="community_not_found")
         store.communities.switch_face_on(community_id, at=at, by=by)
         uow.commit()

@@ -17,6 +17,7 @@ from typing import Any
 from menwei.server.domain.errors import Unavailable
 from menwei.server.services.face_data_counts import ModelStatus, model_status
 from menwei.store.uow import UnitOfWork
+from menwei.text import Bilingual
 
 log = logging.getLogger("menwei.models")
 
@@ -36,7 +37,7 @@ def configured_model_id() -> str:
         return active_model_id()
     except VisionError as error:
         raise ModelUnavailable(
-            texts={"zh-CN": error.message_zh, "en": error.message},
+            retold=Bilingual(error.message_zh, error.message),
             details={"cause": error.code},
         ) from None
 
@@ -50,7 +51,7 @@ def configured_thresholds() -> Any:
         return default_thresholds()
     except VisionError as error:
         raise ModelUnavailable(
-            texts={"zh-CN": error.message_zh, "en": error.message},
+            retold=Bilingual(error.message_zh, error.message),
             details={"cause": error.code},
         ) from None
 
@@ -79,7 +80,7 @@ def community_summary(uow: UnitOfWork, community_id: uuid.UUID) -> ModelSummary:
     try:
         found = status(uow)
     except ModelUnavailable as error:
-        return ModelSummary(None, None, problem=dict(error.texts))
+        return ModelSummary(None, None, problem={loc: error.render(loc) for loc in ("zh-CN", "en")})
     return ModelSummary(
         found.model_id,
         found.to_reenrol.get(community_id, 0),
@@ -93,7 +94,7 @@ def log_at_start(uow: UnitOfWork) -> None:
     try:
         found = status(uow)
     except ModelUnavailable as error:
-        log.error("face model unusable: %s / %s", error.texts["zh-CN"], error.texts["en"])
+        log.error("face model unusable: %s / %s", error.render("zh-CN"), error.render("en"))
         return
     if not found.to_reenrol:
         log.info("face model %s: every stored template was made by it", found.model_id)

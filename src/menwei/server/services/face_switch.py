@@ -24,19 +24,17 @@ from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.server.services.retention_run import tell_face_holders_of_suspension
 from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
+from menwei.text import Message
+
+
+def _reason(code: str, message: Message) -> tuple[str, str, str]:
+    """A reason as ``(code, zh, en)``, its words from the catalogue."""
+    return code, message.render("zh-CN"), message.render("en")
+
 
 #: Named when every condition holds but nobody switched it on, or it was switched off.
-_NOT_SWITCHED_ON = (
-    "not_switched_on",
-    "条件已具备，但物业尚未开启人脸识别。",
-    "The conditions are met, but face recognition has not been switched on.",
-)
-_SWITCHED_OFF = (
-    "switched_off",
-    "人脸识别已被关闭（业主表决或监管部门决定），人脸通行暂停。",
-    "Face recognition was switched off (by an owners' vote or a supervisor's order); face "
-    "access is suspended.",
-)
+_NOT_SWITCHED_ON = _reason("not_switched_on", Message("face_not_switched_on"))
+_SWITCHED_OFF = _reason("switched_off", Message("face_switched_off"))
 
 
 def reasons_off(uow: UnitOfWork, community_id: uuid.UUID) -> list[tuple[str, str, str]]:

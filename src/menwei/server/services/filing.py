@@ -32,19 +32,12 @@ _NUMBER = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff（）()〔〕【】\[\]\-—_/.�
 EARLIEST = date(2021, 11, 1)
 
 
-def _refuse(zh: str, en: str) -> InvalidRequest:
-    return InvalidRequest(code="invalid_filing", texts={"zh-CN": zh, "en": en})
-
-
 def check_number(text: str) -> str:
     """The filing number as stored, or a refusal that says what a number looks like."""
     number = " ".join(text.split())
     if not _NUMBER.match(number) or sum(c.isdigit() for c in number) < 2:
-        raise _refuse(
-            f"备案编号应为 4 到 {NUMBER_MAX} 个字符，由文字、字母、数字和连接符组成，"
-            "且至少含两个数字。请照备案回执填写。",
-            f"A filing number has 4 to {NUMBER_MAX} characters: letters, digits, Chinese "
-            "characters and dashes, with at least two digits. Copy it from the filing receipt.",
+        raise InvalidRequest(
+            code="invalid_filing", message_id="filing_number_invalid", max_length=NUMBER_MAX
         )
     return number
 
@@ -54,21 +47,11 @@ def check_day(text: str, today: date) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise _refuse(
-            "备案日期格式应为 年-月-日，例如 2026-03-15。",
-            "Give the filing day as year-month-day, for example 2026-03-15.",
-        ) from None
+        raise InvalidRequest(code="invalid_filing", message_id="filing_day_unreadable") from None
     if day > today:
-        raise _refuse(
-            "备案日期不能晚于今天。请填写备案回执上的日期。",
-            "The filing day cannot be later than today. Give the day on the filing receipt.",
-        )
+        raise InvalidRequest(code="invalid_filing", message_id="filing_day_in_future")
     if day < EARLIEST:
-        raise _refuse(
-            "备案日期不能早于 2021-11-01（《个人信息保护法》施行之日）。",
-            "The filing day cannot be before 2021-11-01, when the Personal Information "
-            "Protection Law came into force.",
-        )
+        raise InvalidRequest(code="invalid_filing", message_id="filing_day_before_law")
     return day
 
 

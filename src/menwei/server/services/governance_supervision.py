@@ -289,13 +289,7 @@ def set_level(uow: UnitOfWork, account_id: uuid.UUID, level: str | None) -> Leve
     with uow:
         account = uow.accounts.get(account_id)
         if account.role != AccountRole.SUPERVISOR:
-            raise Conflict(
-                texts={
-                    "zh-CN": "只有监管账号才能设置层级（社区、街道或区）。",
-                    "en": "Only a supervisor account has a level (community, sub-district or "
-                    "district).",
-                }
-            )
+            raise Conflict(message_id="level_needs_supervisor")
         uow.governance.levels.set(account_id, None if level is None else SupervisorLevel(level))
         uow.commit()
     return LevelView(account_id, level)

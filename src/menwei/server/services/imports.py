@@ -15,6 +15,7 @@ from menwei.server.domain.errors import ApiError, InvalidRequest, NotFound
 from menwei.sheets.residents import Progress
 from menwei.store.records import ImportReport
 from menwei.store.uow import UnitOfWork
+from menwei.text import translate
 
 log = logging.getLogger("menwei.server")
 
@@ -33,11 +34,6 @@ def import_residents(
         raise InvalidRequest(
             code="unsupported_file",
             details={"field": "file"},
-            texts={
-                "zh-CN": "只支持 .csv（UTF-8）或 .xlsx 文件，请另存为其中一种格式后再上传。",
-                "en": "Only .csv (UTF-8) or .xlsx files are accepted; save the sheet in one of "
-                "these formats and upload again.",
-            },
         )
     from menwei.store.repositories.resident_import import import_resident_file
 
@@ -67,23 +63,19 @@ class ImportOutcome:
         return self.message_en if locale.lower().startswith("en") else self.message_zh
 
 
-TOO_LARGE = (
-    "文件超过 {mib} MB，未导入任何数据。请拆分成几个文件后分批导入。",
-    "The file is over {mib} MB; nothing was imported. Split it and import the parts one by one.",
-)
-EMPTY = ("文件是空的，请检查后重新选择。", "The file is empty; check it and choose again.")
-NO_FILE = ("请先选择要导入的文件。", "Choose the file to import first.")
-FAILED = (
-    "导入时出错，未导入任何数据。请稍后重试；如果仍然不行，请联系管理员。",
-    "The import failed and nothing was imported. Try again later; if it keeps failing, "
-    "contact the administrator.",
-)
+# message ids of an import refused as a whole
+TOO_LARGE = "import_too_large"
+EMPTY = "import_empty"
+NO_FILE = "import_no_file"
+FAILED = "import_failed"
 
 
-def refused(texts: tuple[str, str], **values: object) -> ImportOutcome:
-    zh, en = texts
+def refused(message_id: str, **values: object) -> ImportOutcome:
+    """An outcome that imported nothing, saying why in both languages."""
     return ImportOutcome(
-        message_zh=zh.format(**values), message_en=en.format(**values), error_count=1
+        message_zh=translate(message_id, "zh-CN", **values),
+        message_en=translate(message_id, "en", **values),
+        error_count=1,
     )
 
 

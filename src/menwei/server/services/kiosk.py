@@ -30,25 +30,14 @@ class FrameUnreadable(InvalidRequest):
     code = "frame_unreadable"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "无法读取这张画面，请发送 JPEG 或 PNG 图像（不超过 2 MB）。",
-                "en": "This frame could not be read: send one JPEG or PNG image of at most 2 MB.",
-            }
-        )
+        super().__init__()
 
 
 class KioskUnavailable(Unavailable):
     code = "kiosk_unavailable"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "门口平板暂时无法取得本门的通行规则，请稍后再试或联系物业。",
-                "en": "The door's policy could not be fetched yet, or this server runs no door "
-                "tablets; try again shortly or call the office.",
-            }
-        )
+        super().__init__()
 
 
 def decode_frame(data: bytes) -> np.ndarray:

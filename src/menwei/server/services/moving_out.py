@@ -33,12 +33,7 @@ class NoCurrentHome(Forbidden):
     code = "no_current_home"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "您已不在本小区居住，不能再为访客开通行证。",
-                "en": "You no longer live in this community, so you cannot issue visitor passes.",
-            }
-        )
+        super().__init__()
 
 
 class PassBeyondLimits(InvalidRequest):
@@ -98,10 +93,6 @@ def require_may_issue_pass(
         days, uses = settings.pass_max_days, settings.pass_max_uses
         raise PassBeyondLimits(
             details={"max_days": days, "max_uses": uses},
-            texts={
-                "zh-CN": f"住户开的访客通行证最长 {days} 天、最多 {uses} 次，"
-                "请缩短有效期或减少次数。",
-                "en": f"A visitor pass from a resident may run at most {days} days and "
-                f"{uses} uses; shorten it or lower the uses.",
-            },
+            days=days,
+            uses=uses,
         )

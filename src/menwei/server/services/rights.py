@@ -107,7 +107,7 @@ def _log_handling(
 def _existing(store: PrivacyStore, request_id: uuid.UUID) -> RightsRequest:
     request = store.requests.get(request_id)
     if request is None:
-        raise RequestError("找不到该申请。", "No such request.", request_id=str(request_id))
+        raise RequestError(message_id="rights_request_not_found", request_id=str(request_id))
     return request
 
 
@@ -115,11 +115,7 @@ def _fulfil_within(
     uow: UnitOfWork, kit: PrivacyKit, request: RightsRequest, *, at: datetime, handled_by: str
 ) -> RightsRequest:
     if request.kind is RequestKind.DELETION:
-        raise RequestError(
-            "删除申请须通过删除人脸数据来办理。",
-            "A deletion request is fulfilled by erasing the face data.",
-            request_id=str(request.id),
-        )
+        raise RequestError(message_id="deletion_needs_erasure", request_id=str(request.id))
     closed = fulfil(request, at=at, handled_by=handled_by)
     uow.privacy.requests.save(closed)
     _log_handling(uow.privacy, kit, closed, at=at, outcome="fulfilled")
@@ -177,9 +173,7 @@ def _fulfil_deletion_within(
     """Withdraw any live consent, erase (the data key destroyed before the caller commits),
     close the request and log it; gates learn through the change feed, as on a withdrawal."""
     if request.kind is not RequestKind.DELETION:
-        raise RequestError(
-            "找不到该删除申请。", "No such deletion request.", request_id=str(request.id)
-        )
+        raise RequestError(message_id="deletion_request_not_found", request_id=str(request.id))
     store = uow.privacy
     closed = fulfil(request, at=at, handled_by=handled_by)
     consent = store.consents.live_for(request.person_id)
@@ -215,9 +209,7 @@ def fulfil_deletion_request(
     with uow:
         request = uow.privacy.requests.get(request_id)
         if request is None:
-            raise RequestError(
-                "找不到该删除申请。", "No such deletion request.", request_id=str(request_id)
-            )
+            raise RequestError(message_id="deletion_request_not_found", request_id=str(request_id))
         _, receipt = _fulfil_deletion_within(uow, kit, request, at=at, handled_by=handled_by)
         uow.commit()
     return receipt
@@ -240,11 +232,7 @@ def open_mine(
     one named in the request. A correction says what is wrong and what it should be."""
     if wrong or correct or (kind is RequestKind.CORRECTION and not details.strip()):
         if kind is not RequestKind.CORRECTION:
-            raise RequestError(
-                "只有更正申请需要填写有误的信息和正确的内容。",
-                "Only a correction request takes a wrong and a correct value.",
-                field="wrong",
-            )
+            raise RequestError(message_id="correction_fields_only", field="wrong")
         details = correction_details(wrong=wrong, correct=correct, note=details)
     at = now()
     request = open_rights_request(

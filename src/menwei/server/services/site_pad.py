@@ -17,10 +17,6 @@ from menwei.vision.liveness.model import SHIPPED_SHA256, load_model
 from menwei.vision.liveness.site import FLOOR_DROP, MIN_LIVE_FRAMES
 
 
-def _refused(code: str, zh: str, en: str) -> InvalidRequest:
-    return InvalidRequest(code=code, texts={"zh-CN": zh, "en": en})
-
-
 def get_threshold(uow: UnitOfWork, caller: Caller) -> SitePadThreshold:
     assert caller.community_id is not None
     with uow:
@@ -28,11 +24,6 @@ def get_threshold(uow: UnitOfWork, caller: Caller) -> SitePadThreshold:
     if found is None:
         raise NotFound(
             code="site_pad_threshold_not_set",
-            texts={
-                "zh-CN": "本小区尚未校准活体检测阈值，门禁使用出厂阈值。",
-                "en": "This community has no calibrated liveness threshold; gates use the "
-                "shipped one.",
-            },
         )
     return found
 
@@ -49,25 +40,13 @@ def set_threshold(
     """Keep the community's calibrated threshold and note the change for its gates."""
     assert caller.community_id is not None
     if model_sha256 != SHIPPED_SHA256:
-        raise _refused(
-            "site_pad_other_parameters",
-            "该阈值是针对另一版活体检测参数校准的，请用本版本的 menwei calibrate pad 重新校准。",
-            "The threshold was calibrated for other liveness parameters; calibrate again with "
-            "this version's `menwei calibrate pad`.",
-        )
+        raise InvalidRequest(code="site_pad_other_parameters")
     if live_frames < MIN_LIVE_FRAMES:
-        raise _refused(
-            "site_pad_too_few_frames",
-            f"校准至少需要 {MIN_LIVE_FRAMES} 张真人照片。",
-            f"Calibration needs at least {MIN_LIVE_FRAMES} live frames.",
-        )
+        raise InvalidRequest(code="site_pad_too_few_frames", min_frames=MIN_LIVE_FRAMES)
     shipped = load_model().threshold
     if not shipped - FLOOR_DROP <= threshold <= shipped:
-        raise _refused(
-            "site_pad_out_of_range",
-            f"阈值须在 {shipped - FLOOR_DROP:.4f} 与出厂阈值 {shipped:.4f} 之间。",
-            f"The threshold must lie between {shipped - FLOOR_DROP:.4f} and the shipped "
-            f"{shipped:.4f}.",
+        raise InvalidRequest(
+            code="site_pad_out_of_range", floor=shipped - FLOOR_DROP, shipped=shipped
         )
     value = SitePadThreshold(
         caller.community_id, threshold, model_sha256, live_frames, bpcer, datetime.now(UTC)

@@ -73,13 +73,6 @@ def pin_device_key(uow: UnitOfWork, device_id: uuid.UUID, public_key: bytes) -> 
     if pinned != presented:
         raise Conflict(
             code="device_key_mismatch",
-            texts={
-                "zh-CN": "此设备出示的传输密钥与登记的不同，服务器不会向它发送人脸模板。"
-                "如果设备已更换或重装，请在管理页面重新登记设备并使用新的令牌。",
-                "en": "This device presented a transport key other than the one on record, so "
-                "no face templates are sent to it. If the device was replaced or reinstalled, "
-                "register it again on the admin page and use the new token.",
-            },
         )
 
 

@@ -108,7 +108,7 @@ def withdraw_within(
     store = uow.privacy
     consent = store.consents.live_for(person.id)
     if consent is None:
-        raise NotAllowed("没有可撤回的同意记录。", "There is no consent to withdraw.")
+        raise NotAllowed(message_id="no_consent_to_withdraw")
     withdrawn = withdraw_consent(
         consent,
         person,

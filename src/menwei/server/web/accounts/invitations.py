@@ -142,14 +142,7 @@ class InvalidInvitation(Unauthenticated):
     code = "invalid_invitation"
 
     def __init__(self) -> None:
-        super().__init__(
-            texts={
-                "zh-CN": "用户名或邀请码不正确，或邀请码已用过、已过期。"
-                "请向物业服务中心索取新的邀请码。",
-                "en": "The user name or invitation code is wrong, or the code was used or has "
-                "expired. Ask the property office for a new one.",
-            }
-        )
+        super().__init__()
 
 
 def _strong(password: str) -> str:
@@ -159,13 +152,6 @@ def _strong(password: str) -> str:
         raise InvalidRequest(
             code="weak_password",
             details={"field": "password"},
-            texts={
-                "zh-CN": "密码太弱：至少 10 个字符、至少 4 个不同字符，且不能是常见密码"
-                "（如 password123、1234567890、键盘连排）。请换一个更长、不常见的密码。",
-                "en": "The password is too weak: use at least 10 characters with at least 4 "
-                "different ones, and not a common password (password123, 1234567890, keyboard "
-                "rows). Choose a longer, less common one.",
-            },
         ) from None
     return hash_password(password)
 

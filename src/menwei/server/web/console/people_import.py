@@ -30,11 +30,6 @@ router = APIRouter(prefix="/office/c/{community_id}", tags=["pages"], include_in
 Importing = Annotated[Caller, Depends(InCommunity("imports:write"))]
 Upload = Annotated[UploadFile | None, File()]
 
-BUSY = {
-    "zh-CN": "本小区正在进行另一个导入，请等它完成后再上传。",
-    "en": "Another import is running for this community; wait for it to finish, then upload.",
-}
-
 
 def _jobs(request: Request) -> ImportJobs:
     state = request.app.state
@@ -151,15 +146,12 @@ def import_start(
     limit = settings.max_upload_bytes
     filename, content = _read(file, limit)
     if content is None:
-        zh, en = imports.TOO_LARGE
-        raise PayloadTooLarge(
-            texts={"zh-CN": zh.format(mib=_mib(limit)), "en": en.format(mib=_mib(limit))}
-        )
+        raise PayloadTooLarge(message_id=imports.TOO_LARGE, mib=_mib(limit))
     job = _jobs(request).start(
         request.app.state.session_factory, caller, filename=filename, content=content
     )
     if job is None:
-        raise Conflict(code="import_running", texts=BUSY)
+        raise Conflict(code="import_running")
     url = f"{_base(caller)}/jobs/{job.id}"
     return JSONResponse(
         {"job": job.id, "status_url": url + "/status", "result_url": url}, status_code=202
