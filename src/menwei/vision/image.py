@@ -111,7 +111,7 @@ def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
             width=width,
             height=height,
             megapixels=megapixels,
-            limit=max_pixels / 1000000.0,
+            limit=max_pixels / 1e6,
         )
 
 
@@ -125,8 +125,8 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     if len(data) > MAX_BYTES:
         raise ImageTooLarge(
             message_id="image_too_large.file_mb_limit_mb",
-            size_mb=len(data) / 1000000.0,
-            limit_mb=MAX_BYTES / 1000000.0,
+            size_mb=len(data) / 1e6,
+            limit_mb=MAX_BYTES / 1e6,
         )
     width, height = image_size(data)
     check_pixels(width, height, max_pixels)
