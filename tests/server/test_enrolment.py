@@ -579,7 +579,11 @@ def test_a_missing_model_file_answers_503_with_what_to_do(
     from menwei.vision import ModelFileError
 
     def broken() -> None:
-        raise ModelFileError("模型文件缺失", "face_detection_yunet.onnx is missing")
+        raise ModelFileError(
+            message_id="model_file.model_manifest_cannot_read",
+            path="face_detection_yunet.onnx",
+            error_strerror="No such file or directory",
+        )
 
     monkeypatch.setattr(service, "_idle", [])
     monkeypatch.setattr(service, "_build_engine", broken)

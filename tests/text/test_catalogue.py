@@ -35,6 +35,7 @@ ID_ARGUMENT = {
     "InvalidEvent": 2,
     "message": 0,
     "translate": 0,
+    "wrong": 0,
 }
 
 
@@ -158,8 +159,23 @@ def _vision_codes() -> set[str]:
     return codes
 
 
+def _vision_ids_built_from_codes() -> dict[str, str]:
+    """Ids made from a quality reason, a liveness reason or a challenge kind."""
+    from menwei.vision.errors import quality_message_id
+    from menwei.vision.liveness.challenge import ChallengeKind, prompt_message_id
+    from menwei.vision.liveness.result import LivenessReason
+    from menwei.vision.quality import REASONS
+
+    return {
+        **{quality_message_id(code): "vision/quality.py" for code in REASONS},
+        **{f"vision.liveness.{r.value}": "vision/liveness/result.py" for r in LivenessReason},
+        **{prompt_message_id(k): "vision/liveness/challenge.py" for k in ChallengeKind},
+    }
+
+
 USED = {
     **_ids_named_in_code(),
+    **_vision_ids_built_from_codes(),
     **_error_codes_used_as_ids(),
     **_server_error_codes(),
     **{code: "vision" for code in _vision_codes()},

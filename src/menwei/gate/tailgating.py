@@ -43,10 +43,7 @@ class TailgatingWatch:
 
     def __init__(self, *, window_s: float = 6.0, min_hits: int = 2, tolerance: int = 0) -> None:
         if min_hits < 1:
-            raise InvalidConfiguration(
-                "尾随检测的最少帧数必须至少为 1。",
-                "The tailgating minimum of frames per person must be at least 1.",
-            )
+            raise InvalidConfiguration(message_id="invalid_configuration.tailgating_min_hits")
         self.rule = TailgatingRule(window=timedelta(seconds=window_s), tolerance=tolerance)
         self.window_s = window_s
         self.min_hits = min_hits

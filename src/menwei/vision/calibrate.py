@@ -30,11 +30,9 @@ class Calibration:
 def _scores(values: np.ndarray | list[float], name: str) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64).reshape(-1)
     if array.size == 0:
-        raise CalibrationError(f"缺少{name}分数样本。", f"No {name} scores were given.")
+        raise CalibrationError(message_id="calibration.scores_given", name=name)
     if not np.all(np.isfinite(array)):
-        raise CalibrationError(
-            f"{name}分数中有无效值。", f"The {name} scores contain NaN or infinity."
-        )
+        raise CalibrationError(message_id="calibration.scores_contain_nan_infinity", name=name)
     return array
 
 
@@ -59,14 +57,15 @@ def threshold_for_far(impostor: np.ndarray, target_far: float) -> float:
     impostor = np.sort(_scores(impostor, "impostor"))[::-1]
     if not 0.0 < target_far < 1.0:
         raise CalibrationError(
-            "误识率目标必须在 0 到 1 之间。",
-            f"The target false-accept rate must be between 0 and 1, got {target_far}.",
+            message_id="calibration.target_false_accept_rate",
+            target_far=target_far,
         )
     if target_far * impostor.size < 1.0:
         raise CalibrationError(
-            "冒认者样本太少，无法校准到该误识率，请补充样本。",
-            f"{impostor.size} impostor scores cannot resolve a false-accept rate of "
-            f"{target_far:g}; at least {int(np.ceil(1 / target_far))} are needed.",
+            message_id="calibration.impostor_scores_cannot_resolve",
+            impostor_size=impostor.size,
+            target_far=target_far,
+            needed=int(np.ceil(1 / target_far)),
         )
     allowed = int(np.floor(target_far * impostor.size))  # impostors we may accept
     # Just above the highest impostor score we must reject: accepts exactly ``allowed`` of them.

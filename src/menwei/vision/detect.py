@@ -214,7 +214,6 @@ class FaceDetector:
         faces = self.detect(image)
         if not faces:
             raise NoFace(
-                "没有检测到人脸，请在光线充足处正对镜头。",
-                "No face was found. Face the camera in good light.",
+                message_id="no_face.face_found_face_camera",
             )
         return faces[0]

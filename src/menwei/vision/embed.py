@@ -70,9 +70,10 @@ def _check_crop(crop: np.ndarray) -> np.ndarray:
     crop = as_bgr(crop)
     if crop.shape[:2] != (CROP_SIZE, CROP_SIZE):
         raise ImageError(
-            "人脸未对齐，请先对齐再提取特征。",
-            f"Expected an aligned {CROP_SIZE}×{CROP_SIZE} crop, got {crop.shape[1]}×"
-            f"{crop.shape[0]}. Align the face first.",
+            message_id="image.expected_aligned_crop_align",
+            crop_size=CROP_SIZE,
+            width=crop.shape[1],
+            height=crop.shape[0],
         )
     return crop
 
@@ -99,10 +100,9 @@ class Embedder:
                 self._net = cv2.dnn.readNetFromONNX(path)
         except cv2.error:
             raise ModelFileError(
-                f"OpenCV 无法加载识别模型 {self.spec.file.name}，"
-                "请确认它是 OpenCV dnn 可运行的 ONNX 文件。",
-                f"OpenCV cannot load the recognition model {self.spec.file.name} "
-                f"({self.model_id}). Check that it is an ONNX file OpenCV's dnn module runs.",
+                message_id="model_file.opencv_cannot_load_recognition",
+                spec_file_name=self.spec.file.name,
+                model_id=self.model_id,
             ) from None
 
     def align(self, image: np.ndarray, face: Face) -> np.ndarray:
@@ -135,10 +135,10 @@ class Embedder:
         vector = np.asarray(self._net.forward(), dtype=np.float32).reshape(-1)
         if vector.size != self.dim or not np.all(np.isfinite(vector)):
             raise ModelFileError(
-                f"识别模型 {self.model_id} 输出的特征长度与清单中的 "
-                "embedding_size 不符，请修正清单。",
-                f"The recognition model {self.model_id} gave {vector.size} numbers where its "
-                f"manifest says embedding_size {self.dim}. Fix the manifest.",
+                message_id="model_file.recognition_model_gave_numbers",
+                model_id=self.model_id,
+                vector_size=vector.size,
+                dim=self.dim,
             )
         return vector
 

@@ -108,8 +108,9 @@ class FaceEngine:
         """A template from 1–5 photos of one person; any unusable photo stops enrolment."""
         if not 1 <= len(photos) <= MAX_IMAGES:
             raise TemplateError(
-                f"录入需要 1 到 {MAX_IMAGES} 张照片。",
-                f"Enrolment needs 1 to {MAX_IMAGES} photos, got {len(photos)}.",
+                message_id="template.enrolment_needs_photos",
+                max_images=MAX_IMAGES,
+                photos_count=len(photos),
             )
         vectors = [self.embed_photo(photo, policy) for photo in photos]
         return build_template(vectors, dim=self.dim)

@@ -3,13 +3,19 @@
 Callers at the boundary (server, gate, CLI) map these to their own responses; nothing here
 ever carries image data or a template. Each error has a stable ``code``, a zh-CN
 ``message_zh`` (the default language of the product) and an English ``message``; both say what
-to do next. A raise site gives both texts, Chinese first, or a message id in the ``errors``
-catalogue; what it leaves out is the catalogue's text for the error's ``code``.
+to do next. A raise site names a message id in the ``errors`` catalogue and the values of its
+placeholders, never the words themselves: without an id, the text is the catalogue's for the
+error's ``code``.
 """
 
 from __future__ import annotations
 
-from menwei.text import Message
+from menwei.text import Message, translate
+
+
+def quality_message_id(reason: str) -> str:
+    """The catalogue id of the advice for a quality ``reason`` code (``too_dark``)."""
+    return f"vision.quality.{reason}"
 
 
 class VisionError(Exception):
@@ -17,17 +23,10 @@ class VisionError(Exception):
 
     code = "vision_error"
 
-    def __init__(
-        self,
-        message_zh: str | None = None,
-        message_en: str | None = None,
-        *,
-        message_id: str | None = None,
-        **values: object,
-    ) -> None:
+    def __init__(self, *, message_id: str | None = None, **values: object) -> None:
         wording = Message(message_id or self.code, values)
-        self.message_zh = message_zh or wording.render("zh-CN")
-        self.message = message_en or wording.render("en")
+        self.message_zh = wording.render("zh-CN")
+        self.message = wording.render("en")
         super().__init__(self.message)
 
     @property
@@ -83,19 +82,22 @@ class SeveralFaces(VisionError):
 
 
 class PoorQuality(VisionError):
-    """The face is there but not good enough; ``reasons`` lists what to fix."""
+    """The face is there but not good enough; ``reasons`` lists what to fix.
+
+    The message is the advice for each reason, joined; with no reason it is the catalogue's
+    text for ``poor_quality``.
+    """
 
     code = "poor_quality"
 
-    def __init__(
-        self,
-        message_zh: str | None = None,
-        message_en: str | None = None,
-        *,
-        reasons: tuple[str, ...] = (),
-    ) -> None:
-        super().__init__(message_zh, message_en)
+    def __init__(self, *, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__()
         self.reasons = reasons
+        if reasons:
+            ids = [quality_message_id(reason) for reason in reasons]
+            self.message_zh = "；".join(translate(i, "zh-CN") for i in ids)
+            self.message = "; ".join(translate(i, "en") for i in ids)
+            self.args = (self.message,)
 
 
 class TemplateError(VisionError):

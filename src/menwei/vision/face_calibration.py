@@ -117,10 +117,8 @@ def _searches(people: Sequence[str], vectors: Mapping[str, Sequence[np.ndarray]]
             person.append(index)
     if len(gallery) < 4:
         raise CalibrationError(
-            f"校准至少需要 4 人各有两张以上可用照片，目前只有 {len(gallery)} 人。"
-            "请补充（每人一个文件夹）。",
-            f"Calibration needs at least 4 people with two or more usable photos each; "
-            f"{len(gallery)} were found. Add more people (one folder each).",
+            message_id="calibration.calibration_needs_least_people",
+            gallery_count=len(gallery),
         )
     return _Searches(
         scores=np.stack(probes) @ np.stack(gallery).T,
@@ -189,8 +187,7 @@ def calibrate_face(
         used_folds += 1
     if used_folds < 2 or mated_total == 0 or non_mated_total == 0:
         raise CalibrationError(
-            "人数太少，无法留出部分人员做验证：请补充更多每人两张以上照片的人员。",
-            "Too few people to leave some out: add more people with two or more photos each.",
+            message_id="calibration.too_few_people_leave",
         )
     points = tuple(
         OperatingPoint(

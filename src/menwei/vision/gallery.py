@@ -52,18 +52,14 @@ def check_template(template: np.ndarray, dim: int = EMBEDDING_DIM) -> np.ndarray
     try:
         vector = np.asarray(template, dtype=np.float32).reshape(-1)
     except (TypeError, ValueError):
-        raise GalleryError(
-            "人脸模板格式错误。", f"A template must be a vector of {dim} numbers."
-        ) from None
+        raise GalleryError(message_id="gallery.template_vector_numbers", dim=dim) from None
     if vector.size != dim:
-        raise GalleryError(
-            "人脸模板长度错误。", f"A template must have {dim} numbers, got {vector.size}."
-        )
+        raise GalleryError(message_id="gallery.template_numbers", dim=dim, vector_size=vector.size)
     if not np.all(np.isfinite(vector)):
-        raise GalleryError("人脸模板包含无效数值。", "A template contains NaN or infinity.")
+        raise GalleryError(message_id="gallery.template_contains_nan_infinity")
     norm = float(np.linalg.norm(vector))
     if norm < 1e-6:
-        raise GalleryError("人脸模板为空。", "A template cannot be all zeros.")
+        raise GalleryError(message_id="gallery.template_cannot_all_zeros")
     return vector / norm
 
 
@@ -103,9 +99,7 @@ class Gallery:
         row = self._rows.get(id)
         if row is not None:
             if not replace:
-                raise GalleryError(
-                    "此人已在人脸库中。", "This person already has a template in the gallery."
-                )
+                raise GalleryError(message_id="gallery.person_already_template_gallery")
             self._matrix[row] = vector
             return
         self._grow(len(self._ids) + 1)
@@ -124,7 +118,7 @@ class Gallery:
         """Forget ``id``'s template: the last row moves into its place, nothing is rebuilt."""
         row = self._rows.pop(id, None)
         if row is None:
-            raise GalleryError("人脸库中没有此人。", "No template with this id is in the gallery.")
+            raise GalleryError(message_id="gallery.template_id_gallery")
         last = len(self._ids) - 1
         if row != last:
             moved = self._ids[last]
@@ -143,7 +137,7 @@ class Gallery:
     def search(self, probe: np.ndarray, k: int = 1) -> list[Match]:
         """The ``k`` most similar templates, best first (fewer if the gallery is smaller)."""
         if k < 1:
-            raise GalleryError("检索数量必须至少为 1。", "k must be at least 1.")
+            raise GalleryError(message_id="gallery.k_least")
         scores = self.scores(probe)
         count = len(scores)
         if count == 0:
@@ -171,9 +165,7 @@ class AnnGallery:
             from usearch.index import Index
         except ImportError:
             raise GalleryError(
-                "近似检索需要安装 usearch。",
-                "The approximate index needs the optional package usearch "
-                "(pip install 'menwei[ann]').",
+                message_id="gallery.approximate_index_needs_optional",
             ) from None
         self.dim = dim
         self._index = Index(
@@ -197,9 +189,7 @@ class AnnGallery:
         vector = check_template(template, self.dim)
         if id in self._keys:
             if not replace:
-                raise GalleryError(
-                    "此人已在人脸库中。", "This person already has a template in the gallery."
-                )
+                raise GalleryError(message_id="gallery.person_already_template_gallery")
             self.remove(id)
         key = self._next_key
         self._next_key += 1
@@ -225,13 +215,13 @@ class AnnGallery:
     def remove(self, id: Hashable) -> None:
         key = self._keys.pop(id, None)
         if key is None:
-            raise GalleryError("人脸库中没有此人。", "No template with this id is in the gallery.")
+            raise GalleryError(message_id="gallery.template_id_gallery")
         del self._ids[key]
         self._index.remove(key)
 
     def search(self, probe: np.ndarray, k: int = 1) -> list[Match]:
         if k < 1:
-            raise GalleryError("检索数量必须至少为 1。", "k must be at least 1.")
+            raise GalleryError(message_id="gallery.k_least")
         if not self._keys:
             return []
         vector = check_template(probe, self.dim)

@@ -54,9 +54,7 @@ def read_identities(root: Path) -> dict[str, list[Path]]:
     """Identity name → its image files, sorted; from ``root`` or ``root/images``."""
     base = root / "images" if (root / "images").is_dir() else root
     if not base.is_dir():
-        raise DatasetError(
-            "数据目录应为每人一个子文件夹。", f"{root} is not a folder of identity folders."
-        )
+        raise DatasetError(message_id="dataset.folder_identity_folders", root=root)
     identities = {
         folder.name: sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         for folder in sorted(base.iterdir())
@@ -64,7 +62,7 @@ def read_identities(root: Path) -> dict[str, list[Path]]:
     }
     identities = {name: files for name, files in identities.items() if files}
     if not identities:
-        raise DatasetError("目录中没有图片。", f"No images were found under {base}.")
+        raise DatasetError(message_id="dataset.images_found_under", base=base)
     return identities
 
 
@@ -105,8 +103,7 @@ def search_all(
             distractor_vectors.append(usable[0])
     if not gallery_vectors or not probe_vectors:
         raise DatasetError(
-            "至少需要若干人各有两张可用照片。",
-            "Identification needs identities with at least two usable images.",
+            message_id="dataset.identification_needs_identities_least",
         )
     gallery = np.stack(gallery_vectors)
     probes = np.stack(probe_vectors)
@@ -121,7 +118,7 @@ def search_all(
     if distractor_vectors:
         non_mated.append((np.stack(distractor_vectors) @ gallery.T).max(axis=1))
     if not non_mated:
-        raise DatasetError("人数太少。", "A gallery of one cannot measure false positives.")
+        raise DatasetError(message_id="dataset.gallery_one_cannot_measure")
     return Searches(
         mated_top_score=mated_scores[rows, best],
         mated_correct=best == owner,

@@ -35,15 +35,13 @@ def image_size(data: bytes) -> tuple[int, int]:
     if data.startswith(b"BM"):
         return _bmp_size(data)
     raise CorruptImage(
-        "文件不是 JPEG、PNG、WebP 或 BMP 图片，请重新拍照或上传 JPEG。",
-        "This file is not a JPEG, PNG, WebP or BMP image. Take a new photo or upload a JPEG.",
+        message_id="image_corrupt.file_jpeg_png_webp",
     )
 
 
 def _truncated() -> CorruptImage:
     return CorruptImage(
-        "图片文件不完整或已损坏，请重新上传。",
-        "The image file is truncated or damaged. Upload it again.",
+        message_id="image_corrupt.image_file_truncated_damaged",
     )
 
 
@@ -105,34 +103,30 @@ def _bmp_size(data: bytes) -> tuple[int, int]:
 def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
     """Refuse images with no pixels or with more than ``max_pixels``."""
     if width <= 0 or height <= 0:
-        raise EmptyImage(
-            "图片没有任何像素，请重新拍照。", "The image has no pixels. Take a new photo."
-        )
+        raise EmptyImage(message_id="image_empty.image_pixels_take_new")
     if width * height > max_pixels:
         megapixels = width * height / 1e6
         raise ImageTooLarge(
-            f"图片为 {width}×{height}（约 {megapixels:.0f} 百万像素），上限为 "
-            f"{max_pixels / 1e6:.0f} 百万像素，请换一张较小的照片。",
-            f"The image is {width}×{height} ({megapixels:.0f} megapixels); the limit is "
-            f"{max_pixels / 1e6:.0f} megapixels. Send a smaller photo.",
+            message_id="image_too_large.image_megapixels_limit_megapixels",
+            width=width,
+            height=height,
+            megapixels=megapixels,
+            limit=max_pixels / 1e6,
         )
 
 
 def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Decode uploaded bytes into a BGR uint8 image, refusing bombs before they are decoded."""
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise ImageError("需要图片文件数据。", f"Expected image bytes, got {type(data).__name__}.")
+        raise ImageError(message_id="image.expected_image_bytes", type_name=type(data).__name__)
     data = bytes(data)
     if not data:
-        raise EmptyImage(
-            "图片文件是空的，请重新拍照。", "The image file is empty. Take a new photo."
-        )
+        raise EmptyImage(message_id="image_empty.image_file_empty_take")
     if len(data) > MAX_BYTES:
         raise ImageTooLarge(
-            f"文件大小 {len(data) / 1e6:.0f} MB，超过上限 {MAX_BYTES / 1e6:.0f} MB，"
-            "请换一张较小的照片。",
-            f"The file is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
-            "Send a smaller photo.",
+            message_id="image_too_large.file_mb_limit_mb",
+            size_mb=len(data) / 1e6,
+            limit_mb=MAX_BYTES / 1e6,
         )
     width, height = image_size(data)
     check_pixels(width, height, max_pixels)
@@ -151,17 +145,15 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
 def as_bgr(image: np.ndarray) -> np.ndarray:
     """Bring a frame already in memory to contiguous BGR uint8 (grey, alpha, 16-bit, float)."""
     if not isinstance(image, np.ndarray):
-        raise ImageError("需要图像数组。", f"Expected an image array, got {type(image).__name__}.")
+        raise ImageError(message_id="image.expected_image_array", type_name=type(image).__name__)
     if image.size == 0 or image.ndim < 2:
-        raise EmptyImage(
-            "图片没有任何像素，请重新拍照。", "The image has no pixels. Take a new photo."
-        )
+        raise EmptyImage(message_id="image_empty.image_pixels_take_new")
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[:, :, 0]
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
         raise ImageError(
-            "图像格式不支持，请使用彩色或灰度照片。",
-            f"Expected a grey, BGR or BGRA image, got shape {image.shape}.",
+            message_id="image.expected_grey_bgr_bgra",
+            image_shape=image.shape,
         )
     image = _to_uint8(image)
     if image.ndim == 2:
@@ -178,15 +170,13 @@ def _to_uint8(image: np.ndarray) -> np.ndarray:
         return (image >> 8).astype(np.uint8)
     if np.issubdtype(image.dtype, np.floating):
         if not np.all(np.isfinite(image)):
-            raise ImageError(
-                "图像数据无效。", "The image contains invalid values (NaN or infinity)."
-            )
+            raise ImageError(message_id="image.image_contains_invalid_values")
         scale = 255.0 if float(image.max(initial=0.0)) <= 1.0 else 1.0
         return np.clip(image * scale, 0, 255).astype(np.uint8)
     if np.issubdtype(image.dtype, np.integer) or image.dtype == np.bool_:
         clipped: np.ndarray = np.clip(image, 0, 255).astype(np.uint8)
         return clipped
-    raise ImageError("图像像素类型不支持。", f"Unsupported pixel type {image.dtype}.")
+    raise ImageError(message_id="image.unsupported_pixel_type", image_dtype=image.dtype)
 
 
 def _composite(bgra: np.ndarray) -> np.ndarray:

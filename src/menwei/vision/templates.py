@@ -37,24 +37,21 @@ def build_template(
     """
     if not 1 <= len(embeddings) <= MAX_IMAGES:
         raise TemplateError(
-            f"录入需要 1 到 {MAX_IMAGES} 张照片。",
-            f"Enrolment needs 1 to {MAX_IMAGES} photos, got {len(embeddings)}.",
+            message_id="template.enrolment_needs_photos_2",
+            max_images=MAX_IMAGES,
+            embeddings_count=len(embeddings),
         )
     try:
         stack = np.stack([np.asarray(e, dtype=np.float32).reshape(-1) for e in embeddings])
     except ValueError:
-        raise TemplateError(
-            "特征长度不一致。", "The embeddings do not all have the same length."
-        ) from None
+        raise TemplateError(message_id="template.embeddings_do_all_same") from None
     if stack.shape[1] != dim or not np.all(np.isfinite(stack)):
-        raise TemplateError("特征数据无效。", f"Each embedding must be {dim} finite numbers.")
+        raise TemplateError(message_id="template.each_embedding_finite_numbers", dim=dim)
     stack = normalise(stack)
     if len(stack) > 1:
         similarity = stack @ stack.T
         if float(similarity.min()) < min_agreement:
             raise TemplateError(
-                "这几张照片不像同一个人，请单独正对镜头重新拍摄。",
-                "The photos do not all show the same person. Take them again, alone, "
-                "facing the camera.",
+                message_id="template.photos_do_all_show",
             )
     return normalise(stack.mean(axis=0))

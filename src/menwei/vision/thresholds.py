@@ -40,9 +40,9 @@ class Thresholds:
     def __post_init__(self) -> None:
         if not -1.0 <= self.possible <= self.confident <= 1.0:
             raise CalibrationError(
-                "阈值配置错误：需满足 possible ≤ confident。",
-                f"Thresholds must satisfy -1 ≤ possible ≤ confident ≤ 1, got possible="
-                f"{self.possible}, confident={self.confident}.",
+                message_id="calibration.thresholds_satisfy_possible_confident",
+                possible=self.possible,
+                confident=self.confident,
             )
 
     def verdict(self, score: float) -> Verdict:
@@ -68,15 +68,16 @@ def parse(document: dict[str, Any], recognizer: RecognizerSpec | None = None) ->
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CalibrationError(
-            "阈值校准文件不完整或格式错误。",
-            f"The threshold calibration file is incomplete or malformed ({error}).",
+            message_id="calibration.threshold_calibration_file_incomplete",
+            error=error,
         ) from None
     if model != recognizer.file.sha256 or model_id != recognizer.model_id:
         raise CalibrationError(
-            "阈值与当前人脸模型不匹配，请用 menwei calibrate face 重新校准。",
-            f"These thresholds were calibrated for recognition model {model_id} ({model}), not "
-            f"the configured {recognizer.model_id} ({recognizer.file.sha256}). Recalibrate with "
-            "`menwei calibrate face`.",
+            message_id="calibration.these_thresholds_calibrated_recognition",
+            model_id=model_id,
+            model=model,
+            recognizer_model_id=recognizer.model_id,
+            recognizer_file_sha256=recognizer.file.sha256,
         )
     return values
 
@@ -91,8 +92,8 @@ def _read(recognizer: RecognizerSpec, path: Path | None, mtime_ns: int) -> Thres
         document = json.loads(text)
     except ValueError:
         raise CalibrationError(
-            "阈值校准文件格式错误。",
-            f"The threshold calibration file {path or THRESHOLDS_NAME} is not JSON.",
+            message_id="calibration.threshold_calibration_file_json",
+            file=path or THRESHOLDS_NAME,
         ) from None
     return parse(document, recognizer)
 
@@ -112,7 +113,8 @@ def default_thresholds() -> Thresholds:
     if recognizer == SFACE:
         return _read(recognizer, None, 0)
     raise CalibrationError(
-        f"识别模型 {recognizer.model_id} 没有阈值文件，请先运行 menwei calibrate face 校准。",
-        f"The recognition model {recognizer.model_id} has no thresholds. Run `menwei calibrate "
-        f"face --data <labelled faces> --out {folder}/{THRESHOLDS_NAME}` first.",
+        message_id="calibration.recognition_model_thresholds_run",
+        recognizer_model_id=recognizer.model_id,
+        folder=folder,
+        thresholds_name=THRESHOLDS_NAME,
     )

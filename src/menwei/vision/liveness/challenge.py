@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from menwei.text import translate
 from menwei.vision.liveness.errors import ChallengeError
 from menwei.vision.liveness.geometry import as_landmarks, eye_distance, nose_coordinates
 from menwei.vision.liveness.result import LivenessOutcome, LivenessReason, LivenessResult
@@ -33,12 +34,16 @@ class ChallengeKind(StrEnum):
     COME_CLOSER = "come_closer"
 
 
+def prompt_message_id(kind: ChallengeKind) -> str:
+    """The catalogue id of what to ask for ``kind``."""
+    return f"vision.challenge.{kind.value}"
+
+
 PROMPTS: dict[ChallengeKind, tuple[str, str]] = {
-    ChallengeKind.TURN_LEFT: ("请慢慢向左转头。", "Slowly turn your head to your left."),
-    ChallengeKind.TURN_RIGHT: ("请慢慢向右转头。", "Slowly turn your head to your right."),
-    ChallengeKind.NOD: ("请点一下头。", "Nod once."),
-    ChallengeKind.COME_CLOSER: ("请靠近镜头。", "Come closer to the camera."),
+    kind: (translate(prompt_message_id(kind), "zh-CN"), translate(prompt_message_id(kind), "en"))
+    for kind in ChallengeKind
 }
+"""Each prompt in zh-CN and English, for a reader that wants both at once."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class Challenge:
     ) -> Challenge:
         """A challenge of a kind drawn with ``secrets``: unpredictable to whoever prepares."""
         if not kinds:
-            raise ChallengeError("没有可用的动作验证类型。", "No challenge kinds to choose from.")
+            raise ChallengeError(message_id="liveness_challenge.challenge_kinds_choose_from")
         return cls(secrets.choice(list(kinds)), at, rules or ChallengeRules(), mirrored)
 
     @property
@@ -105,8 +110,8 @@ class Challenge:
         return self.issued_at + self.rules.time_limit
 
     def prompt(self, language: str = "zh-CN") -> str:
-        zh, en = PROMPTS[self.kind]
-        return en if language.lower().startswith("en") else zh
+        """What to ask of the person, in zh-CN (default) or English ("en…")."""
+        return translate(prompt_message_id(self.kind), language)
 
     @property
     def result(self) -> LivenessResult | None:
@@ -117,8 +122,7 @@ class Challenge:
         """Feed one frame's five landmarks (``None`` when no face was found) taken at ``at``."""
         if self._result is not None:
             raise ChallengeError(
-                "本次动作验证已结束，请重新开始。",
-                "This challenge is already settled; issue a new one.",
+                message_id="liveness_challenge.challenge_already_settled_issue",
             )
         if at > self.deadline:
             return self._settle(LivenessOutcome.FAIL, LivenessReason.CHALLENGE_TIMED_OUT)
@@ -130,7 +134,7 @@ class Challenge:
             points = as_landmarks(landmarks)
         except ValueError as error:
             raise ChallengeError(
-                "人脸关键点数据无效。", f"Unusable landmarks for the challenge: {error}."
+                message_id="liveness_challenge.unusable_landmarks_challenge", error=error
             ) from None
         if self._last_seen is not None and at - self._last_seen > self.rules.max_gap:
             return self._settle(LivenessOutcome.FAIL, LivenessReason.FACE_LOST)

@@ -61,8 +61,8 @@ def read_pair(live_root: Path, spoof_root: Path) -> list[LabelledFrame]:
     for root, live in ((live_root, True), (spoof_root, False)):
         if not Path(root).is_dir():
             raise DatasetError(
-                "数据目录不存在，应为每人一个子文件夹。",
-                f"{root} is not a folder. Give a folder with one sub-folder per subject.",
+                message_id="dataset.folder_give_folder_one",
+                root=root,
             )
         found = 0
         for folder in sorted(p for p in Path(root).iterdir() if p.is_dir()):
@@ -72,8 +72,8 @@ def read_pair(live_root: Path, spoof_root: Path) -> list[LabelledFrame]:
                     found += 1
         if not found:
             raise DatasetError(
-                "目录中的子文件夹里没有图片。",
-                f"No images were found in the subject folders under {root}.",
+                message_id="dataset.images_found_subject_folders",
+                root=root,
             )
     return frames
 
@@ -128,9 +128,7 @@ def measure_frames(
         if progress is not None:
             progress(index + 1, len(frames))
     if not rows:
-        raise DatasetError(
-            "所有图片中都没有检测到人脸。", "No face was found in any of the frames."
-        )
+        raise DatasetError(message_id="dataset.face_found_any_frames")
     return FeatureSet(
         features=np.vstack(rows),
         live=np.array([f.live for f in kept], dtype=bool),

@@ -60,9 +60,10 @@ class FrameLiveness:
         crop = self._align(image, face) if aligned is None else as_bgr(aligned)
         if crop.shape[:2] != (TIGHT_SIZE, TIGHT_SIZE):
             raise ImageError(
-                "人脸未对齐，请先对齐再做活体检测。",
-                f"Expected an aligned {TIGHT_SIZE}×{TIGHT_SIZE} crop, got {crop.shape[1]}×"
-                f"{crop.shape[0]}.",
+                message_id="image.expected_aligned_crop",
+                tight_size=TIGHT_SIZE,
+                width=crop.shape[1],
+                height=crop.shape[0],
             )
         return frame_features(image, face.box, crop)
 
@@ -82,13 +83,11 @@ class FrameLiveness:
         points = np.asarray(face.landmarks, dtype=np.float64)
         if points.shape != (5, 2) or not np.all(np.isfinite(points)):
             raise LivenessError(
-                "人脸关键点无效，请重新检测人脸。",
-                "The face's landmarks are not five finite points; detect the face again.",
+                message_id="liveness.face_s_landmarks_five",
             )
         if not all(math.isfinite(float(v)) for v in face.box):
             raise LivenessError(
-                "人脸位置无效，请重新检测人脸。",
-                "The face box is not finite; detect the face again.",
+                message_id="liveness.face_box_finite_detect",
             )
         if face.eye_distance < MIN_EYE_DISTANCE:
             result = LivenessResult(

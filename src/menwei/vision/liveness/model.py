@@ -105,24 +105,22 @@ class PadModel:
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise PadParametersError(
-                "活体检测参数文件无法读取，请重新安装或重新训练。",
-                f"The presentation-attack parameters cannot be read ({error}). Reinstall menwei "
-                "or train new ones with `menwei train pad`.",
+                message_id="pad_parameters.presentation_attack_parameters_cannot",
+                error=error,
             ) from None
         if model.feature_version != FEATURE_VERSION or not (
             len(model.mean) == len(model.scale) == len(model.weights) == FEATURE_COUNT
         ):
             raise PadParametersError(
-                "活体检测参数与当前版本不匹配，请用 menwei train pad 重新训练。",
-                f"The presentation-attack parameters were made for features "
-                f"{model.feature_version!r} ({len(model.weights)} values); this menwei computes "
-                f"{FEATURE_VERSION!r} ({FEATURE_COUNT} values). Train them again with "
-                "`menwei train pad`.",
+                message_id="pad_parameters.presentation_attack_parameters_made",
+                model_feature_version=model.feature_version,
+                model_weights_count=len(model.weights),
+                feature_version=FEATURE_VERSION,
+                feature_count=FEATURE_COUNT,
             )
         if not np.all(np.isfinite(model.weights)) or not np.all(model.scale > 0):
             raise PadParametersError(
-                "活体检测参数无效，请重新安装。",
-                "The presentation-attack parameters contain invalid numbers. Reinstall menwei.",
+                message_id="pad_parameters.presentation_attack_parameters_contain",
             )
         return model
 
@@ -146,9 +144,8 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> PadMod
             raw = resources.files("menwei.vision").joinpath("data", SHIPPED_NAME).read_bytes()
         except OSError:
             raise PadParametersError(
-                "活体检测参数文件缺失，请重新安装。",
-                f"The presentation-attack parameters {SHIPPED_NAME} are missing from the "
-                "package. Reinstall menwei.",
+                message_id="pad_parameters.presentation_attack_parameters_missing",
+                shipped_name=SHIPPED_NAME,
             ) from None
         expected: str | None = SHIPPED_SHA256
         where = SHIPPED_NAME
@@ -157,24 +154,26 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> PadMod
             raw = Path(path).read_bytes()
         except OSError as error:
             raise PadParametersError(
-                "无法读取活体检测参数文件。",
-                f"Cannot read the presentation-attack parameters at {path}: {error.strerror}.",
+                message_id="pad_parameters.cannot_read_presentation_attack",
+                path=path,
+                error_strerror=error.strerror,
             ) from None
         expected = sha256
         where = str(path)
     actual = hashlib.sha256(raw).hexdigest()
     if expected is not None and actual != expected.lower():
         raise PadParametersError(
-            "活体检测参数文件已被改动（校验值不符），请重新安装或恢复该文件。",
-            f"The presentation-attack parameters {where} have been altered: their sha256 is "
-            f"{actual}, expected {expected}. Reinstall menwei or restore the file.",
+            message_id="pad_parameters.presentation_attack_parameters_been",
+            where=where,
+            actual=actual,
+            expected=expected,
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PadParametersError(
-            "活体检测参数文件已损坏，请重新安装。",
-            f"The presentation-attack parameters {where} are not text. Reinstall menwei.",
+            message_id="pad_parameters.presentation_attack_parameters_text",
+            where=where,
         ) from None
     return PadModel.from_json(text)
 
@@ -189,13 +188,9 @@ def fit_logistic(features: np.ndarray, live: np.ndarray, *, l2: float = DEFAULT_
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(live, dtype=np.float64)
     if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
-        raise PadParametersError(
-            "训练数据与标签数量不一致。", "Training needs one feature row per label."
-        )
+        raise PadParametersError(message_id="pad_parameters.training_needs_one_feature")
     if y.min() == y.max():
-        raise PadParametersError(
-            "训练需要同时包含真人与攻击样本。", "Training needs both live and attack frames."
-        )
+        raise PadParametersError(message_id="pad_parameters.training_needs_both_live")
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0

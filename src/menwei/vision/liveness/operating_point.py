@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from menwei.text import Message
 from menwei.vision.liveness.protocol import (
     Fit,
     _default_fit,
@@ -163,7 +164,7 @@ def choose_operating_point(
     """Leave each subject out in turn, score them, and set the threshold from those scores."""
     live = np.asarray(live, dtype=bool)
     subjects = np.asarray(subjects)
-    _need_subjects(subjects, 3, "Choosing a liveness operating point")
+    _need_subjects(subjects, 3, Message("vision.protocol.choosing_operating_point"))
     scores = leave_one_subject_out(features, live, subjects, fit)
     return choose_from_scores(scores, live, subjects, target_apcer=target_apcer, margin=margin)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from menwei.text import Message
 from menwei.vision.calibrate import equal_error_rate
 from menwei.vision.errors import DatasetError
 from menwei.vision.liveness.model import DEFAULT_L2, PadModel, fit_logistic
@@ -109,12 +110,14 @@ def _default_fit(features: np.ndarray, live: np.ndarray) -> PadModel:
     return fit_logistic(features, live, l2=DEFAULT_L2)
 
 
-def _need_subjects(subjects: np.ndarray, least: int, purpose: str) -> None:
+def _need_subjects(subjects: np.ndarray, least: int, purpose: Message) -> None:
     count = len(np.unique(subjects))
     if count < least:
         raise DatasetError(
-            f"需要至少 {least} 个人的数据（每人一个文件夹），现有 {count} 个。",
-            f"{purpose} needs frames of at least {least} subjects (one folder each); got {count}.",
+            message_id="dataset.needs_frames_least_subjects",
+            purpose=purpose,
+            least=least,
+            count=count,
         )
 
 
@@ -122,7 +125,7 @@ def leave_one_subject_out(
     features: np.ndarray, live: np.ndarray, subjects: np.ndarray, fit: Fit = _default_fit
 ) -> np.ndarray:
     """Each frame's score from a model trained on every subject but its own."""
-    _need_subjects(subjects, 2, "Leave-one-subject-out")
+    _need_subjects(subjects, 2, Message("vision.protocol.leave_one_subject_out"))
     scores = np.empty(len(live), dtype=np.float64)
     for subject in np.unique(subjects):
         held_out = subjects == subject
@@ -160,7 +163,7 @@ def cross_validate(
     """
     live = np.asarray(live, dtype=bool)
     subjects = np.asarray(subjects)
-    _need_subjects(subjects, 3, "Nested cross-validation")
+    _need_subjects(subjects, 3, Message("vision.protocol.nested_cross_validation"))
     scores = np.empty(len(live))
     accepted = np.empty(len(live), dtype=bool)
     for subject in np.unique(subjects):

@@ -63,9 +63,9 @@ def calibrate_site(
     live = np.asarray(live_scores, dtype=np.float64)
     if len(live) < MIN_LIVE_FRAMES:
         raise DatasetError(
-            f"校准至少需要 {MIN_LIVE_FRAMES} 张检测到人脸的真人照片，现有 {len(live)} 张。",
-            f"Calibration needs at least {MIN_LIVE_FRAMES} live frames with a face; "
-            f"got {len(live)}.",
+            message_id="dataset.calibration_needs_least_live",
+            min_live_frames=MIN_LIVE_FRAMES,
+            live_count=len(live),
         )
     floor = shipped_threshold - FLOOR_DROP
     wanted = min(shipped_threshold, threshold_for_bpcer(live, target_bpcer))
