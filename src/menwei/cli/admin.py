@@ -26,7 +26,7 @@ def _password(from_stdin: bool) -> str:
     return str(typer.prompt("新密码 / new password", hide_input=True, confirmation_prompt=True))
 
 
-def _uow():  # type: ignore[no-untyped-def]
+def _uow():
     from menwei.settings import get_settings
     from menwei.store.engine import make_engine
     from menwei.store.migrate import upgrade

@@ -495,6 +495,6 @@ class GatePipeline:
         with self._gallery_lock:
             if template is None:
                 if person_id in self.gallery:
-                    self.gallery.remove(person_id)  # type: ignore[arg-type]
+                    self.gallery.remove(person_id)
             else:
-                self.gallery.add(person_id, template, replace=True)  # type: ignore[arg-type]
+                self.gallery.add(person_id, template, replace=True)

@@ -222,7 +222,7 @@ class ControllerSimulator:
             return
         if number not in self.cards:
             self._card_order.append(number)
-        self.cards[number] = SimCard(number, start, end, doors, pin)  # type: ignore[arg-type]
+        self.cards[number] = SimCard(number, start, end, doors, pin)
         reply[8] = 1
 
     def _delete_card(self, packet: bytes, reply: bytearray) -> None:

@@ -41,7 +41,7 @@ def set_session_cookie(response: Response, secret: str, settings: Settings) -> N
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 async def get_uow(request: Request) -> UnitOfWork:
@@ -96,7 +96,7 @@ async def authenticate(request: Request) -> Principal:
     """
     cached = getattr(request.state, "principal", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     token = bearer_token(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     secret = token or cookie

@@ -31,7 +31,7 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
         if tag.startswith("en"):
             return "en"
     if preferred in LOCALES:
-        return preferred  # type: ignore[return-value]
+        return preferred
     return DEFAULT_LOCALE
 
 

@@ -96,7 +96,7 @@ def challenges_of(request: Request) -> EnrolmentChallenges:
         registry = getattr(state, "enrolment_challenges", None)
         if registry is None:
             registry = state.enrolment_challenges = EnrolmentChallenges()
-    return registry  # type: ignore[no-any-return]
+    return registry
 
 
 def _multipart(field: str, description: str, *, many: bool) -> dict[str, Any]:

@@ -63,7 +63,7 @@ async def _error_page(request: Request, response: Response) -> Response:
     return render(
         request,
         "error.html",
-        status_code=response.status_code,  # type: ignore[arg-type]
+        status_code=response.status_code,
         message=text,
         back=_back_link(request.url.path),
     )

@@ -38,7 +38,7 @@ def catalog_domains(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
 def page_locale(request: Request) -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
-        return chosen  # type: ignore[return-value]
+        return chosen
     return negotiate(request.headers.get("accept-language"), getattr(request.state, "locale", None))
 
 

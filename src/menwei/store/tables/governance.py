@@ -204,7 +204,7 @@ class AnswerRow(Base):
 
 
 GOVERNANCE_TABLES = tuple(
-    row.__table__  # type: ignore[attr-defined]
+    row.__table__
     for row in (
         ProposalRow,
         RollUnitRow,

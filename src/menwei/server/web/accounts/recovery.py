@@ -64,7 +64,7 @@ def start(
     caller: Caller,
     kit_of,
     person_id: uuid.UUID,
-    office_record: str,  # type: ignore[no-untyped-def]
+    office_record: str,
 ) -> RecoveryStarted:
     """End everything the account holds, record it for the person to see, issue a code."""
     code, at = new_code(), now()
