@@ -25,7 +25,7 @@ from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden, InvalidRequest, NotFound
 from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.settings import Settings
-from menwei.store.ports import UnitOfWorkPort
+from menwei.store.ports import AnyCredential, UnitOfWorkPort
 from menwei.store.scope import CommunityScope
 
 
@@ -60,10 +60,10 @@ def in_community(
     return [(credential, holders.get(_holder_id(credential))) for credential in found]
 
 
-def _holder_id(credential: object) -> uuid.UUID:
+def _holder_id(credential: AnyCredential) -> uuid.UUID:
     if isinstance(credential, QrPass):
         return credential.holder_id
-    return credential.person_id  # type: ignore[attr-defined]
+    return credential.person_id
 
 
 def issue_card(
