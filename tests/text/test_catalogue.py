@@ -113,7 +113,7 @@ def _error_codes_used_as_ids() -> dict[str, str]:
     return found
 
 
-# server refusals that always say a lower room's error in that room's own words
+# server refusals that always pass on a lower room's wording (its message id and values)
 SAYS_ITS_OWN = {"face_refused", "frame_refused", "face_model_unavailable"}
 
 
@@ -136,7 +136,7 @@ def _server_error_codes() -> dict[str, str]:
                         found[code] = where
             elif isinstance(node, ast.Call):
                 named = {k.arg: k.value for k in node.keywords}
-                own = "message_id" in named or "retold" in named
+                own = "message_id" in named or "wording" in named
                 if "code" in named and not own and (code := _literal(named["code"])):
                     found[code] = where
     return {

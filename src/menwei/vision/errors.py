@@ -25,6 +25,7 @@ class VisionError(Exception):
 
     def __init__(self, *, message_id: str | None = None, **values: object) -> None:
         wording = Message(message_id or self.code, values)
+        self.wording = wording
         self.message_zh = wording.render("zh-CN")
         self.message = wording.render("en")
         super().__init__(self.message)

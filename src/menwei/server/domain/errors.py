@@ -2,8 +2,8 @@
 
 The text is the ``errors`` catalogue's message (``menwei.text``) for the error's ``message_id``
 (its code unless the code's general text does not fit), filled with the error's named values.
-Only an error that retells a lower room's refusal the catalogue cannot name (the face engine's,
-already in both languages) carries those words as they are.
+A service that passes on a lower room's refusal (the face engine's) passes its catalogue
+wording, so the reader sees the same text either way.
 
 Each class names a kind of refusal (invalid, not signed in, forbidden, missing …); the HTTP
 status for each kind lives in one table in ``server.errors``, not here, so a service never
@@ -16,15 +16,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from menwei.server.i18n import message
-from menwei.text import Bilingual
+from menwei.text import Message
 
 
 class ApiError(Exception):
     """Base of every refusal the services raise. ``code`` is stable; the text is translated.
 
-    ``retold`` is a lower room's refusal in that room's own words, said instead of the catalogue's
-    text. ``headers`` carries hints for the answer (``Retry-After``, ``WWW-Authenticate``) as plain
-    strings; the HTTP layer passes them on.
+    ``wording`` passes on a lower room's refusal (its message id and values) in place of
+    ``message_id`` and named values. ``headers`` carries hints for the answer (``Retry-After``,
+    ``WWW-Authenticate``) as plain strings; the HTTP layer passes them on.
     """
 
     code = "invalid_request"
@@ -35,22 +35,21 @@ class ApiError(Exception):
         code: str | None = None,
         message_id: str | None = None,
         details: Mapping[str, Any] | Sequence[Any] | None = None,
-        retold: Bilingual | None = None,
+        wording: Message | None = None,
         headers: Mapping[str, str] | None = None,
         **values: object,
     ) -> None:
         self.code = code or self.code
+        if wording is not None:
+            message_id, values = wording.message_id, {**wording.values, **values}
         self.message_id = message_id or self.code
         self.details = details if details is not None else {}
-        self.retold = retold
         self.values = values
         self.headers = dict(headers or {})
         super().__init__(self.code)
 
     def render(self, locale: str) -> str:
-        """The user-facing text: the catalogue's for the message id, or the words it retells."""
-        if self.retold is not None:
-            return self.retold.render(locale)
+        """The user-facing text: the catalogue's for the message id, filled with the values."""
         return message(self.message_id, locale, **self.values)
 
 

@@ -43,7 +43,7 @@ from menwei.server.services.privacy import Acting, acting_within, may_be_face_en
 from menwei.server.services.privacy_kit import PrivacyKit
 from menwei.store.repositories.face_gate import face_off_error
 from menwei.store.uow import UnitOfWork
-from menwei.text import Bilingual, translate
+from menwei.text import Bilingual, Message, translate
 
 if TYPE_CHECKING:
     from menwei.vision import FaceEngine
@@ -273,7 +273,7 @@ def _template(
         template = build_template(vectors, dim=faces.dim)
     except TemplateError as error:
         raise FaceRefused(
-            retold=Bilingual(error.message_zh, error.message),
+            wording=error.wording,
             details={"code": error.code, "reasons": [{"code": error.code}]},
         ) from None
     return np.asarray(template, dtype=np.float32).tobytes(), faces.model_id
@@ -444,11 +444,10 @@ def _frame_refused(code: str, message_id: str) -> FrameRefused:
     )
 
 
-def _frame_unusable(code: str, zh: str, en: str) -> FrameRefused:
-    """A frame the face engine refused, told in the engine's own words."""
-    return FrameRefused(
-        retold=Bilingual(zh, en), details={"reasons": [{"code": code, "zh": zh, "en": en}]}
-    )
+def _frame_unusable(code: str, wording: Message) -> FrameRefused:
+    """A frame the face engine refused, in the engine's catalogue wording."""
+    zh, en = wording.render("zh-CN"), wording.render("en")
+    return FrameRefused(wording=wording, details={"reasons": [{"code": code, "zh": zh, "en": en}]})
 
 
 def challenge_frame(
@@ -486,7 +485,7 @@ def _judge_frame(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
     try:
         _judge_image(entry, photo, at)
     except VisionError as error:  # an image or landmarks the engine cannot use: say so
-        raise _frame_unusable(error.code, error.message_zh, error.message) from None
+        raise _frame_unusable(error.code, error.wording) from None
 
 
 def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:

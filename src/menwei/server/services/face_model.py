@@ -17,7 +17,6 @@ from typing import Any
 from menwei.server.domain.errors import Unavailable
 from menwei.server.services.face_data_counts import ModelStatus, model_status
 from menwei.store.uow import UnitOfWork
-from menwei.text import Bilingual
 
 log = logging.getLogger("menwei.models")
 
@@ -37,7 +36,7 @@ def configured_model_id() -> str:
         return active_model_id()
     except VisionError as error:
         raise ModelUnavailable(
-            retold=Bilingual(error.message_zh, error.message),
+            wording=error.wording,
             details={"cause": error.code},
         ) from None
 
@@ -51,7 +50,7 @@ def configured_thresholds() -> Any:
         return default_thresholds()
     except VisionError as error:
         raise ModelUnavailable(
-            retold=Bilingual(error.message_zh, error.message),
+            wording=error.wording,
             details={"cause": error.code},
         ) from None
 
