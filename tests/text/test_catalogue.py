@@ -36,6 +36,7 @@ ID_ARGUMENT = {
     "message": 0,
     "translate": 0,
     "wrong": 0,
+    "say": 1,
 }
 
 

@@ -52,7 +52,12 @@ def person_delete(
     held = privacy.face_data_held(uow, person_id)
     if held.consent_live or held.template_held:
         return person_page(
-            request, caller, uow, person_id, error=say(request, "face_data"), status_code=409
+            request,
+            caller,
+            uow,
+            person_id,
+            error=say(request, "people_form.face_data"),
+            status_code=409,
         )
     people.delete_person(uow, caller, person_id)
     return RedirectResponse(f"{_base(caller)}/people?deleted=1", status_code=303)

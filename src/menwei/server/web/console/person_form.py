@@ -62,16 +62,16 @@ def _checked_person(
     """The store's fields from the form, or the first thing to fix."""
     name, phone = name.strip(), phone.strip()
     if not name or len(name) > 100:
-        return {}, say(request, "name")
+        return {}, say(request, "people_form.name")
     if role not in {r.value for r in ROLES}:
-        return {}, say(request, "role")
+        return {}, say(request, "people_form.role")
     if len(phone) > 30 or any(c not in "0123456789+- " for c in phone):
-        return {}, say(request, "phone")
+        return {}, say(request, "people_form.phone")
     born = None
     if date_of_birth.strip():
         born = parse_day(date_of_birth)
         if born is None or born > date.today():
-            return {}, say(request, "date_of_birth")
+            return {}, say(request, "people_form.date_of_birth")
     return {"name": name, "role": PersonRole(role), "phone": phone, "date_of_birth": born}, None
 
 
@@ -109,11 +109,11 @@ def person_create(
     if error is None and unit_id:
         unit = parse_uuid(unit_id)
         if unit is None or unit not in places.unit_labels(uow, caller):
-            error = say(request, "unit")
+            error = say(request, "people_form.unit")
         elif moved_in.strip():
             parsed = parse_day(moved_in)
             if parsed is None:
-                error = say(request, "day")
+                error = say(request, "people_form.day")
             else:
                 day = parsed
     if error is not None:

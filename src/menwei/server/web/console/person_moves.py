@@ -39,9 +39,9 @@ def person_move_in(
     unit, day = parse_uuid(unit_id), parse_day(moved_in)
     error = None
     if unit is None or unit not in places.unit_labels(uow, caller):
-        error = say(request, "unit")
+        error = say(request, "people_form.unit")
     elif day is None:
-        error = say(request, "day")
+        error = say(request, "people_form.day")
     else:
         try:
             people.move_in(uow, caller, person_id, unit_id=unit, moved_in=day)
@@ -68,7 +68,7 @@ def person_move_out(
     day = parse_day(moved_out)
     error = None
     if day is None:
-        error = say(request, "day")
+        error = say(request, "people_form.day")
     else:
         try:
             people.move_out(uow, caller, person_id, membership_id, day)

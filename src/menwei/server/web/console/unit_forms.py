@@ -33,7 +33,7 @@ def building_create(
 ) -> Response:
     check_csrf(request, csrf)
     name = name.strip()
-    error = None if 0 < len(name) <= 100 else say(request, "building_name")
+    error = None if 0 < len(name) <= 100 else say(request, "people_form.building_name")
     if error is None:
         try:
             made = places.add_building(uow, caller, name=name)
@@ -71,18 +71,18 @@ def unit_create(
         size = None
     error = None
     if building is None or building not in known:
-        error = say(request, "building")
+        error = say(request, "people_form.building")
     elif not number or len(number) > 50:
-        error = say(request, "number")
+        error = say(request, "people_form.number")
     elif len(entrance) > 50:
-        error = say(request, "entrance")
+        error = say(request, "people_form.entrance")
     elif (
         size is None
         or not size.is_finite()
         or not Decimal(0) < size < Decimal(100_000_000)
         or size.as_tuple().exponent < -2  # type: ignore[operator]
     ):
-        error = say(request, "area")
+        error = say(request, "people_form.area")
     if error is None:
         assert building is not None and size is not None
         try:
