@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from menwei.core import (
+    Card,
     CredentialKind,
     InvalidCredential,
     PassIssuer,
@@ -27,6 +28,7 @@ from menwei.core import (
     Validity,
     apply_effects,
     decide,
+    holder_id,
     issue_qr_pass,
     qr_refusal,
     read_qr_pass,
@@ -237,6 +239,13 @@ def test_a_resident_cannot_issue_a_pass_for_another_buildings_door(world: Any) -
 def test_a_visitor_cannot_issue_passes(world: Any) -> None:
     with pytest.raises(InvalidCredential):
         _issue(world, world.visitor, {world.east_in.id})
+
+
+def test_a_pass_belongs_to_its_holder_not_its_issuer(world: Any) -> None:
+    qr = _issue(world, world.alice, {world.east_in.id})
+    assert holder_id(qr) == world.visitor.id != qr.issued_by
+    card = Card(id=uuid.uuid4(), person_id=world.alice.id, uid="04A21B7C", validity=qr.validity)
+    assert holder_id(card) == world.alice.id
 
 
 def test_a_pass_longer_than_a_week_is_refused(world: Any) -> None:

@@ -33,12 +33,14 @@ from sqlalchemy.exc import PendingRollbackError
 
 from menwei.core.access_group import AccessGroup
 from menwei.core.credential import (
+    AnyCredential,
     Card,
     CredentialKind,
     FaceCredential,
     PinCredential,
     QrPass,
     Validity,
+    holder_id,
     normalise_card_uid,
 )
 from menwei.core.door import Door
@@ -65,8 +67,6 @@ from menwei.store.tables import (
     UnitRow,
     UserAccountRow,
 )
-
-AnyCredential = Card | PinCredential | QrPass | FaceCredential
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -542,10 +542,6 @@ def _kind(credential: AnyCredential) -> str:
     return "face"
 
 
-def _holder(credential: AnyCredential) -> uuid.UUID:
-    return credential.holder_id if isinstance(credential, QrPass) else credential.person_id
-
-
 def _stored(credential: AnyCredential) -> AnyCredential:
     """The credential as its row gives it back: times in UTC, a pass's uses at least one."""
     validity = Validity(
@@ -581,7 +577,7 @@ class FakeCredentials:
     def save(self, credential: AnyCredential) -> AnyCredential:
         """Create or update a credential of a person; its community is the person's."""
         t = self._tx.live()
-        kind, holder = _kind(credential), _holder(credential)
+        kind, holder = _kind(credential), holder_id(credential)
         person = t.people.get(holder)
         if person is None:
             raise RecordNotFound("person", holder)
@@ -614,7 +610,7 @@ class FakeCredentials:
                 "or check the number.",
             )
         if _live_pin(credential) and any(
-            _live_pin(row.credential) and _holder(row.credential) == holder for row in others
+            _live_pin(row.credential) and holder_id(row.credential) == holder for row in others
         ):
             self._tx.spoil()
             raise RecordConflict(
@@ -648,7 +644,7 @@ class FakeCredentials:
         rows = [
             row
             for row in self._tx.live().credentials.values()
-            if _holder(row.credential) == person_id and scope.allows(row.community_id)
+            if holder_id(row.credential) == person_id and scope.allows(row.community_id)
         ]
         rows.sort(key=lambda row: (_kind(row.credential), row.created))
         return [row.credential for row in rows]

@@ -13,6 +13,7 @@ from menwei.core.access_group import (
 from menwei.core.anti_passback import AntiPassbackMode, LastPassage, is_passback
 from menwei.core.credential import (
     NON_FACE_KINDS,
+    AnyCredential,
     Card,
     CredentialKind,
     FaceCredential,
@@ -21,6 +22,7 @@ from menwei.core.credential import (
     QrPass,
     Validity,
     check_face_enrolment_allowed,
+    holder_id,
     normalise_card_uid,
 )
 from menwei.core.decision import Decision, Flag, decide
@@ -77,6 +79,7 @@ __all__ = [
     "AccessPolicy",
     "AccessState",
     "AntiPassbackMode",
+    "AnyCredential",
     "Building",
     "Card",
     "Community",
@@ -132,6 +135,7 @@ __all__ = [
     "decide",
     "default_residents_group",
     "hash_pin",
+    "holder_id",
     "is_passback",
     "is_tailgating",
     "issue_qr_pass",

@@ -164,6 +164,14 @@ class FaceCredential:
         return self.consent_withdrawn_at is not None and self.consent_withdrawn_at <= at
 
 
+AnyCredential = Card | PinCredential | QrPass | FaceCredential
+
+
+def holder_id(credential: AnyCredential) -> uuid.UUID:
+    """Whose credential it is: a pass names its holder, every other kind its person."""
+    return credential.holder_id if isinstance(credential, QrPass) else credential.person_id
+
+
 def check_face_enrolment_allowed(person: Person) -> None:
     """Visitors come in on QR passes and are never face-enrolled; refuse before any capture."""
     if person.role is Role.VISITOR:

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Protocol
 
 from menwei.core.access_group import AccessGroup
-from menwei.core.credential import Card, CredentialKind, FaceCredential, PinCredential, QrPass
+from menwei.core.credential import AnyCredential, CredentialKind
 from menwei.core.door import Door
 from menwei.core.person import HouseholdMembership, Person, Role
 from menwei.core.place import Building, Community, Processor, Unit
@@ -24,8 +24,6 @@ from menwei.core.schedule import TimeWindow
 from menwei.store.records import ApiToken, Change, Device, LoginSession, UserAccount
 from menwei.store.repositories.privacy import PrivacySettings
 from menwei.store.scope import CommunityScope
-
-AnyCredential = Card | PinCredential | QrPass | FaceCredential
 
 
 class PlacesPort(Protocol):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, Field
 
-from menwei.core import Card, FaceCredential, PinCredential, QrPass
+from menwei.core import AnyCredential, Card, FaceCredential, PinCredential, QrPass
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
 from menwei.server.routers import API_PREFIX
 from menwei.server.schemas import ApiModel
@@ -72,10 +72,10 @@ class PassIssued(BaseModel):
     qr_svg: str = Field(description="The QR code as an SVG image.")
 
 
-def credential_public(credential: object) -> CredentialPublic:
-    validity = credential.validity  # type: ignore[attr-defined]
-    common = {
-        "id": credential.id,  # type: ignore[attr-defined]
+def credential_public(credential: AnyCredential) -> CredentialPublic:
+    validity = credential.validity
+    common: dict[str, Any] = {
+        "id": credential.id,
         "valid_from": validity.valid_from,
         "valid_until": validity.valid_until,
         "revoked_at": validity.revoked_at,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from menwei.core import (
+    AnyCredential,
     Card,
     CredentialKind,
     DoorKind,
@@ -17,6 +18,7 @@ from menwei.core import (
     Role,
     Validity,
     hash_pin,
+    holder_id,
     normalise_card_uid,
     sign_qr_pass,
 )
@@ -25,7 +27,7 @@ from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import Forbidden, InvalidRequest, NotFound
 from menwei.server.services.moving_out import require_may_issue_pass
 from menwei.settings import Settings
-from menwei.store.ports import AnyCredential, UnitOfWorkPort
+from menwei.store.ports import UnitOfWorkPort
 from menwei.store.scope import CommunityScope
 
 
@@ -38,7 +40,7 @@ def pass_key_ring(settings: Settings) -> PassKeyRing:
     return PassKeyRing(pass_key_folder(settings.resolved_key_file))
 
 
-def of_person(uow: UnitOfWorkPort, caller: Caller, person_id: uuid.UUID) -> list[object]:
+def of_person(uow: UnitOfWorkPort, caller: Caller, person_id: uuid.UUID) -> list[AnyCredential]:
     with uow:
         uow.people.get(person_id, caller.scope)
         return list(uow.credentials.of_person(person_id, caller.scope))
@@ -46,7 +48,7 @@ def of_person(uow: UnitOfWorkPort, caller: Caller, person_id: uuid.UUID) -> list
 
 def in_community(
     uow: UnitOfWorkPort, caller: Caller, *, kind: CredentialKind | None = None
-) -> list[tuple[object, Person | None]]:
+) -> list[tuple[AnyCredential, Person | None]]:
     """Every credential of the caller's community with its holder, for the office's list."""
     assert caller.community_id is not None
     with uow:
@@ -57,13 +59,7 @@ def in_community(
                 caller.scope, community_id=caller.community_id, limit=1_000_000
             )
         }
-    return [(credential, holders.get(_holder_id(credential))) for credential in found]
-
-
-def _holder_id(credential: AnyCredential) -> uuid.UUID:
-    if isinstance(credential, QrPass):
-        return credential.holder_id
-    return credential.person_id
+    return [(credential, holders.get(holder_id(credential))) for credential in found]
 
 
 def issue_card(
@@ -119,13 +115,13 @@ def set_pin(
     return credential
 
 
-def get(uow: UnitOfWorkPort, caller: Caller, credential_id: uuid.UUID) -> object:
+def get(uow: UnitOfWorkPort, caller: Caller, credential_id: uuid.UUID) -> AnyCredential:
     """One credential in the caller's scope (``NotFound`` otherwise), e.g. to confirm a revoke."""
     with uow:
         return uow.credentials.get(credential_id, caller.scope)
 
 
-def revoke(uow: UnitOfWorkPort, caller: Caller, credential_id: uuid.UUID) -> object:
+def revoke(uow: UnitOfWorkPort, caller: Caller, credential_id: uuid.UUID) -> AnyCredential:
     with uow:
         uow.credentials.revoke(credential_id, now(), caller.scope)
         uow.commit()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from menwei.core.credential import (
+    AnyCredential,
     Card,
     CredentialKind,
     FaceCredential,
@@ -32,8 +33,6 @@ from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CredentialDoorRow, CredentialRow, DoorRow, PersonRow
 from menwei.store.tables.privacy import FaceTemplateRow
-
-AnyCredential = Card | PinCredential | QrPass | FaceCredential
 
 
 def _validity(row: CredentialRow) -> Validity:

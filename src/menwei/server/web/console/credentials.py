@@ -17,7 +17,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from menwei.core import Card, CredentialKind, FaceCredential, Person, PinCredential, QrPass
+from menwei.core import (
+    Card,
+    CredentialKind,
+    FaceCredential,
+    Person,
+    PinCredential,
+    QrPass,
+    holder_id,
+)
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.services import credentials, people
@@ -336,5 +344,4 @@ def revoke(
         revoked = credentials.revoke(uow, caller, found)
     except REFUSALS as error:
         return _page(request, caller, uow, refusal=refusal_text(request, error), status_code=404)
-    holder_id = revoked.holder_id if isinstance(revoked, QrPass) else revoked.person_id  # type: ignore[attr-defined]
-    return _back(caller, holder_id, "revoked")
+    return _back(caller, holder_id(revoked), "revoked")
