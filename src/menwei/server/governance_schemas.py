@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict
-
-
-class ResponseModel(BaseModel):
-    """An answer read from a service's view by attribute."""
-
-    model_config = ConfigDict(from_attributes=True)
-
+from menwei.server.schemas import ResponseModel
 
 # -- owners' votes ------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The base of every request model: the text rules and the null rule, in one place.
+"""The bases of the API's models: the text rules and the null rule for what comes in, in one
+place, and reading a service's answer by attribute for what goes out.
 
 Every body and query model of the API subclasses ``ApiModel`` (a test holds each route to it),
 so every text a client sends is checked the same way before any rule or database sees it:
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from menwei.store.errors import ControlCharacters
@@ -61,3 +62,9 @@ class PatchModel(ApiModel):
         if value is None and info.field_name not in cls.clearable:
             raise ValueError("may not be null; leave the field out to keep its value")
         return value
+
+
+class ResponseModel(BaseModel):
+    """An answer read from a service's dataclass by attribute, field for field."""
+
+    model_config = ConfigDict(from_attributes=True)

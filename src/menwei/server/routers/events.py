@@ -8,14 +8,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from menwei.core import CredentialKind, Direction
 from menwei.server.deps import Caller, InCommunity, Permit, SettingsDep, UowDep
 from menwei.server.errors import request_locale
 from menwei.server.pagination import CursorPage
 from menwei.server.routers import API_PREFIX
-from menwei.server.schemas import ApiModel
+from menwei.server.schemas import ApiModel, ResponseModel
 from menwei.server.services import events
 from menwei.store.records import AccessEvent, EventFilter
 
@@ -29,11 +29,9 @@ Outcome = Literal["allow", "deny"]
 Liveness = Literal["pass", "fail", "not_checked"]
 
 
-class EventPublic(BaseModel):
+class EventPublic(ResponseModel):
     """A stored event as staff read it: the passage event's fields (``core.passage``), the
     device that uploaded it and the store's id and time of receipt; never its key."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int | None
     occurred_at: datetime

@@ -8,27 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from menwei.server.schemas import ResponseModel
 
 
-class _FromAnswers(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class CommunityNamedPublic(_FromAnswers):
+class CommunityNamedPublic(ResponseModel):
     id: str
     name: str
     timezone: str
 
 
-class RunningVotePublic(_FromAnswers):
+class RunningVotePublic(ResponseModel):
     title: str
     opens_at: str
     closes_at: str
     open_now: bool
 
 
-class NoticePeriodPublic(_FromAnswers):
+class NoticePeriodPublic(ResponseModel):
     title: str
     since: str
     required_days: int
@@ -37,7 +33,7 @@ class NoticePeriodPublic(_FromAnswers):
     ready_on: str
 
 
-class ConsentAnswerPublic(_FromAnswers):
+class ConsentAnswerPublic(ResponseModel):
     switched_at: str
     #: the governance desk's view of the last closed vote
     vote: dict[str, Any] | None
@@ -47,7 +43,7 @@ class ConsentAnswerPublic(_FromAnswers):
     vote_required: bool
 
 
-class NecessityAnswerPublic(_FromAnswers):
+class NecessityAnswerPublic(ResponseModel):
     assessed_on: str
     assessor: str
     purpose_and_method: str
@@ -57,7 +53,7 @@ class NecessityAnswerPublic(_FromAnswers):
     conclusion: str
 
 
-class DoorTailgatingPublic(_FromAnswers):
+class DoorTailgatingPublic(ResponseModel):
     id: str
     name: str
     counts_people: bool
@@ -65,7 +61,7 @@ class DoorTailgatingPublic(_FromAnswers):
     alerts: int
 
 
-class TailgatingAnswerPublic(_FromAnswers):
+class TailgatingAnswerPublic(ResponseModel):
     window_seconds: int
     tolerance: int
     hold_seconds: int
@@ -74,7 +70,7 @@ class TailgatingAnswerPublic(_FromAnswers):
     doors: list[DoorTailgatingPublic]
 
 
-class IncidentAnswerPublic(_FromAnswers):
+class IncidentAnswerPublic(ResponseModel):
     discovered_on: str
     people_affected: int
     information_types: str
@@ -82,7 +78,7 @@ class IncidentAnswerPublic(_FromAnswers):
     what_you_can_do: str
 
 
-class DataAnswerPublic(_FromAnswers):
+class DataAnswerPublic(ResponseModel):
     photos_kept: bool
     templates_encrypted: bool
     per_person_keys: bool
@@ -91,19 +87,19 @@ class DataAnswerPublic(_FromAnswers):
     incidents: list[IncidentAnswerPublic]
 
 
-class WhoAnswerPublic(_FromAnswers):
+class WhoAnswerPublic(ResponseModel):
     processor: str
     processor_kind: str
     gate_devices: int
     legal_basis: str
 
 
-class FiledAsPublic(_FromAnswers):
+class FiledAsPublic(ResponseModel):
     number: str
     filed_on: str
 
 
-class FilingAnswerPublic(_FromAnswers):
+class FilingAnswerPublic(ResponseModel):
     threshold: int
     people: int
     level: str
@@ -111,28 +107,28 @@ class FilingAnswerPublic(_FromAnswers):
     filed: FiledAsPublic | None
 
 
-class ResponsibleAnswerPublic(_FromAnswers):
+class ResponsibleAnswerPublic(ResponseModel):
     processor: str
     contact: str
     person: str
     person_contact: str
 
 
-class SupervisionAnswerPublic(_FromAnswers):
+class SupervisionAnswerPublic(ResponseModel):
     named_in_notice: str
     bodies: list[str]
     hotline: str
     authority: str
 
 
-class DoorWaysPublic(_FromAnswers):
+class DoorWaysPublic(ResponseModel):
     id: str
     name: str
     face: bool
     others: list[str]
 
 
-class AnswersPublic(_FromAnswers):
+class AnswersPublic(ResponseModel):
     """The nine residents' questions answered from the records."""
 
     community: CommunityNamedPublic
