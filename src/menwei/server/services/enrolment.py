@@ -437,15 +437,8 @@ def issue_challenge(
     )
 
 
-def _frame_refused(code: str, message_id: str) -> FrameRefused:
-    zh, en = translate(message_id, "zh-CN"), translate(message_id, "en")
-    return FrameRefused(
-        message_id=message_id, details={"reasons": [{"code": code, "zh": zh, "en": en}]}
-    )
-
-
-def _frame_unusable(code: str, wording: Message) -> FrameRefused:
-    """A frame the face engine refused, in the engine's catalogue wording."""
+def _frame_refused(code: str, wording: Message) -> FrameRefused:
+    """A frame refused (by the face engine, or for its count of faces), said in both languages."""
     zh, en = wording.render("zh-CN"), wording.render("en")
     return FrameRefused(wording=wording, details={"reasons": [{"code": code, "zh": zh, "en": en}]})
 
@@ -485,7 +478,7 @@ def _judge_frame(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
     try:
         _judge_image(entry, photo, at)
     except VisionError as error:  # an image or landmarks the engine cannot use: say so
-        raise _frame_unusable(error.code, error.wording) from None
+        raise _frame_refused(error.code, error.wording) from None
 
 
 def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
@@ -499,8 +492,8 @@ def _judge_image(entry: EnrolmentChallenge, photo: bytes, at: float) -> None:
             if entry.status != "pending":
                 return
             if not faces:
-                raise _frame_refused("no_face", "frame_no_face")
-            raise _frame_refused("several_faces", "frame_several_faces")
+                raise _frame_refused("no_face", Message("frame_no_face"))
+            raise _frame_refused("several_faces", Message("frame_several_faces"))
         face = faces[0]
         vector = np.asarray(engine.embed(image, face))
         verdict = liveness.assess(image, face)
