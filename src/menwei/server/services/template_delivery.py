@@ -120,7 +120,9 @@ def usable_in(
     (``usable_for_gates``), read inside the open unit of work; still sealed."""
     if not person_ids:
         return []
-    latest = uow.credentials.newest_templates_of(community_id, [uuid.UUID(p) for p in person_ids])
+    latest = uow.privacy.templates.latest_of_people(
+        community_id, [uuid.UUID(p) for p in person_ids]
+    )
     return usable_for_gates(uow.privacy, community_id, latest, model_id)
 
 

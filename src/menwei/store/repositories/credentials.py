@@ -8,7 +8,7 @@ single-use pass can never both succeed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,12 +27,10 @@ from menwei.core.credential import (
     Validity,
     normalise_card_uid,
 )
-from menwei.privacy.vault import SealedTemplate
 from menwei.store.errors import RecordConflict, RecordNotFound
 from menwei.store.repositories.changes import DELETE, UPSERT, ChangeLog
 from menwei.store.scope import CommunityScope
 from menwei.store.tables import CredentialDoorRow, CredentialRow, DoorRow, PersonRow
-from menwei.store.tables.privacy import FaceTemplateRow
 
 
 def _validity(row: CredentialRow) -> Validity:
@@ -347,34 +345,6 @@ class CredentialRepository:
             self._changes.record(row.community_id, "credential", row.id, UPSERT)
         self._session.flush()
         return [row.id for row in rows]
-
-    def newest_templates_of(
-        self, community_id: uuid.UUID, person_ids: Collection[uuid.UUID]
-    ) -> list[SealedTemplate]:
-        """Each named person's newest sealed template (what their face credential points a
-        gate at), read for those people only."""
-        if not person_ids:
-            return []
-        rows = self._session.scalars(
-            select(FaceTemplateRow)
-            .where(
-                FaceTemplateRow.community_id == community_id,
-                FaceTemplateRow.person_id.in_(list(person_ids)),
-            )
-            .order_by(FaceTemplateRow.person_id, FaceTemplateRow.template_version)
-        )
-        newest = {r.person_id: r for r in rows}  # the highest version wins
-        return [
-            SealedTemplate(
-                str(r.community_id),
-                str(r.person_id),
-                r.template_version,
-                r.sealed_at,
-                r.ciphertext,
-                r.model_id,
-            )
-            for r in newest.values()
-        ]
 
     def live_of_person(
         self, person_id: uuid.UUID, kinds: Sequence[str], at: datetime

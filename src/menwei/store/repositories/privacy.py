@@ -221,6 +221,17 @@ class SqlAuditLog:
 # -- sealed templates -------------------------------------------------------------------------
 
 
+def _sealed(row: FaceTemplateRow) -> SealedTemplate:
+    return SealedTemplate(
+        str(row.community_id),
+        str(row.person_id),
+        row.template_version,
+        row.sealed_at,
+        row.ciphertext,
+        row.model_id,
+    )
+
+
 class SqlTemplateRepository:
     """Sealed templates and which devices hold a copy."""
 
@@ -349,17 +360,25 @@ class SqlTemplateRepository:
                 & (FaceTemplateRow.template_version == newest.c.version),
             )
         )
-        return [
-            SealedTemplate(
-                str(r.community_id),
-                str(r.person_id),
-                r.template_version,
-                r.sealed_at,
-                r.ciphertext,
-                r.model_id,
+        return [_sealed(r) for r in rows]
+
+    def latest_of_people(
+        self, community_id: uuid.UUID, person_ids: Collection[uuid.UUID]
+    ) -> list[SealedTemplate]:
+        """Each named person's newest sealed template (what their face credential points a
+        gate at), read for those people only."""
+        if not person_ids:
+            return []
+        rows = self._session.scalars(
+            select(FaceTemplateRow)
+            .where(
+                FaceTemplateRow.community_id == community_id,
+                FaceTemplateRow.person_id.in_(list(person_ids)),
             )
-            for r in rows
-        ]
+            .order_by(FaceTemplateRow.person_id, FaceTemplateRow.template_version)
+        )
+        newest = {r.person_id: r for r in rows}  # the highest version wins
+        return [_sealed(r) for r in newest.values()]
 
     def holders(self, community_id: uuid.UUID) -> list[uuid.UUID]:
         """Everyone in the community with a stored template, by id."""
