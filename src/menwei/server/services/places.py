@@ -12,6 +12,7 @@ from menwei.core import Building, Community, Person, Processor, ProcessorKind, U
 from menwei.server.domain.caller import Caller
 from menwei.server.domain.errors import NotFound
 from menwei.server.policy import AccountRole, reaches_processor
+from menwei.server.services.privacy import own_person_id
 from menwei.store.records import EventFilter
 from menwei.store.scope import CommunityScope
 from menwei.store.uow import UnitOfWork
@@ -61,6 +62,14 @@ def get_community(uow: UnitOfWork, caller: Caller) -> Community:
     assert caller.community_id is not None
     with uow:
         return uow.places.community(caller.community_id, caller.scope)
+
+
+def own_community_zone(uow: UnitOfWork, caller: Caller) -> str:
+    """The time zone of the signed-in resident's own community, in which their pages write
+    times and days."""
+    with uow:
+        person = uow.people.get(own_person_id(caller), caller.scope)
+        return uow.places.community(person.community_id, caller.scope).timezone
 
 
 def add_community(

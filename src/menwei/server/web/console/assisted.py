@@ -16,7 +16,7 @@ from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, InCommunity, UowDep
 from menwei.server.privacy_schemas import NoticeOut
-from menwei.server.services import privacy
+from menwei.server.services import places, privacy
 from menwei.server.services.transparency import local
 from menwei.server.web.face_off import face_off_page
 from menwei.server.web.forms import CsrfField
@@ -28,14 +28,6 @@ router = APIRouter(prefix=PREFIX, tags=["pages"], include_in_schema=False)
 ConsentHelp = Annotated[Caller, Depends(InCommunity("consent:write"))]
 Inviting = Annotated[Caller, Depends(InCommunity("invitations:issue"))]
 EnrolHelp = Annotated[Caller, Depends(InCommunity("face:enrol"))]
-
-
-def _zone(uow: UowDep, community_id: uuid.UUID) -> str:
-    """The community's time zone, in which the invitation's expiry is written."""
-    from menwei.store.scope import CommunityScope
-
-    with uow:
-        return uow.places.community(community_id, CommunityScope.of([community_id])).timezone
 
 
 def _base(community_id: uuid.UUID, person_id: uuid.UUID) -> str:
@@ -141,6 +133,6 @@ def invitation_issue(
         "office_invitation.html",
         person=acting.person,
         issued=issued,
-        valid_until=local(issued.expires_at, _zone(uow, acting.person.community_id)),
+        valid_until=local(issued.expires_at, places.get_community(uow, caller).timezone),
         action=_base(acting.person.community_id, person_id) + "/invitation",
     )

@@ -102,9 +102,7 @@ def navigation(request: Request, principal: Principal, community_id: uuid.UUID) 
 
 def community_zone(uow: UowDep, caller: Caller) -> ZoneInfo:
     """The community's own time zone, in which the office reads every time and day."""
-    assert caller.community_id is not None
-    with uow:
-        return ZoneInfo(uow.places.community(caller.community_id, caller.scope).timezone)
+    return ZoneInfo(places.get_community(uow, caller).timezone)
 
 
 def render_console(
@@ -117,8 +115,7 @@ def render_console(
 ) -> Response:
     """Render a console page with its navigation and the community's name in the header."""
     assert caller.community_id is not None
-    with uow:
-        community = uow.places.community(caller.community_id, caller.scope)
+    community = places.get_community(uow, caller)
     return render(
         request,
         template,

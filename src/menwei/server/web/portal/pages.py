@@ -35,7 +35,7 @@ from menwei.server.privacy_schemas import (
     audit_entry_json,
     my_data_json,
 )
-from menwei.server.services import accounts, privacy, withdrawal
+from menwei.server.services import accounts, places, privacy, withdrawal
 from menwei.server.services.transparency import local
 from menwei.server.web.console.frame import landing_path
 from menwei.server.web.face_off import face_off_page
@@ -240,10 +240,8 @@ def my_data(caller: Resident, request: Request, uow: UowDep) -> Response:
 
     from menwei.server.services import audit_readable
 
-    with uow:
-        person = uow.people.get(privacy.own_person_id(caller), caller.scope)
-        zone = ZoneInfo(uow.places.community(person.community_id, caller.scope).timezone)
-    lines = audit_readable.readable(uow, audit, str(person.id), zone)
+    zone = ZoneInfo(places.own_community_zone(uow, caller))
+    lines = audit_readable.readable(uow, audit, str(privacy.own_person_id(caller)), zone)
     return render(request, "my_data.html", held=held, audit=audit, lines=lines)
 
 
@@ -332,9 +330,7 @@ def issue_pass(
     )
     qr = segno.make(issued.token, error="m").svg_inline(scale=5, omitsize=True)
     until = issued.qr_pass.validity.valid_until
-    with uow:
-        host = uow.people.get(privacy.own_person_id(caller), caller.scope)
-        zone = uow.places.community(host.community_id, caller.scope).timezone
+    zone = places.own_community_zone(uow, caller)
     return render(
         request,
         "pass_issued.html",

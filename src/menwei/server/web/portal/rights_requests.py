@@ -20,7 +20,7 @@ from menwei.server import app_state
 from menwei.server.auth.csrf import check_csrf
 from menwei.server.deps import Caller, Permit, UowDep
 from menwei.server.privacy_schemas import request_json
-from menwei.server.services import privacy, rights
+from menwei.server.services import places, rights
 from menwei.server.services.transparency import local
 from menwei.server.web.forms import CsrfField, translated
 from menwei.server.web.templating import page_locale, render
@@ -34,15 +34,9 @@ KINDS = tuple(kind.value for kind in RequestKind)
 FORM_LIMIT = 2 * MAX_TEXT_CHARS
 
 
-def _zone(uow: UnitOfWork, caller: Caller) -> str:
-    with uow:
-        person = uow.people.get(privacy.own_person_id(caller), caller.scope)
-        return uow.places.community(person.community_id, caller.scope).timezone
-
-
 def my_requests(uow: UnitOfWork, caller: Caller) -> list[dict[str, Any]]:
     """The resident's own requests, newest first, with local dates for the page."""
-    zone = _zone(uow, caller)
+    zone = places.own_community_zone(uow, caller)
 
     def shown(found: dict[str, Any]) -> dict[str, Any]:
         def at(key: str) -> str:
