@@ -271,8 +271,10 @@ def test_bad_frames_get_a_clear_4xx_and_the_challenge_goes_on(client, world: Wor
         response = _frame(client, world, issued["id"], image)
         assert response.status_code == 422, response.text
         error = response.json()["error"]
-        assert error["message"]
-        assert error["details"]["reasons"][0]["code"] == code
+        reason = error["details"]["reasons"][0]
+        assert reason["code"] == code
+        # the refusal says the frame's own reason, not a general "frame refused"
+        assert error["message"] == reason["zh"] and reason["en"] and reason["en"] != reason["zh"]
     assert _play(client, world, clock, issued["id"], _turn_left())[-1]["status"] == "passed"
 
 
